@@ -1,0 +1,346 @@
+//! Cost estimates from the known list prices. A price that is not known is
+//! absent, never zero: the estimate names every part it could not price.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::Deserialize;
+
+use super::catalog::Catalog;
+use super::order::{Extra, PeriodType};
+
+pub const EMBEDDED_PRICES: &str = include_str!("../../assets/prices.json");
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceEntry {
+    pub region: String,
+    pub spec: String,
+    /// Decimal text such as "9.00", so no float ever touches money.
+    pub price: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceTable {
+    pub currency: String,
+    pub source: String,
+    pub recorded_on: String,
+    #[serde(default)]
+    pub published_on: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub monthly: Vec<PriceEntry>,
+}
+
+/// An amount in hundredths of the currency unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Money {
+    pub cents: i64,
+}
+
+impl Money {
+    /// Parses "9", "9.5" or "9.00"; more than two decimals is refused.
+    pub fn parse(text: &str) -> Option<Money> {
+        let text = text.trim();
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let whole: i64 = whole.parse().ok()?;
+        let frac: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<2}").parse().ok()?
+        };
+        Some(Money {
+            cents: whole.checked_mul(100)?.checked_add(frac)?,
+        })
+    }
+
+    pub fn times(self, factor: i64) -> Money {
+        Money {
+            cents: self.cents.saturating_mul(factor),
+        }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let whole = self.cents / 100;
+        let cents = self.cents % 100;
+        // Thousands separators help read totals like 1,896,000.00.
+        let digits = whole.to_string();
+        let mut grouped = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        write!(f, "{grouped}.{cents:02}")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}: {}", problems.join("; "))]
+pub struct PriceTableError {
+    pub origin: String,
+    pub problems: Vec<String>,
+}
+
+impl PriceTable {
+    pub fn embedded() -> PriceTable {
+        PriceTable::from_json(EMBEDDED_PRICES, "embedded prices", &Catalog::embedded())
+            .expect("the embedded price table is validated by the test suite")
+    }
+
+    /// Parses and validates a price table against the catalog it prices.
+    pub fn from_json(
+        text: &str,
+        origin: &str,
+        catalog: &Catalog,
+    ) -> Result<PriceTable, PriceTableError> {
+        let fail = |problems| PriceTableError {
+            origin: origin.to_string(),
+            problems,
+        };
+        let table: PriceTable = serde_json::from_str(text).map_err(|e| {
+            fail(vec![format!(
+                "line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            )])
+        })?;
+        let mut problems = Vec::new();
+        if table.currency.trim().is_empty() {
+            problems.push("currency: must not be empty".to_string());
+        }
+        let mut seen = HashSet::new();
+        for (i, entry) in table.monthly.iter().enumerate() {
+            if catalog.region(&entry.region).is_none() {
+                problems.push(format!(
+                    "monthly[{i}].region: unknown region \"{}\"",
+                    entry.region
+                ));
+            }
+            if catalog.spec(&entry.spec).is_none() {
+                problems.push(format!(
+                    "monthly[{i}].spec: unknown spec code \"{}\"",
+                    entry.spec
+                ));
+            }
+            if Money::parse(&entry.price).is_none() {
+                problems.push(format!(
+                    "monthly[{i}].price: \"{}\" is not an amount like \"9.00\"",
+                    entry.price
+                ));
+            }
+            if !seen.insert((entry.region.as_str(), entry.spec.as_str())) {
+                problems.push(format!(
+                    "monthly[{i}]: {} in {} is priced twice",
+                    entry.spec, entry.region
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(table)
+        } else {
+            Err(fail(problems))
+        }
+    }
+
+    /// The monthly list price of one package in one region, if known.
+    pub fn monthly_price(&self, region: &str, spec: &str) -> Option<Money> {
+        self.monthly
+            .iter()
+            .find(|e| e.region == region && e.spec == spec)
+            .and_then(|e| Money::parse(&e.price))
+    }
+}
+
+/// What a purchase would cost, as far as anyone knows before ordering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Estimate {
+    pub currency: String,
+    /// The package's monthly list price for one instance, if known.
+    pub per_instance_month: Option<Money>,
+    pub months: i64,
+    pub quantity: i64,
+    /// per_instance_month x months x quantity, when the package is priced.
+    pub total: Option<Money>,
+    /// Parts of the order with no known price, in words.
+    pub unpriced: Vec<String>,
+    /// Caveats that do not change the figure (e.g. yearly discounts).
+    pub notes: Vec<String>,
+}
+
+pub struct EstimateInput<'a> {
+    pub region: &'a str,
+    pub plan_spec: &'a str,
+    pub period_type: PeriodType,
+    pub period_num: i64,
+    pub quantity: i64,
+    pub extras: &'a [Extra],
+}
+
+impl Estimate {
+    pub fn new(prices: &PriceTable, catalog: &Catalog, input: &EstimateInput<'_>) -> Estimate {
+        let months = input.period_type.months(input.period_num);
+        let per_instance_month = prices.monthly_price(input.region, input.plan_spec);
+        let mut unpriced = Vec::new();
+        if per_instance_month.is_none() {
+            unpriced.push(format!(
+                "the {} package in {} (no list price known)",
+                input.plan_spec,
+                catalog.region_name(input.region)
+            ));
+        }
+        for extra in input.extras {
+            unpriced.push(extra.describe());
+        }
+        let mut notes = Vec::new();
+        if input.period_type == PeriodType::Year && per_instance_month.is_some() {
+            notes.push(
+                "yearly discounts are not known; the figure is 12 x the monthly price".to_string(),
+            );
+        }
+        notes.push("the order itself states the authoritative amount once placed".to_string());
+        Estimate {
+            currency: prices.currency.clone(),
+            per_instance_month,
+            months,
+            quantity: input.quantity,
+            total: per_instance_month.map(|p| p.times(months).times(input.quantity)),
+            unpriced,
+            notes,
+        }
+    }
+
+    /// "USD 9.00" or "no list price".
+    pub fn per_month_text(&self) -> String {
+        match self.per_instance_month {
+            Some(m) => format!("{} {m}", self.currency),
+            None => "no list price".to_string(),
+        }
+    }
+
+    /// One line for summaries: the total, and what it leaves out.
+    pub fn total_text(&self) -> String {
+        match self.total {
+            Some(total) if self.unpriced.is_empty() => format!("{} {total}", self.currency),
+            Some(total) => format!(
+                "{} {total} plus unpriced: {}",
+                self.currency,
+                self.unpriced.join(", ")
+            ),
+            None => format!("not known (unpriced: {})", self.unpriced.join(", ")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::ExtraKind;
+
+    #[test]
+    fn money_parses_and_prints_exactly() {
+        assert_eq!(Money::parse("9").unwrap().cents, 900);
+        assert_eq!(Money::parse("9.5").unwrap().cents, 950);
+        assert_eq!(Money::parse("19.05").unwrap().cents, 1905);
+        assert!(Money::parse("9.001").is_none());
+        assert!(Money::parse("-1").is_none());
+        assert!(Money::parse("").is_none());
+        assert_eq!(Money { cents: 189_600_000 }.to_string(), "1,896,000.00");
+        assert_eq!(Money { cents: 905 }.to_string(), "9.05");
+    }
+
+    #[test]
+    fn known_prices_multiply_and_unknown_parts_are_named() {
+        let catalog = Catalog::embedded();
+        let prices = PriceTable::embedded();
+        let extras = [
+            Extra {
+                kind: ExtraKind::Evs,
+                size: Some(20),
+            },
+            Extra {
+                kind: ExtraKind::Hss,
+                size: None,
+            },
+        ];
+        let e = Estimate::new(
+            &prices,
+            &catalog,
+            &EstimateInput {
+                region: "ap-southeast-3",
+                plan_spec: "hf.large.2.30m.linux",
+                period_type: PeriodType::Month,
+                period_num: 3,
+                quantity: 2,
+                extras: &extras,
+            },
+        );
+        assert_eq!(e.per_instance_month, Some(Money { cents: 1900 }));
+        assert_eq!(
+            e.total,
+            Some(Money {
+                cents: 19 * 3 * 2 * 100
+            })
+        );
+        assert_eq!(
+            e.unpriced,
+            vec!["EVS data disk 20 GiB", "HSS host security"]
+        );
+        assert_eq!(
+            e.total_text(),
+            "USD 114.00 plus unpriced: EVS data disk 20 GiB, HSS host security"
+        );
+    }
+
+    #[test]
+    fn an_unknown_price_is_never_zero() {
+        let catalog = Catalog::embedded();
+        let prices = PriceTable::embedded();
+        for (region, spec) in [
+            ("tr-west-1", "hf.large.1.30m.linux"),
+            ("ap-southeast-3", "hf.large.05.30m.linux"),
+        ] {
+            let e = Estimate::new(
+                &prices,
+                &catalog,
+                &EstimateInput {
+                    region,
+                    plan_spec: spec,
+                    period_type: PeriodType::Year,
+                    period_num: 1,
+                    quantity: 1,
+                    extras: &[],
+                },
+            );
+            assert_eq!(e.total, None);
+            assert_eq!(e.per_month_text(), "no list price");
+            assert!(e.unpriced[0].contains(spec), "{:?}", e.unpriced);
+        }
+    }
+
+    #[test]
+    fn a_bad_price_table_names_each_mistake() {
+        let catalog = Catalog::embedded();
+        let text = r#"{"currency":"USD","source":"me","recorded_on":"2026-01-01",
+            "monthly":[{"region":"mars-1","spec":"hf.large.1.30m.linux","price":"9"},
+                       {"region":"ap-southeast-3","spec":"hf.large.1.30m.linux","price":"nine"}]}"#;
+        let err = PriceTable::from_json(text, "p.json", &catalog).unwrap_err();
+        assert_eq!(
+            err.problems,
+            vec![
+                "monthly[0].region: unknown region \"mars-1\"",
+                "monthly[1].price: \"nine\" is not an amount like \"9.00\""
+            ]
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! flexus: buy Huawei Cloud FlexusL instances from the terminal.
+
+pub mod api;
+pub mod cli;
+pub mod domain;
+pub mod headless;
+pub mod secret;
