@@ -3,3 +3,4 @@
 //! Knows nothing of the terminal.
 
 pub mod signer;
+pub mod wire;

@@ -1,0 +1,358 @@
+//! The JSON shapes of the HCSS, BSS and IAM endpoints flexus uses, as
+//! described in `shared/reference/companion-apis.md`. The client parses
+//! them and the sandbox produces them, so both agree by construction.
+//!
+//! Fields the services may leave out are `Option` with `#[serde(default)]`;
+//! unknown fields are ignored, as real services add fields over time.
+
+use serde::{Deserialize, Serialize};
+
+/// Paths, relative to each service's endpoint.
+pub mod paths {
+    pub const CREATE_ORDER: &str = "/v1/light-instances";
+    /// Followed by `/{order_id}`.
+    pub const ORDER_DETAILS: &str = "/v2/orders/customer-orders/details";
+    pub const LIST_ORDERS: &str = "/v2/orders/customer-orders";
+    pub const PAY_ORDER: &str = "/v3/orders/customer-orders/pay";
+    pub const CANCEL_ORDER: &str = "/v2/orders/customer-orders/cancel";
+    pub const IAM_TOKENS: &str = "/v3/auth/tokens";
+    pub const IAM_PROJECTS: &str = "/v3/projects";
+}
+
+/// Header names.
+pub mod headers {
+    pub const CLIENT_REQUEST_ID: &str = "Client-Request-Id";
+    pub const AUTH_TOKEN: &str = "X-Auth-Token";
+    pub const SUBJECT_TOKEN: &str = "X-Subject-Token";
+    pub const PROJECT_ID: &str = "X-Project-Id";
+    pub const SECURITY_TOKEN: &str = "X-Security-Token";
+    pub const SDK_DATE: &str = "X-Sdk-Date";
+    pub const RETRY_AFTER: &str = "Retry-After";
+}
+
+/// The 202 answer of `POST /v1/light-instances`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedOrder {
+    pub order_id: String,
+    #[serde(default)]
+    pub instance_ids: Vec<String>,
+}
+
+/// Order status codes of BSS (`order_info.status`).
+pub mod status {
+    pub const PENDING_APPROVAL: i32 = 1;
+    pub const PENDING_REFUND: i32 = 2;
+    pub const PROCESSING: i32 = 3;
+    pub const CANCELLED: i32 = 4;
+    pub const COMPLETED: i32 = 5;
+    pub const PENDING_PAYMENT: i32 = 6;
+    pub const TO_BE_CONFIRMED: i32 = 9;
+
+    /// Words for a status code, for people.
+    pub fn describe(code: i32) -> &'static str {
+        match code {
+            PENDING_APPROVAL => "pending approval",
+            PENDING_REFUND => "pending refund",
+            PROCESSING => "processing",
+            CANCELLED => "cancelled",
+            COMPLETED => "completed",
+            PENDING_PAYMENT => "pending payment",
+            TO_BE_CONFIRMED => "to be confirmed",
+            _ => "in an unknown state",
+        }
+    }
+
+    /// Completed and cancelled orders never change again.
+    pub fn is_final(code: i32) -> bool {
+        code == COMPLETED || code == CANCELLED
+    }
+}
+
+/// `order_info` of the order details, and each entry of an order list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrderInfo {
+    pub order_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_type_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_type_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<i32>,
+    pub status: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_type: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_after_discount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official_amount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure_id: Option<i32>,
+    /// UTC, `yyyy-MM-ddTHH:mm:ssZ`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// UTC, `yyyy-MM-ddTHH:mm:ssZ`: when an unpaid order is cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_payment_end_time: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrderLineItem {
+    #[serde(default)]
+    pub order_line_item_id: Option<String>,
+    #[serde(default)]
+    pub service_type_code: Option<String>,
+    #[serde(default)]
+    pub product_spec_desc: Option<String>,
+    /// 0 day, 1 week, 2 month, 3 year.
+    #[serde(default)]
+    pub period_type: Option<i32>,
+    #[serde(default)]
+    pub period_num: Option<i32>,
+    #[serde(default)]
+    pub subscription_num: Option<i32>,
+    #[serde(default)]
+    pub effective_time: Option<String>,
+    #[serde(default)]
+    pub expire_time: Option<String>,
+    #[serde(default)]
+    pub official_amount: Option<f64>,
+    #[serde(default)]
+    pub amount_after_discount: Option<f64>,
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// `GET {bss}/v2/orders/customer-orders/details/{order_id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderDetails {
+    #[serde(default)]
+    pub total_count: i64,
+    pub order_info: OrderInfo,
+    #[serde(default)]
+    pub order_line_items: Vec<OrderLineItem>,
+}
+
+/// `GET {bss}/v2/orders/customer-orders`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct OrderList {
+    #[serde(default)]
+    pub total_count: i64,
+    #[serde(default)]
+    pub order_infos: Vec<OrderInfo>,
+}
+
+/// `POST {bss}/v3/orders/customer-orders/pay`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayRequest {
+    pub order_id: String,
+    pub use_coupon: String,
+    pub use_discount: String,
+}
+
+impl PayRequest {
+    pub fn new(order_id: &str) -> Self {
+        PayRequest {
+            order_id: order_id.to_string(),
+            use_coupon: "NO".to_string(),
+            use_discount: "NO".to_string(),
+        }
+    }
+}
+
+/// `PUT {bss}/v2/orders/customer-orders/cancel`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelRequest {
+    pub order_id: String,
+}
+
+/// Both error shapes Huawei Cloud answers with:
+/// `{"error_code": "...", "error_msg": "..."}` and
+/// `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ErrorBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_msg: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<NestedError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NestedError {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl ErrorBody {
+    /// The flat shape HCSS and BSS use.
+    pub fn flat(code: &str, message: &str) -> Self {
+        ErrorBody {
+            error_code: Some(code.to_string()),
+            error_msg: Some(message.to_string()),
+            error: None,
+        }
+    }
+
+    /// The nested shape some gateways (and IAM) use.
+    pub fn nested(code: &str, message: &str) -> Self {
+        ErrorBody {
+            error_code: None,
+            error_msg: None,
+            error: Some(NestedError {
+                code: Some(code.to_string()),
+                message: Some(message.to_string()),
+            }),
+        }
+    }
+
+    /// (code, message), whichever shape carried them.
+    pub fn code_and_message(&self) -> (Option<&str>, Option<&str>) {
+        let nested = self.error.as_ref();
+        (
+            self.error_code
+                .as_deref()
+                .or_else(|| nested.and_then(|e| e.code.as_deref())),
+            self.error_msg
+                .as_deref()
+                .or_else(|| nested.and_then(|e| e.message.as_deref())),
+        )
+    }
+}
+
+/// The error codes of the purchase document (Table 8).
+pub mod codes {
+    pub const INVALID_PARAMETER: &str = "HCSS.14000001";
+    pub const CORS_EXCEPTION: &str = "HCSS.14000002";
+    pub const CBC_EXCEPTION: &str = "HCSS.14000003";
+    pub const ECS_EXCEPTION: &str = "HCSS.14000004";
+    pub const EVS_EXCEPTION: &str = "HCSS.14000005";
+    pub const EIP_EXCEPTION: &str = "HCSS.14000006";
+    pub const ELB_EXCEPTION: &str = "HCSS.14000007";
+    pub const IMS_EXCEPTION: &str = "HCSS.14000008";
+    pub const MARKETPLACE_EXCEPTION: &str = "HCSS.14000009";
+    pub const INSUFFICIENT_SPECS: &str = "HCSS.14000010";
+    pub const INSUFFICIENT_QUOTA: &str = "HCSS.14000011";
+    pub const TOO_MANY_REQUESTS: &str = "HCSS.14290001";
+    pub const SERVER_EXCEPTION: &str = "HCSS.15000001";
+}
+
+/// `POST {iam}/v3/auth/tokens` with a password (and optionally an MFA code).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenRequest {
+    pub auth: TokenAuth,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenAuth {
+    pub identity: Identity,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Identity {
+    pub methods: Vec<String>,
+    pub password: PasswordIdentity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<TotpIdentity>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasswordIdentity {
+    pub user: PasswordUser,
+}
+
+/// Holds a password on its way to IAM: never log or print this type.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PasswordUser {
+    pub name: String,
+    pub password: String,
+    pub domain: NamedRef,
+}
+
+impl std::fmt::Debug for PasswordUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordUser")
+            .field("name", &self.name)
+            .field("password", &"<redacted>")
+            .field("domain", &self.domain)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TotpIdentity {
+    pub user: TotpUser,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TotpUser {
+    pub id: String,
+    pub passcode: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NamedRef {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Scope {
+    pub project: NamedRef,
+}
+
+/// The body of a token answer; the token itself is the `X-Subject-Token`
+/// header.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenResponse {
+    pub token: TokenInfo,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub expires_at: String,
+    #[serde(default)]
+    pub user: Option<TokenUser>,
+    #[serde(default)]
+    pub project: Option<TokenProject>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenUser {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenProject {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `GET {iam}/v3/projects?name={region}`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ProjectList {
+    #[serde(default)]
+    pub projects: Vec<Project>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+}
