@@ -2,5 +2,6 @@
 //! request signing, typed errors, retry policy and the order journal.
 //! Knows nothing of the terminal.
 
+pub mod engine;
 pub mod signer;
 pub mod wire;

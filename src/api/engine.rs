@@ -1,0 +1,87 @@
+//! The contract between the API layer and its two front ends (the wizard and
+//! the headless commands): what a purchase can end in, and what order
+//! tracking reports as it goes. Types only; `purchase` and `tracking`
+//! produce them.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::wire::{OrderDetails, OrderInfo};
+
+/// A failure from a service or the network, already in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiFailure {
+    /// HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// The service's error code (e.g. `HCSS.14000011`), when it gave one.
+    pub code: Option<String>,
+    /// What went wrong, in words (the service's message, cleaned of control
+    /// characters, or a description of the network failure).
+    pub message: String,
+    /// What the user can do next.
+    pub next_step: String,
+}
+
+impl fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        match (self.status, &self.code) {
+            (Some(status), Some(code)) => write!(f, " (HTTP {status}, {code})")?,
+            (Some(status), None) => write!(f, " (HTTP {status})")?,
+            (None, Some(code)) => write!(f, " ({code})")?,
+            (None, None) => {}
+        }
+        if !self.next_step.is_empty() {
+            write!(f, ". {}", self.next_step)?;
+        }
+        Ok(())
+    }
+}
+
+/// How a submission ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubmitOutcome {
+    /// The service accepted the order (202).
+    Placed {
+        order_id: String,
+        instance_ids: Vec<String>,
+    },
+    /// The service refused it, or it provably never reached the service:
+    /// no order exists. The draft can be fixed and submitted again.
+    Rejected(ApiFailure),
+    /// The request was sent but its answer was lost: an order may exist.
+    /// Never resend without the user's word, and then with the same
+    /// Client-Request-Id.
+    Ambiguous {
+        client_request_id: String,
+        /// When the request was sent (UTC, `yyyy-MM-ddTHH:mm:ssZ`).
+        sent_at: String,
+        reason: ApiFailure,
+        /// Orders created since `sent_at`, found through the order list; the
+        /// search itself may have failed (`lookup_failed`).
+        candidates: Vec<OrderInfo>,
+        lookup_failed: Option<ApiFailure>,
+    },
+}
+
+/// What order tracking reports, in order, until `Finished`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrackEvent {
+    /// A poll answered; sent on every successful poll.
+    Polled(Box<OrderDetails>),
+    /// A poll failed (network or 5xx); tracking goes on after `retry_in`.
+    PollFailed {
+        failure: ApiFailure,
+        attempt: u32,
+        retry_in: Duration,
+    },
+    /// The next poll is due after this long (sent after each `Polled`).
+    NextPollIn(Duration),
+    /// The order reached a final status (5 completed or 4 cancelled), or
+    /// tracking stopped for good (`failure`, e.g. the order does not exist
+    /// or the credentials were refused).
+    Finished {
+        status: Option<i32>,
+        failure: Option<ApiFailure>,
+    },
+}
