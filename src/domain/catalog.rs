@@ -530,30 +530,36 @@ impl Catalog {
         })
     }
 
+    /// Is this a version of a public image, in any region? Answerable even
+    /// when the region is wrong, so a user sees both mistakes at once.
+    pub fn check_image_version(&self, name: &str, version: &str) -> Result<(), Reason> {
+        let known = if let Some(app) = self.application_image(name) {
+            std::slice::from_ref(&app.version)
+        } else {
+            let os = self.os_image(name).ok_or_else(|| Reason::UnknownImage {
+                name: name.to_string(),
+            })?;
+            os.versions.as_slice()
+        };
+        if known.iter().any(|v| v == version) {
+            Ok(())
+        } else {
+            Err(Reason::UnknownVersion {
+                image: name.to_string(),
+                version: version.to_string(),
+                known: known.to_vec(),
+            })
+        }
+    }
+
     /// Is this public image version sold in this region?
     pub fn check_version(&self, region: &str, name: &str, version: &str) -> Result<(), Reason> {
         let region = self.check_region(region)?;
-        if let Some(app) = self.application_image(name) {
-            return if app.version == version {
-                Ok(())
-            } else {
-                Err(Reason::UnknownVersion {
-                    image: name.to_string(),
-                    version: version.to_string(),
-                    known: vec![app.version.clone()],
-                })
-            };
-        }
-        let os = self.os_image(name).ok_or_else(|| Reason::UnknownImage {
-            name: name.to_string(),
-        })?;
-        if !os.versions.iter().any(|v| v == version) {
-            return Err(Reason::UnknownVersion {
-                image: name.to_string(),
-                version: version.to_string(),
-                known: os.versions.clone(),
-            });
-        }
+        self.check_image_version(name, version)?;
+        let Some(os) = self.os_image(name) else {
+            // Application images have no regional limits in the document.
+            return Ok(());
+        };
         let barred = os.version_limits.iter().any(|limit| {
             limit.versions.iter().any(|v| v == version)
                 && limit.not_in_regions.contains(&region.code)

@@ -222,7 +222,7 @@ pub fn check_instance_name(name: &str) -> Result<(), String> {
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
     {
         return Err(format!(
-            "{} is not allowed; use only letters, digits, _ and -",
+            "{} is not allowed; use only letters A-Z and a-z, digits, _ and -",
             describe_char(bad)
         ));
     }
@@ -280,7 +280,7 @@ pub fn check_period(period_type: PeriodType, num: i64) -> Result<(), String> {
 pub fn check_extra_size(kind: ExtraKind, size: Option<i64>) -> Result<(), String> {
     match (kind.takes_size(), size) {
         (false, None) => Ok(()),
-        (false, Some(_)) => Err(format!("{} takes no size; remove it", kind.code())),
+        (false, Some(_)) => Err(format!("{} has no size; leave the size out", kind.label())),
         (true, None) => Err(format!(
             "give the {} a size from {} to {} GiB",
             kind.label(),
@@ -383,12 +383,13 @@ impl Draft {
                         Err(format!("give the version of {name}")),
                     );
                     false
-                } else if !region_ok {
-                    true
                 } else {
-                    let result = catalog
-                        .check_version(&self.region, name, version)
-                        .map_err(|r| r.to_string());
+                    let result = if region_ok {
+                        catalog.check_version(&self.region, name, version)
+                    } else {
+                        catalog.check_image_version(name, version)
+                    }
+                    .map_err(|r| r.to_string());
                     let ok = result.is_ok();
                     let field = if catalog.image_kind(name).is_some() {
                         "image_ref.image_version"
