@@ -516,19 +516,38 @@ impl Draft {
     /// while reading (wrong types, unknown fields). Rules are checked
     /// separately by [`Draft::problems`].
     pub fn from_plan_json(text: &str) -> (Draft, Vec<Problem>) {
-        match serde_json::from_str::<Value>(text) {
-            Ok(value) => Draft::from_plan_value(&value),
-            Err(e) => (
+        if text.trim().is_empty() {
+            return (
                 Draft::default(),
                 vec![Problem::new(
                     "plan",
-                    format!(
-                        "is not valid JSON (line {}, column {}): {e}",
-                        e.line(),
-                        e.column()
-                    ),
+                    "is empty; write a JSON object with the request body's fields, like examples/plan.json",
                 )],
-            ),
+            );
+        }
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => Draft::from_plan_value(&value),
+            Err(e) => {
+                // serde_json ends its message with the place; say it once.
+                let full = e.to_string();
+                let place = format!(" at line {} column {}", e.line(), e.column());
+                let what = if e.is_eof() {
+                    "it ends too early; a closing }, ] or \" is missing"
+                } else {
+                    full.strip_suffix(&place).unwrap_or(&full)
+                };
+                (
+                    Draft::default(),
+                    vec![Problem::new(
+                        "plan",
+                        format!(
+                            "is not valid JSON (line {}, column {}): {what}",
+                            e.line(),
+                            e.column()
+                        ),
+                    )],
+                )
+            }
         }
     }
 
