@@ -345,7 +345,12 @@ impl Catalog {
     pub fn from_json(text: &str, origin: &str) -> Result<Catalog, CatalogError> {
         let catalog: Catalog = serde_json::from_str(text).map_err(|e| CatalogError {
             origin: origin.to_string(),
-            problems: vec![format!("line {}, column {}: {}", e.line(), e.column(), e)],
+            problems: vec![format!(
+                "line {}, column {}: {}",
+                e.line(),
+                e.column(),
+                super::json_error_words(&e)
+            )],
         })?;
         let problems = catalog.problems();
         if problems.is_empty() {

@@ -5,3 +5,14 @@ pub mod catalog;
 pub mod order;
 pub mod pricing;
 pub mod summary;
+
+/// A JSON syntax or shape error in words. serde_json ends its messages with
+/// " at line L column C"; callers state the place once, their own way.
+pub fn json_error_words(e: &serde_json::Error) -> String {
+    if e.is_eof() {
+        return "it ends too early; a closing }, ] or \" is missing".to_string();
+    }
+    let full = e.to_string();
+    let place = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&place).unwrap_or(&full).to_string()
+}

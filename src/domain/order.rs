@@ -527,27 +527,18 @@ impl Draft {
         }
         match serde_json::from_str::<Value>(text) {
             Ok(value) => Draft::from_plan_value(&value),
-            Err(e) => {
-                // serde_json ends its message with the place; say it once.
-                let full = e.to_string();
-                let place = format!(" at line {} column {}", e.line(), e.column());
-                let what = if e.is_eof() {
-                    "it ends too early; a closing }, ] or \" is missing"
-                } else {
-                    full.strip_suffix(&place).unwrap_or(&full)
-                };
-                (
-                    Draft::default(),
-                    vec![Problem::new(
-                        "plan",
-                        format!(
-                            "is not valid JSON (line {}, column {}): {what}",
-                            e.line(),
-                            e.column()
-                        ),
-                    )],
-                )
-            }
+            Err(e) => (
+                Draft::default(),
+                vec![Problem::new(
+                    "plan",
+                    format!(
+                        "is not valid JSON (line {}, column {}): {}",
+                        e.line(),
+                        e.column(),
+                        super::json_error_words(&e)
+                    ),
+                )],
+            ),
         }
     }
 

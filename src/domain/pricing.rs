@@ -110,9 +110,10 @@ impl PriceTable {
         };
         let table: PriceTable = serde_json::from_str(text).map_err(|e| {
             fail(vec![format!(
-                "line {}, column {}: {e}",
+                "line {}, column {}: {}",
                 e.line(),
-                e.column()
+                e.column(),
+                super::json_error_words(&e)
             )])
         })?;
         let mut problems = Vec::new();
