@@ -39,6 +39,7 @@ pub enum Command {
     /// Show what can be bought: regions, images, versions and their specification codes
     Catalog(CatalogArgs),
     /// Check a plan file and show the request it makes
+    #[command(after_help = PLAN_HELP)]
     Order(OrderArgs),
 }
 
@@ -53,9 +54,26 @@ pub struct CatalogArgs {
     pub json: bool,
 }
 
+/// What a plan looks like, for `flexus order --help`. The test suite runs the
+/// example through `--dry-run`, so it stays a valid plan.
+const PLAN_HELP: &str = r#"A plan is the purchase request body as JSON, for example:
+  {
+    "instance_name": "web-01",
+    "plan_spec": "hf.large.1.30m.linux",
+    "image_ref": {"image_name": "Ubuntu", "image_version": "22.04"},
+    "region": "ap-southeast-3",
+    "period_type": "month",
+    "period_num": 1
+  }
+Optional fields: description, purchase_quantity (1 to 200), is_auto_renew,
+is_auto_pay, extra_resources ([{"type": "evs", "size": 20}, {"type": "hss"}]),
+tags ([{"key": "env", "value": "prod"}]). For a private image, give
+"image_ref": {"image_id": "..."} instead. `flexus catalog` lists regions,
+images, versions and specification codes."#;
+
 #[derive(Debug, Args)]
 pub struct OrderArgs {
-    /// The plan: a JSON file with the request body's fields (see `flexus order --help`)
+    /// The plan: a JSON file with the request body's fields (format below)
     #[arg(long, value_name = "FILE")]
     pub plan: PathBuf,
 
