@@ -181,10 +181,7 @@ fn write_catalog_table(
 /// Reads and checks a plan file: the draft, or every problem in it.
 pub fn read_plan(catalog: &Catalog, path: &Path) -> Result<Draft, Failure> {
     let text = read_file(path, "plan")?;
-    let (draft, mut problems) = Draft::from_plan_json(&text);
-    if problems.iter().all(|p| p.field != "plan") {
-        problems.extend(draft.problems(catalog));
-    }
+    let (draft, problems) = Draft::from_plan_checked(&text, catalog);
     if problems.is_empty() {
         Ok(draft)
     } else {

@@ -135,6 +135,29 @@ fn an_invalid_plan_exits_2_lists_every_problem_and_prints_no_body() {
 }
 
 #[test]
+fn a_field_that_cannot_be_read_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut plan = example_plan();
+    plan["instance_name"] = json!(5);
+    plan["image_ref"] = json!({"image_name": "BT", "image_version": 6.8});
+    plan["region"] = json!(["ap-southeast-3"]);
+    let path = write(&dir, "types.json", &plan.to_string());
+    let out = dry_run(&path, &[]);
+    assert_exit(&out, EXIT_INVALID);
+    let err = stderr(&out);
+    let listed: Vec<&str> = err.lines().filter(|l| l.starts_with("  - ")).collect();
+    assert_eq!(
+        listed,
+        [
+            "  - instance_name: must be text, not 5",
+            "  - region: must be text, not [\"ap-southeast-3\"]",
+            "  - image_ref.image_version: must be text, not 6.8",
+        ],
+        "{err}"
+    );
+}
+
+#[test]
 fn a_missing_plan_file_exits_1_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("no-such-plan.json");

@@ -457,3 +457,62 @@ fn a_body_reads_back_as_the_draft_it_came_from() {
     let body = draft.request_body(&Catalog::embedded()).unwrap();
     assert_eq!(body.to_draft(), draft);
 }
+
+fn checked(plan: &Value) -> Vec<String> {
+    Draft::from_plan_checked(&plan.to_string(), &Catalog::embedded())
+        .1
+        .into_iter()
+        .map(|p| p.to_string())
+        .collect()
+}
+
+#[test]
+fn a_checked_plan_names_list_entries_by_their_place_in_the_plan() {
+    // The unreadable first add-on leaves the draft; the second one's size
+    // problem must still point at the second entry of the plan.
+    let plan = example_with(json!({
+        "extra_resources": [{"type": "ssd", "size": 20}, {"type": "evs", "size": 5}],
+        "tags": [{"key": 1, "value": "x"}, {"key": "env", "value": "a"}, {"key": "env", "value": "b"}],
+    }));
+    let problems = checked(&plan);
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert!(problems[0].starts_with("extra_resources[0].type: \"ssd\" is not an add-on"));
+    assert_eq!(problems[1], "tags[0].key: must be text, not 1");
+    assert_eq!(
+        problems[2],
+        "extra_resources[1].size: the EVS data disk must be 10 to 2048 GiB (got 5)"
+    );
+    assert_eq!(
+        problems[3],
+        "tags[2].key: \"env\" is used by another tag; tag keys must be unique"
+    );
+
+    let mut plan = example();
+    plan.as_object_mut().unwrap().remove("extra_resources");
+    plan["ExtraResources"] = json!([{"type": "hss", "size": 1}]);
+    assert_eq!(
+        checked(&plan),
+        ["ExtraResources[0].size: HSS host security has no size; leave the size out"]
+    );
+}
+
+#[test]
+fn a_checked_plan_reports_an_unreadable_field_once() {
+    let plan = example_with(json!({
+        "instance_name": 5,
+        "image_ref": {"image_name": "BT", "image_version": 6.8},
+        "region": null,
+    }));
+    assert_eq!(
+        checked(&plan),
+        [
+            "instance_name: must be text, not 5",
+            "image_ref.image_version: must be text, not 6.8",
+            "region: choose a region",
+        ]
+    );
+    assert_eq!(checked(&example()), Vec::<String>::new());
+    let broken = Draft::from_plan_checked("{", &Catalog::embedded()).1;
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0].field, "plan");
+}

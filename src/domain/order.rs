@@ -514,31 +514,12 @@ impl Draft {
     /// Reads a plan: a JSON object with the request body's field names.
     /// Returns the draft as far as it could be read, and every problem found
     /// while reading (wrong types, unknown fields). Rules are checked
-    /// separately by [`Draft::problems`].
+    /// separately by [`Draft::problems`], or together by
+    /// [`Draft::from_plan_checked`].
     pub fn from_plan_json(text: &str) -> (Draft, Vec<Problem>) {
-        if text.trim().is_empty() {
-            return (
-                Draft::default(),
-                vec![Problem::new(
-                    "plan",
-                    "is empty; write a JSON object with the request body's fields, like examples/plan.json",
-                )],
-            );
-        }
-        match serde_json::from_str::<Value>(text) {
+        match parse_plan(text) {
             Ok(value) => Draft::from_plan_value(&value),
-            Err(e) => (
-                Draft::default(),
-                vec![Problem::new(
-                    "plan",
-                    format!(
-                        "is not valid JSON (line {}, column {}): {}",
-                        e.line(),
-                        e.column(),
-                        super::json_error_words(&e)
-                    ),
-                )],
-            ),
+            Err(problem) => (Draft::default(), vec![problem]),
         }
     }
 
@@ -547,6 +528,61 @@ impl Draft {
         let draft = reader.read(value);
         (draft, reader.problems)
     }
+
+    /// Reads a plan and checks every rule: the draft, and every problem in
+    /// it at once, each named as the plan names it. A list entry that could
+    /// not be read leaves the draft, so rule problems are moved back to the
+    /// entry's place in the plan; a field that could not be read is not
+    /// reported a second time by its rule ("give a name" after "must be
+    /// text").
+    pub fn from_plan_checked(text: &str, catalog: &Catalog) -> (Draft, Vec<Problem>) {
+        let value = match parse_plan(text) {
+            Ok(value) => value,
+            Err(problem) => return (Draft::default(), vec![problem]),
+        };
+        let mut reader = PlanReader::default();
+        let draft = reader.read(&value);
+        let unread: Vec<String> = reader.problems.iter().map(|p| p.field.clone()).collect();
+        let rule_problems: Vec<Problem> = draft
+            .problems(catalog)
+            .into_iter()
+            .map(|p| Problem {
+                field: reader.place_in_plan(&p.field),
+                message: p.message,
+            })
+            .filter(|p| !unread.iter().any(|field| is_within(&p.field, field)))
+            .collect();
+        let mut problems = reader.problems;
+        problems.extend(rule_problems);
+        (draft, problems)
+    }
+}
+
+fn parse_plan(text: &str) -> Result<Value, Problem> {
+    if text.trim().is_empty() {
+        return Err(Problem::new(
+            "plan",
+            "is empty; write a JSON object with the request body's fields, like examples/plan.json",
+        ));
+    }
+    serde_json::from_str::<Value>(text).map_err(|e| {
+        Problem::new(
+            "plan",
+            format!(
+                "is not valid JSON (line {}, column {}): {}",
+                e.line(),
+                e.column(),
+                super::json_error_words(&e)
+            ),
+        )
+    })
+}
+
+/// Is `field` the field `parent` or a part of it (`parent.x`, `parent[0]`)?
+fn is_within(field: &str, parent: &str) -> bool {
+    field
+        .strip_prefix(parent)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
 }
 
 /// The request body of `POST /v1/light-instances`, field for field. Optional
@@ -613,9 +649,39 @@ const PLAN_FIELDS: &[&str] = &[
 #[derive(Default)]
 struct PlanReader {
     problems: Vec<Problem>,
+    /// "ExtraResources" when the plan used the table's spelling.
+    extras_field: Option<&'static str>,
+    /// For each add-on and tag in the draft, its position in the plan.
+    extra_positions: Vec<usize>,
+    tag_positions: Vec<usize>,
 }
 
 impl PlanReader {
+    /// A draft field such as `extra_resources[0].size`, named as in the plan.
+    fn place_in_plan(&self, field: &str) -> String {
+        let lists = [
+            (
+                "extra_resources",
+                self.extras_field.unwrap_or("extra_resources"),
+                &self.extra_positions,
+            ),
+            ("tags", "tags", &self.tag_positions),
+        ];
+        for (draft_name, plan_name, positions) in lists {
+            let Some((index, rest)) = field
+                .strip_prefix(draft_name)
+                .and_then(|f| f.strip_prefix('['))
+                .and_then(|f| f.split_once(']'))
+            else {
+                continue;
+            };
+            if let Some(position) = index.parse::<usize>().ok().and_then(|i| positions.get(i)) {
+                return format!("{plan_name}[{position}]{rest}");
+            }
+        }
+        field.to_string()
+    }
+
     fn problem(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Problem::new(field, message));
     }
@@ -792,6 +858,7 @@ impl PlanReader {
                 }
                 ("extra_resources", self.list(obj, "extra_resources"))
             };
+        self.extras_field = Some(field);
         let mut extras = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let at = format!("{field}[{i}]");
@@ -844,6 +911,7 @@ impl PlanReader {
                 },
             };
             extras.push(Extra { kind, size });
+            self.extra_positions.push(i);
         }
         extras
     }
@@ -884,6 +952,7 @@ impl PlanReader {
             let value = text("value", true);
             if let (Some(key), Some(value)) = (key, value) {
                 tags.push(Tag { key, value });
+                self.tag_positions.push(i);
             }
         }
         tags
