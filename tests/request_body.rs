@@ -179,6 +179,27 @@ fn optional_fields_that_say_nothing_are_left_out() {
 }
 
 #[test]
+fn null_means_not_given_for_optional_fields() {
+    let mut plan = example();
+    for field in [
+        "description",
+        "charging_mode",
+        "purchase_quantity",
+        "is_auto_renew",
+        "is_auto_pay",
+        "extra_resources",
+        "tags",
+    ] {
+        plan[field] = Value::Null;
+    }
+    let body = body_of(&plan);
+    assert_eq!(body["purchase_quantity"], json!(1));
+    assert_eq!(body["is_auto_pay"], json!(false));
+    assert_eq!(body["charging_mode"], json!("prePaid"));
+    assert!(!body.as_object().unwrap().contains_key("description"));
+}
+
+#[test]
 fn tags_are_sent_when_given() {
     let tags = json!([{"key": "env", "value": "prod"}, {"key": "note", "value": ""}]);
     let body = body_of(&example_with(json!({ "tags": tags })));
@@ -512,6 +533,14 @@ fn a_checked_plan_reports_an_unreadable_field_once() {
         ]
     );
     assert_eq!(checked(&example()), Vec::<String>::new());
+
+    // 12 is no mistake if "years" meant months x 12; only the type is wrong.
+    assert_eq!(
+        checked(&example_with(
+            json!({"period_type": "years", "period_num": 12})
+        )),
+        ["period_type: must be \"month\" or \"year\", not \"years\""]
+    );
     let broken = Draft::from_plan_checked("{", &Catalog::embedded()).1;
     assert_eq!(broken.len(), 1);
     assert_eq!(broken[0].field, "plan");

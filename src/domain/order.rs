@@ -542,7 +542,11 @@ impl Draft {
         };
         let mut reader = PlanReader::default();
         let draft = reader.read(&value);
-        let unread: Vec<String> = reader.problems.iter().map(|p| p.field.clone()).collect();
+        let mut unread: Vec<String> = reader.problems.iter().map(|p| p.field.clone()).collect();
+        if unread.iter().any(|f| f == "period_type") {
+            // Without months or years, no range for period_num applies.
+            unread.push("period_num".to_string());
+        }
         let rule_problems: Vec<Problem> = draft
             .problems(catalog)
             .into_iter()
@@ -744,7 +748,7 @@ impl PlanReader {
                 }
             }
         }
-        if let Some(v) = obj.get("purchase_quantity") {
+        if let Some(v) = obj.get("purchase_quantity").filter(|v| !v.is_null()) {
             match v.as_i64() {
                 Some(n) => draft.purchase_quantity = n,
                 None => self.problem(
