@@ -32,11 +32,31 @@ impl Failure {
     }
 }
 
+/// An I/O error in words, without the OS's "(os error N)" suffix.
+pub fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".to_string(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
 fn read_file(path: &Path, what: &str) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| {
         Failure::new(
             EXIT_FAILURE,
-            format!("cannot read the {what} {}: {e}", path.display()),
+            format!(
+                "cannot read the {what} {}: {}",
+                path.display(),
+                io_words(&e)
+            ),
         )
     })
 }
@@ -190,10 +210,11 @@ pub fn read_plan(catalog: &Catalog, path: &Path) -> Result<Draft, Failure> {
         Err(Failure::new(
             EXIT_INVALID,
             format!(
-                "the plan {} has {count} problem{}:\n{}\nFix them and run the command again.",
+                "the plan {} has {count} problem{}:\n{}\nFix {} and run the command again.",
                 path.display(),
                 if count == 1 { "" } else { "s" },
-                list.join("\n")
+                list.join("\n"),
+                if count == 1 { "it" } else { "them" }
             ),
         ))
     }
