@@ -247,6 +247,70 @@ pub mod codes {
     pub const INSUFFICIENT_QUOTA: &str = "HCSS.14000011";
     pub const TOO_MANY_REQUESTS: &str = "HCSS.14290001";
     pub const SERVER_EXCEPTION: &str = "HCSS.15000001";
+
+    /// Table 8 as written: (code, HTTP status, description).
+    pub const TABLE_8: [(&str, u16, &str); 13] = [
+        (INVALID_PARAMETER, 400, "Invalid parameter."),
+        (CORS_EXCEPTION, 400, "CORS service request exception."),
+        (CBC_EXCEPTION, 400, "CBC service request exception."),
+        (ECS_EXCEPTION, 400, "ECS service request exception."),
+        (EVS_EXCEPTION, 400, "EVS service request exception."),
+        (EIP_EXCEPTION, 400, "EIP service request exception."),
+        (ELB_EXCEPTION, 400, "ELB service request exception."),
+        (IMS_EXCEPTION, 400, "IMS service request exception."),
+        (
+            MARKETPLACE_EXCEPTION,
+            400,
+            "Marketplace image request exception.",
+        ),
+        (INSUFFICIENT_SPECS, 400, "Insufficient specifications."),
+        (INSUFFICIENT_QUOTA, 400, "Insufficient quota."),
+        (
+            TOO_MANY_REQUESTS,
+            429,
+            "Too many requests. Try again later.",
+        ),
+        (SERVER_EXCEPTION, 500, "Server exception."),
+    ];
+
+    /// The Table 8 row of a code: (code, HTTP status, description).
+    pub fn describe(code: &str) -> Option<(&'static str, u16, &'static str)> {
+        TABLE_8.iter().copied().find(|(c, _, _)| *c == code)
+    }
+}
+
+/// Error codes of BSS (the order APIs), from Huawei's API reference.
+pub mod bss_codes {
+    pub const INVALID_PARAMETER: &str = "CBC.0100";
+    /// "Invalid order (the order may not exist)".
+    pub const INVALID_ORDER: &str = "CBC.30000010";
+    /// Paying an order whose status no longer allows payment.
+    pub const STATUS_CHANGED: &str = "CBC.99003106";
+    /// Cancelling an order whose status does not allow it.
+    pub const CANCEL_NOT_ALLOWED: &str = "CBC.99005010";
+    /// "Operations too frequent".
+    pub const TOO_FREQUENT: &str = "CBC.99008040";
+    pub const OTHER: &str = "CBC.0999";
+}
+
+/// Error codes of the API gateway in front of every service.
+pub mod gateway_codes {
+    /// "The API does not exist or has not been published" (404).
+    pub const NO_SUCH_API: &str = "APIGW.0101";
+    /// "Incorrect IAM authentication information" (401): bad or missing
+    /// token, unknown AK, bad signature, stale `X-Sdk-Date`.
+    pub const IAM_AUTH: &str = "APIGW.0301";
+    /// Throttled by the gateway (429).
+    pub const THROTTLED: &str = "APIGW.0308";
+}
+
+/// Error codes of IAM.
+pub mod iam_codes {
+    /// "Request body is invalid." (400, flat shape).
+    pub const BODY_INVALID: &str = "IAM.0011";
+    /// Wrong user, password, account or MFA code: IAM answers 401 in the
+    /// nested shape with the HTTP status as its code.
+    pub const UNAUTHORIZED: &str = "401";
 }
 
 /// `POST {iam}/v3/auth/tokens` with a password (and optionally an MFA code).
