@@ -38,8 +38,14 @@ pub struct DataArgs {
 pub enum Command {
     /// Show what can be bought: regions, images, versions and their specification codes
     Catalog(CatalogArgs),
-    /// Check a plan file and show the request it makes
+    /// Place the order a plan file describes and follow it until it completes (--dry-run: only check it)
     Order(OrderArgs),
+    /// Show an order's state (--watch: follow it until it completes)
+    Status(StatusArgs),
+    /// List the purchases made from this machine, newest first, with their last known state
+    Orders(OrdersArgs),
+    /// Pay an order that is pending payment, then follow it
+    Pay(PayArgs),
 }
 
 #[derive(Debug, Args)]
@@ -62,4 +68,72 @@ pub struct OrderArgs {
     /// Check the plan and print the request body it makes; send nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Place the order without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// Where the services are and how to reach them, for every command that
+/// talks to Huawei Cloud. Credentials come from the environment or a file,
+/// never from the command line.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnectArgs {
+    /// Purchase (HCSS) endpoint [env: FLEXUS_HCSS_ENDPOINT] [default: https://hcss.ap-southeast-3.myhuaweicloud.com]
+    #[arg(long, value_name = "URL")]
+    pub hcss_endpoint: Option<String>,
+
+    /// Billing (BSS) endpoint [env: FLEXUS_BSS_ENDPOINT] [default: https://bss-intl.myhuaweicloud.com]
+    #[arg(long, value_name = "URL")]
+    pub bss_endpoint: Option<String>,
+
+    /// IAM endpoint [env: FLEXUS_IAM_ENDPOINT] [default: https://iam.ap-southeast-3.myhuaweicloud.com]
+    #[arg(long, value_name = "URL")]
+    pub iam_endpoint: Option<String>,
+
+    /// Read the IAM token from this file (otherwise FLEXUS_TOKEN, then AK/SK credentials)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// Seconds to wait for an answer before treating it as lost
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The order ID (as printed by `flexus order` or listed by `flexus orders`)
+    #[arg(value_name = "ORDER_ID")]
+    pub order_id: String,
+
+    /// Follow the order until it completes or is cancelled
+    #[arg(long)]
+    pub watch: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OrdersArgs {
+    /// Print JSON lines: one object per purchase
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PayArgs {
+    /// The order ID of an order pending payment
+    #[arg(value_name = "ORDER_ID")]
+    pub order_id: String,
+
+    /// Pay without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }

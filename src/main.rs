@@ -27,12 +27,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if args.dry_run {
                 headless::order_dry_run(&catalog, &prices, &args, &mut out, &mut err)
             } else {
-                Err(Failure::new(
-                    EXIT_INVALID,
-                    "placing orders is not built yet; add --dry-run to check the plan",
-                ))
+                headless::live::order(&catalog, &prices, &args, &mut out, &mut err)
             }
         }
+        Some(Command::Status(args)) => headless::live::status(&args, &mut out),
+        Some(Command::Orders(args)) => headless::live::orders(&args, &mut out, &mut err),
+        Some(Command::Pay(args)) => headless::live::pay(&args, &mut out, &mut err),
         None => Err(Failure::new(
             EXIT_INVALID,
             "the wizard is not built yet; try `flexus catalog` or `flexus order --plan FILE --dry-run`",
