@@ -9,11 +9,17 @@ use std::path::{Path, PathBuf};
 use super::signer::SigningKey;
 use crate::secret::Secret;
 
+/// An IAM token, for scripts and CI (never a flag: flags show in `ps`).
 pub const ENV_TOKEN: &str = "FLEXUS_TOKEN";
+/// The official SDKs' variables, so existing setups work unchanged.
 pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
+/// The secret key that goes with [`ENV_AK`].
 pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
+/// Skips the IAM project lookup when set.
 pub const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+/// Present with temporary (STS) keys.
 pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+/// Moves the SDKs' `~/.huaweicloud/credentials` elsewhere.
 pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 
 /// How requests prove who sends them. `Debug` never shows a secret.
@@ -52,9 +58,13 @@ impl Auth {
 /// Where the credentials came from, to tell the user without showing them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthSource {
+    /// `--token-file`.
     TokenFile(PathBuf),
+    /// `FLEXUS_TOKEN`.
     TokenEnv,
+    /// `HUAWEICLOUD_SDK_AK`/`_SK`.
     SdkEnv,
+    /// The SDKs' credentials file.
     CredentialsFile(PathBuf),
     /// A token from IAM password login in this session.
     PasswordLogin,

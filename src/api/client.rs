@@ -316,10 +316,12 @@ impl Client {
         }
     }
 
+    /// Where requests go, e.g. to show the user or record in the journal.
     pub fn endpoints(&self) -> &Endpoints {
         &self.inner.endpoints
     }
 
+    /// Timeouts and retries in force, e.g. for the ambiguity lookup.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }

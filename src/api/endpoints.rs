@@ -15,8 +15,11 @@ pub const DEFAULT_BSS: &str = "https://bss-intl.myhuaweicloud.com";
 /// a token is bound to the region it was issued for.
 pub const DEFAULT_AUTH_REGION: &str = "ap-southeast-3";
 
+/// Environment overrides, below the flags and above the defaults.
 pub const ENV_HCSS: &str = "FLEXUS_HCSS_ENDPOINT";
+/// See [`ENV_HCSS`].
 pub const ENV_BSS: &str = "FLEXUS_BSS_ENDPOINT";
+/// See [`ENV_HCSS`].
 pub const ENV_IAM: &str = "FLEXUS_IAM_ENDPOINT";
 /// The official SDKs' name for the IAM endpoint, honoured after ours.
 pub const ENV_SDK_IAM: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";

@@ -30,12 +30,19 @@ pub fn clean(text: &str) -> String {
 /// calls for different steps, on different calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
+    /// HCSS purchase.
     CreateOrder,
+    /// BSS order details.
     OrderDetails,
+    /// BSS order list.
     ListOrders,
+    /// BSS payment.
     PayOrder,
+    /// BSS cancellation.
     CancelOrder,
+    /// IAM password login.
     Login,
+    /// IAM project lookup for AK/SK.
     ProjectLookup,
 }
 
@@ -65,8 +72,14 @@ pub(crate) fn from_response(
     let code = code
         .map(|c| clean(&redact(c.to_string())))
         .filter(|c| !c.is_empty());
+    // The trailing full stop is dropped: the message is followed by the
+    // status and code in parentheses, then the next step.
     let message = message
-        .map(|m| clean(&redact(m.to_string())))
+        .map(|m| {
+            clean(&redact(m.to_string()))
+                .trim_end_matches('.')
+                .to_string()
+        })
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| default_message(operation, status));
     ApiFailure {
@@ -284,7 +297,7 @@ mod tests {
         let f = from_response(Operation::CreateOrder, 400, flat, &keep);
         assert_eq!(f.status, Some(400));
         assert_eq!(f.code.as_deref(), Some("HCSS.14000011"));
-        assert_eq!(f.message, "Insufficient quota.");
+        assert_eq!(f.message, "Insufficient quota");
         assert!(
             f.next_step.contains("Lower the quantity"),
             "{}",

@@ -19,6 +19,7 @@ use crate::domain::order::RequestBody;
 
 /// Overrides the state directory (tests, or several independent setups).
 pub const ENV_STATE_DIR: &str = "FLEXUS_STATE_DIR";
+/// The journal's file name inside the state directory.
 pub const FILE_NAME: &str = "journal.jsonl";
 
 /// UTC `yyyy-MM-ddTHH:mm:ssZ`, the format BSS uses for order times.
@@ -230,6 +231,7 @@ impl Journal {
         })
     }
 
+    /// Where the file is, to tell the user.
     pub fn path(&self) -> &Path {
         &self.path
     }

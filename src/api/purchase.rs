@@ -48,6 +48,7 @@ impl ClientRequestId {
         }
     }
 
+    /// The header value.
     pub fn as_str(&self) -> &str {
         &self.0
     }

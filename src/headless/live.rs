@@ -273,18 +273,18 @@ fn report_ambiguous(
     .map_err(io)?;
     match (candidates.is_empty(), lookup_failed) {
         (false, _) => {
-            writeln!(out, "Orders created since {sent_at}:").map_err(io)?;
+            writeln!(out, "Orders created around {sent_at}:").map_err(io)?;
             for order in candidates {
                 writeln!(out, "  {}", describe_listed(order)).map_err(io)?;
             }
         }
         (true, None) => {
-            writeln!(out, "No order created since {sent_at} was found.").map_err(io)?;
+            writeln!(out, "No order created around {sent_at} was found.").map_err(io)?;
         }
         (true, Some(failure)) => {
             writeln!(
                 out,
-                "Could not look for orders created since {sent_at}: {failure}"
+                "Could not look for orders created around {sent_at}: {failure}"
             )
             .map_err(io)?;
         }
