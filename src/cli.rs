@@ -46,6 +46,8 @@ pub enum Command {
     Orders(OrdersArgs),
     /// Pay an order that is pending payment, then follow it
     Pay(PayArgs),
+    /// Run a local stand-in for Huawei Cloud (HCSS, BSS, IAM) to try flexus or test against
+    Sandbox(SandboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -136,4 +138,28 @@ pub struct PayArgs {
 
     #[command(flatten)]
     pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = crate::sandbox::command::AFTER_HELP)]
+pub struct SandboxArgs {
+    /// Address to listen on: loopback only (port 0 picks a free port)
+    #[arg(long, value_name = "ADDR", default_value = crate::sandbox::DEFAULT_LISTEN, value_parser = crate::sandbox::command::parse_listen)]
+    pub listen: std::net::SocketAddr,
+
+    /// Inject a fault, e.g. 429:3@create, 500:2@details, slow=4000@create, drop@create, error=HCSS.14000011@create (repeatable; see --help)
+    #[arg(long = "fault", value_name = "FAULT")]
+    pub faults: Vec<crate::sandbox::Fault>,
+
+    /// Seconds a paid order stays processing (3) before it is completed (5)
+    #[arg(long, value_name = "SECS", default_value = "3", value_parser = crate::sandbox::command::parse_seconds)]
+    pub complete_after: std::time::Duration,
+
+    /// Milliseconds added to every answer
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+
+    /// Require login protection (MFA) on the IAM token call; the code is 123456
+    #[arg(long)]
+    pub require_mfa: bool,
 }

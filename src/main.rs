@@ -33,6 +33,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Status(args)) => headless::live::status(&args, &mut out),
         Some(Command::Orders(args)) => headless::live::orders(&args, &mut out, &mut err),
         Some(Command::Pay(args)) => headless::live::pay(&args, &mut out, &mut err),
+        Some(Command::Sandbox(args)) => {
+            flexus::sandbox::command::run(&args, catalog, prices, &mut err)
+        }
         None => Err(Failure::new(
             EXIT_INVALID,
             "the wizard is not built yet; try `flexus catalog` or `flexus order --plan FILE --dry-run`",

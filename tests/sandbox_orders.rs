@@ -283,18 +283,24 @@ async fn the_list_filters_and_pages() {
         answer(get(&sb, "/v2/orders/customer-orders?order_by=-createTime").await).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["total_count"], 3);
-    assert_eq!(ids(&body), [third.clone(), second.clone(), first.clone()]);
+    assert_eq!(
+        ids(&body),
+        [third.as_str(), second.as_str(), first.as_str()]
+    );
 
     let (_, body) = answer(get(&sb, "/v2/orders/customer-orders?order_by=createTime").await).await;
-    assert_eq!(ids(&body), [first.clone(), second.clone(), third.clone()]);
+    assert_eq!(
+        ids(&body),
+        [first.as_str(), second.as_str(), third.as_str()]
+    );
 
     let (_, body) = answer(get(&sb, "/v2/orders/customer-orders?status=6").await).await;
-    assert_eq!(ids(&body), [second.clone()]);
+    assert_eq!(ids(&body), [second.as_str()]);
 
     let (_, body) =
         answer(get(&sb, &format!("/v2/orders/customer-orders?order_id={first}")).await).await;
     assert_eq!(body["total_count"], 1);
-    assert_eq!(ids(&body), [first.clone()]);
+    assert_eq!(ids(&body), [first.as_str()]);
 
     let (_, body) = answer(
         get(
@@ -308,7 +314,7 @@ async fn the_list_filters_and_pages() {
         body["total_count"], 3,
         "the total counts every match, not the page"
     );
-    assert_eq!(ids(&body), [second.clone()]);
+    assert_eq!(ids(&body), [second.as_str()]);
 
     // Times: everything created from an hour ago to an hour ahead, and
     // nothing from before 2000.

@@ -154,24 +154,8 @@ impl Endpoint {
     }
 }
 
-/// The syntax, for `--help` and for error messages.
+/// The syntax, for error messages (`flexus sandbox --help` explains it).
 pub const SYNTAX: &str = "KIND[=VALUE][:COUNT][@ENDPOINT]";
-
-pub const HELP: &str = "\
-Faults: KIND[=VALUE][:COUNT][@ENDPOINT], repeatable; applied in the order given.
-  KIND     429[=SECS]   answer 429 HCSS.14290001 with Retry-After SECS (default 1)
-           500          answer 500 HCSS.15000001 (CBC.0999 on BSS calls)
-           slow=MS      wait MS milliseconds, then answer normally
-           drop         handle the request (the order IS created), then cut the
-                        connection without any answer
-           error=CODE   answer with a Table 8 code and its status, e.g.
-                        error=HCSS.14000011 (insufficient quota)
-  COUNT    how many matching requests it hits: a number (default 1) or *
-  ENDPOINT create, details, list, pay, cancel, iam, all (default all)
-A fault consumes only the requests it hits, so `--fault 429:2@create --fault
-drop@create` answers 429, 429, then drops, then works normally.
-Examples: --fault 429:3@create   --fault 500:2@details   --fault slow=4000@create
-          --fault drop@create    --fault error=HCSS.14000010@create   --fault slow=300:*";
 
 impl FromStr for Fault {
     type Err = String;

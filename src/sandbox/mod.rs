@@ -8,6 +8,7 @@
 //! every endpoint setting can point at [`SandboxHandle::url`].
 
 mod auth;
+pub mod command;
 pub mod fault;
 mod ids;
 pub mod orders;
@@ -40,7 +41,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
-    /// Faults to inject, applied in order (see [`fault::HELP`]).
+    /// Faults to inject, applied in order (see `flexus sandbox --help`).
     pub faults: Vec<Fault>,
     /// How long a paid order stays processing (3) before it is completed (5).
     pub complete_after: Duration,
@@ -94,7 +95,7 @@ pub struct SandboxCredentials {
 impl SandboxCredentials {
     fn generate() -> SandboxCredentials {
         SandboxCredentials {
-            token: Secret::new(format!("MIIsandbox{}", ids::random_chars(200, ids::ALNUM))),
+            token: Secret::new(format!("MIIsandbox{}", ids::random_chars(96, ids::ALNUM))),
             access_key: format!("SBX{}", ids::random_chars(17, ids::UPPER_ALNUM)),
             secret_key: Secret::new(ids::random_chars(40, ids::ALNUM)),
             project_id: hex::encode(ids::random_bytes(16)),

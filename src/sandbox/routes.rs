@@ -287,28 +287,29 @@ fn no_such_order(order_id: &str) -> Response {
     )
 }
 
+/// A number from the query; the error is the words for `bss_invalid`.
 fn number<T: std::str::FromStr>(
     query: &HashMap<String, String>,
     name: &str,
-) -> Result<Option<T>, Response> {
+) -> Result<Option<T>, String> {
     match query.get(name) {
         None => Ok(None),
         Some(text) => text
             .trim()
             .parse()
             .map(Some)
-            .map_err(|_| bss_invalid(&format!("{name} must be a whole number, not \"{text}\""))),
+            .map_err(|_| format!("{name} must be a whole number, not \"{text}\"")),
     }
 }
 
-fn paging(query: &HashMap<String, String>) -> Result<(usize, usize), Response> {
+fn paging(query: &HashMap<String, String>) -> Result<(usize, usize), String> {
     let offset = number::<i64>(query, "offset")?.unwrap_or(0);
     let limit = number::<i64>(query, "limit")?.unwrap_or(DEFAULT_PAGE as i64);
     if offset < 0 {
-        return Err(bss_invalid("offset must be 0 or more"));
+        return Err("offset must be 0 or more".to_string());
     }
     if !(1..=MAX_PAGE as i64).contains(&limit) {
-        return Err(bss_invalid(&format!("limit must be 1 to {MAX_PAGE}")));
+        return Err(format!("limit must be 1 to {MAX_PAGE}"));
     }
     Ok((offset as usize, limit as usize))
 }
@@ -320,7 +321,7 @@ async fn order_details(
 ) -> Response {
     let (offset, limit) = match paging(&query) {
         Ok(paging) => paging,
-        Err(response) => return response,
+        Err(message) => return bss_invalid(&message),
     };
     let book = shared.book();
     let Some(order) = book.orders.find(&order_id) else {
@@ -340,14 +341,12 @@ async fn order_details(
     json(StatusCode::OK, &details)
 }
 
-fn list_query(query: &HashMap<String, String>) -> Result<ListQuery, Response> {
-    let time = |name: &str| -> Result<Option<OffsetDateTime>, Response> {
+fn list_query(query: &HashMap<String, String>) -> Result<ListQuery, String> {
+    let time = |name: &str| -> Result<Option<OffsetDateTime>, String> {
         match query.get(name) {
             None => Ok(None),
             Some(text) => parse_bss_time(text).map(Some).ok_or_else(|| {
-                bss_invalid(&format!(
-                    "{name} must be a UTC time like 2024-02-28T11:30:00Z, not \"{text}\""
-                ))
+                format!("{name} must be a UTC time like 2024-02-28T11:30:00Z, not \"{text}\"")
             }),
         }
     };
@@ -356,9 +355,9 @@ fn list_query(query: &HashMap<String, String>) -> Result<ListQuery, Response> {
         None | Some("-createTime") => true,
         Some("createTime") => false,
         Some(other) => {
-            return Err(bss_invalid(&format!(
+            return Err(format!(
                 "order_by must be createTime or -createTime, not \"{other}\""
-            )));
+            ));
         }
     };
     Ok(ListQuery {
@@ -380,7 +379,7 @@ async fn list_orders(
 ) -> Response {
     let query = match list_query(&query) {
         Ok(query) => query,
-        Err(response) => return response,
+        Err(message) => return bss_invalid(&message),
     };
     let (now, now_instant) = (OffsetDateTime::now_utc(), Instant::now());
     let book = shared.book();

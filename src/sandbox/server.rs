@@ -17,7 +17,7 @@ use tokio::task::JoinSet;
 use tower::Service;
 
 /// How long requests in flight may take to finish after a shutdown.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// Resets the connection a request arrived on.
 #[derive(Clone, Default)]
