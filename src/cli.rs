@@ -39,6 +39,11 @@ pub enum Command {
     /// Show what can be bought: regions, images, versions and their specification codes
     Catalog(CatalogArgs),
     /// Place the order a plan file describes and follow it until it completes (--dry-run: only check it)
+    #[command(
+        after_help = "Exit codes: 0 completed; 1 refused, failed or cancelled; 2 invalid plan \
+        or usage; 3 outcome unknown (the answer was lost and the purchase was not sent again: \
+        check `flexus orders` and `flexus status`); 4 placed and waiting for payment (`flexus pay`)."
+    )]
     Order(OrderArgs),
     /// Show an order's state (--watch: follow it until it completes)
     Status(StatusArgs),

@@ -515,6 +515,31 @@ async fn a_dropped_answer_is_ambiguous_finds_the_order_and_is_never_resent() {
 }
 
 #[tokio::test]
+async fn a_second_lost_answer_is_not_confused_with_the_first_ones_order() {
+    let h = sandbox_with(&["drop:2@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let body = example_body();
+    let candidates = |outcome: SubmitOutcome| match outcome {
+        SubmitOutcome::Ambiguous { candidates, .. } => candidates
+            .into_iter()
+            .map(|c| c.order_id)
+            .collect::<Vec<_>>(),
+        other => panic!("expected an ambiguous outcome, got {other:?}"),
+    };
+    let first =
+        candidates(purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await);
+    let second =
+        candidates(purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await);
+    let created: Vec<String> = h.created_orders().into_iter().map(|o| o.order_id).collect();
+    assert_eq!(created.len(), 2);
+    assert_eq!(first, [created[0].clone()]);
+    // The first order was already known before the second purchase was
+    // sent, so it cannot be the second one's result.
+    assert_eq!(second, [created[1].clone()]);
+}
+
+#[tokio::test]
 async fn resending_on_the_users_word_reuses_the_id_and_is_guarded() {
     let h = sandbox_with(&["drop@create"]).await;
     let client = token_client(&h, fast_config());

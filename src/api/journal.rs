@@ -4,7 +4,7 @@
 //! a crash at any moment leaves enough to find out what happened. It never
 //! holds a secret: request bodies, IDs, times and error texts only.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -398,6 +398,41 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
     records
 }
 
+/// Orders that certainly are not the result of purchase `client_request_id`:
+/// those placed by other purchases, and every order the journal mentions
+/// before this purchase was first sent (they existed already). An order
+/// some other ambiguous purchase merely *found* later is not excluded: it
+/// might be this one's, and hiding it could lead to buying twice.
+pub fn orders_not_from(entries: &[Entry], client_request_id: &str) -> HashSet<String> {
+    let first_send = entries
+        .iter()
+        .position(
+            |e| matches!(e, Entry::Intent { client_request_id: id, .. } if id == client_request_id),
+        )
+        .unwrap_or(entries.len());
+    let mut unrelated = HashSet::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let before = index < first_send;
+        match entry {
+            Entry::Placed {
+                client_request_id: id,
+                order_id,
+                ..
+            } if before || id != client_request_id => {
+                unrelated.insert(order_id.clone());
+            }
+            Entry::LookedUp { order_ids, .. } if before => {
+                unrelated.extend(order_ids.iter().cloned());
+            }
+            Entry::Status { order_id, .. } | Entry::Payment { order_id, .. } if before => {
+                unrelated.insert(order_id.clone());
+            }
+            _ => {}
+        }
+    }
+    unrelated
+}
+
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> io::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -591,6 +626,41 @@ mod tests {
             records[2].last_status,
             Some((5, "2026-11-26T10:00:09Z".into()))
         );
+    }
+
+    #[test]
+    fn orders_seen_before_a_purchase_cannot_be_its_result() {
+        let looked_up = |id: &str, orders: &[&str]| Entry::LookedUp {
+            at: "2026-11-26T10:00:00Z".into(),
+            client_request_id: id.into(),
+            order_ids: orders.iter().map(|o| o.to_string()).collect(),
+            failed: None,
+        };
+        let placed = |id: &str, order: &str| Entry::Placed {
+            at: "2026-11-26T10:00:00Z".into(),
+            client_request_id: id.into(),
+            order_id: order.into(),
+            instance_ids: vec![],
+        };
+        let entries = vec![
+            intent("a", "2026-11-26T10:00:00Z", 1),
+            placed("a", "CS-A"),
+            intent("b", "2026-11-26T10:00:00Z", 1),
+            looked_up("b", &["CS-B?"]),
+            intent("c", "2026-11-26T10:00:00Z", 1),
+            // Found by d after c was sent: it might be c's.
+            intent("d", "2026-11-26T10:00:00Z", 1),
+            looked_up("d", &["CS-D?"]),
+            // c's own earlier findings stay candidates on a resend.
+            looked_up("c", &["CS-C?"]),
+        ];
+        let unrelated = orders_not_from(&entries, "c");
+        let mut sorted: Vec<_> = unrelated.into_iter().collect();
+        sorted.sort();
+        assert_eq!(sorted, ["CS-A", "CS-B?"]);
+        let mut for_d: Vec<_> = orders_not_from(&entries, "d").into_iter().collect();
+        for_d.sort();
+        assert_eq!(for_d, ["CS-A", "CS-B?"]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::client::{Client, CreateFailure, OrderQuery};
 use super::engine::{ApiFailure, SubmitOutcome};
-use super::journal::{Entry, Journal, PurchaseState, RecordedFailure, utc_text};
+use super::journal::{Entry, Journal, PurchaseState, RecordedFailure, orders_not_from, utc_text};
 use super::wire::OrderInfo;
 use crate::domain::order::RequestBody;
 
@@ -216,7 +216,8 @@ async fn send(
 }
 
 /// New-purchase orders created around `since` (newest first), leaving out
-/// the ones the journal ties to other purchases. Looks as often as the
+/// the ones the journal shows cannot be this purchase's
+/// ([`orders_not_from`]). Looks as often as the
 /// client's [`LookupOptions`](super::client::LookupOptions) say
 /// before concluding there are none.
 pub async fn find_candidates(
@@ -226,13 +227,10 @@ pub async fn find_candidates(
     since: OffsetDateTime,
 ) -> (Vec<OrderInfo>, Option<ApiFailure>) {
     let lookup = &client.config().ambiguity_lookup;
-    let known_elsewhere: Vec<String> = journal
-        .purchases()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| p.client_request_id != id.as_str())
-        .filter_map(|p| p.order_id)
-        .collect();
+    let unrelated = journal
+        .entries()
+        .map(|(entries, _)| orders_not_from(&entries, id.as_str()))
+        .unwrap_or_default();
     let mut last_failure = None;
     for check in 0..lookup.checks.max(1) {
         if check > 0 {
@@ -253,7 +251,7 @@ pub async fn find_candidates(
                     .order_infos
                     .into_iter()
                     .filter(|o| o.order_type.is_none_or(|t| t == ORDER_TYPE_NEW_PURCHASE))
-                    .filter(|o| !known_elsewhere.contains(&o.order_id))
+                    .filter(|o| !unrelated.contains(&o.order_id))
                     .collect();
                 if !found.is_empty() {
                     return (found, None);
