@@ -762,7 +762,7 @@ async fn password_login_yields_a_token_that_places_orders() {
             account: creds.account.clone(),
             mfa: Some(MfaCode {
                 user_id: creds.user_id.clone(),
-                passcode: "000000".into(),
+                passcode: Secret::new("000000"),
             }),
         })
         .await
@@ -823,4 +823,41 @@ async fn secrets_stay_out_of_debug_and_errors() {
     }
     let text = std::fs::read_to_string(journal.path()).unwrap();
     assert!(!text.contains("must-not-leak"));
+}
+
+#[tokio::test]
+async fn login_protection_needs_the_mfa_code() {
+    let config = SandboxConfig {
+        require_mfa: true,
+        ..SandboxConfig::default()
+    };
+    let h = sandbox::start("127.0.0.1:0".parse().unwrap(), config)
+        .await
+        .unwrap();
+    let creds = h.credentials().clone();
+    let anonymous = Client::unauthenticated(endpoints(&h), fast_config()).unwrap();
+    let login = |mfa: Option<MfaCode>| PasswordLogin {
+        user: creds.user.clone(),
+        password: creds.password.clone(),
+        account: creds.account.clone(),
+        mfa,
+    };
+    let refused = anonymous
+        .login_with_password(&login(None))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, Some(401));
+    assert!(
+        refused.next_step.contains("MFA code"),
+        "{}",
+        refused.next_step
+    );
+    let token = anonymous
+        .login_with_password(&login(Some(MfaCode {
+            user_id: creds.user_id.clone(),
+            passcode: Secret::new(sandbox::SANDBOX_MFA_PASSCODE),
+        })))
+        .await
+        .unwrap();
+    assert_eq!(token.expose(), creds.token.expose());
 }

@@ -138,7 +138,8 @@ pub struct PasswordLogin {
 #[derive(Clone, Debug)]
 pub struct MfaCode {
     pub user_id: String,
-    pub passcode: String,
+    /// Short-lived, but a credential all the same.
+    pub passcode: Secret,
 }
 
 /// Why a purchase POST did not yield an order.
@@ -549,7 +550,7 @@ impl Client {
                     totp: login.mfa.as_ref().map(|m| wire::TotpIdentity {
                         user: wire::TotpUser {
                             id: m.user_id.clone(),
-                            passcode: m.passcode.clone(),
+                            passcode: m.passcode.expose().to_string(),
                         },
                     }),
                 },
