@@ -301,6 +301,7 @@ async fn iam_refuses_a_wrong_password_user_or_account() {
             answer["error"]["message"],
             "The username or password is wrong."
         );
+        assert_eq!(answer["error"]["title"], "Unauthorized");
     }
 }
 

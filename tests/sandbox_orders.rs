@@ -257,6 +257,56 @@ async fn an_unpaid_order_past_its_deadline_is_cancelled() {
     .await;
     let order_id = place(&sb, |b| b["is_auto_pay"] = json!(false)).await;
     wait_for_status(&sb, &order_id, 4).await;
+    let pay = json!({"order_id": order_id, "use_coupon": "NO", "use_discount": "NO"});
+    let (status, body) =
+        answer(send_json(&sb, Method::POST, "/v3/orders/customer-orders/pay", &pay).await).await;
+    assert_eq!(
+        (status, body["error_code"].as_str()),
+        (400, Some("CBC.99003110"))
+    );
+}
+
+#[tokio::test]
+async fn a_package_without_a_list_price_gets_the_sandbox_figure() {
+    use flexus::domain::catalog::Catalog;
+    use flexus::domain::order::Draft;
+    use flexus::domain::pricing::PriceTable;
+    let (catalog, prices) = (Catalog::embedded(), PriceTable::embedded());
+    // The example plan in a region where it can be bought but has no price.
+    let body = catalog
+        .regions
+        .iter()
+        .map(|r| {
+            let mut body = plan();
+            body["region"] = json!(r.code);
+            body
+        })
+        .find(|body| {
+            let (draft, problems) = Draft::from_plan_value(body);
+            problems.is_empty()
+                && draft.problems(&catalog).is_empty()
+                && prices
+                    .monthly_price(&draft.region, &draft.plan_spec)
+                    .is_none()
+        })
+        .expect("some region sells the example package without a known price");
+    let sb = start_default().await;
+    let (status, created) = answer(create(&sb, &body).await).await;
+    assert_eq!(status, 202, "{created}");
+    let order_id = created["order_id"].as_str().unwrap();
+    let (_, details) = answer(
+        get(
+            &sb,
+            &format!("/v2/orders/customer-orders/details/{order_id}"),
+        )
+        .await,
+    )
+    .await;
+    let figure = flexus::sandbox::orders::UNLISTED_MONTHLY_PRICE
+        .times(2)
+        .cents as f64
+        / 100.0;
+    assert_eq!(details["order_info"]["official_amount"], json!(figure));
 }
 
 #[tokio::test]

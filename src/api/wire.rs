@@ -190,10 +190,23 @@ pub struct ErrorBody {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct NestedError {
-    #[serde(default)]
+    /// IAM sends its HTTP status here as a number (`"code": 401`); gateways
+    /// send text. Both are read as text.
+    #[serde(default, deserialize_with = "text_or_number")]
     pub code: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
+    /// IAM's reason phrase, e.g. "Unauthorized".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 impl ErrorBody {
@@ -214,6 +227,7 @@ impl ErrorBody {
             error: Some(NestedError {
                 code: Some(code.to_string()),
                 message: Some(message.to_string()),
+                title: None,
             }),
         }
     }
@@ -286,6 +300,8 @@ pub mod bss_codes {
     pub const INVALID_ORDER: &str = "CBC.30000010";
     /// Paying an order whose status no longer allows payment.
     pub const STATUS_CHANGED: &str = "CBC.99003106";
+    /// Paying an order past its payment deadline.
+    pub const PAST_DEADLINE: &str = "CBC.99003110";
     /// Cancelling an order whose status does not allow it.
     pub const CANCEL_NOT_ALLOWED: &str = "CBC.99005010";
     /// "Operations too frequent".
@@ -361,10 +377,20 @@ pub struct TotpIdentity {
     pub user: TotpUser,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Holds an MFA code on its way to IAM: `Debug` hides the code.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct TotpUser {
     pub id: String,
     pub passcode: String,
+}
+
+impl std::fmt::Debug for TotpUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpUser")
+            .field("id", &self.id)
+            .field("passcode", &"<redacted>")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -419,4 +445,49 @@ pub struct ProjectList {
 pub struct Project {
     pub id: String,
     pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iam_errors_with_a_numeric_code_are_read() {
+        let text = r#"{"error":{"message":"The username or password is wrong.","code":401,"title":"Unauthorized"}}"#;
+        let body: ErrorBody = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            body.code_and_message(),
+            (Some("401"), Some("The username or password is wrong."))
+        );
+        assert_eq!(body.error.unwrap().title.as_deref(), Some("Unauthorized"));
+    }
+
+    #[test]
+    fn debug_hides_the_password_and_the_mfa_code() {
+        let request: TokenRequest = serde_json::from_value(serde_json::json!({"auth": {
+            "identity": {
+                "methods": ["password", "totp"],
+                "password": {"user": {"name": "u", "password": "pw-do-not-show", "domain": {"name": "a"}}},
+                "totp": {"user": {"id": "uid", "passcode": "918273"}}
+            },
+            "scope": {"project": {"name": "ap-southeast-3"}}
+        }}))
+        .unwrap();
+        let shown = format!("{request:?}");
+        assert!(
+            !shown.contains("pw-do-not-show") && !shown.contains("918273"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn both_error_shapes_are_read() {
+        let flat: ErrorBody =
+            serde_json::from_str(r#"{"error_code":"APIGW.0301","error_msg":"m","request_id":"x"}"#)
+                .unwrap();
+        assert_eq!(flat.code_and_message(), (Some("APIGW.0301"), Some("m")));
+        let nested: ErrorBody =
+            serde_json::from_str(r#"{"error":{"code":"APIGW.0308","message":"n"}}"#).unwrap();
+        assert_eq!(nested.code_and_message(), (Some("APIGW.0308"), Some("n")));
+    }
 }

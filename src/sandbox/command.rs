@@ -256,6 +256,31 @@ mod tests {
     }
 
     #[test]
+    fn the_help_states_the_real_figures() {
+        assert!(AFTER_HELP.contains(&format!("code {}", crate::sandbox::SANDBOX_MFA_PASSCODE)));
+        let price = super::super::orders::UNLISTED_MONTHLY_PRICE;
+        assert!(AFTER_HELP.contains(&format!(
+            "{price} {} per instance per month",
+            super::super::orders::CURRENCY
+        )));
+        let window = SandboxConfig::default().payment_window.as_secs() / 3600;
+        assert!(AFTER_HELP.contains(&format!("pending payment (6) for {window} hours")));
+        for example in AFTER_HELP
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("flexus sandbox"))
+        {
+            let words: Vec<&str> = example.split_whitespace().collect();
+            for pair in words.windows(2).filter(|w| w[0] == "--fault") {
+                assert!(
+                    pair[1].parse::<crate::sandbox::Fault>().is_ok(),
+                    "{}",
+                    pair[1]
+                );
+            }
+        }
+    }
+
+    #[test]
     fn seconds_take_fractions_but_not_negatives() {
         assert_eq!(parse_seconds("3").unwrap(), Duration::from_secs(3));
         assert_eq!(parse_seconds("0.5").unwrap(), Duration::from_millis(500));

@@ -76,7 +76,11 @@ pub struct Order {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     NoSuchOrder,
-    NotPending { status: i32 },
+    /// Unpaid past its payment deadline (so BSS cancelled it).
+    PastDeadline,
+    NotPending {
+        status: i32,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -319,6 +323,9 @@ impl OrderBook {
             .iter_mut()
             .find(|o| o.order_id == order_id)
             .ok_or(Refusal::NoSuchOrder)?;
+        if matches!(order.payment, Payment::Pending { deadline } if now > deadline) {
+            return Err(Refusal::PastDeadline);
+        }
         match order.status(now, now_instant, timing) {
             status::PENDING_PAYMENT => Ok(order),
             status => Err(Refusal::NotPending { status }),
@@ -367,5 +374,150 @@ impl OrderBook {
             .take(query.limit)
             .collect();
         (total, page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const TIMING: Timing = Timing {
+        complete_after: Duration::from_secs(10),
+        payment_window: Duration::from_secs(3600),
+    };
+
+    fn request(auto_pay: bool) -> (Value, RequestBody) {
+        let body = serde_json::json!({
+            "instance_name": "web-1",
+            "plan_spec": "hf.large.1.30m.linux",
+            "image_ref": {"image_name": "BT", "image_version": "6.8.35"},
+            "region": "ap-southeast-3",
+            "charging_mode": "prePaid",
+            "period_type": "year",
+            "period_num": 2,
+            "purchase_quantity": 3,
+            "is_auto_pay": auto_pay
+        });
+        let (draft, problems) = crate::domain::order::Draft::from_plan_value(&body);
+        assert!(problems.is_empty(), "{problems:?}");
+        let request = draft.request_body(&Catalog::embedded()).unwrap();
+        (body, request)
+    }
+
+    fn book_with(auto_pay: bool, now: OffsetDateTime, at: Instant) -> (OrderBook, String) {
+        let mut book = OrderBook::default();
+        let (body, request) = request(auto_pay);
+        let id = book
+            .create(
+                "req-1",
+                body,
+                request,
+                &PriceTable::embedded(),
+                now,
+                at,
+                TIMING,
+            )
+            .order_id
+            .clone();
+        (book, id)
+    }
+
+    #[test]
+    fn an_auto_paid_order_completes_after_complete_after() {
+        let now = datetime!(2024-02-28 11:30:00 UTC);
+        let t0 = Instant::now();
+        let (book, id) = book_with(true, now, t0);
+        let order = book.find(&id).unwrap();
+        assert_eq!(order.status(now, t0, TIMING), status::PROCESSING);
+        let later = t0 + Duration::from_secs(9);
+        assert_eq!(order.status(now, later, TIMING), status::PROCESSING);
+        let done = t0 + Duration::from_secs(10);
+        assert_eq!(order.status(now, done, TIMING), status::COMPLETED);
+    }
+
+    #[test]
+    fn an_unpaid_order_is_cancelled_after_its_deadline() {
+        let now = datetime!(2024-02-28 11:30:00 UTC);
+        let t0 = Instant::now();
+        let (mut book, id) = book_with(false, now, t0);
+        let info = book.find(&id).unwrap().info(
+            &Account {
+                customer_id: "c".into(),
+                user_name: "u".into(),
+            },
+            now,
+            t0,
+            TIMING,
+        );
+        assert_eq!(info.status, status::PENDING_PAYMENT);
+        assert_eq!(
+            info.pending_payment_end_time.as_deref(),
+            Some("2024-02-28T12:30:00Z")
+        );
+        let late = now + Duration::from_secs(3601);
+        assert_eq!(
+            book.find(&id).unwrap().status(late, t0, TIMING),
+            status::CANCELLED
+        );
+        assert_eq!(book.pay(&id, late, t0, TIMING), Err(Refusal::PastDeadline));
+        assert_eq!(book.pay(&id, now, t0, TIMING), Ok(()));
+        assert_eq!(
+            book.cancel(&id, now, t0, TIMING),
+            Err(Refusal::NotPending {
+                status: status::PROCESSING
+            })
+        );
+        assert_eq!(
+            book.pay("CS-nope", now, t0, TIMING),
+            Err(Refusal::NoSuchOrder)
+        );
+    }
+
+    #[test]
+    fn amounts_are_list_price_times_months_times_quantity() {
+        let (_, request) = request(true);
+        let prices = PriceTable::embedded();
+        let monthly = prices
+            .monthly_price("ap-southeast-3", "hf.large.1.30m.linux")
+            .unwrap();
+        assert_eq!(amount(&prices, &request), monthly.times(24).times(3));
+        let mut unpriced = request.clone();
+        unpriced.region = "nowhere-1".into();
+        assert_eq!(
+            amount(&prices, &unpriced),
+            UNLISTED_MONTHLY_PRICE.times(24).times(3)
+        );
+    }
+
+    #[test]
+    fn the_line_item_runs_for_the_period_from_payment() {
+        let now = datetime!(2024-01-31 08:00:00 UTC);
+        let (book, id) = book_with(true, now, Instant::now());
+        let item = book.find(&id).unwrap().line_item(&Catalog::embedded());
+        assert_eq!(item.period_type, Some(3));
+        assert_eq!(item.period_num, Some(2));
+        assert_eq!(item.subscription_num, Some(3));
+        assert_eq!(item.effective_time.as_deref(), Some("2024-01-31T08:00:00Z"));
+        assert_eq!(item.expire_time.as_deref(), Some("2026-01-31T08:00:00Z"));
+    }
+
+    #[test]
+    fn months_are_added_on_the_calendar() {
+        let jan31 = datetime!(2024-01-31 08:00:00 UTC);
+        assert_eq!(add_months(jan31, 1), datetime!(2024-02-29 08:00:00 UTC));
+        assert_eq!(add_months(jan31, 13), datetime!(2025-02-28 08:00:00 UTC));
+        assert_eq!(add_months(jan31, 11), datetime!(2024-12-31 08:00:00 UTC));
+        assert_eq!(add_months(jan31, 36), datetime!(2027-01-31 08:00:00 UTC));
+    }
+
+    #[test]
+    fn bss_times_round_trip_and_refuse_other_forms() {
+        let t = datetime!(2024-02-28 11:30:05 UTC);
+        assert_eq!(bss_time(t), "2024-02-28T11:30:05Z");
+        assert_eq!(parse_bss_time("2024-02-28T11:30:05Z"), Some(t));
+        assert_eq!(parse_bss_time("2024-02-28 11:30:05"), None);
+        assert_eq!(parse_bss_time("2024-02-28T11:30:05+08:00"), None);
+        assert_eq!(parse_bss_time("2024-02-28T11:30:05.123Z"), None);
     }
 }

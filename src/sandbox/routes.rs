@@ -84,11 +84,14 @@ fn invalid_parameter(service: Service, message: &str) -> Response {
     )
 }
 
+/// IAM's 401: `{"error": {"code": 401, "message": ..., "title": "Unauthorized"}}`
+/// (the code is sent as text; see `wire::NestedError`).
 fn iam_unauthorized(message: &str) -> Response {
-    json(
-        StatusCode::UNAUTHORIZED,
-        &ErrorBody::nested(iam_codes::UNAUTHORIZED, message),
-    )
+    let mut body = ErrorBody::nested(iam_codes::UNAUTHORIZED, message);
+    if let Some(error) = body.error.as_mut() {
+        error.title = Some("Unauthorized".to_string());
+    }
+    json(StatusCode::UNAUTHORIZED, &body)
 }
 
 async fn no_such_api() -> Response {
@@ -397,6 +400,18 @@ async fn list_orders(
 fn refused(order_id: &str, refusal: Refusal, action: &str) -> Response {
     match refusal {
         Refusal::NoSuchOrder => no_such_order(order_id),
+        Refusal::PastDeadline if action == "paid" => flat(
+            StatusCode::BAD_REQUEST,
+            bss_codes::PAST_DEADLINE,
+            &format!("The order {order_id} is past its payment deadline; submit the order again."),
+        ),
+        Refusal::PastDeadline => refused(
+            order_id,
+            Refusal::NotPending {
+                status: wire::status::CANCELLED,
+            },
+            action,
+        ),
         Refusal::NotPending { status } => {
             let code = if action == "paid" {
                 bss_codes::STATUS_CHANGED
