@@ -176,6 +176,39 @@ async fn a_slow_answer_outlasts_a_short_client_timeout() {
 }
 
 #[tokio::test]
+async fn a_client_that_gives_up_on_a_slow_answer_has_still_placed_the_order() {
+    let sb = with_faults(&["slow=10000@create"]).await;
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let id = request_id();
+    let gave_up = impatient
+        .post(format!("{}/v1/light-instances", sb.url()))
+        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("Client-Request-Id", &id)
+        .json(&plan())
+        .send()
+        .await;
+    assert!(gave_up.expect_err("the answer is late").is_timeout());
+    let orders = sb.created_orders();
+    assert_eq!(orders.len(), 1, "the order was created before the answer");
+    assert_eq!(orders[0].client_request_id, id);
+
+    // The log shows the client left before the answer.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !sb.requests()[0].abandoned {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{:?}",
+            sb.requests()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(sb.requests()[0].log_line().contains("abandoned"));
+}
+
+#[tokio::test]
 async fn configured_latency_applies_to_every_answer() {
     let sb = start(SandboxConfig {
         latency: Duration::from_secs(5),

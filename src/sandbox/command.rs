@@ -38,14 +38,17 @@ method with the IAM user's id (printed at start) and the code 123456.
 Faults: KIND[=VALUE][:COUNT][@ENDPOINT], repeatable, applied in the order given.
   KIND      429[=SECS]  answer 429 (HCSS.14290001) with Retry-After SECS (default 1)
             500         answer 500 (HCSS.15000001; CBC.0999 on BSS calls)
-            slow=MS     wait MS milliseconds, then answer normally
+            slow=MS     handle the request at once, but answer MS milliseconds
+                        later (a client that gives up sooner has still placed
+                        the order)
             drop        handle the request (the order IS created), then reset
                         the connection without any answer
             error=CODE  answer with a code of the purchase document's Table 8
                         and its status, e.g. error=HCSS.14000011 (insufficient quota)
   COUNT     how many matching requests it hits: a number (default 1), or *
   ENDPOINT  create, details, list, pay, cancel, iam, all (default all)
-Faults hit authenticated requests only. Each fault uses up only the requests
+Faults hit authenticated requests only. As on a real service, a request is
+handled to the end even when the client goes away before the answer. Each fault uses up only the requests
 it hits, so `--fault 429:2@create --fault drop@create` answers 429, 429,
 then cuts the third, then works normally.
 

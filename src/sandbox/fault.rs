@@ -19,7 +19,7 @@ pub enum FaultKind {
     TooManyRequests { retry_after_secs: u64 },
     /// Answer 500 without handling the request.
     ServerError,
-    /// Wait this long, then handle the request normally.
+    /// Handle the request at once, but answer this much later.
     Slow { delay: Duration },
     /// Handle the request (an order IS created), then cut the connection
     /// without answering.

@@ -126,11 +126,15 @@ pub struct ReceivedRequest {
     pub method: String,
     /// The path only, without the query.
     pub path: String,
-    /// The HTTP status answered; `None` while in flight or when the
-    /// connection was cut on purpose (`dropped`).
+    /// The HTTP status answered; `None` while in flight, when the
+    /// connection was cut on purpose (`dropped`), or when the client went
+    /// away first (`abandoned`).
     pub status: Option<u16>,
     /// A `drop` fault cut the connection instead of answering.
     pub dropped: bool,
+    /// The client closed the connection before the answer was ready (the
+    /// work, such as creating an order, was still done).
+    pub abandoned: bool,
     pub received_at: OffsetDateTime,
 }
 
@@ -138,10 +142,11 @@ impl ReceivedRequest {
     /// One line for a log: time, method, path, status.
     pub fn log_line(&self) -> String {
         let t = self.received_at;
-        let outcome = match (self.status, self.dropped) {
-            (_, true) => "dropped (connection cut, no answer)".to_string(),
-            (Some(status), false) => status.to_string(),
-            (None, false) => "no answer yet".to_string(),
+        let outcome = match self.status {
+            _ if self.dropped => "dropped (connection cut, no answer)".to_string(),
+            _ if self.abandoned => "abandoned (the client went away first)".to_string(),
+            Some(status) => status.to_string(),
+            None => "no answer yet".to_string(),
         };
         format!(
             "{:02}:{:02}:{:02}  {:<6} {}  {outcome}",
@@ -187,19 +192,42 @@ impl Shared {
             path: path.to_string(),
             status: None,
             dropped: false,
+            abandoned: false,
             received_at: OffsetDateTime::now_utc(),
         });
         book.requests.len() - 1
     }
 
+    /// Records the answer's status, or `None` for a connection cut by a
+    /// `drop` fault.
     fn finish_request(&self, index: usize, status: Option<u16>) {
+        self.update_request(index, |entry| {
+            entry.status = status;
+            entry.dropped = status.is_none();
+        });
+    }
+
+    /// Records that the client left before an answer (unless the request
+    /// was already finished or dropped).
+    fn abandon_request(&self, index: usize) {
+        self.update_request(index, |entry| {
+            if entry.status.is_none() && !entry.dropped {
+                entry.abandoned = true;
+            }
+        });
+    }
+
+    fn update_request(&self, index: usize, change: impl FnOnce(&mut ReceivedRequest)) {
         let entry = {
             let mut book = self.book();
             let Some(entry) = book.requests.get_mut(index) else {
                 return;
             };
-            entry.status = status;
-            entry.dropped = status.is_none();
+            let before = entry.clone();
+            change(entry);
+            if *entry == before {
+                return;
+            }
             entry.clone()
         };
         // Nobody listening is fine.

@@ -118,6 +118,10 @@ struct RequestIndex(usize);
 /// Records every request and its status, and adds the configured latency.
 async fn log_request(State(shared): Sandbox, mut request: Request, next: Next) -> Response {
     let index = shared.begin_request(request.method().as_str(), request.uri().path());
+    let mut unanswered = Unanswered {
+        shared: Some(shared.clone()),
+        index,
+    };
     request.extensions_mut().insert(RequestIndex(index));
     if !shared.latency.is_zero() {
         tokio::time::sleep(shared.latency).await;
@@ -127,8 +131,25 @@ async fn log_request(State(shared): Sandbox, mut request: Request, next: Next) -
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("X-Request-Id", value);
     }
+    unanswered.shared = None;
     shared.finish_request(index, Some(response.status().as_u16()));
     response
+}
+
+/// Marks a request as abandoned when its connection goes away before the
+/// answer is ready (the client gave up, or a `drop` fault cut it).
+struct Unanswered {
+    /// `None` once answered.
+    shared: Option<Arc<Shared>>,
+    index: usize,
+}
+
+impl Drop for Unanswered {
+    fn drop(&mut self) {
+        if let Some(shared) = &self.shared {
+            shared.abandon_request(self.index);
+        }
+    }
 }
 
 /// Authenticates (every call but the IAM token call), then applies faults.
@@ -163,70 +184,82 @@ async fn gateway(State(shared): Sandbox, request: Request, next: Next) -> Respon
         }
     }
     let verdict = shared.book().faults.hit(endpoint);
-    if !verdict.delay.is_zero() {
-        tokio::time::sleep(verdict.delay).await;
-    }
     let cutter = parts.extensions.get::<ConnectionCutter>().cloned();
     let index = parts.extensions.get::<RequestIndex>().copied();
     let request = Request::from_parts(parts, Body::from(body));
-    match verdict.action {
-        None | Some(FaultKind::Slow { .. }) => next.run(request).await,
+    let refusal = match verdict.action {
+        None | Some(FaultKind::Slow { .. }) | Some(FaultKind::Drop) => None,
         Some(FaultKind::TooManyRequests { retry_after_secs }) => {
-            let (code, message) = match endpoint.service() {
-                Service::Hcss => (
-                    codes::TOO_MANY_REQUESTS,
-                    "Too many requests. Try again later.",
-                ),
-                Service::Bss => (bss_codes::TOO_FREQUENT, "Operations are too frequent."),
-                Service::Iam => (gateway_codes::THROTTLED, "The request is throttled."),
-            };
-            let mut response = flat(StatusCode::TOO_MANY_REQUESTS, code, message);
-            response.headers_mut().insert(
-                wire::headers::RETRY_AFTER,
-                HeaderValue::from(retry_after_secs),
-            );
-            response
+            Some(too_many_requests(endpoint.service(), retry_after_secs))
         }
-        Some(FaultKind::ServerError) => match endpoint.service() {
-            Service::Hcss => flat(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                codes::SERVER_EXCEPTION,
-                "Server exception.",
-            ),
-            Service::Bss => flat(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                bss_codes::OTHER,
-                "Other errors.",
-            ),
-            Service::Iam => json(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &ErrorBody::nested("500", "Internal server error."),
-            ),
-        },
+        Some(FaultKind::ServerError) => Some(server_error(endpoint.service())),
         Some(FaultKind::Error { code }) => {
             let (code, status, message) =
                 codes::describe(code).expect("fault codes are checked when parsed");
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-            flat(status, code, message)
+            Some(flat(status, code, message))
         }
-        Some(FaultKind::Drop) => {
-            // Do the work (the order is created), then lose the answer.
-            let _answer = next.run(request).await;
-            if let Some(RequestIndex(index)) = index {
-                shared.finish_request(index, None);
-            }
-            match cutter {
-                Some(cutter) => {
-                    cutter.cut();
-                    std::future::pending().await
-                }
-                None => flat(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    codes::SERVER_EXCEPTION,
-                    "the sandbox could not cut this connection",
-                ),
-            }
+    };
+    if let Some(refusal) = refusal {
+        tokio::time::sleep(verdict.delay).await;
+        return refusal;
+    }
+    // Like a real service, finish the work even if the client goes away:
+    // an order is created although nobody reads the answer.
+    let work = tokio::spawn(next.run(request));
+    tokio::time::sleep(verdict.delay).await;
+    let answer = work
+        .await
+        .unwrap_or_else(|_| server_error(endpoint.service()));
+    if verdict.action != Some(FaultKind::Drop) {
+        return answer;
+    }
+    if let Some(RequestIndex(index)) = index {
+        shared.finish_request(index, None);
+    }
+    match cutter {
+        Some(cutter) => {
+            cutter.cut();
+            // The connection task drops this future when it resets.
+            std::future::pending().await
         }
+        None => server_error(endpoint.service()),
+    }
+}
+
+fn too_many_requests(service: Service, retry_after_secs: u64) -> Response {
+    let (code, message) = match service {
+        Service::Hcss => (
+            codes::TOO_MANY_REQUESTS,
+            "Too many requests. Try again later.",
+        ),
+        Service::Bss => (bss_codes::TOO_FREQUENT, "Operations are too frequent."),
+        Service::Iam => (gateway_codes::THROTTLED, "The request is throttled."),
+    };
+    let mut response = flat(StatusCode::TOO_MANY_REQUESTS, code, message);
+    response.headers_mut().insert(
+        wire::headers::RETRY_AFTER,
+        HeaderValue::from(retry_after_secs),
+    );
+    response
+}
+
+fn server_error(service: Service) -> Response {
+    match service {
+        Service::Hcss => flat(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::SERVER_EXCEPTION,
+            "Server exception.",
+        ),
+        Service::Bss => flat(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            bss_codes::OTHER,
+            "Other errors.",
+        ),
+        Service::Iam => json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &ErrorBody::nested("500", "Internal server error."),
+        ),
     }
 }
 
