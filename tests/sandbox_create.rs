@@ -243,6 +243,26 @@ async fn unknown_paths_and_wrong_methods_answer_like_a_gateway() {
 }
 
 #[tokio::test]
+async fn head_requests_and_huge_bodies_are_checked_too() {
+    let sb = start_default().await;
+    let head = http()
+        .head(format!("{}/v2/orders/customer-orders", sb.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        head.status().as_u16(),
+        401,
+        "HEAD needs authentication like GET"
+    );
+
+    let huge = serde_json::json!({"description": "x".repeat((1 << 20) + 1024)});
+    let (status, body) = answer(create(&sb, &huge).await).await;
+    assert_eq!(status, 413);
+    assert_eq!(body["error_code"], "HCSS.14000001");
+}
+
+#[tokio::test]
 async fn the_request_log_has_method_path_and_status_only() {
     let sb = start_default().await;
     place(&sb, |_| {}).await;

@@ -8,7 +8,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -154,16 +154,19 @@ impl Drop for Unanswered {
 
 /// Authenticates (every call but the IAM token call), then applies faults.
 async fn gateway(State(shared): Sandbox, request: Request, next: Next) -> Response {
-    let Some(endpoint) = Endpoint::classify(request.method(), request.uri().path()) else {
+    // axum answers HEAD with the GET handler; it must pass the same checks.
+    let method = match request.method() {
+        &Method::HEAD => Method::GET,
+        other => other.clone(),
+    };
+    let Some(endpoint) = Endpoint::classify(&method, request.uri().path()) else {
         return next.run(request).await;
     };
     let (parts, body) = request.into_parts();
     let Ok(body) = to_bytes(body, BODY_LIMIT).await else {
-        return flat(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            codes::INVALID_PARAMETER,
-            "Invalid parameter: the request body is larger than 1 MiB",
-        );
+        let mut refusal = invalid_parameter(endpoint.service(), "the body is larger than 1 MiB");
+        *refusal.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        return refusal;
     };
     if endpoint != Endpoint::IamToken {
         let presented = Presented {
