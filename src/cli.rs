@@ -38,9 +38,17 @@ pub struct DataArgs {
 pub enum Command {
     /// Show what can be bought: regions, images, versions and their specification codes
     Catalog(CatalogArgs),
-    /// Check a plan file and show the request it makes
-    #[command(after_help = PLAN_HELP)]
+    /// Place the order a plan file describes and follow it until it completes (--dry-run: only check it)
+    #[command(after_help = ORDER_HELP)]
     Order(OrderArgs),
+    /// Show an order's state (--watch: follow it until it completes)
+    Status(StatusArgs),
+    /// List the purchases made from this machine, newest first, with their last known state
+    Orders(OrdersArgs),
+    /// Pay an order that is pending payment, then follow it
+    Pay(PayArgs),
+    /// Run a local stand-in for Huawei Cloud (HCSS, BSS, IAM) to try flexus or test against
+    Sandbox(SandboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -56,7 +64,7 @@ pub struct CatalogArgs {
 
 /// What a plan looks like, for `flexus order --help`. The test suite runs the
 /// example through `--dry-run`, so it stays a valid plan.
-const PLAN_HELP: &str = r#"A plan is the purchase request body as JSON, for example:
+const ORDER_HELP: &str = r#"A plan is the purchase request body as JSON, for example:
   {
     "instance_name": "web-01",
     "plan_spec": "hf.large.1.30m.linux",
@@ -69,7 +77,12 @@ Optional fields: description, purchase_quantity (1 to 200), is_auto_renew,
 is_auto_pay, extra_resources ([{"type": "evs", "size": 20}, {"type": "hss"}]),
 tags ([{"key": "env", "value": "prod"}]). For a private image, give
 "image_ref": {"image_id": "..."} instead. `flexus catalog` lists regions,
-images, versions and specification codes."#;
+images, versions and specification codes.
+
+Exit codes: 0 completed; 1 refused, failed or cancelled; 2 invalid plan or
+usage; 3 outcome unknown (the answer was lost and the purchase was not sent
+again: check `flexus orders` and `flexus status`); 4 placed and waiting for
+payment (`flexus pay`)."#;
 
 #[derive(Debug, Args)]
 pub struct OrderArgs {
@@ -80,4 +93,96 @@ pub struct OrderArgs {
     /// Check the plan and print the request body it makes; send nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Place the order without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// Where the services are and how to reach them, for every command that
+/// talks to Huawei Cloud. Credentials come from the environment or a file,
+/// never from the command line.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnectArgs {
+    /// Purchase (HCSS) endpoint [env: FLEXUS_HCSS_ENDPOINT] [default: https://hcss.ap-southeast-3.myhuaweicloud.com]
+    #[arg(long, value_name = "URL")]
+    pub hcss_endpoint: Option<String>,
+
+    /// Billing (BSS) endpoint [env: FLEXUS_BSS_ENDPOINT] [default: https://bss-intl.myhuaweicloud.com]
+    #[arg(long, value_name = "URL")]
+    pub bss_endpoint: Option<String>,
+
+    /// IAM endpoint [env: FLEXUS_IAM_ENDPOINT] [default: https://iam.ap-southeast-3.myhuaweicloud.com]
+    #[arg(long, value_name = "URL")]
+    pub iam_endpoint: Option<String>,
+
+    /// Read the IAM token from this file (otherwise FLEXUS_TOKEN, then AK/SK credentials)
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// Seconds to wait for an answer before treating it as lost
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The order ID (as printed by `flexus order` or listed by `flexus orders`)
+    #[arg(value_name = "ORDER_ID")]
+    pub order_id: String,
+
+    /// Follow the order until it completes or is cancelled
+    #[arg(long)]
+    pub watch: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OrdersArgs {
+    /// Print JSON lines: one object per purchase
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PayArgs {
+    /// The order ID of an order pending payment
+    #[arg(value_name = "ORDER_ID")]
+    pub order_id: String,
+
+    /// Pay without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = crate::sandbox::command::AFTER_HELP)]
+pub struct SandboxArgs {
+    /// Address to listen on: loopback only (port 0 picks a free port)
+    #[arg(long, value_name = "ADDR", default_value = crate::sandbox::DEFAULT_LISTEN, value_parser = crate::sandbox::command::parse_listen)]
+    pub listen: std::net::SocketAddr,
+
+    /// Inject a fault, e.g. 429:3@create, 500:2@details, slow=4000@create, drop@create, error=HCSS.14000011@create (repeatable; see --help)
+    #[arg(long = "fault", value_name = "FAULT")]
+    pub faults: Vec<crate::sandbox::Fault>,
+
+    /// Seconds a paid order stays processing (3) before it is completed (5)
+    #[arg(long, value_name = "SECS", default_value = "3", value_parser = crate::sandbox::command::parse_seconds)]
+    pub complete_after: std::time::Duration,
+
+    /// Milliseconds added to every answer
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+
+    /// Require login protection (MFA) on the IAM token call; the code is 123456
+    #[arg(long)]
+    pub require_mfa: bool,
 }

@@ -1,5 +1,7 @@
 //! The headless commands: the same engine as the wizard, for scripts.
 
+pub mod live;
+
 use std::io::Write;
 use std::path::Path;
 
@@ -15,6 +17,11 @@ use crate::domain::summary::Summary;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILURE: i32 = 1;
 pub const EXIT_INVALID: i32 = 2;
+/// A purchase was sent but its answer was lost, and it was not resent: an
+/// order may exist (see `flexus orders`, `flexus status`).
+pub const EXIT_UNKNOWN_OUTCOME: i32 = 3;
+/// The order was placed and waits for payment (`flexus pay`).
+pub const EXIT_PENDING_PAYMENT: i32 = 4;
 
 /// A failure already worded for the user, with the exit code it deserves.
 #[derive(Debug)]

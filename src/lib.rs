@@ -4,4 +4,5 @@ pub mod api;
 pub mod cli;
 pub mod domain;
 pub mod headless;
+pub mod sandbox;
 pub mod secret;

@@ -27,11 +27,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if args.dry_run {
                 headless::order_dry_run(&catalog, &prices, &args, &mut out, &mut err)
             } else {
-                Err(Failure::new(
-                    EXIT_INVALID,
-                    "placing orders is not built yet; add --dry-run to check the plan",
-                ))
+                headless::live::order(&catalog, &prices, &args, &mut out, &mut err)
             }
+        }
+        Some(Command::Status(args)) => headless::live::status(&args, &mut out),
+        Some(Command::Orders(args)) => headless::live::orders(&args, &mut out, &mut err),
+        Some(Command::Pay(args)) => headless::live::pay(&args, &mut out, &mut err),
+        Some(Command::Sandbox(args)) => {
+            flexus::sandbox::command::run(&args, catalog, prices, &mut err)
         }
         None => Err(Failure::new(
             EXIT_INVALID,

@@ -2,6 +2,13 @@
 //! request signing, typed errors, retry policy and the order journal.
 //! Knows nothing of the terminal.
 
+pub mod auth;
+pub mod client;
+pub mod endpoints;
 pub mod engine;
+pub mod failure;
+pub mod journal;
+pub mod purchase;
 pub mod signer;
+pub mod tracking;
 pub mod wire;

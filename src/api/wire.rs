@@ -190,10 +190,23 @@ pub struct ErrorBody {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct NestedError {
-    #[serde(default)]
+    /// IAM sends its HTTP status here as a number (`"code": 401`); gateways
+    /// send text. Both are read as text.
+    #[serde(default, deserialize_with = "text_or_number")]
     pub code: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
+    /// IAM's reason phrase, e.g. "Unauthorized".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 impl ErrorBody {
@@ -214,6 +227,7 @@ impl ErrorBody {
             error: Some(NestedError {
                 code: Some(code.to_string()),
                 message: Some(message.to_string()),
+                title: None,
             }),
         }
     }
@@ -247,6 +261,72 @@ pub mod codes {
     pub const INSUFFICIENT_QUOTA: &str = "HCSS.14000011";
     pub const TOO_MANY_REQUESTS: &str = "HCSS.14290001";
     pub const SERVER_EXCEPTION: &str = "HCSS.15000001";
+
+    /// Table 8 as written: (code, HTTP status, description).
+    pub const TABLE_8: [(&str, u16, &str); 13] = [
+        (INVALID_PARAMETER, 400, "Invalid parameter."),
+        (CORS_EXCEPTION, 400, "CORS service request exception."),
+        (CBC_EXCEPTION, 400, "CBC service request exception."),
+        (ECS_EXCEPTION, 400, "ECS service request exception."),
+        (EVS_EXCEPTION, 400, "EVS service request exception."),
+        (EIP_EXCEPTION, 400, "EIP service request exception."),
+        (ELB_EXCEPTION, 400, "ELB service request exception."),
+        (IMS_EXCEPTION, 400, "IMS service request exception."),
+        (
+            MARKETPLACE_EXCEPTION,
+            400,
+            "Marketplace image request exception.",
+        ),
+        (INSUFFICIENT_SPECS, 400, "Insufficient specifications."),
+        (INSUFFICIENT_QUOTA, 400, "Insufficient quota."),
+        (
+            TOO_MANY_REQUESTS,
+            429,
+            "Too many requests. Try again later.",
+        ),
+        (SERVER_EXCEPTION, 500, "Server exception."),
+    ];
+
+    /// The Table 8 row of a code: (code, HTTP status, description).
+    pub fn describe(code: &str) -> Option<(&'static str, u16, &'static str)> {
+        TABLE_8.iter().copied().find(|(c, _, _)| *c == code)
+    }
+}
+
+/// Error codes of BSS (the order APIs), from Huawei's API reference.
+pub mod bss_codes {
+    pub const INVALID_PARAMETER: &str = "CBC.0100";
+    /// "Invalid order (the order may not exist)".
+    pub const INVALID_ORDER: &str = "CBC.30000010";
+    /// Paying an order whose status no longer allows payment.
+    pub const STATUS_CHANGED: &str = "CBC.99003106";
+    /// Paying an order past its payment deadline.
+    pub const PAST_DEADLINE: &str = "CBC.99003110";
+    /// Cancelling an order whose status does not allow it.
+    pub const CANCEL_NOT_ALLOWED: &str = "CBC.99005010";
+    /// "Operations too frequent".
+    pub const TOO_FREQUENT: &str = "CBC.99008040";
+    pub const OTHER: &str = "CBC.0999";
+}
+
+/// Error codes of the API gateway in front of every service.
+pub mod gateway_codes {
+    /// "The API does not exist or has not been published" (404).
+    pub const NO_SUCH_API: &str = "APIGW.0101";
+    /// "Incorrect IAM authentication information" (401): bad or missing
+    /// token, unknown AK, bad signature, stale `X-Sdk-Date`.
+    pub const IAM_AUTH: &str = "APIGW.0301";
+    /// Throttled by the gateway (429).
+    pub const THROTTLED: &str = "APIGW.0308";
+}
+
+/// Error codes of IAM.
+pub mod iam_codes {
+    /// "Request body is invalid." (400, flat shape).
+    pub const BODY_INVALID: &str = "IAM.0011";
+    /// Wrong user, password, account or MFA code: IAM answers 401 in the
+    /// nested shape with the HTTP status as its code.
+    pub const UNAUTHORIZED: &str = "401";
 }
 
 /// `POST {iam}/v3/auth/tokens` with a password (and optionally an MFA code).
@@ -297,10 +377,20 @@ pub struct TotpIdentity {
     pub user: TotpUser,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Holds an MFA code on its way to IAM: `Debug` hides the code.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct TotpUser {
     pub id: String,
     pub passcode: String,
+}
+
+impl std::fmt::Debug for TotpUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpUser")
+            .field("id", &self.id)
+            .field("passcode", &"<redacted>")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -355,4 +445,49 @@ pub struct ProjectList {
 pub struct Project {
     pub id: String,
     pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iam_errors_with_a_numeric_code_are_read() {
+        let text = r#"{"error":{"message":"The username or password is wrong.","code":401,"title":"Unauthorized"}}"#;
+        let body: ErrorBody = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            body.code_and_message(),
+            (Some("401"), Some("The username or password is wrong."))
+        );
+        assert_eq!(body.error.unwrap().title.as_deref(), Some("Unauthorized"));
+    }
+
+    #[test]
+    fn debug_hides_the_password_and_the_mfa_code() {
+        let request: TokenRequest = serde_json::from_value(serde_json::json!({"auth": {
+            "identity": {
+                "methods": ["password", "totp"],
+                "password": {"user": {"name": "u", "password": "pw-do-not-show", "domain": {"name": "a"}}},
+                "totp": {"user": {"id": "uid", "passcode": "918273"}}
+            },
+            "scope": {"project": {"name": "ap-southeast-3"}}
+        }}))
+        .unwrap();
+        let shown = format!("{request:?}");
+        assert!(
+            !shown.contains("pw-do-not-show") && !shown.contains("918273"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn both_error_shapes_are_read() {
+        let flat: ErrorBody =
+            serde_json::from_str(r#"{"error_code":"APIGW.0301","error_msg":"m","request_id":"x"}"#)
+                .unwrap();
+        assert_eq!(flat.code_and_message(), (Some("APIGW.0301"), Some("m")));
+        let nested: ErrorBody =
+            serde_json::from_str(r#"{"error":{"code":"APIGW.0308","message":"n"}}"#).unwrap();
+        assert_eq!(nested.code_and_message(), (Some("APIGW.0308"), Some("n")));
+    }
 }

@@ -323,6 +323,34 @@ pub fn check_tag_value(value: &str) -> Result<(), String> {
     }
 }
 
+pub const CLIENT_REQUEST_ID_CHARS: std::ops::RangeInclusive<usize> = 36..=128;
+
+/// The `Client-Request-Id` header of the purchase call: 36 to 128 letters,
+/// digits and hyphens, starting with a letter or digit (a UUID fits).
+pub fn check_client_request_id(id: &str) -> Result<(), String> {
+    let len = chars(id);
+    if !CLIENT_REQUEST_ID_CHARS.contains(&len) {
+        return Err(format!(
+            "is {len} characters long; it must be {} to {} (a UUID is 36)",
+            CLIENT_REQUEST_ID_CHARS.start(),
+            CLIENT_REQUEST_ID_CHARS.end()
+        ));
+    }
+    if let Some(bad) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Err(format!(
+            "{} is not allowed; use only letters, digits and -",
+            describe_char(bad)
+        ));
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err("must start with a letter or digit".to_string());
+    }
+    Ok(())
+}
+
 impl Draft {
     /// The catalog's view of the chosen image. A private image's OS is not in
     /// the request body, so it follows from the package: `.byol` packages

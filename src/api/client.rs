@@ -1,0 +1,944 @@
+//! The one HTTP client for HCSS, BSS and IAM: authentication on every
+//! request, retries where they are safe, and failures in plain words.
+//!
+//! Retry rules (money is at stake):
+//! - reads (order details, order list, project lookup, login) are retried on
+//!   network errors, 429 and 5xx, with exponential backoff and jitter,
+//!   honouring `Retry-After`;
+//! - calls that change something (create, pay, cancel) are sent again only
+//!   when the request provably never left (no connection could be made) or
+//!   after a 429. A lost answer is reported as such, never resent here.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::{Method, Url};
+use tokio::sync::OnceCell;
+
+use super::auth::Auth;
+use super::endpoints::{Endpoints, join};
+use super::engine::ApiFailure;
+use super::failure::{self, NetworkTrouble, Operation};
+use super::signer::{self, RequestToSign};
+use super::wire::{
+    self, CancelRequest, CreatedOrder, OrderDetails, OrderList, PayRequest, ProjectList, headers,
+    paths,
+};
+use crate::domain::order::RequestBody;
+use crate::secret::Secret;
+
+/// How hard to try again, and how long to wait; tests shrink the delays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// The wait before the second attempt; it doubles each time.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// A `Retry-After` longer than this is cut to it.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before attempt `next` (2 for the first retry): exponential,
+    /// with "equal jitter" so that many clients do not retry in step; what
+    /// the service asked for (`Retry-After`) instead, up to a cap.
+    pub fn delay(&self, next: u32, retry_after: Option<Duration>) -> Duration {
+        let exponent = next.saturating_sub(2).min(20);
+        let full = self
+            .base_delay
+            .saturating_mul(1 << exponent)
+            .min(self.max_delay);
+        let half = full / 2;
+        let jitter = half.mul_f64(random_fraction());
+        let backoff = half + jitter;
+        match retry_after {
+            Some(asked) => asked.min(self.max_retry_after),
+            None => backoff,
+        }
+    }
+}
+
+/// A number in [0, 1) that differs from call to call; jitter needs no more.
+fn random_fraction() -> f64 {
+    let mut hasher = std::hash::RandomState::new().build_hasher();
+    hasher.write_u64(0);
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// How an ambiguous submission is investigated: the order may show up in
+/// the list only a little after the lost answer, so look a few times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookupOptions {
+    pub checks: u32,
+    pub interval: Duration,
+}
+
+impl Default for LookupOptions {
+    fn default() -> Self {
+        LookupOptions {
+            checks: 3,
+            interval: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Timeouts and retries of a [`Client`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientConfig {
+    pub connect_timeout: Duration,
+    /// For a whole request, answer included.
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+    /// The region whose IAM project AK/SK requests name, and whose scope a
+    /// password login asks for.
+    pub auth_region: String,
+    /// How a lost purchase answer is investigated.
+    pub ambiguity_lookup: LookupOptions,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            auth_region: super::endpoints::DEFAULT_AUTH_REGION.to_string(),
+            ambiguity_lookup: LookupOptions::default(),
+        }
+    }
+}
+
+/// An IAM password login (user, password, account, optional MFA code).
+#[derive(Clone, Debug)]
+pub struct PasswordLogin {
+    pub user: String,
+    pub password: Secret,
+    /// The account (domain) name; for the account's own login, the same as
+    /// `user`.
+    pub account: String,
+    pub mfa: Option<MfaCode>,
+}
+
+/// The second factor of an account with login protection; IAM wants the
+/// user's ID here, not the name.
+#[derive(Clone, Debug)]
+pub struct MfaCode {
+    pub user_id: String,
+    /// Short-lived, but a credential all the same.
+    pub passcode: Secret,
+}
+
+/// Why a purchase POST did not yield an order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateFailure {
+    /// Refused by the service, or never sent: no order exists.
+    Rejected(ApiFailure),
+    /// Sent, but the answer was lost or unreadable (or a 5xx, which does not
+    /// prove that nothing happened): an order may exist.
+    Ambiguous(ApiFailure),
+}
+
+/// Filters of the order list; `None` fields are not sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderQuery {
+    /// UTC `yyyy-MM-ddTHH:mm:ssZ`.
+    pub create_time_begin: Option<String>,
+    pub create_time_end: Option<String>,
+    pub order_id: Option<String>,
+    pub status: Option<i32>,
+    pub order_type: Option<i32>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+    /// `-createTime` lists the newest first.
+    pub order_by: Option<String>,
+}
+
+impl OrderQuery {
+    fn pairs(&self) -> Vec<(String, String)> {
+        let mut q = Vec::new();
+        let mut put = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                q.push((k.to_string(), v));
+            }
+        };
+        put("create_time_begin", self.create_time_begin.clone());
+        put("create_time_end", self.create_time_end.clone());
+        put("order_id", self.order_id.clone());
+        put("status", self.status.map(|s| s.to_string()));
+        put("order_type", self.order_type.map(|s| s.to_string()));
+        put("limit", self.limit.map(|s| s.to_string()));
+        put("offset", self.offset.map(|s| s.to_string()));
+        put("order_by", self.order_by.clone());
+        q
+    }
+}
+
+/// The API client. Cheap to clone (one connection pool shared by all
+/// clones), so the wizard can hand it to background tasks.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    endpoints: Endpoints,
+    config: ClientConfig,
+    auth: Option<Auth>,
+    /// Looked up once through IAM when AK/SK come without a project ID.
+    project_id: OnceCell<String>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoints", &self.inner.endpoints)
+            .field("auth", &self.inner.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether a call may be sent again after its answer was lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    /// Reading, or harmless to repeat.
+    Safe,
+    /// Changes something: again only if provably unsent, or after 429.
+    Unsafe,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sign {
+    /// Token, or AK/SK with the project ID.
+    Service,
+    /// AK/SK without a project (the project lookup itself).
+    IamOnly,
+    None,
+}
+
+struct Call {
+    operation: Operation,
+    method: Method,
+    url: Url,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    repeat: Repeat,
+    sign: Sign,
+}
+
+struct Answer {
+    status: u16,
+    retry_after: Option<Duration>,
+    subject_token: Option<String>,
+    body: Vec<u8>,
+}
+
+/// How a request failed below HTTP.
+enum Transport {
+    /// No byte of the request left this machine.
+    NotSent(ApiFailure),
+    /// The request went out; what happened to it is unknown.
+    Lost(ApiFailure),
+}
+
+impl Client {
+    /// A client with credentials; fails only if the TLS stack cannot start.
+    pub fn new(
+        endpoints: Endpoints,
+        auth: Auth,
+        config: ClientConfig,
+    ) -> Result<Client, ApiFailure> {
+        Self::build(endpoints, Some(auth), config)
+    }
+
+    /// A client without credentials, for password login before anything else.
+    pub fn unauthenticated(
+        endpoints: Endpoints,
+        config: ClientConfig,
+    ) -> Result<Client, ApiFailure> {
+        Self::build(endpoints, None, config)
+    }
+
+    fn build(
+        endpoints: Endpoints,
+        auth: Option<Auth>,
+        config: ClientConfig,
+    ) -> Result<Client, ApiFailure> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            // A redirect would resend a purchase somewhere else, with the
+            // token: never follow one.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("flexus/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiFailure {
+                status: None,
+                code: None,
+                message: format!("the HTTP client could not start: {e}"),
+                next_step: "Check the system's TLS certificates".to_string(),
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                endpoints,
+                config,
+                auth,
+                project_id: OnceCell::new(),
+            }),
+        })
+    }
+
+    /// The same connection pool with other credentials (after a login).
+    pub fn with_auth(&self, auth: Auth) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                endpoints: self.inner.endpoints.clone(),
+                config: self.inner.config.clone(),
+                auth: Some(auth),
+                project_id: OnceCell::new(),
+            }),
+        }
+    }
+
+    /// Where requests go, e.g. to show the user or record in the journal.
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.inner.endpoints
+    }
+
+    /// Timeouts and retries in force, e.g. for the ambiguity lookup.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// `POST {hcss}/v1/light-instances`. `client_request_id` must be the same
+    /// on every send of one purchase.
+    pub async fn create_order(
+        &self,
+        body: &RequestBody,
+        client_request_id: &str,
+    ) -> Result<CreatedOrder, CreateFailure> {
+        let op = Operation::CreateOrder;
+        let call = Call {
+            operation: op,
+            method: Method::POST,
+            url: join(&self.inner.endpoints.hcss, paths::CREATE_ORDER),
+            query: Vec::new(),
+            headers: vec![
+                (
+                    headers::CLIENT_REQUEST_ID.to_string(),
+                    client_request_id.to_string(),
+                ),
+                ("Content-Type".to_string(), "application/json".to_string()),
+            ],
+            body: serde_json::to_vec(body).expect("a request body always serializes"),
+            repeat: Repeat::Unsafe,
+            sign: Sign::Service,
+        };
+        let answer = match self.execute(&call).await {
+            Ok(answer) => answer,
+            Err(Transport::NotSent(f)) => return Err(CreateFailure::Rejected(f)),
+            Err(Transport::Lost(f)) => return Err(CreateFailure::Ambiguous(f)),
+        };
+        match answer.status {
+            200..=299 => match serde_json::from_slice::<CreatedOrder>(&answer.body) {
+                Ok(created) if !created.order_id.trim().is_empty() => Ok(CreatedOrder {
+                    order_id: failure::clean(&created.order_id),
+                    instance_ids: created
+                        .instance_ids
+                        .iter()
+                        .map(|i| failure::clean(i))
+                        .collect(),
+                }),
+                // Accepted, but we cannot tell which order: find it.
+                _ => Err(CreateFailure::Ambiguous(failure::unreadable(
+                    op,
+                    answer.status,
+                    "no order ID in it",
+                ))),
+            },
+            500..=599 => Err(CreateFailure::Ambiguous(self.failure(op, &answer))),
+            _ => Err(CreateFailure::Rejected(self.failure(op, &answer))),
+        }
+    }
+
+    /// `GET {bss}/v2/orders/customer-orders/details/{order_id}`, retried.
+    pub async fn order_details(&self, order_id: &str) -> Result<OrderDetails, ApiFailure> {
+        self.order_details_with(order_id, Repeat::Safe).await
+    }
+
+    /// One attempt only: order tracking does its own waiting and reports
+    /// each failure as it happens.
+    pub(crate) async fn order_details_once(
+        &self,
+        order_id: &str,
+    ) -> Result<(OrderDetails, Option<Duration>), (ApiFailure, Option<Duration>)> {
+        let call = self.details_call(order_id, Repeat::Safe);
+        match self.send_once(&call).await {
+            Ok(answer) => {
+                let retry_after = answer.retry_after;
+                self.read_details(&answer)
+                    .map(|d| (d, retry_after))
+                    .map_err(|f| (f, retry_after))
+            }
+            Err(Transport::NotSent(f) | Transport::Lost(f)) => Err((f, None)),
+        }
+    }
+
+    async fn order_details_with(
+        &self,
+        order_id: &str,
+        repeat: Repeat,
+    ) -> Result<OrderDetails, ApiFailure> {
+        let call = self.details_call(order_id, repeat);
+        match self.execute(&call).await {
+            Ok(answer) => self.read_details(&answer),
+            Err(Transport::NotSent(f) | Transport::Lost(f)) => Err(f),
+        }
+    }
+
+    fn details_call(&self, order_id: &str, repeat: Repeat) -> Call {
+        // The ID goes in the path: encode it, so `../x` stays one segment.
+        let path = format!(
+            "{}/{}",
+            paths::ORDER_DETAILS,
+            signer::percent_encode(order_id.trim())
+        );
+        Call {
+            operation: Operation::OrderDetails,
+            method: Method::GET,
+            url: join(&self.inner.endpoints.bss, &path),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            repeat,
+            sign: Sign::Service,
+        }
+    }
+
+    fn read_details(&self, answer: &Answer) -> Result<OrderDetails, ApiFailure> {
+        let op = Operation::OrderDetails;
+        if !(200..=299).contains(&answer.status) {
+            return Err(self.failure(op, answer));
+        }
+        let mut details: OrderDetails = serde_json::from_slice(&answer.body)
+            .map_err(|_| failure::unreadable(op, answer.status, "not order details"))?;
+        clean_order_info(&mut details.order_info);
+        for item in &mut details.order_line_items {
+            clean_option(&mut item.order_line_item_id);
+            clean_option(&mut item.service_type_code);
+            clean_option(&mut item.product_spec_desc);
+            clean_option(&mut item.effective_time);
+            clean_option(&mut item.expire_time);
+            clean_option(&mut item.currency);
+        }
+        Ok(details)
+    }
+
+    /// `GET {bss}/v2/orders/customer-orders`, retried.
+    pub async fn list_orders(&self, query: &OrderQuery) -> Result<OrderList, ApiFailure> {
+        let op = Operation::ListOrders;
+        let call = Call {
+            operation: op,
+            method: Method::GET,
+            url: join(&self.inner.endpoints.bss, paths::LIST_ORDERS),
+            query: query.pairs(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            repeat: Repeat::Safe,
+            sign: Sign::Service,
+        };
+        let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
+        if !(200..=299).contains(&answer.status) {
+            return Err(self.failure(op, &answer));
+        }
+        let mut list: OrderList = serde_json::from_slice(&answer.body)
+            .map_err(|_| failure::unreadable(op, answer.status, "not an order list"))?;
+        list.order_infos.iter_mut().for_each(clean_order_info);
+        Ok(list)
+    }
+
+    /// `POST {bss}/v3/orders/customer-orders/pay` for an order pending payment.
+    pub async fn pay_order(&self, order_id: &str) -> Result<(), ApiFailure> {
+        let body = serde_json::to_vec(&PayRequest::new(order_id.trim())).expect("serializes");
+        self.change(Operation::PayOrder, Method::POST, paths::PAY_ORDER, body)
+            .await
+    }
+
+    /// `PUT {bss}/v2/orders/customer-orders/cancel` for an order pending payment.
+    pub async fn cancel_order(&self, order_id: &str) -> Result<(), ApiFailure> {
+        let body = serde_json::to_vec(&CancelRequest {
+            order_id: order_id.trim().to_string(),
+        })
+        .expect("serializes");
+        self.change(
+            Operation::CancelOrder,
+            Method::PUT,
+            paths::CANCEL_ORDER,
+            body,
+        )
+        .await
+    }
+
+    async fn change(
+        &self,
+        op: Operation,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<(), ApiFailure> {
+        let call = Call {
+            operation: op,
+            method,
+            url: join(&self.inner.endpoints.bss, path),
+            query: Vec::new(),
+            headers: vec![("Content-Type".to_string(), "application/json".to_string())],
+            body,
+            repeat: Repeat::Unsafe,
+            sign: Sign::Service,
+        };
+        match self.execute(&call).await {
+            Ok(answer) if (200..=299).contains(&answer.status) => Ok(()),
+            Ok(answer) => Err(self.failure(op, &answer)),
+            Err(Transport::NotSent(f)) => Err(f),
+            Err(Transport::Lost(mut f)) => {
+                f.next_step = "It may have gone through: check with `flexus status ORDER_ID` \
+                               before trying again"
+                    .to_string();
+                Err(f)
+            }
+        }
+    }
+
+    /// IAM password login (`POST {iam}/v3/auth/tokens`, scoped to the
+    /// configured region): the token, to use with [`Auth::Token`].
+    pub async fn login_with_password(&self, login: &PasswordLogin) -> Result<Secret, ApiFailure> {
+        let op = Operation::Login;
+        let mut methods = vec!["password".to_string()];
+        if login.mfa.is_some() {
+            methods.push("totp".to_string());
+        }
+        let request = wire::TokenRequest {
+            auth: wire::TokenAuth {
+                identity: wire::Identity {
+                    methods,
+                    password: wire::PasswordIdentity {
+                        user: wire::PasswordUser {
+                            name: login.user.clone(),
+                            password: login.password.expose().to_string(),
+                            domain: wire::NamedRef {
+                                name: login.account.clone(),
+                            },
+                        },
+                    },
+                    totp: login.mfa.as_ref().map(|m| wire::TotpIdentity {
+                        user: wire::TotpUser {
+                            id: m.user_id.clone(),
+                            passcode: m.passcode.expose().to_string(),
+                        },
+                    }),
+                },
+                scope: wire::Scope {
+                    project: wire::NamedRef {
+                        name: self.inner.config.auth_region.clone(),
+                    },
+                },
+            },
+        };
+        let call = Call {
+            operation: op,
+            method: Method::POST,
+            url: join(&self.inner.endpoints.iam, paths::IAM_TOKENS),
+            query: Vec::new(),
+            headers: vec![("Content-Type".to_string(), "application/json".to_string())],
+            body: serde_json::to_vec(&request).expect("serializes"),
+            repeat: Repeat::Safe,
+            sign: Sign::None,
+        };
+        let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
+        let scrub = |text: String| {
+            let text = self.redact(text);
+            if login.password.is_empty() {
+                text
+            } else {
+                text.replace(login.password.expose(), "<redacted>")
+            }
+        };
+        if !(200..=299).contains(&answer.status) {
+            return Err(failure::from_response(
+                op,
+                answer.status,
+                &answer.body,
+                &scrub,
+            ));
+        }
+        match answer.subject_token {
+            Some(token) if !token.trim().is_empty() => Ok(Secret::new(token.trim())),
+            _ => Err(failure::unreadable(op, answer.status, "no X-Subject-Token")),
+        }
+    }
+
+    /// The project ID AK/SK requests carry: configured, or looked up through
+    /// IAM once. `None` with a token, which names its project itself.
+    pub async fn project_id(&self) -> Result<Option<String>, ApiFailure> {
+        match &self.inner.auth {
+            Some(Auth::AkSk {
+                project_id: Some(id),
+                ..
+            }) => Ok(Some(id.clone())),
+            Some(Auth::AkSk { .. }) => self
+                .inner
+                .project_id
+                .get_or_try_init(|| self.lookup_project_id())
+                .await
+                .map(|id| Some(id.clone())),
+            _ => Ok(None),
+        }
+    }
+
+    async fn lookup_project_id(&self) -> Result<String, ApiFailure> {
+        let op = Operation::ProjectLookup;
+        let region = self.inner.config.auth_region.clone();
+        let call = Call {
+            operation: op,
+            method: Method::GET,
+            url: join(&self.inner.endpoints.iam, paths::IAM_PROJECTS),
+            query: vec![("name".to_string(), region.clone())],
+            headers: Vec::new(),
+            body: Vec::new(),
+            repeat: Repeat::Safe,
+            sign: Sign::IamOnly,
+        };
+        let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
+        if !(200..=299).contains(&answer.status) {
+            return Err(self.failure(op, &answer));
+        }
+        let list: ProjectList = serde_json::from_slice(&answer.body)
+            .map_err(|_| failure::unreadable(op, answer.status, "not a project list"))?;
+        list.projects
+            .into_iter()
+            .find(|p| p.name == region)
+            .map(|p| failure::clean(&p.id))
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| ApiFailure {
+                status: Some(answer.status),
+                code: None,
+                message: format!("IAM knows no project named {region} for these keys"),
+                next_step: "Set HUAWEICLOUD_SDK_PROJECT_ID (or project_id in the credentials \
+                            file) to the project ID of the region"
+                    .to_string(),
+            })
+    }
+
+    fn failure(&self, op: Operation, answer: &Answer) -> ApiFailure {
+        failure::from_response(op, answer.status, &answer.body, &|t| self.redact(t))
+    }
+
+    /// Removes this client's own secrets from text, in case a service or
+    /// proxy echoes a header back in an error message.
+    fn redact(&self, mut text: String) -> String {
+        if let Some(auth) = &self.inner.auth {
+            for secret in auth.secrets() {
+                if secret.expose().len() >= 4 {
+                    text = text.replace(secret.expose(), "<redacted>");
+                }
+            }
+        }
+        text
+    }
+
+    /// Sends a call, again as its [`Repeat`] allows.
+    async fn execute(&self, call: &Call) -> Result<Answer, Transport> {
+        let policy = &self.inner.config.retry;
+        let mut attempt = 1;
+        loop {
+            let outcome = self.send_once(call).await;
+            let again = attempt < policy.max_attempts.max(1);
+            let retry_after = match &outcome {
+                Ok(answer) if answer.status == 429 => answer.retry_after,
+                Ok(answer) if answer.status >= 500 && call.repeat == Repeat::Safe => {
+                    answer.retry_after
+                }
+                Ok(_) => return outcome,
+                Err(Transport::NotSent(_)) => None,
+                Err(Transport::Lost(_)) if call.repeat == Repeat::Safe => None,
+                Err(Transport::Lost(_)) => return outcome,
+            };
+            if !again {
+                return outcome;
+            }
+            attempt += 1;
+            tokio::time::sleep(policy.delay(attempt, retry_after)).await;
+        }
+    }
+
+    /// Sends a call once: authentication headers are computed afresh, so a
+    /// signature never outlives its date.
+    async fn send_once(&self, call: &Call) -> Result<Answer, Transport> {
+        let mut url = call.url.clone();
+        if !call.query.is_empty() {
+            // Sent exactly as signed.
+            url.set_query(Some(&signer::canonical_query_string(&call.query)));
+        }
+        let host_for_messages = host_port(&url);
+        let mut headers: Vec<(String, String)> = call.headers.clone();
+        let mut sensitive: Vec<&'static str> = Vec::new();
+
+        if call.sign != Sign::None {
+            match &self.inner.auth {
+                None => {
+                    return Err(Transport::NotSent(ApiFailure {
+                        status: None,
+                        code: None,
+                        message: "not signed in".to_string(),
+                        next_step: super::auth::missing_credentials_help(),
+                    }));
+                }
+                Some(Auth::Token(token)) => {
+                    headers.push((headers::AUTH_TOKEN.to_string(), token.expose().to_string()));
+                    sensitive.push(headers::AUTH_TOKEN);
+                }
+                Some(Auth::AkSk {
+                    key,
+                    security_token,
+                    ..
+                }) => {
+                    if call.sign == Sign::Service {
+                        // Boxed: the lookup is itself a call through here.
+                        let project = Box::pin(self.project_id())
+                            .await
+                            .map_err(Transport::NotSent)?;
+                        if let Some(project) = project {
+                            headers.push((headers::PROJECT_ID.to_string(), project));
+                        }
+                    }
+                    if let Some(st) = security_token {
+                        headers
+                            .push((headers::SECURITY_TOKEN.to_string(), st.expose().to_string()));
+                        sensitive.push(headers::SECURITY_TOKEN);
+                    }
+                    let path = url.path().to_string();
+                    let date = signer::sdk_date(time::OffsetDateTime::now_utc());
+                    let signed = signer::sign(
+                        key,
+                        &RequestToSign {
+                            method: call.method.as_str(),
+                            host: &host_port(&url),
+                            path: &path,
+                            query: &call.query,
+                            headers: &headers,
+                            body: &call.body,
+                        },
+                        &date,
+                    );
+                    for (name, value) in signed.headers {
+                        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+                        headers.push((name.to_string(), value));
+                    }
+                    sensitive.push(signer::HEADER_AUTHORIZATION);
+                }
+            }
+        }
+
+        let mut request = self.inner.http.request(call.method.clone(), url);
+        for (name, value) in &headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Transport::NotSent(bad_header(call.operation, "a header name is invalid"))
+            })?;
+            let mut value = HeaderValue::from_str(value.trim()).map_err(|_| {
+                Transport::NotSent(bad_header(
+                    call.operation,
+                    "a header value has characters HTTP does not allow (check the credentials \
+                     for stray characters)",
+                ))
+            })?;
+            if sensitive
+                .iter()
+                .any(|s| name.as_str().eq_ignore_ascii_case(s))
+            {
+                value.set_sensitive(true);
+            }
+            request = request.header(name, value);
+        }
+        if !call.body.is_empty() {
+            request = request.body(call.body.clone());
+        }
+
+        let response = request
+            .send()
+            .await
+            .map_err(|e| classify(call.operation, &e, &host_for_messages))?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let retry_after = header(headers::RETRY_AFTER)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let subject_token = header(headers::SUBJECT_TOKEN);
+        let body = response.bytes().await.map_err(|e| {
+            let trouble = if e.is_timeout() {
+                NetworkTrouble::Timeout
+            } else {
+                NetworkTrouble::Lost
+            };
+            Transport::Lost(failure::network(
+                call.operation,
+                trouble,
+                &host_for_messages,
+            ))
+        })?;
+        Ok(Answer {
+            status,
+            retry_after,
+            subject_token,
+            body: body.to_vec(),
+        })
+    }
+}
+
+impl Transport {
+    fn into_failure(self) -> ApiFailure {
+        match self {
+            Transport::NotSent(f) | Transport::Lost(f) => f,
+        }
+    }
+}
+
+/// Sorts a reqwest error into "never sent" and "sent, fate unknown". Only a
+/// failure to connect proves nothing left; anything else might have.
+fn classify(op: Operation, e: &reqwest::Error, host: &str) -> Transport {
+    if e.is_connect() || e.is_builder() {
+        let trouble = if e.is_timeout() {
+            NetworkTrouble::Timeout
+        } else {
+            NetworkTrouble::Connect
+        };
+        let mut f = failure::network(op, trouble, host);
+        if trouble == NetworkTrouble::Timeout {
+            f.message = format!("could not connect to {host} in time");
+        }
+        Transport::NotSent(f)
+    } else if e.is_timeout() {
+        Transport::Lost(failure::network(op, NetworkTrouble::Timeout, host))
+    } else {
+        Transport::Lost(failure::network(op, NetworkTrouble::Lost, host))
+    }
+}
+
+fn bad_header(op: Operation, message: &str) -> ApiFailure {
+    ApiFailure {
+        status: None,
+        code: None,
+        message: message.to_string(),
+        next_step: failure::next_step(op, None, None),
+    }
+}
+
+/// `host[:port]` as in the URL: what the `Host` header carries.
+fn host_port(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
+}
+
+fn clean_option(field: &mut Option<String>) {
+    if let Some(text) = field {
+        *text = failure::clean(text);
+    }
+}
+
+/// Everything of an order that may be shown, cleaned of control characters.
+fn clean_order_info(info: &mut wire::OrderInfo) {
+    info.order_id = failure::clean(&info.order_id);
+    for field in [
+        &mut info.customer_id,
+        &mut info.service_type_code,
+        &mut info.service_type_name,
+        &mut info.create_time,
+        &mut info.payment_time,
+        &mut info.currency,
+        &mut info.contract_id,
+        &mut info.user_name,
+        &mut info.pending_payment_end_time,
+    ] {
+        clean_option(field);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_capped_and_jittered() {
+        let policy = RetryPolicy {
+            max_attempts: 10,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            max_retry_after: Duration::from_secs(5),
+        };
+        for _ in 0..50 {
+            let d2 = policy.delay(2, None);
+            assert!(d2 >= Duration::from_millis(50) && d2 <= Duration::from_millis(100));
+            let d4 = policy.delay(4, None);
+            assert!(d4 >= Duration::from_millis(200) && d4 <= Duration::from_millis(400));
+            let d9 = policy.delay(9, None);
+            assert!(d9 >= Duration::from_millis(500) && d9 <= Duration::from_millis(1000));
+        }
+        let spread: std::collections::HashSet<_> = (0..20).map(|_| policy.delay(5, None)).collect();
+        assert!(spread.len() > 1, "no jitter");
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_the_cap() {
+        let policy = RetryPolicy {
+            max_retry_after: Duration::from_secs(5),
+            ..RetryPolicy::default()
+        };
+        assert_eq!(
+            policy.delay(2, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            policy.delay(2, Some(Duration::from_secs(600))),
+            Duration::from_secs(5)
+        );
+    }
+
+    #[test]
+    fn order_query_sends_only_what_is_set() {
+        let q = OrderQuery {
+            create_time_begin: Some("2026-11-26T10:00:00Z".into()),
+            limit: Some(50),
+            order_by: Some("-createTime".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            signer::canonical_query_string(&q.pairs()),
+            "create_time_begin=2026-11-26T10%3A00%3A00Z&limit=50&order_by=-createTime"
+        );
+    }
+}

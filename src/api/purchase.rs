@@ -1,0 +1,312 @@
+//! Placing an order so that it is never placed twice by accident and never
+//! lost track of: the journal hears of every send before it happens, a lost
+//! answer is investigated rather than resent, and a resend happens only on
+//! the user's word, with the same Client-Request-Id and the same body.
+
+use std::fmt;
+
+use time::OffsetDateTime;
+
+use super::client::{Client, CreateFailure, OrderQuery};
+use super::engine::{ApiFailure, SubmitOutcome};
+use super::journal::{Entry, Journal, PurchaseState, RecordedFailure, orders_not_from, utc_text};
+use super::wire::OrderInfo;
+use crate::domain::order::RequestBody;
+
+/// BSS `order_type` of a new purchase.
+const ORDER_TYPE_NEW_PURCHASE: i32 = 1;
+
+/// How far around the send time the order list is searched: the service's
+/// clock may differ from ours.
+const CLOCK_SLACK: time::Duration = time::Duration::minutes(2);
+
+/// The header that ties every send of one purchase together: 36 to 128
+/// letters, digits and hyphens, starting with a letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClientRequestId(String);
+
+impl ClientRequestId {
+    /// A fresh UUID v4, for a new purchase.
+    pub fn new() -> Self {
+        ClientRequestId(uuid::Uuid::new_v4().to_string())
+    }
+
+    /// An ID from the journal or the user, checked against the rule above.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let well_formed = (36..=128).contains(&text.len())
+            && text.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if well_formed {
+            Ok(ClientRequestId(text.to_string()))
+        } else {
+            Err(
+                "a Client-Request-Id has 36 to 128 letters, digits and hyphens and starts with a \
+                 letter or digit"
+                    .to_string(),
+            )
+        }
+    }
+
+    /// The header value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for ClientRequestId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for ClientRequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Sends a new purchase once. Refuses (without sending) an ID the journal
+/// already knows: a second send of a purchase must go through [`resend`].
+pub async fn submit(
+    client: &Client,
+    journal: &Journal,
+    body: &RequestBody,
+    client_request_id: &ClientRequestId,
+) -> SubmitOutcome {
+    match journal.purchase(client_request_id.as_str()) {
+        Ok(None) => {}
+        Ok(Some(_)) => {
+            return SubmitOutcome::Rejected(refusal(
+                "this purchase was already sent once; nothing was sent again",
+                "Resend it only after checking `flexus orders` (the wizard and `flexus order` \
+                 offer that), or start a new purchase",
+            ));
+        }
+        Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
+    }
+    send(client, journal, body, client_request_id, 1).await
+}
+
+/// Sends a purchase again after an ambiguous outcome, on the user's word:
+/// same Client-Request-Id, same body. Refuses when the journal shows the
+/// purchase was placed or refused, or the body differs.
+pub async fn resend(
+    client: &Client,
+    journal: &Journal,
+    body: &RequestBody,
+    client_request_id: &ClientRequestId,
+) -> SubmitOutcome {
+    let record = match journal.purchase(client_request_id.as_str()) {
+        Ok(Some(record)) => record,
+        Ok(None) => {
+            return SubmitOutcome::Rejected(refusal(
+                "the journal has no purchase with this Client-Request-Id; nothing was sent",
+                "Submit it as a new purchase instead",
+            ));
+        }
+        Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
+    };
+    match &record.state {
+        PurchaseState::Placed => {
+            return SubmitOutcome::Rejected(refusal(
+                &format!(
+                    "this purchase was already placed as order {}; nothing was sent",
+                    record.order_id.as_deref().unwrap_or("?")
+                ),
+                "Follow it with `flexus status ORDER_ID --watch`",
+            ));
+        }
+        PurchaseState::Rejected(_) => {
+            return SubmitOutcome::Rejected(refusal(
+                "this purchase was refused or never sent, so there is nothing to resend",
+                "Submit it as a new purchase",
+            ));
+        }
+        PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => {}
+    }
+    if &record.body != body {
+        return SubmitOutcome::Rejected(refusal(
+            "the order differs from the one first sent with this Client-Request-Id; nothing was \
+             sent",
+            "Submit the changed order as a new purchase",
+        ));
+    }
+    send(
+        client,
+        journal,
+        body,
+        client_request_id,
+        record.attempts + 1,
+    )
+    .await
+}
+
+async fn send(
+    client: &Client,
+    journal: &Journal,
+    body: &RequestBody,
+    id: &ClientRequestId,
+    attempt: u32,
+) -> SubmitOutcome {
+    let sent_at_time = OffsetDateTime::now_utc();
+    let sent_at = utc_text(sent_at_time);
+    let intent = Entry::Intent {
+        at: sent_at.clone(),
+        client_request_id: id.to_string(),
+        endpoint: client.endpoints().hcss.to_string(),
+        attempt,
+        body: Box::new(body.clone()),
+    };
+    if let Err(e) = journal.append(&intent) {
+        return SubmitOutcome::Rejected(journal_failure(journal, &e));
+    }
+
+    // From here on the outcome is recorded whatever happens; a failure to
+    // record it cannot undo an order, so it does not change the outcome.
+    let now = || utc_text(OffsetDateTime::now_utc());
+    match client.create_order(body, id.as_str()).await {
+        Ok(created) => {
+            let _ = journal.append(&Entry::Placed {
+                at: now(),
+                client_request_id: id.to_string(),
+                order_id: created.order_id.clone(),
+                instance_ids: created.instance_ids.clone(),
+            });
+            SubmitOutcome::Placed {
+                order_id: created.order_id,
+                instance_ids: created.instance_ids,
+            }
+        }
+        Err(CreateFailure::Rejected(failure)) => {
+            let _ = journal.append(&Entry::Rejected {
+                at: now(),
+                client_request_id: id.to_string(),
+                error: RecordedFailure::from(&failure),
+            });
+            SubmitOutcome::Rejected(failure)
+        }
+        Err(CreateFailure::Ambiguous(mut reason)) => {
+            let _ = journal.append(&Entry::Ambiguous {
+                at: now(),
+                client_request_id: id.to_string(),
+                error: RecordedFailure::from(&reason),
+            });
+            reason.next_step = "An order may have been placed. Do not submit again before \
+                                checking: `flexus orders` and `flexus status ORDER_ID` show \
+                                what exists"
+                .to_string();
+            let (candidates, lookup_failed) =
+                find_candidates(client, journal, id, sent_at_time).await;
+            let _ = journal.append(&Entry::LookedUp {
+                at: now(),
+                client_request_id: id.to_string(),
+                order_ids: candidates.iter().map(|c| c.order_id.clone()).collect(),
+                failed: lookup_failed.as_ref().map(RecordedFailure::from),
+            });
+            SubmitOutcome::Ambiguous {
+                client_request_id: id.to_string(),
+                sent_at,
+                reason,
+                candidates,
+                lookup_failed,
+            }
+        }
+    }
+}
+
+/// New-purchase orders created around `since` (newest first), leaving out
+/// the ones the journal shows cannot be this purchase's
+/// ([`orders_not_from`]). Looks as often as the
+/// client's [`LookupOptions`](super::client::LookupOptions) say
+/// before concluding there are none.
+pub async fn find_candidates(
+    client: &Client,
+    journal: &Journal,
+    id: &ClientRequestId,
+    since: OffsetDateTime,
+) -> (Vec<OrderInfo>, Option<ApiFailure>) {
+    let lookup = &client.config().ambiguity_lookup;
+    let unrelated = journal
+        .entries()
+        .map(|(entries, _)| orders_not_from(&entries, id.as_str()))
+        .unwrap_or_default();
+    let mut last_failure = None;
+    for check in 0..lookup.checks.max(1) {
+        if check > 0 {
+            tokio::time::sleep(lookup.interval).await;
+        }
+        let query = OrderQuery {
+            create_time_begin: Some(utc_text(since - CLOCK_SLACK)),
+            create_time_end: Some(utc_text(OffsetDateTime::now_utc() + CLOCK_SLACK)),
+            limit: Some(100),
+            offset: Some(0),
+            order_by: Some("-createTime".to_string()),
+            ..OrderQuery::default()
+        };
+        match client.list_orders(&query).await {
+            Ok(list) => {
+                last_failure = None;
+                let found: Vec<OrderInfo> = list
+                    .order_infos
+                    .into_iter()
+                    .filter(|o| o.order_type.is_none_or(|t| t == ORDER_TYPE_NEW_PURCHASE))
+                    .filter(|o| !unrelated.contains(&o.order_id))
+                    .collect();
+                if !found.is_empty() {
+                    return (found, None);
+                }
+            }
+            Err(failure) => last_failure = Some(failure),
+        }
+    }
+    (Vec::new(), last_failure)
+}
+
+fn refusal(message: &str, next_step: &str) -> ApiFailure {
+    ApiFailure {
+        status: None,
+        code: None,
+        message: message.to_string(),
+        next_step: next_step.to_string(),
+    }
+}
+
+fn journal_failure(journal: &Journal, e: &std::io::Error) -> ApiFailure {
+    ApiFailure {
+        status: None,
+        code: None,
+        message: format!(
+            "cannot write the order journal {}: {e}; nothing was sent",
+            journal.path().display()
+        ),
+        next_step: format!(
+            "Free some disk space or fix the directory's permissions, or set {} to another \
+             directory",
+            super::journal::ENV_STATE_DIR
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_ids_are_valid_and_distinct() {
+        let a = ClientRequestId::new();
+        let b = ClientRequestId::new();
+        assert_ne!(a, b);
+        assert_eq!(ClientRequestId::parse(a.as_str()).unwrap(), a);
+    }
+
+    #[test]
+    fn ids_follow_the_documented_rule() {
+        assert!(ClientRequestId::parse(&"a".repeat(36)).is_ok());
+        assert!(ClientRequestId::parse(&"a".repeat(128)).is_ok());
+        assert!(ClientRequestId::parse(&"a".repeat(35)).is_err());
+        assert!(ClientRequestId::parse(&"a".repeat(129)).is_err());
+        assert!(ClientRequestId::parse(&format!("-{}", "a".repeat(36))).is_err());
+        assert!(ClientRequestId::parse(&format!("{}_x", "a".repeat(36))).is_err());
+    }
+}

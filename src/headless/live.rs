@@ -1,0 +1,685 @@
+//! The headless commands that talk to Huawei Cloud: `order` (for real),
+//! `status`, `orders` and `pay`. They drive the same engine as the wizard
+//! (`api::purchase`, `api::tracking`, the journal) and add only words,
+//! prompts and exit codes.
+//!
+//! Human-facing context (the summary, prompts, warnings) goes to standard
+//! error; results and one line per state change go to standard output.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::{
+    EXIT_FAILURE, EXIT_INVALID, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure,
+    output_failure, read_plan,
+};
+use crate::api::auth::{self, AuthSource};
+use crate::api::client::{Client, ClientConfig, LookupOptions};
+use crate::api::endpoints::{DEFAULT_AUTH_REGION, EndpointOverrides, Endpoints};
+use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::journal::{Entry, Journal, PurchaseRecord, PurchaseState, utc_text};
+use crate::api::purchase::{self, ClientRequestId};
+use crate::api::tracking::{self, TrackOptions};
+use crate::api::wire::{OrderDetails, OrderInfo, status};
+use crate::cli::{ConnectArgs, OrderArgs, OrdersArgs, PayArgs, StatusArgs};
+use crate::domain::catalog::Catalog;
+use crate::domain::order::RequestBody;
+use crate::domain::pricing::PriceTable;
+use crate::domain::summary::Summary;
+
+/// Shortens every wait (polls, lookups, retries) to this many milliseconds,
+/// so tests of the binary run in seconds. Not for everyday use.
+pub const ENV_POLL_INTERVAL_MS: &str = "FLEXUS_POLL_INTERVAL_MS";
+
+/// Everything a command needs to talk to the services.
+struct Session {
+    client: Client,
+    journal: Journal,
+    source: AuthSource,
+    track: TrackOptions,
+}
+
+fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
+    let env = |name: &str| std::env::var(name).ok();
+    let overrides = EndpointOverrides {
+        hcss: args.hcss_endpoint.clone(),
+        bss: args.bss_endpoint.clone(),
+        iam: args.iam_endpoint.clone(),
+    };
+    let endpoints = Endpoints::resolve(&overrides, &env, DEFAULT_AUTH_REGION)
+        .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?;
+    let resolved = auth::resolve_from_process(args.token_file.as_deref())
+        .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?
+        .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()))?;
+
+    let mut config = ClientConfig {
+        request_timeout: Duration::from_secs(args.timeout),
+        ..ClientConfig::default()
+    };
+    let mut track = TrackOptions::default();
+    if let Some(ms) = env(ENV_POLL_INTERVAL_MS).and_then(|v| v.trim().parse::<u64>().ok()) {
+        let step = Duration::from_millis(ms.max(1));
+        track.first_interval = step;
+        track.max_interval = step * 15 / 2;
+        config.ambiguity_lookup = LookupOptions {
+            interval: step,
+            ..LookupOptions::default()
+        };
+        config.retry.base_delay = config.retry.base_delay.min(step);
+        config.retry.max_delay = config.retry.max_delay.min(step * 4);
+    }
+    let client = Client::new(endpoints, resolved.auth, config).map_err(api_failure)?;
+    let journal = open_journal()?;
+    track.journal = Some(journal.clone());
+    Ok(Session {
+        client,
+        journal,
+        source: resolved.source,
+        track,
+    })
+}
+
+fn open_journal() -> Result<Journal, Failure> {
+    let dir = Journal::default_dir().ok_or_else(|| {
+        Failure::new(
+            EXIT_FAILURE,
+            "cannot find a directory for the order journal; set FLEXUS_STATE_DIR to one",
+        )
+    })?;
+    Journal::open(&dir).map_err(|e| {
+        Failure::new(
+            EXIT_FAILURE,
+            format!(
+                "cannot open the order journal in {}: {e}. Fix the directory's permissions or \
+                 set FLEXUS_STATE_DIR to another directory",
+                dir.display()
+            ),
+        )
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start: {e}")))
+}
+
+fn api_failure(f: ApiFailure) -> Failure {
+    Failure::new(EXIT_FAILURE, f.to_string())
+}
+
+/// Asks a yes/no question on the terminal; the default is no. Without a
+/// terminal there is nobody to ask, so the answer is no.
+fn ask(question: &str, err: &mut dyn Write) -> Result<bool, Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    write!(err, "{question} [y/N] ").map_err(output_failure)?;
+    err.flush().map_err(output_failure)?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the answer: {e}")))?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// `--yes`, or a "yes" typed on the terminal; with neither, a refusal that
+/// says how to confirm.
+fn confirm(yes: bool, question: &str, what: &str, err: &mut dyn Write) -> Result<(), Failure> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::new(
+            EXIT_INVALID,
+            format!(
+                "not {what} without confirmation: standard input is not a terminal, so flexus \
+                 cannot ask. Add --yes to confirm"
+            ),
+        ));
+    }
+    if ask(question, err)? {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            EXIT_FAILURE,
+            format!("nothing was done: {what} was not confirmed"),
+        ))
+    }
+}
+
+/// `flexus order --plan FILE [--yes]`: check, confirm, submit, follow.
+pub fn order(
+    catalog: &Catalog,
+    prices: &PriceTable,
+    args: &OrderArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let draft = read_plan(catalog, &args.plan)?;
+    let body = draft
+        .request_body(catalog)
+        .expect("read_plan returned a draft without problems");
+    let session = connect(&args.connect)?;
+    let io = output_failure;
+    write!(err, "{}", Summary::new(catalog, prices, &draft).to_text()).map_err(io)?;
+    writeln!(
+        err,
+        "{:<16}{} (signed in with the {})",
+        "Endpoint",
+        session.client.endpoints().hcss,
+        session.source
+    )
+    .map_err(io)?;
+    confirm(
+        args.yes,
+        "Place this order? It is charged to the account.",
+        "ordering",
+        err,
+    )?;
+    runtime()?.block_on(place(&session, &body, args.yes, out, err))
+}
+
+async fn place(
+    session: &Session,
+    body: &RequestBody,
+    yes: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let io = output_failure;
+    let id = ClientRequestId::new();
+    writeln!(out, "Submitting the order (Client-Request-Id {id})").map_err(io)?;
+    let mut outcome = purchase::submit(&session.client, &session.journal, body, &id).await;
+    loop {
+        match outcome {
+            SubmitOutcome::Placed {
+                order_id,
+                instance_ids,
+            } => {
+                writeln!(
+                    out,
+                    "Order {order_id} placed (instances {})",
+                    if instance_ids.is_empty() {
+                        "to be announced".to_string()
+                    } else {
+                        instance_ids.join(", ")
+                    }
+                )
+                .map_err(io)?;
+                return follow(session, &order_id, &instance_ids, true, out).await;
+            }
+            SubmitOutcome::Rejected(failure) => {
+                return Err(Failure::new(
+                    EXIT_FAILURE,
+                    format!("the order was not placed: {failure}"),
+                ));
+            }
+            SubmitOutcome::Ambiguous {
+                client_request_id,
+                sent_at,
+                reason,
+                candidates,
+                lookup_failed,
+            } => {
+                report_ambiguous(&sent_at, &reason, &candidates, lookup_failed.as_ref(), out)?;
+                let unknown = Failure::new(
+                    EXIT_UNKNOWN_OUTCOME,
+                    format!(
+                        "the outcome of the purchase is unknown and it was not sent again. \
+                         Check with `flexus orders` and `flexus status ORDER_ID` (or the \
+                         console) before ordering again. Client-Request-Id {client_request_id}"
+                    ),
+                );
+                if yes || !std::io::stdin().is_terminal() {
+                    return Err(unknown);
+                }
+                let question = if candidates.is_empty() {
+                    "Send the same purchase again, with the same Client-Request-Id?"
+                } else {
+                    "Send the same purchase again anyway? If an order above is this one, you \
+                     would buy twice."
+                };
+                if !ask(question, err)? {
+                    return Err(unknown);
+                }
+                writeln!(out, "Sending the purchase again (Client-Request-Id {id})").map_err(io)?;
+                outcome = purchase::resend(&session.client, &session.journal, body, &id).await;
+            }
+        }
+    }
+}
+
+fn report_ambiguous(
+    sent_at: &str,
+    reason: &ApiFailure,
+    candidates: &[OrderInfo],
+    lookup_failed: Option<&ApiFailure>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let io = output_failure;
+    writeln!(
+        out,
+        "The answer to the purchase was lost ({}): an order may have been placed.",
+        reason.message
+    )
+    .map_err(io)?;
+    match (candidates.is_empty(), lookup_failed) {
+        (false, _) => {
+            writeln!(out, "Orders created around {sent_at}:").map_err(io)?;
+            for order in candidates {
+                writeln!(out, "  {}", describe_listed(order)).map_err(io)?;
+            }
+        }
+        (true, None) => {
+            writeln!(out, "No order created around {sent_at} was found.").map_err(io)?;
+        }
+        (true, Some(failure)) => {
+            writeln!(
+                out,
+                "Could not look for orders created around {sent_at}: {failure}"
+            )
+            .map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// One order of a list, on one line.
+fn describe_listed(order: &OrderInfo) -> String {
+    let mut line = format!("{}  {}", order.order_id, status::describe(order.status));
+    if let Some(created) = &order.create_time {
+        line.push_str(&format!(", created {created}"));
+    }
+    if let Some(amount) = amount_text(order) {
+        line.push_str(&format!(", {amount}"));
+    }
+    line
+}
+
+fn amount_text(order: &OrderInfo) -> Option<String> {
+    let amount = order.amount_after_discount.or(order.official_amount)?;
+    Some(match &order.currency {
+        Some(currency) => format!("{amount:.2} {currency}"),
+        None => format!("{amount:.2}"),
+    })
+}
+
+fn status_line(order_id: &str, info: &OrderInfo) -> String {
+    match info.status {
+        status::COMPLETED => format!("Order {order_id}: completed, the instances are created"),
+        status::PENDING_PAYMENT => match &info.pending_payment_end_time {
+            Some(deadline) => {
+                format!("Order {order_id}: pending payment, to be paid before {deadline}")
+            }
+            None => format!("Order {order_id}: pending payment"),
+        },
+        other => format!("Order {order_id}: {}", status::describe(other)),
+    }
+}
+
+/// Follows an order to its end, one line per state change. With
+/// `stop_on_pending`, an order waiting for payment ends the command (a
+/// script should not wait a day for a person to pay).
+async fn follow(
+    session: &Session,
+    order_id: &str,
+    instance_ids: &[String],
+    stop_on_pending: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let io = output_failure;
+    let (tx, mut rx) = mpsc::channel(16);
+    let tracker = tokio::spawn(tracking::track(
+        session.client.clone(),
+        order_id.to_string(),
+        session.track.clone(),
+        tx,
+    ));
+    let mut shown: Option<i32> = None;
+    let result = loop {
+        let Some(event) = rx.recv().await else {
+            break Err(Failure::new(
+                EXIT_FAILURE,
+                format!(
+                    "stopped following order {order_id}; check it with `flexus status {order_id}`"
+                ),
+            ));
+        };
+        match event {
+            TrackEvent::Polled(details) => {
+                let info = &details.order_info;
+                if shown != Some(info.status) {
+                    writeln!(out, "{}", status_line(order_id, info)).map_err(io)?;
+                    shown = Some(info.status);
+                }
+                if stop_on_pending && info.status == status::PENDING_PAYMENT {
+                    break Err(Failure::new(
+                        EXIT_PENDING_PAYMENT,
+                        format!(
+                            "order {order_id} waits for payment{}. Pay it with `flexus pay \
+                             {order_id}` (or in the console), which then follows it to the end",
+                            info.pending_payment_end_time
+                                .as_deref()
+                                .map(|t| format!(" until {t}"))
+                                .unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+            TrackEvent::PollFailed {
+                failure, retry_in, ..
+            } => {
+                writeln!(
+                    out,
+                    "  could not check the order ({}); trying again in {}",
+                    failure_brief(&failure),
+                    seconds(retry_in)
+                )
+                .map_err(io)?;
+            }
+            TrackEvent::NextPollIn(_) => {}
+            TrackEvent::Finished {
+                status: Some(status::COMPLETED),
+                ..
+            } => {
+                if !instance_ids.is_empty() {
+                    writeln!(out, "Instances: {}", instance_ids.join(", ")).map_err(io)?;
+                }
+                break Ok(());
+            }
+            TrackEvent::Finished {
+                status: Some(status::CANCELLED),
+                ..
+            } => {
+                break Err(Failure::new(
+                    EXIT_FAILURE,
+                    format!("order {order_id} was cancelled; nothing was bought"),
+                ));
+            }
+            TrackEvent::Finished { failure, .. } => {
+                let why = failure.map_or_else(|| "no reason given".to_string(), |f| f.to_string());
+                break Err(Failure::new(
+                    EXIT_FAILURE,
+                    format!("stopped following order {order_id}: {why}"),
+                ));
+            }
+        }
+    };
+    drop(rx);
+    tracker.abort();
+    result
+}
+
+fn failure_brief(f: &ApiFailure) -> String {
+    match (f.status, &f.code) {
+        (Some(s), Some(c)) => format!("{}, HTTP {s}, {c}", f.message),
+        (Some(s), None) => format!("{}, HTTP {s}", f.message),
+        (None, _) => f.message.clone(),
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 10.0 {
+        format!("{s:.1} s")
+    } else {
+        format!("{s:.0} s")
+    }
+}
+
+/// `flexus status ORDER_ID [--watch]`.
+pub fn status(args: &StatusArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let session = connect(&args.connect)?;
+    let order_id = args.order_id.trim();
+    runtime()?.block_on(async {
+        if args.watch {
+            let instances = known_instances(&session.journal, order_id);
+            follow(&session, order_id, &instances, false, out).await
+        } else {
+            let details = session
+                .client
+                .order_details(order_id)
+                .await
+                .map_err(api_failure)?;
+            write_details(order_id, &details, out)
+        }
+    })
+}
+
+fn known_instances(journal: &Journal, order_id: &str) -> Vec<String> {
+    journal
+        .purchases()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|p| p.order_id.as_deref() == Some(order_id))
+        .map(|p| p.instance_ids)
+        .unwrap_or_default()
+}
+
+fn write_details(
+    order_id: &str,
+    details: &OrderDetails,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let io = output_failure;
+    let info = &details.order_info;
+    writeln!(out, "{}", status_line(order_id, info)).map_err(io)?;
+    let mut facts: Vec<(&str, String)> = Vec::new();
+    if let Some(t) = &info.create_time {
+        facts.push(("Created", t.clone()));
+    }
+    if let Some(t) = &info.payment_time {
+        facts.push(("Paid", t.clone()));
+    }
+    if let Some(amount) = amount_text(info) {
+        facts.push(("Amount", amount));
+    }
+    for item in &details.order_line_items {
+        let mut text = item
+            .product_spec_desc
+            .clone()
+            .unwrap_or_else(|| "item".to_string());
+        if let Some(n) = item.subscription_num {
+            text.push_str(&format!(" x {n}"));
+        }
+        if let Some(expire) = &item.expire_time {
+            text.push_str(&format!(", until {expire}"));
+        }
+        facts.push(("Item", text));
+    }
+    for (label, value) in facts {
+        writeln!(out, "  {label:<9}{value}").map_err(io)?;
+    }
+    Ok(())
+}
+
+/// `flexus orders`: the journal, newest first, with each purchase's last
+/// known state. Reads only the local journal.
+pub fn orders(args: &OrdersArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+    let io = output_failure;
+    let journal = open_journal()?;
+    let (entries, skipped) = journal.entries().map_err(|e| {
+        Failure::new(
+            EXIT_FAILURE,
+            format!(
+                "cannot read the order journal {}: {e}",
+                journal.path().display()
+            ),
+        )
+    })?;
+    if skipped > 0 {
+        writeln!(
+            err,
+            "warning: {skipped} unreadable line{} in {} (left by an interrupted write) were skipped",
+            if skipped == 1 { "" } else { "s" },
+            journal.path().display()
+        )
+        .map_err(io)?;
+    }
+    let records = crate::api::journal::fold_purchases(&entries);
+    if args.json {
+        for record in &records {
+            let line = serde_json::json!({
+                "client_request_id": record.client_request_id,
+                "sent_at": record.first_sent_at,
+                "attempts": record.attempts,
+                "endpoint": record.endpoint,
+                "order_id": record.order_id,
+                "instance_ids": record.instance_ids,
+                "state": state_text(record),
+                "status": record.last_status.as_ref().map(|(s, _)| *s),
+                "body": record.body,
+            });
+            writeln!(out, "{line}").map_err(io)?;
+        }
+        return Ok(());
+    }
+    if records.is_empty() {
+        writeln!(
+            out,
+            "No purchases recorded in {} yet.",
+            journal.path().display()
+        )
+        .map_err(io)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:<22}{:<22}{:<34}ORDER",
+        "SENT (UTC)", "ORDER ID", "STATE"
+    )
+    .map_err(io)?;
+    for record in &records {
+        writeln!(
+            out,
+            "{:<22}{:<22}{:<34}{}",
+            record.first_sent_at,
+            record.order_id.as_deref().unwrap_or("-"),
+            state_text(record),
+            what(&record.body)
+        )
+        .map_err(io)?;
+    }
+    let unresolved: Vec<&PurchaseRecord> = records
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.state,
+                PurchaseState::Unanswered | PurchaseState::Ambiguous { .. }
+            )
+        })
+        .collect();
+    for record in unresolved {
+        let candidates = match &record.state {
+            PurchaseState::Ambiguous { candidates, .. } if !candidates.is_empty() => {
+                format!("; orders found then: {}", candidates.join(", "))
+            }
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "Unknown outcome: the purchase sent at {} (Client-Request-Id {}) may have placed an \
+             order{candidates}. Check with `flexus status ORDER_ID` or the console before \
+             ordering again.",
+            record.last_sent_at, record.client_request_id
+        )
+        .map_err(io)?;
+    }
+    Ok(())
+}
+
+fn state_text(record: &PurchaseRecord) -> String {
+    match &record.state {
+        PurchaseState::Placed => match &record.last_status {
+            Some((status::PENDING_PAYMENT, _)) => match &record.pending_payment_end_time {
+                Some(deadline) => format!("pending payment until {deadline}"),
+                None => "pending payment".to_string(),
+            },
+            Some((code, _)) => status::describe(*code).to_string(),
+            None => "placed".to_string(),
+        },
+        PurchaseState::Rejected(error) => match &error.code {
+            Some(code) => format!("refused ({code})"),
+            None => match error.status {
+                Some(s) => format!("refused (HTTP {s})"),
+                None => "not sent".to_string(),
+            },
+        },
+        PurchaseState::Ambiguous { .. } => "unknown: answer lost".to_string(),
+        PurchaseState::Unanswered => "unknown: no answer recorded".to_string(),
+    }
+}
+
+/// "2 x hf.large.1.30m.linux, BT 6.8.35, ap-southeast-3".
+fn what(body: &RequestBody) -> String {
+    let image = match (&body.image_ref.image_name, &body.image_ref.image_version) {
+        (Some(name), Some(version)) => format!("{name} {version}"),
+        _ => body
+            .image_ref
+            .image_id
+            .as_deref()
+            .map_or_else(|| "?".to_string(), |id| format!("image {id}")),
+    };
+    format!(
+        "{} x {}, {image}, {}",
+        body.purchase_quantity, body.plan_spec, body.region
+    )
+}
+
+/// `flexus pay ORDER_ID [--yes]`: pays an order pending payment, then
+/// follows it to the end.
+pub fn pay(args: &PayArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+    let session = connect(&args.connect)?;
+    let order_id = args.order_id.trim().to_string();
+    let rt = runtime()?;
+    let details = rt
+        .block_on(session.client.order_details(&order_id))
+        .map_err(api_failure)?;
+    let info = &details.order_info;
+    if info.status != status::PENDING_PAYMENT {
+        return Err(Failure::new(
+            EXIT_FAILURE,
+            format!(
+                "order {order_id} is {}, not pending payment; there is nothing to pay",
+                status::describe(info.status)
+            ),
+        ));
+    }
+    write_details(&order_id, &details, err)?;
+    confirm(
+        args.yes,
+        &format!(
+            "Pay order {order_id}{} from the account balance?",
+            amount_text(info)
+                .map(|a| format!(" ({a})"))
+                .unwrap_or_default()
+        ),
+        "paying",
+        err,
+    )?;
+    rt.block_on(async {
+        let paid = session.client.pay_order(&order_id).await;
+        let _ = session.journal.append(&Entry::Payment {
+            at: utc_text(time::OffsetDateTime::now_utc()),
+            order_id: order_id.clone(),
+            failed: paid
+                .as_ref()
+                .err()
+                .map(crate::api::journal::RecordedFailure::from),
+        });
+        paid.map_err(|f| {
+            Failure::new(EXIT_FAILURE, format!("order {order_id} was not paid: {f}"))
+        })?;
+        writeln!(out, "Order {order_id}: payment sent").map_err(output_failure)?;
+        let instances = known_instances(&session.journal, &order_id);
+        follow(&session, &order_id, &instances, false, out).await
+    })
+}

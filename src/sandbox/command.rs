@@ -1,0 +1,295 @@
+//! `flexus sandbox`: runs a sandbox in the foreground, prints how to use it,
+//! logs one line per request, and stops on Ctrl-C or SIGTERM.
+
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::api::auth::{ENV_AK, ENV_PROJECT_ID, ENV_SK, ENV_TOKEN};
+use crate::cli::SandboxArgs;
+use crate::domain::catalog::Catalog;
+use crate::domain::pricing::PriceTable;
+use crate::domain::summary;
+use crate::headless::{EXIT_FAILURE, Failure};
+
+use super::{SandboxConfig, SandboxHandle};
+
+/// The long help of `flexus sandbox`, after the flags.
+pub const AFTER_HELP: &str = "\
+The sandbox answers the HCSS purchase call, the BSS order calls (details, list,
+pay, cancel) and the IAM token and project calls on ONE address, so every
+--*-endpoint flag can point at it. It validates orders with the same rules as
+`flexus order --dry-run`. Credentials are made up at random at each start and
+printed on standard error: they are good for this sandbox only. Nothing is
+real: no account, no money; orders vanish when the sandbox stops.
+
+Orders: is_auto_pay true -> processing (3), then completed (5) after
+--complete-after; false -> pending payment (6) for 24 hours until paid
+(-> 3 -> 5) or cancelled (4). Amounts are the list price x months x quantity
+from the price table; a package without a known list price is charged
+0.01 USD per instance per month (an obviously fake figure), and add-ons are
+free. An unknown order id is answered 400 CBC.30000010.
+
+Login protection: with --require-mfa, the IAM token call needs the totp
+method with the IAM user's id (printed at start) and the code 123456.
+
+Faults: KIND[=VALUE][:COUNT][@ENDPOINT], repeatable, applied in the order given.
+  KIND      429[=SECS]  answer 429 (HCSS.14290001) with Retry-After SECS (default 1)
+            500         answer 500 (HCSS.15000001; CBC.0999 on BSS calls)
+            slow=MS     handle the request at once, but answer MS milliseconds
+                        later (a client that gives up sooner has still placed
+                        the order)
+            drop        handle the request (the order IS created), then reset
+                        the connection without any answer
+            error=CODE  answer with a code of the purchase document's Table 8
+                        and its status, e.g. error=HCSS.14000011 (insufficient quota)
+  COUNT     how many matching requests it hits: a number (default 1), or *
+  ENDPOINT  create, details, list, pay, cancel, iam, all (default all)
+Faults hit authenticated requests only. As on a real service, a request is
+handled to the end even when the client goes away before the answer. Each fault uses up only the requests
+it hits, so `--fault 429:2@create --fault drop@create` answers 429, 429,
+then cuts the third, then works normally.
+
+Examples:
+  flexus sandbox
+  flexus sandbox --listen 127.0.0.1:0 --complete-after 10
+  flexus sandbox --fault 429:3@create --fault 500:2@details
+  flexus sandbox --fault slow=4000@create --fault drop@create
+  flexus sandbox --fault error=HCSS.14000010@create --require-mfa";
+
+/// Parses `--listen`: an IP and port, or `localhost:PORT`; loopback only.
+pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    let addr = match text.strip_prefix("localhost:") {
+        Some(port) => port
+            .parse::<u16>()
+            .map(|port| SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port))
+            .map_err(|_| format!("\"{port}\" is not a port number (0 to 65535)"))?,
+        None => text.parse::<SocketAddr>().map_err(|_| {
+            format!("\"{text}\" is not an address like 127.0.0.1:8787 or [::1]:8787")
+        })?,
+    };
+    if !addr.ip().is_loopback() {
+        return Err(format!(
+            "{} is not a loopback address; the sandbox prints its credentials and must \
+             not be reachable from other machines: use 127.0.0.1:PORT or [::1]:PORT",
+            addr.ip()
+        ));
+    }
+    Ok(addr)
+}
+
+/// Parses a number of seconds, fractions allowed.
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("\"{text}\" is not a number of seconds (0 or more, e.g. 3 or 0.5)"))
+}
+
+pub fn run(
+    args: &SandboxArgs,
+    catalog: Catalog,
+    prices: PriceTable,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let config = SandboxConfig {
+        faults: args.faults.clone(),
+        complete_after: args.complete_after,
+        latency: Duration::from_millis(args.latency),
+        require_mfa: args.require_mfa,
+        catalog,
+        prices,
+        ..SandboxConfig::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the sandbox: {e}")))?;
+    runtime.block_on(serve(args.listen, config, err))
+}
+
+async fn serve(
+    listen: SocketAddr,
+    config: SandboxConfig,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let faults = config.faults.clone();
+    let require_mfa = config.require_mfa;
+    let handle = super::start(listen, config).await.map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            " (something else listens there: pick another port with --listen 127.0.0.1:PORT, or port 0 for any free one)"
+        } else {
+            ""
+        };
+        Failure::new(EXIT_FAILURE, format!("cannot listen on {listen}: {e}{hint}"))
+    })?;
+    let write_failed = |e: std::io::Error| {
+        Failure::new(EXIT_FAILURE, format!("cannot write to standard error: {e}"))
+    };
+    err.write_all(banner(&handle, &faults, require_mfa).as_bytes())
+        .map_err(write_failed)?;
+    err.flush().map_err(write_failed)?;
+
+    let mut log = handle.subscribe();
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            received = log.recv() => {
+                let line = match received {
+                    Ok(request) => request.log_line(),
+                    Err(RecvError::Lagged(missed)) => format!("({missed} requests not shown)"),
+                    Err(RecvError::Closed) => break,
+                };
+                // A closed standard error must not stop the sandbox.
+                let _ = writeln!(err, "{line}");
+            }
+            () = &mut stop => break,
+        }
+    }
+    let orders = handle.created_orders().len();
+    let requests = handle.requests().len();
+    let _ = writeln!(
+        err,
+        "stopping: {} received, {} created (all gone now)",
+        summary::plural(requests as i64, "request"),
+        summary::plural(orders as i64, "order"),
+    );
+    handle.shutdown().await;
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM where there is one.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// What the user needs to try the sandbox, printed once at start.
+fn banner(handle: &SandboxHandle, faults: &[super::Fault], require_mfa: bool) -> String {
+    let url = handle.url();
+    let c = handle.credentials();
+    let faults = if faults.is_empty() {
+        "none".to_string()
+    } else {
+        faults
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mfa = if require_mfa {
+        format!(
+            "required: add the totp method with user id {} and code {}",
+            c.user_id,
+            super::SANDBOX_MFA_PASSCODE
+        )
+    } else {
+        "not required (--require-mfa turns it on)".to_string()
+    };
+    format!(
+        "flexus sandbox listening on {url}  (HCSS, BSS and IAM on this one address)\n\
+         Nothing here is real: no account, no money; orders vanish when it stops.\n\
+         \n\
+         SANDBOX-ONLY credentials (random, valid only until this sandbox stops):\n\
+         \x20 token       {token}\n\
+         \x20 access key  {ak}\n\
+         \x20 secret key  {sk}\n\
+         \x20 project id  {project}\n\
+         \x20 user        {user}   password {password}   account {account}\n\
+         \x20 user id     {user_id}\n\
+         \x20 MFA         {mfa}\n\
+         \n\
+         Try it (token):\n\
+         \x20 {ENV_TOKEN}={token} flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url}\n\
+         Or with AK/SK:\n\
+         \x20 {ENV_AK}={ak} {ENV_SK}={sk} {ENV_PROJECT_ID}={project} flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url} --iam-endpoint {url}\n\
+         \n\
+         Faults: {faults}\n\
+         Requests (Ctrl-C to stop):\n",
+        token = c.token.expose(),
+        ak = c.access_key,
+        sk = c.secret_key.expose(),
+        project = c.project_id,
+        user = c.user,
+        password = c.password.expose(),
+        account = c.account,
+        user_id = c.user_id,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_accepts_loopback_only() {
+        assert_eq!(parse_listen("127.0.0.1:8787").unwrap().port(), 8787);
+        assert_eq!(parse_listen("[::1]:0").unwrap().port(), 0);
+        assert_eq!(
+            parse_listen("localhost:9000").unwrap(),
+            "127.0.0.1:9000".parse::<SocketAddr>().unwrap()
+        );
+        let refused = parse_listen("0.0.0.0:8787").unwrap_err();
+        assert!(refused.contains("not a loopback address"), "{refused}");
+        assert!(parse_listen("192.168.1.2:80").is_err());
+        assert!(parse_listen("8787").unwrap_err().contains("127.0.0.1:8787"));
+        assert!(parse_listen("localhost:http").unwrap_err().contains("port"));
+    }
+
+    #[test]
+    fn the_help_states_the_real_figures() {
+        assert!(AFTER_HELP.contains(&format!("code {}", crate::sandbox::SANDBOX_MFA_PASSCODE)));
+        let price = super::super::orders::UNLISTED_MONTHLY_PRICE;
+        assert!(AFTER_HELP.contains(&format!(
+            "{price} {} per instance per month",
+            super::super::orders::CURRENCY
+        )));
+        let window = SandboxConfig::default().payment_window.as_secs() / 3600;
+        assert!(AFTER_HELP.contains(&format!("pending payment (6) for {window} hours")));
+        for example in AFTER_HELP
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("flexus sandbox"))
+        {
+            let words: Vec<&str> = example.split_whitespace().collect();
+            for pair in words.windows(2).filter(|w| w[0] == "--fault") {
+                assert!(
+                    pair[1].parse::<crate::sandbox::Fault>().is_ok(),
+                    "{}",
+                    pair[1]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn seconds_take_fractions_but_not_negatives() {
+        assert_eq!(parse_seconds("3").unwrap(), Duration::from_secs(3));
+        assert_eq!(parse_seconds("0.5").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_seconds("0").unwrap(), Duration::ZERO);
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("soon").is_err());
+        assert!(parse_seconds("NaN").is_err());
+    }
+}

@@ -1,0 +1,461 @@
+//! The built binary's `order`, `status`, `orders` and `pay` against the
+//! sandbox on 127.0.0.1: exit codes, output, and what the sandbox received.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use flexus::sandbox::{self, SandboxConfig, SandboxHandle};
+
+const EXAMPLE_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// A sandbox and a private home and state directory for one test.
+struct Setup {
+    sandbox: SandboxHandle,
+    home: tempfile::TempDir,
+}
+
+impl Setup {
+    async fn new(faults: &[&str]) -> Setup {
+        let config = SandboxConfig {
+            faults: faults.iter().map(|f| f.parse().expect("a fault")).collect(),
+            complete_after: Duration::from_millis(300),
+            ..SandboxConfig::default()
+        };
+        let sandbox = sandbox::start("127.0.0.1:0".parse().unwrap(), config)
+            .await
+            .expect("the sandbox starts");
+        Setup {
+            sandbox,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn state_dir(&self) -> PathBuf {
+        self.home.path().join("state")
+    }
+
+    fn journal_text(&self) -> String {
+        std::fs::read_to_string(self.state_dir().join("journal.jsonl")).unwrap_or_default()
+    }
+
+    /// The command with a clean environment: the sandbox's token, its URL
+    /// for every endpoint, and nothing from the developer's own setup.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_flexus"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("FLEXUS_STATE_DIR", self.state_dir())
+            .env("FLEXUS_TOKEN", self.sandbox.credentials().token.expose())
+            .env("FLEXUS_HCSS_ENDPOINT", self.sandbox.url())
+            .env("FLEXUS_BSS_ENDPOINT", self.sandbox.url())
+            .env("FLEXUS_IAM_ENDPOINT", self.sandbox.url())
+            .env("FLEXUS_POLL_INTERVAL_MS", "50")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    async fn run_with(&self, mut cmd: Command) -> Run {
+        let output = tokio::task::spawn_blocking(move || cmd.output().expect("flexus runs"))
+            .await
+            .unwrap();
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        };
+        let token = self.sandbox.credentials().token.expose();
+        assert!(!run.all().contains(token), "the token was printed");
+        assert!(
+            !self.journal_text().contains(token),
+            "the token is in the journal"
+        );
+        run
+    }
+
+    async fn run(&self, args: &[&str]) -> Run {
+        self.run_with(self.command(args)).await
+    }
+}
+
+fn plan_file(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(EXAMPLE_PLAN).unwrap()).unwrap();
+    edit(&mut plan);
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn order_with_yes_places_one_order_and_follows_it_to_completed() {
+    let s = Setup::new(&[]).await;
+    let url = s.sandbox.url();
+    // Endpoints given as flags this time, as in the README's example.
+    let mut cmd = s.command(&[
+        "order",
+        "--plan",
+        EXAMPLE_PLAN,
+        "--yes",
+        "--hcss-endpoint",
+        &url,
+        "--bss-endpoint",
+        &url,
+    ]);
+    cmd.env_remove("FLEXUS_HCSS_ENDPOINT")
+        .env_remove("FLEXUS_BSS_ENDPOINT");
+    let run = s.run_with(cmd).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+
+    let created = s.sandbox.created_orders();
+    assert_eq!(created.len(), 1);
+    let order = &created[0];
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "Submitting the order (Client-Request-Id {})",
+                order.client_request_id
+            )
+            .as_str(),
+            &format!(
+                "Order {} placed (instances {})",
+                order.order_id,
+                order.instance_ids.join(", ")
+            ),
+            &format!("Order {}: processing", order.order_id),
+            &format!(
+                "Order {}: completed, the instances are created",
+                order.order_id
+            ),
+            &format!("Instances: {}", order.instance_ids.join(", ")),
+        ]
+    );
+    assert!(run.stderr.contains("test-0620-01"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("token from FLEXUS_TOKEN"),
+        "{}",
+        run.stderr
+    );
+
+    // The journal tells the same story, and `orders` and `status` read it.
+    let orders = s.run(&["orders"]).await;
+    assert_eq!(orders.code, 0, "{}", orders.all());
+    let row = orders
+        .stdout
+        .lines()
+        .find(|l| l.contains(&order.order_id))
+        .expect("the order is listed");
+    assert!(row.contains("completed"), "{row}");
+    assert!(
+        row.contains("2 x hf.large.1.30m.linux, BT 6.8.35, ap-southeast-3"),
+        "{row}"
+    );
+
+    let status = s.run(&["status", &order.order_id]).await;
+    assert_eq!(status.code, 0, "{}", status.all());
+    assert!(
+        status
+            .stdout
+            .starts_with(&format!("Order {}: completed", order.order_id)),
+        "{}",
+        status.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_terminal_and_without_yes_nothing_is_sent() {
+    let s = Setup::new(&[]).await;
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN]).await;
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(run.stderr.contains("Add --yes"), "{}", run.stderr);
+    assert!(s.sandbox.created_orders().is_empty());
+    assert!(s.sandbox.requests().is_empty());
+    assert_eq!(s.journal_text(), "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_credentials_and_plain_http_endpoints_are_refused() {
+    let s = Setup::new(&[]).await;
+    let mut cmd = s.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
+    cmd.env_remove("FLEXUS_TOKEN");
+    let run = s.run_with(cmd).await;
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("no credentials found"),
+        "{}",
+        run.stderr
+    );
+
+    let run = s
+        .run(&[
+            "order",
+            "--plan",
+            EXAMPLE_PLAN,
+            "--yes",
+            "--hcss-endpoint",
+            "http://hcss.example.com",
+        ])
+        .await;
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr
+            .contains("--hcss-endpoint: http:// is accepted only"),
+        "{}",
+        run.stderr
+    );
+    assert!(s.sandbox.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_file_works_and_its_token_is_not_shown() {
+    let s = Setup::new(&[]).await;
+    let token_file = s.home.path().join("token");
+    std::fs::write(&token_file, s.sandbox.credentials().token.expose()).unwrap();
+    let mut cmd = s.command(&[
+        "order",
+        "--plan",
+        EXAMPLE_PLAN,
+        "--yes",
+        "--token-file",
+        token_file.to_str().unwrap(),
+    ]);
+    cmd.env_remove("FLEXUS_TOKEN");
+    let run = s.run_with(cmd).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stderr
+            .contains(&format!("token from {}", token_file.display()))
+    );
+    assert_eq!(s.sandbox.created_orders().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aksk_credentials_from_the_environment_place_the_order() {
+    let s = Setup::new(&[]).await;
+    let creds = s.sandbox.credentials();
+    let mut cmd = s.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
+    cmd.env_remove("FLEXUS_TOKEN")
+        .env("HUAWEICLOUD_SDK_AK", &creds.access_key)
+        .env("HUAWEICLOUD_SDK_SK", creds.secret_key.expose());
+    let run = s.run_with(cmd).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(!run.all().contains(creds.secret_key.expose()));
+    assert!(!s.journal_text().contains(creds.secret_key.expose()));
+    assert_eq!(s.sandbox.created_orders().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_answer_exits_3_shows_the_order_found_and_never_resends() {
+    let s = Setup::new(&["drop@create"]).await;
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(run.code, 3, "{}", run.all());
+    let created = s.sandbox.created_orders();
+    assert_eq!(created.len(), 1, "exactly one order exists");
+    let order_id = &created[0].order_id;
+    assert!(
+        run.stdout.contains("The answer to the purchase was lost"),
+        "{}",
+        run.stdout
+    );
+    let listed = run
+        .stdout
+        .lines()
+        .find(|l| l.contains(order_id.as_str()))
+        .expect("the order found is shown");
+    assert!(
+        listed.contains("processing") || listed.contains("completed"),
+        "{listed}"
+    );
+    assert!(run.stderr.contains("flexus orders"), "{}", run.stderr);
+    assert!(run.stderr.contains("flexus status"), "{}", run.stderr);
+
+    let orders = s.run(&["orders"]).await;
+    assert_eq!(orders.code, 0, "{}", orders.all());
+    assert!(
+        orders.stdout.contains("unknown: answer lost"),
+        "{}",
+        orders.stdout
+    );
+    assert!(
+        orders
+            .stdout
+            .contains(&format!("orders found then: {order_id}")),
+        "{}",
+        orders.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_exits_1_with_code_and_next_step() {
+    let s = Setup::new(&["error=HCSS.14000011@create"]).await;
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stderr.contains("(HTTP 400, HCSS.14000011)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("Lower the quantity or ask for a quota increase"),
+        "{}",
+        run.stderr
+    );
+    assert!(s.sandbox.created_orders().is_empty());
+    let orders = s.run(&["orders"]).await;
+    assert!(
+        orders.stdout.contains("refused (HCSS.14000011)"),
+        "{}",
+        orders.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_and_flaky_polls_are_ridden_out() {
+    let s = Setup::new(&["429=0:2@create", "500:2@details"]).await;
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(s.sandbox.created_orders().len(), 1);
+    let retries = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("could not check the order") && l.contains("HTTP 500"))
+        .count();
+    assert_eq!(retries, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("completed"), "{}", run.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_payment_exits_4_and_pay_completes_the_order() {
+    let s = Setup::new(&[]).await;
+    let plan = plan_file(s.home.path(), |p| p["is_auto_pay"] = false.into());
+    let run = s
+        .run(&["order", "--plan", plan.to_str().unwrap(), "--yes"])
+        .await;
+    assert_eq!(run.code, 4, "{}", run.all());
+    let order_id = s.sandbox.created_orders()[0].order_id.clone();
+    assert!(
+        run.stdout.contains(&format!(
+            "Order {order_id}: pending payment, to be paid before "
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(&format!("flexus pay {order_id}")),
+        "{}",
+        run.stderr
+    );
+
+    let refused = s.run(&["pay", &order_id]).await;
+    assert_eq!(refused.code, 2, "{}", refused.all());
+
+    let paid = s.run(&["pay", &order_id, "--yes"]).await;
+    assert_eq!(paid.code, 0, "{}", paid.all());
+    assert!(
+        paid.stdout
+            .contains(&format!("Order {order_id}: payment sent"))
+    );
+    assert!(
+        paid.stdout.contains(&format!(
+            "Order {order_id}: completed, the instances are created"
+        )),
+        "{}",
+        paid.stdout
+    );
+    let orders = s.run(&["orders"]).await;
+    let row = orders
+        .stdout
+        .lines()
+        .find(|l| l.contains(&order_id))
+        .unwrap();
+    assert!(row.contains("completed"), "{row}");
+
+    let again = s.run(&["pay", &order_id, "--yes"]).await;
+    assert_eq!(again.code, 1, "{}", again.all());
+    assert!(
+        again.stderr.contains("not pending payment"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_of_an_unknown_order_says_so() {
+    let s = Setup::new(&[]).await;
+    let run = s.run(&["status", "CS00000000000NOPE"]).await;
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.contains("Check the order ID"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_after_sending_leaves_the_intent_in_the_journal() {
+    let s = Setup::new(&["slow=30000@create"]).await;
+    let mut cmd = s.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
+    let mut child = cmd.spawn().unwrap();
+    // Wait until the request has reached the sandbox, then kill flexus.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !s
+        .sandbox
+        .requests()
+        .iter()
+        .any(|r| r.path == "/v1/light-instances")
+    {
+        assert!(Instant::now() < deadline, "the purchase never arrived");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let text = s.journal_text();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert_eq!(lines[0]["event"], "intent");
+    assert_eq!(lines[0]["attempt"], 1);
+    assert_eq!(lines[0]["endpoint"], format!("{}/", s.sandbox.url()));
+    assert_eq!(lines[0]["body"]["instance_name"], "test-0620-01");
+    let id = lines[0]["client_request_id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 36);
+
+    let orders = s.run(&["orders"]).await;
+    assert_eq!(orders.code, 0, "{}", orders.all());
+    assert!(
+        orders.stdout.contains("unknown: no answer recorded"),
+        "{}",
+        orders.stdout
+    );
+    assert!(
+        orders.stdout.contains(&format!("Client-Request-Id {id}")),
+        "{}",
+        orders.stdout
+    );
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&s.state_dir()), 0o700);
+        assert_eq!(mode(&s.state_dir().join("journal.jsonl")), 0o600);
+    }
+}

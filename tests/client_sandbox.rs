@@ -1,0 +1,863 @@
+//! The API client, purchase engine, tracker and journal against the sandbox
+//! over a real socket on 127.0.0.1.
+
+use std::time::Duration;
+
+use flexus::api::auth::Auth;
+use flexus::api::client::{
+    Client, ClientConfig, LookupOptions, MfaCode, OrderQuery, PasswordLogin, RetryPolicy,
+};
+use flexus::api::endpoints::Endpoints;
+use flexus::api::engine::{SubmitOutcome, TrackEvent};
+use flexus::api::journal::{Entry, Journal, PurchaseState};
+use flexus::api::purchase::{self, ClientRequestId};
+use flexus::api::signer::SigningKey;
+use flexus::api::tracking::{self, TrackOptions};
+use flexus::api::wire::{codes, status};
+use flexus::domain::catalog::Catalog;
+use flexus::domain::order::{Draft, RequestBody};
+use flexus::sandbox::{self, SandboxConfig, SandboxHandle};
+use flexus::secret::Secret;
+use tokio::sync::mpsc;
+
+async fn sandbox_with(faults: &[&str]) -> SandboxHandle {
+    let config = SandboxConfig {
+        faults: faults.iter().map(|f| f.parse().expect("a fault")).collect(),
+        complete_after: Duration::from_millis(300),
+        ..SandboxConfig::default()
+    };
+    sandbox::start("127.0.0.1:0".parse().unwrap(), config)
+        .await
+        .expect("the sandbox starts")
+}
+
+fn fast_config() -> ClientConfig {
+    ClientConfig {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(5),
+        retry: RetryPolicy {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(50),
+            max_retry_after: Duration::from_millis(100),
+        },
+        ambiguity_lookup: LookupOptions {
+            checks: 3,
+            interval: Duration::from_millis(200),
+        },
+        ..ClientConfig::default()
+    }
+}
+
+fn endpoints(h: &SandboxHandle) -> Endpoints {
+    Endpoints::all_at(&h.url()).unwrap()
+}
+
+fn token_client(h: &SandboxHandle, config: ClientConfig) -> Client {
+    Client::new(
+        endpoints(h),
+        Auth::Token(h.credentials().token.clone()),
+        config,
+    )
+    .unwrap()
+}
+
+fn aksk_client(h: &SandboxHandle, project_id: Option<String>) -> Client {
+    let creds = h.credentials();
+    Client::new(
+        endpoints(h),
+        Auth::AkSk {
+            key: SigningKey {
+                access_key: creds.access_key.clone(),
+                secret_key: creds.secret_key.clone(),
+            },
+            project_id,
+            security_token: None,
+        },
+        fast_config(),
+    )
+    .unwrap()
+}
+
+fn plan_body(edit: impl FnOnce(&mut serde_json::Value)) -> RequestBody {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json"))
+        .unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    edit(&mut value);
+    let (draft, problems) = Draft::from_plan_value(&value);
+    assert!(problems.is_empty(), "{problems:?}");
+    draft.request_body(&Catalog::embedded()).unwrap()
+}
+
+fn example_body() -> RequestBody {
+    plan_body(|_| {})
+}
+
+fn journal() -> (tempfile::TempDir, Journal) {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(&dir.path().join("state")).unwrap();
+    (dir, journal)
+}
+
+fn fast_tracking(journal: &Journal) -> TrackOptions {
+    TrackOptions {
+        first_interval: Duration::from_millis(20),
+        max_interval: Duration::from_millis(100),
+        journal: Some(journal.clone()),
+        ..TrackOptions::default()
+    }
+}
+
+/// Runs the tracker to the end and returns every event.
+async fn track_all(client: &Client, order_id: &str, options: TrackOptions) -> Vec<TrackEvent> {
+    let (tx, mut rx) = mpsc::channel(8);
+    let task = tokio::spawn(tracking::track(
+        client.clone(),
+        order_id.to_string(),
+        options,
+        tx,
+    ));
+    let mut events = Vec::new();
+    while let Some(event) = rx.recv().await {
+        events.push(event);
+    }
+    task.await.unwrap();
+    events
+}
+
+fn final_status(events: &[TrackEvent]) -> Option<i32> {
+    match events.last() {
+        Some(TrackEvent::Finished {
+            status,
+            failure: None,
+        }) => *status,
+        other => panic!("tracking did not finish cleanly: {other:?}"),
+    }
+}
+
+fn creates(h: &SandboxHandle) -> usize {
+    h.requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v1/light-instances")
+        .count()
+}
+
+fn placed(outcome: SubmitOutcome) -> (String, Vec<String>) {
+    match outcome {
+        SubmitOutcome::Placed {
+            order_id,
+            instance_ids,
+        } => (order_id, instance_ids),
+        other => panic!("expected a placed order, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn token_purchase_is_placed_journaled_and_tracked_to_completed() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let body = example_body();
+
+    let (order_id, instance_ids) = placed(purchase::submit(&client, &journal, &body, &id).await);
+
+    let created = h.created_orders();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].client_request_id, id.as_str());
+    assert_eq!(created[0].order_id, order_id);
+    assert_eq!(created[0].instance_ids, instance_ids);
+    assert_eq!(instance_ids.len(), 2, "the example buys two instances");
+    assert_eq!(created[0].body, serde_json::to_value(&body).unwrap());
+
+    let events = track_all(&client, &order_id, fast_tracking(&journal)).await;
+    assert_eq!(final_status(&events), Some(status::COMPLETED));
+    let polled: Vec<i32> = events
+        .iter()
+        .filter_map(|e| match e {
+            TrackEvent::Polled(d) => Some(d.order_info.status),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(polled.last(), Some(&status::COMPLETED));
+    assert!(polled.contains(&status::PROCESSING), "{polled:?}");
+
+    let (entries, skipped) = journal.entries().unwrap();
+    assert_eq!(skipped, 0);
+    assert!(
+        matches!(&entries[0], Entry::Intent { client_request_id, attempt: 1, body: b, .. }
+        if client_request_id == id.as_str() && **b == body)
+    );
+    assert!(matches!(&entries[1], Entry::Placed { order_id: o, .. } if *o == order_id));
+    let statuses: Vec<i32> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Status { status, .. } => Some(*status),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(statuses, [status::PROCESSING, status::COMPLETED]);
+    let record = &journal.purchases().unwrap()[0];
+    assert_eq!(record.state, PurchaseState::Placed);
+    assert_eq!(
+        record.last_status.as_ref().map(|s| s.0),
+        Some(status::COMPLETED)
+    );
+
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    assert!(!text.contains(h.credentials().token.expose()));
+}
+
+#[tokio::test]
+async fn aksk_purchase_looks_up_the_project_and_is_placed() {
+    let h = sandbox_with(&[]).await;
+    let client = aksk_client(&h, None);
+    assert_eq!(
+        client.project_id().await.unwrap().as_deref(),
+        Some(h.credentials().project_id.as_str())
+    );
+    let (_dir, journal) = journal();
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+    let details = client.order_details(&order_id).await.unwrap();
+    assert_eq!(details.order_info.order_id, order_id);
+    assert_eq!(h.created_orders().len(), 1);
+    // Looked up once, then remembered.
+    let lookups = h
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v3/projects")
+        .count();
+    assert_eq!(lookups, 1);
+}
+
+#[tokio::test]
+async fn aksk_with_a_wrong_secret_is_refused_without_showing_it() {
+    let h = sandbox_with(&[]).await;
+    let creds = h.credentials();
+    let client = Client::new(
+        endpoints(&h),
+        Auth::AkSk {
+            key: SigningKey {
+                access_key: creds.access_key.clone(),
+                secret_key: Secret::new("not-the-secret-key-0123456789"),
+            },
+            project_id: Some(creds.project_id.clone()),
+            security_token: None,
+        },
+        fast_config(),
+    )
+    .unwrap();
+    let (_dir, journal) = journal();
+    match purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await {
+        SubmitOutcome::Rejected(f) => {
+            assert_eq!(f.status, Some(401));
+            assert!(f.next_step.contains("access key"), "{}", f.next_step);
+            assert!(!f.to_string().contains("not-the-secret-key"), "{f}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(h.created_orders().is_empty());
+}
+
+#[tokio::test]
+async fn every_documented_error_code_reaches_the_user_with_a_next_step() {
+    for (code, http_status, _) in codes::TABLE_8 {
+        let h = sandbox_with(&[&format!("error={code}@create")]).await;
+        let client = token_client(&h, fast_config());
+        let (_dir, journal) = journal();
+        let outcome =
+            purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await;
+        match (http_status, outcome) {
+            // Throttling is waited out and the purchase goes through.
+            (429, SubmitOutcome::Placed { .. }) => {
+                assert_eq!(h.created_orders().len(), 1);
+                assert_eq!(creates(&h), 2);
+            }
+            // A server error does not prove nothing was created: never
+            // resent, investigated instead.
+            (
+                500,
+                SubmitOutcome::Ambiguous {
+                    reason,
+                    candidates,
+                    lookup_failed,
+                    ..
+                },
+            ) => {
+                assert_eq!(reason.status, Some(500));
+                assert_eq!(reason.code.as_deref(), Some(code));
+                assert!(candidates.is_empty());
+                assert!(lookup_failed.is_none());
+                assert_eq!(creates(&h), 1);
+                assert!(h.created_orders().is_empty());
+            }
+            (400, SubmitOutcome::Rejected(f)) => {
+                assert_eq!(f.status, Some(400), "{code}");
+                assert_eq!(f.code.as_deref(), Some(code));
+                assert!(!f.message.is_empty());
+                assert!(
+                    f.next_step.starts_with("Nothing was ordered"),
+                    "{code}: {}",
+                    f.next_step
+                );
+                assert_eq!(creates(&h), 1, "{code} was resent");
+                assert!(h.created_orders().is_empty());
+                let shown = f.to_string();
+                assert!(
+                    shown.contains(code) && shown.contains("HTTP 400"),
+                    "{shown}"
+                );
+            }
+            (_, other) => panic!("{code}: unexpected outcome {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn quota_and_sold_out_say_what_to_do() {
+    let h = sandbox_with(&["error=HCSS.14000011@create", "error=HCSS.14000010@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let body = example_body();
+    let SubmitOutcome::Rejected(quota) =
+        purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await
+    else {
+        panic!("expected a refusal");
+    };
+    assert!(
+        quota
+            .to_string()
+            .contains("Lower the quantity or ask for a quota increase")
+    );
+    let SubmitOutcome::Rejected(sold_out) =
+        purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await
+    else {
+        panic!("expected a refusal");
+    };
+    assert!(
+        sold_out.to_string().contains("sold out or not offered"),
+        "{sold_out}"
+    );
+    let records = journal.purchases().unwrap();
+    assert!(
+        matches!(&records[0].state, PurchaseState::Rejected(e) if e.code.as_deref() == Some("HCSS.14000010"))
+    );
+    assert!(
+        matches!(&records[1].state, PurchaseState::Rejected(e) if e.code.as_deref() == Some("HCSS.14000011"))
+    );
+}
+
+#[tokio::test]
+async fn throttled_purchase_is_resent_with_the_same_id_and_placed_once() {
+    let h = sandbox_with(&["429=0:3@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    placed(purchase::submit(&client, &journal, &example_body(), &id).await);
+    assert_eq!(creates(&h), 4);
+    let created = h.created_orders();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].client_request_id, id.as_str());
+}
+
+#[tokio::test]
+async fn throttling_beyond_the_retry_budget_is_a_refusal() {
+    let h = sandbox_with(&["429=0:*@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    match purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await {
+        SubmitOutcome::Rejected(f) => {
+            assert_eq!(f.status, Some(429));
+            assert_eq!(f.code.as_deref(), Some(codes::TOO_MANY_REQUESTS));
+            assert!(f.next_step.contains("wait a minute"), "{}", f.next_step);
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(creates(&h), 4);
+    assert!(h.created_orders().is_empty());
+}
+
+#[tokio::test]
+async fn reads_ride_out_server_errors_until_the_budget_is_spent() {
+    let h = sandbox_with(&["500:2@list", "500:*@details"]).await;
+    let client = token_client(&h, fast_config());
+    let list = client.list_orders(&OrderQuery::default()).await.unwrap();
+    assert!(list.order_infos.is_empty());
+    let failure = client.order_details("CS00000000000NOPE").await.unwrap_err();
+    assert_eq!(failure.status, Some(500));
+    assert!(
+        failure.next_step.contains("Try again"),
+        "{}",
+        failure.next_step
+    );
+    let statuses = |prefix: &str| -> Vec<Option<u16>> {
+        h.requests()
+            .iter()
+            .filter(|r| r.path.starts_with(prefix))
+            .map(|r| r.status)
+            .collect()
+    };
+    assert_eq!(
+        statuses("/v2/orders/customer-orders/details/"),
+        [Some(500); 4],
+        "four attempts in all"
+    );
+    let list_statuses: Vec<Option<u16>> = h
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v2/orders/customer-orders")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(list_statuses, [Some(500), Some(500), Some(200)]);
+}
+
+#[tokio::test]
+async fn server_errors_on_details_then_success() {
+    let h = sandbox_with(&["500:2@details"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+    let details = client.order_details(&order_id).await.unwrap();
+    assert_eq!(details.order_info.order_id, order_id);
+    let statuses: Vec<Option<u16>> = h
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/v2/orders/customer-orders/details/"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [Some(500), Some(500), Some(200)]);
+}
+
+#[tokio::test]
+async fn tracking_reports_failed_polls_and_goes_on() {
+    let h = sandbox_with(&["500:2@details"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+    let events = track_all(&client, &order_id, fast_tracking(&journal)).await;
+    let failed: Vec<(Option<u16>, u32)> = events
+        .iter()
+        .filter_map(|e| match e {
+            TrackEvent::PollFailed {
+                failure, attempt, ..
+            } => Some((failure.status, *attempt)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, [(Some(500), 1), (Some(500), 2)]);
+    assert_eq!(final_status(&events), Some(status::COMPLETED));
+}
+
+#[tokio::test]
+async fn tracking_an_unknown_order_stops_with_the_reason() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let events = track_all(&client, "CS00000000000NOPE", fast_tracking(&journal)).await;
+    match events.last() {
+        Some(TrackEvent::Finished {
+            status: None,
+            failure: Some(f),
+        }) => {
+            assert!(f.status.is_some_and(|s| (400..500).contains(&s)), "{f}");
+            assert!(f.next_step.contains("order ID"), "{}", f.next_step);
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_dropped_answer_is_ambiguous_finds_the_order_and_is_never_resent() {
+    let h = sandbox_with(&["drop@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let outcome = purchase::submit(&client, &journal, &example_body(), &id).await;
+
+    let created = h.created_orders();
+    assert_eq!(created.len(), 1, "exactly one order exists");
+    assert_eq!(creates(&h), 1, "the purchase was not resent");
+    match outcome {
+        SubmitOutcome::Ambiguous {
+            client_request_id,
+            reason,
+            candidates,
+            lookup_failed,
+            ..
+        } => {
+            assert_eq!(client_request_id, id.as_str());
+            assert_eq!(reason.status, None);
+            assert!(
+                reason.next_step.contains("flexus orders"),
+                "{}",
+                reason.next_step
+            );
+            assert!(lookup_failed.is_none());
+            let found: Vec<&str> = candidates.iter().map(|c| c.order_id.as_str()).collect();
+            assert_eq!(found, [created[0].order_id.as_str()]);
+        }
+        other => panic!("expected an ambiguous outcome, got {other:?}"),
+    }
+    let record = &journal.purchases().unwrap()[0];
+    assert_eq!(
+        record.state,
+        PurchaseState::Ambiguous {
+            error: match &record.state {
+                PurchaseState::Ambiguous { error, .. } => error.clone(),
+                _ => unreachable!(),
+            },
+            candidates: vec![created[0].order_id.clone()],
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_second_lost_answer_is_not_confused_with_the_first_ones_order() {
+    let h = sandbox_with(&["drop:2@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let body = example_body();
+    let candidates = |outcome: SubmitOutcome| match outcome {
+        SubmitOutcome::Ambiguous { candidates, .. } => candidates
+            .into_iter()
+            .map(|c| c.order_id)
+            .collect::<Vec<_>>(),
+        other => panic!("expected an ambiguous outcome, got {other:?}"),
+    };
+    let first =
+        candidates(purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await);
+    let second =
+        candidates(purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await);
+    let created: Vec<String> = h.created_orders().into_iter().map(|o| o.order_id).collect();
+    assert_eq!(created.len(), 2);
+    assert_eq!(first, [created[0].clone()]);
+    // The first order was already known before the second purchase was
+    // sent, so it cannot be the second one's result.
+    assert_eq!(second, [created[1].clone()]);
+}
+
+#[tokio::test]
+async fn resending_on_the_users_word_reuses_the_id_and_is_guarded() {
+    let h = sandbox_with(&["drop@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let body = example_body();
+    assert!(matches!(
+        purchase::submit(&client, &journal, &body, &id).await,
+        SubmitOutcome::Ambiguous { .. }
+    ));
+
+    // A second plain submit of the same purchase is refused without sending.
+    assert!(matches!(
+        purchase::submit(&client, &journal, &body, &id).await,
+        SubmitOutcome::Rejected(_)
+    ));
+    // So is a resend of a different body under the same ID.
+    let other = plan_body(|v| v["purchase_quantity"] = 1.into());
+    assert!(matches!(
+        purchase::resend(&client, &journal, &other, &id).await,
+        SubmitOutcome::Rejected(_)
+    ));
+    assert_eq!(creates(&h), 1);
+
+    // The user's word: the same ID goes out again.
+    let (order_id, _) = placed(purchase::resend(&client, &journal, &body, &id).await);
+    let created = h.created_orders();
+    assert_eq!(created.len(), 2);
+    assert!(created.iter().all(|o| o.client_request_id == id.as_str()));
+    let record = &journal.purchases().unwrap()[0];
+    assert_eq!(record.attempts, 2);
+    assert_eq!(record.order_id.as_deref(), Some(order_id.as_str()));
+
+    // Once placed, nothing more goes out under that ID.
+    match purchase::resend(&client, &journal, &body, &id).await {
+        SubmitOutcome::Rejected(f) => assert!(f.message.contains("already placed"), "{f}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(creates(&h), 2);
+}
+
+#[tokio::test]
+async fn a_slow_answer_times_out_into_an_investigation_not_a_resend() {
+    let h = sandbox_with(&["slow=1500@create"]).await;
+    let mut config = fast_config();
+    config.request_timeout = Duration::from_millis(500);
+    config.ambiguity_lookup = LookupOptions {
+        checks: 4,
+        interval: Duration::from_millis(600),
+    };
+    let client = token_client(&h, config);
+    let (_dir, journal) = journal();
+    let outcome =
+        purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await;
+    let SubmitOutcome::Ambiguous {
+        reason, candidates, ..
+    } = outcome
+    else {
+        panic!("expected an ambiguous outcome, got {outcome:?}");
+    };
+    assert!(reason.message.contains("no answer"), "{reason}");
+    assert_eq!(creates(&h), 1, "never resent");
+    // Whether the service went on with the request after the client gave
+    // up is its business; the investigation must report exactly what exists.
+    let created: Vec<String> = h.created_orders().into_iter().map(|o| o.order_id).collect();
+    assert!(created.len() <= 1, "{created:?}");
+    let found: Vec<String> = candidates.into_iter().map(|c| c.order_id).collect();
+    assert_eq!(found, created);
+}
+
+#[tokio::test]
+async fn nothing_listening_means_nothing_sent() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = Client::new(
+        Endpoints::all_at(&format!("http://127.0.0.1:{port}")).unwrap(),
+        Auth::Token(Secret::new("token-that-goes-nowhere")),
+        fast_config(),
+    )
+    .unwrap();
+    let (_dir, journal) = journal();
+    match purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await {
+        SubmitOutcome::Rejected(f) => {
+            assert_eq!(f.status, None);
+            assert!(f.message.contains("could not connect"), "{f}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(matches!(
+        journal.purchases().unwrap()[0].state,
+        PurchaseState::Rejected(_)
+    ));
+}
+
+#[tokio::test]
+async fn pending_payment_shows_its_deadline_then_pay_completes_it() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let body = plan_body(|v| v["is_auto_pay"] = false.into());
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await);
+
+    // The tracker reports pending payment with its deadline and keeps
+    // polling; the front end stops it by dropping the receiver.
+    let (tx, mut rx) = mpsc::channel(8);
+    let task = tokio::spawn(tracking::track(
+        client.clone(),
+        order_id.clone(),
+        fast_tracking(&journal),
+        tx,
+    ));
+    let first = loop {
+        match rx.recv().await.expect("an event") {
+            TrackEvent::Polled(d) => break d,
+            _ => continue,
+        }
+    };
+    assert_eq!(first.order_info.status, status::PENDING_PAYMENT);
+    let deadline = first
+        .order_info
+        .pending_payment_end_time
+        .clone()
+        .expect("a deadline");
+    assert!(
+        flexus::api::journal::parse_utc(&deadline).is_some(),
+        "{deadline}"
+    );
+    drop(rx);
+    assert_eq!(task.await.unwrap(), None);
+
+    client.pay_order(&order_id).await.unwrap();
+    let events = track_all(&client, &order_id, fast_tracking(&journal)).await;
+    assert_eq!(final_status(&events), Some(status::COMPLETED));
+    let record = &journal.purchases().unwrap()[0];
+    assert_eq!(
+        record.last_status.as_ref().map(|s| s.0),
+        Some(status::COMPLETED)
+    );
+
+    // Paying again is refused by BSS, in words.
+    let again = client.pay_order(&order_id).await.unwrap_err();
+    assert!(
+        again.status.is_some_and(|s| (400..500).contains(&s)),
+        "{again}"
+    );
+}
+
+#[tokio::test]
+async fn a_pending_order_can_be_cancelled() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let body = plan_body(|v| v["is_auto_pay"] = false.into());
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await);
+    client.cancel_order(&order_id).await.unwrap();
+    let events = track_all(&client, &order_id, fast_tracking(&journal)).await;
+    assert_eq!(final_status(&events), Some(status::CANCELLED));
+}
+
+#[tokio::test]
+async fn list_orders_filters_by_time_window() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+    let now = time::OffsetDateTime::now_utc();
+    let window = |from: time::Duration, to: time::Duration| OrderQuery {
+        create_time_begin: Some(flexus::api::journal::utc_text(now + from)),
+        create_time_end: Some(flexus::api::journal::utc_text(now + to)),
+        order_by: Some("-createTime".into()),
+        ..OrderQuery::default()
+    };
+    let around = client
+        .list_orders(&window(
+            time::Duration::minutes(-1),
+            time::Duration::minutes(1),
+        ))
+        .await
+        .unwrap();
+    let ids: Vec<&str> = around
+        .order_infos
+        .iter()
+        .map(|o| o.order_id.as_str())
+        .collect();
+    assert_eq!(ids, [order_id.as_str()]);
+    let yesterday = client
+        .list_orders(&window(time::Duration::days(-2), time::Duration::days(-1)))
+        .await
+        .unwrap();
+    assert!(yesterday.order_infos.is_empty());
+}
+
+#[tokio::test]
+async fn password_login_yields_a_token_that_places_orders() {
+    let h = sandbox_with(&[]).await;
+    let creds = h.credentials().clone();
+    let anonymous = Client::unauthenticated(endpoints(&h), fast_config()).unwrap();
+    let token = anonymous
+        .login_with_password(&PasswordLogin {
+            user: creds.user.clone(),
+            password: creds.password.clone(),
+            account: creds.account.clone(),
+            mfa: None,
+        })
+        .await
+        .unwrap();
+    let client = anonymous.with_auth(Auth::Token(token));
+    let (_dir, journal) = journal();
+    placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+
+    let wrong = anonymous
+        .login_with_password(&PasswordLogin {
+            user: creds.user.clone(),
+            password: Secret::new("Wrong-Password-123"),
+            account: creds.account.clone(),
+            mfa: Some(MfaCode {
+                user_id: creds.user_id.clone(),
+                passcode: Secret::new("000000"),
+            }),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.status, Some(401));
+    assert!(wrong.next_step.contains("password"), "{}", wrong.next_step);
+    assert!(!wrong.to_string().contains("Wrong-Password-123"));
+}
+
+#[tokio::test]
+async fn a_crash_between_intent_and_outcome_leaves_the_intent() {
+    let h = sandbox_with(&["slow=3000@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let body = example_body();
+    // Abandon the submission while the request is in flight, as a crash
+    // would: the future is dropped with no outcome written.
+    let abandoned = tokio::time::timeout(
+        Duration::from_millis(500),
+        purchase::submit(&client, &journal, &body, &id),
+    )
+    .await;
+    assert!(abandoned.is_err());
+
+    let (entries, _) = journal.entries().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert!(
+        matches!(&entries[0], Entry::Intent { client_request_id, body: b, .. }
+        if client_request_id == id.as_str() && **b == body)
+    );
+    let record = &journal.purchases().unwrap()[0];
+    assert_eq!(record.state, PurchaseState::Unanswered);
+    assert_eq!(record.endpoint, format!("{}/", h.url()));
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    assert!(!text.contains(h.credentials().token.expose()));
+}
+
+#[tokio::test]
+async fn secrets_stay_out_of_debug_and_errors() {
+    let h = sandbox_with(&[]).await;
+    let client = Client::new(
+        endpoints(&h),
+        Auth::Token(Secret::new("MIIfake-token-that-must-not-leak")),
+        fast_config(),
+    )
+    .unwrap();
+    assert!(!format!("{client:?}").contains("must-not-leak"));
+    let (_dir, journal) = journal();
+    let outcome =
+        purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await;
+    let SubmitOutcome::Rejected(f) = outcome else {
+        panic!("expected a refusal, got {outcome:?}");
+    };
+    assert_eq!(f.status, Some(401));
+    for shown in [f.to_string(), format!("{f:?}")] {
+        assert!(!shown.contains("must-not-leak"), "{shown}");
+    }
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    assert!(!text.contains("must-not-leak"));
+}
+
+#[tokio::test]
+async fn login_protection_needs_the_mfa_code() {
+    let config = SandboxConfig {
+        require_mfa: true,
+        ..SandboxConfig::default()
+    };
+    let h = sandbox::start("127.0.0.1:0".parse().unwrap(), config)
+        .await
+        .unwrap();
+    let creds = h.credentials().clone();
+    let anonymous = Client::unauthenticated(endpoints(&h), fast_config()).unwrap();
+    let login = |mfa: Option<MfaCode>| PasswordLogin {
+        user: creds.user.clone(),
+        password: creds.password.clone(),
+        account: creds.account.clone(),
+        mfa,
+    };
+    let refused = anonymous
+        .login_with_password(&login(None))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, Some(401));
+    assert!(
+        refused.next_step.contains("MFA code"),
+        "{}",
+        refused.next_step
+    );
+    let token = anonymous
+        .login_with_password(&login(Some(MfaCode {
+            user_id: creds.user_id.clone(),
+            passcode: Secret::new(sandbox::SANDBOX_MFA_PASSCODE),
+        })))
+        .await
+        .unwrap();
+    assert_eq!(token.expose(), creds.token.expose());
+}
