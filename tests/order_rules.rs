@@ -646,7 +646,7 @@ fn the_cli_refuses_each_bad_side_and_accepts_each_good_side() {
         );
         let err = assert_refused(&dry_run(bad), &[line]);
         assert!(err.contains("has 1 problem:"), "{err}");
-        assert!(err.contains("Fix them and run the command again."), "{err}");
+        assert!(err.contains("Fix it and run the command again."), "{err}");
     }
 }
 
