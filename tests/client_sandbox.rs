@@ -712,8 +712,8 @@ async fn list_orders_filters_by_time_window() {
         placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
     let now = time::OffsetDateTime::now_utc();
     let window = |from: time::Duration, to: time::Duration| OrderQuery {
-        create_time_begin: Some(flexus::api::journal::utc_text(now + from)),
-        create_time_end: Some(flexus::api::journal::utc_text(now + to)),
+        create_time_begin: Some(flexus::api::wire::bss_time(now + from)),
+        create_time_end: Some(flexus::api::wire::bss_time(now + to)),
         order_by: Some("-createTime".into()),
         ..OrderQuery::default()
     };

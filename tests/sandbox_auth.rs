@@ -73,9 +73,8 @@ async fn a_good_signature_is_accepted_on_every_service() {
     let order_id = body["order_id"].as_str().unwrap().to_string();
 
     // A query with characters that must be percent-encoded to sign.
-    let begin = flexus::sandbox::orders::bss_time(
-        time::OffsetDateTime::now_utc() - time::Duration::hours(1),
-    );
+    let begin =
+        flexus::api::wire::bss_time(time::OffsetDateTime::now_utc() - time::Duration::hours(1));
     let response = Signed::new("GET", LIST)
         .query("create_time_begin", &begin)
         .query("order_by", "-createTime")

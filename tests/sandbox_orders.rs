@@ -80,7 +80,7 @@ async fn details_show_the_order_with_its_price() {
     assert_eq!(info.amount_after_discount, Some(want));
     let created = info.create_time.as_deref().unwrap();
     assert!(
-        flexus::sandbox::orders::parse_bss_time(created).is_some(),
+        flexus::api::wire::parse_bss_time(created).is_some(),
         "{created}"
     );
     assert_eq!(details.order_line_items.len(), 1);
@@ -151,7 +151,7 @@ async fn a_manual_order_waits_for_payment_then_completes() {
         .as_str()
         .unwrap();
     assert!(
-        flexus::sandbox::orders::parse_bss_time(deadline).is_some(),
+        flexus::api::wire::parse_bss_time(deadline).is_some(),
         "{deadline}"
     );
     assert!(body["order_info"].get("payment_time").is_none(), "{body}");
@@ -370,8 +370,8 @@ async fn the_list_filters_and_pages() {
     // nothing from before 2000.
     let hour = time::Duration::hours(1);
     let now = time::OffsetDateTime::now_utc();
-    let begin = flexus::sandbox::orders::bss_time(now - hour);
-    let end = flexus::sandbox::orders::bss_time(now + hour);
+    let begin = flexus::api::wire::bss_time(now - hour);
+    let end = flexus::api::wire::bss_time(now + hour);
     let (_, body) = answer(
         get(
             &sb,

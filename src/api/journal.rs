@@ -22,21 +22,7 @@ pub const ENV_STATE_DIR: &str = "FLEXUS_STATE_DIR";
 /// The journal's file name inside the state directory.
 pub const FILE_NAME: &str = "journal.jsonl";
 
-/// UTC `yyyy-MM-ddTHH:mm:ssZ`, the format BSS uses for order times.
-pub fn utc_text(at: OffsetDateTime) -> String {
-    let t = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-/// Parses the format of [`utc_text`] (and any RFC 3339 time).
+/// Parses the format of [`bss_time`] (and any RFC 3339 time).
 pub fn parse_utc(text: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(text.trim(), &Rfc3339).ok()
 }
@@ -492,6 +478,7 @@ fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::wire::bss_time;
     use crate::domain::order::{Draft, RequestBody};
 
     fn body() -> RequestBody {
@@ -666,7 +653,7 @@ mod tests {
     #[test]
     fn utc_text_round_trips() {
         let t = time::macros::datetime!(2026-11-26 18:04:05 +08:00);
-        assert_eq!(utc_text(t), "2026-11-26T10:04:05Z");
+        assert_eq!(bss_time(t), "2026-11-26T10:04:05Z");
         assert_eq!(parse_utc("2026-11-26T10:04:05Z").unwrap(), t);
     }
 }

@@ -9,8 +9,9 @@ use time::OffsetDateTime;
 
 use super::client::{Client, CreateFailure, OrderQuery};
 use super::engine::{ApiFailure, SubmitOutcome};
-use super::journal::{Entry, Journal, PurchaseState, RecordedFailure, orders_not_from, utc_text};
+use super::journal::{Entry, Journal, PurchaseState, RecordedFailure, orders_not_from};
 use super::wire::OrderInfo;
+use super::wire::bss_time;
 use crate::domain::order::RequestBody;
 
 /// BSS `order_type` of a new purchase.
@@ -150,7 +151,7 @@ async fn send(
     attempt: u32,
 ) -> SubmitOutcome {
     let sent_at_time = OffsetDateTime::now_utc();
-    let sent_at = utc_text(sent_at_time);
+    let sent_at = bss_time(sent_at_time);
     let intent = Entry::Intent {
         at: sent_at.clone(),
         client_request_id: id.to_string(),
@@ -164,7 +165,7 @@ async fn send(
 
     // From here on the outcome is recorded whatever happens; a failure to
     // record it cannot undo an order, so it does not change the outcome.
-    let now = || utc_text(OffsetDateTime::now_utc());
+    let now = || bss_time(OffsetDateTime::now_utc());
     match client.create_order(body, id.as_str()).await {
         Ok(created) => {
             let _ = journal.append(&Entry::Placed {
@@ -237,8 +238,8 @@ pub async fn find_candidates(
             tokio::time::sleep(lookup.interval).await;
         }
         let query = OrderQuery {
-            create_time_begin: Some(utc_text(since - CLOCK_SLACK)),
-            create_time_end: Some(utc_text(OffsetDateTime::now_utc() + CLOCK_SLACK)),
+            create_time_begin: Some(bss_time(since - CLOCK_SLACK)),
+            create_time_end: Some(bss_time(OffsetDateTime::now_utc() + CLOCK_SLACK)),
             limit: Some(100),
             offset: Some(0),
             order_by: Some("-createTime".to_string()),

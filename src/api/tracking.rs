@@ -10,7 +10,8 @@ use tokio::sync::mpsc;
 
 use super::client::Client;
 use super::engine::{ApiFailure, TrackEvent};
-use super::journal::{Entry, Journal, utc_text};
+use super::journal::{Entry, Journal};
+use super::wire::bss_time;
 use super::wire::status;
 
 /// Poll timing and where status changes are recorded.
@@ -66,7 +67,7 @@ pub async fn track(
                 if last_status != Some(current) {
                     if let Some(journal) = &options.journal {
                         let _ = journal.append(&Entry::Status {
-                            at: utc_text(OffsetDateTime::now_utc()),
+                            at: bss_time(OffsetDateTime::now_utc()),
                             order_id: order_id.clone(),
                             status: current,
                             pending_payment_end_time: details

@@ -6,6 +6,7 @@
 //! unknown fields are ignored, as real services add fields over time.
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 /// Paths, relative to each service's endpoint.
 pub mod paths {
@@ -445,6 +446,29 @@ pub struct ProjectList {
 pub struct Project {
     pub id: String,
     pub name: String,
+}
+
+/// The format of every BSS time: UTC `yyyy-MM-ddTHH:mm:ssZ`.
+pub fn bss_time(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Parses a BSS time, refusing anything but `yyyy-MM-ddTHH:mm:ssZ`.
+pub fn parse_bss_time(text: &str) -> Option<OffsetDateTime> {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    time::PrimitiveDateTime::parse(text, format)
+        .ok()
+        .map(|t| t.assume_utc())
 }
 
 #[cfg(test)]

@@ -19,9 +19,10 @@ use crate::api::auth::{self, AuthSource};
 use crate::api::client::{Client, ClientConfig, LookupOptions};
 use crate::api::endpoints::{DEFAULT_AUTH_REGION, EndpointOverrides, Endpoints};
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
-use crate::api::journal::{Entry, Journal, PurchaseRecord, PurchaseState, utc_text};
+use crate::api::journal::{Entry, Journal, PurchaseRecord, PurchaseState};
 use crate::api::purchase::{self, ClientRequestId};
 use crate::api::tracking::{self, TrackOptions};
+use crate::api::wire::bss_time;
 use crate::api::wire::{OrderDetails, OrderInfo, status};
 use crate::cli::{ConnectArgs, OrderArgs, OrdersArgs, PayArgs, StatusArgs};
 use crate::domain::catalog::Catalog;
@@ -668,7 +669,7 @@ pub fn pay(args: &PayArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(
     rt.block_on(async {
         let paid = session.client.pay_order(&order_id).await;
         let _ = session.journal.append(&Entry::Payment {
-            at: utc_text(time::OffsetDateTime::now_utc()),
+            at: bss_time(time::OffsetDateTime::now_utc()),
             order_id: order_id.clone(),
             failed: paid
                 .as_ref()

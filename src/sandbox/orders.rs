@@ -4,6 +4,7 @@
 //! has passed since payment, then completed (5); an unpaid one is pending
 //! payment (6) until paid, cancelled, or past its payment deadline.
 
+use crate::api::wire::bss_time;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -29,29 +30,6 @@ pub const ORDER_TYPE_NEW: i32 = 1;
 pub const SOURCE_TYPE_CUSTOMER: i32 = 1;
 /// `measure_id` 1: amounts in whole currency units.
 pub const MEASURE_ID_UNIT: i32 = 1;
-
-/// The format of every BSS time: UTC `yyyy-MM-ddTHH:mm:ssZ`.
-pub fn bss_time(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-/// Parses a BSS time, refusing anything but `yyyy-MM-ddTHH:mm:ssZ`.
-pub fn parse_bss_time(text: &str) -> Option<OffsetDateTime> {
-    let format =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    time::PrimitiveDateTime::parse(text, format)
-        .ok()
-        .map(|t| t.assume_utc())
-}
 
 #[derive(Debug, Clone)]
 enum Payment {
@@ -380,6 +358,7 @@ impl OrderBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::wire::parse_bss_time;
     use time::macros::datetime;
 
     const TIMING: Timing = Timing {

@@ -24,9 +24,10 @@ use crate::domain::order::{Draft, check_client_request_id};
 
 use super::auth::{self, Presented};
 use super::fault::{Endpoint, FaultKind, Service};
-use super::orders::{ListQuery, Refusal, parse_bss_time};
+use super::orders::{ListQuery, Refusal};
 use super::server::ConnectionCutter;
 use super::{SANDBOX_MFA_PASSCODE, Shared};
+use crate::api::wire::parse_bss_time;
 
 type Sandbox = State<Arc<Shared>>;
 
