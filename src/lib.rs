@@ -5,3 +5,4 @@ pub mod cli;
 pub mod domain;
 pub mod headless;
 pub mod secret;
+pub mod tui;

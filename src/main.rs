@@ -1,9 +1,13 @@
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
+use futures::future::BoxFuture;
 
+use flexus::api::engine::ApiFailure;
 use flexus::cli::{Cli, Command};
 use flexus::headless::{self, EXIT_INVALID, Failure};
+use flexus::tui::{Connector, OrderService, SignIn};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -33,9 +37,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ))
             }
         }
-        None => Err(Failure::new(
-            EXIT_INVALID,
-            "the wizard is not built yet; try `flexus catalog` or `flexus order --plan FILE --dry-run`",
-        )),
+        // LEAD: replace with the real connector
+        None => flexus::tui::launch(cli.wizard, catalog, prices, Arc::new(NotConnectedYet)),
+    }
+}
+
+/// Stands in until the API client is connected to the wizard: every way of
+/// signing in answers that there is nothing to sign in to yet.
+// LEAD: replace with the real connector
+struct NotConnectedYet;
+
+impl Connector for NotConnectedYet {
+    fn connect(
+        &self,
+        _choice: SignIn,
+    ) -> BoxFuture<'static, Result<Arc<dyn OrderService>, ApiFailure>> {
+        Box::pin(async {
+            Err(ApiFailure {
+                status: None,
+                code: None,
+                message: "the API client is not connected to the wizard yet".to_string(),
+                next_step: "use `flexus order --plan FILE --dry-run` meanwhile".to_string(),
+            })
+        })
     }
 }

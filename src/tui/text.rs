@@ -1,0 +1,85 @@
+//! Text that reaches the screen from outside the program (service messages,
+//! order fields, pasted input) is cleaned here before it is drawn: a control
+//! character could move the cursor, change colours or retitle the terminal.
+
+use std::borrow::Cow;
+
+use unicode_width::UnicodeWidthChar;
+
+/// Characters that must never be written to the terminal as they are: C0 and
+/// C1 controls (ESC starts escape sequences, C1 has CSI/OSC of its own) and
+/// the bidirectional overrides that can make text read differently from
+/// what it is.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with line breaks and tabs turned into spaces and every other
+/// unsafe character dropped.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\t' => Some(' '),
+                c if is_unsafe(c) => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
+}
+
+/// Display width in terminal cells.
+pub fn width(text: &str) -> usize {
+    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// `text` cut to at most `max` cells, ending in `ellipsis` when cut.
+pub fn truncate(text: &str, max: usize, ellipsis: &str) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    let room = max.saturating_sub(width(ellipsis));
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if max >= width(ellipsis) {
+        out.push_str(ellipsis);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_cannot_reach_the_terminal() {
+        let hostile = "quota\x1b]0;owned\x07 exceeded\x1b[2J\r\nnext\u{9b}31m \u{202E}gnp.exe";
+        let cleaned = clean(hostile);
+        assert_eq!(cleaned, "quota]0;owned exceeded[2J  next31m gnp.exe");
+        assert!(!cleaned.chars().any(|c| c.is_control()));
+    }
+
+    #[test]
+    fn clean_text_is_not_copied() {
+        assert!(matches!(clean("plain words"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn truncation_counts_cells_not_bytes() {
+        assert_eq!(truncate("AP-Singapore", 8, "..."), "AP-Si...");
+        assert_eq!(truncate("短い名前です", 7, "…"), "短い名…");
+        assert_eq!(truncate("short", 8, "..."), "short");
+    }
+}
