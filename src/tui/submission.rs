@@ -155,12 +155,9 @@ impl Submission {
         resend: bool,
     ) -> Vec<Effect> {
         let text = if resend {
-            format!("sent again with the same Client-Request-Id {request_id}")
+            "sent again, with the same Client-Request-Id".to_string()
         } else {
-            format!(
-                "order sent to {} (Client-Request-Id {request_id})",
-                clean(destination)
-            )
+            format!("order sent to {}", clean(destination))
         };
         timeline.push(clock, Tone::Info, text);
         *self = Submission::Submitting(Sending {
@@ -241,7 +238,7 @@ impl Submission {
                             "{} order{} created since {} found",
                             candidates.len(),
                             if candidates.len() == 1 { "" } else { "s" },
-                            clean(&sent_at)
+                            super::text::utc(&sent_at)
                         ),
                     ),
                 }
@@ -395,7 +392,7 @@ impl Submission {
             Submission::Unknown(unknown) => Some(format!(
                 "The answer to the order sent at {} (Client-Request-Id {}) was lost, so an order may \
                  exist. The journal holds the request: check your orders before ordering again.",
-                clean(&unknown.sent_at),
+                super::text::utc(&unknown.sent_at),
                 unknown.request_id
             )),
             Submission::Placed(t) => {

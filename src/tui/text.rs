@@ -83,3 +83,77 @@ mod tests {
         assert_eq!(truncate("short", 8, "..."), "short");
     }
 }
+
+/// `text` broken into lines of at most `width` cells at spaces; a word
+/// longer than a line is cut.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let w = self::width(&word);
+            let gap = usize::from(used > 0);
+            if used + gap + w <= width {
+                if gap == 1 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                used += gap + w;
+                break;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+                continue;
+            }
+            // A word wider than the line: cut it.
+            let head = truncate(&word, width, "");
+            let rest = word[head.len()..].to_string();
+            lines.push(head);
+            word = rest;
+        }
+    }
+    if used > 0 || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// "2026-01-22T09:30:01Z" as "2026-01-22 09:30:01 UTC"; anything else as it
+/// came, cleaned.
+pub fn utc(stamp: &str) -> String {
+    use time::macros::format_description;
+    let parsed = time::PrimitiveDateTime::parse(
+        stamp.trim_end_matches('Z'),
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+    );
+    match parsed {
+        Ok(at) if stamp.ends_with('Z') => at
+            .format(format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+            ))
+            .unwrap_or_else(|_| clean(stamp).into_owned()),
+        _ => clean(stamp).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    #[test]
+    fn words_wrap_at_spaces_and_long_words_are_cut() {
+        assert_eq!(wrap_words("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap_words("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap_words("", 4), vec![""]);
+    }
+
+    #[test]
+    fn service_times_read_as_utc() {
+        assert_eq!(utc("2026-01-22T09:30:01Z"), "2026-01-22 09:30:01 UTC");
+        assert_eq!(utc("yesterday\x1b"), "yesterday");
+    }
+}

@@ -13,7 +13,6 @@ use super::screens::{self, dialogs};
 use super::text::clean;
 use super::widgets::{self, Hint, hint};
 use crate::domain::order::ImageRef;
-use crate::domain::summary::plural;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -196,9 +195,9 @@ pub fn step_value(app: &App, step: Step) -> Option<String> {
         },
         Step::Spec => d.plan_spec.clone(),
         Step::Period => format!(
-            "{} x {}",
+            "{} x{}",
             d.period_type.describe(d.period_num),
-            plural(d.purchase_quantity, "instance")
+            d.purchase_quantity
         ),
         Step::Extras => {
             if d.extra_resources.is_empty() {
@@ -230,6 +229,14 @@ fn progress_line(app: &App, area: Rect, buf: &mut Buffer) {
         Page::Status => "Status ".to_string(),
         Page::SignIn => "Sign in ".to_string(),
     };
+    if app.page == Page::SignIn && Step::ALL.iter().all(|&s| step_value(app, s).is_none()) {
+        let line = Line::from(vec![
+            Span::styled(format!(" {position}"), theme.key()),
+            Span::styled("first, then the order in 7 steps", theme.muted()),
+        ]);
+        buf.set_line(area.x, area.y, &line, area.width);
+        return;
+    }
     let values: Vec<String> = Step::ALL
         .iter()
         .filter_map(|&s| step_value(app, s))
@@ -298,42 +305,41 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn notice_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let mut lines: Vec<Line<'static>> = app
-        .notices
-        .iter()
-        .map(|n| {
-            let (mark, style) = match n.tone {
-                Tone::Info => ("i", theme.accent()),
-                Tone::Good => (theme.symbols.done, theme.good()),
-                Tone::Warning => ("!", theme.warning()),
-                Tone::Error => ("!", theme.error()),
-            };
-            Line::from(Span::styled(
-                format!(
-                    "{mark} {}",
-                    widgets::fit(&n.text, width.saturating_sub(2) as usize, theme)
-                ),
-                style,
-            ))
-        })
-        .collect();
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for n in &app.notices {
+        let (mark, style) = match n.tone {
+            Tone::Info => ("i", theme.accent()),
+            Tone::Good => (theme.symbols.done, theme.good()),
+            Tone::Warning => ("!", theme.warning()),
+            Tone::Error => ("!", theme.error()),
+        };
+        let wrapped = super::text::wrap_words(&clean(&n.text), width.saturating_sub(2) as usize);
+        for (i, text) in wrapped.into_iter().enumerate() {
+            let lead = if i == 0 { mark } else { " " };
+            lines.push(Line::from(Span::styled(format!("{lead} {text}"), style)));
+        }
+    }
     if lines.len() > MAX_NOTICE_ROWS as usize {
         let hidden = lines.len() - (MAX_NOTICE_ROWS as usize - 1);
         lines.truncate(MAX_NOTICE_ROWS as usize - 1);
         lines.push(Line::from(Span::styled(
-            format!("  and {hidden} more (see the review)"),
+            format!("  and {hidden} more lines (the review lists every problem)"),
             theme.muted(),
         )));
     }
     lines
 }
 
+/// The page's keys first; then help and quit, as far as they fit (the help
+/// lists everything, so its key always shows).
 fn footer(app: &App, hints: &[Hint], area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let mut always = vec![hint("?", "help"), hint("Ctrl-C", "quit")];
-    if app.overlay.is_some() || crate::tui::screens::captures_text(app) {
-        always[0] = hint("F1", "help");
-    }
+    let help = if app.overlay.is_some() || crate::tui::screens::captures_text(app) {
+        hint("F1", "help")
+    } else {
+        hint("?", "help")
+    };
+    let quit = hint("Ctrl-C", "quit");
     let render = |h: &Hint| {
         vec![
             Span::styled(theme.keys(h.keys), theme.key()),
@@ -343,9 +349,9 @@ fn footer(app: &App, hints: &[Hint], area: Rect, buf: &mut Buffer) {
     let width_of =
         |h: &Hint| widgets::cells(&theme.keys(h.keys)) + 1 + widgets::cells(&h.action) + 2;
     let budget = area.width as usize - 1;
-    let fixed: usize = always.iter().map(width_of).sum();
+    let showing_help = matches!(app.overlay, Some(super::app::Overlay::Help));
+    let mut used = if showing_help { 0 } else { width_of(&help) };
     let mut spans = vec![Span::raw(" ")];
-    let mut used = fixed;
     for h in hints {
         if used + width_of(h) > budget {
             break;
@@ -353,8 +359,11 @@ fn footer(app: &App, hints: &[Hint], area: Rect, buf: &mut Buffer) {
         used += width_of(h);
         spans.extend(render(h));
     }
-    for h in &always {
-        spans.extend(render(h));
+    if !showing_help {
+        spans.extend(render(&help));
+        if used + width_of(&quit) <= budget {
+            spans.extend(render(&quit));
+        }
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }

@@ -20,13 +20,24 @@ use super::theme::Theme;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hint {
     pub keys: &'static str,
+    /// A word or two for the footer.
     pub action: Cow<'static, str>,
+    /// A longer explanation for the help, when the footer's words are terse.
+    pub detail: Option<&'static str>,
 }
 
 pub fn hint(keys: &'static str, action: impl Into<Cow<'static, str>>) -> Hint {
     Hint {
         keys,
         action: action.into(),
+        detail: None,
+    }
+}
+
+impl Hint {
+    pub fn detail(mut self, detail: &'static str) -> Hint {
+        self.detail = Some(detail);
+        self
     }
 }
 
@@ -219,6 +230,9 @@ impl TextField {
     pub fn handle(&mut self, key: &KeyEvent) -> bool {
         let event = crossterm::event::Event::Key(*key);
         match to_input_request(&event) {
+            // Control characters never go into a value (they would end up
+            // in the request body).
+            Some(InputRequest::InsertChar(c)) if c.is_control() => false,
             Some(request) => {
                 self.input.handle(request);
                 if matches!(
@@ -444,6 +458,41 @@ pub fn pairs<'a>(items: &[(&str, String)], label_width: usize, theme: &Theme) ->
             Line::from(vec![
                 Span::styled(format!("{label:<label_width$}"), theme.title()),
                 Span::raw(clean(value).into_owned()),
+            ])
+        })
+        .collect()
+}
+
+/// Rows `lines` take when wrapped at word boundaries into `width` cells.
+pub fn wrapped_height(lines: &[Line<'_>], width: u16) -> u16 {
+    Paragraph::new(lines.to_vec())
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .line_count(width) as u16
+}
+
+/// `label value` lines with the value wrapped under itself, so long values
+/// stay in their column.
+pub fn labelled(
+    indent: usize,
+    label: &str,
+    label_width: usize,
+    label_style: Style,
+    value: &str,
+    value_style: Style,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let room = (width as usize)
+        .saturating_sub(indent + label_width)
+        .max(10);
+    super::text::wrap_words(&clean(value), room)
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let label = if i == 0 { label } else { "" };
+            Line::from(vec![
+                Span::raw(" ".repeat(indent)),
+                Span::styled(format!("{label:<label_width$}"), label_style),
+                Span::styled(text, value_style),
             ])
         })
         .collect()

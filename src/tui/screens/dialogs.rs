@@ -277,10 +277,13 @@ pub fn view(
             None,
         ),
     };
-    let width = lines.iter().map(|l| l.width()).max().unwrap_or(20).max(40) as u16 + 4;
-    let height = lines.len() as u16 + 2 + u16::from(field.is_some()) * 2;
-    let outer = dialog_area(area, width.min(76), height);
-    Clear.render(outer, buf);
+    let width = (lines.iter().map(|l| l.width()).max().unwrap_or(20).max(40) as u16 + 2)
+        .min(76)
+        .min(area.width.saturating_sub(2));
+    let text_rows = widgets::wrapped_height(&lines, width.saturating_sub(2));
+    let height = text_rows + 2 + u16::from(field.is_some()) * 2;
+    let outer = dialog_area(area, width, height);
+    clear_around(outer, area, buf);
     let block = widgets::block(
         Line::from(Span::styled(format!(" {title} "), theme.title())),
         theme,
@@ -321,6 +324,14 @@ pub fn view(
     cursor
 }
 
+/// Blanks the dialog's area and a column either side, so the page's text
+/// does not touch the frame.
+fn clear_around(dialog: Rect, screen: Rect, buf: &mut Buffer) {
+    let x = dialog.x.saturating_sub(1).max(screen.x);
+    let right = (dialog.right() + 1).min(screen.right());
+    Clear.render(Rect::new(x, dialog.y, right - x, dialog.height), buf);
+}
+
 /// Every key: the ones that work everywhere, then this page's.
 pub fn global_keys() -> Vec<Hint> {
     vec![
@@ -341,7 +352,10 @@ fn help(app: &App, page_hints: &[Hint], area: Rect, buf: &mut Buffer) -> Option<
     let key_line = |h: &Hint| {
         Line::from(vec![
             Span::styled(format!("  {:<16}", theme.keys(h.keys)), theme.key()),
-            Span::raw(h.action.to_string()),
+            Span::raw(
+                h.detail
+                    .map_or_else(|| h.action.to_string(), str::to_string),
+            ),
         ])
     };
     let mut lines = vec![Line::from(Span::styled("On this page", theme.accent()))];
@@ -351,7 +365,7 @@ fn help(app: &App, page_hints: &[Hint], area: Rect, buf: &mut Buffer) -> Option<
     lines.extend(global_keys().iter().map(key_line));
     let height = lines.len() as u16 + 2;
     let outer = dialog_area(area, 74, height);
-    Clear.render(outer, buf);
+    clear_around(outer, area, buf);
     let block = widgets::block(
         Line::from(Span::styled(" Keys ", theme.title())),
         theme,

@@ -210,7 +210,7 @@ fn submit(app: &mut App) {
 }
 
 pub fn hints(app: &App) -> Vec<Hint> {
-    let mut hints = vec![hint("Enter", "accept"), hint("Tab ↑↓", "next field")];
+    let mut hints = vec![hint("Enter", "accept"), hint("Tab", "next field")];
     if !captures_text(app) {
         hints.push(hint("Space", "on/off"));
     }

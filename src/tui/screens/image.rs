@@ -384,22 +384,22 @@ pub fn hints(app: &App) -> Vec<Hint> {
             } else {
                 &state.versions
             };
-            let mut hints = vec![hint("Enter", "choose"), hint("↑↓ j/k", "move")];
+            let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
             if picker.captures_text() {
                 hints.push(hint("Esc", "clear filter"));
             } else {
-                hints.push(hint("type", "filter"));
                 let back = match (state.pane, app.from_review) {
                     (Pane::Versions, _) => "back to images",
                     (_, true) => "back to review",
                     (_, false) => "back",
                 };
                 hints.push(hint("Esc", back));
+                hints.push(hint("type", "filter"));
             }
             hints
         }
         Pane::Private => {
-            let mut hints = vec![hint("Enter", "use this image"), hint("Tab", "next field")];
+            let mut hints = vec![hint("Enter", "use it"), hint("Tab", "next field")];
             if state.private_focus == PrivateFocus::Platform {
                 hints.push(hint("←→ Space", "Linux/Windows"));
             }

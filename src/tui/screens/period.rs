@@ -225,9 +225,9 @@ fn submit(app: &mut App) {
 }
 
 pub fn hints(app: &App) -> Vec<Hint> {
-    let mut hints = vec![hint("Enter", "accept"), hint("Tab ↑↓", "next field")];
+    let mut hints = vec![hint("Enter", "accept"), hint("Tab", "next field")];
     match app.period.focus {
-        Field::Unit => hints.push(hint("←→ Space", "month/year")),
+        Field::Unit => hints.push(hint("←→", "month/year")),
         Field::Length | Field::Quantity => hints.push(hint("+/-", "up/down")),
         Field::AutoRenew | Field::AutoPay => hints.push(hint("Space", "on/off")),
     }
@@ -368,7 +368,7 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     if !state.auto_pay {
         widgets::draw_lines(
             vec![Line::from(Span::styled(
-                "Without auto-pay the order waits for payment; you can pay it from the status screen.",
+                "Without auto-pay the order waits for payment: pay it from the status screen.",
                 theme.muted(),
             ))],
             area,

@@ -79,14 +79,14 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 }
 
 pub fn hints(app: &App) -> Vec<Hint> {
-    let mut hints = vec![hint("Enter", "choose"), hint("↑↓ j/k", "move")];
+    let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
     if app.region.picker.captures_text() {
         hints.push(hint("Esc", "clear filter"));
     } else {
-        hints.push(hint("type", "filter"));
         if app.from_review {
             hints.push(hint("Esc", "back to review"));
         }
+        hints.push(hint("type", "filter"));
     }
     hints
 }

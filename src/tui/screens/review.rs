@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
@@ -14,7 +15,7 @@ use crate::domain::summary::{Summary, plural};
 use crate::tui::app::{App, Connection, Overlay, Page, Step, Tone};
 use crate::tui::msg::Effect;
 use crate::tui::text::clean;
-use crate::tui::widgets::{Hint, TextField, hint, typed_char};
+use crate::tui::widgets::{Hint, TextField, cells, hint, labelled, typed_char};
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -53,7 +54,7 @@ pub fn shell_word(path: &Path) -> String {
 }
 
 pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let max_scroll = content(app).len().saturating_sub(1) as u16;
+    let max_scroll = max_scroll(app);
     let state = &mut app.review;
     match key.code {
         KeyCode::Enter => return crate::tui::update::ask_to_submit(app),
@@ -89,12 +90,12 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 
 pub fn hints(_app: &App) -> Vec<Hint> {
     vec![
-        hint("Enter", "place order..."),
-        hint("1-6", "change a step"),
-        hint("v", "JSON body"),
-        hint("s", "save plan"),
+        hint("Enter", "order").detail("place the order (asks first; nothing is sent before)"),
+        hint("1-6", "change").detail("reopen that step; the review comes back after it"),
+        hint("v", "JSON").detail("show or hide the exact request body"),
+        hint("s", "save plan").detail("save the plan file for `flexus order --plan`"),
         hint("↑↓", "scroll"),
-        hint("Esc", "back"),
+        hint("Esc", "back").detail("back to step 6"),
     ]
 }
 
@@ -109,22 +110,22 @@ fn step_of_label(label: &str) -> Step {
     }
 }
 
-/// Everything the review shows, top to bottom.
-pub fn content(app: &App) -> Vec<Line<'static>> {
+/// Everything the review shows, top to bottom, wrapped to `width`.
+pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let summary = Summary::new(&app.catalog, &app.prices, &app.draft);
     let mut lines = Vec::new();
     let heading = |text: &str| Line::from(Span::styled(text.to_string(), theme.accent()));
-    let row = |number: Option<usize>, label: &str, value: String| {
-        Line::from(vec![
-            Span::styled(
-                number.map_or("   ".to_string(), |n| format!(" {n} ")),
-                theme.key(),
-            ),
-            Span::styled(format!("{label:<15}"), theme.title()),
-            Span::raw(clean(&value).into_owned()),
-        ])
+    // " 4 Period         3 months": the step's number, then label and value,
+    // the value wrapped in its own column.
+    let row = |number: Option<usize>, label: &str, value: &str, style: Style| {
+        let mut rows = labelled(3, label, LABEL_WIDTH, theme.title(), value, style, width);
+        if let Some(n) = number {
+            rows[0].spans[0] = Span::styled(format!(" {n} "), theme.key());
+        }
+        rows
     };
+    let plain = Style::new();
 
     let problems = app.draft.problems(&app.catalog);
     if !problems.is_empty() {
@@ -133,10 +134,15 @@ pub fn content(app: &App) -> Vec<Line<'static>> {
             theme.error(),
         )));
         for p in &problems {
-            lines.push(Line::from(Span::styled(
-                format!("  ! {}", clean(&p.to_string())),
+            lines.extend(labelled(
+                2,
+                "!",
+                2,
                 theme.error(),
-            )));
+                &p.to_string(),
+                theme.error(),
+                width,
+            ));
         }
         lines.push(Line::default());
     }
@@ -149,99 +155,90 @@ pub fn content(app: &App) -> Vec<Line<'static>> {
         let step = step_of_label(label);
         let number = (last_step != Some(step)).then(|| step.number());
         last_step = Some(step);
-        let value = if label == "Spec" {
-            match &summary.spec {
-                Some(spec) => format!("{value} ({})", spec.short_description()),
-                None => value,
-            }
-        } else {
-            value
+        let value = match (&summary.spec, label) {
+            (Some(spec), "Spec") => format!("{value} ({})", spec.short_description()),
+            _ => value,
         };
-        lines.push(row(number, label, value));
+        lines.extend(row(number, label, &value, plain));
     }
+    lines.push(Line::default());
+
+    let e = &summary.estimate;
+    lines.push(heading("Cost estimate"));
+    let per_instance = match e.per_instance_month {
+        Some(_) => format!("{} a month", e.per_month_text()),
+        None => "no list price known".to_string(),
+    };
+    lines.extend(row(None, "Per instance", &per_instance, plain));
+    let span = format!(
+        "{} x {}",
+        plural(e.months, "month"),
+        plural(e.quantity, "instance")
+    );
+    let total = match e.total {
+        Some(total) => format!("{} {total} for {span}", e.currency),
+        None => format!("not known ({span})"),
+    };
+    lines.extend(row(None, "Whole order", &total, theme.title()));
+    if !e.unpriced.is_empty() {
+        lines.extend(labelled(
+            3,
+            "Not priced",
+            LABEL_WIDTH,
+            theme.warning(),
+            &e.unpriced.join(", "),
+            plain,
+            width,
+        ));
+    }
+    for note in &e.notes {
+        lines.extend(labelled(
+            3,
+            "",
+            LABEL_WIDTH,
+            plain,
+            note,
+            theme.muted(),
+            width,
+        ));
+    }
+    lines.push(Line::default());
+
+    let (destination, style) = match &app.connection {
+        Connection::Ready { label, .. } => (label.clone(), plain),
+        Connection::SigningIn { what, .. } => {
+            (format!("(still signing in with {what})"), theme.muted())
+        }
+        Connection::Failed { what, .. } => (
+            format!("nowhere yet: signing in with {what} failed; Enter leads to sign-in"),
+            theme.warning(),
+        ),
+        Connection::NotSignedIn => ("nowhere yet: not signed in".to_string(), theme.warning()),
+    };
+    lines.extend(row(None, "Sends to", &destination, style));
+    let path = default_plan_path(app);
+    let saved = if app.review.saved {
+        "(saved)"
+    } else if app.review.plan_file.is_some() {
+        "(opened from this file)"
+    } else {
+        "(s saves the plan there)"
+    };
+    lines.extend(row(
+        None,
+        "Headless",
+        &format!("flexus order --plan {} {saved}", shell_word(&path)),
+        plain,
+    ));
     lines.push(Line::default());
 
     if !summary.spec_sheet().is_empty() {
         lines.push(heading("Spec sheet"));
         for (label, value) in summary.spec_sheet() {
-            lines.push(row(None, label, value));
+            lines.extend(row(None, label, &value, plain));
         }
         lines.push(Line::default());
     }
-
-    let e = &summary.estimate;
-    lines.push(heading("Cost estimate"));
-    lines.push(row(
-        None,
-        "Per instance",
-        format!("{} a month", e.per_month_text()),
-    ));
-    let total = match e.total {
-        Some(total) => format!("{} {total}", e.currency),
-        None => "not known".to_string(),
-    };
-    lines.push(row(
-        None,
-        "Whole order",
-        format!(
-            "{total} for {} x {}",
-            plural(e.months, "month"),
-            plural(e.quantity, "instance")
-        ),
-    ));
-    if !e.unpriced.is_empty() {
-        lines.push(Line::from(vec![
-            Span::raw("   "),
-            Span::styled(format!("{:<15}", "Not priced"), theme.warning()),
-            Span::raw(e.unpriced.join(", ")),
-        ]));
-    }
-    for note in &e.notes {
-        lines.push(Line::from(Span::styled(
-            format!("   {note}"),
-            theme.muted(),
-        )));
-    }
-    lines.push(Line::default());
-
-    let destination = match &app.connection {
-        Connection::Ready { label, .. } => Line::from(vec![
-            Span::raw("   "),
-            Span::styled(format!("{:<15}", "Sends to"), theme.title()),
-            Span::raw(clean(label).into_owned()),
-        ]),
-        Connection::SigningIn { what, .. } => {
-            row(None, "Sends to", format!("(still signing in with {what})"))
-        }
-        Connection::Failed { what, .. } => Line::from(vec![
-            Span::raw("   "),
-            Span::styled(format!("{:<15}", "Sends to"), theme.title()),
-            Span::styled(
-                format!("nowhere yet: signing in with {what} failed; Enter leads to sign-in"),
-                theme.warning(),
-            ),
-        ]),
-        Connection::NotSignedIn => row(None, "Sends to", "nowhere yet: not signed in".to_string()),
-    };
-    lines.push(destination);
-    let path = default_plan_path(app);
-    let saved = if app.review.saved {
-        "(saved)".to_string()
-    } else if app.review.plan_file.is_some() {
-        "(opened from this file)".to_string()
-    } else {
-        "(s saves the plan there)".to_string()
-    };
-    lines.push(Line::from(vec![
-        Span::raw("   "),
-        Span::styled(format!("{:<15}", "Headless"), theme.title()),
-        Span::raw(format!(
-            "flexus order --plan {} ",
-            clean(&shell_word(&path))
-        )),
-        Span::styled(saved, theme.muted()),
-    ]));
-    lines.push(Line::default());
 
     if app.review.show_json {
         lines.push(heading("Request body, exactly as sent (v hides it)"));
@@ -265,20 +262,35 @@ pub fn content(app: &App) -> Vec<Line<'static>> {
     lines
 }
 
+const LABEL_WIDTH: usize = 15;
+
+/// How far the review can scroll at the current terminal size.
+fn max_scroll(app: &App) -> u16 {
+    let (w, h) = app.size;
+    let body = crate::tui::view::areas(app, Rect::new(0, 0, w, h)).body;
+    (content(app, body.width).len() as u16).saturating_sub(body.height)
+}
+
 pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let lines = content(app);
+    let lines = content(app, area.width);
     let max_scroll = (lines.len() as u16).saturating_sub(area.height);
     let scroll = app.review.scroll.min(max_scroll);
     Paragraph::new(lines).scroll((scroll, 0)).render(area, buf);
-    if scroll < max_scroll && area.height > 0 {
-        let text = app.theme.symbols.more_below;
-        let x = area.right().saturating_sub(text.len() as u16);
-        buf.set_string(x, area.bottom() - 1, text, app.theme.muted());
-    }
-    if scroll > 0 && area.height > 0 {
-        let text = app.theme.symbols.more_above;
-        let x = area.right().saturating_sub(text.len() as u16);
-        buf.set_string(x, area.y, text, app.theme.muted());
+    let theme = &app.theme;
+    if area.height > 0 {
+        for (show, text, y) in [
+            (scroll > 0, theme.symbols.more_above, area.y),
+            (
+                scroll < max_scroll,
+                theme.symbols.more_below,
+                area.bottom() - 1,
+            ),
+        ] {
+            if show {
+                let x = area.right().saturating_sub(cells(text) as u16);
+                buf.set_string(x, y, text, theme.muted());
+            }
+        }
     }
     None
 }

@@ -220,7 +220,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
         return vec![hint("Esc", "stop waiting")];
     }
     match app.signin.pane {
-        Pane::Methods => vec![hint("Enter", "choose"), hint("↑↓ j/k", "move")],
+        Pane::Methods => vec![hint("Enter", "choose"), hint("↑↓", "move")],
         Pane::Form => vec![
             hint("Enter", "sign in"),
             hint("Tab", "next field"),

@@ -120,11 +120,10 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 }
 
 pub fn hints(app: &App) -> Vec<Hint> {
-    let mut hints = vec![hint("Enter", "choose"), hint("↑↓ j/k", "move")];
+    let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
     if app.spec.picker.captures_text() {
         hints.push(hint("Esc", "clear filter"));
     } else {
-        hints.push(hint("type", "filter"));
         hints.push(hint(
             "Esc",
             if app.from_review {
@@ -133,6 +132,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 "back"
             },
         ));
+        hints.push(hint("type", "filter"));
     }
     hints
 }

@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use time::macros::format_description;
@@ -16,7 +17,7 @@ use crate::tui::msg::Effect;
 use crate::tui::submission::{
     Payment, Submission, Tracking, amount_text, failure_text, seconds_text,
 };
-use crate::tui::text::clean;
+use crate::tui::text::{clean, utc};
 use crate::tui::widgets::{self, Hint, ListRow, hint, typed_char};
 
 #[derive(Debug, Clone, Default)]
@@ -100,16 +101,22 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 
 pub fn hints(app: &App) -> Vec<Hint> {
     match &app.submission {
-        Submission::Draft | Submission::Submitting(_) => vec![hint("Ctrl-C", "quit (asks first)")],
+        Submission::Draft | Submission::Submitting(_) => Vec::new(),
         Submission::Failed { .. } => vec![hint("Esc", "back to the review, everything kept")],
         Submission::Unknown(unknown) => {
             let mut hints = Vec::new();
             if !unknown.candidates.is_empty() {
                 hints.push(hint("↑↓", "choose"));
-                hints.push(hint("Enter/t", "that is my order: track it"));
+                hints.push(
+                    hint("t", "mine: track it")
+                        .detail("the highlighted order is this purchase: track it"),
+                );
             }
-            hints.push(hint("r", "resend, same Client-Request-Id"));
-            hints.push(hint("l", "I'll check later (quit)"));
+            hints.push(
+                hint("r", "resend")
+                    .detail("send again with the same Client-Request-Id (asks first)"),
+            );
+            hints.push(hint("l", "check later").detail("quit; the journal keeps the request"));
             hints
         }
         Submission::Placed(tracking) => {
@@ -141,12 +148,10 @@ fn spinner(app: &App, since: std::time::Instant) -> &'static str {
 
 pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
+    let width = area.width;
     let mut head: Vec<Line> = Vec::new();
     let pair = |label: &str, value: String| {
-        Line::from(vec![
-            Span::styled(format!("{label:<19}"), theme.title()),
-            Span::raw(value),
-        ])
+        widgets::labelled(0, label, 19, theme.title(), &value, Style::new(), width)
     };
     match &app.submission {
         Submission::Draft => head.push(Line::from("Nothing has been sent.")),
@@ -162,7 +167,7 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                     theme.title(),
                 ),
             ]));
-            head.push(pair("Client-Request-Id", sending.request_id.clone()));
+            head.extend(pair("Client-Request-Id", sending.request_id.clone()));
             head.push(Line::from(Span::styled(
                 "Waiting for Huawei Cloud to answer. If the answer is lost, flexus looks for the order before anything else.",
                 theme.muted(),
@@ -173,8 +178,8 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                 "The order was refused: nothing was bought.",
                 theme.error(),
             )));
-            head.push(pair("Why", failure_text(error)));
-            head.push(pair("Client-Request-Id", request_id.clone()));
+            head.extend(pair("Why", failure_text(error)));
+            head.extend(pair("Client-Request-Id", request_id.clone()));
             head.push(Line::from(Span::styled(
                 "Esc goes back to the review with every choice kept, to change what was refused.",
                 theme.muted(),
@@ -185,9 +190,9 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                 "The answer was lost: an order may have been placed.",
                 theme.warning(),
             )));
-            head.push(pair("Why", failure_text(&unknown.reason)));
-            head.push(pair("Client-Request-Id", unknown.request_id.clone()));
-            head.push(pair("Sent at", clean(&unknown.sent_at).into_owned()));
+            head.extend(pair("Why", failure_text(&unknown.reason)));
+            head.extend(pair("Client-Request-Id", unknown.request_id.clone()));
+            head.extend(pair("Sent at", utc(&unknown.sent_at)));
             match &unknown.lookup_failed {
                 Some(failure) => head.push(Line::from(Span::styled(
                     format!("Looking for the order failed too: {}", failure_text(failure)),
@@ -201,9 +206,9 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                 )),
             }
         }
-        Submission::Placed(tracking) => placed_lines(app, tracking, &mut head),
+        Submission::Placed(tracking) => placed_lines(app, tracking, area.width, &mut head),
     }
-    let head_height = (head.len() as u16).min(area.height);
+    let head_height = widgets::wrapped_height(&head, area.width).min(area.height);
     let head_area = take_rows(&mut area, head_height);
     Paragraph::new(head)
         .wrap(Wrap { trim: false })
@@ -221,7 +226,7 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                     "  {:<22} {:<16} {:<21} {}",
                     widgets::fit(&info.order_id, 22, theme),
                     order_status::describe(info.status),
-                    widgets::fit(info.create_time.as_deref().unwrap_or("-"), 21, theme),
+                    utc(info.create_time.as_deref().unwrap_or("-")),
                     amount_text(info).unwrap_or_default()
                 )),
                 selected: i == app.status.candidate,
@@ -240,11 +245,11 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         title,
         buf,
     );
-    // The newest entries matter most: show the end of the timeline.
-    let entries = &app.timeline.entries;
-    let room = area.height as usize;
-    let skip = entries.len().saturating_sub(room);
-    let lines: Vec<Line> = entries[skip..]
+    // The newest entries matter most: show the end of the timeline, each
+    // entry wrapped under its text.
+    let lines: Vec<Line> = app
+        .timeline
+        .entries
         .iter()
         .map(|e| {
             let style = match e.tone {
@@ -259,17 +264,33 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             ])
         })
         .collect();
-    widgets::draw_lines(lines, area, buf);
+    let text_width = area.width.saturating_sub(12);
+    let mut shown = Vec::new();
+    let mut used = 0;
+    for line in lines.into_iter().rev() {
+        let text_only = Line::from(line.spans[1].clone());
+        let rows = widgets::wrapped_height(&[text_only], text_width).max(1);
+        if used + rows > area.height {
+            break;
+        }
+        used += rows;
+        shown.push((line, rows));
+    }
+    let mut y = area.y;
+    for (line, rows) in shown.into_iter().rev() {
+        buf.set_span(area.x, y, &line.spans[0], 12);
+        Paragraph::new(Line::from(line.spans[1].clone()))
+            .wrap(Wrap { trim: false })
+            .render(Rect::new(area.x + 12, y, text_width, rows), buf);
+        y += rows;
+    }
     None
 }
 
-fn placed_lines(app: &App, tracking: &Tracking, head: &mut Vec<Line<'static>>) {
+fn placed_lines(app: &App, tracking: &Tracking, width: u16, head: &mut Vec<Line<'static>>) {
     let theme = &app.theme;
     let pair = |label: &str, value: String| {
-        Line::from(vec![
-            Span::styled(format!("{label:<19}"), theme.title()),
-            Span::raw(value),
-        ])
+        widgets::labelled(0, label, 19, theme.title(), &value, Style::new(), width)
     };
     let words = tracking.status_words();
     let (style, headline) = match tracking.status() {
@@ -289,37 +310,42 @@ fn placed_lines(app: &App, tracking: &Tracking, head: &mut Vec<Line<'static>>) {
         ),
     };
     head.push(Line::from(Span::styled(headline, style)));
-    head.push(pair("Order ID", tracking.order_id.clone()));
+    head.extend(pair("Order ID", tracking.order_id.clone()));
     if !tracking.instance_ids.is_empty() {
-        head.push(pair("Instance IDs", tracking.instance_ids.join(", ")));
+        head.extend(pair("Instance IDs", tracking.instance_ids.join(", ")));
     }
     if let Some(id) = &tracking.request_id {
-        head.push(pair("Client-Request-Id", id.clone()));
+        head.extend(pair("Client-Request-Id", id.clone()));
     }
     if let Some(info) = &tracking.latest {
         if let Some(amount) = amount_text(info) {
-            head.push(pair("Amount", format!("{amount} (stated by the order)")));
+            head.extend(pair("Amount", format!("{amount} (stated by the order)")));
         }
         if tracking.status() == Some(order_status::PENDING_PAYMENT)
             && let Some(end) = &info.pending_payment_end_time
         {
-            head.push(pair(
+            head.extend(pair(
                 "Pay before",
-                format!("{} (UTC), or it is cancelled", clean(end)),
+                format!("{}, or it is cancelled", utc(end)),
             ));
         }
     }
     match &tracking.payment {
         Payment::NotAsked => {}
-        Payment::Paying { since } => head.push(pair(
+        Payment::Paying { since } => head.extend(pair(
             "Payment",
             format!("{} paying...", spinner(app, *since)),
         )),
-        Payment::Paid => head.push(pair("Payment", "accepted".to_string())),
-        Payment::Failed(failure) => head.push(Line::from(vec![
-            Span::styled(format!("{:<19}", "Payment"), theme.title()),
-            Span::styled(format!("failed: {}", failure_text(failure)), theme.error()),
-        ])),
+        Payment::Paid => head.extend(pair("Payment", "accepted".to_string())),
+        Payment::Failed(failure) => head.extend(widgets::labelled(
+            0,
+            "Payment",
+            19,
+            theme.title(),
+            &format!("failed: {}", failure_text(failure)),
+            theme.error(),
+            width,
+        )),
     }
     if let Some(finished) = &tracking.finished {
         if let Some(failure) = &finished.failure {
@@ -341,7 +367,7 @@ fn placed_lines(app: &App, tracking: &Tracking, head: &mut Vec<Line<'static>>) {
                 failure_text(failure)
             ));
         }
-        head.push(pair("Next check", text));
+        head.extend(pair("Next check", text));
     } else if !tracking.active {
         head.push(Line::from(Span::styled(
             "Not being tracked: press t to track it again.",
