@@ -20,7 +20,9 @@ pub fn launch(
     prices: PriceTable,
     connector: Arc<dyn Connector>,
 ) -> Result<(), Failure> {
-    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+    // Keys are read from the controlling terminal even when standard input
+    // is redirected; the screen needs standard output.
+    if !std::io::stdout().is_terminal() {
         return Err(Failure::new(
             EXIT_INVALID,
             "the wizard needs a terminal; in scripts use `flexus order --plan FILE`",
