@@ -36,9 +36,9 @@ pub struct WizardArgs {
     #[arg(long)]
     pub sandbox: bool,
 
-    /// Leave the mouse to the terminal (text selection without Shift)
+    /// Let the mouse wheel scroll lists (text selection then needs Shift)
     #[arg(long)]
-    pub no_mouse: bool,
+    pub mouse: bool,
 
     /// Exit right after the first frame is drawn (start-up measurement)
     #[arg(long, hide = true)]

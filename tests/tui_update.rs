@@ -888,3 +888,75 @@ fn signals_quit_at_once_and_ctrl_c_quits_when_nothing_is_in_flight() {
     assert_eq!(update(&mut app, Msg::Signal("SIGTERM")), vec![Effect::Quit]);
     assert!(app.quit);
 }
+
+#[test]
+fn a_failed_background_sign_in_is_asked_again_at_submit_and_leads_back() {
+    let mut app = new_app();
+    let connector = std::sync::Arc::new(FakeConnector {
+        service: FakeService::new(),
+    });
+    let effects = flexus::tui::update::start(
+        &mut app,
+        &Start::Connect {
+            connector,
+            choice: SignIn::Sandbox,
+        },
+    );
+    let [Effect::Connect { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    // The wizard is usable while signing in.
+    assert_eq!(app.page, page(Step::Region));
+    update(
+        &mut app,
+        Msg::Connected {
+            attempt: *attempt,
+            result: Err(failure(None, None, "the sandbox did not start", "")),
+        },
+    );
+    assert_eq!(app.page, page(Step::Region), "no jump away from the step");
+    choose_region(&mut app, "singapore");
+    choose_os(&mut app, "ubuntu", "22.04");
+    choose_spec(&mut app, "large.1.30m.linux");
+    enter(&mut app);
+    enter(&mut app);
+    type_text(&mut app, "web-01");
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Review));
+    enter(&mut app);
+    assert_eq!(app.page, Page::SignIn);
+    down(&mut app, 3);
+    let effects = enter(&mut app);
+    let [Effect::Connect { attempt, choice }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(*choice, SignIn::Sandbox);
+    update(
+        &mut app,
+        Msg::Connected {
+            attempt: *attempt,
+            result: Ok(FakeService::new()),
+        },
+    );
+    assert_eq!(app.page, page(Step::Review));
+    assert_eq!(app.draft.instance_name, "web-01");
+}
+
+#[test]
+fn pasted_text_goes_to_the_field_on_one_line() {
+    let (mut app, _) = at_step(Step::Naming);
+    update(&mut app, Msg::Paste("web-\n01\x1b[31m".into()));
+    assert_eq!(app.naming.name.value(), "web- 01[31m");
+    ctrl(&mut app, 'u');
+    update(&mut app, Msg::Paste("web-01".into()));
+    enter(&mut app);
+    assert_eq!(app.draft.instance_name, "web-01");
+}
+
+#[test]
+fn a_signal_is_remembered_for_the_exit_code() {
+    let (mut app, _) = signed_in_app();
+    update(&mut app, Msg::Signal("SIGHUP"));
+    assert!(app.quit);
+    assert_eq!(app.stopped_by, Some("SIGHUP"));
+}

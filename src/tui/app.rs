@@ -204,6 +204,8 @@ pub struct App {
     pub submission: Submission,
     pub timeline: Timeline,
     pub quit: bool,
+    /// The signal that ended the wizard, if one did.
+    pub stopped_by: Option<&'static str>,
 }
 
 impl App {
@@ -237,6 +239,7 @@ impl App {
             submission: Submission::Draft,
             timeline: Timeline::default(),
             quit: false,
+            stopped_by: None,
         };
         app.refresh_options();
         app

@@ -22,12 +22,6 @@ pub fn launch(
 ) -> Result<(), Failure> {
     // Keys are read from the controlling terminal even when standard input
     // is redirected; the screen needs standard output.
-    if !std::io::stdout().is_terminal() {
-        return Err(Failure::new(
-            EXIT_INVALID,
-            "the wizard needs a terminal; in scripts use `flexus order --plan FILE`",
-        ));
-    }
     let plan = match &args.plan {
         None => None,
         Some(path) => {
@@ -51,6 +45,12 @@ pub fn launch(
             })
         }
     };
+    if !std::io::stdout().is_terminal() {
+        return Err(Failure::new(
+            EXIT_INVALID,
+            "the wizard needs a terminal; in scripts use `flexus order --plan FILE`",
+        ));
+    }
     let start = if args.sandbox {
         Start::Connect {
             connector,
@@ -64,7 +64,7 @@ pub fn launch(
         prices,
         theme: Theme::from_process_env(),
         plan,
-        mouse: !args.no_mouse,
+        mouse: args.mouse,
         first_frame_exit: args.first_frame_exit,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -80,5 +80,16 @@ pub fn launch(
     if let Some(message) = exit.message {
         eprintln!("{message}");
     }
-    Ok(())
+    // Ended by a signal: exit as a process killed by it would (128 + n).
+    match exit.signal {
+        None => Ok(()),
+        Some(name) => Err(Failure::new(
+            match name {
+                "SIGHUP" => 129,
+                "SIGINT" => 130,
+                _ => 143,
+            },
+            "",
+        )),
+    }
 }

@@ -40,7 +40,8 @@ pub struct Options {
     pub prices: PriceTable,
     pub theme: Theme,
     pub plan: Option<PlanStart>,
-    /// Mouse reports (wheel and clicks); text selection then needs Shift.
+    /// Mouse reports (the wheel scrolls lists); text selection then needs
+    /// Shift in most terminals, so it is off unless asked for.
     pub mouse: bool,
     /// Leave right after the first frame is drawn (to measure start-up).
     pub first_frame_exit: bool,
@@ -50,6 +51,8 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exit {
     pub message: Option<String>,
+    /// The signal that ended the wizard (SIGTERM, SIGHUP, SIGINT).
+    pub signal: Option<&'static str>,
 }
 
 /// Builds the starting state: everything that can fail before the terminal
@@ -77,7 +80,10 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
     app.size = (size.width, size.height);
     screen.terminal.draw(|f| view::render(&app, f))?;
     if options.first_frame_exit {
-        return Ok(Exit { message: None });
+        return Ok(Exit {
+            message: None,
+            signal: None,
+        });
     }
 
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
@@ -143,6 +149,7 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
     drop(screen);
     Ok(Exit {
         message: app.exit_report(),
+        signal: app.stopped_by,
     })
 }
 

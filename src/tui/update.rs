@@ -62,7 +62,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Tick => Vec::new(),
-        Msg::Signal(_) => {
+        Msg::Signal(name) => {
+            app.stopped_by = Some(name);
             app.quit = true;
             vec![Effect::Quit]
         }

@@ -343,7 +343,10 @@ pub fn global_keys() -> Vec<Hint> {
         hint("1-6", "on the review: reopen a step"),
         hint("? F1", "this help (F1 also while typing)"),
         hint("Ctrl-C", "quit (asks first while an order is in flight)"),
-        hint("mouse", "wheel moves in lists; hold Shift to select text"),
+        hint(
+            "--mouse",
+            "the wheel moves in lists (then Shift selects text)",
+        ),
     ]
 }
 
