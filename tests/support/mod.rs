@@ -97,6 +97,10 @@ impl OrderService for FakeService {
         body: RequestBody,
         client_request_id: String,
     ) -> BoxFuture<'static, SubmitOutcome> {
+        // Lets the terminal tests see what a bug in an effect task does.
+        if std::env::var_os("FLEXUS_TRY_PANIC").is_some() {
+            panic!("a deliberate bug in the fake order service");
+        }
         let state = self.state.clone();
         if body.is_auto_pay {
             state.paid.store(true, Ordering::SeqCst);
