@@ -38,7 +38,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         // LEAD: replace with the real connector
-        None => flexus::tui::launch(cli.wizard, catalog, prices, Arc::new(NotConnectedYet)),
+        None => flexus::tui::launch(cli.wizard, catalog, prices, Arc::new(NotConnectedYet), None),
     }
 }
 

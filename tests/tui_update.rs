@@ -960,3 +960,53 @@ fn a_signal_is_remembered_for_the_exit_code() {
     assert!(app.quit);
     assert_eq!(app.stopped_by, Some("SIGHUP"));
 }
+
+#[test]
+fn a_timer_runs_only_while_something_on_screen_moves() {
+    use flexus::tui::runtime::animation;
+    let (mut app, _) = app_at_review();
+    assert_eq!(animation(&app), None, "nothing moves on the review");
+    let effects = confirm_and_submit(&mut app);
+    assert_eq!(
+        animation(&app),
+        Some(Duration::from_millis(100)),
+        "the sending spinner"
+    );
+    let Effect::Submit { request_id, .. } = &effects[0] else {
+        unreachable!()
+    };
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Placed {
+                order_id: ORDER_ID.into(),
+                instance_ids: vec![],
+            },
+        },
+    );
+    assert_eq!(animation(&app), None, "placed, no poll scheduled yet");
+    update(
+        &mut app,
+        Msg::Tracked {
+            order_id: ORDER_ID.into(),
+            event: TrackEvent::NextPollIn(Duration::from_secs(5)),
+        },
+    );
+    assert_eq!(
+        animation(&app),
+        Some(Duration::from_millis(250)),
+        "the countdown"
+    );
+    update(
+        &mut app,
+        Msg::Tracked {
+            order_id: ORDER_ID.into(),
+            event: TrackEvent::Finished {
+                status: Some(status::COMPLETED),
+                failure: None,
+            },
+        },
+    );
+    assert_eq!(animation(&app), None, "final: the timer is dropped");
+}

@@ -13,12 +13,16 @@ use crate::domain::order::Draft;
 use crate::domain::pricing::PriceTable;
 use crate::headless::{EXIT_FAILURE, EXIT_INVALID, Failure};
 
-/// Runs the wizard; `connector` signs in (with the sandbox for `--sandbox`).
+/// Runs the wizard. `connector` signs in; `found` is the way to sign in
+/// that the caller discovered (e.g. AK/SK in the environment): with it the
+/// wizard opens at once and signs in behind it, without it the sign-in
+/// screen comes first. `--sandbox` always signs in to the sandbox.
 pub fn launch(
     args: WizardArgs,
     catalog: Catalog,
     prices: PriceTable,
     connector: Arc<dyn Connector>,
+    found: Option<SignIn>,
 ) -> Result<(), Failure> {
     // Keys are read from the controlling terminal even when standard input
     // is redirected; the screen needs standard output.
@@ -51,13 +55,13 @@ pub fn launch(
             "the wizard needs a terminal; in scripts use `flexus order --plan FILE`",
         ));
     }
-    let start = if args.sandbox {
-        Start::Connect {
+    let start = match (args.sandbox, found) {
+        (true, _) => Start::Connect {
             connector,
             choice: SignIn::Sandbox,
-        }
-    } else {
-        Start::SignInFirst(connector)
+        },
+        (false, Some(choice)) => Start::Connect { connector, choice },
+        (false, None) => Start::SignInFirst(connector),
     };
     let options = Options {
         catalog,

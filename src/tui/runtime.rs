@@ -176,14 +176,25 @@ pub fn animation(app: &App) -> Option<Duration> {
     }
 }
 
-/// What a tick can change on screen: the spinner frame and the countdown.
-fn moving_parts(app: &App) -> (u128, u64) {
-    let frame = app.clock.mono.elapsed().as_millis() / 100;
+/// What a tick can change on screen: the spinner's frame and the countdown
+/// as shown, so a tick that changes neither draws nothing.
+fn moving_parts(app: &App) -> (Option<u128>, Option<String>) {
+    let since = match (&app.connection, &app.submission) {
+        (Connection::SigningIn { since, .. }, _) => Some(*since),
+        (_, Submission::Submitting(sending)) => Some(sending.since),
+        (_, Submission::Placed(t)) => match t.payment {
+            super::submission::Payment::Paying { since } => Some(since),
+            _ => None,
+        },
+        _ => None,
+    };
+    let frame =
+        since.map(|since| app.clock.mono.saturating_duration_since(since).as_millis() / 100);
     let countdown = match &app.submission {
-        Submission::Placed(t) => t.next_poll_at.map_or(0, |at| {
-            at.saturating_duration_since(app.clock.mono).as_secs() + 1
+        Submission::Placed(t) => t.next_poll_at.map(|at| {
+            super::submission::seconds_text(at.saturating_duration_since(app.clock.mono))
         }),
-        _ => 0,
+        _ => None,
     };
     (frame, countdown)
 }
