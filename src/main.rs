@@ -23,11 +23,18 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     let (catalog, prices) = headless::load_data(&cli.data)?;
+    // The wizard runs before standard output is locked: the lock would be
+    // held for the whole session, and a panic on another thread could not
+    // give the terminal back.
+    let Some(command) = cli.command else {
+        // LEAD: replace with the real connector
+        return flexus::tui::launch(cli.wizard, catalog, prices, Arc::new(NotConnectedYet), None);
+    };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
-    match cli.command {
-        Some(Command::Catalog(args)) => headless::catalog(&catalog, &args, &mut out),
-        Some(Command::Order(args)) => {
+    match command {
+        Command::Catalog(args) => headless::catalog(&catalog, &args, &mut out),
+        Command::Order(args) => {
             if args.dry_run {
                 headless::order_dry_run(&catalog, &prices, &args, &mut out, &mut err)
             } else {
@@ -37,8 +44,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ))
             }
         }
-        // LEAD: replace with the real connector
-        None => flexus::tui::launch(cli.wizard, catalog, prices, Arc::new(NotConnectedYet), None),
     }
 }
 

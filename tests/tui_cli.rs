@@ -44,3 +44,41 @@ fn a_plan_that_cannot_be_read_is_reported_before_anything_else() {
         "{stderr}"
     );
 }
+
+mod support;
+
+use support::pty::Session;
+
+#[test]
+fn the_wizard_opens_in_a_terminal_and_ctrl_c_gives_it_back() {
+    let mut session = Session::start(
+        env!("CARGO_BIN_EXE_flexus"),
+        &["--plan", "examples/plan.json"],
+        &[],
+    );
+    // No credentials here: signing in comes first, the plan waits.
+    session.wait_for("How should it sign in?");
+    session.wait_for("Sign in AP-Singapore · BT 6.8.35 · hf.large.1.30m.linux");
+    session.keys("\x03");
+    let status = session.wait_exit();
+    assert!(status.success());
+    session.assert_terminal_given_back();
+}
+
+#[test]
+fn first_frame_exit_draws_once_and_leaves() {
+    let mut session = Session::start(
+        env!("CARGO_BIN_EXE_flexus"),
+        &["--sandbox", "--first-frame-exit"],
+        &[],
+    );
+    let status = session.wait_exit();
+    assert!(status.success());
+    session.assert_terminal_given_back();
+    // Blank cells are skipped with cursor moves, so look for single words.
+    let raw = session.raw();
+    assert!(
+        raw.contains(" 1. Region ") && raw.contains("Where"),
+        "{raw:?}"
+    );
+}

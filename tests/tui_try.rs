@@ -13,11 +13,9 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use support::pty::Session;
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use std::sync::Arc;
 
 use flexus::domain::catalog::Catalog;
 use flexus::domain::pricing::PriceTable;
@@ -58,135 +56,28 @@ fn try_the_wizard_by_hand() {
     }
 }
 
-/// The wizard in an 80x24 pty, with everything it wrote.
-struct Session {
-    child: Box<dyn Child + Send + Sync>,
-    output: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
-    master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Session {
-    fn start(envs: &[(&str, &str)]) -> Session {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(std::env::current_exe().unwrap());
-        cmd.args([
+/// This test binary, running the interactive test above in an 80x24 pty
+/// with a plan open at the review.
+fn wizard(envs: &[(&str, &str)]) -> Session {
+    let exe = std::env::current_exe().unwrap();
+    let mut all = vec![("FLEXUS_TRY_PLAN", "examples/plan.json")];
+    all.extend_from_slice(envs);
+    Session::start(
+        exe.to_str().unwrap(),
+        &[
             "--ignored",
             "--exact",
             "try_the_wizard_by_hand",
             "--nocapture",
             "--test-threads=1",
-        ]);
-        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env("FLEXUS_TRY_PLAN", "examples/plan.json");
-        for (k, v) in envs {
-            cmd.env(k, v);
-        }
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let output = Arc::new(Mutex::new(Vec::new()));
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let sink = output.clone();
-        std::thread::spawn(move || {
-            let mut chunk = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut chunk) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().extend_from_slice(&chunk[..n]);
-            }
-        });
-        let writer = pair.master.take_writer().unwrap();
-        Session {
-            child,
-            output,
-            writer,
-            master: pair.master,
-        }
-    }
-
-    fn screen(&self) -> String {
-        let size = |n| std::num::NonZeroU16::new(n).expect("not zero");
-        let mut parser = vt100::Parser::new(size(24), size(80), 0);
-        parser.process(&self.output.lock().unwrap());
-        parser.screen().contents()
-    }
-
-    fn raw(&self) -> String {
-        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.screen().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("{text:?} never appeared; the screen:\n{}", self.screen());
-    }
-
-    fn keys(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("the wizard did not exit; the screen:\n{}", self.screen());
-    }
-
-    /// The terminal modes left behind, as the pty reports them.
-    fn local_modes(&self) -> String {
-        let termios = self.master.get_termios().expect("a unix pty");
-        format!("{:?}", termios.local_flags)
-    }
-
-    /// Whether everything switched on at the start was switched off after.
-    fn assert_terminal_given_back(&self) {
-        let raw = self.raw();
-        let entered = raw
-            .find("\x1b[?1049h")
-            .expect("the alternate screen was used");
-        let left = raw
-            .rfind("\x1b[?1049l")
-            .expect("the alternate screen was left");
-        assert!(left > entered);
-        assert!(
-            raw[entered..].contains("\x1b[?2004l"),
-            "bracketed paste is off again"
-        );
-        assert!(
-            raw[entered..].contains("\x1b[?1000l"),
-            "mouse reports are off again"
-        );
-        assert!(raw[left..].contains("\x1b[?25h") || raw[entered..left].contains("\x1b[?25h"));
-        let modes = self.local_modes();
-        assert!(
-            modes.contains("ICANON") && modes.contains("ECHO"),
-            "cooked mode again: {modes}"
-        );
-    }
+        ],
+        &all,
+    )
 }
 
 #[test]
 fn sigterm_gives_the_terminal_back() {
-    let mut session = Session::start(&[]);
+    let mut session = wizard(&[]);
     session.wait_for("7. Review");
     assert!(
         !session.local_modes().contains("ICANON"),
@@ -204,7 +95,7 @@ fn sigterm_gives_the_terminal_back() {
 
 #[test]
 fn a_panic_in_a_task_gives_the_terminal_back_and_stops() {
-    let mut session = Session::start(&[("FLEXUS_TRY_PANIC", "1")]);
+    let mut session = wizard(&[("FLEXUS_TRY_PANIC", "1")]);
     session.wait_for("7. Review");
     // examples/plan.json buys two instances: two confirmations.
     session.keys("\r");
@@ -227,7 +118,7 @@ fn a_panic_in_a_task_gives_the_terminal_back_and_stops() {
 
 #[test]
 fn ctrl_c_quits_and_gives_the_terminal_back() {
-    let mut session = Session::start(&[]);
+    let mut session = wizard(&[]);
     session.wait_for("7. Review");
     session.keys("\x03");
     let status = session.wait_exit();

@@ -3,6 +3,8 @@
 //! and draw frames on a `TestBackend`.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
