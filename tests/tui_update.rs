@@ -1010,3 +1010,30 @@ fn a_timer_runs_only_while_something_on_screen_moves() {
     );
     assert_eq!(animation(&app), None, "final: the timer is dropped");
 }
+
+#[test]
+fn the_review_tells_when_the_order_no_longer_matches_its_plan_file() {
+    let (mut app, _) = app_at_review();
+    let headless =
+        |app: &mut flexus::tui::app::App| line_with(&frame(app, 120, 40), "Headless").to_string();
+    assert!(headless(&mut app).contains("(s saves the plan there)"));
+    press(&mut app, KeyCode::Char('s'));
+    let effects = enter(&mut app);
+    let [Effect::SavePlan { path, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut app,
+        Msg::PlanSaved {
+            path: path.clone(),
+            result: Ok(()),
+        },
+    );
+    assert!(headless(&mut app).contains("flexus order --plan plan-web-01.json (saved)"));
+    type_text(&mut app, "4");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, "3");
+    enter(&mut app);
+    assert!(headless(&mut app).contains("(changed since; s saves it)"));
+}

@@ -261,6 +261,7 @@ impl App {
         self.draft = draft;
         self.plan_path = Some(path.clone());
         self.review.plan_file = Some(path);
+        self.review.file_draft = Some(self.draft.clone());
         self.accepted = [true; 7];
         self.refresh_options();
         self.sync_all_screens();

@@ -125,7 +125,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         ),
                     );
                     app.review.plan_file = Some(path);
-                    app.review.saved = true;
+                    app.review.file_draft = app.review.saving.take();
+                    app.review.saved_here = true;
                 }
                 Err(SaveError::Exists) => app.overlay = Some(Overlay::ConfirmOverwrite { path }),
                 Err(SaveError::Other(why)) => review::tell(
@@ -274,11 +275,14 @@ pub fn pay(app: &mut App, order_id: String) -> Vec<Effect> {
 
 pub fn save_plan(app: &mut App, path: PathBuf, overwrite: bool) -> Vec<Effect> {
     match app.draft.request_body(&app.catalog) {
-        Ok(body) => vec![Effect::SavePlan {
-            path,
-            contents: format!("{}\n", body.to_pretty_json()),
-            overwrite,
-        }],
+        Ok(body) => {
+            app.review.saving = Some(app.draft.clone());
+            vec![Effect::SavePlan {
+                path,
+                contents: format!("{}\n", body.to_pretty_json()),
+                overwrite,
+            }]
+        }
         Err(_) => {
             review::tell(
                 app,

@@ -11,6 +11,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use crate::domain::order::Draft;
 use crate::domain::summary::{Summary, plural};
 use crate::tui::app::{App, Connection, Overlay, Page, Step, Tone};
 use crate::tui::msg::Effect;
@@ -23,7 +24,13 @@ pub struct State {
     pub show_json: bool,
     /// The plan file this order was loaded from or last saved to.
     pub plan_file: Option<PathBuf>,
-    pub saved: bool,
+    /// What that file holds, so the review can tell when the order has
+    /// changed since.
+    pub file_draft: Option<Draft>,
+    /// The file was written from here (rather than opened).
+    pub saved_here: bool,
+    /// The order being written, until the write answers.
+    pub saving: Option<Draft>,
 }
 
 /// Where the plan is saved unless the user says otherwise.
@@ -217,12 +224,15 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
     };
     lines.extend(row(None, "Sends to", &destination, style));
     let path = default_plan_path(app);
-    let saved = if app.review.saved {
-        "(saved)"
-    } else if app.review.plan_file.is_some() {
-        "(opened from this file)"
-    } else {
-        "(s saves the plan there)"
+    let state = &app.review;
+    let saved = match (
+        &state.plan_file,
+        state.file_draft.as_ref() == Some(&app.draft),
+    ) {
+        (Some(_), true) if state.saved_here => "(saved)",
+        (Some(_), true) => "(opened from this file)",
+        (Some(_), false) => "(changed since; s saves it)",
+        (None, _) => "(s saves the plan there)",
     };
     lines.extend(row(
         None,
