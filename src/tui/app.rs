@@ -189,7 +189,6 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub connection: Connection,
     pub connect_attempts: u64,
-    pub plan_path: Option<PathBuf>,
 
     pub signin: signin::State,
     pub region: region::State,
@@ -235,7 +234,6 @@ impl App {
             overlay: None,
             connection: Connection::NotSignedIn,
             connect_attempts: 0,
-            plan_path: None,
             submission: Submission::Draft,
             timeline: Timeline::default(),
             quit: false,
@@ -259,7 +257,6 @@ impl App {
             _ => None,
         };
         self.draft = draft;
-        self.plan_path = Some(path.clone());
         self.review.plan_file = Some(path);
         self.review.file_draft = Some(self.draft.clone());
         self.accepted = [true; 7];

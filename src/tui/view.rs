@@ -268,7 +268,11 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
     let room = inner.width.saturating_sub(5) as usize;
     let mut lines = Vec::new();
     for step in Step::ALL {
-        let done = step != Step::Review && app.step_done(step);
+        let done = if step == Step::Review {
+            app.page == Page::Status
+        } else {
+            app.step_done(step)
+        };
         let (marker, style) = if current == Some(step) {
             (theme.symbols.current, theme.key())
         } else if done {

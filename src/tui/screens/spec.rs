@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{take_all_but, take_rows};
+use super::take_rows;
 use crate::domain::catalog::format_gib;
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -219,8 +219,10 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let filter_line = state
         .picker
         .filter_line(theme, visible.len(), state.rows.len());
+    // The explanation follows the table directly, however tall the page.
     let reserved = 3 + u16::from(filter_line.is_some());
-    let list_area = take_all_but(&mut area, reserved);
+    let room = area.height.saturating_sub(reserved);
+    let list_area = take_rows(&mut area, room.min(rows.len() as u16));
     widgets::draw_list(&rows, theme, list_area, buf);
     take_rows(&mut area, 1);
 
