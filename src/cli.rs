@@ -18,8 +18,34 @@ pub struct Cli {
     #[command(flatten)]
     pub data: DataArgs,
 
+    #[command(flatten)]
+    pub wizard: WizardArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// How the wizard (flexus without a subcommand) starts.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WizardArgs {
+    /// Open the wizard with this saved plan filled in, at the review
+    #[arg(long = "plan", value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+
+    /// Use the built-in sandbox instead of Huawei Cloud: no account, no money
+    #[arg(long)]
+    pub sandbox: bool,
+
+    /// Let the mouse wheel scroll lists (text selection then needs Shift)
+    #[arg(long)]
+    pub mouse: bool,
+
+    /// Exit right after the first frame is drawn (start-up measurement)
+    #[arg(long, hide = true)]
+    pub first_frame_exit: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 /// Where the catalog and price table come from.

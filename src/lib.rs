@@ -6,3 +6,4 @@ pub mod domain;
 pub mod headless;
 pub mod sandbox;
 pub mod secret;
+pub mod tui;

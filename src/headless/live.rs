@@ -42,7 +42,11 @@ struct Session {
     track: TrackOptions,
 }
 
-fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
+/// How to reach the services, without credentials: endpoints, timeouts,
+/// and the polling schedule. Shared by the headless commands and the wizard.
+pub fn connection_settings(
+    args: &ConnectArgs,
+) -> Result<(Endpoints, ClientConfig, TrackOptions), Failure> {
     let env = |name: &str| std::env::var(name).ok();
     let overrides = EndpointOverrides {
         hcss: args.hcss_endpoint.clone(),
@@ -51,10 +55,6 @@ fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
     };
     let endpoints = Endpoints::resolve(&overrides, &env, DEFAULT_AUTH_REGION)
         .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?;
-    let resolved = auth::resolve_from_process(args.token_file.as_deref())
-        .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?
-        .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()))?;
-
     let mut config = ClientConfig {
         request_timeout: Duration::from_secs(args.timeout),
         ..ClientConfig::default()
@@ -71,6 +71,14 @@ fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
         config.retry.base_delay = config.retry.base_delay.min(step);
         config.retry.max_delay = config.retry.max_delay.min(step * 4);
     }
+    Ok((endpoints, config, track))
+}
+
+fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
+    let (endpoints, config, mut track) = connection_settings(args)?;
+    let resolved = auth::resolve_from_process(args.token_file.as_deref())
+        .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?
+        .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()))?;
     let client = Client::new(endpoints, resolved.auth, config).map_err(api_failure)?;
     let journal = open_journal()?;
     track.journal = Some(journal.clone());
@@ -82,7 +90,8 @@ fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
     })
 }
 
-fn open_journal() -> Result<Journal, Failure> {
+/// The order journal in the user's state directory.
+pub fn open_journal() -> Result<Journal, Failure> {
     let dir = Journal::default_dir().ok_or_else(|| {
         Failure::new(
             EXIT_FAILURE,

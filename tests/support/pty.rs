@@ -1,6 +1,4 @@
-//! A real pseudo-terminal for end-to-end tests: spawn the binary in it, type
-//! keys, and wait for text to appear on the emulated screen. Waits poll the
-//! screen with a deadline; nothing sleeps for a fixed time and hopes.
+//! Running a program in a pseudo-terminal and reading its screen.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -8,127 +6,124 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 
-pub struct Terminal {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Arc<Mutex<Box<dyn Write + Send>>>,
-    child: Box<dyn Child + Send + Sync>,
-    // Kept so the pty stays open while the child runs.
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+/// The wizard in an 80x24 pty, with everything it wrote.
+pub struct Session {
+    pub child: Box<dyn Child + Send + Sync>,
+    output: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
-impl Terminal {
-    pub fn spawn(program: &str, args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Terminal {
-        let pty = native_pty_system()
+impl Session {
+    /// Starts `program` in an 80x24 pty, in the crate's directory.
+    pub fn start(program: &str, args: &[&str], envs: &[(&str, &str)]) -> Session {
+        let pair = native_pty_system()
             .openpty(PtySize {
-                rows,
-                cols,
+                rows: 24,
+                cols: 80,
                 pixel_width: 0,
                 pixel_height: 0,
             })
-            .expect("open a pseudo-terminal");
+            .unwrap();
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
+        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
         cmd.env("LANG", "C.UTF-8");
-        for (key, value) in env {
-            cmd.env(key, value);
+        for (k, v) in envs {
+            cmd.env(k, v);
         }
-        let child = pty.slave.spawn_command(cmd).expect("spawn the program");
-        drop(pty.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let writer = Arc::new(Mutex::new(pty.master.take_writer().expect("pty writer")));
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
-        {
-            let parser = Arc::clone(&parser);
-            let writer = Arc::clone(&writer);
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                loop {
-                    match reader.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => {
-                            let chunk = &buf[..n];
-                            let mut parser = parser.lock().unwrap();
-                            parser.process(chunk);
-                            // Answer cursor-position queries as a terminal would.
-                            if chunk.windows(4).any(|w| w == b"\x1b[6n") {
-                                let (row, col) = parser.screen().cursor_position();
-                                let reply = format!("\x1b[{};{}R", row + 1, col + 1);
-                                let _ = writer.lock().unwrap().write_all(reply.as_bytes());
-                            }
-                        }
-                    }
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut chunk) {
+                if n == 0 {
+                    break;
                 }
-            });
-        }
-        Terminal {
-            parser,
-            writer,
+                sink.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Session {
             child,
-            _master: pty.master,
+            output,
+            writer,
+            master: pair.master,
         }
     }
 
-    /// The screen as text, one line per row.
     pub fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
+        let size = |n| std::num::NonZeroU16::new(n).expect("not zero");
+        let mut parser = vt100::Parser::new(size(24), size(80), 0);
+        parser.process(&self.output.lock().unwrap());
+        parser.screen().contents()
     }
 
-    /// Types raw bytes (use the key helpers below for special keys).
-    pub fn send(&self, keys: &str) {
-        let mut writer = self.writer.lock().unwrap();
-        writer.write_all(keys.as_bytes()).expect("write to the pty");
-        writer.flush().expect("flush the pty");
+    pub fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
     }
 
-    /// Waits until `text` is on screen; panics with the screen if it never is.
-    pub fn wait_for(&self, text: &str, timeout: Duration) -> String {
-        self.wait_until(timeout, &format!("{text:?} on screen"), |s| s.contains(text))
-    }
-
-    pub fn wait_until(&self, timeout: Duration, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the screen shows:\n{screen}");
+    pub fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) {
+                return;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+        panic!("{text:?} never appeared; the screen:\n{}", self.screen());
     }
 
-    /// Waits for the program to exit and returns its exit code.
-    pub fn wait_exit(&mut self, timeout: Duration) -> Option<u32> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Some(status.exit_code());
-            }
-            if Instant::now() > deadline {
-                return None;
+    pub fn keys(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+        panic!("the wizard did not exit; the screen:\n{}", self.screen());
     }
-}
 
-impl Drop for Terminal {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
+    /// The terminal modes left behind, as the pty reports them.
+    pub fn local_modes(&self) -> String {
+        let termios = self.master.get_termios().expect("a unix pty");
+        format!("{:?}", termios.local_flags)
     }
-}
 
-pub mod keys {
-    pub const ENTER: &str = "\r";
-    pub const ESC: &str = "\x1b";
-    pub const TAB: &str = "\t";
-    pub const UP: &str = "\x1b[A";
-    pub const DOWN: &str = "\x1b[B";
-    pub const RIGHT: &str = "\x1b[C";
-    pub const LEFT: &str = "\x1b[D";
-    pub const BACKSPACE: &str = "\x7f";
-    pub const CTRL_C: &str = "\x03";
+    /// Whether everything switched on at the start was switched off after.
+    pub fn assert_terminal_given_back(&self) {
+        let raw = self.raw();
+        let entered = raw
+            .find("\x1b[?1049h")
+            .expect("the alternate screen was used");
+        let left = raw
+            .rfind("\x1b[?1049l")
+            .expect("the alternate screen was left");
+        assert!(left > entered);
+        assert!(
+            raw[entered..].contains("\x1b[?2004l"),
+            "bracketed paste is off again"
+        );
+        if raw[entered..].contains("\x1b[?1000h") {
+            assert!(
+                raw[entered..].contains("\x1b[?1000l"),
+                "mouse reports are off again"
+            );
+        }
+        assert!(raw[left..].contains("\x1b[?25h") || raw[entered..left].contains("\x1b[?25h"));
+        let modes = self.local_modes();
+        assert!(
+            modes.contains("ICANON") && modes.contains("ECHO"),
+            "cooked mode again: {modes}"
+        );
+    }
 }

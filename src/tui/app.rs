@@ -1,0 +1,471 @@
+//! The wizard's whole state, and the flow between its steps: which step
+//! comes next, what counts as done, and which later choices an earlier
+//! change invalidates. Screens keep their own widget state here too, so
+//! going back and forth never loses what was typed.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use time::OffsetDateTime;
+
+use super::screens::{extras, image, naming, period, region, review, signin, spec, status};
+use super::service::OrderService;
+use super::submission::{Submission, Timeline};
+use super::theme::Theme;
+use crate::api::engine::ApiFailure;
+use crate::domain::catalog::{Catalog, ImageSelection, Platform};
+use crate::domain::order::{Draft, ImageRef, Problem};
+use crate::domain::pricing::PriceTable;
+
+/// The steps of the wizard, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    Region,
+    Image,
+    Spec,
+    Period,
+    Extras,
+    Naming,
+    Review,
+}
+
+impl Step {
+    pub const ALL: [Step; 7] = [
+        Step::Region,
+        Step::Image,
+        Step::Spec,
+        Step::Period,
+        Step::Extras,
+        Step::Naming,
+        Step::Review,
+    ];
+
+    pub fn number(self) -> usize {
+        self as usize + 1
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Region => "Region",
+            Step::Image => "Image",
+            Step::Spec => "Spec",
+            Step::Period => "Period",
+            Step::Extras => "Extras",
+            Step::Naming => "Name and tags",
+            Step::Review => "Review",
+        }
+    }
+
+    pub fn next(self) -> Step {
+        Step::ALL[(self as usize + 1).min(Step::ALL.len() - 1)]
+    }
+
+    pub fn previous(self) -> Option<Step> {
+        (self as usize).checked_sub(1).map(|i| Step::ALL[i])
+    }
+
+    pub fn from_number(n: usize) -> Option<Step> {
+        n.checked_sub(1).and_then(|i| Step::ALL.get(i)).copied()
+    }
+
+    /// The step where a field of the request body is chosen.
+    pub fn of_field(field: &str) -> Step {
+        let root = field.split(['.', '[']).next().unwrap_or(field);
+        match root {
+            "region" => Step::Region,
+            "image_ref" => Step::Image,
+            "plan_spec" => Step::Spec,
+            "period_type" | "period_num" | "purchase_quantity" | "is_auto_renew"
+            | "is_auto_pay" | "charging_mode" => Step::Period,
+            "extra_resources" | "ExtraResources" => Step::Extras,
+            "instance_name" | "description" | "tags" => Step::Naming,
+            _ => Step::Review,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    SignIn,
+    Step(Step),
+    Status,
+}
+
+/// The time of the message being handled, set by the runtime before each
+/// `update` (and by tests directly), so views and updates never read a clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub mono: Instant,
+    pub wall: OffsetDateTime,
+}
+
+impl Clock {
+    pub fn now() -> Clock {
+        Clock {
+            mono: Instant::now(),
+            wall: OffsetDateTime::now_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Good,
+    Warning,
+    Error,
+}
+
+/// A message at the top of the page, e.g. which choices a change cleared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub tone: Tone,
+    pub text: String,
+}
+
+/// Modal questions and the help, drawn over the page.
+#[derive(Clone)]
+pub enum Overlay {
+    Help,
+    /// First confirmation of a purchase: y places it, anything else is no.
+    ConfirmSubmit,
+    /// Second confirmation for several instances or a yearly period: the
+    /// word "yes" must be typed, so a doubled key press cannot buy.
+    ConfirmSubmitAgain(super::widgets::TextField),
+    ConfirmQuit,
+    ConfirmPay {
+        order_id: String,
+    },
+    ConfirmResend,
+    SavePlan(super::widgets::TextField),
+    ConfirmOverwrite {
+        path: PathBuf,
+    },
+}
+
+/// Where signing in stands.
+#[derive(Clone)]
+pub enum Connection {
+    NotSignedIn,
+    SigningIn {
+        attempt: u64,
+        since: Instant,
+        what: String,
+    },
+    Ready {
+        service: Arc<dyn OrderService>,
+        label: String,
+    },
+    Failed {
+        error: ApiFailure,
+        what: String,
+    },
+}
+
+pub struct App {
+    pub catalog: Arc<Catalog>,
+    pub prices: Arc<PriceTable>,
+    pub theme: Theme,
+    pub clock: Clock,
+    /// Terminal size in cells, as last reported.
+    pub size: (u16, u16),
+
+    /// The order being built: every choice that was accepted.
+    pub draft: Draft,
+    /// The OS of a private image: not part of the request body, but it
+    /// decides which packages fit.
+    pub private_platform: Option<Platform>,
+    pub page: Page,
+    /// Steps whose defaults the user has seen and accepted (period, extras,
+    /// naming); the choice steps are done when their choice is valid.
+    pub accepted: [bool; 7],
+    /// The current step was reopened from the review: Enter and Esc lead
+    /// back there.
+    pub from_review: bool,
+    /// Where to go once signed in.
+    pub resume: Page,
+    pub notices: Vec<Notice>,
+    pub overlay: Option<Overlay>,
+    pub connection: Connection,
+    pub connect_attempts: u64,
+
+    pub signin: signin::State,
+    pub region: region::State,
+    pub image: image::State,
+    pub spec: spec::State,
+    pub period: period::State,
+    pub extras: extras::State,
+    pub naming: naming::State,
+    pub review: review::State,
+    pub status: status::State,
+
+    pub submission: Submission,
+    pub timeline: Timeline,
+    pub quit: bool,
+    /// The signal that ended the wizard, if one did.
+    pub stopped_by: Option<&'static str>,
+}
+
+impl App {
+    pub fn new(catalog: Arc<Catalog>, prices: Arc<PriceTable>, theme: Theme, clock: Clock) -> App {
+        let mut app = App {
+            region: region::State::new(&catalog, &prices),
+            image: image::State::default(),
+            spec: spec::State::default(),
+            period: period::State::default(),
+            extras: extras::State::default(),
+            naming: naming::State::default(),
+            review: review::State::default(),
+            status: status::State::default(),
+            signin: signin::State::default(),
+            catalog,
+            prices,
+            theme,
+            clock,
+            size: (80, 24),
+            draft: Draft::default(),
+            private_platform: None,
+            page: Page::Step(Step::Region),
+            accepted: [false; 7],
+            from_review: false,
+            resume: Page::Step(Step::Region),
+            notices: Vec::new(),
+            overlay: None,
+            connection: Connection::NotSignedIn,
+            connect_attempts: 0,
+            submission: Submission::Draft,
+            timeline: Timeline::default(),
+            quit: false,
+            stopped_by: None,
+        };
+        app.refresh_options();
+        app
+    }
+
+    /// Opens a saved plan: every step filled in, at the review, or at the
+    /// first step with a problem when the plan has some.
+    pub fn load_plan(&mut self, path: PathBuf, draft: Draft, reading_problems: Vec<Problem>) {
+        self.private_platform = match draft.image {
+            ImageRef::Private { .. } => draft
+                .image_selection(&self.catalog)
+                .and_then(|s| match s {
+                    ImageSelection::Private { platform } => Some(platform),
+                    ImageSelection::Public { .. } => None,
+                })
+                .or(Some(Platform::Linux)),
+            _ => None,
+        };
+        self.draft = draft;
+        self.review.plan_file = Some(path);
+        self.review.file_draft = Some(self.draft.clone());
+        self.accepted = [true; 7];
+        self.refresh_options();
+        self.sync_all_screens();
+        let mut problems = reading_problems;
+        problems.extend(self.draft.problems(&self.catalog));
+        let first = problems.iter().map(|p| Step::of_field(&p.field)).min();
+        for problem in &problems {
+            self.accepted[Step::of_field(&problem.field) as usize] = false;
+        }
+        match first {
+            None => self.go_to(Page::Step(Step::Review)),
+            Some(step) => {
+                self.go_to(Page::Step(step));
+                self.notice(
+                    Tone::Warning,
+                    format!(
+                        "The plan has {} problem{}; fix {} and go on:",
+                        problems.len(),
+                        if problems.len() == 1 { "" } else { "s" },
+                        if problems.len() == 1 { "it" } else { "them" }
+                    ),
+                );
+                for p in problems {
+                    self.notice(Tone::Warning, p.to_string());
+                }
+            }
+        }
+        self.resume = self.page;
+    }
+
+    pub fn notice(&mut self, tone: Tone, text: impl Into<String>) {
+        self.notices.push(Notice {
+            tone,
+            text: text.into(),
+        });
+    }
+
+    /// Shows another page; notices belong to the page they were shown on.
+    pub fn go_to(&mut self, page: Page) {
+        if page != self.page {
+            self.notices.clear();
+        }
+        self.page = page;
+    }
+
+    pub fn service(&self) -> Option<&Arc<dyn OrderService>> {
+        match &self.connection {
+            Connection::Ready { service, .. } => Some(service),
+            _ => None,
+        }
+    }
+
+    /// The catalog's view of the chosen image, using the private platform
+    /// chosen on the image step rather than guessing it from the package.
+    pub fn image_selection(&self) -> Option<ImageSelection> {
+        match &self.draft.image {
+            ImageRef::Unset => None,
+            ImageRef::Public { name, version } => Some(ImageSelection::Public {
+                name: name.clone(),
+                version: version.clone(),
+            }),
+            ImageRef::Private { .. } => self
+                .private_platform
+                .map(|platform| ImageSelection::Private { platform }),
+        }
+    }
+
+    /// Whether a step holds a valid, accepted choice.
+    pub fn step_done(&self, step: Step) -> bool {
+        let catalog = &self.catalog;
+        let draft = &self.draft;
+        match step {
+            Step::Region => catalog.check_region(&draft.region).is_ok(),
+            Step::Image => {
+                self.step_done(Step::Region)
+                    && match &draft.image {
+                        ImageRef::Unset => false,
+                        ImageRef::Public { name, version } => {
+                            catalog.check_version(&draft.region, name, version).is_ok()
+                        }
+                        ImageRef::Private { image_id } => {
+                            !image_id.trim().is_empty() && self.private_platform.is_some()
+                        }
+                    }
+            }
+            Step::Spec => {
+                self.step_done(Step::Image)
+                    && self.image_selection().is_some_and(|selection| {
+                        catalog
+                            .check_spec(&draft.region, &selection, &draft.plan_spec)
+                            .is_ok()
+                    })
+            }
+            Step::Period | Step::Extras | Step::Naming => self.accepted[step as usize],
+            Step::Review => false,
+        }
+    }
+
+    pub fn first_unfinished(&self) -> Option<Step> {
+        Step::ALL[..6].iter().copied().find(|&s| !self.step_done(s))
+    }
+
+    /// A step's input was valid and is now in the draft: clear what no longer
+    /// fits and move on.
+    pub fn accept(&mut self, step: Step) {
+        self.accepted[step as usize] = true;
+        let cleared = self.reconcile();
+        let was_from_review = self.from_review;
+        let next = if was_from_review {
+            self.first_unfinished().unwrap_or(Step::Review)
+        } else {
+            step.next()
+        };
+        // A step that must be redone because of this change also leads back
+        // to the review.
+        self.from_review = was_from_review && next != Step::Review;
+        self.go_to(Page::Step(next));
+        self.notices.extend(cleared);
+        self.sync_screen(next);
+    }
+
+    /// Back one step, keeping everything; from a reopened step, back to the
+    /// review with the draft as it was.
+    pub fn back(&mut self) {
+        let Page::Step(step) = self.page else {
+            return;
+        };
+        if self.from_review {
+            self.from_review = false;
+            self.sync_screen(step);
+            self.go_to(Page::Step(Step::Review));
+        } else if let Some(previous) = step.previous() {
+            self.go_to(Page::Step(previous));
+        }
+    }
+
+    /// Opens a step from the review, showing the draft's values.
+    pub fn reopen(&mut self, step: Step) {
+        self.sync_screen(step);
+        self.from_review = true;
+        self.go_to(Page::Step(step));
+    }
+
+    /// Clears the choices an upstream change made impossible and says why.
+    /// Returns the notices; recomputes the options of the later steps.
+    pub fn reconcile(&mut self) -> Vec<Notice> {
+        let mut cleared = Vec::new();
+        let region_ok = self.catalog.check_region(&self.draft.region).is_ok();
+        if let (true, ImageRef::Public { name, version }) = (region_ok, &self.draft.image)
+            && let Err(reason) = self
+                .catalog
+                .check_version(&self.draft.region, name, version)
+        {
+            cleared.push(Notice {
+                tone: Tone::Warning,
+                text: format!("Image {name} {version} was cleared: {reason}."),
+            });
+            self.draft.image = ImageRef::Unset;
+        }
+        if region_ok
+            && !self.draft.plan_spec.is_empty()
+            && let Some(selection) = self.image_selection()
+            && let Err(reason) =
+                self.catalog
+                    .check_spec(&self.draft.region, &selection, &self.draft.plan_spec)
+        {
+            cleared.push(Notice {
+                tone: Tone::Warning,
+                text: format!("Spec {} was cleared: {reason}.", self.draft.plan_spec),
+            });
+            self.draft.plan_spec.clear();
+        }
+        self.refresh_options();
+        cleared
+    }
+
+    /// Recomputes the options whose availability depends on earlier choices.
+    pub fn refresh_options(&mut self) {
+        image::refresh(self);
+        spec::refresh(self);
+    }
+
+    pub fn sync_screen(&mut self, step: Step) {
+        match step {
+            Step::Region => region::sync(self),
+            Step::Image => image::sync(self),
+            Step::Spec => spec::sync(self),
+            Step::Period => period::sync(self),
+            Step::Extras => extras::sync(self),
+            Step::Naming => naming::sync(self),
+            Step::Review => {}
+        }
+    }
+
+    pub fn sync_all_screens(&mut self) {
+        for step in Step::ALL {
+            self.sync_screen(step);
+        }
+    }
+
+    /// Whether an order is out of the user's hands: quitting needs a yes.
+    pub fn order_in_flight(&self) -> bool {
+        self.submission.in_flight()
+    }
+
+    /// What to tell the user on the way out, after the terminal is restored.
+    pub fn exit_report(&self) -> Option<String> {
+        self.submission.exit_report()
+    }
+}

@@ -1,0 +1,99 @@
+//! Starting the wizard from the command line: read the plan, check that
+//! there is a terminal, build the runtime, run, and report how it ended.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use super::runtime::{Options, PlanStart, run};
+use super::service::{Connector, SignIn, Start};
+use super::theme::Theme;
+use crate::cli::WizardArgs;
+use crate::domain::catalog::Catalog;
+use crate::domain::order::Draft;
+use crate::domain::pricing::PriceTable;
+use crate::headless::{EXIT_FAILURE, EXIT_INVALID, Failure};
+
+/// Runs the wizard. `connector` signs in; `found` is the way to sign in
+/// that the caller discovered (e.g. AK/SK in the environment): with it the
+/// wizard opens at once and signs in behind it, without it the sign-in
+/// screen comes first. `--sandbox` always signs in to the sandbox.
+pub fn launch(
+    args: WizardArgs,
+    catalog: Catalog,
+    prices: PriceTable,
+    connector: Arc<dyn Connector>,
+    found: Option<SignIn>,
+) -> Result<(), Failure> {
+    // Keys are read from the controlling terminal even when standard input
+    // is redirected; the screen needs standard output.
+    let plan = match &args.plan {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Failure::new(
+                    EXIT_FAILURE,
+                    format!("cannot read the plan {}: {e}", path.display()),
+                )
+            })?;
+            let (draft, problems) = Draft::from_plan_json(&text);
+            if let Some(unreadable) = problems.iter().find(|p| p.field == "plan") {
+                return Err(Failure::new(
+                    EXIT_INVALID,
+                    format!("the plan {} {}", path.display(), unreadable.message),
+                ));
+            }
+            Some(PlanStart {
+                path: path.clone(),
+                draft,
+                problems,
+            })
+        }
+    };
+    if !std::io::stdout().is_terminal() {
+        return Err(Failure::new(
+            EXIT_INVALID,
+            "the wizard needs a terminal; in scripts use `flexus order --plan FILE`",
+        ));
+    }
+    let start = match (args.sandbox, found) {
+        (true, _) => Start::Connect {
+            connector,
+            choice: SignIn::Sandbox,
+        },
+        (false, Some(choice)) => Start::Connect { connector, choice },
+        (false, None) => Start::SignInFirst(connector),
+    };
+    let options = Options {
+        catalog,
+        prices,
+        theme: Theme::from_process_env(),
+        plan,
+        mouse: args.mouse,
+        first_frame_exit: args.first_frame_exit,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start: {e}")))?;
+    let exit = runtime
+        .block_on(run(options, start))
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("the terminal failed: {e}")))?;
+    // Tasks still running (a tracker, a request) stop with the runtime;
+    // what they were about is in the journal and in the message below.
+    runtime.shutdown_background();
+    if let Some(message) = exit.message {
+        eprintln!("{message}");
+    }
+    // Ended by a signal: exit as a process killed by it would (128 + n).
+    match exit.signal {
+        None => Ok(()),
+        Some(name) => Err(Failure::new(
+            match name {
+                "SIGHUP" => 129,
+                "SIGINT" => 130,
+                _ => 143,
+            },
+            "",
+        )),
+    }
+}

@@ -1,0 +1,236 @@
+//! The wizard's link to the real API layer: a [`Connector`] that turns the
+//! sign-in choice into a client (IAM login, AK/SK, or an in-process
+//! sandbox), and the [`OrderService`] that places, tracks and pays through
+//! the same purchase engine and journal as `flexus order`.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use tokio::sync::mpsc::Sender;
+
+use crate::api::auth::{self, Auth};
+use crate::api::client::{Client, ClientConfig, MfaCode, PasswordLogin};
+use crate::api::endpoints::Endpoints;
+use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::journal::Journal;
+use crate::api::purchase::{self, ClientRequestId};
+use crate::api::tracking::{self, TrackOptions};
+use crate::domain::catalog::Catalog;
+use crate::domain::order::RequestBody;
+use crate::domain::pricing::PriceTable;
+use crate::sandbox::{self, SandboxConfig, SandboxHandle};
+use crate::secret::Secret;
+
+use super::service::{Connector, OrderService, SignIn};
+
+/// Everything needed to connect except the credentials.
+pub struct LiveConnector {
+    pub endpoints: Endpoints,
+    pub config: ClientConfig,
+    pub track: TrackOptions,
+    /// The journal's directory; sandbox orders go to a `sandbox` folder
+    /// inside it so they never mix with real ones in `flexus orders`.
+    pub journal_dir: PathBuf,
+    /// `--token-file`, for "AK/SK or token from the environment".
+    pub token_file: Option<PathBuf>,
+    /// What an in-process sandbox sells: the wizard's own catalog.
+    pub catalog: Catalog,
+    pub prices: PriceTable,
+}
+
+fn failure(message: impl Into<String>, next_step: impl Into<String>) -> ApiFailure {
+    ApiFailure {
+        status: None,
+        code: None,
+        message: message.into(),
+        next_step: next_step.into(),
+    }
+}
+
+fn open_journal(dir: PathBuf) -> Result<Journal, ApiFailure> {
+    Journal::open(&dir).map_err(|e| {
+        failure(
+            format!("cannot open the order journal in {}: {e}", dir.display()),
+            "Fix the directory's permissions or set FLEXUS_STATE_DIR to another directory",
+        )
+    })
+}
+
+impl Connector for LiveConnector {
+    fn connect(
+        &self,
+        choice: SignIn,
+    ) -> BoxFuture<'static, Result<Arc<dyn OrderService>, ApiFailure>> {
+        let endpoints = self.endpoints.clone();
+        let config = self.config.clone();
+        let track = self.track.clone();
+        let journal_dir = self.journal_dir.clone();
+        let token_file = self.token_file.clone();
+        let catalog = self.catalog.clone();
+        let prices = self.prices.clone();
+        Box::pin(async move {
+            let (client, journal_dir, description, sandbox) = match choice {
+                SignIn::Sandbox => {
+                    let handle = sandbox::start(
+                        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                        SandboxConfig {
+                            catalog,
+                            prices,
+                            ..SandboxConfig::default()
+                        },
+                    )
+                    .await
+                    .map_err(|e| {
+                        failure(
+                            format!("the sandbox could not start: {e}"),
+                            "Try again, or run `flexus sandbox` in another terminal",
+                        )
+                    })?;
+                    let endpoints =
+                        Endpoints::all_at(&handle.url()).map_err(|e| failure(e.to_string(), ""))?;
+                    let token = handle.credentials().token.clone();
+                    let client = Client::new(endpoints, Auth::Token(token), config)?;
+                    let description =
+                        format!("the sandbox at {} (no account, no money)", handle.url());
+                    (
+                        client,
+                        journal_dir.join("sandbox"),
+                        description,
+                        Some(handle),
+                    )
+                }
+                SignIn::Token(token) => {
+                    let description = format!("{} with the token you entered", endpoints.hcss);
+                    let client = Client::new(endpoints, Auth::Token(token), config)?;
+                    (client, journal_dir, description, None)
+                }
+                SignIn::AkSkFromEnvironment => {
+                    let resolved = auth::resolve_from_process(token_file.as_deref())
+                        .map_err(|e| failure(e.to_string(), ""))?
+                        .ok_or_else(|| {
+                            failure(
+                                "no token or access key was found in the environment",
+                                auth::missing_credentials_help(),
+                            )
+                        })?;
+                    let description = format!("{} ({})", endpoints.hcss, resolved.source);
+                    let client = Client::new(endpoints, resolved.auth, config)?;
+                    (client, journal_dir, description, None)
+                }
+                SignIn::Password {
+                    user,
+                    password,
+                    account,
+                    mfa_code,
+                    mfa_user_id,
+                } => {
+                    let login = PasswordLogin {
+                        user: user.clone(),
+                        password,
+                        account: account.clone(),
+                        mfa: mfa_code.map(|code| MfaCode {
+                            user_id: mfa_user_id.unwrap_or_default(),
+                            passcode: Secret::new(code),
+                        }),
+                    };
+                    let anonymous = Client::unauthenticated(endpoints, config)?;
+                    let token = anonymous.login_with_password(&login).await?;
+                    let description = format!(
+                        "{} as IAM user {user} of {account}",
+                        anonymous.endpoints().hcss
+                    );
+                    (
+                        anonymous.with_auth(Auth::Token(token)),
+                        journal_dir,
+                        description,
+                        None,
+                    )
+                }
+            };
+            let journal = open_journal(journal_dir)?;
+            let service: Arc<dyn OrderService> = Arc::new(LiveService {
+                client,
+                track: TrackOptions {
+                    journal: Some(journal.clone()),
+                    // The wizard stops tracking when the user leaves; until
+                    // then it rides out any outage.
+                    give_up_after: None,
+                    ..track
+                },
+                journal,
+                description,
+                _sandbox: sandbox.map(Arc::new),
+            });
+            Ok(service)
+        })
+    }
+}
+
+/// Orders through the purchase engine, recorded in the journal.
+pub struct LiveService {
+    client: Client,
+    journal: Journal,
+    track: TrackOptions,
+    description: String,
+    /// An in-process sandbox lives exactly as long as the service using it.
+    _sandbox: Option<Arc<SandboxHandle>>,
+}
+
+impl OrderService for LiveService {
+    fn submit(
+        &self,
+        body: RequestBody,
+        client_request_id: String,
+    ) -> BoxFuture<'static, SubmitOutcome> {
+        let client = self.client.clone();
+        let journal = self.journal.clone();
+        Box::pin(async move {
+            let id = match ClientRequestId::parse(&client_request_id) {
+                Ok(id) => id,
+                Err(why) => {
+                    return SubmitOutcome::Rejected(failure(
+                        format!("the Client-Request-Id is not usable: {why}"),
+                        "Start the purchase again",
+                    ));
+                }
+            };
+            // A known ID is a resend after a lost answer (the wizard reuses
+            // the ID only then); the engine checks it is still safe.
+            let known = matches!(journal.purchase(id.as_str()), Ok(Some(_)));
+            if known {
+                purchase::resend(&client, &journal, &body, &id).await
+            } else {
+                purchase::submit(&client, &journal, &body, &id).await
+            }
+        })
+    }
+
+    fn track(&self, order_id: String, events: Sender<TrackEvent>) -> BoxFuture<'static, ()> {
+        let client = self.client.clone();
+        let options = self.track.clone();
+        Box::pin(async move {
+            tracking::track(client, order_id, options, events).await;
+        })
+    }
+
+    fn pay(&self, order_id: String) -> BoxFuture<'static, Result<(), ApiFailure>> {
+        let client = self.client.clone();
+        Box::pin(async move { client.pay_order(&order_id).await })
+    }
+
+    fn describe(&self) -> String {
+        self.description.clone()
+    }
+}
+
+/// Credentials already configured (token file, `FLEXUS_TOKEN`, AK/SK), as a
+/// sign-in choice, so the wizard can skip its sign-in screen.
+pub fn found_credentials(token_file: Option<&std::path::Path>) -> Result<Option<SignIn>, String> {
+    let resolved = auth::resolve_from_process(token_file).map_err(|e| e.to_string())?;
+    Ok(resolved.map(|r| match r.auth {
+        Auth::Token(token) => SignIn::Token(token),
+        Auth::AkSk { .. } => SignIn::AkSkFromEnvironment,
+    }))
+}

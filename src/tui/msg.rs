@@ -1,0 +1,79 @@
+//! What `update` reacts to, and the side effects it asks the runtime to
+//! run. Effects are plain data; results come back as messages carrying the
+//! id of what they answer, so a late answer to something no longer current
+//! is dropped.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use super::service::{OrderService, SignIn};
+use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::domain::order::RequestBody;
+
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// A timer tick, only while a spinner or countdown is on screen.
+    Tick,
+    /// SIGTERM, SIGHUP or SIGINT: leave now, restoring the terminal.
+    Signal(&'static str),
+    Connected {
+        attempt: u64,
+        result: Result<Arc<dyn OrderService>, ApiFailure>,
+    },
+    Submitted {
+        request_id: String,
+        outcome: SubmitOutcome,
+    },
+    Tracked {
+        order_id: String,
+        event: TrackEvent,
+    },
+    /// The tracking task returned (normally after `Finished`).
+    TrackingEnded {
+        order_id: String,
+    },
+    Paid {
+        order_id: String,
+        result: Result<(), ApiFailure>,
+    },
+    PlanSaved {
+        path: PathBuf,
+        result: Result<(), SaveError>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveError {
+    /// The file exists and overwriting was not agreed to.
+    Exists,
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Connect {
+        attempt: u64,
+        choice: SignIn,
+    },
+    Submit {
+        request_id: String,
+        body: RequestBody,
+    },
+    Track {
+        order_id: String,
+    },
+    Pay {
+        order_id: String,
+    },
+    SavePlan {
+        path: PathBuf,
+        contents: String,
+        overwrite: bool,
+    },
+    Quit,
+}

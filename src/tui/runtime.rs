@@ -1,0 +1,389 @@
+//! The loop: one `select!` over terminal input, task results, signals, a
+//! timer that exists only while something on screen moves, and a draw that
+//! happens only when something changed. Effects run on tokio tasks and
+//! answer through a bounded channel; nothing here blocks the UI.
+
+use std::future::{Future, pending};
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
+use futures::StreamExt;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::mpsc;
+use tokio::time::{Interval, MissedTickBehavior};
+
+use super::app::{App, Clock, Connection, Page};
+use super::msg::{Effect, Msg, SaveError};
+use super::service::{Connector, Start};
+use super::submission::Submission;
+use super::terminal::Screen;
+use super::theme::Theme;
+use super::{update, view};
+use crate::api::engine::{ApiFailure, SubmitOutcome};
+use crate::domain::catalog::Catalog;
+use crate::domain::order::{Draft, Problem};
+use crate::domain::pricing::PriceTable;
+
+/// A plan to open at the review.
+pub struct PlanStart {
+    pub path: PathBuf,
+    pub draft: Draft,
+    /// Problems found while reading it (rule problems are found by the wizard).
+    pub problems: Vec<Problem>,
+}
+
+pub struct Options {
+    pub catalog: Catalog,
+    pub prices: PriceTable,
+    pub theme: Theme,
+    pub plan: Option<PlanStart>,
+    /// Mouse reports (the wheel scrolls lists); text selection then needs
+    /// Shift in most terminals, so it is off unless asked for.
+    pub mouse: bool,
+    /// Leave right after the first frame is drawn (to measure start-up).
+    pub first_frame_exit: bool,
+}
+
+/// How the wizard ended, for `main` to report once the terminal is back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exit {
+    pub message: Option<String>,
+    /// The signal that ended the wizard (SIGTERM, SIGHUP, SIGINT).
+    pub signal: Option<&'static str>,
+}
+
+/// Builds the starting state: everything that can fail before the terminal
+/// is taken over.
+pub fn prepare(options: &mut Options, start: &Start) -> (App, Vec<Effect>) {
+    let catalog = Arc::new(options.catalog.clone());
+    let prices = Arc::new(options.prices.clone());
+    let mut app = App::new(catalog, prices, options.theme, Clock::now());
+    if let Some(plan) = options.plan.take() {
+        app.load_plan(plan.path, plan.draft, plan.problems);
+    }
+    let effects = update::start(&mut app, start);
+    (app, effects)
+}
+
+pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
+    let (mut app, effects) = prepare(&mut options, &start);
+    let connector = match &start {
+        Start::Connected(_) => None,
+        Start::SignInFirst(connector) | Start::Connect { connector, .. } => Some(connector.clone()),
+    };
+    let mut signals = Signals::new()?;
+    let mut screen = Screen::enter(options.mouse)?;
+    let size = screen.terminal.size()?;
+    app.size = (size.width, size.height);
+    screen.terminal.draw(|f| view::render(&app, f))?;
+    if options.first_frame_exit {
+        return Ok(Exit {
+            message: None,
+            signal: None,
+        });
+    }
+
+    let (tx, mut rx) = mpsc::channel::<Msg>(64);
+    let runner = Runner { tx, connector };
+    for effect in effects {
+        runner.run(effect, &app);
+    }
+    let mut events = EventStream::new();
+    let mut ticker: Option<(Duration, Interval)> = None;
+    let mut dirty = false;
+    let mut undrawn = 0u32;
+    while !app.quit {
+        match (animation(&app), &ticker) {
+            (None, Some(_)) => ticker = None,
+            (Some(every), current) if current.as_ref().map(|(d, _)| *d) != Some(every) => {
+                let mut interval = tokio::time::interval(every);
+                interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
+                ticker = Some((every, interval));
+            }
+            _ => {}
+        }
+        // Draw once nothing else is waiting, so a burst of input makes one
+        // frame; a long burst still draws now and then.
+        let draw_now = dirty && undrawn >= 64;
+        let msg = tokio::select! {
+            biased;
+            _ = std::future::ready(()), if draw_now => None,
+            event = events.next() => match event {
+                Some(Ok(event)) => match to_msg(event) {
+                    Some(msg) => Some(msg),
+                    None => continue,
+                },
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            Some(msg) = rx.recv() => Some(msg),
+            name = signals.recv() => Some(Msg::Signal(name)),
+            _ = tick(&mut ticker) => Some(Msg::Tick),
+            _ = std::future::ready(()), if dirty => None,
+        };
+        let Some(msg) = msg else {
+            screen.terminal.draw(|f| view::render(&app, f))?;
+            dirty = false;
+            undrawn = 0;
+            continue;
+        };
+        let is_tick = matches!(msg, Msg::Tick);
+        let before = moving_parts(&app);
+        app.clock = Clock::now();
+        let effects = update::update(&mut app, msg);
+        if !is_tick || moving_parts(&app) != before {
+            dirty = true;
+            undrawn += 1;
+        }
+        for effect in effects {
+            if effect == Effect::Quit {
+                app.quit = true;
+            } else {
+                runner.run(effect, &app);
+            }
+        }
+    }
+    drop(screen);
+    Ok(Exit {
+        message: app.exit_report(),
+        signal: app.stopped_by,
+    })
+}
+
+/// How often the screen changes on its own: spinners every 100 ms,
+/// countdowns every 250 ms, nothing otherwise.
+pub fn animation(app: &App) -> Option<Duration> {
+    let spinner = matches!(app.connection, Connection::SigningIn { .. })
+        || match &app.submission {
+            Submission::Submitting(_) => app.page == Page::Status,
+            Submission::Placed(t) => {
+                app.page == Page::Status
+                    && matches!(t.payment, super::submission::Payment::Paying { .. })
+            }
+            _ => false,
+        };
+    if spinner {
+        return Some(Duration::from_millis(100));
+    }
+    match &app.submission {
+        Submission::Placed(t) if app.page == Page::Status && t.next_poll_at.is_some() => {
+            Some(Duration::from_millis(250))
+        }
+        _ => None,
+    }
+}
+
+/// What a tick can change on screen: the spinner's frame and the countdown
+/// as shown, so a tick that changes neither draws nothing.
+fn moving_parts(app: &App) -> (Option<u128>, Option<String>) {
+    let since = match (&app.connection, &app.submission) {
+        (Connection::SigningIn { since, .. }, _) => Some(*since),
+        (_, Submission::Submitting(sending)) => Some(sending.since),
+        (_, Submission::Placed(t)) => match t.payment {
+            super::submission::Payment::Paying { since } => Some(since),
+            _ => None,
+        },
+        _ => None,
+    };
+    let frame =
+        since.map(|since| app.clock.mono.saturating_duration_since(since).as_millis() / 100);
+    let countdown = match &app.submission {
+        Submission::Placed(t) => t.next_poll_at.map(|at| {
+            super::submission::seconds_text(at.saturating_duration_since(app.clock.mono))
+        }),
+        _ => None,
+    };
+    (frame, countdown)
+}
+
+async fn tick(ticker: &mut Option<(Duration, Interval)>) {
+    match ticker {
+        Some((_, interval)) => {
+            interval.tick().await;
+        }
+        None => pending().await,
+    }
+}
+
+fn to_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        Event::Mouse(mouse)
+            if matches!(
+                mouse.kind,
+                MouseEventKind::ScrollUp | MouseEventKind::ScrollDown
+            ) =>
+        {
+            Some(Msg::Mouse(mouse))
+        }
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(width, height) => Some(Msg::Resize(width, height)),
+        _ => None,
+    }
+}
+
+/// Runs effects on tokio tasks; each answers with one message (tracking
+/// with many) carrying the id of what it answers.
+struct Runner {
+    tx: mpsc::Sender<Msg>,
+    connector: Option<Arc<dyn Connector>>,
+}
+
+fn not_signed_in() -> ApiFailure {
+    ApiFailure {
+        status: None,
+        code: None,
+        message: "flexus is not signed in".to_string(),
+        next_step: "sign in first".to_string(),
+    }
+}
+
+impl Runner {
+    fn spawn(&self, work: impl Future<Output = Msg> + Send + 'static) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let msg = work.await;
+            // The UI may be gone (quitting); nobody is left to tell.
+            let _ = tx.send(msg).await;
+        });
+    }
+
+    fn run(&self, effect: Effect, app: &App) {
+        let service = app.service().cloned();
+        match effect {
+            Effect::Quit => {}
+            Effect::Connect { attempt, choice } => {
+                let connecting = self.connector.as_ref().map(|c| c.connect(choice));
+                self.spawn(async move {
+                    let result = match connecting {
+                        Some(future) => future.await,
+                        None => Err(ApiFailure {
+                            status: None,
+                            code: None,
+                            message: "this session has no way to sign in again".to_string(),
+                            next_step: "restart flexus".to_string(),
+                        }),
+                    };
+                    Msg::Connected { attempt, result }
+                });
+            }
+            Effect::Submit { request_id, body } => self.spawn(async move {
+                let outcome = match service {
+                    Some(service) => service.submit(body, request_id.clone()).await,
+                    None => SubmitOutcome::Rejected(not_signed_in()),
+                };
+                Msg::Submitted {
+                    request_id,
+                    outcome,
+                }
+            }),
+            Effect::Track { order_id } => {
+                let Some(service) = service else {
+                    self.spawn(async move { Msg::TrackingEnded { order_id } });
+                    return;
+                };
+                let (events_tx, mut events_rx) = mpsc::channel(16);
+                tokio::spawn(service.track(order_id.clone(), events_tx));
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    while let Some(event) = events_rx.recv().await {
+                        let msg = Msg::Tracked {
+                            order_id: order_id.clone(),
+                            event,
+                        };
+                        if tx.send(msg).await.is_err() {
+                            return;
+                        }
+                    }
+                    let _ = tx.send(Msg::TrackingEnded { order_id }).await;
+                });
+            }
+            Effect::Pay { order_id } => self.spawn(async move {
+                let result = match service {
+                    Some(service) => service.pay(order_id.clone()).await,
+                    None => Err(not_signed_in()),
+                };
+                Msg::Paid { order_id, result }
+            }),
+            Effect::SavePlan {
+                path,
+                contents,
+                overwrite,
+            } => self.spawn(async move {
+                let result = write_plan(&path, &contents, overwrite).await;
+                Msg::PlanSaved { path, result }
+            }),
+        }
+    }
+}
+
+/// Writes a plan; without `overwrite`, an existing file is left alone and
+/// reported, atomically (no check-then-write race).
+pub async fn write_plan(
+    path: &std::path::Path,
+    contents: &str,
+    overwrite: bool,
+) -> Result<(), SaveError> {
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true);
+    if overwrite {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut file = options.open(path).await.map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            SaveError::Exists
+        } else {
+            SaveError::Other(e.to_string())
+        }
+    })?;
+    file.write_all(contents.as_bytes())
+        .await
+        .map_err(|e| SaveError::Other(e.to_string()))?;
+    file.flush()
+        .await
+        .map_err(|e| SaveError::Other(e.to_string()))
+}
+
+/// SIGTERM, SIGHUP (the SSH link dropped) and SIGINT end the wizard cleanly.
+struct Signals {
+    #[cfg(unix)]
+    streams: Vec<(&'static str, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn new() -> io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                streams: vec![
+                    ("SIGTERM", signal(SignalKind::terminate())?),
+                    ("SIGHUP", signal(SignalKind::hangup())?),
+                    ("SIGINT", signal(SignalKind::interrupt())?),
+                ],
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            let waits = self.streams.iter_mut().map(|(name, stream)| {
+                Box::pin(async move {
+                    stream.recv().await;
+                    *name
+                })
+            });
+            futures::future::select_all(waits).await.0
+        }
+        #[cfg(not(unix))]
+        pending().await
+    }
+}

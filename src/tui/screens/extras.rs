@@ -1,0 +1,316 @@
+//! Step 5: add-ons. An EVS data disk and CBR backup (each sized), and HSS
+//! host security; all off unless chosen.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+
+use super::take_rows;
+use crate::domain::order::{EXTRA_SIZE_GIB_RANGE, Extra, ExtraKind, check_extra_size};
+use crate::tui::app::{App, Step};
+use crate::tui::msg::Effect;
+use crate::tui::widgets::{self, FieldLook, Hint, TextField, field_note, hint, typed_char};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Field {
+    #[default]
+    Evs,
+    EvsSize,
+    Cbr,
+    CbrSize,
+    Hss,
+}
+
+#[derive(Clone, Default)]
+pub struct State {
+    pub focus: Field,
+    pub evs: bool,
+    pub evs_size: TextField,
+    pub cbr: bool,
+    pub cbr_size: TextField,
+    pub hss: bool,
+    pub tried: bool,
+}
+
+fn size_rule() -> String {
+    format!(
+        "{} to {} GiB",
+        EXTRA_SIZE_GIB_RANGE.start(),
+        EXTRA_SIZE_GIB_RANGE.end()
+    )
+}
+
+fn size_error(kind: ExtraKind, field: &TextField) -> Option<String> {
+    let text = field.value().trim();
+    if text.is_empty() {
+        return check_extra_size(kind, None).err();
+    }
+    match text.parse::<i64>() {
+        Ok(n) => check_extra_size(kind, Some(n)).err(),
+        Err(_) => Some(format!("\"{text}\" is not a whole number; {}", size_rule())),
+    }
+}
+
+impl State {
+    pub fn evs_error(&self) -> Option<String> {
+        self.evs
+            .then(|| size_error(ExtraKind::Evs, &self.evs_size))
+            .flatten()
+    }
+
+    pub fn cbr_error(&self) -> Option<String> {
+        self.cbr
+            .then(|| size_error(ExtraKind::Cbr, &self.cbr_size))
+            .flatten()
+    }
+
+    fn fields(&self) -> Vec<Field> {
+        let mut fields = vec![Field::Evs];
+        if self.evs {
+            fields.push(Field::EvsSize);
+        }
+        fields.push(Field::Cbr);
+        if self.cbr {
+            fields.push(Field::CbrSize);
+        }
+        fields.push(Field::Hss);
+        fields
+    }
+
+    fn move_focus(&mut self, delta: isize) {
+        let fields = self.fields();
+        let here = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        self.focus = fields[(here + delta).rem_euclid(fields.len() as isize) as usize];
+    }
+}
+
+pub fn sync(app: &mut App) {
+    let mut state = State {
+        focus: app.extras.focus,
+        ..State::default()
+    };
+    for extra in &app.draft.extra_resources {
+        let size = extra.size.map(|s| s.to_string()).unwrap_or_default();
+        match extra.kind {
+            ExtraKind::Evs => {
+                state.evs = true;
+                state.evs_size = TextField::new(size);
+            }
+            ExtraKind::Cbr => {
+                state.cbr = true;
+                state.cbr_size = TextField::new(size);
+            }
+            ExtraKind::Hss => state.hss = true,
+        }
+    }
+    if !state.fields().contains(&state.focus) {
+        state.focus = Field::Evs;
+    }
+    app.extras = state;
+}
+
+pub fn captures_text(app: &App) -> bool {
+    matches!(app.extras.focus, Field::EvsSize | Field::CbrSize)
+}
+
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => {
+            app.back();
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            submit(app);
+            return Vec::new();
+        }
+        _ => {}
+    }
+    let state = &mut app.extras;
+    match key.code {
+        KeyCode::Tab | KeyCode::Down => return moved(state, 1),
+        KeyCode::BackTab | KeyCode::Up => return moved(state, -1),
+        _ => {}
+    }
+    let c = typed_char(key);
+    match state.focus {
+        Field::EvsSize => {
+            state.evs_size.handle(key);
+        }
+        Field::CbrSize => {
+            state.cbr_size.handle(key);
+        }
+        Field::Evs | Field::Cbr | Field::Hss => {
+            let flag = match state.focus {
+                Field::Evs => &mut state.evs,
+                Field::Cbr => &mut state.cbr,
+                _ => &mut state.hss,
+            };
+            let before = *flag;
+            match c {
+                Some(' ') => *flag = !*flag,
+                Some('y') => *flag = true,
+                Some('n') => *flag = false,
+                Some('j') => return moved(state, 1),
+                Some('k') => return moved(state, -1),
+                _ => {}
+            }
+            // Switching a sized add-on on leads straight to its size.
+            if !before && *flag {
+                match state.focus {
+                    Field::Evs => state.focus = Field::EvsSize,
+                    Field::Cbr => state.focus = Field::CbrSize,
+                    _ => {}
+                }
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn moved(state: &mut State, delta: isize) -> Vec<Effect> {
+    state.move_focus(delta);
+    Vec::new()
+}
+
+fn submit(app: &mut App) {
+    let state = &mut app.extras;
+    state.tried = true;
+    if state.evs_error().is_some() {
+        state.focus = Field::EvsSize;
+        return;
+    }
+    if state.cbr_error().is_some() {
+        state.focus = Field::CbrSize;
+        return;
+    }
+    let size = |f: &TextField| f.value().trim().parse::<i64>().ok();
+    let mut extras = Vec::new();
+    if state.evs {
+        extras.push(Extra {
+            kind: ExtraKind::Evs,
+            size: size(&state.evs_size),
+        });
+    }
+    if state.cbr {
+        extras.push(Extra {
+            kind: ExtraKind::Cbr,
+            size: size(&state.cbr_size),
+        });
+    }
+    if state.hss {
+        extras.push(Extra {
+            kind: ExtraKind::Hss,
+            size: None,
+        });
+    }
+    state.tried = false;
+    app.draft.extra_resources = extras;
+    app.accept(Step::Extras);
+}
+
+pub fn hints(app: &App) -> Vec<Hint> {
+    let mut hints = vec![hint("Enter", "accept"), hint("Tab", "next field")];
+    if !captures_text(app) {
+        hints.push(hint("Space", "on/off"));
+    }
+    hints.push(hint(
+        "Esc",
+        if app.from_review {
+            "back to review"
+        } else {
+            "back"
+        },
+    ));
+    hints
+}
+
+pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let theme = &app.theme;
+    let state = &app.extras;
+    let intro = take_rows(&mut area, 2);
+    widgets::draw_lines(
+        vec![Line::from(
+            "Add-ons for each instance (all optional, billed with the period):",
+        )],
+        intro,
+        buf,
+    );
+    let mut cursor = None;
+    let rows = [
+        (
+            Field::Evs,
+            Some(Field::EvsSize),
+            ExtraKind::Evs,
+            state.evs,
+            Some((&state.evs_size, state.evs_error())),
+        ),
+        (
+            Field::Cbr,
+            Some(Field::CbrSize),
+            ExtraKind::Cbr,
+            state.cbr,
+            Some((&state.cbr_size, state.cbr_error())),
+        ),
+        (Field::Hss, None, ExtraKind::Hss, state.hss, None),
+    ];
+    for (toggle, size_field, kind, on, size) in rows {
+        let row = take_rows(&mut area, 1);
+        let focused = state.focus == toggle;
+        widgets::draw_lines(
+            vec![Line::from(vec![
+                Span::styled(
+                    format!("{} ", if focused { theme.symbols.pointer } else { " " }),
+                    theme.key(),
+                ),
+                Span::styled(
+                    format!("[{}] {:<20}", if on { "x" } else { " " }, kind.label()),
+                    if focused { theme.key() } else { theme.title() },
+                ),
+            ])],
+            row,
+            buf,
+        );
+        if let (true, Some(field), Some((input, error))) = (on, size_field, size) {
+            let field_area = Rect::new(row.x + 27, row.y, 22.min(row.width.saturating_sub(27)), 1);
+            if let Some(p) = widgets::draw_field(
+                input,
+                &FieldLook {
+                    label: "size",
+                    label_width: 7,
+                    focused: state.focus == field,
+                    masked: false,
+                    placeholder: "GiB",
+                },
+                theme,
+                field_area,
+                buf,
+            ) {
+                cursor = Some(p);
+            }
+            if row.width > 50 {
+                buf.set_stringn(row.x + 50, row.y, "GiB", 3, theme.muted());
+            }
+            let shown = error.filter(|_| state.tried || input.touched);
+            let note = take_rows(&mut area, 1);
+            let rule = format!("    {}, one per instance", size_rule());
+            widgets::draw_lines(vec![field_note(shown.as_deref(), &rule, theme)], note, buf);
+        }
+        take_rows(&mut area, 1);
+    }
+    widgets::draw_lines(
+        vec![
+            Line::from(Span::styled(
+                "Add-on prices are not in the price list: the estimate names them as unpriced,",
+                theme.muted(),
+            )),
+            Line::from(Span::styled(
+                "and the order states what they cost once it is placed.",
+                theme.muted(),
+            )),
+        ],
+        area,
+        buf,
+    );
+    cursor
+}

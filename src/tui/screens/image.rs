@@ -1,0 +1,619 @@
+//! Step 2: the image. Application images, OS images (then their version),
+//! or a private image given by ID with its operating system.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+
+use super::{take_all_but, take_rows};
+use crate::domain::catalog::Platform;
+use crate::domain::order::{Draft, ImageRef};
+use crate::tui::app::{App, Step};
+use crate::tui::msg::Effect;
+use crate::tui::widgets::{
+    self, FieldLook, Hint, ListRow, Picker, PickerKey, TextField, field_note, hint, is_key,
+    typed_char,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    Application { name: String, version: String },
+    Os { name: String },
+    Private,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub entry: Entry,
+    pub label: String,
+    pub detail: String,
+    pub unavailable: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    List,
+    Versions,
+    Private,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PrivateFocus {
+    #[default]
+    Id,
+    Platform,
+}
+
+#[derive(Clone, Default)]
+pub struct State {
+    pub pane: Pane,
+    pub picker: Picker,
+    pub items: Vec<Item>,
+    search: Vec<String>,
+    /// The OS family whose versions are listed.
+    pub os: String,
+    pub versions: Picker,
+    /// Each version of `os`, with why it cannot be bought here.
+    pub version_rows: Vec<(String, Option<String>)>,
+    version_search: Vec<String>,
+    pub private_id: TextField,
+    pub private_platform: Option<Platform>,
+    pub private_focus: PrivateFocus,
+    pub error: Option<String>,
+}
+
+/// Recomputes what is sold in the chosen region.
+pub fn refresh(app: &mut App) {
+    let catalog = &app.catalog;
+    let region = app.draft.region.as_str();
+    let region_known = catalog.check_region(region).is_ok();
+    let why_not = |name: &str, version: &str| {
+        if region_known {
+            catalog
+                .check_version(region, name, version)
+                .err()
+                .map(|r| r.to_string())
+        } else {
+            None
+        }
+    };
+    let mut items = Vec::new();
+    for image in &catalog.application_images {
+        items.push(Item {
+            entry: Entry::Application {
+                name: image.name.clone(),
+                version: image.version.clone(),
+            },
+            label: image.name.clone(),
+            detail: image.version.clone(),
+            unavailable: why_not(&image.name, &image.version),
+        });
+    }
+    for os in &catalog.os_images {
+        let reasons: Vec<Option<String>> =
+            os.versions.iter().map(|v| why_not(&os.name, v)).collect();
+        let barred = reasons.iter().filter(|r| r.is_some()).count();
+        let detail = if barred == 0 {
+            os.versions.join(", ")
+        } else {
+            format!(
+                "{} of {} versions sold in {}",
+                os.versions.len() - barred,
+                os.versions.len(),
+                catalog.region_name(region)
+            )
+        };
+        let unavailable = if barred == os.versions.len() {
+            reasons.into_iter().flatten().next()
+        } else {
+            None
+        };
+        items.push(Item {
+            entry: Entry::Os {
+                name: os.name.clone(),
+            },
+            label: os.name.clone(),
+            detail,
+            unavailable,
+        });
+    }
+    items.push(Item {
+        entry: Entry::Private,
+        label: "Private image".to_string(),
+        detail: "your own image ID, Linux or Windows".to_string(),
+        unavailable: None,
+    });
+    let state = &mut app.image;
+    state.search = items
+        .iter()
+        .map(|i| format!("{} {}", i.label, i.detail).to_lowercase())
+        .collect();
+    state.items = items;
+    if state.picker.cursor >= state.items.len() {
+        state.picker.cursor = 0;
+    }
+    let os = state.os.clone();
+    refresh_versions(app, &os);
+}
+
+fn refresh_versions(app: &mut App, os: &str) {
+    let rows: Vec<(String, Option<String>)> = if app.catalog.check_region(&app.draft.region).is_ok()
+    {
+        app.catalog
+            .version_choices(&app.draft.region, os)
+            .into_iter()
+            .map(|c| (c.value, c.unavailable.map(|r| r.to_string())))
+            .collect()
+    } else {
+        app.catalog
+            .os_image(os)
+            .map(|o| o.versions.iter().map(|v| (v.clone(), None)).collect())
+            .unwrap_or_default()
+    };
+    let state = &mut app.image;
+    state.os = os.to_string();
+    state.version_search = rows.iter().map(|(v, _)| v.to_lowercase()).collect();
+    state.version_rows = rows;
+    if state.versions.cursor >= state.version_rows.len() {
+        state.versions.cursor = 0;
+    }
+}
+
+/// Points the screen at the draft's image.
+pub fn sync(app: &mut App) {
+    app.image.pane = Pane::List;
+    app.image.error = None;
+    let wanted = match &app.draft.image {
+        ImageRef::Unset => return,
+        ImageRef::Public { name, version } => {
+            if app.catalog.os_image(name).is_some() {
+                let (name, version) = (name.clone(), version.clone());
+                refresh_versions(app, &name);
+                if let Some(i) = app
+                    .image
+                    .version_rows
+                    .iter()
+                    .position(|(v, _)| *v == version)
+                {
+                    app.image.versions.cursor = i;
+                }
+                Entry::Os { name }
+            } else {
+                Entry::Application {
+                    name: name.clone(),
+                    version: version.clone(),
+                }
+            }
+        }
+        ImageRef::Private { image_id } => {
+            app.image.private_id.set(image_id.clone());
+            app.image.private_platform = app.private_platform;
+            Entry::Private
+        }
+    };
+    if let Some(i) = app.image.items.iter().position(|item| item.entry == wanted) {
+        app.image.picker.cursor = i;
+    }
+}
+
+pub fn captures_text(app: &App) -> bool {
+    match app.image.pane {
+        Pane::List => app.image.picker.captures_text(),
+        Pane::Versions => app.image.versions.captures_text(),
+        Pane::Private => app.image.private_focus == PrivateFocus::Id,
+    }
+}
+
+pub fn paste(app: &mut App, text: &str) {
+    if app.image.pane == Pane::Private && app.image.private_focus == PrivateFocus::Id {
+        app.image.private_id.paste(text);
+    }
+}
+
+fn choose(app: &mut App, image: ImageRef, platform: Option<Platform>) {
+    app.draft.image = image;
+    app.private_platform = platform;
+    app.image.error = None;
+    app.image.pane = Pane::List;
+    for picker in [&mut app.image.picker, &mut app.image.versions] {
+        picker.filter.clear();
+        picker.filtering = false;
+    }
+    app.accept(Step::Image);
+}
+
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    match app.image.pane {
+        Pane::List => list_key(app, key),
+        Pane::Versions => versions_key(app, key),
+        Pane::Private => private_key(app, key),
+    }
+    Vec::new()
+}
+
+fn list_key(app: &mut App, key: &KeyEvent) {
+    let search = std::mem::take(&mut app.image.search);
+    let outcome = app.image.picker.handle(key, &search);
+    app.image.search = search;
+    if outcome != PickerKey::Unhandled {
+        app.image.error = None;
+    }
+    match outcome {
+        PickerKey::Accept => {
+            let item = app.image.items[app.image.picker.cursor].clone();
+            if let Some(reason) = item.unavailable {
+                app.image.error = Some(reason);
+                return;
+            }
+            match item.entry {
+                Entry::Application { name, version } => {
+                    choose(app, ImageRef::Public { name, version }, None)
+                }
+                Entry::Os { name } => {
+                    if name != app.image.os {
+                        app.image.versions = Picker::default();
+                    }
+                    refresh_versions(app, &name);
+                    let state = &mut app.image;
+                    if state.version_rows[state.versions.cursor].1.is_some()
+                        && let Some(i) = state.version_rows.iter().position(|(_, r)| r.is_none())
+                    {
+                        state.versions.cursor = i;
+                    }
+                    state.pane = Pane::Versions;
+                }
+                Entry::Private => {
+                    if app.image.private_platform.is_none() {
+                        app.image.private_platform = Some(Platform::Linux);
+                    }
+                    app.image.pane = Pane::Private;
+                }
+            }
+        }
+        PickerKey::Back => app.back(),
+        _ => {}
+    }
+}
+
+fn versions_key(app: &mut App, key: &KeyEvent) {
+    let search = std::mem::take(&mut app.image.version_search);
+    let outcome = app.image.versions.handle(key, &search);
+    app.image.version_search = search;
+    if outcome != PickerKey::Unhandled {
+        app.image.error = None;
+    }
+    match outcome {
+        PickerKey::Accept => {
+            let (version, unavailable) = app.image.version_rows[app.image.versions.cursor].clone();
+            match unavailable {
+                Some(reason) => app.image.error = Some(reason),
+                None => {
+                    let name = app.image.os.clone();
+                    choose(app, ImageRef::Public { name, version }, None);
+                }
+            }
+        }
+        PickerKey::Back => app.image.pane = Pane::List,
+        _ => {}
+    }
+}
+
+/// The document's rule for a private image ID, asked of the domain.
+fn image_id_problem(catalog: &crate::domain::catalog::Catalog, id: &str) -> Option<String> {
+    let draft = Draft {
+        image: ImageRef::Private {
+            image_id: id.to_string(),
+        },
+        ..Draft::default()
+    };
+    draft
+        .problems(catalog)
+        .into_iter()
+        .find(|p| p.field == "image_ref.image_id")
+        .map(|p| p.message)
+}
+
+fn private_key(app: &mut App, key: &KeyEvent) {
+    let id_problem = image_id_problem(&app.catalog, app.image.private_id.value().trim());
+    let state = &mut app.image;
+    match key.code {
+        KeyCode::Esc => {
+            state.error = None;
+            state.pane = Pane::List;
+            return;
+        }
+        KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+            state.private_focus = match state.private_focus {
+                PrivateFocus::Id => PrivateFocus::Platform,
+                PrivateFocus::Platform => PrivateFocus::Id,
+            };
+            return;
+        }
+        KeyCode::Enter => {
+            state.private_id.touched = true;
+            let id = state.private_id.value().trim().to_string();
+            match id_problem {
+                Some(problem) => {
+                    state.error = Some(problem);
+                    state.private_focus = PrivateFocus::Id;
+                }
+                None => {
+                    let platform = state.private_platform.unwrap_or(Platform::Linux);
+                    choose(app, ImageRef::Private { image_id: id }, Some(platform));
+                }
+            }
+            return;
+        }
+        _ => {}
+    }
+    match state.private_focus {
+        PrivateFocus::Id => {
+            if state.private_id.handle(key) {
+                state.error = None;
+            }
+        }
+        PrivateFocus::Platform => {
+            let toggle = matches!(key.code, KeyCode::Left | KeyCode::Right)
+                || is_key(key, KeyCode::Char(' '))
+                || matches!(typed_char(key), Some('h' | 'l'));
+            let pick = match typed_char(key) {
+                Some('L') => Some(Platform::Linux),
+                Some('W' | 'w') => Some(Platform::Windows),
+                _ => None,
+            };
+            if let Some(platform) = pick {
+                state.private_platform = Some(platform);
+            } else if toggle {
+                state.private_platform = Some(match state.private_platform {
+                    Some(Platform::Windows) => Platform::Linux,
+                    _ => Platform::Windows,
+                });
+            }
+        }
+    }
+}
+
+pub fn hints(app: &App) -> Vec<Hint> {
+    let state = &app.image;
+    match state.pane {
+        Pane::List | Pane::Versions => {
+            let picker = if state.pane == Pane::List {
+                &state.picker
+            } else {
+                &state.versions
+            };
+            let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
+            if picker.captures_text() {
+                hints.push(hint("Esc", "clear filter"));
+            } else {
+                let back = match (state.pane, app.from_review) {
+                    (Pane::Versions, _) => "back to images",
+                    (_, true) => "back to review",
+                    (_, false) => "back",
+                };
+                hints.push(hint("Esc", back));
+                hints.push(hint("type", "filter"));
+            }
+            hints
+        }
+        Pane::Private => {
+            let mut hints = vec![hint("Enter", "use it"), hint("Tab", "next field")];
+            if state.private_focus == PrivateFocus::Platform {
+                hints.push(hint("←→ Space", "Linux/Windows"));
+            }
+            hints.push(hint("Esc", "back to images"));
+            hints
+        }
+    }
+}
+
+pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let theme = &app.theme;
+    let state = &app.image;
+    let region = app.catalog.region_name(&app.draft.region);
+    match state.pane {
+        Pane::List => {
+            let intro = take_rows(&mut area, 2);
+            widgets::draw_lines(
+                vec![Line::from(format!(
+                    "Which system should the instances start with? Listed for {region}."
+                ))],
+                intro,
+                buf,
+            );
+            draw_items(app, area, buf);
+            None
+        }
+        Pane::Versions => {
+            let intro = take_rows(&mut area, 2);
+            widgets::draw_lines(
+                vec![Line::from(vec![
+                    Span::styled(state.os.clone(), theme.title()),
+                    Span::raw(format!(
+                        ": which version? Versions not sold in {region} are marked."
+                    )),
+                ])],
+                intro,
+                buf,
+            );
+            draw_versions(app, area, buf);
+            None
+        }
+        Pane::Private => draw_private(app, area, buf),
+    }
+}
+
+fn error_line(app: &App) -> Option<Line<'static>> {
+    app.image.error.as_ref().map(|e| {
+        Line::from(Span::styled(
+            format!(
+                "{} {}",
+                app.theme.symbols.unavailable,
+                widgets::fit(e, 200, &app.theme)
+            ),
+            app.theme.error(),
+        ))
+    })
+}
+
+fn draw_items(app: &App, mut area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let state = &app.image;
+    let visible = state.picker.visible(&state.search);
+    let mut rows: Vec<ListRow> = Vec::new();
+    let mut group = "";
+    for &i in &visible {
+        let item = &state.items[i];
+        let heading = match item.entry {
+            Entry::Application { .. } => "Application images",
+            Entry::Os { .. } => "OS images",
+            Entry::Private => "Private image",
+        };
+        if heading != group {
+            group = heading;
+            rows.push(ListRow {
+                line: Line::from(Span::styled(heading, theme.accent())),
+                selected: false,
+                unavailable: false,
+            });
+        }
+        let chosen = match (&item.entry, &app.draft.image) {
+            (Entry::Application { name, .. }, ImageRef::Public { name: n, .. })
+            | (Entry::Os { name }, ImageRef::Public { name: n, .. }) => name == n,
+            (Entry::Private, ImageRef::Private { .. }) => true,
+            _ => false,
+        };
+        let marker = if item.unavailable.is_some() {
+            theme.symbols.unavailable
+        } else if chosen {
+            theme.symbols.done
+        } else {
+            " "
+        };
+        let detail = match &item.unavailable {
+            Some(reason) => reason.clone(),
+            None => item.detail.clone(),
+        };
+        let room = (area.width as usize).saturating_sub(27);
+        rows.push(ListRow {
+            line: Line::from(vec![
+                Span::raw(format!("  {marker} ")),
+                Span::raw(format!("{:<22}", widgets::fit(&item.label, 21, theme))),
+                Span::styled(widgets::fit(&detail, room, theme), theme.muted()),
+            ]),
+            selected: i == state.picker.cursor,
+            unavailable: item.unavailable.is_some(),
+        });
+    }
+    let filter_line = state
+        .picker
+        .filter_line(theme, visible.len(), state.items.len());
+    let error = error_line(app);
+    let reserved = u16::from(filter_line.is_some()) + u16::from(error.is_some());
+    let list_area = take_all_but(&mut area, reserved);
+    widgets::draw_list(&rows, theme, list_area, buf);
+    let lines: Vec<Line> = error.into_iter().chain(filter_line).collect();
+    widgets::draw_lines(lines, area, buf);
+}
+
+fn draw_versions(app: &App, mut area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let state = &app.image;
+    let visible = state.versions.visible(&state.version_search);
+    let chosen_version = match &app.draft.image {
+        ImageRef::Public { name, version } if *name == state.os => Some(version.as_str()),
+        _ => None,
+    };
+    let rows: Vec<ListRow> = visible
+        .iter()
+        .map(|&i| {
+            let (version, unavailable) = &state.version_rows[i];
+            let marker = if unavailable.is_some() {
+                theme.symbols.unavailable
+            } else if chosen_version == Some(version) {
+                theme.symbols.done
+            } else {
+                " "
+            };
+            let mut spans = vec![Span::raw(format!("  {marker} {version:<10}"))];
+            if let Some(reason) = unavailable {
+                spans.push(Span::raw(format!("unavailable: {reason}")));
+            }
+            ListRow {
+                line: Line::from(spans),
+                selected: i == state.versions.cursor,
+                unavailable: unavailable.is_some(),
+            }
+        })
+        .collect();
+    let filter_line = state
+        .versions
+        .filter_line(theme, visible.len(), state.version_rows.len());
+    let error = error_line(app);
+    let reserved = u16::from(filter_line.is_some()) + u16::from(error.is_some());
+    let list_area = take_all_but(&mut area, reserved);
+    widgets::draw_list(&rows, theme, list_area, buf);
+    let lines: Vec<Line> = error.into_iter().chain(filter_line).collect();
+    widgets::draw_lines(lines, area, buf);
+}
+
+fn draw_private(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let theme = &app.theme;
+    let state = &app.image;
+    let intro = take_rows(&mut area, 3);
+    widgets::draw_lines(
+        vec![
+            Line::from("An image of your own, by its ID, and its operating system:"),
+            Line::from("the system decides which packages fit (Windows needs a .byol package)."),
+        ],
+        intro,
+        buf,
+    );
+    let id_row = take_rows(&mut area, 1);
+    let cursor = widgets::draw_field(
+        &state.private_id,
+        &FieldLook {
+            label: "Image ID",
+            label_width: 14,
+            focused: state.private_focus == PrivateFocus::Id,
+            masked: false,
+            placeholder: "the ID of the image in the image service (IMS)",
+        },
+        theme,
+        id_row,
+        buf,
+    );
+    let note = take_rows(&mut area, 2);
+    widgets::draw_lines(
+        vec![field_note(
+            state.error.as_deref(),
+            "the ID is checked by Huawei Cloud when the order is placed",
+            theme,
+        )],
+        note,
+        buf,
+    );
+    let platform_row = take_rows(&mut area, 1);
+    let focused = state.private_focus == PrivateFocus::Platform;
+    let platform = state.private_platform.unwrap_or(Platform::Linux);
+    let radio = |p: Platform| {
+        let on = if platform == p { "(*)" } else { "( )" };
+        format!("{on} {}   ", p.label())
+    };
+    let marker = if focused { theme.symbols.pointer } else { " " };
+    widgets::draw_lines(
+        vec![Line::from(vec![
+            Span::styled(
+                format!("{marker} {:<12}", "System"),
+                if focused { theme.key() } else { theme.title() },
+            ),
+            Span::raw(radio(Platform::Linux)),
+            Span::raw(radio(Platform::Windows)),
+        ])],
+        platform_row,
+        buf,
+    );
+    cursor
+}

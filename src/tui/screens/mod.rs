@@ -1,0 +1,121 @@
+//! One file per screen: its widget state, its keys, its hints and its
+//! drawing. `update` and `view` dispatch here by page.
+
+pub mod dialogs;
+pub mod extras;
+pub mod image;
+pub mod naming;
+pub mod period;
+pub mod region;
+pub mod review;
+pub mod signin;
+pub mod spec;
+pub mod status;
+
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+
+use super::app::{App, Page, Step};
+use super::msg::Effect;
+use super::widgets::Hint;
+
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    match app.page {
+        Page::SignIn => signin::handle_key(app, key),
+        Page::Status => status::handle_key(app, key),
+        Page::Step(step) => match step {
+            Step::Region => region::handle_key(app, key),
+            Step::Image => image::handle_key(app, key),
+            Step::Spec => spec::handle_key(app, key),
+            Step::Period => period::handle_key(app, key),
+            Step::Extras => extras::handle_key(app, key),
+            Step::Naming => naming::handle_key(app, key),
+            Step::Review => review::handle_key(app, key),
+        },
+    }
+}
+
+/// Pasted text goes to the focused text field, if there is one.
+pub fn paste(app: &mut App, text: &str) {
+    match app.page {
+        Page::SignIn => signin::paste(app, text),
+        Page::Step(Step::Image) => image::paste(app, text),
+        Page::Step(Step::Naming) => naming::paste(app, text),
+        _ => {}
+    }
+}
+
+/// Whether printable keys are text here (so `?` types a question mark).
+pub fn captures_text(app: &App) -> bool {
+    match app.page {
+        Page::SignIn => signin::captures_text(app),
+        Page::Status => false,
+        Page::Step(step) => match step {
+            Step::Region => app.region.picker.captures_text(),
+            Step::Image => image::captures_text(app),
+            Step::Spec => app.spec.picker.captures_text(),
+            Step::Period => period::captures_text(app),
+            Step::Extras => extras::captures_text(app),
+            Step::Naming => naming::captures_text(app),
+            Step::Review => false,
+        },
+    }
+}
+
+pub fn hints(app: &App) -> Vec<Hint> {
+    match app.page {
+        Page::SignIn => signin::hints(app),
+        Page::Status => status::hints(app),
+        Page::Step(step) => match step {
+            Step::Region => region::hints(app),
+            Step::Image => image::hints(app),
+            Step::Spec => spec::hints(app),
+            Step::Period => period::hints(app),
+            Step::Extras => extras::hints(app),
+            Step::Naming => naming::hints(app),
+            Step::Review => review::hints(app),
+        },
+    }
+}
+
+/// The page's title, for the frame around it.
+pub fn title(app: &App) -> String {
+    match app.page {
+        Page::SignIn => "Sign in".to_string(),
+        Page::Status => "Order status".to_string(),
+        Page::Step(step) => format!("{}. {}", step.number(), step.title()),
+    }
+}
+
+/// Draws the page into `area`; returns where the text cursor goes.
+pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    match app.page {
+        Page::SignIn => signin::view(app, area, buf),
+        Page::Status => status::view(app, area, buf),
+        Page::Step(step) => match step {
+            Step::Region => region::view(app, area, buf),
+            Step::Image => image::view(app, area, buf),
+            Step::Spec => spec::view(app, area, buf),
+            Step::Period => period::view(app, area, buf),
+            Step::Extras => extras::view(app, area, buf),
+            Step::Naming => naming::view(app, area, buf),
+            Step::Review => review::view(app, area, buf),
+        },
+    }
+}
+
+/// Splits off the first `n` rows of `area`.
+pub fn take_rows(area: &mut Rect, n: u16) -> Rect {
+    let n = n.min(area.height);
+    let top = Rect::new(area.x, area.y, area.width, n);
+    area.y += n;
+    area.height -= n;
+    top
+}
+
+/// Splits off all but the last `keep` rows of `area`.
+pub fn take_all_but(area: &mut Rect, keep: u16) -> Rect {
+    let n = area.height.saturating_sub(keep);
+    take_rows(area, n)
+}

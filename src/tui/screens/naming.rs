@@ -1,0 +1,471 @@
+//! Step 6: the instance name (checked as it is typed, with the rule in
+//! view), an optional description, and tags.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+
+use super::{take_all_but, take_rows};
+use crate::domain::order::{
+    DESCRIPTION_MAX_CHARS, Draft, NAME_MAX_CHARS, TAG_KEY_MAX_CHARS, TAG_VALUE_MAX_CHARS, Tag,
+    check_description, check_instance_name,
+};
+use crate::tui::app::{App, Step};
+use crate::tui::msg::Effect;
+use crate::tui::widgets::{
+    self, FieldLook, Hint, ListRow, TextField, field_note, hint, is_key, typed_char,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Name,
+    Description,
+    Tags,
+}
+
+#[derive(Clone, Default)]
+pub struct TagEditor {
+    /// The tag being edited, or None for a new one.
+    pub index: Option<usize>,
+    pub key: TextField,
+    pub value: TextField,
+    pub on_value: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Default)]
+pub struct State {
+    pub focus: Focus,
+    pub name: TextField,
+    pub description: TextField,
+    pub tags: Vec<Tag>,
+    pub tag_cursor: usize,
+    pub editor: Option<TagEditor>,
+    pub tried: bool,
+}
+
+pub fn name_rule() -> String {
+    format!("1 to {NAME_MAX_CHARS} letters, digits, _ or -, starting with a letter")
+}
+
+/// The document's tag rules (lengths, unique keys) for a list of tags, as
+/// the domain states them: (index, "key" or "value", message) per problem.
+pub fn tag_problems(
+    catalog: &crate::domain::catalog::Catalog,
+    tags: &[Tag],
+) -> Vec<(usize, String, String)> {
+    let draft = Draft {
+        tags: tags.to_vec(),
+        ..Draft::default()
+    };
+    draft
+        .problems(catalog)
+        .into_iter()
+        .filter_map(|p| {
+            let rest = p.field.strip_prefix("tags[")?;
+            let (index, part) = rest.split_once(']')?;
+            let part = part.trim_start_matches('.').to_string();
+            let message = if p.message.starts_with("is ") {
+                format!("the {part} {}", p.message)
+            } else {
+                p.message
+            };
+            Some((index.parse().ok()?, part, message))
+        })
+        .collect()
+}
+
+impl State {
+    pub fn name_error(&self) -> Option<String> {
+        check_instance_name(self.name.value()).err()
+    }
+
+    pub fn description_error(&self) -> Option<String> {
+        check_description(self.description.value()).err()
+    }
+}
+
+pub fn sync(app: &mut App) {
+    let d = &app.draft;
+    app.naming = State {
+        focus: app.naming.focus,
+        name: TextField::new(d.instance_name.clone()),
+        description: TextField::new(d.description.clone()),
+        tags: d.tags.clone(),
+        tag_cursor: 0,
+        editor: None,
+        tried: false,
+    };
+}
+
+pub fn captures_text(app: &App) -> bool {
+    app.naming.editor.is_some() || matches!(app.naming.focus, Focus::Name | Focus::Description)
+}
+
+pub fn paste(app: &mut App, text: &str) {
+    let state = &mut app.naming;
+    match &mut state.editor {
+        Some(editor) if editor.on_value => editor.value.paste(text),
+        Some(editor) => editor.key.paste(text),
+        None => match state.focus {
+            Focus::Name => state.name.paste(text),
+            Focus::Description => state.description.paste(text),
+            Focus::Tags => {}
+        },
+    }
+}
+
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    if app.naming.editor.is_some() {
+        editor_key(app, key);
+        return Vec::new();
+    }
+    match key.code {
+        KeyCode::Esc => {
+            app.back();
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            submit(app);
+            return Vec::new();
+        }
+        _ => {}
+    }
+    let state = &mut app.naming;
+    let next = |f: Focus| match f {
+        Focus::Name => Focus::Description,
+        Focus::Description => Focus::Tags,
+        Focus::Tags => Focus::Name,
+    };
+    let previous = |f: Focus| match f {
+        Focus::Name => Focus::Tags,
+        Focus::Description => Focus::Name,
+        Focus::Tags => Focus::Description,
+    };
+    match key.code {
+        KeyCode::Tab => state.focus = next(state.focus),
+        KeyCode::BackTab => state.focus = previous(state.focus),
+        KeyCode::Down if state.focus != Focus::Tags => state.focus = next(state.focus),
+        KeyCode::Up if state.focus != Focus::Tags => state.focus = previous(state.focus),
+        _ => match state.focus {
+            Focus::Name => {
+                state.name.handle(key);
+            }
+            Focus::Description => {
+                state.description.handle(key);
+            }
+            Focus::Tags => tags_key(state, key),
+        },
+    }
+    Vec::new()
+}
+
+fn tags_key(state: &mut State, key: &KeyEvent) {
+    let count = state.tags.len();
+    let c = typed_char(key);
+    if key.code == KeyCode::Up || c == Some('k') {
+        if state.tag_cursor == 0 {
+            state.focus = Focus::Description;
+        } else {
+            state.tag_cursor -= 1;
+        }
+    } else if key.code == KeyCode::Down || c == Some('j') {
+        state.tag_cursor = (state.tag_cursor + 1).min(count.saturating_sub(1));
+    } else if matches!(c, Some('a' | '+')) {
+        state.editor = Some(TagEditor::default());
+    } else if c == Some('e') && count > 0 {
+        let tag = &state.tags[state.tag_cursor];
+        state.editor = Some(TagEditor {
+            index: Some(state.tag_cursor),
+            key: TextField::new(tag.key.clone()),
+            value: TextField::new(tag.value.clone()),
+            on_value: false,
+            error: None,
+        });
+    } else if (c == Some('d') || is_key(key, KeyCode::Delete)) && count > 0 {
+        state.tags.remove(state.tag_cursor);
+        state.tag_cursor = state.tag_cursor.min(state.tags.len().saturating_sub(1));
+    }
+}
+
+fn editor_key(app: &mut App, key: &KeyEvent) {
+    let catalog = app.catalog.clone();
+    let state = &mut app.naming;
+    let Some(editor) = state.editor.as_mut() else {
+        return;
+    };
+    match key.code {
+        KeyCode::Esc => state.editor = None,
+        KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+            editor.on_value = !editor.on_value
+        }
+        KeyCode::Enter => {
+            let tag = Tag {
+                key: editor.key.value().to_string(),
+                value: editor.value.value().to_string(),
+            };
+            let mut tags = state.tags.clone();
+            let index = match editor.index {
+                Some(i) => {
+                    tags[i] = tag;
+                    i
+                }
+                None => {
+                    tags.push(tag);
+                    tags.len() - 1
+                }
+            };
+            let problems: Vec<(String, String)> = tag_problems(&catalog, &tags)
+                .into_iter()
+                .filter(|(i, _, _)| *i == index)
+                .map(|(_, part, m)| (part, m))
+                .collect();
+            if problems.is_empty() {
+                state.tags = tags;
+                state.tag_cursor = index;
+                state.editor = None;
+            } else {
+                editor.on_value = problems[0].0 == "value";
+                let messages: Vec<String> = problems.into_iter().map(|(_, m)| m).collect();
+                editor.error = Some(messages.join("; "));
+            }
+        }
+        _ => {
+            let field = if editor.on_value {
+                &mut editor.value
+            } else {
+                &mut editor.key
+            };
+            if field.handle(key) {
+                editor.error = None;
+            }
+        }
+    }
+}
+
+fn submit(app: &mut App) {
+    let problems = tag_problems(&app.catalog, &app.naming.tags);
+    let state = &mut app.naming;
+    state.tried = true;
+    if state.name_error().is_some() {
+        state.focus = Focus::Name;
+        return;
+    }
+    if state.description_error().is_some() {
+        state.focus = Focus::Description;
+        return;
+    }
+    if let Some((index, _, _)) = problems.first() {
+        state.focus = Focus::Tags;
+        state.tag_cursor = *index;
+        return;
+    }
+    app.draft.instance_name = state.name.value().to_string();
+    app.draft.description = state.description.value().to_string();
+    app.draft.tags = state.tags.clone();
+    state.tried = false;
+    app.accept(Step::Naming);
+}
+
+pub fn hints(app: &App) -> Vec<Hint> {
+    let state = &app.naming;
+    if state.editor.is_some() {
+        return vec![
+            hint("Enter", "save tag"),
+            hint("Tab", "key/value"),
+            hint("Esc", "cancel tag"),
+        ];
+    }
+    let mut hints = vec![hint("Enter", "accept"), hint("Tab", "next field")];
+    if state.focus == Focus::Tags {
+        hints.push(hint("a", "add tag"));
+        if !state.tags.is_empty() {
+            hints.push(hint("e", "edit"));
+            hints.push(hint("d", "delete"));
+        }
+    }
+    hints.push(hint(
+        "Esc",
+        if app.from_review {
+            "back to review"
+        } else {
+            "back"
+        },
+    ));
+    hints
+}
+
+pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let theme = &app.theme;
+    let state = &app.naming;
+    let mut cursor = None;
+    let editing = state.editor.is_some();
+
+    let row = take_rows(&mut area, 1);
+    cursor = cursor.or(widgets::draw_field(
+        &state.name,
+        &FieldLook {
+            label: "Name",
+            label_width: 15,
+            focused: state.focus == Focus::Name && !editing,
+            masked: false,
+            placeholder: "e.g. web-01",
+        },
+        theme,
+        row,
+        buf,
+    ));
+    let note = take_rows(&mut area, 1);
+    let name_error = state
+        .name_error()
+        .filter(|_| state.tried || state.name.touched);
+    let name_note = match (&name_error, state.name.value().is_empty()) {
+        (None, false) => Line::from(vec![
+            Span::styled(format!("  {} ", theme.symbols.done), theme.good()),
+            Span::styled(name_rule(), theme.muted()),
+        ]),
+        _ => field_note(name_error.as_deref(), &name_rule(), theme),
+    };
+    widgets::draw_lines(vec![name_note], note, buf);
+    take_rows(&mut area, 1);
+
+    let row = take_rows(&mut area, 1);
+    cursor = cursor.or(widgets::draw_field(
+        &state.description,
+        &FieldLook {
+            label: "Description",
+            label_width: 15,
+            focused: state.focus == Focus::Description && !editing,
+            masked: false,
+            placeholder: "optional",
+        },
+        theme,
+        row,
+        buf,
+    ));
+    let note = take_rows(&mut area, 2);
+    let description_error = state
+        .description_error()
+        .filter(|_| state.tried || state.description.touched);
+    widgets::draw_lines(
+        vec![field_note(
+            description_error.as_deref(),
+            &format!("optional, up to {DESCRIPTION_MAX_CHARS} characters"),
+            theme,
+        )],
+        note,
+        buf,
+    );
+
+    let heading = take_rows(&mut area, 1);
+    let tags_focused = state.focus == Focus::Tags && !editing;
+    widgets::draw_lines(
+        vec![Line::from(vec![
+            Span::styled(
+                format!(
+                    "{} Tags",
+                    if tags_focused {
+                        theme.symbols.pointer
+                    } else {
+                        " "
+                    }
+                ),
+                if tags_focused {
+                    theme.key()
+                } else {
+                    theme.title()
+                },
+            ),
+            Span::styled(
+                format!(
+                    "  key 1-{TAG_KEY_MAX_CHARS} characters, value 0-{TAG_VALUE_MAX_CHARS}, keys unique"
+                ),
+                theme.muted(),
+            ),
+        ])],
+        heading,
+        buf,
+    );
+
+    let editor_height = if editing { 4 } else { 0 };
+    let list_area = take_all_but(&mut area, editor_height);
+    let problems = tag_problems(&app.catalog, &state.tags);
+    if state.tags.is_empty() {
+        widgets::draw_lines(
+            vec![Line::from(Span::styled(
+                "    no tags; Tab here and press a to add one",
+                theme.muted(),
+            ))],
+            list_area,
+            buf,
+        );
+    } else {
+        let rows: Vec<ListRow> = state
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(i, tag)| {
+                let problem = problems
+                    .iter()
+                    .find(|(p, _, _)| *p == i)
+                    .map(|(_, _, m)| m.clone());
+                let mut spans = vec![Span::raw(format!(
+                    "    {} = {}",
+                    widgets::fit(&tag.key, 32, theme),
+                    widgets::fit(&tag.value, 30, theme)
+                ))];
+                if let Some(problem) = problem {
+                    spans.push(Span::styled(format!("  ! {problem}"), theme.error()));
+                }
+                ListRow {
+                    line: Line::from(spans),
+                    selected: tags_focused && i == state.tag_cursor,
+                    unavailable: false,
+                }
+            })
+            .collect();
+        widgets::draw_list(&rows, theme, list_area, buf);
+    }
+
+    if let Some(editor) = &state.editor {
+        let title = take_rows(&mut area, 1);
+        widgets::draw_lines(
+            vec![Line::from(Span::styled(
+                if editor.index.is_some() {
+                    "  Edit tag"
+                } else {
+                    "  New tag"
+                },
+                theme.accent(),
+            ))],
+            title,
+            buf,
+        );
+        for (field, label, on) in [
+            (&editor.key, "Key", !editor.on_value),
+            (&editor.value, "Value", editor.on_value),
+        ] {
+            let row = take_rows(&mut area, 1);
+            cursor = cursor.or(widgets::draw_field(
+                field,
+                &FieldLook {
+                    label,
+                    label_width: 11,
+                    focused: on,
+                    masked: false,
+                    placeholder: "",
+                },
+                theme,
+                Rect::new(row.x + 2, row.y, row.width.saturating_sub(2), 1),
+                buf,
+            ));
+        }
+        let note = take_rows(&mut area, 1);
+        if let Some(error) = &editor.error {
+            widgets::draw_lines(vec![field_note(Some(error), "", theme)], note, buf);
+        }
+    }
+    cursor
+}

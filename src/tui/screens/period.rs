@@ -1,0 +1,379 @@
+//! Step 4: how long, how many, and whether to renew and pay automatically.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+
+use super::take_rows;
+use crate::domain::order::{PeriodType, QUANTITY_RANGE, check_period, check_quantity};
+use crate::tui::app::{App, Step};
+use crate::tui::msg::Effect;
+use crate::tui::widgets::{self, FieldLook, Hint, TextField, field_note, hint, is_key, typed_char};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Field {
+    #[default]
+    Unit,
+    Length,
+    Quantity,
+    AutoRenew,
+    AutoPay,
+}
+
+const FIELDS: [Field; 5] = [
+    Field::Unit,
+    Field::Length,
+    Field::Quantity,
+    Field::AutoRenew,
+    Field::AutoPay,
+];
+
+#[derive(Clone)]
+pub struct State {
+    pub focus: Field,
+    pub unit: PeriodType,
+    pub length: TextField,
+    pub quantity: TextField,
+    pub auto_renew: bool,
+    pub auto_pay: bool,
+    /// Enter was pressed: show every error, touched or not.
+    pub tried: bool,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            focus: Field::Unit,
+            unit: PeriodType::Month,
+            length: TextField::new("1"),
+            quantity: TextField::new("1"),
+            auto_renew: false,
+            auto_pay: false,
+            tried: false,
+        }
+    }
+}
+
+fn rule(unit: PeriodType) -> String {
+    let range = unit.range();
+    format!("{} to {} {}s", range.start(), range.end(), unit.as_str())
+}
+
+fn number(text: &str, rule: &str) -> Result<i64, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!("type a number: {rule}"));
+    }
+    text.parse::<i64>()
+        .map_err(|_| format!("\"{text}\" is not a whole number; {rule}"))
+}
+
+impl State {
+    pub fn length_error(&self) -> Option<String> {
+        number(self.length.value(), &rule(self.unit))
+            .and_then(|n| check_period(self.unit, n).map(|()| n))
+            .err()
+    }
+
+    pub fn quantity_error(&self) -> Option<String> {
+        let rule = format!(
+            "{} to {} instances",
+            QUANTITY_RANGE.start(),
+            QUANTITY_RANGE.end()
+        );
+        number(self.quantity.value(), &rule)
+            .and_then(|n| check_quantity(n).map(|()| n))
+            .err()
+    }
+}
+
+pub fn sync(app: &mut App) {
+    let d = &app.draft;
+    app.period = State {
+        focus: app.period.focus,
+        unit: d.period_type,
+        length: TextField::new(d.period_num.to_string()),
+        quantity: TextField::new(d.purchase_quantity.to_string()),
+        auto_renew: d.is_auto_renew,
+        auto_pay: d.is_auto_pay,
+        tried: false,
+    };
+}
+
+pub fn captures_text(app: &App) -> bool {
+    matches!(app.period.focus, Field::Length | Field::Quantity)
+}
+
+fn move_focus(state: &mut State, delta: isize) {
+    let here = FIELDS.iter().position(|f| *f == state.focus).unwrap_or(0) as isize;
+    let len = FIELDS.len() as isize;
+    state.focus = FIELDS[((here + delta).rem_euclid(len)) as usize];
+}
+
+fn nudge(field: &mut TextField, delta: i64) {
+    if let Ok(n) = field.value().trim().parse::<i64>() {
+        field.set((n + delta).max(1).to_string());
+        field.touched = true;
+    }
+}
+
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => {
+            app.back();
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            submit(app);
+            return Vec::new();
+        }
+        _ => {}
+    }
+    let state = &mut app.period;
+    let text_focus = matches!(state.focus, Field::Length | Field::Quantity);
+    match key.code {
+        KeyCode::Tab | KeyCode::Down => {
+            move_focus(state, 1);
+            return Vec::new();
+        }
+        KeyCode::BackTab | KeyCode::Up => {
+            move_focus(state, -1);
+            return Vec::new();
+        }
+        _ => {}
+    }
+    let c = typed_char(key);
+    if !text_focus {
+        match c {
+            Some('j') => return move_and_done(state, 1),
+            Some('k') => return move_and_done(state, -1),
+            _ => {}
+        }
+    }
+    match state.focus {
+        Field::Unit => {
+            if matches!(key.code, KeyCode::Left | KeyCode::Right)
+                || is_key(key, KeyCode::Char(' '))
+                || matches!(c, Some('h' | 'l'))
+            {
+                state.unit = match state.unit {
+                    PeriodType::Month => PeriodType::Year,
+                    PeriodType::Year => PeriodType::Month,
+                };
+            } else if c == Some('m') {
+                state.unit = PeriodType::Month;
+            } else if c == Some('y') {
+                state.unit = PeriodType::Year;
+            }
+        }
+        Field::Length | Field::Quantity => {
+            let field = if state.focus == Field::Length {
+                &mut state.length
+            } else {
+                &mut state.quantity
+            };
+            match c {
+                Some('+') => nudge(field, 1),
+                Some('-') => nudge(field, -1),
+                _ => {
+                    field.handle(key);
+                }
+            }
+        }
+        Field::AutoRenew | Field::AutoPay => {
+            let flag = if state.focus == Field::AutoRenew {
+                &mut state.auto_renew
+            } else {
+                &mut state.auto_pay
+            };
+            match c {
+                Some(' ') => *flag = !*flag,
+                Some('y') => *flag = true,
+                Some('n') => *flag = false,
+                _ => {}
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn move_and_done(state: &mut State, delta: isize) -> Vec<Effect> {
+    move_focus(state, delta);
+    Vec::new()
+}
+
+fn submit(app: &mut App) {
+    let state = &mut app.period;
+    state.tried = true;
+    if state.length_error().is_some() {
+        state.focus = Field::Length;
+        return;
+    }
+    if state.quantity_error().is_some() {
+        state.focus = Field::Quantity;
+        return;
+    }
+    let d = &mut app.draft;
+    d.period_type = state.unit;
+    d.period_num = state.length.value().trim().parse().unwrap_or(1);
+    d.purchase_quantity = state.quantity.value().trim().parse().unwrap_or(1);
+    d.is_auto_renew = state.auto_renew;
+    d.is_auto_pay = state.auto_pay;
+    state.tried = false;
+    app.accept(Step::Period);
+}
+
+pub fn hints(app: &App) -> Vec<Hint> {
+    let mut hints = vec![hint("Enter", "accept"), hint("Tab", "next field")];
+    match app.period.focus {
+        Field::Unit => hints.push(hint("←→", "month/year")),
+        Field::Length | Field::Quantity => hints.push(hint("+/-", "up/down")),
+        Field::AutoRenew | Field::AutoPay => hints.push(hint("Space", "on/off")),
+    }
+    hints.push(hint(
+        "Esc",
+        if app.from_review {
+            "back to review"
+        } else {
+            "back"
+        },
+    ));
+    hints
+}
+
+pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let theme = &app.theme;
+    let state = &app.period;
+    let intro = take_rows(&mut area, 2);
+    widgets::draw_lines(
+        vec![Line::from(
+            "How long, and how many? The whole period is paid up front.",
+        )],
+        intro,
+        buf,
+    );
+    let label = |field: Field, text: &str| {
+        let focused = state.focus == field;
+        Span::styled(
+            format!(
+                "{} {text:<12}",
+                if focused { theme.symbols.pointer } else { " " }
+            ),
+            if focused { theme.key() } else { theme.title() },
+        )
+    };
+    let choice = |on: bool, text: &str| {
+        Span::styled(
+            format!("{} {text}  ", if on { "(*)" } else { "( )" }),
+            if on {
+                theme.title()
+            } else {
+                ratatui::style::Style::new()
+            },
+        )
+    };
+    let unit_row = take_rows(&mut area, 2);
+    widgets::draw_lines(
+        vec![Line::from(vec![
+            label(Field::Unit, "Billed by"),
+            choice(state.unit == PeriodType::Month, "month"),
+            choice(state.unit == PeriodType::Year, "year"),
+        ])],
+        unit_row,
+        buf,
+    );
+    let mut cursor = None;
+    for (field, text, input, error, unit_word, rule_text) in [
+        (
+            Field::Length,
+            "Length",
+            &state.length,
+            state.length_error(),
+            format!("{}s", state.unit.as_str()),
+            rule(state.unit),
+        ),
+        (
+            Field::Quantity,
+            "Instances",
+            &state.quantity,
+            state.quantity_error(),
+            "in this order".to_string(),
+            format!(
+                "{} to {} instances",
+                QUANTITY_RANGE.start(),
+                QUANTITY_RANGE.end()
+            ),
+        ),
+    ] {
+        let row = take_rows(&mut area, 1);
+        let field_area = Rect::new(row.x, row.y, 24.min(row.width), 1);
+        if let Some(p) = widgets::draw_field(
+            input,
+            &FieldLook {
+                label: text,
+                label_width: 14,
+                focused: state.focus == field,
+                masked: false,
+                placeholder: "",
+            },
+            theme,
+            field_area,
+            buf,
+        ) {
+            cursor = Some(p);
+        }
+        if row.width > 26 {
+            buf.set_stringn(
+                row.x + 26,
+                row.y,
+                &unit_word,
+                (row.width - 26) as usize,
+                theme.muted(),
+            );
+        }
+        let shown_error = error.filter(|_| state.tried || input.touched);
+        let note = take_rows(&mut area, 2);
+        widgets::draw_lines(
+            vec![field_note(shown_error.as_deref(), &rule_text, theme)],
+            note,
+            buf,
+        );
+    }
+    for (field, text, on, words) in [
+        (
+            Field::AutoRenew,
+            "Auto-renew",
+            state.auto_renew,
+            "renew for the same period when it ends",
+        ),
+        (
+            Field::AutoPay,
+            "Auto-pay",
+            state.auto_pay,
+            "pay from the account balance at once",
+        ),
+    ] {
+        let row = take_rows(&mut area, 1);
+        widgets::draw_lines(
+            vec![Line::from(vec![
+                label(field, text),
+                Span::raw(format!("[{}] {words}", if on { "x" } else { " " })),
+            ])],
+            row,
+            buf,
+        );
+    }
+    take_rows(&mut area, 1);
+    if !state.auto_pay {
+        widgets::draw_lines(
+            vec![Line::from(Span::styled(
+                "Without auto-pay the order waits for payment: pay it from the status screen.",
+                theme.muted(),
+            ))],
+            area,
+            buf,
+        );
+    }
+    cursor
+}

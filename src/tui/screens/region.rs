@@ -1,0 +1,138 @@
+//! Step 1: where the instances run.
+
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+
+use super::take_rows;
+use crate::domain::catalog::Catalog;
+use crate::domain::pricing::{Money, PriceTable};
+use crate::tui::app::{App, Step};
+use crate::tui::msg::Effect;
+use crate::tui::widgets::{self, Hint, ListRow, Picker, PickerKey, hint};
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub picker: Picker,
+    /// Lower-case "name code" per region, for filtering.
+    search: Vec<String>,
+    /// "from USD 9.00 a month" or "no list prices", per region.
+    price_notes: Vec<String>,
+}
+
+impl State {
+    pub fn new(catalog: &Catalog, prices: &PriceTable) -> State {
+        State {
+            picker: Picker::default(),
+            search: catalog
+                .regions
+                .iter()
+                .map(|r| format!("{} {}", r.name, r.code).to_lowercase())
+                .collect(),
+            price_notes: catalog
+                .regions
+                .iter()
+                .map(|r| {
+                    let cheapest: Option<Money> = catalog
+                        .specs
+                        .iter()
+                        .filter_map(|s| prices.monthly_price(&r.code, &s.code))
+                        .min();
+                    match cheapest {
+                        Some(m) => format!("from {} {m} a month", prices.currency),
+                        None => "no list prices known".to_string(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+pub fn sync(app: &mut App) {
+    if let Some(i) = app
+        .catalog
+        .regions
+        .iter()
+        .position(|r| r.code == app.draft.region)
+    {
+        app.region.picker.cursor = i;
+    }
+}
+
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    let search = std::mem::take(&mut app.region.search);
+    let outcome = app.region.picker.handle(key, &search);
+    app.region.search = search;
+    match outcome {
+        PickerKey::Accept => {
+            let code = app.catalog.regions[app.region.picker.cursor].code.clone();
+            app.draft.region = code;
+            app.region.picker.filter.clear();
+            app.region.picker.filtering = false;
+            app.accept(Step::Region);
+        }
+        PickerKey::Back => app.back(),
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub fn hints(app: &App) -> Vec<Hint> {
+    let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
+    if app.region.picker.captures_text() {
+        hints.push(hint("Esc", "clear filter"));
+    } else {
+        if app.from_review {
+            hints.push(hint("Esc", "back to review"));
+        }
+        hints.push(hint("type", "filter"));
+    }
+    hints
+}
+
+pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let theme = &app.theme;
+    let intro = take_rows(&mut area, 2);
+    widgets::draw_lines(
+        vec![Line::from(
+            "Where should the instances run? Prices differ by region.",
+        )],
+        intro,
+        buf,
+    );
+    let state = &app.region;
+    let visible = state.picker.visible(&state.search);
+    let filter_line = state
+        .picker
+        .filter_line(theme, visible.len(), state.search.len());
+    let list_height = area
+        .height
+        .saturating_sub(u16::from(filter_line.is_some()) * 2);
+    let name_width = 18;
+    let rows: Vec<ListRow> = visible
+        .iter()
+        .map(|&i| {
+            let region = &app.catalog.regions[i];
+            let chosen = region.code == app.draft.region;
+            let marker = if chosen { theme.symbols.done } else { " " };
+            ListRow {
+                line: Line::from(vec![
+                    Span::raw(format!(" {marker} ")),
+                    Span::styled(format!("{:<name_width$}", region.name), theme.title()),
+                    Span::raw(format!("{:<17}", region.code)),
+                    Span::styled(state.price_notes[i].clone(), theme.muted()),
+                ]),
+                selected: i == state.picker.cursor,
+                unavailable: false,
+            }
+        })
+        .collect();
+    let list_area = take_rows(&mut area, list_height);
+    widgets::draw_list(&rows, theme, list_area, buf);
+    if let Some(line) = filter_line {
+        take_rows(&mut area, 1);
+        widgets::draw_lines(vec![line], area, buf);
+    }
+    None
+}

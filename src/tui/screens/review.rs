@@ -1,0 +1,312 @@
+//! Step 7: everything chosen, the spec sheet, the cost estimate, the exact
+//! request body and the equivalent headless command. Any step can be
+//! reopened from here; submitting asks first.
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::domain::order::Draft;
+use crate::domain::summary::{Summary, plural};
+use crate::tui::app::{App, Connection, Overlay, Page, Step, Tone};
+use crate::tui::msg::Effect;
+use crate::tui::text::clean;
+use crate::tui::widgets::{Hint, TextField, cells, hint, labelled, typed_char};
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub scroll: u16,
+    pub show_json: bool,
+    /// The plan file this order was loaded from or last saved to.
+    pub plan_file: Option<PathBuf>,
+    /// What that file holds, so the review can tell when the order has
+    /// changed since.
+    pub file_draft: Option<Draft>,
+    /// The file was written from here (rather than opened).
+    pub saved_here: bool,
+    /// The order being written, until the write answers.
+    pub saving: Option<Draft>,
+}
+
+/// Where the plan is saved unless the user says otherwise.
+pub fn default_plan_path(app: &App) -> PathBuf {
+    if let Some(path) = &app.review.plan_file {
+        return path.clone();
+    }
+    let name = &app.draft.instance_name;
+    if crate::domain::order::check_instance_name(name).is_ok() {
+        PathBuf::from(format!("plan-{name}.json"))
+    } else {
+        PathBuf::from("flexus-plan.json")
+    }
+}
+
+/// A path as a shell reads it back.
+pub fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-+=:,@".contains(c))
+    {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    let max_scroll = max_scroll(app);
+    let state = &mut app.review;
+    match key.code {
+        KeyCode::Enter => return crate::tui::update::ask_to_submit(app),
+        KeyCode::Esc => {
+            app.go_to(Page::Step(Step::Naming));
+            return Vec::new();
+        }
+        KeyCode::Up => state.scroll = state.scroll.saturating_sub(1),
+        KeyCode::Down => state.scroll = (state.scroll + 1).min(max_scroll),
+        KeyCode::PageUp => state.scroll = state.scroll.saturating_sub(10),
+        KeyCode::PageDown => state.scroll = (state.scroll + 10).min(max_scroll),
+        KeyCode::Home => state.scroll = 0,
+        KeyCode::End => state.scroll = max_scroll,
+        _ => match typed_char(key) {
+            Some('k') => state.scroll = state.scroll.saturating_sub(1),
+            Some('j') => state.scroll = (state.scroll + 1).min(max_scroll),
+            Some('v') => state.show_json = !state.show_json,
+            Some('s') => {
+                let path = default_plan_path(app);
+                app.overlay = Some(Overlay::SavePlan(TextField::new(
+                    path.display().to_string(),
+                )));
+            }
+            Some(c @ '1'..='6') => {
+                let step = Step::from_number(c as usize - '0' as usize).expect("1 to 6 are steps");
+                app.reopen(step);
+            }
+            _ => {}
+        },
+    }
+    Vec::new()
+}
+
+pub fn hints(_app: &App) -> Vec<Hint> {
+    vec![
+        hint("Enter", "order").detail("place the order (asks first; nothing is sent before)"),
+        hint("1-6", "change").detail("reopen that step; the review comes back after it"),
+        hint("v", "JSON").detail("show or hide the exact request body"),
+        hint("s", "save plan").detail("save the plan file for `flexus order --plan`"),
+        hint("↑↓", "scroll"),
+        hint("Esc", "back").detail("back to step 6"),
+    ]
+}
+
+fn step_of_label(label: &str) -> Step {
+    match label {
+        "Region" => Step::Region,
+        "Image" => Step::Image,
+        "Spec" => Step::Spec,
+        "Period" | "Quantity" | "Auto-renew" | "Auto-pay" => Step::Period,
+        "Extras" => Step::Extras,
+        _ => Step::Naming,
+    }
+}
+
+/// Everything the review shows, top to bottom, wrapped to `width`.
+pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let summary = Summary::new(&app.catalog, &app.prices, &app.draft);
+    let mut lines = Vec::new();
+    let heading = |text: &str| Line::from(Span::styled(text.to_string(), theme.accent()));
+    // " 4 Period         3 months": the step's number, then label and value,
+    // the value wrapped in its own column.
+    let row = |number: Option<usize>, label: &str, value: &str, style: Style| {
+        let mut rows = labelled(3, label, LABEL_WIDTH, theme.title(), value, style, width);
+        if let Some(n) = number {
+            rows[0].spans[0] = Span::styled(format!(" {n} "), theme.key());
+        }
+        rows
+    };
+    let plain = Style::new();
+
+    let problems = app.draft.problems(&app.catalog);
+    if !problems.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "This order cannot be placed yet:",
+            theme.error(),
+        )));
+        for p in &problems {
+            lines.extend(labelled(
+                2,
+                "!",
+                2,
+                theme.error(),
+                &p.to_string(),
+                theme.error(),
+                width,
+            ));
+        }
+        lines.push(Line::default());
+    }
+
+    lines.push(heading("Your choices (press a step's number to change it)"));
+    let mut choices = summary.choices.clone();
+    choices.sort_by_key(|(label, _)| step_of_label(label));
+    let mut last_step = None;
+    for (label, value) in choices {
+        let step = step_of_label(label);
+        let number = (last_step != Some(step)).then(|| step.number());
+        last_step = Some(step);
+        let value = match (&summary.spec, label) {
+            (Some(spec), "Spec") => format!("{value} ({})", spec.short_description()),
+            _ => value,
+        };
+        lines.extend(row(number, label, &value, plain));
+    }
+    lines.push(Line::default());
+
+    let e = &summary.estimate;
+    lines.push(heading("Cost estimate"));
+    let per_instance = match e.per_instance_month {
+        Some(_) => format!("{} a month", e.per_month_text()),
+        None => "no list price known".to_string(),
+    };
+    lines.extend(row(None, "Per instance", &per_instance, plain));
+    let span = format!(
+        "{} x {}",
+        plural(e.months, "month"),
+        plural(e.quantity, "instance")
+    );
+    let total = match e.total {
+        Some(total) => format!("{} {total} for {span}", e.currency),
+        None => format!("not known ({span})"),
+    };
+    lines.extend(row(None, "Whole order", &total, theme.title()));
+    if !e.unpriced.is_empty() {
+        lines.extend(labelled(
+            3,
+            "Not priced",
+            LABEL_WIDTH,
+            theme.warning(),
+            &e.unpriced.join(", "),
+            plain,
+            width,
+        ));
+    }
+    for note in &e.notes {
+        lines.extend(labelled(
+            3,
+            "",
+            LABEL_WIDTH,
+            plain,
+            note,
+            theme.muted(),
+            width,
+        ));
+    }
+    lines.push(Line::default());
+
+    let (destination, style) = match &app.connection {
+        Connection::Ready { label, .. } => (label.clone(), plain),
+        Connection::SigningIn { what, .. } => {
+            (format!("(still signing in with {what})"), theme.muted())
+        }
+        Connection::Failed { what, .. } => (
+            format!("nowhere yet: signing in with {what} failed; Enter leads to sign-in"),
+            theme.warning(),
+        ),
+        Connection::NotSignedIn => ("nowhere yet: not signed in".to_string(), theme.warning()),
+    };
+    lines.extend(row(None, "Sends to", &destination, style));
+    let path = default_plan_path(app);
+    let state = &app.review;
+    let saved = match (
+        &state.plan_file,
+        state.file_draft.as_ref() == Some(&app.draft),
+    ) {
+        (Some(_), true) if state.saved_here => "(saved)",
+        (Some(_), true) => "(opened from this file)",
+        (Some(_), false) => "(changed since; s saves it)",
+        (None, _) => "(s saves the plan there)",
+    };
+    lines.extend(row(
+        None,
+        "Headless",
+        &format!("flexus order --plan {} {saved}", shell_word(&path)),
+        plain,
+    ));
+    lines.push(Line::default());
+
+    if !summary.spec_sheet().is_empty() {
+        lines.push(heading("Spec sheet"));
+        for (label, value) in summary.spec_sheet() {
+            lines.extend(row(None, label, &value, plain));
+        }
+        lines.push(Line::default());
+    }
+
+    if app.review.show_json {
+        lines.push(heading("Request body, exactly as sent (v hides it)"));
+        match app.draft.request_body(&app.catalog) {
+            Ok(body) => {
+                for line in body.to_pretty_json().lines() {
+                    lines.push(Line::from(format!("   {}", clean(line))));
+                }
+            }
+            Err(_) => lines.push(Line::from(Span::styled(
+                "   (no body until the problems above are fixed)",
+                theme.warning(),
+            ))),
+        }
+    } else {
+        lines.push(Line::from(Span::styled(
+            "   v shows the exact JSON request body",
+            theme.muted(),
+        )));
+    }
+    lines
+}
+
+const LABEL_WIDTH: usize = 15;
+
+/// How far the review can scroll at the current terminal size.
+fn max_scroll(app: &App) -> u16 {
+    let (w, h) = app.size;
+    let body = crate::tui::view::areas(app, Rect::new(0, 0, w, h)).body;
+    (content(app, body.width).len() as u16).saturating_sub(body.height)
+}
+
+pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let lines = content(app, area.width);
+    let max_scroll = (lines.len() as u16).saturating_sub(area.height);
+    let scroll = app.review.scroll.min(max_scroll);
+    Paragraph::new(lines).scroll((scroll, 0)).render(area, buf);
+    let theme = &app.theme;
+    if area.height > 0 {
+        for (show, text, y) in [
+            (scroll > 0, theme.symbols.more_above, area.y),
+            (
+                scroll < max_scroll,
+                theme.symbols.more_below,
+                area.bottom() - 1,
+            ),
+        ] {
+            if show {
+                let x = area.right().saturating_sub(cells(text) as u16);
+                buf.set_string(x, y, text, theme.muted());
+            }
+        }
+    }
+    None
+}
+
+/// A notice on the review page.
+pub fn tell(app: &mut App, tone: Tone, text: impl Into<String>) {
+    app.notices.clear();
+    app.notice(tone, text);
+}

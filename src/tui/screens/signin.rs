@@ -1,0 +1,364 @@
+//! The sign-in screen, shown when no credentials were found (or signing in
+//! with the ones found failed): an IAM token, an IAM user's password (with
+//! an MFA code when the account asks for one), AK/SK from the environment,
+//! or the sandbox.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::take_rows;
+use crate::secret::Secret;
+use crate::tui::app::{App, Connection};
+use crate::tui::msg::Effect;
+use crate::tui::service::SignIn;
+use crate::tui::submission::failure_text;
+use crate::tui::widgets::{self, FieldLook, Hint, ListRow, TextField, hint, typed_char};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Token,
+    Password,
+    AkSk,
+    Sandbox,
+}
+
+pub const METHODS: [(Method, &str, &str); 4] = [
+    (
+        Method::Token,
+        "IAM token",
+        "paste a token you already have (X-Auth-Token)",
+    ),
+    (
+        Method::Password,
+        "IAM user password",
+        "user name, password, account name, MFA code if enabled",
+    ),
+    (
+        Method::AkSk,
+        "AK/SK",
+        "from HUAWEICLOUD_SDK_AK/SK or ~/.huaweicloud/credentials",
+    ),
+    (
+        Method::Sandbox,
+        "Sandbox",
+        "try everything locally: no account, no money",
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Methods,
+    Form,
+}
+
+/// The form's fields. Secret fields are wiped once signed in.
+#[derive(Clone, Default)]
+pub struct State {
+    pub pane: Pane,
+    pub cursor: usize,
+    pub focus: usize,
+    pub token: TextField,
+    pub user: TextField,
+    pub password: TextField,
+    pub account: TextField,
+    pub mfa: TextField,
+    pub mfa_user_id: TextField,
+    pub error: Option<String>,
+    /// Why this screen is shown (no credentials found, or a failure).
+    pub reason: Option<String>,
+}
+
+impl State {
+    pub fn method(&self) -> Method {
+        METHODS[self.cursor].0
+    }
+
+    fn field_count(&self) -> usize {
+        match self.method() {
+            Method::Token => 1,
+            Method::Password => 5,
+            _ => 0,
+        }
+    }
+
+    fn field_mut(&mut self, index: usize) -> &mut TextField {
+        match (self.method(), index) {
+            (Method::Token, _) => &mut self.token,
+            (_, 0) => &mut self.user,
+            (_, 1) => &mut self.password,
+            (_, 2) => &mut self.account,
+            (_, 3) => &mut self.mfa,
+            _ => &mut self.mfa_user_id,
+        }
+    }
+
+    /// Forgets every secret typed here.
+    pub fn wipe_secrets(&mut self) {
+        self.token.wipe();
+        self.password.wipe();
+        self.mfa.wipe();
+    }
+}
+
+pub fn captures_text(app: &App) -> bool {
+    app.signin.pane == Pane::Form
+}
+
+pub fn paste(app: &mut App, text: &str) {
+    let state = &mut app.signin;
+    if state.pane == Pane::Form {
+        let focus = state.focus;
+        state.field_mut(focus).paste(text);
+    }
+}
+
+fn signing_in(app: &App) -> bool {
+    matches!(app.connection, Connection::SigningIn { .. })
+}
+
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    if signing_in(app) {
+        if key.code == KeyCode::Esc {
+            // The answer, when it comes, no longer matches and is dropped.
+            app.connect_attempts += 1;
+            app.connection = Connection::NotSignedIn;
+        }
+        return Vec::new();
+    }
+    let state = &mut app.signin;
+    match state.pane {
+        Pane::Methods => {
+            let c = typed_char(key);
+            match key.code {
+                KeyCode::Up => state.cursor = state.cursor.saturating_sub(1),
+                KeyCode::Down => state.cursor = (state.cursor + 1).min(METHODS.len() - 1),
+                KeyCode::Enter => {
+                    state.error = None;
+                    if state.field_count() == 0 {
+                        return connect(app);
+                    }
+                    state.pane = Pane::Form;
+                    state.focus = 0;
+                }
+                _ => match c {
+                    Some('k') => state.cursor = state.cursor.saturating_sub(1),
+                    Some('j') => state.cursor = (state.cursor + 1).min(METHODS.len() - 1),
+                    Some(d @ '1'..='4') => state.cursor = d as usize - '1' as usize,
+                    _ => {}
+                },
+            }
+        }
+        Pane::Form => {
+            let count = state.field_count();
+            match key.code {
+                KeyCode::Esc => state.pane = Pane::Methods,
+                KeyCode::Tab | KeyCode::Down => state.focus = (state.focus + 1) % count,
+                KeyCode::BackTab | KeyCode::Up => state.focus = (state.focus + count - 1) % count,
+                KeyCode::Enter => return connect(app),
+                _ => {
+                    let focus = state.focus;
+                    if state.field_mut(focus).handle(key) {
+                        state.error = None;
+                    }
+                }
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// The choice the form describes, or what is missing from it.
+fn choice(state: &State) -> Result<SignIn, (usize, String)> {
+    let required = |field: &TextField, index: usize, what: &str| {
+        if field.value().trim().is_empty() {
+            Err((index, format!("give the {what}")))
+        } else {
+            Ok(())
+        }
+    };
+    match state.method() {
+        Method::Token => {
+            required(&state.token, 0, "token")?;
+            Ok(SignIn::Token(Secret::new(state.token.value().trim())))
+        }
+        Method::Password => {
+            required(&state.user, 0, "IAM user name")?;
+            required(&state.password, 1, "password")?;
+            required(
+                &state.account,
+                2,
+                "account name (for the main account, usually the user name)",
+            )?;
+            let mfa = state.mfa.value().trim();
+            if !mfa.is_empty() {
+                required(
+                    &state.mfa_user_id,
+                    4,
+                    "user ID beside the MFA code (console: My Credentials)",
+                )?;
+            }
+            let mfa_user_id = state.mfa_user_id.value().trim();
+            Ok(SignIn::Password {
+                user: state.user.value().trim().to_string(),
+                password: Secret::new(state.password.value()),
+                account: state.account.value().trim().to_string(),
+                mfa_code: (!mfa.is_empty()).then(|| mfa.to_string()),
+                mfa_user_id: (!mfa.is_empty() && !mfa_user_id.is_empty())
+                    .then(|| mfa_user_id.to_string()),
+            })
+        }
+        Method::AkSk => Ok(SignIn::AkSkFromEnvironment),
+        Method::Sandbox => Ok(SignIn::Sandbox),
+    }
+}
+
+fn connect(app: &mut App) -> Vec<Effect> {
+    match choice(&app.signin) {
+        Err((index, message)) => {
+            app.signin.focus = index;
+            app.signin.error = Some(message);
+            Vec::new()
+        }
+        Ok(choice) => crate::tui::update::start_connecting(app, choice),
+    }
+}
+
+pub fn hints(app: &App) -> Vec<Hint> {
+    if signing_in(app) {
+        return vec![hint("Esc", "stop waiting")];
+    }
+    match app.signin.pane {
+        Pane::Methods => vec![hint("Enter", "choose"), hint("↑↓", "move")],
+        Pane::Form => vec![
+            hint("Enter", "sign in"),
+            hint("Tab", "next field"),
+            hint("Esc", "other ways"),
+        ],
+    }
+}
+
+pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let theme = &app.theme;
+    let state = &app.signin;
+    let mut intro = vec![Line::from(
+        "flexus signs in to Huawei Cloud to place orders. How should it sign in?",
+    )];
+    if let Some(reason) = &state.reason {
+        intro.push(Line::from(Span::styled(reason.clone(), theme.muted())));
+    }
+    let intro_area = take_rows(&mut area, intro.len() as u16 + 1);
+    Paragraph::new(intro)
+        .wrap(Wrap { trim: true })
+        .render(intro_area, buf);
+
+    let rows: Vec<ListRow> = METHODS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, name, detail))| ListRow {
+            line: Line::from(vec![
+                Span::raw(format!(" {} ", i + 1)),
+                Span::styled(format!("{name:<19}"), theme.title()),
+                Span::styled(detail.to_string(), theme.muted()),
+            ]),
+            selected: i == state.cursor && state.pane == Pane::Methods,
+            unavailable: false,
+        })
+        .collect();
+    let list_area = take_rows(&mut area, METHODS.len() as u16 + 1);
+    widgets::draw_list(&rows, theme, list_area, buf);
+
+    let mut cursor = None;
+    if state.pane == Pane::Form {
+        let (name, _) = (METHODS[state.cursor].1, ());
+        let title = take_rows(&mut area, 1);
+        widgets::draw_lines(
+            vec![Line::from(Span::styled(format!("{name}:"), theme.accent()))],
+            title,
+            buf,
+        );
+        let fields: Vec<(&TextField, &str, bool, &str)> = match state.method() {
+            Method::Token => vec![(&state.token, "Token", true, "")],
+            _ => vec![
+                (&state.user, "User", false, ""),
+                (&state.password, "Password", true, ""),
+                (
+                    &state.account,
+                    "Account",
+                    false,
+                    "the account (domain) name",
+                ),
+                (
+                    &state.mfa,
+                    "MFA code",
+                    false,
+                    "only if login protection is on",
+                ),
+                (
+                    &state.mfa_user_id,
+                    "User ID",
+                    false,
+                    "with an MFA code: see My Credentials",
+                ),
+            ],
+        };
+        for (i, (field, label, masked, placeholder)) in fields.into_iter().enumerate() {
+            let row = take_rows(&mut area, 1);
+            cursor = cursor.or(widgets::draw_field(
+                field,
+                &FieldLook {
+                    label,
+                    label_width: 13,
+                    focused: state.focus == i,
+                    masked,
+                    placeholder,
+                },
+                theme,
+                row,
+                buf,
+            ));
+        }
+        take_rows(&mut area, 1);
+    }
+
+    let mut status = Vec::new();
+    match &app.connection {
+        Connection::SigningIn { since, what, .. } => {
+            let frame = app.clock.mono.saturating_duration_since(*since).as_millis() / 100;
+            status.push(Line::from(vec![
+                Span::styled(
+                    format!("{} ", theme.spinner(frame as usize)),
+                    theme.accent(),
+                ),
+                Span::raw(format!("Signing in with {what}...")),
+            ]));
+            cursor = None;
+        }
+        Connection::Failed { error, what } => {
+            status.push(Line::from(Span::styled(
+                format!("Signing in with {what} failed: {}", failure_text(error)),
+                theme.error(),
+            )));
+        }
+        _ => {}
+    }
+    if let Some(error) = &state.error {
+        status.push(Line::from(Span::styled(
+            format!("! {error}"),
+            theme.error(),
+        )));
+    }
+    if state.pane == Pane::Methods || status.is_empty() {
+        status.push(Line::from(Span::styled(
+            "Nothing typed here is saved or shown; secrets are forgotten once signed in.",
+            theme.muted(),
+        )));
+    }
+    Paragraph::new(status)
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+    cursor
+}

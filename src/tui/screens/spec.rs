@@ -1,0 +1,280 @@
+//! Step 3: the package. Every specification code in a table; those the
+//! region or image does not allow are greyed, with the catalog's reason.
+
+use crossterm::event::KeyEvent;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+
+use super::take_rows;
+use crate::domain::catalog::format_gib;
+use crate::tui::app::{App, Step};
+use crate::tui::msg::Effect;
+use crate::tui::widgets::{self, Hint, ListRow, Picker, PickerKey, hint};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub code: String,
+    pub vcpus: String,
+    pub memory: String,
+    pub disk: String,
+    pub bandwidth: String,
+    pub data: String,
+    pub price: String,
+    pub unavailable: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub picker: Picker,
+    pub rows: Vec<Row>,
+    search: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// Recomputes availability and prices for the chosen region and image.
+pub fn refresh(app: &mut App) {
+    let catalog = &app.catalog;
+    let region = app.draft.region.as_str();
+    let selection = app.image_selection();
+    let rows: Vec<Row> = catalog
+        .specs
+        .iter()
+        .map(|spec| {
+            let unavailable = match &selection {
+                Some(selection) => catalog
+                    .check_spec(region, selection, &spec.code)
+                    .err()
+                    .map(|r| r.to_string()),
+                None => Some("choose an image first".to_string()),
+            };
+            let price = match app.prices.monthly_price(region, &spec.code) {
+                Some(m) => format!("{} {m}", app.prices.currency),
+                None => "no list price".to_string(),
+            };
+            Row {
+                code: spec.code.clone(),
+                vcpus: spec.vcpus.to_string(),
+                memory: format!("{} GiB", format_gib(spec.memory_gib)),
+                disk: format!("{} GiB", spec.system_disk_gib),
+                bandwidth: spec.peak_bandwidth_mbit.to_string(),
+                data: format!("{} GB", spec.data_package_gb),
+                price,
+                unavailable,
+            }
+        })
+        .collect();
+    let state = &mut app.spec;
+    state.search = rows
+        .iter()
+        .map(|r| format!("{} {} vcpus {} {}", r.code, r.vcpus, r.memory, r.price).to_lowercase())
+        .collect();
+    state.rows = rows;
+    if state.picker.cursor >= state.rows.len() {
+        state.picker.cursor = 0;
+    }
+}
+
+pub fn sync(app: &mut App) {
+    let state = &mut app.spec;
+    state.error = None;
+    if let Some(i) = state
+        .rows
+        .iter()
+        .position(|r| r.code == app.draft.plan_spec)
+    {
+        state.picker.cursor = i;
+    } else if state.rows[state.picker.cursor].unavailable.is_some()
+        && let Some(i) = state.rows.iter().position(|r| r.unavailable.is_none())
+    {
+        state.picker.cursor = i;
+    }
+}
+
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    let search = std::mem::take(&mut app.spec.search);
+    let outcome = app.spec.picker.handle(key, &search);
+    app.spec.search = search;
+    if outcome != PickerKey::Unhandled {
+        app.spec.error = None;
+    }
+    match outcome {
+        PickerKey::Accept => {
+            let row = &app.spec.rows[app.spec.picker.cursor];
+            match &row.unavailable {
+                Some(reason) => {
+                    app.spec.error = Some(format!("{} cannot be chosen: {reason}", row.code))
+                }
+                None => {
+                    app.draft.plan_spec = row.code.clone();
+                    app.spec.picker.filter.clear();
+                    app.spec.picker.filtering = false;
+                    app.accept(Step::Spec);
+                }
+            }
+        }
+        PickerKey::Back => app.back(),
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub fn hints(app: &App) -> Vec<Hint> {
+    let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
+    if app.spec.picker.captures_text() {
+        hints.push(hint("Esc", "clear filter"));
+    } else {
+        hints.push(hint(
+            "Esc",
+            if app.from_review {
+                "back to review"
+            } else {
+                "back"
+            },
+        ));
+        hints.push(hint("type", "filter"));
+    }
+    hints
+}
+
+const COLUMNS: [(&str, usize); 7] = [
+    ("Code", 23),
+    ("vCPUs", 6),
+    ("Memory", 8),
+    ("Disk", 9),
+    ("Mbit/s", 7),
+    ("Traffic", 9),
+    ("Per month", 13),
+];
+
+fn cells(values: [&str; 7]) -> String {
+    let mut out = String::new();
+    for ((_, w), v) in COLUMNS.iter().zip(values) {
+        out.push_str(&format!("{v:<w$}"));
+    }
+    out.trim_end().to_string()
+}
+
+pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let theme = &app.theme;
+    let state = &app.spec;
+    let intro = take_rows(&mut area, 2);
+    let image = match app.image_selection() {
+        Some(crate::domain::catalog::ImageSelection::Public { name, version }) => {
+            format!("{name} {version}")
+        }
+        Some(crate::domain::catalog::ImageSelection::Private { platform }) => {
+            format!("a private {} image", platform.label())
+        }
+        None => "no image".to_string(),
+    };
+    widgets::draw_lines(
+        vec![Line::from(format!(
+            "Which package? For {image} in {}.",
+            app.catalog.region_name(&app.draft.region)
+        ))],
+        intro,
+        buf,
+    );
+    let header = take_rows(&mut area, 1);
+    let titles = COLUMNS.map(|(t, _)| t);
+    widgets::draw_lines(
+        vec![Line::from(Span::styled(
+            format!("   {}", cells(titles)),
+            theme.title(),
+        ))],
+        header,
+        buf,
+    );
+    let visible = state.picker.visible(&state.search);
+    let rows: Vec<ListRow> = visible
+        .iter()
+        .map(|&i| {
+            let r = &state.rows[i];
+            let marker = if r.unavailable.is_some() {
+                theme.symbols.unavailable
+            } else if r.code == app.draft.plan_spec {
+                theme.symbols.done
+            } else {
+                " "
+            };
+            ListRow {
+                line: Line::from(format!(
+                    " {marker} {}",
+                    cells([
+                        &r.code,
+                        &r.vcpus,
+                        &r.memory,
+                        &r.disk,
+                        &r.bandwidth,
+                        &r.data,
+                        &r.price
+                    ])
+                )),
+                selected: i == state.picker.cursor,
+                unavailable: r.unavailable.is_some(),
+            }
+        })
+        .collect();
+    let filter_line = state
+        .picker
+        .filter_line(theme, visible.len(), state.rows.len());
+    // The explanation follows the table directly, however tall the page.
+    let reserved = 3 + u16::from(filter_line.is_some());
+    let room = area.height.saturating_sub(reserved);
+    let list_area = take_rows(&mut area, room.min(rows.len() as u16));
+    widgets::draw_list(&rows, theme, list_area, buf);
+    take_rows(&mut area, 1);
+
+    // What the highlighted package is, or why it cannot be had.
+    let mut lines = Vec::new();
+    if let Some(error) = &state.error {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} {}",
+                theme.symbols.unavailable,
+                widgets::fit(error, 300, theme)
+            ),
+            theme.error(),
+        )));
+    } else if let Some(r) = state
+        .rows
+        .get(state.picker.cursor)
+        .filter(|_| visible.contains(&state.picker.cursor))
+    {
+        lines.push(match &r.unavailable {
+            Some(reason) => Line::from(vec![
+                Span::styled(
+                    format!("{} unavailable: ", theme.symbols.unavailable),
+                    theme.warning(),
+                ),
+                Span::raw(reason.clone()),
+            ]),
+            None => Line::from(vec![
+                Span::styled(r.code.clone(), theme.title()),
+                Span::raw(format!(
+                    ": {} vCPUs, {} memory, {} system disk, {} Mbit/s, {} of traffic a month, {}",
+                    r.vcpus,
+                    r.memory,
+                    r.disk,
+                    r.bandwidth,
+                    r.data,
+                    if r.price == "no list price" {
+                        "no list price known".to_string()
+                    } else {
+                        format!("{} a month", r.price)
+                    }
+                )),
+            ]),
+        });
+    }
+    if let Some(line) = filter_line {
+        lines.push(line);
+    }
+    ratatui::widgets::Widget::render(
+        ratatui::widgets::Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+        buf,
+    );
+    None
+}

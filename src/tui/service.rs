@@ -1,0 +1,134 @@
+//! The boundary between the wizard and the API layer. The wizard never
+//! awaits: the runtime runs these futures on tokio tasks and hands their
+//! results back to `update` as messages.
+
+use std::fmt;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use tokio::sync::mpsc::Sender;
+
+use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::domain::order::RequestBody;
+use crate::secret::Secret;
+
+/// Places, tracks and pays orders on behalf of a signed-in user.
+pub trait OrderService: Send + Sync + 'static {
+    /// Place the order; the same client_request_id is reused for a resend
+    /// after an ambiguous outcome.
+    fn submit(
+        &self,
+        body: RequestBody,
+        client_request_id: String,
+    ) -> BoxFuture<'static, SubmitOutcome>;
+
+    /// Track until final, sending TrackEvents (the tracker owns the polling
+    /// schedule; the UI just shows it).
+    fn track(&self, order_id: String, events: Sender<TrackEvent>) -> BoxFuture<'static, ()>;
+
+    fn pay(&self, order_id: String) -> BoxFuture<'static, Result<(), ApiFailure>>;
+
+    /// Where this service sends orders, for the review screen (e.g. "sandbox
+    /// at http://127.0.0.1:PORT", or the endpoint and the credential source;
+    /// never a secret).
+    fn describe(&self) -> String;
+}
+
+/// Turns the sign-in screen's choice into a service. IAM login happens here;
+/// its errors are shown on the sign-in screen.
+pub trait Connector: Send + Sync + 'static {
+    fn connect(
+        &self,
+        choice: SignIn,
+    ) -> BoxFuture<'static, Result<Arc<dyn OrderService>, ApiFailure>>;
+}
+
+/// How the user chose to sign in.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SignIn {
+    Token(Secret),
+    Password {
+        user: String,
+        password: Secret,
+        account: String,
+        /// A one-time code for accounts with login protection.
+        mfa_code: Option<String>,
+        /// IAM wants the user's ID (not the name) beside an MFA code.
+        mfa_user_id: Option<String>,
+    },
+    /// `HUAWEICLOUD_SDK_AK`/`_SK` or the SDK credentials file.
+    AkSkFromEnvironment,
+    /// The built-in stand-in for Huawei Cloud: no account, no money.
+    Sandbox,
+}
+
+impl SignIn {
+    /// What the choice is, in words, without any secret.
+    pub fn describe(&self) -> String {
+        match self {
+            SignIn::Token(_) => "an IAM token".to_string(),
+            SignIn::Password { user, account, .. } => {
+                format!("IAM user {user} of account {account}")
+            }
+            SignIn::AkSkFromEnvironment => "AK/SK from the environment".to_string(),
+            SignIn::Sandbox => "the sandbox".to_string(),
+        }
+    }
+}
+
+// The MFA code is short-lived, but it is still a credential: keep it out of
+// Debug output along with the rest.
+impl fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignIn::Token(_) => f.write_str("SignIn::Token(<redacted>)"),
+            SignIn::Password { user, account, .. } => f
+                .debug_struct("SignIn::Password")
+                .field("user", user)
+                .field("account", account)
+                .finish_non_exhaustive(),
+            SignIn::AkSkFromEnvironment => f.write_str("SignIn::AkSkFromEnvironment"),
+            SignIn::Sandbox => f.write_str("SignIn::Sandbox"),
+        }
+    }
+}
+
+/// How the wizard starts.
+#[derive(Clone)]
+pub enum Start {
+    /// Already signed in: straight to the wizard.
+    Connected(Arc<dyn OrderService>),
+    /// No credentials found: the sign-in screen comes first.
+    SignInFirst(Arc<dyn Connector>),
+    /// Credentials were found (or `--sandbox` was given): the wizard opens at
+    /// once while signing in runs in the background; if it fails, the
+    /// sign-in screen shows why.
+    Connect {
+        connector: Arc<dyn Connector>,
+        choice: SignIn,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let choice = SignIn::Password {
+            user: "alice".into(),
+            password: Secret::new("hunter2-pass"),
+            account: "acme".into(),
+            mfa_code: Some("123456".into()),
+            mfa_user_id: Some("u-1".into()),
+        };
+        let shown = format!("{choice:?} {}", choice.describe());
+        assert!(shown.contains("alice"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("123456"),
+            "{shown}"
+        );
+        let token = format!("{:?}", SignIn::Token(Secret::new("tok-secret")));
+        assert!(!token.contains("tok-secret"), "{token}");
+    }
+}

@@ -1,0 +1,460 @@
+//! The life of one purchase, as a state machine with data per state, and
+//! the timeline the status pane shows. Pure: the runtime's task results
+//! arrive here as values, with the time they arrived.
+
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+
+use super::app::{Clock, Tone};
+use super::msg::Effect;
+use super::text::clean;
+use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::wire::{OrderInfo, status};
+use crate::domain::order::RequestBody;
+
+pub enum Submission {
+    /// Nothing sent yet (or the last attempt was refused and is forgotten).
+    Draft,
+    /// The request is on its way; its answer decides everything.
+    Submitting(Sending),
+    /// The service accepted the order; it is being tracked.
+    Placed(Box<Tracking>),
+    /// The service refused the order, or it provably never arrived: no
+    /// order exists and the draft is intact.
+    Failed {
+        error: ApiFailure,
+        request_id: String,
+    },
+    /// The answer was lost: an order may exist. Only the user's explicit
+    /// word resends, and then with the same Client-Request-Id.
+    Unknown(Box<Unknown>),
+}
+
+pub struct Sending {
+    pub request_id: String,
+    pub body: RequestBody,
+    pub since: Instant,
+    pub resend: bool,
+}
+
+pub struct Tracking {
+    pub order_id: String,
+    pub instance_ids: Vec<String>,
+    pub request_id: Option<String>,
+    /// The last order details seen.
+    pub latest: Option<OrderInfo>,
+    pub next_poll_at: Option<Instant>,
+    /// The last failed poll, cleared by the next good one.
+    pub trouble: Option<(u32, ApiFailure)>,
+    pub finished: Option<Finished>,
+    /// The tracking task is running.
+    pub active: bool,
+    pub payment: Payment,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    pub status: Option<i32>,
+    pub failure: Option<ApiFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payment {
+    NotAsked,
+    Paying { since: Instant },
+    Paid,
+    Failed(ApiFailure),
+}
+
+pub struct Unknown {
+    pub request_id: String,
+    pub body: RequestBody,
+    pub sent_at: String,
+    pub reason: ApiFailure,
+    pub candidates: Vec<OrderInfo>,
+    pub lookup_failed: Option<ApiFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub at: OffsetDateTime,
+    pub tone: Tone,
+    pub text: String,
+}
+
+/// What happened to this purchase, with times, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Timeline {
+    pub entries: Vec<TimelineEntry>,
+}
+
+impl Timeline {
+    pub fn push(&mut self, clock: &Clock, tone: Tone, text: impl Into<String>) {
+        self.entries.push(TimelineEntry {
+            at: clock.wall,
+            tone,
+            text: text.into(),
+        });
+    }
+}
+
+/// A failure as one line: the words, the code, the next step; all cleaned,
+/// since they come from the network.
+pub fn failure_text(failure: &ApiFailure) -> String {
+    clean(&failure.to_string()).into_owned()
+}
+
+/// "USD 19.00 (list price USD 25.00)" from what the order says it costs.
+pub fn amount_text(info: &OrderInfo) -> Option<String> {
+    let currency = info.currency.as_deref().map(clean).unwrap_or_default();
+    let unit = match info.measure_id {
+        None | Some(1) => String::new(),
+        Some(other) => format!(" (measure unit {other})"),
+    };
+    let amount = |v: f64| format!("{currency} {v:.2}").trim().to_string();
+    match (info.amount_after_discount, info.official_amount) {
+        (Some(paid), Some(list)) if (paid - list).abs() >= 0.005 => Some(format!(
+            "{} (list price {}){unit}",
+            amount(paid),
+            amount(list)
+        )),
+        (Some(paid), _) => Some(format!("{}{unit}", amount(paid))),
+        (None, Some(list)) => Some(format!("{} list price{unit}", amount(list))),
+        (None, None) => None,
+    }
+}
+
+/// "3s", "1m 05s".
+pub fn seconds_text(d: Duration) -> String {
+    let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    if secs >= 60 {
+        format!("{}m {:02}s", secs / 60, secs % 60)
+    } else {
+        format!("{secs}s")
+    }
+}
+
+impl Submission {
+    pub fn in_flight(&self) -> bool {
+        match self {
+            Submission::Draft | Submission::Failed { .. } => false,
+            Submission::Submitting(_) | Submission::Unknown(_) => true,
+            Submission::Placed(t) => !t.is_final() || matches!(t.payment, Payment::Paying { .. }),
+        }
+    }
+
+    /// Starts sending `body`.
+    pub fn start(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        request_id: String,
+        body: RequestBody,
+        destination: &str,
+        resend: bool,
+    ) -> Vec<Effect> {
+        let text = if resend {
+            "sent again, with the same Client-Request-Id".to_string()
+        } else {
+            format!("order sent to {}", clean(destination))
+        };
+        timeline.push(clock, Tone::Info, text);
+        *self = Submission::Submitting(Sending {
+            request_id: request_id.clone(),
+            body: body.clone(),
+            since: clock.mono,
+            resend,
+        });
+        vec![Effect::Submit { request_id, body }]
+    }
+
+    /// The answer to a submission. Answers to anything but the request in
+    /// the air are dropped.
+    pub fn on_submitted(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        request_id: &str,
+        outcome: SubmitOutcome,
+    ) -> Vec<Effect> {
+        let Submission::Submitting(sending) = self else {
+            return Vec::new();
+        };
+        if sending.request_id != request_id {
+            return Vec::new();
+        }
+        match outcome {
+            SubmitOutcome::Placed {
+                order_id,
+                instance_ids,
+            } => {
+                let order_id = clean(&order_id).into_owned();
+                timeline.push(clock, Tone::Good, format!("order placed: {order_id}"));
+                *self = Submission::Placed(Box::new(Tracking::new(
+                    order_id.clone(),
+                    instance_ids
+                        .iter()
+                        .map(|id| clean(id).into_owned())
+                        .collect(),
+                    Some(request_id.to_string()),
+                )));
+                vec![Effect::Track { order_id }]
+            }
+            SubmitOutcome::Rejected(error) => {
+                timeline.push(
+                    clock,
+                    Tone::Error,
+                    format!("refused, no order was placed: {}", failure_text(&error)),
+                );
+                *self = Submission::Failed {
+                    error,
+                    request_id: request_id.to_string(),
+                };
+                Vec::new()
+            }
+            SubmitOutcome::Ambiguous {
+                client_request_id,
+                sent_at,
+                reason,
+                candidates,
+                lookup_failed,
+            } => {
+                timeline.push(
+                    clock,
+                    Tone::Warning,
+                    format!("the answer was lost: {}", failure_text(&reason)),
+                );
+                match &lookup_failed {
+                    Some(failure) => timeline.push(
+                        clock,
+                        Tone::Error,
+                        format!("could not look for the order: {}", failure_text(failure)),
+                    ),
+                    None => timeline.push(
+                        clock,
+                        Tone::Info,
+                        format!(
+                            "{} order{} created since {} found",
+                            candidates.len(),
+                            if candidates.len() == 1 { "" } else { "s" },
+                            super::text::utc(&sent_at)
+                        ),
+                    ),
+                }
+                let body = sending.body.clone();
+                *self = Submission::Unknown(Box::new(Unknown {
+                    request_id: client_request_id,
+                    body,
+                    sent_at,
+                    reason,
+                    candidates,
+                    lookup_failed,
+                }));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Tracking news for the order on screen; news of any other is dropped.
+    pub fn on_tracked(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        order_id: &str,
+        event: TrackEvent,
+    ) {
+        let Submission::Placed(tracking) = self else {
+            return;
+        };
+        if tracking.order_id != order_id {
+            return;
+        }
+        match event {
+            TrackEvent::Polled(details) => {
+                let info = details.order_info;
+                let changed = tracking.latest.as_ref().map(|l| l.status) != Some(info.status);
+                if tracking.trouble.take().is_some() {
+                    timeline.push(clock, Tone::Good, "reached the order service again");
+                }
+                if changed {
+                    let mut text = status::describe(info.status).to_string();
+                    if tracking.latest.is_none()
+                        && let Some(amount) = amount_text(&info)
+                    {
+                        text.push_str(&format!(", {amount}"));
+                    }
+                    let tone = match info.status {
+                        status::COMPLETED => Tone::Good,
+                        status::CANCELLED => Tone::Error,
+                        status::PENDING_PAYMENT => Tone::Warning,
+                        _ => Tone::Info,
+                    };
+                    timeline.push(clock, tone, text);
+                }
+                tracking.latest = Some(info);
+            }
+            TrackEvent::PollFailed {
+                failure,
+                attempt,
+                retry_in,
+            } => {
+                timeline.push(
+                    clock,
+                    Tone::Warning,
+                    format!(
+                        "status check {attempt} failed: {}; next try in {}",
+                        failure_text(&failure),
+                        seconds_text(retry_in)
+                    ),
+                );
+                tracking.trouble = Some((attempt, failure));
+                tracking.next_poll_at = Some(clock.mono + retry_in);
+            }
+            TrackEvent::NextPollIn(after) => {
+                tracking.next_poll_at = Some(clock.mono + after);
+            }
+            TrackEvent::Finished {
+                status: final_status,
+                failure,
+            } => {
+                tracking.next_poll_at = None;
+                if let Some(failure) = &failure {
+                    timeline.push(
+                        clock,
+                        Tone::Error,
+                        format!("tracking stopped: {}", failure_text(failure)),
+                    );
+                }
+                tracking.finished = Some(Finished {
+                    status: final_status,
+                    failure,
+                });
+            }
+        }
+    }
+
+    pub fn on_tracking_ended(&mut self, timeline: &mut Timeline, clock: &Clock, order_id: &str) {
+        let Submission::Placed(tracking) = self else {
+            return;
+        };
+        if tracking.order_id != order_id {
+            return;
+        }
+        tracking.active = false;
+        tracking.next_poll_at = None;
+        if tracking.finished.is_none() {
+            timeline.push(
+                clock,
+                Tone::Warning,
+                "tracking stopped before the order was final; press t to track it again",
+            );
+        }
+    }
+
+    pub fn on_paid(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        order_id: &str,
+        result: Result<(), ApiFailure>,
+    ) {
+        let Submission::Placed(tracking) = self else {
+            return;
+        };
+        if tracking.order_id != order_id || !matches!(tracking.payment, Payment::Paying { .. }) {
+            return;
+        }
+        match result {
+            Ok(()) => {
+                timeline.push(clock, Tone::Good, "payment accepted");
+                tracking.payment = Payment::Paid;
+            }
+            Err(failure) => {
+                timeline.push(
+                    clock,
+                    Tone::Error,
+                    format!("payment failed: {}", failure_text(&failure)),
+                );
+                tracking.payment = Payment::Failed(failure);
+            }
+        }
+    }
+
+    pub fn exit_report(&self) -> Option<String> {
+        match self {
+            Submission::Draft | Submission::Failed { .. } => None,
+            Submission::Submitting(sending) => Some(format!(
+                "flexus stopped while an order was being sent (Client-Request-Id {}); its answer \
+                 was not seen. The journal holds the request: check your orders before ordering again.",
+                sending.request_id
+            )),
+            Submission::Unknown(unknown) => Some(format!(
+                "The answer to the order sent at {} (Client-Request-Id {}) was lost, so an order may \
+                 exist. The journal holds the request: check your orders before ordering again.",
+                super::text::utc(&unknown.sent_at),
+                unknown.request_id
+            )),
+            Submission::Placed(t) => {
+                let state = t.status_words();
+                let ids = if t.instance_ids.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Instances: {}.", t.instance_ids.join(", "))
+                };
+                Some(if t.is_final() {
+                    format!("Order {} is {state}.{ids}", t.order_id)
+                } else {
+                    format!(
+                        "Order {} is {state}; flexus stopped tracking it. Its ID is in the journal.{ids}",
+                        t.order_id
+                    )
+                })
+            }
+        }
+    }
+}
+
+impl Tracking {
+    pub fn new(
+        order_id: String,
+        instance_ids: Vec<String>,
+        request_id: Option<String>,
+    ) -> Tracking {
+        Tracking {
+            order_id,
+            instance_ids,
+            request_id,
+            latest: None,
+            next_poll_at: None,
+            trouble: None,
+            finished: None,
+            active: true,
+            payment: Payment::NotAsked,
+        }
+    }
+
+    pub fn status(&self) -> Option<i32> {
+        self.finished
+            .as_ref()
+            .and_then(|f| f.status)
+            .or(self.latest.as_ref().map(|l| l.status))
+    }
+
+    pub fn is_final(&self) -> bool {
+        self.finished.is_some() || self.status().is_some_and(status::is_final)
+    }
+
+    pub fn status_words(&self) -> &'static str {
+        match self.status() {
+            Some(code) => status::describe(code),
+            None => "placed",
+        }
+    }
+
+    /// Paying makes sense only while the order waits for payment.
+    pub fn can_pay(&self) -> bool {
+        self.status() == Some(status::PENDING_PAYMENT)
+            && !matches!(self.payment, Payment::Paying { .. } | Payment::Paid)
+    }
+}

@@ -1,0 +1,131 @@
+//! Taking the terminal over and giving it back: raw mode, the alternate
+//! screen, bracketed paste and mouse reports on the way in; all of it undone
+//! on the way out, whether by return, panic, Ctrl-C or a signal.
+
+use std::fmt;
+use std::io::{self, BufWriter, Stdout, Write};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{Command, cursor, event, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
+
+/// Mouse reports for button presses and the wheel only (modes 1000 and
+/// 1006). Crossterm's `EnableMouseCapture` also asks for every motion,
+/// which floods a slow SSH link with events nobody uses.
+struct EnableClickReports;
+struct DisableClickReports;
+
+impl Command for EnableClickReports {
+    fn write_ansi(&self, f: &mut impl fmt::Write) -> fmt::Result {
+        f.write_str("\x1b[?1000h\x1b[?1006h")
+    }
+    #[cfg(windows)]
+    fn execute_winapi(&self) -> io::Result<()> {
+        event::EnableMouseCapture.execute_winapi()
+    }
+}
+
+impl Command for DisableClickReports {
+    fn write_ansi(&self, f: &mut impl fmt::Write) -> fmt::Result {
+        f.write_str("\x1b[?1006l\x1b[?1000l")
+    }
+    #[cfg(windows)]
+    fn execute_winapi(&self) -> io::Result<()> {
+        event::DisableMouseCapture.execute_winapi()
+    }
+}
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static MOUSE: AtomicBool = AtomicBool::new(false);
+static HOOK: Once = Once::new();
+
+/// The terminal, taken over; dropping it gives the terminal back.
+pub struct Screen {
+    pub terminal: Terminal<Backend>,
+}
+
+impl Screen {
+    pub fn enter(mouse: bool) -> io::Result<Screen> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        MOUSE.store(mouse, Ordering::SeqCst);
+        let mut out = io::stdout();
+        let entered =
+            execute!(out, EnterAlternateScreen, event::EnableBracketedPaste).and_then(|()| {
+                if mouse {
+                    execute!(out, EnableClickReports)
+                } else {
+                    Ok(())
+                }
+            });
+        if let Err(e) = entered {
+            restore();
+            return Err(e);
+        }
+        let backend = CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, io::stdout()));
+        match Terminal::new(backend) {
+            Ok(terminal) => Ok(Screen { terminal }),
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        let _ = self.terminal.backend_mut().flush();
+        restore();
+    }
+}
+
+/// Gives the terminal back. Safe to call more than once and from a panic:
+/// every step is tried even if an earlier one fails (the terminal may be
+/// gone when an SSH link drops).
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = io::stdout();
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = execute!(out, DisableClickReports);
+    }
+    let _ = execute!(
+        out,
+        event::DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = disable_raw_mode();
+    let _ = out.flush();
+}
+
+/// On a panic anywhere (the UI task or an effect task), give the terminal
+/// back, let the default hook print the message, and stop: a wizard that
+/// spends money does not go on after a bug. Orders already sent are in the
+/// journal.
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let was_active = ACTIVE.load(Ordering::SeqCst);
+            restore();
+            previous(info);
+            if was_active {
+                eprintln!(
+                    "flexus stopped because of a bug. Any order it sent is recorded in the journal."
+                );
+                std::process::exit(101);
+            }
+        }));
+    });
+}

@@ -1,0 +1,373 @@
+//! The frame around every page: header, progress (a side panel on wide
+//! terminals, a line on narrow ones), notices, the page, the footer with the
+//! keys that work here, and any overlay. Pure: `&App` in, cells out.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::app::{App, Connection, Page, Step, Tone};
+use super::screens::{self, dialogs};
+use super::text::clean;
+use super::widgets::{self, Hint, hint};
+use crate::domain::order::ImageRef;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// From this width on, the choices so far get a side panel.
+pub const SIDE_PANEL_FROM: u16 = 110;
+pub const SIDE_PANEL_WIDTH: u16 = 30;
+const MAX_NOTICE_ROWS: u16 = 4;
+
+/// Where each part of the frame goes, for the view and for `update` (which
+/// needs the page's height to scroll).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub progress_line: Option<Rect>,
+    pub side: Option<Rect>,
+    pub page: Rect,
+    pub notices: Rect,
+    pub body: Rect,
+    pub footer: Rect,
+}
+
+pub fn areas(app: &App, area: Rect) -> Areas {
+    let header = Rect::new(area.x, area.y, area.width, 1);
+    let footer = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
+    let mut middle = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(2),
+    );
+    let (side, progress_line) = if area.width >= SIDE_PANEL_FROM {
+        let side = Rect::new(middle.x, middle.y, SIDE_PANEL_WIDTH, middle.height);
+        middle.x += SIDE_PANEL_WIDTH;
+        middle.width -= SIDE_PANEL_WIDTH;
+        (Some(side), None)
+    } else {
+        let line = screens::take_rows(&mut middle, 1);
+        (None, Some(line))
+    };
+    let page = middle;
+    let mut inner = Rect::new(
+        page.x + 1,
+        page.y + 1,
+        page.width.saturating_sub(2),
+        page.height.saturating_sub(2),
+    );
+    let notice_rows = notice_lines(app, inner.width).len() as u16;
+    let notices = screens::take_rows(&mut inner, notice_rows.min(MAX_NOTICE_ROWS));
+    if notices.height > 0 {
+        screens::take_rows(&mut inner, 1);
+    }
+    Areas {
+        header,
+        progress_line,
+        side,
+        page,
+        notices,
+        body: inner,
+        footer,
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if let Some(cursor) = draw(app, area, frame.buffer_mut()) {
+        frame.set_cursor_position(cursor);
+    }
+}
+
+/// Draws everything into `buf`; returns where the text cursor goes.
+pub fn draw(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(app, area, buf);
+        return None;
+    }
+    let theme = &app.theme;
+    let a = areas(app, area);
+    header(app, a.header, buf);
+    if let Some(line) = a.progress_line {
+        progress_line(app, line, buf);
+    }
+    if let Some(side) = a.side {
+        side_panel(app, side, buf);
+    }
+    let reopened = if app.from_review {
+        " (from the review)"
+    } else {
+        ""
+    };
+    let block = widgets::block(
+        Line::from(Span::styled(
+            format!(" {}{reopened} ", screens::title(app)),
+            theme.title(),
+        )),
+        theme,
+        app.overlay.is_none(),
+    );
+    block.render(a.page, buf);
+    if a.notices.height > 0 {
+        Paragraph::new(notice_lines(app, a.notices.width)).render(a.notices, buf);
+    }
+    let mut cursor = screens::view(app, a.body, buf);
+    let page_hints = screens::hints(app);
+    let hints = match &app.overlay {
+        Some(overlay) => {
+            cursor = dialogs::view(app, overlay, &page_hints, area, buf);
+            dialogs::hints(overlay)
+        }
+        None => page_hints,
+    };
+    footer(app, &hints, a.footer, buf);
+    cursor
+}
+
+fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("flexus needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}."),
+            app.theme.title(),
+        )),
+        Line::from(format!(
+            "This one is {}x{}: make the window larger or the font smaller.",
+            area.width, area.height
+        )),
+        Line::from("Everything is kept meanwhile. Ctrl-C quits."),
+    ];
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let y = area.y + area.height.saturating_sub(height) / 2;
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .centered()
+        .render(Rect::new(area.x, y, area.width, height), buf);
+}
+
+fn header(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let left = Line::from(vec![
+        Span::styled(" flexus ", theme.title()),
+        Span::styled("buy a FlexusL instance", theme.muted()),
+    ]);
+    buf.set_line(area.x, area.y, &left, area.width);
+    let (text, style) = match &app.connection {
+        Connection::Ready { label, .. } => (clean(label).into_owned(), theme.accent()),
+        Connection::SigningIn { since, what, .. } => {
+            let frame = app.clock.mono.saturating_duration_since(*since).as_millis() / 100;
+            (
+                format!("{} signing in with {what}", theme.spinner(frame as usize)),
+                theme.accent(),
+            )
+        }
+        Connection::Failed { what, .. } => {
+            (format!("signing in with {what} failed"), theme.warning())
+        }
+        Connection::NotSignedIn => ("not signed in".to_string(), theme.muted()),
+    };
+    let room = (area.width as usize).saturating_sub(left.width() + 2);
+    let text = widgets::fit(&text, room, theme);
+    let x = area
+        .right()
+        .saturating_sub(widgets::cells(&text) as u16 + 1);
+    buf.set_string(x, area.y, &text, style);
+}
+
+/// A short value per step for the progress displays, when it has one.
+pub fn step_value(app: &App, step: Step) -> Option<String> {
+    let d = &app.draft;
+    if step != Step::Review && !app.step_done(step) {
+        return None;
+    }
+    Some(match step {
+        Step::Region => app.catalog.region_name(&d.region).to_string(),
+        Step::Image => match &d.image {
+            ImageRef::Public { name, version } => format!("{name} {version}"),
+            ImageRef::Private { image_id } => format!(
+                "private {} {}",
+                app.private_platform.map_or("", |p| p.label()),
+                image_id
+            ),
+            ImageRef::Unset => return None,
+        },
+        Step::Spec => d.plan_spec.clone(),
+        Step::Period => format!(
+            "{} x{}",
+            d.period_type.describe(d.period_num),
+            d.purchase_quantity
+        ),
+        Step::Extras => {
+            if d.extra_resources.is_empty() {
+                "no add-ons".to_string()
+            } else {
+                d.extra_resources
+                    .iter()
+                    .map(|e| e.kind.code().to_uppercase())
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            }
+        }
+        Step::Naming => d.instance_name.clone(),
+        Step::Review => return None,
+    })
+}
+
+fn current_step(app: &App) -> Option<Step> {
+    match app.page {
+        Page::Step(step) => Some(step),
+        _ => None,
+    }
+}
+
+fn progress_line(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let position = match app.page {
+        Page::Step(step) => format!("Step {}/7 ", step.number()),
+        Page::Status => "Status ".to_string(),
+        Page::SignIn => "Sign in ".to_string(),
+    };
+    if app.page == Page::SignIn && Step::ALL.iter().all(|&s| step_value(app, s).is_none()) {
+        let line = Line::from(vec![
+            Span::styled(format!(" {position}"), theme.key()),
+            Span::styled("first, then the order in 7 steps", theme.muted()),
+        ]);
+        buf.set_line(area.x, area.y, &line, area.width);
+        return;
+    }
+    let values: Vec<String> = Step::ALL
+        .iter()
+        .filter_map(|&s| step_value(app, s))
+        .map(|v| clean(&v).into_owned())
+        .collect();
+    let chosen = if values.is_empty() {
+        "nothing chosen yet".to_string()
+    } else {
+        values.join(theme.symbols.separator)
+    };
+    let room = (area.width as usize).saturating_sub(position.len() + 2);
+    let line = Line::from(vec![
+        Span::styled(format!(" {position}"), theme.key()),
+        Span::styled(widgets::fit(&chosen, room, theme), theme.muted()),
+    ]);
+    buf.set_line(area.x, area.y, &line, area.width);
+}
+
+fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let block = widgets::block(
+        Line::from(Span::styled(" Your order ", theme.title())),
+        theme,
+        false,
+    );
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let current = current_step(app);
+    let room = inner.width.saturating_sub(5) as usize;
+    let mut lines = Vec::new();
+    for step in Step::ALL {
+        let done = if step == Step::Review {
+            app.page == Page::Status
+        } else {
+            app.step_done(step)
+        };
+        let (marker, style) = if current == Some(step) {
+            (theme.symbols.current, theme.key())
+        } else if done {
+            (theme.symbols.done, theme.good())
+        } else {
+            (" ", theme.muted())
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {marker} "), style),
+            Span::styled(
+                format!("{} {}", step.number(), step.title()),
+                if current == Some(step) {
+                    theme.key()
+                } else {
+                    theme.title()
+                },
+            ),
+        ]));
+        if let Some(value) = step_value(app, step) {
+            lines.push(Line::from(Span::styled(
+                format!("     {}", widgets::fit(&value, room, theme)),
+                theme.muted(),
+            )));
+        }
+    }
+    if app.page == Page::Status {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", theme.symbols.current), theme.key()),
+            Span::styled("8 Status", theme.key()),
+        ]));
+    }
+    Paragraph::new(lines).render(inner, buf);
+}
+
+fn notice_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for n in &app.notices {
+        let (mark, style) = match n.tone {
+            Tone::Info => ("i", theme.accent()),
+            Tone::Good => (theme.symbols.done, theme.good()),
+            Tone::Warning => ("!", theme.warning()),
+            Tone::Error => ("!", theme.error()),
+        };
+        let wrapped = super::text::wrap_words(&clean(&n.text), width.saturating_sub(2) as usize);
+        for (i, text) in wrapped.into_iter().enumerate() {
+            let lead = if i == 0 { mark } else { " " };
+            lines.push(Line::from(Span::styled(format!("{lead} {text}"), style)));
+        }
+    }
+    if lines.len() > MAX_NOTICE_ROWS as usize {
+        let hidden = lines.len() - (MAX_NOTICE_ROWS as usize - 1);
+        lines.truncate(MAX_NOTICE_ROWS as usize - 1);
+        lines.push(Line::from(Span::styled(
+            format!("  and {hidden} more lines (the review lists every problem)"),
+            theme.muted(),
+        )));
+    }
+    lines
+}
+
+/// The page's keys first; then help and quit, as far as they fit (the help
+/// lists everything, so its key always shows).
+fn footer(app: &App, hints: &[Hint], area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let help = if app.overlay.is_some() || crate::tui::screens::captures_text(app) {
+        hint("F1", "help")
+    } else {
+        hint("?", "help")
+    };
+    let quit = hint("Ctrl-C", "quit");
+    let render = |h: &Hint| {
+        vec![
+            Span::styled(theme.keys(h.keys), theme.key()),
+            Span::raw(format!(" {}  ", h.action)),
+        ]
+    };
+    let width_of =
+        |h: &Hint| widgets::cells(&theme.keys(h.keys)) + 1 + widgets::cells(&h.action) + 2;
+    let budget = area.width as usize - 1;
+    let showing_help = matches!(app.overlay, Some(super::app::Overlay::Help));
+    let mut used = if showing_help { 0 } else { width_of(&help) };
+    let mut spans = vec![Span::raw(" ")];
+    for h in hints {
+        if used + width_of(h) > budget {
+            break;
+        }
+        used += width_of(h);
+        spans.extend(render(h));
+    }
+    if !showing_help {
+        spans.extend(render(&help));
+        if used + width_of(&quit) <= budget {
+            spans.extend(render(&quit));
+        }
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}

@@ -1,0 +1,326 @@
+//! Shared by the wizard's tests: a fake order service (test code only; the
+//! shipped binary never contains it) and helpers to drive `update` with keys
+//! and draw frames on a `TestBackend`.
+#![allow(dead_code)]
+
+pub mod pty;
+
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use futures::future::BoxFuture;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use time::macros::datetime;
+use tokio::sync::mpsc::Sender;
+
+use flexus::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use flexus::api::wire::{OrderDetails, OrderInfo, status};
+use flexus::domain::catalog::Catalog;
+use flexus::domain::order::RequestBody;
+use flexus::domain::pricing::PriceTable;
+use flexus::secret::Secret;
+use flexus::tui::app::{App, Clock};
+use flexus::tui::msg::{Effect, Msg};
+use flexus::tui::service::{Connector, OrderService, SignIn};
+use flexus::tui::theme::Theme;
+use flexus::tui::update::update;
+use flexus::tui::view;
+
+pub const ORDER_ID: &str = "CS26011509300ABCD";
+
+pub fn failure(status: Option<u16>, code: Option<&str>, message: &str, next: &str) -> ApiFailure {
+    ApiFailure {
+        status,
+        code: code.map(str::to_string),
+        message: message.to_string(),
+        next_step: next.to_string(),
+    }
+}
+
+pub fn order_info(status: i32) -> OrderInfo {
+    OrderInfo {
+        order_id: ORDER_ID.to_string(),
+        status,
+        amount_after_discount: Some(19.0),
+        official_amount: Some(19.0),
+        measure_id: Some(1),
+        currency: Some("USD".to_string()),
+        create_time: Some("2026-01-15T09:30:01Z".to_string()),
+        pending_payment_end_time: (status == status::PENDING_PAYMENT)
+            .then(|| "2026-01-22T09:30:01Z".to_string()),
+        ..OrderInfo::default()
+    }
+}
+
+pub fn polled(status: i32) -> TrackEvent {
+    TrackEvent::Polled(Box::new(OrderDetails {
+        total_count: 1,
+        order_info: order_info(status),
+        order_line_items: Vec::new(),
+    }))
+}
+
+/// A pretend Huawei Cloud: places orders, tracks them through pending
+/// payment (unless auto-paid), processing and completed, and drops the
+/// network once on the way so the retry shows.
+pub struct FakeService {
+    pub state: Arc<FakeState>,
+}
+
+pub struct FakeState {
+    pub submitted: Mutex<Vec<(RequestBody, String)>>,
+    /// The next submission's outcome, instead of a placed order.
+    pub outcome: Mutex<Option<SubmitOutcome>>,
+    paid: AtomicBool,
+    polls: AtomicU32,
+    poll_every: Duration,
+}
+
+impl FakeService {
+    pub fn new() -> Arc<FakeService> {
+        Arc::new(FakeService {
+            state: Arc::new(FakeState {
+                submitted: Mutex::new(Vec::new()),
+                outcome: Mutex::new(None),
+                paid: AtomicBool::new(false),
+                polls: AtomicU32::new(0),
+                poll_every: Duration::from_secs(3),
+            }),
+        })
+    }
+}
+
+impl OrderService for FakeService {
+    fn submit(
+        &self,
+        body: RequestBody,
+        client_request_id: String,
+    ) -> BoxFuture<'static, SubmitOutcome> {
+        // Lets the terminal tests see what a bug in an effect task does.
+        if std::env::var_os("FLEXUS_TRY_PANIC").is_some() {
+            panic!("a deliberate bug in the fake order service");
+        }
+        let state = self.state.clone();
+        if body.is_auto_pay {
+            state.paid.store(true, Ordering::SeqCst);
+        }
+        state
+            .submitted
+            .lock()
+            .unwrap()
+            .push((body.clone(), client_request_id));
+        let scripted = state.outcome.lock().unwrap().take();
+        let quantity = body.purchase_quantity;
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(800)).await;
+            scripted.unwrap_or_else(|| SubmitOutcome::Placed {
+                order_id: ORDER_ID.to_string(),
+                instance_ids: (1..=quantity)
+                    .map(|i| format!("65dea8d23005da564c78d9d{i}"))
+                    .collect(),
+            })
+        })
+    }
+
+    fn track(&self, _order_id: String, events: Sender<TrackEvent>) -> BoxFuture<'static, ()> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let mut processing_polls = 0;
+            loop {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let n = state.polls.fetch_add(1, Ordering::SeqCst) + 1;
+                if n == 2 {
+                    let failed = TrackEvent::PollFailed {
+                        failure: failure(None, None, "connection reset by peer", "retrying"),
+                        attempt: 1,
+                        retry_in: Duration::from_secs(2),
+                    };
+                    if events.send(failed).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    continue;
+                }
+                let code = if !state.paid.load(Ordering::SeqCst) {
+                    status::PENDING_PAYMENT
+                } else if processing_polls < 1 {
+                    processing_polls += 1;
+                    status::PROCESSING
+                } else {
+                    status::COMPLETED
+                };
+                if events.send(polled(code)).await.is_err() {
+                    return;
+                }
+                if status::is_final(code) {
+                    let _ = events
+                        .send(TrackEvent::Finished {
+                            status: Some(code),
+                            failure: None,
+                        })
+                        .await;
+                    return;
+                }
+                let _ = events.send(TrackEvent::NextPollIn(state.poll_every)).await;
+                tokio::time::sleep(state.poll_every).await;
+            }
+        })
+    }
+
+    fn pay(&self, _order_id: String) -> BoxFuture<'static, Result<(), ApiFailure>> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            state.paid.store(true, Ordering::SeqCst);
+            Ok(())
+        })
+    }
+
+    fn describe(&self) -> String {
+        "fake service (test double)".to_string()
+    }
+}
+
+/// Signs in with anything but the token "wrong".
+pub struct FakeConnector {
+    pub service: Arc<FakeService>,
+}
+
+impl Connector for FakeConnector {
+    fn connect(
+        &self,
+        choice: SignIn,
+    ) -> BoxFuture<'static, Result<Arc<dyn OrderService>, ApiFailure>> {
+        let service: Arc<dyn OrderService> = self.service.clone();
+        let refused = matches!(&choice, SignIn::Token(t) if *t == Secret::new("wrong"));
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(600)).await;
+            if refused {
+                Err(failure(
+                    Some(401),
+                    Some("APIGW.0301"),
+                    "the token was refused",
+                    "get a new token and try again",
+                ))
+            } else {
+                Ok(service)
+            }
+        })
+    }
+}
+
+// ---- driving the wizard without a terminal ----
+
+pub fn clock() -> Clock {
+    Clock {
+        mono: Instant::now(),
+        wall: datetime!(2026-01-15 09:30:00 UTC),
+    }
+}
+
+pub fn new_app() -> App {
+    new_app_with(Theme::new(true, true))
+}
+
+pub fn new_app_with(theme: Theme) -> App {
+    App::new(
+        Arc::new(Catalog::embedded()),
+        Arc::new(PriceTable::embedded()),
+        theme,
+        clock(),
+    )
+}
+
+pub fn key_event(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+pub fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Msg::Key(key_event(code)))
+}
+
+pub fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+pub fn enter(app: &mut App) -> Vec<Effect> {
+    press(app, KeyCode::Enter)
+}
+
+/// Moves a list cursor down `n` rows.
+pub fn down(app: &mut App, n: usize) {
+    for _ in 0..n {
+        press(app, KeyCode::Down);
+    }
+}
+
+/// Clears a text field with Ctrl-U and types `text`.
+pub fn retype(app: &mut App, text: &str) {
+    ctrl(app, 'u');
+    type_text(app, text);
+}
+
+/// Advances the message clock, as the runtime would between messages.
+pub fn advance(app: &mut App, by: Duration) {
+    app.clock.mono += by;
+    app.clock.wall += by;
+}
+
+pub fn terminal(width: u16, height: u16) -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(width, height)).unwrap()
+}
+
+/// One frame, as text.
+pub fn frame(app: &mut App, width: u16, height: u16) -> String {
+    app.size = (width, height);
+    let mut terminal = terminal(width, height);
+    terminal.draw(|f| view::render(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// The first line of a frame that contains `needle`.
+pub fn line_with<'a>(frame: &'a str, needle: &str) -> &'a str {
+    frame
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle:?} in\n{frame}"))
+}
+
+/// A signed-in wizard with a fake service, at step 1.
+pub fn signed_in_app() -> (App, Arc<FakeService>) {
+    let mut app = new_app();
+    let service = FakeService::new();
+    let start = flexus::tui::service::Start::Connected(service.clone());
+    flexus::tui::update::start(&mut app, &start);
+    (app, service)
+}
+
+/// Walks the wizard to the review: AP-Singapore, Ubuntu 22.04,
+/// hf.large.2.30m.linux, 1 month, no extras, name web-01.
+pub fn app_at_review() -> (App, Arc<FakeService>) {
+    let (mut app, service) = signed_in_app();
+    down(&mut app, 1); // AP-Singapore
+    enter(&mut app);
+    type_text(&mut app, "ubuntu");
+    enter(&mut app); // Ubuntu -> versions
+    enter(&mut app); // 22.04
+    type_text(&mut app, "large.2.30m.linux");
+    enter(&mut app);
+    enter(&mut app); // period defaults
+    enter(&mut app); // no extras
+    type_text(&mut app, "web-01");
+    enter(&mut app);
+    (app, service)
+}

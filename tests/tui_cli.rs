@@ -1,0 +1,84 @@
+//! Starting the wizard from the command line, where it can fail before the
+//! terminal is taken over: plans that cannot be read, and no terminal.
+
+use std::process::Command;
+
+fn flexus(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .args(args)
+        .output()
+        .expect("flexus runs");
+    (
+        out.status.code().expect("an exit code"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn without_a_terminal_the_wizard_says_what_to_use_instead() {
+    let (code, stderr) = flexus(&[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        "flexus: the wizard needs a terminal; in scripts use `flexus order --plan FILE`"
+    );
+}
+
+#[test]
+fn a_plan_that_cannot_be_read_is_reported_before_anything_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.json");
+    let (code, stderr) = flexus(&["--plan", missing.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("flexus: cannot read the plan "),
+        "{stderr}"
+    );
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"region\": ").unwrap();
+    let (code, stderr) = flexus(&["--plan", broken.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("broken.json is not valid JSON (line 1, column"),
+        "{stderr}"
+    );
+}
+
+mod support;
+
+use support::pty::Session;
+
+#[test]
+fn the_wizard_opens_in_a_terminal_and_ctrl_c_gives_it_back() {
+    let mut session = Session::start(
+        env!("CARGO_BIN_EXE_flexus"),
+        &["--plan", "examples/plan.json"],
+        &[],
+    );
+    // No credentials here: signing in comes first, the plan waits.
+    session.wait_for("How should it sign in?");
+    session.wait_for("Sign in AP-Singapore · BT 6.8.35 · hf.large.1.30m.linux");
+    session.keys("\x03");
+    let status = session.wait_exit();
+    assert!(status.success());
+    session.assert_terminal_given_back();
+}
+
+#[test]
+fn first_frame_exit_draws_once_and_leaves() {
+    let mut session = Session::start(
+        env!("CARGO_BIN_EXE_flexus"),
+        &["--sandbox", "--first-frame-exit"],
+        &[],
+    );
+    let status = session.wait_exit();
+    assert!(status.success());
+    session.assert_terminal_given_back();
+    // Blank cells are skipped with cursor moves, so look for single words.
+    let raw = session.raw();
+    assert!(
+        raw.contains(" 1. Region ") && raw.contains("Where"),
+        "{raw:?}"
+    );
+}

@@ -1,0 +1,589 @@
+//! Every screen and state of the wizard, drawn on a TestBackend at 80x24
+//! and 120x40 and compared with reviewed snapshots (tests/snapshots/).
+//! Colour is not in a snapshot, so where it carries meaning (unavailable
+//! options, errors, the selection) the styled cells are checked directly.
+
+mod support;
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+use flexus::api::engine::{SubmitOutcome, TrackEvent};
+use flexus::api::wire::status;
+use flexus::tui::app::App;
+use flexus::tui::msg::{Effect, Msg};
+use flexus::tui::service::Start;
+use flexus::tui::theme::Theme;
+use flexus::tui::update::update;
+use flexus::tui::view;
+use support::*;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// Snapshots the app at both sizes.
+fn snap(name: &str, app: &mut App) {
+    for (w, h) in SIZES {
+        let text = frame(app, w, h);
+        insta::with_settings!({
+            filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", "[request-id]")],
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+        });
+    }
+}
+
+fn buffer(app: &mut App, w: u16, h: u16) -> Buffer {
+    app.size = (w, h);
+    let mut terminal = terminal(w, h);
+    terminal.draw(|f| view::render(app, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The style of the first cell of `needle` on screen.
+fn style_of(buf: &Buffer, needle: &str) -> ratatui::style::Style {
+    let area = buf.area;
+    for y in 0..area.height {
+        let row: String = (0..area.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(byte) = row.find(needle) {
+            let x = row[..byte].chars().count() as u16;
+            return buf[(x, y)].style();
+        }
+    }
+    panic!("{needle:?} is not on screen");
+}
+
+fn sign_in_app() -> App {
+    let mut app = new_app();
+    let connector = std::sync::Arc::new(FakeConnector {
+        service: FakeService::new(),
+    });
+    flexus::tui::update::start(&mut app, &Start::SignInFirst(connector));
+    app
+}
+
+#[test]
+fn sign_in_choices() {
+    snap("signin_methods", &mut sign_in_app());
+}
+
+#[test]
+fn sign_in_refused_token() {
+    let mut app = sign_in_app();
+    enter(&mut app);
+    type_text(&mut app, "wrong");
+    let effects = enter(&mut app);
+    let [Effect::Connect { attempt, .. }] = effects.as_slice() else {
+        panic!()
+    };
+    snap("signin_signing_in", &mut app);
+    update(
+        &mut app,
+        Msg::Connected {
+            attempt: *attempt,
+            result: Err(failure(
+                Some(401),
+                Some("APIGW.0301"),
+                "the token was refused\x1b[2J",
+                "get a new token and try again",
+            )),
+        },
+    );
+    snap("signin_token_refused", &mut app);
+    let text = frame(&mut app, 80, 24);
+    // The escape sequence from the network arrives without its ESC.
+    assert!(
+        text.contains("the token was refused[2J (HTTP 401,"),
+        "{text}"
+    );
+    assert!(!text.contains('\x1b'));
+    assert!(!text.contains("wrong"), "the token is masked");
+}
+
+#[test]
+fn sign_in_password_form_masks_the_password() {
+    let mut app = sign_in_app();
+    press(&mut app, KeyCode::Down);
+    enter(&mut app);
+    type_text(&mut app, "alice");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "hunter2");
+    snap("signin_password", &mut app);
+    assert!(!frame(&mut app, 120, 40).contains("hunter2"));
+}
+
+#[test]
+fn region() {
+    let (mut app, _) = signed_in_app();
+    snap("region", &mut app);
+    let buf = buffer(&mut app, 80, 24);
+    assert!(
+        style_of(&buf, "CN-Hong Kong")
+            .add_modifier
+            .contains(Modifier::REVERSED)
+    );
+    type_text(&mut app, "ap-");
+    press(&mut app, KeyCode::Down);
+    snap("region_filtered", &mut app);
+    type_text(&mut app, "zz");
+    snap("region_filter_matches_nothing", &mut app);
+}
+
+#[test]
+fn image_lists() {
+    let (mut app, _) = signed_in_app();
+    type_text(&mut app, "istanbul");
+    enter(&mut app);
+    snap("image_list", &mut app);
+    type_text(&mut app, "centos");
+    enter(&mut app);
+    snap("image_versions_some_unavailable", &mut app);
+    let buf = buffer(&mut app, 80, 24);
+    let unavailable = style_of(&buf, "8.2");
+    assert_eq!(
+        unavailable.fg,
+        Some(Color::DarkGray),
+        "versions not sold are greyed"
+    );
+    assert!(
+        style_of(&buf, "7.9")
+            .add_modifier
+            .contains(Modifier::REVERSED),
+        "the first version sold is highlighted"
+    );
+    press(&mut app, KeyCode::Up);
+    enter(&mut app);
+    snap("image_version_refused", &mut app);
+    let buf = buffer(&mut app, 80, 24);
+    assert_eq!(
+        style_of(&buf, "✗ CentOS 8.0 is not offered").fg,
+        Some(Color::Red)
+    );
+}
+
+#[test]
+fn image_private() {
+    let (mut app, _) = signed_in_app();
+    enter(&mut app);
+    type_text(&mut app, "private");
+    enter(&mut app);
+    enter(&mut app);
+    snap("image_private_missing_id", &mut app);
+    type_text(&mut app, "img-7f3a");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right);
+    snap("image_private_windows", &mut app);
+}
+
+#[test]
+fn spec_table_greys_what_the_image_does_not_allow() {
+    let (mut app, _) = signed_in_app();
+    down(&mut app, 1);
+    enter(&mut app);
+    type_text(&mut app, "gitlab");
+    enter(&mut app);
+    snap("spec_gitlab", &mut app);
+    let buf = buffer(&mut app, 80, 24);
+    assert_eq!(
+        style_of(&buf, "hf.large.025.30m.linux").fg,
+        Some(Color::DarkGray)
+    );
+    assert_eq!(
+        style_of(&buf, "hf.large.1.30m.byol").fg,
+        Some(Color::DarkGray)
+    );
+    assert_eq!(
+        style_of(&buf, "hf.xlarge.2.30m.linux").fg,
+        Some(Color::Reset)
+    );
+    // Enter on a greyed package says why it cannot be had.
+    press(&mut app, KeyCode::Home);
+    enter(&mut app);
+    snap("spec_refused", &mut app);
+    press(&mut app, KeyCode::End);
+    snap("spec_windows_row", &mut app);
+}
+
+#[test]
+fn a_region_change_tells_what_it_cleared() {
+    let (mut app, _) = signed_in_app();
+    enter(&mut app); // Hong Kong
+    type_text(&mut app, "centos");
+    enter(&mut app);
+    type_text(&mut app, "7.6");
+    enter(&mut app);
+    enter(&mut app); // the 0.5 GiB package, first in the table
+    assert_eq!(app.draft.plan_spec, "hf.large.025.30m.linux");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    enter(&mut app); // Bangkok
+    snap("image_after_region_change", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        text.contains("! Spec hf.large.025.30m.linux was cleared: 0.5 GiB packages exist"),
+        "{text}"
+    );
+}
+
+#[test]
+fn period_with_wrong_input() {
+    let (mut app, _) = app_at_review();
+    type_text(&mut app, "4");
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, "12");
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, "lots");
+    enter(&mut app);
+    snap("period_errors", &mut app);
+    let buf = buffer(&mut app, 80, 24);
+    assert_eq!(style_of(&buf, "! a monthly period").fg, Some(Color::Red));
+}
+
+#[test]
+fn extras_with_a_size_error() {
+    let (mut app, _) = app_at_review();
+    type_text(&mut app, "5");
+    snap("extras_off", &mut app);
+    press(&mut app, KeyCode::Char(' '));
+    type_text(&mut app, "5");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char(' '));
+    type_text(&mut app, "100");
+    enter(&mut app);
+    snap("extras_size_error", &mut app);
+}
+
+#[test]
+fn naming_with_errors_and_tags() {
+    let (mut app, _) = app_at_review();
+    type_text(&mut app, "6");
+    retype(&mut app, "web server");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "front end\x07 for the shop");
+    press(&mut app, KeyCode::Tab);
+    for (k, v) in [("env", "prod"), ("team", "shop")] {
+        press(&mut app, KeyCode::Char('a'));
+        type_text(&mut app, k);
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, v);
+        enter(&mut app);
+    }
+    snap("naming_name_error", &mut app);
+    press(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "env");
+    enter(&mut app);
+    snap("naming_tag_editor_duplicate", &mut app);
+}
+
+#[test]
+fn review() {
+    let (mut app, _) = app_at_review();
+    snap("review", &mut app);
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::PageDown);
+    snap("review_json", &mut app);
+}
+
+#[test]
+fn review_of_an_unpriced_yearly_order() {
+    let (mut app, _) = app_at_review();
+    type_text(&mut app, "1");
+    press(&mut app, KeyCode::Home);
+    enter(&mut app); // Hong Kong: no list prices known
+    type_text(&mut app, "4");
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, "5");
+    enter(&mut app);
+    type_text(&mut app, "5");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char(' '));
+    enter(&mut app);
+    snap("review_unpriced_yearly", &mut app);
+    enter(&mut app);
+    snap("confirm_submit", &mut app);
+    press(&mut app, KeyCode::Char('y'));
+    type_text(&mut app, "ye");
+    snap("confirm_submit_again", &mut app);
+}
+
+#[test]
+fn save_plan_prompt() {
+    let (mut app, _) = app_at_review();
+    press(&mut app, KeyCode::Char('s'));
+    snap("save_plan_prompt", &mut app);
+    let effects = enter(&mut app);
+    let [Effect::SavePlan { path, .. }] = effects.as_slice() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Msg::PlanSaved {
+            path: path.clone(),
+            result: Err(flexus::tui::msg::SaveError::Exists),
+        },
+    );
+    snap("save_plan_overwrite", &mut app);
+    press(&mut app, KeyCode::Char('y'));
+    update(
+        &mut app,
+        Msg::PlanSaved {
+            path: path.clone(),
+            result: Ok(()),
+        },
+    );
+    snap("review_plan_saved", &mut app);
+}
+
+fn submitted(app: &mut App) -> String {
+    enter(app);
+    let effects = press(app, KeyCode::Char('y'));
+    let Effect::Submit { request_id, .. } = &effects[0] else {
+        panic!()
+    };
+    request_id.clone()
+}
+
+#[test]
+fn status_while_sending() {
+    let (mut app, _) = app_at_review();
+    submitted(&mut app);
+    snap("status_submitting", &mut app);
+    ctrl(&mut app, 'c');
+    snap("confirm_quit", &mut app);
+}
+
+fn placed(app: &mut App) {
+    let request_id = submitted(app);
+    advance(app, Duration::from_secs(1));
+    update(
+        app,
+        Msg::Submitted {
+            request_id,
+            outcome: SubmitOutcome::Placed {
+                order_id: ORDER_ID.into(),
+                instance_ids: vec!["65dea8d23005da564c78d9d2".into()],
+            },
+        },
+    );
+}
+
+fn track(app: &mut App, event: TrackEvent) {
+    update(
+        app,
+        Msg::Tracked {
+            order_id: ORDER_ID.into(),
+            event,
+        },
+    );
+}
+
+#[test]
+fn status_of_a_tracked_order() {
+    let (mut app, _) = app_at_review();
+    placed(&mut app);
+    advance(&mut app, Duration::from_secs(1));
+    track(&mut app, polled(status::PENDING_PAYMENT));
+    track(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
+    advance(&mut app, Duration::from_millis(1500));
+    snap("status_pending_payment", &mut app);
+    advance(&mut app, Duration::from_millis(3500));
+    track(
+        &mut app,
+        TrackEvent::PollFailed {
+            failure: failure(None, None, "network unreachable", "flexus keeps trying"),
+            attempt: 1,
+            retry_in: Duration::from_secs(8),
+        },
+    );
+    advance(&mut app, Duration::from_secs(2));
+    snap("status_poll_failed", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(line_with(&text, "Next check").contains("in 6s"), "{text}");
+    press(&mut app, KeyCode::Char('p'));
+    snap("confirm_pay", &mut app);
+    press(&mut app, KeyCode::Char('y'));
+    advance(&mut app, Duration::from_millis(300));
+    snap("status_paying", &mut app);
+    update(
+        &mut app,
+        Msg::Paid {
+            order_id: ORDER_ID.into(),
+            result: Ok(()),
+        },
+    );
+    advance(&mut app, Duration::from_secs(6));
+    track(&mut app, polled(status::PROCESSING));
+    advance(&mut app, Duration::from_secs(5));
+    track(&mut app, polled(status::COMPLETED));
+    track(
+        &mut app,
+        TrackEvent::Finished {
+            status: Some(status::COMPLETED),
+            failure: None,
+        },
+    );
+    snap("status_completed", &mut app);
+    let buf = buffer(&mut app, 80, 24);
+    assert_eq!(style_of(&buf, "Order completed").fg, Some(Color::Green));
+}
+
+#[test]
+fn status_when_tracking_stops_early() {
+    let (mut app, _) = app_at_review();
+    placed(&mut app);
+    track(&mut app, polled(status::PROCESSING));
+    update(
+        &mut app,
+        Msg::TrackingEnded {
+            order_id: ORDER_ID.into(),
+        },
+    );
+    snap("status_tracking_stopped", &mut app);
+}
+
+#[test]
+fn status_of_a_refused_order() {
+    let (mut app, _) = app_at_review();
+    let request_id = submitted(&mut app);
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id,
+            outcome: SubmitOutcome::Rejected(failure(
+                Some(400),
+                Some("HCSS.14000011"),
+                "Insufficient quota.",
+                "Ask for a higher FlexusL quota or buy fewer instances",
+            )),
+        },
+    );
+    snap("status_refused", &mut app);
+    let buf = buffer(&mut app, 80, 24);
+    assert_eq!(style_of(&buf, "The order was refused").fg, Some(Color::Red));
+}
+
+fn lost(app: &mut App, candidates: usize, lookup_failed: bool) {
+    let request_id = submitted(app);
+    let mut second = order_info(status::PROCESSING);
+    second.order_id = "CS26011509301WXYZ".into();
+    second.create_time = Some("2026-01-15T09:30:40Z".into());
+    update(
+        app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Ambiguous {
+                client_request_id: request_id,
+                sent_at: "2026-01-15T09:30:00Z".into(),
+                reason: failure(
+                    None,
+                    None,
+                    "the connection was reset before the answer arrived",
+                    "",
+                ),
+                candidates: [order_info(status::PENDING_PAYMENT), second]
+                    .into_iter()
+                    .take(candidates)
+                    .collect(),
+                lookup_failed: lookup_failed.then(|| {
+                    failure(
+                        Some(503),
+                        None,
+                        "the order list is unavailable",
+                        "try later",
+                    )
+                }),
+            },
+        },
+    );
+}
+
+#[test]
+fn status_after_a_lost_answer() {
+    let (mut app, _) = app_at_review();
+    lost(&mut app, 2, false);
+    snap("status_unknown_candidates", &mut app);
+    press(&mut app, KeyCode::Char('r'));
+    snap("confirm_resend", &mut app);
+
+    let (mut app, _) = app_at_review();
+    lost(&mut app, 0, true);
+    snap("status_unknown_lookup_failed", &mut app);
+}
+
+#[test]
+fn help_lists_this_page_and_everywhere() {
+    let (mut app, _) = signed_in_app();
+    press(&mut app, KeyCode::Char('?'));
+    snap("help_region", &mut app);
+    let (mut app, _) = app_at_review();
+    press(&mut app, KeyCode::Char('?'));
+    snap("help_review", &mut app);
+}
+
+#[test]
+fn a_terminal_too_small_says_what_it_needs() {
+    let (mut app, _) = signed_in_app();
+    let text = frame(&mut app, 60, 20);
+    insta::with_settings!({prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("too_small_60x20", text);
+    });
+    let text = frame(&mut app, 80, 23);
+    assert!(text.contains("at least 80x24"), "{text}");
+    assert!(text.contains("This one is 80x23"), "{text}");
+}
+
+#[test]
+fn no_color_and_a_plain_locale_draw_ascii_without_colour() {
+    let mut app = new_app_with(Theme::new(false, false));
+    let service = FakeService::new();
+    flexus::tui::update::start(&mut app, &Start::Connected(service));
+    down(&mut app, 1);
+    enter(&mut app);
+    type_text(&mut app, "gitlab");
+    enter(&mut app);
+    let text = frame(&mut app, 80, 24);
+    insta::with_settings!({prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("spec_ascii_no_color_80x24", text);
+    });
+    assert!(
+        text.is_ascii(),
+        "only ASCII without a UTF-8 locale:\n{text}"
+    );
+    let buf = buffer(&mut app, 80, 24);
+    for cell in buf.content() {
+        assert_eq!(cell.fg, Color::Reset, "no colour with NO_COLOR");
+        assert_eq!(cell.bg, Color::Reset, "no colour with NO_COLOR");
+    }
+    // Without colour, unavailable rows still say so: the x marker and dim.
+    assert!(line_with(&text, "hf.large.1.30m.byol").contains(" x "));
+    assert!(
+        style_of(&buf, "hf.large.1.30m.byol")
+            .add_modifier
+            .contains(Modifier::DIM)
+    );
+}
+
+#[test]
+fn wide_terminals_show_the_choices_in_a_side_panel() {
+    let (mut app, _) = app_at_review();
+    let wide = frame(&mut app, 120, 40);
+    assert!(wide.contains("Your order"), "{wide}");
+    assert!(line_with(&wide, "Your order").starts_with("\"╭ Your order"));
+    let narrow = frame(&mut app, 80, 24);
+    assert!(!narrow.contains("Your order"));
+    assert!(
+        line_with(&narrow, "Step 7/7")
+            .contains("AP-Singapore · Ubuntu 22.04 · hf.large.2.30m.linux")
+    );
+}

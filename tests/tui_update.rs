@@ -1,0 +1,1044 @@
+//! The wizard's update function, driven by key presses and task results
+//! with no terminal: navigation, going back, invalidation of later choices,
+//! validation messages, and the submission state machine.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+
+use flexus::api::engine::{SubmitOutcome, TrackEvent};
+use flexus::api::wire::status;
+use flexus::domain::catalog::Platform;
+use flexus::domain::order::{Draft, ImageRef, PeriodType};
+use flexus::tui::app::{Connection, Overlay, Page, Step};
+use flexus::tui::msg::{Effect, Msg, SaveError};
+use flexus::tui::screens::{image, naming, period};
+use flexus::tui::service::{SignIn, Start};
+use flexus::tui::submission::{Payment, Submission};
+use flexus::tui::update::update;
+use support::*;
+
+fn page(step: Step) -> Page {
+    Page::Step(step)
+}
+
+fn notices(app: &flexus::tui::app::App) -> Vec<String> {
+    app.notices.iter().map(|n| n.text.clone()).collect()
+}
+
+fn choose_region(app: &mut flexus::tui::app::App, code: &str) {
+    type_text(app, code);
+    enter(app);
+}
+
+fn choose_os(app: &mut flexus::tui::app::App, name: &str, version: &str) {
+    type_text(app, name);
+    enter(app);
+    type_text(app, version);
+    enter(app);
+}
+
+fn choose_spec(app: &mut flexus::tui::app::App, code: &str) {
+    type_text(app, code);
+    enter(app);
+}
+
+#[test]
+fn enter_goes_on_and_esc_goes_back_keeping_every_choice() {
+    let (mut app, _) = signed_in_app();
+    assert_eq!(app.page, page(Step::Region));
+    choose_region(&mut app, "bangkok");
+    assert_eq!(app.page, page(Step::Image));
+    assert_eq!(app.draft.region, "ap-southeast-2");
+    choose_os(&mut app, "debian", "11.1");
+    assert_eq!(app.page, page(Step::Spec));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Image));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Region));
+    // Everything is still chosen, and the list points at the choice.
+    assert_eq!(app.draft.region, "ap-southeast-2");
+    assert_eq!(
+        app.catalog.regions[app.region.picker.cursor].code,
+        "ap-southeast-2"
+    );
+    assert_eq!(
+        app.draft.image,
+        ImageRef::Public {
+            name: "Debian".into(),
+            version: "11.1".into()
+        }
+    );
+    enter(&mut app);
+    enter(&mut app); // Debian is still highlighted: its versions
+    assert_eq!(app.image.pane, image::Pane::Versions);
+    assert_eq!(app.image.version_rows[app.image.versions.cursor].0, "11.1");
+}
+
+#[test]
+fn a_new_region_clears_only_the_spec_that_no_longer_fits_and_says_why() {
+    let (mut app, _) = signed_in_app();
+    choose_region(&mut app, "hong kong");
+    choose_os(&mut app, "centos", "7.6");
+    choose_spec(&mut app, "025");
+    assert_eq!(app.draft.plan_spec, "hf.large.025.30m.linux");
+    enter(&mut app); // period
+    enter(&mut app); // extras
+    type_text(&mut app, "web-01");
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Review));
+
+    type_text(&mut app, "1");
+    assert_eq!(app.page, page(Step::Region));
+    assert!(app.from_review);
+    choose_region(&mut app, "bangkok");
+    // CentOS 7.6 is sold in Bangkok; the 0.5 GiB package is not.
+    assert_eq!(
+        app.draft.image,
+        ImageRef::Public {
+            name: "CentOS".into(),
+            version: "7.6".into()
+        }
+    );
+    assert_eq!(app.draft.plan_spec, "");
+    assert_eq!(
+        notices(&app),
+        vec![
+            "Spec hf.large.025.30m.linux was cleared: 0.5 GiB packages exist only in CN-Hong Kong and AP-Singapore."
+        ]
+    );
+    // The one step to redo comes next, then straight back to the review.
+    assert_eq!(app.page, page(Step::Spec));
+    choose_spec(&mut app, "large.1.30m.linux");
+    assert_eq!(app.page, page(Step::Review));
+    assert_eq!(app.draft.instance_name, "web-01");
+    assert_eq!(app.draft.period_num, 1);
+}
+
+#[test]
+fn a_region_that_does_not_sell_the_version_clears_the_image() {
+    let (mut app, _) = signed_in_app();
+    choose_region(&mut app, "hong kong");
+    choose_os(&mut app, "centos", "8.2");
+    choose_spec(&mut app, "large.1.30m.linux");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    choose_region(&mut app, "istanbul");
+    assert_eq!(app.draft.image, ImageRef::Unset);
+    assert_eq!(
+        notices(&app),
+        vec!["Image CentOS 8.2 was cleared: CentOS 8.2 is not offered in TR-Istanbul."]
+    );
+    // The versions list marks 8.2 as not sold here, and refuses it.
+    type_text(&mut app, "centos");
+    enter(&mut app);
+    type_text(&mut app, "8.2");
+    let (version, reason) = &app.image.version_rows[app.image.versions.cursor];
+    assert_eq!(version, "8.2");
+    assert_eq!(
+        reason.as_deref(),
+        Some("CentOS 8.2 is not offered in TR-Istanbul")
+    );
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Image));
+    assert_eq!(
+        app.image.error.as_deref(),
+        Some("CentOS 8.2 is not offered in TR-Istanbul")
+    );
+}
+
+#[test]
+fn specs_the_image_does_not_allow_cannot_be_chosen() {
+    let (mut app, _) = signed_in_app();
+    choose_region(&mut app, "singapore");
+    type_text(&mut app, "gitlab");
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Spec));
+    let row = |app: &flexus::tui::app::App, code: &str| {
+        app.spec
+            .rows
+            .iter()
+            .find(|r| r.code == code)
+            .unwrap()
+            .unavailable
+            .clone()
+    };
+    assert_eq!(
+        row(&app, "hf.large.2.30m.linux").as_deref(),
+        Some("GitLab needs at least 8 GiB")
+    );
+    assert_eq!(
+        row(&app, "hf.large.1.30m.byol").as_deref(),
+        Some("Windows (.byol) packages are only for private Windows images")
+    );
+    assert_eq!(row(&app, "hf.large.4.30m.linux"), None);
+    choose_spec(&mut app, "large.2.30m.linux");
+    assert_eq!(app.page, page(Step::Spec));
+    assert_eq!(app.draft.plan_spec, "");
+    assert_eq!(
+        app.spec.error.as_deref(),
+        Some("hf.large.2.30m.linux cannot be chosen: GitLab needs at least 8 GiB")
+    );
+}
+
+#[test]
+fn a_private_image_needs_an_id_and_its_system_decides_the_packages() {
+    let (mut app, _) = signed_in_app();
+    choose_region(&mut app, "singapore");
+    type_text(&mut app, "private");
+    enter(&mut app);
+    assert_eq!(app.image.pane, image::Pane::Private);
+    enter(&mut app);
+    assert_eq!(
+        app.image.error.as_deref(),
+        Some("give the private image's ID")
+    );
+    type_text(&mut app, "  img-0123  ");
+    enter(&mut app);
+    assert_eq!(
+        app.draft.image,
+        ImageRef::Private {
+            image_id: "img-0123".into()
+        }
+    );
+    assert_eq!(app.private_platform, Some(Platform::Linux));
+    choose_spec(&mut app, "large.1.30m.linux");
+    assert_eq!(app.draft.plan_spec, "hf.large.1.30m.linux");
+
+    // Switch the image to Windows: the Linux package no longer fits.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Image));
+    enter(&mut app); // the private entry is still highlighted
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' '));
+    enter(&mut app);
+    assert_eq!(app.private_platform, Some(Platform::Windows));
+    assert_eq!(app.draft.plan_spec, "");
+    assert_eq!(
+        notices(&app),
+        vec![
+            "Spec hf.large.1.30m.linux was cleared: a private Windows image needs a Windows (.byol) package."
+        ]
+    );
+}
+
+#[test]
+fn period_fields_refuse_wrong_input_with_the_rule() {
+    let (mut app, _) = signed_in_app();
+    choose_region(&mut app, "singapore");
+    choose_os(&mut app, "ubuntu", "22.04");
+    choose_spec(&mut app, "large.1.30m.linux");
+    assert_eq!(app.page, page(Step::Period));
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, "abc");
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Period));
+    assert_eq!(app.period.focus, period::Field::Length);
+    assert_eq!(
+        app.period.length_error().as_deref(),
+        Some("\"abc\" is not a whole number; 1 to 9 months")
+    );
+    retype(&mut app, "3");
+    // A year is 1 to 3: switching the unit re-checks the number.
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, "4");
+    assert_eq!(
+        app.period.length_error().as_deref(),
+        Some("a yearly period is 1 to 3 years (got 4)")
+    );
+    retype(&mut app, "2");
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, "201");
+    enter(&mut app);
+    assert_eq!(app.period.focus, period::Field::Quantity);
+    assert_eq!(
+        app.period.quantity_error().as_deref(),
+        Some("buy from 1 to 200 instances in one order (got 201)")
+    );
+    press(&mut app, KeyCode::Char('-'));
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Extras));
+    assert_eq!(app.draft.period_type, PeriodType::Year);
+    assert_eq!(app.draft.period_num, 2);
+    assert_eq!(app.draft.purchase_quantity, 200);
+}
+
+#[test]
+fn extras_are_off_by_default_and_sized_when_on() {
+    let (mut app, _) = at_step(Step::Extras);
+    enter(&mut app);
+    assert!(app.draft.extra_resources.is_empty());
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char(' ')); // EVS on: focus moves to its size
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Extras));
+    assert_eq!(
+        app.extras.evs_error().as_deref(),
+        Some("give the EVS data disk a size from 10 to 2048 GiB")
+    );
+    type_text(&mut app, "4096");
+    assert_eq!(
+        app.extras.evs_error().as_deref(),
+        Some("the EVS data disk must be 10 to 2048 GiB (got 4096)")
+    );
+    retype(&mut app, "40");
+    press(&mut app, KeyCode::Down); // CBR
+    press(&mut app, KeyCode::Down); // HSS
+    press(&mut app, KeyCode::Char(' '));
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Naming));
+    let kinds: Vec<_> = app
+        .draft
+        .extra_resources
+        .iter()
+        .map(|e| (e.kind.code(), e.size))
+        .collect();
+    assert_eq!(kinds, vec![("evs", Some(40)), ("hss", None)]);
+}
+
+fn at_step(step: Step) -> (flexus::tui::app::App, std::sync::Arc<FakeService>) {
+    let (mut app, service) = signed_in_app();
+    choose_region(&mut app, "singapore");
+    choose_os(&mut app, "ubuntu", "22.04");
+    choose_spec(&mut app, "large.2.30m.linux");
+    while app.page != page(step) {
+        enter(&mut app);
+    }
+    (app, service)
+}
+
+#[test]
+fn the_name_is_checked_as_it_is_typed() {
+    let (mut app, _) = at_step(Step::Naming);
+    assert_eq!(app.naming.focus, naming::Focus::Name);
+    type_text(&mut app, "1st");
+    assert_eq!(
+        app.naming.name_error().as_deref(),
+        Some("must start with a letter")
+    );
+    retype(&mut app, "web 01");
+    assert_eq!(
+        app.naming.name_error().as_deref(),
+        Some("a space is not allowed; use only letters, digits, _ and -")
+    );
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Naming));
+    retype(&mut app, "web-01");
+    assert_eq!(app.naming.name_error(), None);
+    // '?' is text in a text field, not the help.
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "why?");
+    assert!(app.overlay.is_none());
+    assert_eq!(app.naming.description.value(), "why?");
+}
+
+#[test]
+fn tags_are_added_edited_and_deleted_with_unique_keys() {
+    let (mut app, _) = at_step(Step::Naming);
+    type_text(&mut app, "web-01");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.naming.focus, naming::Focus::Tags);
+    for (key, value) in [("env", "prod"), ("team", "web")] {
+        press(&mut app, KeyCode::Char('a'));
+        type_text(&mut app, key);
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, value);
+        enter(&mut app);
+    }
+    assert_eq!(app.naming.tags.len(), 2);
+    press(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "env");
+    enter(&mut app);
+    let editor = app.naming.editor.as_ref().expect("the editor stays open");
+    assert_eq!(
+        editor.error.as_deref(),
+        Some("\"env\" is used by another tag; tag keys must be unique")
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(app.naming.editor.is_none());
+    assert_eq!(app.naming.tags.len(), 2);
+    // Edit the second tag's key, then delete the first.
+    press(&mut app, KeyCode::Char('e'));
+    retype(&mut app, &"k".repeat(33));
+    enter(&mut app);
+    assert_eq!(
+        app.naming.editor.as_ref().unwrap().error.as_deref(),
+        Some("the key is 33 characters long; tag keys are 1 to 32")
+    );
+    retype(&mut app, "owner");
+    enter(&mut app);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Char('d'));
+    let keys: Vec<_> = app.naming.tags.iter().map(|t| t.key.as_str()).collect();
+    assert_eq!(keys, vec!["owner"]);
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Review));
+    assert_eq!(app.draft.tags[0].value, "web");
+}
+
+#[test]
+fn a_step_reopened_from_the_review_leads_back_to_it() {
+    let (mut app, _) = app_at_review();
+    type_text(&mut app, "4");
+    assert_eq!(app.page, page(Step::Period));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, "3");
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Review));
+    assert_eq!(app.draft.purchase_quantity, 3);
+    assert_eq!(app.draft.instance_name, "web-01");
+
+    // Esc from a reopened step: back to the review, nothing changed, and
+    // the form shows the draft again next time.
+    type_text(&mut app, "6");
+    retype(&mut app, "other-name");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Review));
+    assert_eq!(app.draft.instance_name, "web-01");
+    type_text(&mut app, "6");
+    assert_eq!(app.naming.name.value(), "web-01");
+}
+
+#[test]
+fn lists_filter_as_you_type_and_question_mark_is_help_only_outside_text() {
+    let (mut app, _) = signed_in_app();
+    press(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.overlay, Some(Overlay::Help)));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    type_text(&mut app, "sa");
+    assert_eq!(
+        app.catalog.regions[app.region.picker.cursor].code,
+        "sa-brazil-1"
+    );
+    press(&mut app, KeyCode::Char('?'));
+    assert!(app.overlay.is_none(), "? is part of the filter now");
+    assert_eq!(app.region.picker.filter, "sa?");
+    press(&mut app, KeyCode::F(1));
+    assert!(matches!(app.overlay, Some(Overlay::Help)));
+}
+
+fn confirm_and_submit(app: &mut flexus::tui::app::App) -> Vec<Effect> {
+    assert!(enter(app).is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmit)));
+    press(app, KeyCode::Char('y'))
+}
+
+#[test]
+fn submitting_asks_first_and_the_default_is_no() {
+    let (mut app, _) = app_at_review();
+    enter(&mut app);
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmit)));
+    assert!(enter(&mut app).is_empty(), "Enter is not yes");
+    assert!(app.overlay.is_none());
+    assert!(matches!(app.submission, Submission::Draft));
+
+    let effects = confirm_and_submit(&mut app);
+    let [Effect::Submit { request_id, body }] = effects.as_slice() else {
+        panic!("expected one submission, got {effects:?}");
+    };
+    let id = uuid::Uuid::parse_str(request_id).expect("a UUID");
+    assert_eq!(id.get_version_num(), 4);
+    assert_eq!(body.instance_name, "web-01");
+    assert_eq!(body.plan_spec, "hf.large.2.30m.linux");
+    assert_eq!(app.page, Page::Status);
+    assert!(matches!(&app.submission, Submission::Submitting(s) if s.request_id == *request_id));
+}
+
+#[test]
+fn several_instances_or_a_year_ask_twice_and_need_the_word_yes() {
+    let (mut app, _) = app_at_review();
+    type_text(&mut app, "4");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, "2");
+    enter(&mut app);
+    enter(&mut app);
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmitAgain(_))));
+    // A doubled y is not a yes.
+    press(&mut app, KeyCode::Char('y'));
+    assert!(enter(&mut app).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(matches!(app.submission, Submission::Draft));
+
+    enter(&mut app);
+    press(&mut app, KeyCode::Char('y'));
+    type_text(&mut app, "yes");
+    let effects = enter(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Submit { body, .. }] if body.purchase_quantity == 2)
+    );
+}
+
+#[test]
+fn a_placed_order_is_tracked_and_paid_on_request() {
+    let (mut app, _) = app_at_review();
+    let effects = confirm_and_submit(&mut app);
+    let Effect::Submit { request_id, .. } = &effects[0] else {
+        unreachable!()
+    };
+    // An answer to some other request is dropped.
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: "another".into(),
+            outcome: SubmitOutcome::Placed {
+                order_id: "X".into(),
+                instance_ids: vec![],
+            },
+        },
+    );
+    assert!(matches!(app.submission, Submission::Submitting(_)));
+    let effects = update(
+        &mut app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Placed {
+                order_id: ORDER_ID.into(),
+                instance_ids: vec!["i-1".into()],
+            },
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.into()
+        }]
+    );
+    let track = |app: &mut flexus::tui::app::App, event| {
+        update(
+            app,
+            Msg::Tracked {
+                order_id: ORDER_ID.into(),
+                event,
+            },
+        )
+    };
+    track(&mut app, polled(status::PENDING_PAYMENT));
+    track(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
+    // News about another order is dropped.
+    update(
+        &mut app,
+        Msg::Tracked {
+            order_id: "other".into(),
+            event: polled(status::COMPLETED),
+        },
+    );
+    let Submission::Placed(tracking) = &app.submission else {
+        panic!("placed")
+    };
+    assert_eq!(tracking.status(), Some(status::PENDING_PAYMENT));
+    assert!(tracking.can_pay());
+
+    press(&mut app, KeyCode::Char('p'));
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmPay { .. })));
+    assert!(
+        press(&mut app, KeyCode::Char('n')).is_empty(),
+        "no is the default"
+    );
+    press(&mut app, KeyCode::Char('p'));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        effects,
+        vec![Effect::Pay {
+            order_id: ORDER_ID.into()
+        }]
+    );
+    update(
+        &mut app,
+        Msg::Paid {
+            order_id: ORDER_ID.into(),
+            result: Ok(()),
+        },
+    );
+    track(
+        &mut app,
+        TrackEvent::PollFailed {
+            failure: failure(None, None, "connection refused", "retrying"),
+            attempt: 1,
+            retry_in: Duration::from_secs(4),
+        },
+    );
+    let Submission::Placed(tracking) = &app.submission else {
+        panic!("placed")
+    };
+    assert_eq!(tracking.payment, Payment::Paid);
+    assert_eq!(tracking.trouble.as_ref().map(|(n, _)| *n), Some(1));
+    track(&mut app, polled(status::COMPLETED));
+    track(
+        &mut app,
+        TrackEvent::Finished {
+            status: Some(status::COMPLETED),
+            failure: None,
+        },
+    );
+    let texts: Vec<_> = app
+        .timeline
+        .entries
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(texts[1], format!("order placed: {ORDER_ID}"));
+    assert_eq!(texts[2], "pending payment, USD 19.00");
+    assert!(texts.contains(&"payment accepted"));
+    assert!(texts.contains(&"status check 1 failed: connection refused. retrying; next try in 4s"));
+    assert_eq!(texts.last(), Some(&"completed"));
+    assert!(!app.order_in_flight());
+    assert_eq!(ctrl(&mut app, 'c'), vec![Effect::Quit]);
+    assert_eq!(
+        app.exit_report().unwrap(),
+        format!("Order {ORDER_ID} is completed. Instances: i-1.")
+    );
+}
+
+#[test]
+fn a_refused_order_goes_back_to_the_review_with_the_draft_kept() {
+    let (mut app, _) = app_at_review();
+    let effects = confirm_and_submit(&mut app);
+    let Effect::Submit { request_id, .. } = &effects[0] else {
+        unreachable!()
+    };
+    let first_id = request_id.clone();
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: first_id.clone(),
+            outcome: SubmitOutcome::Rejected(failure(
+                Some(400),
+                Some("HCSS.14000011"),
+                "Insufficient quota",
+                "ask for a higher quota",
+            )),
+        },
+    );
+    assert!(matches!(app.submission, Submission::Failed { .. }));
+    assert!(!app.order_in_flight());
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Review));
+    assert_eq!(app.draft.instance_name, "web-01");
+    let effects = confirm_and_submit(&mut app);
+    let Effect::Submit { request_id, .. } = &effects[0] else {
+        unreachable!()
+    };
+    assert_ne!(*request_id, first_id, "a new purchase gets a new id");
+}
+
+#[test]
+fn a_lost_answer_resends_only_on_explicit_word_with_the_same_id() {
+    let (mut app, _) = app_at_review();
+    let effects = confirm_and_submit(&mut app);
+    let Effect::Submit { request_id, body } = effects[0].clone() else {
+        unreachable!()
+    };
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Ambiguous {
+                client_request_id: request_id.clone(),
+                sent_at: "2026-01-15T09:30:00Z".into(),
+                reason: failure(None, None, "the connection closed before the answer", ""),
+                candidates: vec![],
+                lookup_failed: None,
+            },
+        },
+    );
+    assert!(app.order_in_flight());
+    // No way back to the review, where a new id would be made.
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!(app.page, Page::Status);
+    press(&mut app, KeyCode::Char('r'));
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "Enter is not yes"
+    );
+    press(&mut app, KeyCode::Char('r'));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(effects, vec![Effect::Submit { request_id, body }]);
+    // Ctrl-C asks while the resend is in the air; n stays.
+    assert!(ctrl(&mut app, 'c').is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(!app.quit);
+    ctrl(&mut app, 'c');
+    assert_eq!(press(&mut app, KeyCode::Char('y')), vec![Effect::Quit]);
+    assert!(
+        app.exit_report()
+            .unwrap()
+            .contains("its answer was not seen")
+    );
+}
+
+#[test]
+fn an_order_found_after_a_lost_answer_can_be_tracked() {
+    let (mut app, _) = app_at_review();
+    let effects = confirm_and_submit(&mut app);
+    let Effect::Submit { request_id, .. } = effects[0].clone() else {
+        unreachable!()
+    };
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Ambiguous {
+                client_request_id: request_id,
+                sent_at: "2026-01-15T09:30:00Z".into(),
+                reason: failure(None, None, "timed out", ""),
+                candidates: vec![order_info(status::PENDING_PAYMENT)],
+                lookup_failed: None,
+            },
+        },
+    );
+    let effects = press(&mut app, KeyCode::Char('t'));
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.into()
+        }]
+    );
+    assert!(matches!(&app.submission, Submission::Placed(t) if t.can_pay()));
+}
+
+#[test]
+fn sign_in_first_then_back_to_the_wizard_with_secrets_forgotten() {
+    let mut app = new_app();
+    let connector = std::sync::Arc::new(FakeConnector {
+        service: FakeService::new(),
+    });
+    flexus::tui::update::start(&mut app, &Start::SignInFirst(connector));
+    assert_eq!(app.page, Page::SignIn);
+    enter(&mut app); // token
+    let effects = enter(&mut app);
+    assert!(effects.is_empty());
+    assert_eq!(app.signin.error.as_deref(), Some("give the token"));
+    type_text(&mut app, "tok-123");
+    let effects = enter(&mut app);
+    let [Effect::Connect { attempt, choice }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(matches!(choice, SignIn::Token(t) if t.expose() == "tok-123"));
+    let attempt = *attempt;
+    // A stale answer (from an attempt given up on) is dropped.
+    update(
+        &mut app,
+        Msg::Connected {
+            attempt: attempt - 1,
+            result: Ok(FakeService::new()),
+        },
+    );
+    assert!(matches!(app.connection, Connection::SigningIn { .. }));
+    update(
+        &mut app,
+        Msg::Connected {
+            attempt,
+            result: Err(failure(
+                Some(401),
+                Some("APIGW.0301"),
+                "the token was refused",
+                "get a new one",
+            )),
+        },
+    );
+    assert_eq!(app.page, Page::SignIn);
+    assert!(matches!(app.connection, Connection::Failed { .. }));
+    let effects = enter(&mut app);
+    let [Effect::Connect { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut app,
+        Msg::Connected {
+            attempt: *attempt,
+            result: Ok(FakeService::new()),
+        },
+    );
+    assert_eq!(app.page, page(Step::Region));
+    assert_eq!(app.signin.token.value(), "", "the token is forgotten");
+}
+
+#[test]
+fn the_password_form_needs_user_password_and_account() {
+    let mut app = new_app();
+    let connector = std::sync::Arc::new(FakeConnector {
+        service: FakeService::new(),
+    });
+    flexus::tui::update::start(&mut app, &Start::SignInFirst(connector));
+    press(&mut app, KeyCode::Down);
+    enter(&mut app);
+    type_text(&mut app, "alice");
+    enter(&mut app);
+    assert_eq!(app.signin.error.as_deref(), Some("give the password"));
+    assert_eq!(app.signin.focus, 1);
+    type_text(&mut app, "s3cret");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "acme");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "123456");
+    enter(&mut app);
+    assert_eq!(app.signin.focus, 4, "an MFA code needs the user ID");
+    type_text(&mut app, "u-42");
+    let effects = enter(&mut app);
+    let [Effect::Connect { choice, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let SignIn::Password {
+        user,
+        password,
+        account,
+        mfa_code,
+        mfa_user_id,
+    } = choice
+    else {
+        panic!("password sign-in")
+    };
+    assert_eq!((user.as_str(), account.as_str()), ("alice", "acme"));
+    assert_eq!(password.expose(), "s3cret");
+    assert_eq!(mfa_code.as_deref(), Some("123456"));
+    assert_eq!(mfa_user_id.as_deref(), Some("u-42"));
+    assert!(!format!("{choice:?}").contains("s3cret"));
+}
+
+#[test]
+fn a_saved_plan_opens_at_the_review_or_at_its_first_problem() {
+    let mut app = new_app();
+    let text = std::fs::read_to_string("examples/plan.json").unwrap();
+    let (draft, problems) = Draft::from_plan_json(&text);
+    app.load_plan(PathBuf::from("examples/plan.json"), draft.clone(), problems);
+    assert_eq!(app.page, page(Step::Review));
+    assert_eq!(app.first_unfinished(), None);
+
+    let mut broken = draft;
+    broken.period_num = 12;
+    broken.instance_name = "9lives".into();
+    let mut app = new_app();
+    app.load_plan(PathBuf::from("p.json"), broken, vec![]);
+    assert_eq!(app.page, page(Step::Period));
+    assert_eq!(app.period.length.value(), "12");
+    let shown = notices(&app);
+    assert_eq!(shown[0], "The plan has 2 problems; fix them and go on:");
+    assert!(shown.contains(&"period_num: a monthly period is 1 to 9 months (got 12)".to_string()));
+    assert!(shown.contains(&"instance_name: must start with a letter".to_string()));
+}
+
+#[test]
+fn saving_the_plan_never_overwrites_without_a_yes() {
+    let (mut app, _) = app_at_review();
+    press(&mut app, KeyCode::Char('s'));
+    let Some(Overlay::SavePlan(field)) = &app.overlay else {
+        panic!("save prompt")
+    };
+    assert_eq!(field.value(), "plan-web-01.json");
+    let effects = enter(&mut app);
+    let [
+        Effect::SavePlan {
+            path,
+            contents,
+            overwrite: false,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    let (reread, problems) = Draft::from_plan_json(contents);
+    assert!(problems.is_empty());
+    assert_eq!(reread, app.draft);
+    update(
+        &mut app,
+        Msg::PlanSaved {
+            path: path.clone(),
+            result: Err(SaveError::Exists),
+        },
+    );
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::ConfirmOverwrite { .. })
+    ));
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn write_plan_refuses_to_replace_a_file_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, "precious").unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let refused = runtime.block_on(flexus::tui::runtime::write_plan(&path, "{}", false));
+    assert_eq!(refused, Err(SaveError::Exists));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "precious");
+    runtime
+        .block_on(flexus::tui::runtime::write_plan(&path, "{}\n", true))
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}\n");
+}
+
+#[test]
+fn signals_quit_at_once_and_ctrl_c_quits_when_nothing_is_in_flight() {
+    let (mut app, _) = signed_in_app();
+    assert_eq!(ctrl(&mut app, 'c'), vec![Effect::Quit]);
+    let (mut app, _) = app_at_review();
+    confirm_and_submit(&mut app);
+    assert_eq!(update(&mut app, Msg::Signal("SIGTERM")), vec![Effect::Quit]);
+    assert!(app.quit);
+}
+
+#[test]
+fn a_failed_background_sign_in_is_asked_again_at_submit_and_leads_back() {
+    let mut app = new_app();
+    let connector = std::sync::Arc::new(FakeConnector {
+        service: FakeService::new(),
+    });
+    let effects = flexus::tui::update::start(
+        &mut app,
+        &Start::Connect {
+            connector,
+            choice: SignIn::Sandbox,
+        },
+    );
+    let [Effect::Connect { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    // The wizard is usable while signing in.
+    assert_eq!(app.page, page(Step::Region));
+    update(
+        &mut app,
+        Msg::Connected {
+            attempt: *attempt,
+            result: Err(failure(None, None, "the sandbox did not start", "")),
+        },
+    );
+    assert_eq!(app.page, page(Step::Region), "no jump away from the step");
+    choose_region(&mut app, "singapore");
+    choose_os(&mut app, "ubuntu", "22.04");
+    choose_spec(&mut app, "large.1.30m.linux");
+    enter(&mut app);
+    enter(&mut app);
+    type_text(&mut app, "web-01");
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Review));
+    enter(&mut app);
+    assert_eq!(app.page, Page::SignIn);
+    down(&mut app, 3);
+    let effects = enter(&mut app);
+    let [Effect::Connect { attempt, choice }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(*choice, SignIn::Sandbox);
+    update(
+        &mut app,
+        Msg::Connected {
+            attempt: *attempt,
+            result: Ok(FakeService::new()),
+        },
+    );
+    assert_eq!(app.page, page(Step::Review));
+    assert_eq!(app.draft.instance_name, "web-01");
+}
+
+#[test]
+fn pasted_text_goes_to_the_field_on_one_line() {
+    let (mut app, _) = at_step(Step::Naming);
+    update(&mut app, Msg::Paste("web-\n01\x1b[31m".into()));
+    assert_eq!(app.naming.name.value(), "web- 01[31m");
+    ctrl(&mut app, 'u');
+    update(&mut app, Msg::Paste("web-01".into()));
+    enter(&mut app);
+    assert_eq!(app.draft.instance_name, "web-01");
+}
+
+#[test]
+fn a_signal_is_remembered_for_the_exit_code() {
+    let (mut app, _) = signed_in_app();
+    update(&mut app, Msg::Signal("SIGHUP"));
+    assert!(app.quit);
+    assert_eq!(app.stopped_by, Some("SIGHUP"));
+}
+
+#[test]
+fn a_timer_runs_only_while_something_on_screen_moves() {
+    use flexus::tui::runtime::animation;
+    let (mut app, _) = app_at_review();
+    assert_eq!(animation(&app), None, "nothing moves on the review");
+    let effects = confirm_and_submit(&mut app);
+    assert_eq!(
+        animation(&app),
+        Some(Duration::from_millis(100)),
+        "the sending spinner"
+    );
+    let Effect::Submit { request_id, .. } = &effects[0] else {
+        unreachable!()
+    };
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Placed {
+                order_id: ORDER_ID.into(),
+                instance_ids: vec![],
+            },
+        },
+    );
+    assert_eq!(animation(&app), None, "placed, no poll scheduled yet");
+    update(
+        &mut app,
+        Msg::Tracked {
+            order_id: ORDER_ID.into(),
+            event: TrackEvent::NextPollIn(Duration::from_secs(5)),
+        },
+    );
+    assert_eq!(
+        animation(&app),
+        Some(Duration::from_millis(250)),
+        "the countdown"
+    );
+    update(
+        &mut app,
+        Msg::Tracked {
+            order_id: ORDER_ID.into(),
+            event: TrackEvent::Finished {
+                status: Some(status::COMPLETED),
+                failure: None,
+            },
+        },
+    );
+    assert_eq!(animation(&app), None, "final: the timer is dropped");
+}
+
+#[test]
+fn the_review_tells_when_the_order_no_longer_matches_its_plan_file() {
+    let (mut app, _) = app_at_review();
+    let headless =
+        |app: &mut flexus::tui::app::App| line_with(&frame(app, 120, 40), "Headless").to_string();
+    assert!(headless(&mut app).contains("(s saves the plan there)"));
+    press(&mut app, KeyCode::Char('s'));
+    let effects = enter(&mut app);
+    let [Effect::SavePlan { path, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut app,
+        Msg::PlanSaved {
+            path: path.clone(),
+            result: Ok(()),
+        },
+    );
+    assert!(headless(&mut app).contains("flexus order --plan plan-web-01.json (saved)"));
+    type_text(&mut app, "4");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    retype(&mut app, "3");
+    enter(&mut app);
+    assert!(headless(&mut app).contains("(changed since; s saves it)"));
+}
