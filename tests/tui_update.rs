@@ -326,7 +326,7 @@ fn the_name_is_checked_as_it_is_typed() {
     retype(&mut app, "web 01");
     assert_eq!(
         app.naming.name_error().as_deref(),
-        Some("a space is not allowed; use only letters, digits, _ and -")
+        Some("a space is not allowed; use only letters A-Z and a-z, digits, _ and -")
     );
     enter(&mut app);
     assert_eq!(app.page, page(Step::Naming));
