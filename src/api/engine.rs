@@ -54,7 +54,8 @@ pub enum SubmitOutcome {
     /// Client-Request-Id.
     Ambiguous {
         client_request_id: String,
-        /// When the request was sent (UTC, `yyyy-MM-ddTHH:mm:ssZ`).
+        /// When the purchase was first sent (UTC, `yyyy-MM-ddTHH:mm:ssZ`):
+        /// after a resend, the first send too may have placed the order.
         sent_at: String,
         reason: ApiFailure,
         /// Orders created since `sent_at`, found through the order list; the

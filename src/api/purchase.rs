@@ -86,7 +86,7 @@ pub async fn submit(
         }
         Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
     }
-    send(client, journal, body, client_request_id, 1).await
+    send(client, journal, body, client_request_id, 1, None).await
 }
 
 /// Sends a purchase again after an ambiguous outcome, on the user's word:
@@ -133,12 +133,16 @@ pub async fn resend(
             "Submit the changed order as a new purchase",
         ));
     }
+    // An earlier send may have placed the order: a lookup after this one
+    // must reach back to the first.
+    let first_sent = super::journal::parse_utc(&record.first_sent_at);
     send(
         client,
         journal,
         body,
         client_request_id,
         record.attempts + 1,
+        first_sent,
     )
     .await
 }
@@ -149,11 +153,12 @@ async fn send(
     body: &RequestBody,
     id: &ClientRequestId,
     attempt: u32,
+    first_sent: Option<OffsetDateTime>,
 ) -> SubmitOutcome {
     let sent_at_time = OffsetDateTime::now_utc();
-    let sent_at = bss_time(sent_at_time);
+    let lookup_since = first_sent.map_or(sent_at_time, |first| first.min(sent_at_time));
     let intent = Entry::Intent {
-        at: sent_at.clone(),
+        at: bss_time(sent_at_time),
         client_request_id: id.to_string(),
         endpoint: client.endpoints().hcss.to_string(),
         attempt,
@@ -198,7 +203,7 @@ async fn send(
                                 what exists"
                 .to_string();
             let (candidates, lookup_failed) =
-                find_candidates(client, journal, id, sent_at_time).await;
+                find_candidates(client, journal, id, lookup_since).await;
             let _ = journal.append(&Entry::LookedUp {
                 at: now(),
                 client_request_id: id.to_string(),
@@ -207,7 +212,7 @@ async fn send(
             });
             SubmitOutcome::Ambiguous {
                 client_request_id: id.to_string(),
-                sent_at,
+                sent_at: bss_time(lookup_since),
                 reason,
                 candidates,
                 lookup_failed,
