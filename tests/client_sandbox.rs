@@ -637,6 +637,53 @@ async fn a_lost_resend_is_investigated_back_to_the_first_send() {
 }
 
 #[tokio::test]
+async fn a_refused_resend_does_not_settle_an_earlier_lost_send() {
+    let h = sandbox_with(&["drop@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let body = example_body();
+    assert!(matches!(
+        purchase::submit(&client, &journal, &body, &id).await,
+        SubmitOutcome::Ambiguous { .. }
+    ));
+    let first_order = h.created_orders()[0].order_id.clone();
+
+    // The user resends while the network is down: this send never leaves,
+    // which says nothing about the first one, whose order exists.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let offline = Client::new(
+        Endpoints::all_at(&format!("http://127.0.0.1:{port}")).unwrap(),
+        Auth::Token(h.credentials().token.clone()),
+        fast_config(),
+    )
+    .unwrap();
+    match purchase::resend(&offline, &journal, &body, &id).await {
+        SubmitOutcome::Ambiguous { reason, .. } => {
+            assert!(reason.message.contains("could not connect"), "{reason}");
+            assert!(reason.next_step.contains("earlier"), "{reason}");
+        }
+        other => panic!("a refused resend must leave the purchase unresolved, got {other:?}"),
+    }
+    let record = journal.purchase(id.as_str()).unwrap().unwrap();
+    match &record.state {
+        PurchaseState::Ambiguous { candidates, .. } => {
+            assert_eq!(candidates, &[first_order.clone()]);
+        }
+        other => panic!("the journal forgot the lost first send: {other:?}"),
+    }
+    assert_eq!(creates(&h), 1);
+
+    // It can still be resent on the user's word, with the same ID.
+    let (order_id, _) = placed(purchase::resend(&client, &journal, &body, &id).await);
+    assert_ne!(order_id, first_order);
+    assert_eq!(creates(&h), 2);
+}
+
+#[tokio::test]
 async fn a_slow_answer_times_out_into_an_investigation_not_a_resend() {
     let h = sandbox_with(&["slow=1500@create"]).await;
     let mut config = fast_config();

@@ -49,7 +49,8 @@ pub enum SubmitOutcome {
     /// The service refused it, or it provably never reached the service:
     /// no order exists. The draft can be fixed and submitted again.
     Rejected(ApiFailure),
-    /// The request was sent but its answer was lost: an order may exist.
+    /// The request was sent but its answer was lost (or it was a resend of
+    /// such a request, whatever became of the resend): an order may exist.
     /// Never resend without the user's word, and then with the same
     /// Client-Request-Id.
     Ambiguous {

@@ -146,8 +146,10 @@ pub enum PurchaseState {
     /// the answer came, or is still waiting for it. An order may exist.
     Unanswered,
     Placed,
+    /// The first send was refused, or never left: no order exists.
     Rejected(RecordedFailure),
-    /// The answer was lost; `candidates` are what the order list showed.
+    /// An answer was lost (a refused resend leaves it so); `candidates` are
+    /// what the order list showed, over every lookup of this purchase.
     Ambiguous {
         error: RecordedFailure,
         candidates: Vec<String>,
@@ -282,6 +284,9 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
     let mut order: Vec<String> = Vec::new();
     let mut by_id: HashMap<String, PurchaseRecord> = HashMap::new();
     let mut statuses: HashMap<String, (i32, String, Option<String>)> = HashMap::new();
+    // Every order any lookup of a purchase found: each may be its result,
+    // whichever send placed it, so a later lookup adds to them.
+    let mut found: HashMap<String, Vec<String>> = HashMap::new();
     for entry in entries {
         if let Entry::Status {
             at,
@@ -355,16 +360,30 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
             // Once placed, a purchase stays placed whatever a later resend
             // attempt recorded.
             _ if record.state == PurchaseState::Placed => {}
+            // A resend is only ever made after a send whose answer was lost:
+            // its refusal leaves that earlier send's outcome unknown.
+            Entry::Rejected { error, .. } if record.attempts > 1 => {
+                record.state = PurchaseState::Ambiguous {
+                    error: error.clone(),
+                    candidates: found.get(id).cloned().unwrap_or_default(),
+                }
+            }
             Entry::Rejected { error, .. } => record.state = PurchaseState::Rejected(error.clone()),
             Entry::Ambiguous { error, .. } => {
                 record.state = PurchaseState::Ambiguous {
                     error: error.clone(),
-                    candidates: Vec::new(),
+                    candidates: found.get(id).cloned().unwrap_or_default(),
                 }
             }
             Entry::LookedUp { order_ids, .. } => {
+                let known = found.entry(id.to_string()).or_default();
+                for order_id in order_ids {
+                    if !known.contains(order_id) {
+                        known.push(order_id.clone());
+                    }
+                }
                 if let PurchaseState::Ambiguous { candidates, .. } = &mut record.state {
-                    candidates.clone_from(order_ids);
+                    candidates.clone_from(known);
                 }
             }
             _ => {}

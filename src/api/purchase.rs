@@ -190,7 +190,17 @@ async fn send(
                 client_request_id: id.to_string(),
                 error: RecordedFailure::from(&failure),
             });
-            SubmitOutcome::Rejected(failure)
+            if attempt == 1 {
+                return SubmitOutcome::Rejected(failure);
+            }
+            // A resend follows a send whose answer was lost: that this one
+            // was refused (or never left) says nothing about the earlier one.
+            let mut reason = failure;
+            reason.next_step = "This send did not go through, but an earlier send of the same \
+                                purchase may have placed an order. Check `flexus orders` and \
+                                `flexus status ORDER_ID` before sending it again"
+                .to_string();
+            investigate(client, journal, id, reason, lookup_since).await
         }
         Err(CreateFailure::Ambiguous(mut reason)) => {
             let _ = journal.append(&Entry::Ambiguous {
@@ -202,22 +212,33 @@ async fn send(
                                 checking: `flexus orders` and `flexus status ORDER_ID` show \
                                 what exists"
                 .to_string();
-            let (candidates, lookup_failed) =
-                find_candidates(client, journal, id, lookup_since).await;
-            let _ = journal.append(&Entry::LookedUp {
-                at: now(),
-                client_request_id: id.to_string(),
-                order_ids: candidates.iter().map(|c| c.order_id.clone()).collect(),
-                failed: lookup_failed.as_ref().map(RecordedFailure::from),
-            });
-            SubmitOutcome::Ambiguous {
-                client_request_id: id.to_string(),
-                sent_at: bss_time(lookup_since),
-                reason,
-                candidates,
-                lookup_failed,
-            }
+            investigate(client, journal, id, reason, lookup_since).await
         }
+    }
+}
+
+/// Looks for the orders a purchase of unknown outcome may have placed,
+/// records what was found, and reports the purchase as unresolved.
+async fn investigate(
+    client: &Client,
+    journal: &Journal,
+    id: &ClientRequestId,
+    reason: ApiFailure,
+    since: OffsetDateTime,
+) -> SubmitOutcome {
+    let (candidates, lookup_failed) = find_candidates(client, journal, id, since).await;
+    let _ = journal.append(&Entry::LookedUp {
+        at: bss_time(OffsetDateTime::now_utc()),
+        client_request_id: id.to_string(),
+        order_ids: candidates.iter().map(|c| c.order_id.clone()).collect(),
+        failed: lookup_failed.as_ref().map(RecordedFailure::from),
+    });
+    SubmitOutcome::Ambiguous {
+        client_request_id: id.to_string(),
+        sent_at: bss_time(since),
+        reason,
+        candidates,
+        lookup_failed,
     }
 }
 
