@@ -399,6 +399,33 @@ async fn pending_payment_exits_4_and_pay_completes_the_order() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_placed_order_that_cannot_be_followed_is_not_reported_as_a_failure() {
+    // The purchase goes through, then the order's status cannot be read
+    // (here a 400 on the details call; for real, a user without BSS
+    // permissions gets a 403).
+    let s = Setup::new(&["error=HCSS.14000001@details"]).await;
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    let created = s.sandbox.created_orders();
+    assert_eq!(created.len(), 1);
+    let order_id = &created[0].order_id;
+    // Exit 1 means "refused, failed or cancelled": a script would order
+    // again. The order exists; its end is what is unknown.
+    assert_eq!(run.code, 3, "{}", run.all());
+    assert!(
+        run.stdout.contains(&format!("Order {order_id} placed")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("flexus status {order_id} --watch")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("was placed"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_of_an_unknown_order_says_so() {
     let s = Setup::new(&[]).await;
     let run = s.run(&["status", "CS00000000000NOPE"]).await;
