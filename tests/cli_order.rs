@@ -426,6 +426,44 @@ async fn a_placed_order_that_cannot_be_followed_is_not_reported_as_a_failure() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_to_this_machine_never_goes_through_a_proxy() {
+    // A proxy named in the environment, as on many company machines: a
+    // plain-http request sent through it would carry the token in clear
+    // over the network. This stand-in records whatever reaches it.
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let reached = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let recorder = {
+        let reached = reached.clone();
+        tokio::spawn(async move {
+            use tokio::io::AsyncReadExt;
+            while let Ok((mut stream, _)) = proxy.accept().await {
+                let mut buf = vec![0u8; 64 * 1024];
+                let n = tokio::time::timeout(Duration::from_secs(2), stream.read(&mut buf))
+                    .await
+                    .map_or(0, |r| r.unwrap_or(0));
+                let mut seen = reached.lock().unwrap();
+                seen.extend_from_slice(b"<connection>");
+                seen.extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+
+    let s = Setup::new(&[]).await;
+    let mut cmd = s.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
+    for var in ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"] {
+        cmd.env(var, &proxy_url);
+    }
+    let run = s.run_with(cmd).await;
+    recorder.abort();
+    let seen = String::from_utf8_lossy(&reached.lock().unwrap()).to_string();
+    let first_line = seen.lines().next().unwrap_or_default();
+    assert!(seen.is_empty(), "the proxy was sent: {first_line}");
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(s.sandbox.created_orders().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_of_an_unknown_order_says_so() {
     let s = Setup::new(&[]).await;
     let run = s.run(&["status", "CS00000000000NOPE"]).await;
