@@ -649,21 +649,17 @@ async fn a_refused_resend_does_not_settle_an_earlier_lost_send() {
     ));
     let first_order = h.created_orders()[0].order_id.clone();
 
-    // The user resends while the network is down: this send never leaves,
+    // The user resends once the token has expired: this send is refused,
     // which says nothing about the first one, whose order exists.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let offline = Client::new(
-        Endpoints::all_at(&format!("http://127.0.0.1:{port}")).unwrap(),
-        Auth::Token(h.credentials().token.clone()),
+    let expired = Client::new(
+        endpoints(&h),
+        Auth::Token(Secret::new("MIIexpired-token")),
         fast_config(),
     )
     .unwrap();
-    match purchase::resend(&offline, &journal, &body, &id).await {
+    match purchase::resend(&expired, &journal, &body, &id).await {
         SubmitOutcome::Ambiguous { reason, .. } => {
-            assert!(reason.message.contains("could not connect"), "{reason}");
+            assert_eq!(reason.status, Some(401), "{reason}");
             assert!(reason.next_step.contains("earlier"), "{reason}");
         }
         other => panic!("a refused resend must leave the purchase unresolved, got {other:?}"),
@@ -675,12 +671,45 @@ async fn a_refused_resend_does_not_settle_an_earlier_lost_send() {
         }
         other => panic!("the journal forgot the lost first send: {other:?}"),
     }
-    assert_eq!(creates(&h), 1);
+    assert_eq!(h.created_orders().len(), 1);
 
     // It can still be resent on the user's word, with the same ID.
     let (order_id, _) = placed(purchase::resend(&client, &journal, &body, &id).await);
     assert_ne!(order_id, first_order);
-    assert_eq!(creates(&h), 2);
+    assert_eq!(h.created_orders().len(), 2);
+}
+
+#[tokio::test]
+async fn a_purchase_is_resent_only_to_the_service_it_was_first_sent_to() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let body = example_body();
+    // Sent to another service (another sandbox, or the real one) by a
+    // flexus that died before the answer; the same journal serves both.
+    let elsewhere = "http://127.0.0.1:1/";
+    journal
+        .append(&Entry::Intent {
+            at: bss_time(time::OffsetDateTime::now_utc()),
+            client_request_id: id.to_string(),
+            endpoint: elsewhere.to_string(),
+            attempt: 1,
+            body: Box::new(body.clone()),
+        })
+        .unwrap();
+    match purchase::resend(&client, &journal, &body, &id).await {
+        SubmitOutcome::Rejected(f) => {
+            assert!(f.message.contains(elsewhere), "{f}");
+            assert!(f.message.contains("nothing was sent"), "{f}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(creates(&h), 0);
+    assert_eq!(
+        journal.purchase(id.as_str()).unwrap().unwrap().state,
+        PurchaseState::Unanswered
+    );
 }
 
 #[tokio::test]

@@ -126,6 +126,19 @@ pub async fn resend(
         }
         PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => {}
     }
+    let endpoint = client.endpoints().hcss.to_string();
+    if record.endpoint != endpoint {
+        // Elsewhere it is another purchase: the lookups, and any
+        // de-duplication by Client-Request-Id, would not see the first send.
+        return SubmitOutcome::Rejected(refusal(
+            &format!(
+                "this purchase was first sent to {}, not {endpoint}; nothing was sent",
+                record.endpoint
+            ),
+            "Resend it with the endpoints it was first sent with, after checking there with \
+             `flexus orders` and `flexus status ORDER_ID`",
+        ));
+    }
     if &record.body != body {
         return SubmitOutcome::Rejected(refusal(
             "the order differs from the one first sent with this Client-Request-Id; nothing was \
