@@ -667,7 +667,7 @@ async fn a_refused_resend_does_not_settle_an_earlier_lost_send() {
     let record = journal.purchase(id.as_str()).unwrap().unwrap();
     match &record.state {
         PurchaseState::Ambiguous { candidates, .. } => {
-            assert_eq!(candidates, &[first_order.clone()]);
+            assert_eq!(candidates, std::slice::from_ref(&first_order));
         }
         other => panic!("the journal forgot the lost first send: {other:?}"),
     }
