@@ -304,6 +304,29 @@ async fn a_dropped_answer_exits_3_shows_the_order_found_and_never_resends() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_error_on_the_purchase_exits_3_with_its_code_and_is_not_resent() {
+    let s = Setup::new(&["500@create"]).await;
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(run.code, 3, "{}", run.all());
+    // The service's code is what support asks for.
+    assert!(
+        run.stdout.contains("HTTP 500, HCSS.15000001"),
+        "{}",
+        run.stdout
+    );
+    let sends = s
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v1/light-instances")
+        .count();
+    assert_eq!(
+        sends, 1,
+        "a 500 does not prove nothing happened: never resent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusal_exits_1_with_code_and_next_step() {
     let s = Setup::new(&["error=HCSS.14000011@create"]).await;
     let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;

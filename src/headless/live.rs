@@ -269,7 +269,7 @@ fn report_ambiguous(
     writeln!(
         out,
         "The answer to the purchase was lost ({}): an order may have been placed.",
-        reason.message
+        failure_brief(reason)
     )
     .map_err(io)?;
     match (candidates.is_empty(), lookup_failed) {
