@@ -107,8 +107,9 @@ images, versions and specification codes.
 
 Exit codes: 0 completed; 1 refused, failed or cancelled; 2 invalid plan or
 usage; 3 outcome unknown (the answer was lost and the purchase was not sent
-again: check `flexus orders` and `flexus status`); 4 placed and waiting for
-payment (`flexus pay`)."#;
+again, or the order was placed but could not be followed to its end: check
+`flexus orders` and `flexus status`); 4 placed and waiting for payment
+(`flexus pay`)."#;
 
 #[derive(Debug, Args)]
 pub struct OrderArgs {

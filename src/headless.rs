@@ -18,7 +18,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILURE: i32 = 1;
 pub const EXIT_INVALID: i32 = 2;
 /// A purchase was sent but its answer was lost, and it was not resent: an
-/// order may exist (see `flexus orders`, `flexus status`).
+/// order may exist (see `flexus orders`, `flexus status`). Also an order
+/// placed but not followed to its end.
 pub const EXIT_UNKNOWN_OUTCOME: i32 = 3;
 /// The order was placed and waits for payment (`flexus pay`).
 pub const EXIT_PENDING_PAYMENT: i32 = 4;

@@ -304,6 +304,29 @@ async fn a_dropped_answer_exits_3_shows_the_order_found_and_never_resends() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_error_on_the_purchase_exits_3_with_its_code_and_is_not_resent() {
+    let s = Setup::new(&["500@create"]).await;
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(run.code, 3, "{}", run.all());
+    // The service's code is what support asks for.
+    assert!(
+        run.stdout.contains("HTTP 500, HCSS.15000001"),
+        "{}",
+        run.stdout
+    );
+    let sends = s
+        .sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v1/light-instances")
+        .count();
+    assert_eq!(
+        sends, 1,
+        "a 500 does not prove nothing happened: never resent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusal_exits_1_with_code_and_next_step() {
     let s = Setup::new(&["error=HCSS.14000011@create"]).await;
     let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
@@ -396,6 +419,71 @@ async fn pending_payment_exits_4_and_pay_completes_the_order() {
         "{}",
         again.stderr
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_placed_order_that_cannot_be_followed_is_not_reported_as_a_failure() {
+    // The purchase goes through, then the order's status cannot be read
+    // (here a 400 on the details call; for real, a user without BSS
+    // permissions gets a 403).
+    let s = Setup::new(&["error=HCSS.14000001@details"]).await;
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    let created = s.sandbox.created_orders();
+    assert_eq!(created.len(), 1);
+    let order_id = &created[0].order_id;
+    // Exit 1 means "refused, failed or cancelled": a script would order
+    // again. The order exists; its end is what is unknown.
+    assert_eq!(run.code, 3, "{}", run.all());
+    assert!(
+        run.stdout.contains(&format!("Order {order_id} placed")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("flexus status {order_id} --watch")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("was placed"), "{}", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_to_this_machine_never_goes_through_a_proxy() {
+    // A proxy named in the environment, as on many company machines: a
+    // plain-http request sent through it would carry the token in clear
+    // over the network. This stand-in records whatever reaches it.
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let reached = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let recorder = {
+        let reached = reached.clone();
+        tokio::spawn(async move {
+            use tokio::io::AsyncReadExt;
+            while let Ok((mut stream, _)) = proxy.accept().await {
+                let mut buf = vec![0u8; 64 * 1024];
+                let n = tokio::time::timeout(Duration::from_secs(2), stream.read(&mut buf))
+                    .await
+                    .map_or(0, |r| r.unwrap_or(0));
+                let mut seen = reached.lock().unwrap();
+                seen.extend_from_slice(b"<connection>");
+                seen.extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+
+    let s = Setup::new(&[]).await;
+    let mut cmd = s.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
+    for var in ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"] {
+        cmd.env(var, &proxy_url);
+    }
+    let run = s.run_with(cmd).await;
+    recorder.abort();
+    let seen = String::from_utf8_lossy(&reached.lock().unwrap()).to_string();
+    let first_line = seen.lines().next().unwrap_or_default();
+    assert!(seen.is_empty(), "the proxy was sent: {first_line}");
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(s.sandbox.created_orders().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

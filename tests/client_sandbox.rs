@@ -12,8 +12,9 @@ use flexus::api::engine::{SubmitOutcome, TrackEvent};
 use flexus::api::journal::{Entry, Journal, PurchaseState};
 use flexus::api::purchase::{self, ClientRequestId};
 use flexus::api::signer::SigningKey;
+use flexus::api::signer::percent_decode;
 use flexus::api::tracking::{self, TrackOptions};
-use flexus::api::wire::{codes, status};
+use flexus::api::wire::{bss_time, codes, parse_bss_time, status};
 use flexus::domain::catalog::Catalog;
 use flexus::domain::order::{Draft, RequestBody};
 use flexus::sandbox::{self, SandboxConfig, SandboxHandle};
@@ -579,6 +580,136 @@ async fn resending_on_the_users_word_reuses_the_id_and_is_guarded() {
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert_eq!(creates(&h), 2);
+}
+
+/// When each order-list search of the sandbox began looking (its
+/// `create_time_begin`).
+fn searches_from(h: &SandboxHandle) -> Vec<time::OffsetDateTime> {
+    h.requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == "/v2/orders/customer-orders")
+        .map(|r| {
+            let begin = r
+                .query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("create_time_begin="))
+                .expect("the search names its start");
+            parse_bss_time(&percent_decode(begin)).expect("a BSS time")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_lost_resend_is_investigated_back_to_the_first_send() {
+    let h = sandbox_with(&["drop@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let body = example_body();
+    // The first send, ten minutes ago, by a flexus that then died: the
+    // journal holds its intent and nothing more.
+    let first_sent = time::OffsetDateTime::now_utc() - time::Duration::minutes(10);
+    journal
+        .append(&Entry::Intent {
+            at: bss_time(first_sent),
+            client_request_id: id.to_string(),
+            endpoint: format!("{}/", h.url()),
+            attempt: 1,
+            body: Box::new(body.clone()),
+        })
+        .unwrap();
+
+    let outcome = purchase::resend(&client, &journal, &body, &id).await;
+    let SubmitOutcome::Ambiguous { sent_at, .. } = outcome else {
+        panic!("expected an ambiguous outcome, got {outcome:?}");
+    };
+    // The first send may be the one that placed an order: the search must
+    // reach back to it, and say so.
+    assert_eq!(sent_at, bss_time(first_sent));
+    let searches = searches_from(&h);
+    assert!(!searches.is_empty());
+    for begin in searches {
+        assert!(
+            begin <= first_sent,
+            "searched from {begin}, after the first send at {first_sent}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refused_resend_does_not_settle_an_earlier_lost_send() {
+    let h = sandbox_with(&["drop@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let body = example_body();
+    assert!(matches!(
+        purchase::submit(&client, &journal, &body, &id).await,
+        SubmitOutcome::Ambiguous { .. }
+    ));
+    let first_order = h.created_orders()[0].order_id.clone();
+
+    // The user resends once the token has expired: this send is refused,
+    // which says nothing about the first one, whose order exists.
+    let expired = Client::new(
+        endpoints(&h),
+        Auth::Token(Secret::new("MIIexpired-token")),
+        fast_config(),
+    )
+    .unwrap();
+    match purchase::resend(&expired, &journal, &body, &id).await {
+        SubmitOutcome::Ambiguous { reason, .. } => {
+            assert_eq!(reason.status, Some(401), "{reason}");
+            assert!(reason.next_step.contains("earlier"), "{reason}");
+        }
+        other => panic!("a refused resend must leave the purchase unresolved, got {other:?}"),
+    }
+    let record = journal.purchase(id.as_str()).unwrap().unwrap();
+    match &record.state {
+        PurchaseState::Ambiguous { candidates, .. } => {
+            assert_eq!(candidates, std::slice::from_ref(&first_order));
+        }
+        other => panic!("the journal forgot the lost first send: {other:?}"),
+    }
+    assert_eq!(h.created_orders().len(), 1);
+
+    // It can still be resent on the user's word, with the same ID.
+    let (order_id, _) = placed(purchase::resend(&client, &journal, &body, &id).await);
+    assert_ne!(order_id, first_order);
+    assert_eq!(h.created_orders().len(), 2);
+}
+
+#[tokio::test]
+async fn a_purchase_is_resent_only_to_the_service_it_was_first_sent_to() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let body = example_body();
+    // Sent to another service (another sandbox, or the real one) by a
+    // flexus that died before the answer; the same journal serves both.
+    let elsewhere = "http://127.0.0.1:1/";
+    journal
+        .append(&Entry::Intent {
+            at: bss_time(time::OffsetDateTime::now_utc()),
+            client_request_id: id.to_string(),
+            endpoint: elsewhere.to_string(),
+            attempt: 1,
+            body: Box::new(body.clone()),
+        })
+        .unwrap();
+    match purchase::resend(&client, &journal, &body, &id).await {
+        SubmitOutcome::Rejected(f) => {
+            assert!(f.message.contains(elsewhere), "{f}");
+            assert!(f.message.contains("nothing was sent"), "{f}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(creates(&h), 0);
+    assert_eq!(
+        journal.purchase(id.as_str()).unwrap().unwrap().state,
+        PurchaseState::Unanswered
+    );
 }
 
 #[tokio::test]

@@ -279,20 +279,28 @@ impl Client {
         auth: Option<Auth>,
         config: ClientConfig,
     ) -> Result<Client, ApiFailure> {
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             // A redirect would resend a purchase somewhere else, with the
             // token: never follow one.
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("flexus/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiFailure {
-                status: None,
-                code: None,
-                message: format!("the HTTP client could not start: {e}"),
-                next_step: "Check the system's TLS certificates".to_string(),
-            })?;
+            .user_agent(concat!("flexus/", env!("CARGO_PKG_VERSION")));
+        // Plain http:// is allowed only for this machine. A proxy from the
+        // environment (http_proxy, ALL_PROXY) would carry such a request,
+        // token and all, over the network in clear: go direct instead.
+        if [&endpoints.hcss, &endpoints.bss, &endpoints.iam]
+            .iter()
+            .any(|url| url.scheme() == "http")
+        {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| ApiFailure {
+            status: None,
+            code: None,
+            message: format!("the HTTP client could not start: {e}"),
+            next_step: "Check the system's TLS certificates".to_string(),
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -49,12 +49,14 @@ pub enum SubmitOutcome {
     /// The service refused it, or it provably never reached the service:
     /// no order exists. The draft can be fixed and submitted again.
     Rejected(ApiFailure),
-    /// The request was sent but its answer was lost: an order may exist.
+    /// The request was sent but its answer was lost (or it was a resend of
+    /// such a request, whatever became of the resend): an order may exist.
     /// Never resend without the user's word, and then with the same
     /// Client-Request-Id.
     Ambiguous {
         client_request_id: String,
-        /// When the request was sent (UTC, `yyyy-MM-ddTHH:mm:ssZ`).
+        /// When the purchase was first sent (UTC, `yyyy-MM-ddTHH:mm:ssZ`):
+        /// after a resend, the first send too may have placed the order.
         sent_at: String,
         reason: ApiFailure,
         /// Orders created since `sent_at`, found through the order list; the

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -146,8 +146,10 @@ pub enum PurchaseState {
     /// the answer came, or is still waiting for it. An order may exist.
     Unanswered,
     Placed,
+    /// The first send was refused, or never left: no order exists.
     Rejected(RecordedFailure),
-    /// The answer was lost; `candidates` are what the order list showed.
+    /// An answer was lost (a refused resend leaves it so); `candidates` are
+    /// what the order list showed, over every lookup of this purchase.
     Ambiguous {
         error: RecordedFailure,
         candidates: Vec<String>,
@@ -240,19 +242,22 @@ impl Journal {
     /// Every entry, oldest first. Lines that cannot be read (a line torn by a
     /// crash) are skipped; their count is returned too.
     pub fn entries(&self) -> io::Result<(Vec<Entry>, usize)> {
-        let file = match File::open(&self.path) {
+        let mut file = match File::open(&self.path) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
             Err(e) => return Err(e),
         };
+        // Read as bytes, not text: a line torn inside a multibyte character
+        // is not UTF-8, and must cost that line only, not the whole journal.
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
         let mut entries = Vec::new();
         let mut skipped = 0;
-        for line in BufReader::new(file).lines() {
-            let line = line?;
-            if line.trim().is_empty() {
+        for line in bytes.split(|b| *b == b'\n') {
+            if line.trim_ascii().is_empty() {
                 continue;
             }
-            match serde_json::from_str(&line) {
+            match serde_json::from_slice(line) {
                 Ok(entry) => entries.push(entry),
                 Err(_) => skipped += 1,
             }
@@ -279,6 +284,9 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
     let mut order: Vec<String> = Vec::new();
     let mut by_id: HashMap<String, PurchaseRecord> = HashMap::new();
     let mut statuses: HashMap<String, (i32, String, Option<String>)> = HashMap::new();
+    // Every order any lookup of a purchase found: each may be its result,
+    // whichever send placed it, so a later lookup adds to them.
+    let mut found: HashMap<String, Vec<String>> = HashMap::new();
     for entry in entries {
         if let Entry::Status {
             at,
@@ -352,16 +360,30 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
             // Once placed, a purchase stays placed whatever a later resend
             // attempt recorded.
             _ if record.state == PurchaseState::Placed => {}
+            // A resend is only ever made after a send whose answer was lost:
+            // its refusal leaves that earlier send's outcome unknown.
+            Entry::Rejected { error, .. } if record.attempts > 1 => {
+                record.state = PurchaseState::Ambiguous {
+                    error: error.clone(),
+                    candidates: found.get(id).cloned().unwrap_or_default(),
+                }
+            }
             Entry::Rejected { error, .. } => record.state = PurchaseState::Rejected(error.clone()),
             Entry::Ambiguous { error, .. } => {
                 record.state = PurchaseState::Ambiguous {
                     error: error.clone(),
-                    candidates: Vec::new(),
+                    candidates: found.get(id).cloned().unwrap_or_default(),
                 }
             }
             Entry::LookedUp { order_ids, .. } => {
+                let known = found.entry(id.to_string()).or_default();
+                for order_id in order_ids {
+                    if !known.contains(order_id) {
+                        known.push(order_id.clone());
+                    }
+                }
                 if let PurchaseState::Ambiguous { candidates, .. } = &mut record.state {
-                    candidates.clone_from(order_ids);
+                    candidates.clone_from(known);
                 }
             }
             _ => {}
@@ -550,6 +572,40 @@ mod tests {
         assert_eq!(skipped, 1);
         assert_eq!(entries.len(), 2);
         let p = &journal.purchases().unwrap()[0];
+        assert_eq!(p.state, PurchaseState::Placed);
+        assert_eq!(p.order_id.as_deref(), Some("CS1"));
+    }
+
+    #[test]
+    fn a_line_torn_inside_a_multibyte_character_hides_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::open(dir.path()).unwrap();
+        journal
+            .append(&intent("a-1", "2026-11-26T10:00:00Z", 1))
+            .unwrap();
+        // A crash in the middle of a message in another script: the line
+        // ends with the first byte of a three-byte character.
+        let torn = "{\"event\":\"rejected\",\"at\":\"2026-11-26T10:00:01Z\",\"client_request_id\":\"b-1\",\"error\":{\"message\":\"参数";
+        let torn = &torn.as_bytes()[..torn.len() - 2];
+        assert!(std::str::from_utf8(torn).is_err());
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(journal.path())
+            .unwrap();
+        f.write_all(torn).unwrap();
+        drop(f);
+        journal
+            .append(&Entry::Placed {
+                at: "2026-11-26T10:00:02Z".into(),
+                client_request_id: "a-1".into(),
+                order_id: "CS1".into(),
+                instance_ids: vec![],
+            })
+            .unwrap();
+        let (entries, skipped) = journal.entries().unwrap();
+        assert_eq!(skipped, 1);
+        assert_eq!(entries.len(), 2);
+        let p = journal.purchase("a-1").unwrap().unwrap();
         assert_eq!(p.state, PurchaseState::Placed);
         assert_eq!(p.order_id.as_deref(), Some("CS1"));
     }

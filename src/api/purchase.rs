@@ -86,7 +86,7 @@ pub async fn submit(
         }
         Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
     }
-    send(client, journal, body, client_request_id, 1).await
+    send(client, journal, body, client_request_id, 1, None).await
 }
 
 /// Sends a purchase again after an ambiguous outcome, on the user's word:
@@ -126,6 +126,19 @@ pub async fn resend(
         }
         PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => {}
     }
+    let endpoint = client.endpoints().hcss.to_string();
+    if record.endpoint != endpoint {
+        // Elsewhere it is another purchase: the lookups, and any
+        // de-duplication by Client-Request-Id, would not see the first send.
+        return SubmitOutcome::Rejected(refusal(
+            &format!(
+                "this purchase was first sent to {}, not {endpoint}; nothing was sent",
+                record.endpoint
+            ),
+            "Resend it with the endpoints it was first sent with, after checking there with \
+             `flexus orders` and `flexus status ORDER_ID`",
+        ));
+    }
     if &record.body != body {
         return SubmitOutcome::Rejected(refusal(
             "the order differs from the one first sent with this Client-Request-Id; nothing was \
@@ -133,12 +146,16 @@ pub async fn resend(
             "Submit the changed order as a new purchase",
         ));
     }
+    // An earlier send may have placed the order: a lookup after this one
+    // must reach back to the first.
+    let first_sent = super::journal::parse_utc(&record.first_sent_at);
     send(
         client,
         journal,
         body,
         client_request_id,
         record.attempts + 1,
+        first_sent,
     )
     .await
 }
@@ -149,11 +166,12 @@ async fn send(
     body: &RequestBody,
     id: &ClientRequestId,
     attempt: u32,
+    first_sent: Option<OffsetDateTime>,
 ) -> SubmitOutcome {
     let sent_at_time = OffsetDateTime::now_utc();
-    let sent_at = bss_time(sent_at_time);
+    let lookup_since = first_sent.map_or(sent_at_time, |first| first.min(sent_at_time));
     let intent = Entry::Intent {
-        at: sent_at.clone(),
+        at: bss_time(sent_at_time),
         client_request_id: id.to_string(),
         endpoint: client.endpoints().hcss.to_string(),
         attempt,
@@ -185,7 +203,17 @@ async fn send(
                 client_request_id: id.to_string(),
                 error: RecordedFailure::from(&failure),
             });
-            SubmitOutcome::Rejected(failure)
+            if attempt == 1 {
+                return SubmitOutcome::Rejected(failure);
+            }
+            // A resend follows a send whose answer was lost: that this one
+            // was refused (or never left) says nothing about the earlier one.
+            let mut reason = failure;
+            reason.next_step = "This send did not go through, but an earlier send of the same \
+                                purchase may have placed an order. Check `flexus orders` and \
+                                `flexus status ORDER_ID` before sending it again"
+                .to_string();
+            investigate(client, journal, id, reason, lookup_since).await
         }
         Err(CreateFailure::Ambiguous(mut reason)) => {
             let _ = journal.append(&Entry::Ambiguous {
@@ -197,22 +225,33 @@ async fn send(
                                 checking: `flexus orders` and `flexus status ORDER_ID` show \
                                 what exists"
                 .to_string();
-            let (candidates, lookup_failed) =
-                find_candidates(client, journal, id, sent_at_time).await;
-            let _ = journal.append(&Entry::LookedUp {
-                at: now(),
-                client_request_id: id.to_string(),
-                order_ids: candidates.iter().map(|c| c.order_id.clone()).collect(),
-                failed: lookup_failed.as_ref().map(RecordedFailure::from),
-            });
-            SubmitOutcome::Ambiguous {
-                client_request_id: id.to_string(),
-                sent_at,
-                reason,
-                candidates,
-                lookup_failed,
-            }
+            investigate(client, journal, id, reason, lookup_since).await
         }
+    }
+}
+
+/// Looks for the orders a purchase of unknown outcome may have placed,
+/// records what was found, and reports the purchase as unresolved.
+async fn investigate(
+    client: &Client,
+    journal: &Journal,
+    id: &ClientRequestId,
+    reason: ApiFailure,
+    since: OffsetDateTime,
+) -> SubmitOutcome {
+    let (candidates, lookup_failed) = find_candidates(client, journal, id, since).await;
+    let _ = journal.append(&Entry::LookedUp {
+        at: bss_time(OffsetDateTime::now_utc()),
+        client_request_id: id.to_string(),
+        order_ids: candidates.iter().map(|c| c.order_id.clone()).collect(),
+        failed: lookup_failed.as_ref().map(RecordedFailure::from),
+    });
+    SubmitOutcome::Ambiguous {
+        client_request_id: id.to_string(),
+        sent_at: bss_time(since),
+        reason,
+        candidates,
+        lookup_failed,
     }
 }
 

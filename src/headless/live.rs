@@ -278,7 +278,7 @@ fn report_ambiguous(
     writeln!(
         out,
         "The answer to the purchase was lost ({}): an order may have been placed.",
-        reason.message
+        failure_brief(reason)
     )
     .map_err(io)?;
     match (candidates.is_empty(), lookup_failed) {
@@ -336,15 +336,35 @@ fn status_line(order_id: &str, info: &OrderInfo) -> String {
 }
 
 /// Follows an order to its end, one line per state change. With
-/// `stop_on_pending`, an order waiting for payment ends the command (a
-/// script should not wait a day for a person to pay).
+/// `just_placed` (the order this command placed), an order waiting for
+/// payment ends the command (a script should not wait a day for a person
+/// to pay), and losing sight of the order exits with
+/// [`EXIT_UNKNOWN_OUTCOME`]: the usual failure code would tell a script
+/// that nothing was bought, and it might buy again.
 async fn follow(
     session: &Session,
     order_id: &str,
     instance_ids: &[String],
-    stop_on_pending: bool,
+    just_placed: bool,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    let stop_on_pending = just_placed;
+    let lost_sight = |why: String| {
+        if just_placed {
+            Failure::new(
+                EXIT_UNKNOWN_OUTCOME,
+                format!(
+                    "order {order_id} was placed, but flexus could not follow it to the end: \
+                     {why}. Do not order again: check it with `flexus status {order_id} --watch`"
+                ),
+            )
+        } else {
+            Failure::new(
+                EXIT_FAILURE,
+                format!("stopped following order {order_id}: {why}"),
+            )
+        }
+    };
     let io = output_failure;
     let (tx, mut rx) = mpsc::channel(16);
     let tracker = tokio::spawn(tracking::track(
@@ -356,12 +376,9 @@ async fn follow(
     let mut shown: Option<i32> = None;
     let result = loop {
         let Some(event) = rx.recv().await else {
-            break Err(Failure::new(
-                EXIT_FAILURE,
-                format!(
-                    "stopped following order {order_id}; check it with `flexus status {order_id}`"
-                ),
-            ));
+            break Err(lost_sight(format!(
+                "the tracking stopped; check it with `flexus status {order_id}`"
+            )));
         };
         match event {
             TrackEvent::Polled(details) => {
@@ -416,10 +433,7 @@ async fn follow(
             }
             TrackEvent::Finished { failure, .. } => {
                 let why = failure.map_or_else(|| "no reason given".to_string(), |f| f.to_string());
-                break Err(Failure::new(
-                    EXIT_FAILURE,
-                    format!("stopped following order {order_id}: {why}"),
-                ));
+                break Err(lost_sight(why));
             }
         }
     };

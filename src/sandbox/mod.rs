@@ -126,6 +126,9 @@ pub struct ReceivedRequest {
     pub method: String,
     /// The path only, without the query.
     pub path: String,
+    /// The query string as received, empty without one (flexus puts no
+    /// credential there), so tests can see what a search asked for.
+    pub query: String,
     /// The HTTP status answered; `None` while in flight, when the
     /// connection was cut on purpose (`dropped`), or when the client went
     /// away first (`abandoned`).
@@ -185,11 +188,12 @@ impl Shared {
         self.book.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn begin_request(&self, method: &str, path: &str) -> usize {
+    fn begin_request(&self, method: &str, path: &str, query: &str) -> usize {
         let mut book = self.book();
         book.requests.push(ReceivedRequest {
             method: method.to_string(),
             path: path.to_string(),
+            query: query.to_string(),
             status: None,
             dropped: false,
             abandoned: false,

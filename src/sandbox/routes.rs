@@ -118,7 +118,11 @@ struct RequestIndex(usize);
 
 /// Records every request and its status, and adds the configured latency.
 async fn log_request(State(shared): Sandbox, mut request: Request, next: Next) -> Response {
-    let index = shared.begin_request(request.method().as_str(), request.uri().path());
+    let index = shared.begin_request(
+        request.method().as_str(),
+        request.uri().path(),
+        request.uri().query().unwrap_or_default(),
+    );
     let mut unanswered = Unanswered {
         shared: Some(shared.clone()),
         index,
