@@ -35,18 +35,9 @@ impl ClientRequestId {
     /// An ID from the journal or the user, checked against the rule above.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let well_formed = (36..=128).contains(&text.len())
-            && text.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if well_formed {
-            Ok(ClientRequestId(text.to_string()))
-        } else {
-            Err(
-                "a Client-Request-Id has 36 to 128 letters, digits and hyphens and starts with a \
-                 letter or digit"
-                    .to_string(),
-            )
-        }
+        crate::domain::order::check_client_request_id(text)
+            .map(|()| ClientRequestId(text.to_string()))
+            .map_err(|why| format!("the Client-Request-Id {why}"))
     }
 
     /// The header value.

@@ -190,10 +190,7 @@ impl OrderService for LiveService {
             let id = match ClientRequestId::parse(&client_request_id) {
                 Ok(id) => id,
                 Err(why) => {
-                    return SubmitOutcome::Rejected(failure(
-                        format!("the Client-Request-Id is not usable: {why}"),
-                        "Start the purchase again",
-                    ));
+                    return SubmitOutcome::Rejected(failure(why, "Start the purchase again"));
                 }
             };
             // A known ID is a resend after a lost answer (the wizard reuses
