@@ -105,7 +105,13 @@ pub async fn track(
                 interval = options.next(interval);
             }
             Err((failure, retry_after)) => {
-                if !is_transient(&failure) {
+                // Billing may not know an order in the first moments after
+                // the purchase accepted it: wait a few polls before taking
+                // "no such order" for an answer.
+                let settling = last_status.is_none()
+                    && failures < UNKNOWN_ORDER_GRACE_POLLS
+                    && is_unknown_order(&failure);
+                if !settling && !is_transient(&failure) {
                     let _ = tx
                         .send(TrackEvent::Finished {
                             status: last_status,
@@ -157,6 +163,14 @@ pub async fn track(
             }
         }
     }
+}
+
+/// How many polls an order just placed may be unknown to billing.
+const UNKNOWN_ORDER_GRACE_POLLS: u32 = 3;
+
+/// BSS's answer for an order ID it does not know.
+fn is_unknown_order(failure: &ApiFailure) -> bool {
+    failure.code.as_deref() == Some(super::wire::bss_codes::INVALID_ORDER)
 }
 
 /// Worth waiting out: no answer, too many requests, or a server error. A 4xx
