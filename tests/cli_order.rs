@@ -547,3 +547,27 @@ async fn a_crash_after_sending_leaves_the_intent_in_the_journal() {
         assert_eq!(mode(&s.state_dir().join("journal.jsonl")), 0o600);
     }
 }
+
+#[tokio::test]
+async fn a_reader_that_goes_away_does_not_decide_the_exit_code() {
+    let setup = Setup::new(&[]).await;
+    let mut cmd = setup.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
+    // Standard output is closed before flexus writes anything to it.
+    let mut child = tokio::task::spawn_blocking(move || {
+        let mut child = cmd.spawn().expect("flexus runs");
+        drop(child.stdout.take());
+        let status = child.wait().expect("flexus ends");
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        (status, stderr)
+    });
+    let (status, stderr) = (&mut child).await.unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let orders = setup.sandbox.created_orders();
+    assert_eq!(orders.len(), 1);
+    assert!(
+        setup.journal_text().contains("\"status\":5"),
+        "followed to completed: {}",
+        setup.journal_text()
+    );
+}

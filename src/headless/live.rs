@@ -165,6 +165,22 @@ fn confirm(yes: bool, question: &str, what: &str, err: &mut dyn Write) -> Result
     }
 }
 
+/// Passes writes on and ignores their failures: output is a report, and a
+/// closed or full stream must not cut a purchase or its tracking short.
+struct Unbreakable<'a>(&'a mut dyn Write);
+
+impl Write for Unbreakable<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = self.0.write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = self.0.flush();
+        Ok(())
+    }
+}
+
 /// `flexus order --plan FILE [--yes]`: check, confirm, submit, follow.
 pub fn order(
     catalog: &Catalog,
@@ -178,6 +194,10 @@ pub fn order(
         .request_body(catalog)
         .expect("read_plan returned a draft without problems");
     let session = connect(&args.connect)?;
+    // Once a purchase may be under way, its outcome decides the exit code,
+    // not a reader that went away (`flexus order --yes | head -1`).
+    let out = &mut Unbreakable(out);
+    let err = &mut Unbreakable(err);
     let io = output_failure;
     write!(err, "{}", Summary::new(catalog, prices, &draft).to_text()).map_err(io)?;
     writeln!(
