@@ -581,12 +581,14 @@ impl Client {
         };
         let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
         let scrub = |text: String| {
-            let text = self.redact(text);
-            if login.password.is_empty() {
-                text
-            } else {
-                text.replace(login.password.expose(), "<redacted>")
+            let mut text = self.redact(text);
+            let passcode = login.mfa.as_ref().map(|m| &m.passcode);
+            for secret in std::iter::once(&login.password).chain(passcode) {
+                if !secret.is_empty() {
+                    text = text.replace(secret.expose(), "<redacted>");
+                }
             }
+            text
         };
         if !(200..=299).contains(&answer.status) {
             return Err(failure::from_response(
