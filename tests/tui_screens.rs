@@ -127,6 +127,10 @@ fn region() {
             .add_modifier
             .contains(Modifier::REVERSED)
     );
+    // The selection shows without reverse video too: a pointer starts it.
+    let text = frame(&mut app, 80, 24);
+    assert!(line_with(&text, "CN-Hong Kong").starts_with("\"│›   CN-Hong Kong"));
+    assert!(line_with(&text, "AP-Singapore").starts_with("\"│    AP-Singapore"));
     type_text(&mut app, "ap-");
     press(&mut app, KeyCode::Down);
     snap("region_filtered", &mut app);
@@ -565,6 +569,8 @@ fn no_color_and_a_plain_locale_draw_ascii_without_colour() {
         assert_eq!(cell.fg, Color::Reset, "no colour with NO_COLOR");
         assert_eq!(cell.bg, Color::Reset, "no colour with NO_COLOR");
     }
+    // The selected row is pointed at in ASCII.
+    assert!(line_with(&text, "hf.large.4.30m.linux").starts_with("\"|>   hf.large.4"));
     // Without colour, unavailable rows still say so: the x marker and dim.
     assert!(line_with(&text, "hf.large.1.30m.byol").contains(" x "));
     assert!(

@@ -39,7 +39,7 @@ pub const METHODS: [(Method, &str, &str); 4] = [
     (
         Method::AkSk,
         "AK/SK",
-        "from HUAWEICLOUD_SDK_AK/SK or ~/.huaweicloud/credentials",
+        "HUAWEICLOUD_SDK_AK/SK or ~/.huaweicloud/credentials",
     ),
     (
         Method::Sandbox,
@@ -260,7 +260,7 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         .enumerate()
         .map(|(i, (_, name, detail))| ListRow {
             line: Line::from(vec![
-                Span::raw(format!(" {} ", i + 1)),
+                Span::raw(format!("  {} ", i + 1)),
                 Span::styled(format!("{name:<19}"), theme.title()),
                 Span::styled(detail.to_string(), theme.muted()),
             ]),
