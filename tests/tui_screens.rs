@@ -414,6 +414,16 @@ fn status_of_a_tracked_order() {
     snap("status_poll_failed", &mut app);
     let text = frame(&mut app, 80, 24);
     assert!(line_with(&text, "Next check").contains("in 6s"), "{text}");
+    assert!(
+        line_with(&text, "Last check").contains("failed: network unreachable"),
+        "{text}"
+    );
+    let buf = buffer(&mut app, 80, 24);
+    assert_eq!(
+        style_of(&buf, "failed: network unreachable").fg,
+        Some(Color::Yellow),
+        "a failed check stands out"
+    );
     press(&mut app, KeyCode::Char('p'));
     snap("confirm_pay", &mut app);
     press(&mut app, KeyCode::Char('y'));
@@ -592,4 +602,129 @@ fn wide_terminals_show_the_choices_in_a_side_panel() {
         line_with(&narrow, "Step 7/7")
             .contains("AP-Singapore · Ubuntu 22.04 · hf.large.2.30m.linux")
     );
+}
+
+fn placed_with(app: &mut App, instances: usize) {
+    let request_id = submitted(app);
+    advance(app, Duration::from_secs(1));
+    update(
+        app,
+        Msg::Submitted {
+            request_id,
+            outcome: SubmitOutcome::Placed {
+                order_id: ORDER_ID.into(),
+                instance_ids: (0..instances)
+                    .map(|i| format!("6b085eca238ced20aa014d{i:02}"))
+                    .collect(),
+            },
+        },
+    );
+}
+
+/// What must stay in view at 80x24 whatever the order's size.
+fn assert_the_essentials_show(text: &str) {
+    for needle in [
+        "Order pending payment: nothing happens until it is paid.",
+        "Order ID           CS26011509300ABCD",
+        "Client-Request-Id  [request-id]",
+        "Amount             USD 19.00",
+        "Pay before",
+        "Next check",
+        "Timeline (UTC)",
+        "p pay now",
+    ] {
+        assert!(text.contains(needle), "{needle:?} is not in view:\n{text}");
+    }
+}
+
+#[test]
+fn status_of_a_thirty_instance_order_stays_readable() {
+    let (mut app, _) = app_at_review();
+    placed_with(&mut app, 30);
+    advance(&mut app, Duration::from_secs(1));
+    track(&mut app, polled(status::PENDING_PAYMENT));
+    track(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
+    snap("status_30_instances", &mut app);
+    let text = scrubbed(&mut app);
+    assert_the_essentials_show(&text);
+    assert!(
+        line_with(&text, "Instance IDs")
+            .contains("6b085eca238ced20aa014d00, 6b085eca238ced20aa014d01 and 28"),
+        "{text}"
+    );
+    assert!(text.contains("more (i lists all 30)"), "{text}");
+    assert!(line_with(&text, "p pay now").contains("i all 30 IDs"));
+    assert!(!text.contains("6b085eca238ced20aa014d02"), "{text}");
+
+    // A long, flapping outage: each change of failure adds to the timeline;
+    // the newest entries stay in view and the older ones are a scroll away.
+    for attempt in 1..=12 {
+        advance(&mut app, Duration::from_secs(5));
+        let failure = if attempt % 2 == 1 {
+            failure(None, None, "network unreachable", "flexus keeps trying")
+        } else {
+            failure(Some(503), None, "the service is unavailable", "")
+        };
+        track(
+            &mut app,
+            TrackEvent::PollFailed {
+                failure,
+                attempt,
+                retry_in: Duration::from_secs(8),
+            },
+        );
+    }
+    snap("status_30_instances_long_outage", &mut app);
+    let text = scrubbed(&mut app);
+    assert_the_essentials_show(&text);
+    assert!(
+        line_with(&text, "Last check")
+            .contains("failed (12 in a row): the service is unavailable (HTTP 503)")
+    );
+    assert!(text.contains("status check 12 failed"), "{text}");
+    assert!(line_with(&text, "Timeline (UTC)").contains("lines above)"));
+    assert!(line_with(&text, "p pay now").contains("↑↓ PgUp PgDn scroll"));
+    press(&mut app, KeyCode::Home);
+    let top = scrubbed(&mut app);
+    assert!(top.contains("order sent to fake service"), "{top}");
+    assert!(line_with(&top, "newer lines").contains("End shows the newest"));
+    press(&mut app, KeyCode::End);
+    assert!(scrubbed(&mut app).contains("status check 12 failed"));
+
+    // i lists every instance ID, one per line, and scrolls through them.
+    press(&mut app, KeyCode::Char('i'));
+    snap("status_30_instances_all_ids", &mut app);
+    let text = scrubbed(&mut app);
+    assert!(text.contains("All 30 instance IDs (i goes back to the timeline)"));
+    assert_the_essentials_show(&text.replace("All 30 instance IDs", "Timeline (UTC)"));
+    assert!(line_with(&text, "p pay now").contains("i timeline"));
+    press(&mut app, KeyCode::End);
+    let text = scrubbed(&mut app);
+    assert!(text.contains("  6b085eca238ced20aa014d29"), "{text}");
+    assert!(line_with(&text, "All 30 instance IDs").contains("lines above)"));
+    press(&mut app, KeyCode::Char('i'));
+    assert!(scrubbed(&mut app).contains("status check 12 failed"));
+}
+
+/// The 80x24 frame with the Client-Request-Id scrubbed, as in snapshots.
+fn scrubbed(app: &mut App) -> String {
+    let text = frame(app, 80, 24);
+    let id = regex_free_request_id(&text);
+    match id {
+        Some(id) => text.replace(&id, "[request-id]"),
+        None => text,
+    }
+}
+
+/// The UUID after "Client-Request-Id", if one is on screen.
+fn regex_free_request_id(text: &str) -> Option<String> {
+    let line = text.lines().find(|l| l.contains("Client-Request-Id  "))?;
+    let after = line.split("Client-Request-Id  ").nth(1)?;
+    Some(
+        after
+            .split_whitespace()
+            .next()?
+            .trim_end_matches('│')
+            .to_string(),
+    )
 }

@@ -15,7 +15,7 @@ use flexus::domain::catalog::Platform;
 use flexus::domain::order::{Draft, ImageRef, PeriodType};
 use flexus::tui::app::{Connection, Overlay, Page, Step};
 use flexus::tui::msg::{Effect, Msg, SaveError};
-use flexus::tui::screens::{image, naming, period};
+use flexus::tui::screens::{extras, image, naming, period, status as status_screen};
 use flexus::tui::service::{SignIn, Start};
 use flexus::tui::submission::{Payment, Submission};
 use flexus::tui::update::update;
@@ -1041,4 +1041,141 @@ fn the_review_tells_when_the_order_no_longer_matches_its_plan_file() {
     retype(&mut app, "3");
     enter(&mut app);
     assert!(headless(&mut app).contains("(changed since; s saves it)"));
+}
+
+fn placed_with_ids(app: &mut flexus::tui::app::App, ids: usize) {
+    let effects = confirm_and_submit(app);
+    let Effect::Submit { request_id, .. } = &effects[0] else {
+        unreachable!()
+    };
+    update(
+        app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Placed {
+                order_id: ORDER_ID.into(),
+                instance_ids: (0..ids).map(|i| format!("i-{i}")).collect(),
+            },
+        },
+    );
+}
+
+fn tracked(app: &mut flexus::tui::app::App, event: TrackEvent) {
+    update(
+        app,
+        Msg::Tracked {
+            order_id: ORDER_ID.into(),
+            event,
+        },
+    );
+}
+
+fn poll_failed(attempt: u32, message: &str) -> TrackEvent {
+    TrackEvent::PollFailed {
+        failure: failure(None, None, message, "retrying"),
+        attempt,
+        retry_in: Duration::from_secs(4),
+    }
+}
+
+fn timeline(app: &flexus::tui::app::App) -> Vec<String> {
+    app.timeline
+        .entries
+        .iter()
+        .map(|e| e.text.clone())
+        .collect()
+}
+
+#[test]
+fn a_run_of_the_same_failed_check_is_one_timeline_entry() {
+    let (mut app, _) = app_at_review();
+    placed_with_ids(&mut app, 1);
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    let before = app.timeline.entries.len();
+    for attempt in 1..=3 {
+        advance(&mut app, Duration::from_secs(4));
+        tracked(&mut app, poll_failed(attempt, "connection refused"));
+    }
+    assert_eq!(app.timeline.entries.len(), before + 1);
+    assert_eq!(
+        timeline(&app).last().unwrap(),
+        "status checks 1 to 3 failed (the last at 09:30:12): connection refused. retrying; next try in 4s"
+    );
+    assert_eq!(
+        app.timeline.entries.last().unwrap().at.time(),
+        time::macros::time!(09:30:04),
+        "the entry keeps the time the run began"
+    );
+    // Another failure starts its own entry; so does the same one after a
+    // good check.
+    tracked(&mut app, poll_failed(4, "HTTP 503"));
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    tracked(&mut app, poll_failed(1, "HTTP 503"));
+    let texts = timeline(&app);
+    assert_eq!(
+        texts[texts.len() - 3..],
+        [
+            "status check 4 failed: HTTP 503. retrying; next try in 4s",
+            "reached the order service again",
+            "status check 1 failed: HTTP 503. retrying; next try in 4s",
+        ]
+    );
+}
+
+#[test]
+fn the_status_pane_scrolls_and_lists_every_instance_id() {
+    let (mut app, _) = app_at_review();
+    app.size = (80, 24);
+    placed_with_ids(&mut app, 30);
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    for attempt in 1..=20 {
+        let message = if attempt % 2 == 0 {
+            "HTTP 503"
+        } else {
+            "reset"
+        };
+        tracked(&mut app, poll_failed(attempt, message));
+    }
+    assert_eq!(app.status.scroll, None, "the newest entries are in view");
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.status.scroll, Some(0));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.status.scroll, Some(2));
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.status.scroll, Some(1));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.status.scroll, Some(0), "the top is as far as it goes");
+    // News while reading older entries does not move them away.
+    tracked(&mut app, poll_failed(21, "reset"));
+    assert_eq!(app.status.scroll, Some(0));
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.status.scroll, None);
+    press(&mut app, KeyCode::Up);
+    let Some(one_up) = app.status.scroll else {
+        panic!("scrolled")
+    };
+    assert!(one_up > 0);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.status.scroll, None, "back at the end, following again");
+    press(&mut app, KeyCode::PageUp);
+    let Some(page_up) = app.status.scroll else {
+        panic!("scrolled")
+    };
+    assert!(page_up < one_up, "a page is more than a line");
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.status.scroll, None);
+
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.status.section, status_screen::Section::InstanceIds);
+    assert_eq!(app.status.scroll, Some(0), "the list starts at its top");
+    press(&mut app, KeyCode::End);
+    assert!(frame(&mut app, 80, 24).contains("  i-29"));
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.status.section, status_screen::Section::Timeline);
+    assert_eq!(app.status.scroll, None);
+    // The keys still do what they did.
+    press(&mut app, KeyCode::Char('p'));
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmPay { .. })));
 }
