@@ -303,6 +303,54 @@ fn extras_are_off_by_default_and_sized_when_on() {
     assert_eq!(kinds, vec![("evs", Some(40)), ("hss", None)]);
 }
 
+#[test]
+fn digits_on_an_add_on_row_go_to_its_size_or_say_why_not() {
+    let (mut app, _) = at_step(Step::Extras);
+    press(&mut app, KeyCode::Char(' ')); // EVS on: focus moves to its size
+    press(&mut app, KeyCode::BackTab); // back to the EVS row itself
+    assert_eq!(app.extras.focus, extras::Field::Evs);
+    type_text(&mut app, "50");
+    assert_eq!(app.extras.evs_size.value(), "50");
+    assert_eq!(app.extras.focus, extras::Field::EvsSize);
+    assert_eq!(app.extras.note, None);
+
+    press(&mut app, KeyCode::Tab); // CBR, off
+    type_text(&mut app, "7");
+    assert!(!app.extras.cbr);
+    assert_eq!(app.extras.cbr_size.value(), "");
+    assert_eq!(
+        app.extras.note.as_deref(),
+        Some("CBR is off, so \"7\" did nothing: Space turns it on, then type its size.")
+    );
+    press(&mut app, KeyCode::Tab); // HSS: no size at all
+    assert_eq!(app.extras.note, None, "the note goes with the next key");
+    type_text(&mut app, "3");
+    assert!(
+        app.extras
+            .note
+            .as_deref()
+            .unwrap()
+            .starts_with("HSS has no size")
+    );
+    type_text(&mut app, "x");
+    assert_eq!(
+        app.extras.note.as_deref(),
+        Some("Space turns the focused add-on on or off; Tab moves to the next.")
+    );
+    assert!(
+        frame(&mut app, 80, 24).contains("! Space turns the focused add-on on or off"),
+        "the note is on screen"
+    );
+    enter(&mut app);
+    let sizes: Vec<_> = app
+        .draft
+        .extra_resources
+        .iter()
+        .map(|e| (e.kind.code(), e.size))
+        .collect();
+    assert_eq!(sizes, vec![("evs", Some(50))]);
+}
+
 fn at_step(step: Step) -> (flexus::tui::app::App, std::sync::Arc<FakeService>) {
     let (mut app, service) = signed_in_app();
     choose_region(&mut app, "singapore");
