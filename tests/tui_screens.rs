@@ -728,3 +728,92 @@ fn regex_free_request_id(text: &str) -> Option<String> {
             .to_string(),
     )
 }
+
+/// The fake service under another name, to see how the header fits it.
+struct Named {
+    inner: std::sync::Arc<FakeService>,
+    full: &'static str,
+    brief: &'static str,
+}
+
+impl flexus::tui::service::OrderService for Named {
+    fn submit(
+        &self,
+        body: flexus::domain::order::RequestBody,
+        client_request_id: String,
+    ) -> futures::future::BoxFuture<'static, SubmitOutcome> {
+        self.inner.submit(body, client_request_id)
+    }
+
+    fn track(
+        &self,
+        order_id: String,
+        events: tokio::sync::mpsc::Sender<TrackEvent>,
+    ) -> futures::future::BoxFuture<'static, ()> {
+        self.inner.track(order_id, events)
+    }
+
+    fn pay(
+        &self,
+        order_id: String,
+    ) -> futures::future::BoxFuture<'static, Result<(), flexus::api::engine::ApiFailure>> {
+        self.inner.pay(order_id)
+    }
+
+    fn describe(&self) -> String {
+        self.full.to_string()
+    }
+
+    fn brief(&self) -> String {
+        self.brief.to_string()
+    }
+}
+
+fn app_sending_to(full: &'static str, brief: &'static str) -> App {
+    let mut app = new_app();
+    let service = std::sync::Arc::new(Named {
+        inner: FakeService::new(),
+        full,
+        brief,
+    });
+    flexus::tui::update::start(&mut app, &Start::Connected(service));
+    app
+}
+
+#[test]
+fn the_header_names_the_destination_in_full_or_in_brief_never_cut() {
+    let full = "the sandbox at http://127.0.0.1:42847 (no account, no money)";
+    let mut app = app_sending_to(full, "sandbox 127.0.0.1:42847");
+    let narrow = frame(&mut app, 80, 24);
+    let header = narrow.lines().next().unwrap();
+    assert!(header.contains("buy a FlexusL instance"), "{header}");
+    assert!(header.ends_with("sandbox 127.0.0.1:42847 \""), "{header}");
+    let wide = frame(&mut app, 120, 40);
+    assert!(
+        wide.lines()
+            .next()
+            .unwrap()
+            .ends_with(&format!("{full} \""))
+    );
+
+    // The review keeps the whole description, however narrow.
+    let (mut review, _) = app_at_review();
+    review.connection = app.connection.clone();
+    let text = frame(&mut review, 80, 24);
+    assert!(
+        line_with(&text, "Sends to").contains("the sandbox at http://127.0.0.1:42847 (no"),
+        "{text}"
+    );
+
+    // A brief too long beside the tagline pushes the tagline out first.
+    let mut app = app_sending_to(
+        "https://hcss.ap-southeast-3.myhuaweicloud.com as IAM user deploy-bot of acme-holdings",
+        "hcss.ap-southeast-3.myhuaweicloud.com, deploy-bot",
+    );
+    let header = frame(&mut app, 80, 24).lines().next().unwrap().to_string();
+    assert!(!header.contains("buy a FlexusL"), "{header}");
+    assert!(
+        header.ends_with("hcss.ap-southeast-3.myhuaweicloud.com, deploy-bot \""),
+        "{header}"
+    );
+}
