@@ -316,6 +316,11 @@ fn review_of_an_unpriced_yearly_order() {
     snap("review_unpriced_yearly", &mut app);
     enter(&mut app);
     snap("confirm_submit", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        text.contains("│Sent to: fake service (test double)"),
+        "a purchase names where it goes:\n{text}"
+    );
     press(&mut app, KeyCode::Char('y'));
     type_text(&mut app, "ye");
     snap("confirm_submit_again", &mut app);
@@ -701,7 +706,7 @@ fn status_of_a_thirty_instance_order_stays_readable() {
     press(&mut app, KeyCode::End);
     let text = scrubbed(&mut app);
     assert!(text.contains("  6b085eca238ced20aa014d29"), "{text}");
-    assert!(line_with(&text, "All 30 instance IDs").contains("lines above)"));
+    assert!(line_with(&text, "All 30 instance IDs").contains("above)"));
     press(&mut app, KeyCode::Char('i'));
     assert!(scrubbed(&mut app).contains("status check 12 failed"));
 }

@@ -316,11 +316,14 @@ pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         buf,
     );
     if offset > 0 {
-        let above = format!(
-            "{} ({offset} line{} above)",
-            theme.symbols.more_above,
-            if offset == 1 { "" } else { "s" }
-        );
+        let above = match app.status.section {
+            Section::Timeline => format!(
+                "{} ({offset} line{} above)",
+                theme.symbols.more_above,
+                if offset == 1 { "" } else { "s" }
+            ),
+            Section::InstanceIds => format!("{} ({offset} above)", theme.symbols.more_above),
+        };
         let x = layout
             .title
             .right()
