@@ -815,6 +815,31 @@ fn sign_in_first_then_back_to_the_wizard_with_secrets_forgotten() {
 }
 
 #[test]
+fn signing_in_can_wait_until_the_order_is_placed() {
+    let mut app = new_app();
+    let connector = std::sync::Arc::new(FakeConnector {
+        service: FakeService::new(),
+    });
+    flexus::tui::update::start(&mut app, &Start::SignInFirst(connector));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Region));
+    choose_region(&mut app, "singapore");
+    choose_os(&mut app, "ubuntu", "22.04");
+    choose_spec(&mut app, "large.2.30m.linux");
+    while app.page != page(Step::Review) {
+        enter(&mut app);
+        if app.page == page(Step::Naming) {
+            type_text(&mut app, "web-01");
+        }
+    }
+    assert!(enter(&mut app).is_empty(), "nothing is sent unsigned");
+    assert_eq!(app.page, Page::SignIn);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Review), "back, with the order intact");
+    assert_eq!(app.draft.instance_name, "web-01");
+}
+
+#[test]
 fn the_password_form_needs_user_password_and_account() {
     let mut app = new_app();
     let connector = std::sync::Arc::new(FakeConnector {
