@@ -822,3 +822,120 @@ fn the_header_names_the_destination_in_full_or_in_brief_never_cut() {
         "{header}"
     );
 }
+
+/// Everything shown of a hostile service's answers: no control character
+/// or bidirectional override in what the wizard keeps to show (ratatui's
+/// buffer drops them too, but the timeline and the report printed on exit
+/// do not go through it), and nothing in Debug form.
+#[test]
+fn text_from_the_service_is_cleaned_and_never_shown_as_debug() {
+    const HOSTILE: &str = "\x1b]0;owned\x07\x1b[2J\u{202E}\u{9b}31m";
+    let unsafe_char = |c: char| (c.is_control() && c != '\n') || c == '\u{202E}';
+    let assert_clean = |app: &mut App| {
+        for (w, h) in SIZES {
+            let text = frame(app, w, h);
+            for debug in ["Some(", "None", "ApiFailure", "OrderInfo", "\\u{", "{ "] {
+                assert!(!text.contains(debug), "{debug:?} on screen:\n{text}");
+            }
+        }
+        for entry in &app.timeline.entries {
+            assert!(!entry.text.contains(unsafe_char), "{:?}", entry.text);
+        }
+        if let Some(report) = app.exit_report() {
+            assert!(!report.contains(unsafe_char), "{report:?}");
+        }
+    };
+    let (mut app, _) = app_at_review();
+    let request_id = submitted(&mut app);
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id,
+            outcome: SubmitOutcome::Placed {
+                order_id: format!("CS2601{HOSTILE}"),
+                instance_ids: (0..5).map(|i| format!("i-{i}{HOSTILE}")).collect(),
+            },
+        },
+    );
+    let order_id = match &app.submission {
+        flexus::tui::submission::Submission::Placed(t) => t.order_id.clone(),
+        _ => panic!("placed"),
+    };
+    assert_eq!(order_id, "CS2601]0;owned[2J31m", "cleaned on arrival");
+    let mut info = order_info(status::PENDING_PAYMENT);
+    info.order_id = order_id.clone();
+    info.currency = Some(format!("USD{HOSTILE}"));
+    info.pending_payment_end_time = Some(format!("soon{HOSTILE}"));
+    let poll = |event| Msg::Tracked {
+        order_id: order_id.clone(),
+        event,
+    };
+    update(
+        &mut app,
+        poll(TrackEvent::Polled(Box::new(
+            flexus::api::wire::OrderDetails {
+                total_count: 1,
+                order_info: info,
+                order_line_items: Vec::new(),
+            },
+        ))),
+    );
+    update(
+        &mut app,
+        poll(TrackEvent::PollFailed {
+            failure: failure(
+                Some(500),
+                Some(&format!("CBC.{HOSTILE}")),
+                &format!("internal error{HOSTILE}"),
+                &format!("wait{HOSTILE}"),
+            ),
+            attempt: 1,
+            retry_in: Duration::from_secs(5),
+        }),
+    );
+    assert_clean(&mut app);
+    assert!(frame(&mut app, 120, 40).contains("internal error]0;owned[2J31m"));
+    press(&mut app, KeyCode::Char('i'));
+    assert_clean(&mut app);
+    press(&mut app, KeyCode::Char('p'));
+    assert_clean(&mut app);
+    press(&mut app, KeyCode::Char('y'));
+    update(
+        &mut app,
+        Msg::Paid {
+            order_id: order_id.clone(),
+            result: Err(failure(None, None, &format!("refused{HOSTILE}"), "")),
+        },
+    );
+    update(
+        &mut app,
+        poll(TrackEvent::Finished {
+            status: None,
+            failure: Some(failure(None, None, &format!("gone{HOSTILE}"), "")),
+        }),
+    );
+    assert_clean(&mut app);
+
+    // After a lost answer, the orders found are the service's words too.
+    let (mut app, _) = app_at_review();
+    let request_id = submitted(&mut app);
+    let mut found = order_info(status::PROCESSING);
+    found.order_id = format!("CS2602{HOSTILE}");
+    found.create_time = Some(format!("today{HOSTILE}"));
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Ambiguous {
+                client_request_id: request_id,
+                sent_at: format!("2026{HOSTILE}"),
+                reason: failure(None, None, &format!("reset{HOSTILE}"), ""),
+                candidates: vec![found],
+                lookup_failed: None,
+            },
+        },
+    );
+    assert_clean(&mut app);
+    press(&mut app, KeyCode::Char('t'));
+    assert_clean(&mut app);
+}
