@@ -135,19 +135,25 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 /// scroll there.
 fn scroll_key(app: &mut App, key: &KeyEvent) -> bool {
     let choosing = matches!(&app.submission, Submission::Unknown(u) if !u.candidates.is_empty());
+    // Rows to move by, in pages or lines; None for the very top or end.
+    let (pages, lines, to_end) = match (key.code, typed_char(key)) {
+        (KeyCode::PageUp, _) => (-1, 0, None),
+        (KeyCode::PageDown, _) => (1, 0, None),
+        (KeyCode::Home, _) => (0, 0, Some(false)),
+        (KeyCode::End, _) => (0, 0, Some(true)),
+        (KeyCode::Up, _) | (_, Some('k')) if !choosing => (0, -1, None),
+        (KeyCode::Down, _) | (_, Some('j')) if !choosing => (0, 1, None),
+        _ => return false,
+    };
     let section = layout(app, body_area(app));
     let height = section.section.height as usize;
     let max = section.rows.len().saturating_sub(height);
     let now = app.status.scroll.unwrap_or(max).min(max);
-    let page = height.saturating_sub(1).max(1);
-    let next = match (key.code, typed_char(key)) {
-        (KeyCode::PageUp, _) => now.saturating_sub(page),
-        (KeyCode::PageDown, _) => now + page,
-        (KeyCode::Home, _) => 0,
-        (KeyCode::End, _) => max,
-        (KeyCode::Up, _) | (_, Some('k')) if !choosing => now.saturating_sub(1),
-        (KeyCode::Down, _) | (_, Some('j')) if !choosing => now + 1,
-        _ => return false,
+    let page = height.saturating_sub(1).max(1) as isize;
+    let next = match to_end {
+        Some(true) => max,
+        Some(false) => 0,
+        None => now.saturating_add_signed(pages * page + lines),
     };
     app.status.scroll = (next < max).then_some(next);
     true
