@@ -31,6 +31,12 @@ struct Case {
 }
 
 fn status_app() -> App {
+    status_app_with(1, 0)
+}
+
+/// An order of `instances`, pending payment, after `failures` failed checks
+/// (alternating between two failures, so each is a timeline entry).
+fn status_app_with(instances: usize, failures: u32) -> App {
     let (mut app, _) = app_at_review();
     enter(&mut app);
     let effects = press(&mut app, KeyCode::Char('y'));
@@ -43,14 +49,27 @@ fn status_app() -> App {
             request_id: request_id.clone(),
             outcome: SubmitOutcome::Placed {
                 order_id: ORDER_ID.into(),
-                instance_ids: vec!["65dea8d23005da564c78d9d2".into()],
+                instance_ids: (0..instances)
+                    .map(|i| format!("65dea8d23005da564c78d9{i:03}"))
+                    .collect(),
             },
         },
     );
-    for event in [
-        polled(status::PENDING_PAYMENT),
-        TrackEvent::NextPollIn(Duration::from_secs(5)),
-    ] {
+    let failed = (1..=failures).map(|attempt| TrackEvent::PollFailed {
+        failure: failure(
+            None,
+            None,
+            if attempt % 2 == 0 { "reset" } else { "refused" },
+            "",
+        ),
+        attempt,
+        retry_in: Duration::from_secs(5),
+    });
+    let events = [polled(status::PENDING_PAYMENT)]
+        .into_iter()
+        .chain(failed)
+        .chain([TrackEvent::NextPollIn(Duration::from_secs(5))]);
+    for event in events {
         update(
             &mut app,
             Msg::Tracked {
@@ -139,6 +158,11 @@ fn cases() -> Vec<Case> {
         name: "status",
         app: status_app(),
         keys: [KeyCode::Char('x'), KeyCode::Char('z')],
+    });
+    cases.push(Case {
+        name: "status-30-scrolling",
+        app: status_app_with(30, 40),
+        keys: [KeyCode::Up, KeyCode::Down],
     });
     cases.push(Case {
         name: "help-overlay",

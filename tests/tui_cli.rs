@@ -82,3 +82,77 @@ fn first_frame_exit_draws_once_and_leaves() {
         "{raw:?}"
     );
 }
+
+/// The whole purchase of 30 instances from the built-in sandbox, over real
+/// sockets, as a user types it at 80x24: the header names the sandbox
+/// briefly, the confirmation says where the order goes, and the status
+/// keeps its facts, timeline and keys in view however many instances.
+#[test]
+fn thirty_instances_from_the_sandbox_at_80x24() {
+    let state = tempfile::tempdir().unwrap();
+    let state_dir = state.path().to_str().unwrap();
+    let mut session = Session::start(
+        env!("CARGO_BIN_EXE_flexus"),
+        &["--sandbox"],
+        &[("FLEXUS_STATE_DIR", state_dir)],
+    );
+    session.wait_for("sandbox 127.0.0.1:");
+    assert!(
+        session
+            .screen()
+            .lines()
+            .next()
+            .unwrap()
+            .contains("buy a FlexusL instance"),
+        "{}",
+        session.screen()
+    );
+    session.keys("singapore\r");
+    session.wait_for("Which system should the instances start with?");
+    session.keys("ubuntu\r");
+    session.wait_for("which version?");
+    session.wait_for("›   22.04");
+    session.keys("\r");
+    session.wait_for("Which package?");
+    session.keys("large.2.30m.linux\r");
+    session.wait_for("How long, and how many?");
+    // Tab to the quantity, Ctrl-U clears it.
+    session.keys("\t\t\x1530\r");
+    session.wait_for("Add-ons for each instance");
+    session.keys("\r");
+    session.wait_for("Description");
+    session.keys("web-01\r");
+    session.wait_for("Your choices");
+    session.keys("\r");
+    session.wait_for("Sent to: sandbox 127.0.0.1:");
+    session.keys("y");
+    session.wait_for("Please confirm once more");
+    session.keys("yes\r");
+    session.wait_for("Order pending payment: nothing happens until it is paid.");
+    session.wait_for("more (i lists all 30)");
+    let screen = session.screen();
+    for needle in [
+        "Order ID",
+        "Client-Request-Id",
+        "Amount             USD 570.00",
+        "Next check",
+        "Timeline (UTC)",
+        "pending payment, USD 570.00",
+        "p pay now",
+        "i all 30 IDs",
+    ] {
+        assert!(screen.contains(needle), "{needle:?} not in view:\n{screen}");
+    }
+    session.keys("i");
+    session.wait_for("All 30 instance IDs");
+    session.wait_for("(22 below)");
+    session.keys("i");
+    session.wait_for("Timeline (UTC)");
+    session.keys("p");
+    session.wait_for("Pay this order now?");
+    session.keys("y");
+    session.wait_for("Order completed: the instances are created.");
+    session.keys("q");
+    assert!(session.wait_exit().success());
+    session.assert_terminal_given_back();
+}

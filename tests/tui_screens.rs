@@ -127,6 +127,10 @@ fn region() {
             .add_modifier
             .contains(Modifier::REVERSED)
     );
+    // The selection shows without reverse video too: a pointer starts it.
+    let text = frame(&mut app, 80, 24);
+    assert!(line_with(&text, "CN-Hong Kong").starts_with("\"│›   CN-Hong Kong"));
+    assert!(line_with(&text, "AP-Singapore").starts_with("\"│    AP-Singapore"));
     type_text(&mut app, "ap-");
     press(&mut app, KeyCode::Down);
     snap("region_filtered", &mut app);
@@ -312,6 +316,11 @@ fn review_of_an_unpriced_yearly_order() {
     snap("review_unpriced_yearly", &mut app);
     enter(&mut app);
     snap("confirm_submit", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        text.contains("│Sent to: fake service (test double)"),
+        "a purchase names where it goes:\n{text}"
+    );
     press(&mut app, KeyCode::Char('y'));
     type_text(&mut app, "ye");
     snap("confirm_submit_again", &mut app);
@@ -410,6 +419,16 @@ fn status_of_a_tracked_order() {
     snap("status_poll_failed", &mut app);
     let text = frame(&mut app, 80, 24);
     assert!(line_with(&text, "Next check").contains("in 6s"), "{text}");
+    assert!(
+        line_with(&text, "Last check").contains("failed: network unreachable"),
+        "{text}"
+    );
+    let buf = buffer(&mut app, 80, 24);
+    assert_eq!(
+        style_of(&buf, "failed: network unreachable").fg,
+        Some(Color::Yellow),
+        "a failed check stands out"
+    );
     press(&mut app, KeyCode::Char('p'));
     snap("confirm_pay", &mut app);
     press(&mut app, KeyCode::Char('y'));
@@ -565,6 +584,8 @@ fn no_color_and_a_plain_locale_draw_ascii_without_colour() {
         assert_eq!(cell.fg, Color::Reset, "no colour with NO_COLOR");
         assert_eq!(cell.bg, Color::Reset, "no colour with NO_COLOR");
     }
+    // The selected row is pointed at in ASCII.
+    assert!(line_with(&text, "hf.large.4.30m.linux").starts_with("\"|>   hf.large.4"));
     // Without colour, unavailable rows still say so: the x marker and dim.
     assert!(line_with(&text, "hf.large.1.30m.byol").contains(" x "));
     assert!(
@@ -586,4 +607,335 @@ fn wide_terminals_show_the_choices_in_a_side_panel() {
         line_with(&narrow, "Step 7/7")
             .contains("AP-Singapore · Ubuntu 22.04 · hf.large.2.30m.linux")
     );
+}
+
+fn placed_with(app: &mut App, instances: usize) {
+    let request_id = submitted(app);
+    advance(app, Duration::from_secs(1));
+    update(
+        app,
+        Msg::Submitted {
+            request_id,
+            outcome: SubmitOutcome::Placed {
+                order_id: ORDER_ID.into(),
+                instance_ids: (0..instances)
+                    .map(|i| format!("6b085eca238ced20aa014d{i:02}"))
+                    .collect(),
+            },
+        },
+    );
+}
+
+/// What must stay in view at 80x24 whatever the order's size.
+fn assert_the_essentials_show(text: &str) {
+    for needle in [
+        "Order pending payment: nothing happens until it is paid.",
+        "Order ID           CS26011509300ABCD",
+        "Client-Request-Id  [request-id]",
+        "Amount             USD 19.00",
+        "Pay before",
+        "Next check",
+        "Timeline (UTC)",
+        "p pay now",
+    ] {
+        assert!(text.contains(needle), "{needle:?} is not in view:\n{text}");
+    }
+}
+
+#[test]
+fn status_of_a_thirty_instance_order_stays_readable() {
+    let (mut app, _) = app_at_review();
+    placed_with(&mut app, 30);
+    advance(&mut app, Duration::from_secs(1));
+    track(&mut app, polled(status::PENDING_PAYMENT));
+    track(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
+    snap("status_30_instances", &mut app);
+    let text = scrubbed(&mut app);
+    assert_the_essentials_show(&text);
+    assert!(
+        line_with(&text, "Instance IDs")
+            .contains("6b085eca238ced20aa014d00, 6b085eca238ced20aa014d01 and 28"),
+        "{text}"
+    );
+    assert!(text.contains("more (i lists all 30)"), "{text}");
+    assert!(line_with(&text, "p pay now").contains("i all 30 IDs"));
+    assert!(!text.contains("6b085eca238ced20aa014d02"), "{text}");
+
+    // A long, flapping outage: each change of failure adds to the timeline;
+    // the newest entries stay in view and the older ones are a scroll away.
+    for attempt in 1..=12 {
+        advance(&mut app, Duration::from_secs(5));
+        let failure = if attempt % 2 == 1 {
+            failure(None, None, "network unreachable", "flexus keeps trying")
+        } else {
+            failure(Some(503), None, "the service is unavailable", "")
+        };
+        track(
+            &mut app,
+            TrackEvent::PollFailed {
+                failure,
+                attempt,
+                retry_in: Duration::from_secs(8),
+            },
+        );
+    }
+    snap("status_30_instances_long_outage", &mut app);
+    let text = scrubbed(&mut app);
+    assert_the_essentials_show(&text);
+    assert!(
+        line_with(&text, "Last check")
+            .contains("failed (12 in a row): the service is unavailable (HTTP 503)")
+    );
+    assert!(text.contains("status check 12 failed"), "{text}");
+    assert!(line_with(&text, "Timeline (UTC)").contains("lines above)"));
+    assert!(line_with(&text, "p pay now").contains("↑↓ PgUp PgDn scroll"));
+    press(&mut app, KeyCode::Home);
+    let top = scrubbed(&mut app);
+    assert!(top.contains("order sent to fake service"), "{top}");
+    assert!(line_with(&top, "newer lines").contains("End shows the newest"));
+    press(&mut app, KeyCode::End);
+    assert!(scrubbed(&mut app).contains("status check 12 failed"));
+
+    // i lists every instance ID, one per line, and scrolls through them.
+    press(&mut app, KeyCode::Char('i'));
+    snap("status_30_instances_all_ids", &mut app);
+    let text = scrubbed(&mut app);
+    assert!(text.contains("All 30 instance IDs (i goes back to the timeline)"));
+    assert_the_essentials_show(&text.replace("All 30 instance IDs", "Timeline (UTC)"));
+    assert!(line_with(&text, "p pay now").contains("i timeline"));
+    press(&mut app, KeyCode::End);
+    let text = scrubbed(&mut app);
+    assert!(text.contains("  6b085eca238ced20aa014d29"), "{text}");
+    assert!(line_with(&text, "All 30 instance IDs").contains("above)"));
+    press(&mut app, KeyCode::Char('i'));
+    assert!(scrubbed(&mut app).contains("status check 12 failed"));
+}
+
+/// The 80x24 frame with the Client-Request-Id scrubbed, as in snapshots.
+fn scrubbed(app: &mut App) -> String {
+    let text = frame(app, 80, 24);
+    let id = regex_free_request_id(&text);
+    match id {
+        Some(id) => text.replace(&id, "[request-id]"),
+        None => text,
+    }
+}
+
+/// The UUID after "Client-Request-Id", if one is on screen.
+fn regex_free_request_id(text: &str) -> Option<String> {
+    let line = text.lines().find(|l| l.contains("Client-Request-Id  "))?;
+    let after = line.split("Client-Request-Id  ").nth(1)?;
+    Some(
+        after
+            .split_whitespace()
+            .next()?
+            .trim_end_matches('│')
+            .to_string(),
+    )
+}
+
+/// The fake service under another name, to see how the header fits it.
+struct Named {
+    inner: std::sync::Arc<FakeService>,
+    full: &'static str,
+    brief: &'static str,
+}
+
+impl flexus::tui::service::OrderService for Named {
+    fn submit(
+        &self,
+        body: flexus::domain::order::RequestBody,
+        client_request_id: String,
+    ) -> futures::future::BoxFuture<'static, SubmitOutcome> {
+        self.inner.submit(body, client_request_id)
+    }
+
+    fn track(
+        &self,
+        order_id: String,
+        events: tokio::sync::mpsc::Sender<TrackEvent>,
+    ) -> futures::future::BoxFuture<'static, ()> {
+        self.inner.track(order_id, events)
+    }
+
+    fn pay(
+        &self,
+        order_id: String,
+    ) -> futures::future::BoxFuture<'static, Result<(), flexus::api::engine::ApiFailure>> {
+        self.inner.pay(order_id)
+    }
+
+    fn describe(&self) -> String {
+        self.full.to_string()
+    }
+
+    fn brief(&self) -> String {
+        self.brief.to_string()
+    }
+}
+
+fn app_sending_to(full: &'static str, brief: &'static str) -> App {
+    let mut app = new_app();
+    let service = std::sync::Arc::new(Named {
+        inner: FakeService::new(),
+        full,
+        brief,
+    });
+    flexus::tui::update::start(&mut app, &Start::Connected(service));
+    app
+}
+
+#[test]
+fn the_header_names_the_destination_in_full_or_in_brief_never_cut() {
+    let full = "the sandbox at http://127.0.0.1:42847 (no account, no money)";
+    let mut app = app_sending_to(full, "sandbox 127.0.0.1:42847");
+    let narrow = frame(&mut app, 80, 24);
+    let header = narrow.lines().next().unwrap();
+    assert!(header.contains("buy a FlexusL instance"), "{header}");
+    assert!(header.ends_with("sandbox 127.0.0.1:42847 \""), "{header}");
+    let wide = frame(&mut app, 120, 40);
+    assert!(
+        wide.lines()
+            .next()
+            .unwrap()
+            .ends_with(&format!("{full} \""))
+    );
+
+    // The review keeps the whole description, however narrow.
+    let (mut review, _) = app_at_review();
+    review.connection = app.connection.clone();
+    let text = frame(&mut review, 80, 24);
+    assert!(
+        line_with(&text, "Sends to").contains("the sandbox at http://127.0.0.1:42847 (no"),
+        "{text}"
+    );
+
+    // A brief too long beside the tagline pushes the tagline out first.
+    let mut app = app_sending_to(
+        "https://hcss.ap-southeast-3.myhuaweicloud.com as IAM user deploy-bot of acme-holdings",
+        "hcss.ap-southeast-3.myhuaweicloud.com, deploy-bot",
+    );
+    let header = frame(&mut app, 80, 24).lines().next().unwrap().to_string();
+    assert!(!header.contains("buy a FlexusL"), "{header}");
+    assert!(
+        header.ends_with("hcss.ap-southeast-3.myhuaweicloud.com, deploy-bot \""),
+        "{header}"
+    );
+}
+
+/// Everything shown of a hostile service's answers: no control character
+/// or bidirectional override in what the wizard keeps to show (ratatui's
+/// buffer drops them too, but the timeline and the report printed on exit
+/// do not go through it), and nothing in Debug form.
+#[test]
+fn text_from_the_service_is_cleaned_and_never_shown_as_debug() {
+    const HOSTILE: &str = "\x1b]0;owned\x07\x1b[2J\u{202E}\u{9b}31m";
+    let unsafe_char = |c: char| (c.is_control() && c != '\n') || c == '\u{202E}';
+    let assert_clean = |app: &mut App| {
+        for (w, h) in SIZES {
+            let text = frame(app, w, h);
+            for debug in ["Some(", "None", "ApiFailure", "OrderInfo", "\\u{", "{ "] {
+                assert!(!text.contains(debug), "{debug:?} on screen:\n{text}");
+            }
+        }
+        for entry in &app.timeline.entries {
+            assert!(!entry.text.contains(unsafe_char), "{:?}", entry.text);
+        }
+        if let Some(report) = app.exit_report() {
+            assert!(!report.contains(unsafe_char), "{report:?}");
+        }
+    };
+    let (mut app, _) = app_at_review();
+    let request_id = submitted(&mut app);
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id,
+            outcome: SubmitOutcome::Placed {
+                order_id: format!("CS2601{HOSTILE}"),
+                instance_ids: (0..5).map(|i| format!("i-{i}{HOSTILE}")).collect(),
+            },
+        },
+    );
+    let order_id = match &app.submission {
+        flexus::tui::submission::Submission::Placed(t) => t.order_id.clone(),
+        _ => panic!("placed"),
+    };
+    assert_eq!(order_id, "CS2601]0;owned[2J31m", "cleaned on arrival");
+    let mut info = order_info(status::PENDING_PAYMENT);
+    info.order_id = order_id.clone();
+    info.currency = Some(format!("USD{HOSTILE}"));
+    info.pending_payment_end_time = Some(format!("soon{HOSTILE}"));
+    let poll = |event| Msg::Tracked {
+        order_id: order_id.clone(),
+        event,
+    };
+    update(
+        &mut app,
+        poll(TrackEvent::Polled(Box::new(
+            flexus::api::wire::OrderDetails {
+                total_count: 1,
+                order_info: info,
+                order_line_items: Vec::new(),
+            },
+        ))),
+    );
+    update(
+        &mut app,
+        poll(TrackEvent::PollFailed {
+            failure: failure(
+                Some(500),
+                Some(&format!("CBC.{HOSTILE}")),
+                &format!("internal error{HOSTILE}"),
+                &format!("wait{HOSTILE}"),
+            ),
+            attempt: 1,
+            retry_in: Duration::from_secs(5),
+        }),
+    );
+    assert_clean(&mut app);
+    assert!(frame(&mut app, 120, 40).contains("internal error]0;owned[2J31m"));
+    press(&mut app, KeyCode::Char('i'));
+    assert_clean(&mut app);
+    press(&mut app, KeyCode::Char('p'));
+    assert_clean(&mut app);
+    press(&mut app, KeyCode::Char('y'));
+    update(
+        &mut app,
+        Msg::Paid {
+            order_id: order_id.clone(),
+            result: Err(failure(None, None, &format!("refused{HOSTILE}"), "")),
+        },
+    );
+    update(
+        &mut app,
+        poll(TrackEvent::Finished {
+            status: None,
+            failure: Some(failure(None, None, &format!("gone{HOSTILE}"), "")),
+        }),
+    );
+    assert_clean(&mut app);
+
+    // After a lost answer, the orders found are the service's words too.
+    let (mut app, _) = app_at_review();
+    let request_id = submitted(&mut app);
+    let mut found = order_info(status::PROCESSING);
+    found.order_id = format!("CS2602{HOSTILE}");
+    found.create_time = Some(format!("today{HOSTILE}"));
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Ambiguous {
+                client_request_id: request_id,
+                sent_at: format!("2026{HOSTILE}"),
+                reason: failure(None, None, &format!("reset{HOSTILE}"), ""),
+                candidates: vec![found],
+                lookup_failed: None,
+            },
+        },
+    );
+    assert_clean(&mut app);
+    press(&mut app, KeyCode::Char('t'));
+    assert_clean(&mut app);
 }

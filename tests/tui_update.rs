@@ -15,7 +15,7 @@ use flexus::domain::catalog::Platform;
 use flexus::domain::order::{Draft, ImageRef, PeriodType};
 use flexus::tui::app::{Connection, Overlay, Page, Step};
 use flexus::tui::msg::{Effect, Msg, SaveError};
-use flexus::tui::screens::{image, naming, period};
+use flexus::tui::screens::{extras, image, naming, period, status as status_screen};
 use flexus::tui::service::{SignIn, Start};
 use flexus::tui::submission::{Payment, Submission};
 use flexus::tui::update::update;
@@ -301,6 +301,54 @@ fn extras_are_off_by_default_and_sized_when_on() {
         .map(|e| (e.kind.code(), e.size))
         .collect();
     assert_eq!(kinds, vec![("evs", Some(40)), ("hss", None)]);
+}
+
+#[test]
+fn digits_on_an_add_on_row_go_to_its_size_or_say_why_not() {
+    let (mut app, _) = at_step(Step::Extras);
+    press(&mut app, KeyCode::Char(' ')); // EVS on: focus moves to its size
+    press(&mut app, KeyCode::BackTab); // back to the EVS row itself
+    assert_eq!(app.extras.focus, extras::Field::Evs);
+    type_text(&mut app, "50");
+    assert_eq!(app.extras.evs_size.value(), "50");
+    assert_eq!(app.extras.focus, extras::Field::EvsSize);
+    assert_eq!(app.extras.note, None);
+
+    press(&mut app, KeyCode::Tab); // CBR, off
+    type_text(&mut app, "7");
+    assert!(!app.extras.cbr);
+    assert_eq!(app.extras.cbr_size.value(), "");
+    assert_eq!(
+        app.extras.note.as_deref(),
+        Some("CBR is off, so \"7\" did nothing: Space turns it on, then type its size.")
+    );
+    press(&mut app, KeyCode::Tab); // HSS: no size at all
+    assert_eq!(app.extras.note, None, "the note goes with the next key");
+    type_text(&mut app, "3");
+    assert!(
+        app.extras
+            .note
+            .as_deref()
+            .unwrap()
+            .starts_with("HSS has no size")
+    );
+    type_text(&mut app, "x");
+    assert_eq!(
+        app.extras.note.as_deref(),
+        Some("Space turns the focused add-on on or off; Tab moves to the next.")
+    );
+    assert!(
+        frame(&mut app, 80, 24).contains("! Space turns the focused add-on on or off"),
+        "the note is on screen"
+    );
+    enter(&mut app);
+    let sizes: Vec<_> = app
+        .draft
+        .extra_resources
+        .iter()
+        .map(|e| (e.kind.code(), e.size))
+        .collect();
+    assert_eq!(sizes, vec![("evs", Some(50))]);
 }
 
 fn at_step(step: Step) -> (flexus::tui::app::App, std::sync::Arc<FakeService>) {
@@ -767,6 +815,31 @@ fn sign_in_first_then_back_to_the_wizard_with_secrets_forgotten() {
 }
 
 #[test]
+fn signing_in_can_wait_until_the_order_is_placed() {
+    let mut app = new_app();
+    let connector = std::sync::Arc::new(FakeConnector {
+        service: FakeService::new(),
+    });
+    flexus::tui::update::start(&mut app, &Start::SignInFirst(connector));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Region));
+    choose_region(&mut app, "singapore");
+    choose_os(&mut app, "ubuntu", "22.04");
+    choose_spec(&mut app, "large.2.30m.linux");
+    while app.page != page(Step::Review) {
+        enter(&mut app);
+        if app.page == page(Step::Naming) {
+            type_text(&mut app, "web-01");
+        }
+    }
+    assert!(enter(&mut app).is_empty(), "nothing is sent unsigned");
+    assert_eq!(app.page, Page::SignIn);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Review), "back, with the order intact");
+    assert_eq!(app.draft.instance_name, "web-01");
+}
+
+#[test]
 fn the_password_form_needs_user_password_and_account() {
     let mut app = new_app();
     let connector = std::sync::Arc::new(FakeConnector {
@@ -1041,4 +1114,141 @@ fn the_review_tells_when_the_order_no_longer_matches_its_plan_file() {
     retype(&mut app, "3");
     enter(&mut app);
     assert!(headless(&mut app).contains("(changed since; s saves it)"));
+}
+
+fn placed_with_ids(app: &mut flexus::tui::app::App, ids: usize) {
+    let effects = confirm_and_submit(app);
+    let Effect::Submit { request_id, .. } = &effects[0] else {
+        unreachable!()
+    };
+    update(
+        app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Placed {
+                order_id: ORDER_ID.into(),
+                instance_ids: (0..ids).map(|i| format!("i-{i}")).collect(),
+            },
+        },
+    );
+}
+
+fn tracked(app: &mut flexus::tui::app::App, event: TrackEvent) {
+    update(
+        app,
+        Msg::Tracked {
+            order_id: ORDER_ID.into(),
+            event,
+        },
+    );
+}
+
+fn poll_failed(attempt: u32, message: &str) -> TrackEvent {
+    TrackEvent::PollFailed {
+        failure: failure(None, None, message, "retrying"),
+        attempt,
+        retry_in: Duration::from_secs(4),
+    }
+}
+
+fn timeline(app: &flexus::tui::app::App) -> Vec<String> {
+    app.timeline
+        .entries
+        .iter()
+        .map(|e| e.text.clone())
+        .collect()
+}
+
+#[test]
+fn a_run_of_the_same_failed_check_is_one_timeline_entry() {
+    let (mut app, _) = app_at_review();
+    placed_with_ids(&mut app, 1);
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    let before = app.timeline.entries.len();
+    for attempt in 1..=3 {
+        advance(&mut app, Duration::from_secs(4));
+        tracked(&mut app, poll_failed(attempt, "connection refused"));
+    }
+    assert_eq!(app.timeline.entries.len(), before + 1);
+    assert_eq!(
+        timeline(&app).last().unwrap(),
+        "status checks 1 to 3 failed (the last at 09:30:12): connection refused. retrying; next try in 4s"
+    );
+    assert_eq!(
+        app.timeline.entries.last().unwrap().at.time(),
+        time::macros::time!(09:30:04),
+        "the entry keeps the time the run began"
+    );
+    // Another failure starts its own entry; so does the same one after a
+    // good check.
+    tracked(&mut app, poll_failed(4, "HTTP 503"));
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    tracked(&mut app, poll_failed(1, "HTTP 503"));
+    let texts = timeline(&app);
+    assert_eq!(
+        texts[texts.len() - 3..],
+        [
+            "status check 4 failed: HTTP 503. retrying; next try in 4s",
+            "reached the order service again",
+            "status check 1 failed: HTTP 503. retrying; next try in 4s",
+        ]
+    );
+}
+
+#[test]
+fn the_status_pane_scrolls_and_lists_every_instance_id() {
+    let (mut app, _) = app_at_review();
+    app.size = (80, 24);
+    placed_with_ids(&mut app, 30);
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    for attempt in 1..=20 {
+        let message = if attempt % 2 == 0 {
+            "HTTP 503"
+        } else {
+            "reset"
+        };
+        tracked(&mut app, poll_failed(attempt, message));
+    }
+    assert_eq!(app.status.scroll, None, "the newest entries are in view");
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.status.scroll, Some(0));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.status.scroll, Some(2));
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.status.scroll, Some(1));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.status.scroll, Some(0), "the top is as far as it goes");
+    // News while reading older entries does not move them away.
+    tracked(&mut app, poll_failed(21, "reset"));
+    assert_eq!(app.status.scroll, Some(0));
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.status.scroll, None);
+    press(&mut app, KeyCode::Up);
+    let Some(one_up) = app.status.scroll else {
+        panic!("scrolled")
+    };
+    assert!(one_up > 0);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.status.scroll, None, "back at the end, following again");
+    press(&mut app, KeyCode::PageUp);
+    let Some(page_up) = app.status.scroll else {
+        panic!("scrolled")
+    };
+    assert!(page_up < one_up, "a page is more than a line");
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.status.scroll, None);
+
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.status.section, status_screen::Section::InstanceIds);
+    assert_eq!(app.status.scroll, Some(0), "the list starts at its top");
+    press(&mut app, KeyCode::End);
+    assert!(frame(&mut app, 80, 24).contains("  i-29"));
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.status.section, status_screen::Section::Timeline);
+    assert_eq!(app.status.scroll, None);
+    // The keys still do what they did.
+    press(&mut app, KeyCode::Char('p'));
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmPay { .. })));
 }

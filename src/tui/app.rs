@@ -155,7 +155,11 @@ pub enum Connection {
     },
     Ready {
         service: Arc<dyn OrderService>,
+        /// Where orders go, in full (the review shows it).
         label: String,
+        /// The same in a few words, for the header when the full one does
+        /// not fit.
+        brief: String,
     },
     Failed {
         error: ApiFailure,

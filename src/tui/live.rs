@@ -71,7 +71,8 @@ impl Connector for LiveConnector {
         let catalog = self.catalog.clone();
         let prices = self.prices.clone();
         Box::pin(async move {
-            let (client, journal_dir, description, sandbox) = match choice {
+            let host = endpoints.hcss.host_str().unwrap_or_default().to_string();
+            let (client, journal_dir, description, brief, sandbox) = match choice {
                 SignIn::Sandbox => {
                     let handle = sandbox::start(
                         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -94,17 +95,25 @@ impl Connector for LiveConnector {
                     let client = Client::new(endpoints, Auth::Token(token), config)?;
                     let description =
                         format!("the sandbox at {} (no account, no money)", handle.url());
+                    let brief = format!("sandbox {}", handle.addr());
                     (
                         client,
                         journal_dir.join("sandbox"),
                         description,
+                        brief,
                         Some(handle),
                     )
                 }
                 SignIn::Token(token) => {
                     let description = format!("{} with the token you entered", endpoints.hcss);
                     let client = Client::new(endpoints, Auth::Token(token), config)?;
-                    (client, journal_dir, description, None)
+                    (
+                        client,
+                        journal_dir,
+                        description,
+                        format!("{host}, token"),
+                        None,
+                    )
                 }
                 SignIn::AkSkFromEnvironment => {
                     let resolved = auth::resolve_from_process(token_file.as_deref())
@@ -116,8 +125,12 @@ impl Connector for LiveConnector {
                             )
                         })?;
                     let description = format!("{} ({})", endpoints.hcss, resolved.source);
+                    let brief = match resolved.auth {
+                        Auth::Token(_) => format!("{host}, token"),
+                        Auth::AkSk { .. } => format!("{host}, AK/SK"),
+                    };
                     let client = Client::new(endpoints, resolved.auth, config)?;
-                    (client, journal_dir, description, None)
+                    (client, journal_dir, description, brief, None)
                 }
                 SignIn::Password {
                     user,
@@ -145,6 +158,7 @@ impl Connector for LiveConnector {
                         anonymous.with_auth(Auth::Token(token)),
                         journal_dir,
                         description,
+                        format!("{host}, {user}"),
                         None,
                     )
                 }
@@ -161,6 +175,7 @@ impl Connector for LiveConnector {
                 },
                 journal,
                 description,
+                brief,
                 _sandbox: sandbox.map(Arc::new),
             });
             Ok(service)
@@ -174,6 +189,7 @@ pub struct LiveService {
     journal: Journal,
     track: TrackOptions,
     description: String,
+    brief: String,
     /// An in-process sandbox lives exactly as long as the service using it.
     _sandbox: Option<Arc<SandboxHandle>>,
 }
@@ -219,6 +235,10 @@ impl OrderService for LiveService {
 
     fn describe(&self) -> String {
         self.description.clone()
+    }
+
+    fn brief(&self) -> String {
+        self.brief.clone()
     }
 }
 

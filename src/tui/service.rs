@@ -32,6 +32,12 @@ pub trait OrderService: Send + Sync + 'static {
     /// at http://127.0.0.1:PORT", or the endpoint and the credential source;
     /// never a secret).
     fn describe(&self) -> String;
+
+    /// A few words for the header of a narrow terminal (e.g. "sandbox
+    /// 127.0.0.1:41111"), where the description would be cut.
+    fn brief(&self) -> String {
+        self.describe()
+    }
 }
 
 /// Turns the sign-in screen's choice into a service. IAM login happens here;

@@ -47,6 +47,9 @@ pub struct Tracking {
     pub next_poll_at: Option<Instant>,
     /// The last failed poll, cleared by the next good one.
     pub trouble: Option<(u32, ApiFailure)>,
+    /// The timeline entry of a run of failed polls with the same failure,
+    /// so an outage reads as one entry rather than pages of them.
+    failures_entry: Option<FailureRun>,
     pub finished: Option<Finished>,
     /// The tracking task is running.
     pub active: bool,
@@ -65,6 +68,12 @@ pub enum Payment {
     Paying { since: Instant },
     Paid,
     Failed(ApiFailure),
+}
+
+struct FailureRun {
+    index: usize,
+    first_attempt: u32,
+    failure: String,
 }
 
 pub struct Unknown {
@@ -274,6 +283,7 @@ impl Submission {
             TrackEvent::Polled(details) => {
                 let info = details.order_info;
                 let changed = tracking.latest.as_ref().map(|l| l.status) != Some(info.status);
+                tracking.failures_entry = None;
                 if tracking.trouble.take().is_some() {
                     timeline.push(clock, Tone::Good, "reached the order service again");
                 }
@@ -299,15 +309,36 @@ impl Submission {
                 attempt,
                 retry_in,
             } => {
-                timeline.push(
-                    clock,
-                    Tone::Warning,
-                    format!(
-                        "status check {attempt} failed: {}; next try in {}",
-                        failure_text(&failure),
-                        seconds_text(retry_in)
-                    ),
-                );
+                let text = failure_text(&failure);
+                let next = seconds_text(retry_in);
+                let run = tracking
+                    .failures_entry
+                    .as_ref()
+                    .filter(|run| run.failure == text && run.index + 1 == timeline.entries.len());
+                match run {
+                    // The same failure again, and nothing else happened
+                    // since: the run's entry grows instead of the timeline.
+                    Some(run) => {
+                        let entry = &mut timeline.entries[run.index];
+                        entry.text = format!(
+                            "status checks {} to {attempt} failed (the last at {}): {text}; next try in {next}",
+                            run.first_attempt,
+                            super::text::clock_time(clock.wall),
+                        );
+                    }
+                    None => {
+                        timeline.push(
+                            clock,
+                            Tone::Warning,
+                            format!("status check {attempt} failed: {text}; next try in {next}"),
+                        );
+                        tracking.failures_entry = Some(FailureRun {
+                            index: timeline.entries.len() - 1,
+                            first_attempt: attempt,
+                            failure: text,
+                        });
+                    }
+                }
                 tracking.trouble = Some((attempt, failure));
                 tracking.next_poll_at = Some(clock.mono + retry_in);
             }
@@ -428,6 +459,7 @@ impl Tracking {
             latest: None,
             next_poll_at: None,
             trouble: None,
+            failures_entry: None,
             finished: None,
             active: true,
             payment: Payment::NotAsked,

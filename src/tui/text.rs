@@ -122,6 +122,13 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The time of day as the timeline shows it: "09:30:01".
+pub fn clock_time(at: time::OffsetDateTime) -> String {
+    use time::macros::format_description;
+    at.format(format_description!("[hour]:[minute]:[second]"))
+        .unwrap_or_default()
+}
+
 /// "2026-01-22T09:30:01Z" as "2026-01-22 09:30:01 UTC"; anything else as it
 /// came, cleaned.
 pub fn utc(stamp: &str) -> String {

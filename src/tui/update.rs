@@ -18,6 +18,7 @@ pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
         Start::Connected(service) => {
             app.connection = Connection::Ready {
                 label: service.describe(),
+                brief: service.brief(),
                 service: service.clone(),
             };
             Vec::new()
@@ -79,6 +80,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Ok(service) => {
                     app.connection = Connection::Ready {
                         label: service.describe(),
+                        brief: service.brief(),
                         service,
                     };
                     app.signin.wipe_secrets();

@@ -147,29 +147,43 @@ fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
         .render(Rect::new(area.x, y, area.width, height), buf);
 }
 
+/// The name and what it does on the left, where orders go on the right: in
+/// full when it fits, else in a few words, and the tagline gives way before
+/// the destination is cut.
 fn header(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let left = Line::from(vec![
-        Span::styled(" flexus ", theme.title()),
-        Span::styled("buy a FlexusL instance", theme.muted()),
-    ]);
-    buf.set_line(area.x, area.y, &left, area.width);
-    let (text, style) = match &app.connection {
-        Connection::Ready { label, .. } => (clean(label).into_owned(), theme.accent()),
+    let name = Span::styled(" flexus ", theme.title());
+    let tagline = Span::styled("buy a FlexusL instance", theme.muted());
+    let (full, brief, style) = match &app.connection {
+        Connection::Ready { label, brief, .. } => (label.clone(), brief.clone(), theme.accent()),
         Connection::SigningIn { since, what, .. } => {
             let frame = app.clock.mono.saturating_duration_since(*since).as_millis() / 100;
-            (
-                format!("{} signing in with {what}", theme.spinner(frame as usize)),
-                theme.accent(),
-            )
+            let text = format!("{} signing in with {what}", theme.spinner(frame as usize));
+            (text.clone(), text, theme.accent())
         }
         Connection::Failed { what, .. } => {
-            (format!("signing in with {what} failed"), theme.warning())
+            let text = format!("signing in with {what} failed");
+            (text.clone(), text, theme.warning())
         }
-        Connection::NotSignedIn => ("not signed in".to_string(), theme.muted()),
+        Connection::NotSignedIn => (
+            "not signed in".to_string(),
+            "not signed in".to_string(),
+            theme.muted(),
+        ),
     };
-    let room = (area.width as usize).saturating_sub(left.width() + 2);
-    let text = widgets::fit(&text, room, theme);
+    let (full, brief) = (clean(&full), clean(&brief));
+    let width = area.width as usize;
+    let room_beside = |left: usize| width.saturating_sub(left + 2);
+    let with_tagline = name.width() + tagline.width();
+    let (left, text) = if widgets::cells(&full) <= room_beside(with_tagline) {
+        (Line::from(vec![name, tagline]), full.into_owned())
+    } else if widgets::cells(&brief) <= room_beside(with_tagline) {
+        (Line::from(vec![name, tagline]), brief.into_owned())
+    } else {
+        let room = room_beside(name.width());
+        (Line::from(name), widgets::fit(&brief, room, theme))
+    };
+    buf.set_line(area.x, area.y, &left, area.width);
     let x = area
         .right()
         .saturating_sub(widgets::cells(&text) as u16 + 1);

@@ -363,7 +363,10 @@ pub fn field_note(error: Option<&str>, rule: &str, theme: &Theme) -> Line<'stati
     }
 }
 
-/// One row of a list as a screen builds it.
+/// One row of a list as a screen builds it. Selectable rows leave their
+/// first two cells blank: the selected one gets the pointer there, so the
+/// selection shows without colour or reverse video too (monochrome
+/// terminals, screen readers, `tmux capture-pane`).
 pub struct ListRow<'a> {
     pub line: Line<'a>,
     /// Headers are not selectable and stay unhighlighted.
@@ -423,6 +426,7 @@ pub fn draw_list(rows: &[ListRow<'_>], theme: &Theme, area: Rect, buf: &mut Buff
         buf.set_style(line_area, style);
         buf.set_line(area.x, y, &row.line, area.width);
         if row.selected {
+            buf.set_stringn(area.x, y, theme.symbols.pointer, 1, Style::new());
             buf.set_style(line_area, theme.selected());
         }
         y += 1;

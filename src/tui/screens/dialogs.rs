@@ -11,7 +11,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use crate::domain::order::PeriodType;
 use crate::domain::summary::{Summary, plural};
-use crate::tui::app::{App, Overlay};
+use crate::tui::app::{App, Connection, Overlay};
 use crate::tui::msg::Effect;
 use crate::tui::submission::Submission;
 use crate::tui::text::clean;
@@ -116,6 +116,16 @@ pub fn hints(overlay: &Overlay) -> Vec<Hint> {
     }
 }
 
+/// Where the order goes, in the header's words: a confirmation names it so
+/// that a real purchase is never mistaken for a sandbox one.
+fn destination(app: &App) -> Line<'static> {
+    let brief = match &app.connection {
+        Connection::Ready { brief, .. } => clean(brief).into_owned(),
+        _ => "nowhere: not signed in".to_string(),
+    };
+    Line::from(format!("Sent to: {brief}"))
+}
+
 /// What the purchase commits to, in one line.
 fn purchase_words(app: &App) -> String {
     let d = &app.draft;
@@ -160,6 +170,7 @@ pub fn view(
             vec![
                 Line::from(purchase_words(app)),
                 Line::from(format!("Estimated cost: {}", clean(&total))),
+                destination(app),
                 Line::default(),
                 Line::from(vec![
                     Span::raw("Press "),
@@ -177,6 +188,7 @@ pub fn view(
                     Span::raw("You are agreeing to: "),
                     Span::styled(clean(&total).into_owned(), theme.warning()),
                 ]),
+                destination(app),
                 Line::default(),
                 Line::from(vec![
                     Span::raw("Type "),

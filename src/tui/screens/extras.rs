@@ -31,6 +31,8 @@ pub struct State {
     pub cbr_size: TextField,
     pub hss: bool,
     pub tried: bool,
+    /// Why the last key did nothing, so no key is dropped silently.
+    pub note: Option<String>,
 }
 
 fn size_rule() -> String {
@@ -127,6 +129,7 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     let state = &mut app.extras;
+    state.note = None;
     match key.code {
         KeyCode::Tab | KeyCode::Down => return moved(state, 1),
         KeyCode::BackTab | KeyCode::Up => return moved(state, -1),
@@ -153,7 +156,12 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 Some('n') => *flag = false,
                 Some('j') => return moved(state, 1),
                 Some('k') => return moved(state, -1),
-                _ => {}
+                Some(digit) if digit.is_ascii_digit() => {
+                    type_size(state, key, digit);
+                    return Vec::new();
+                }
+                Some(_) => state.note = Some(KEYS_HERE.to_string()),
+                None => {}
             }
             // Switching a sized add-on on leads straight to its size.
             if !before && *flag {
@@ -166,6 +174,31 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+const KEYS_HERE: &str = "Space turns the focused add-on on or off; Tab moves to the next.";
+
+/// A digit on a sized add-on's row is the start of its size: it goes to
+/// the size field when the add-on is on, and says what to do when it is not.
+fn type_size(state: &mut State, key: &KeyEvent, digit: char) {
+    let (on, field, size, name) = match state.focus {
+        Field::Evs => (state.evs, Field::EvsSize, &mut state.evs_size, "EVS"),
+        Field::Cbr => (state.cbr, Field::CbrSize, &mut state.cbr_size, "CBR"),
+        _ => {
+            state.note = Some(format!(
+                "HSS has no size, so \"{digit}\" did nothing. {KEYS_HERE}"
+            ));
+            return;
+        }
+    };
+    if on {
+        size.handle(key);
+        state.focus = field;
+    } else {
+        state.note = Some(format!(
+            "{name} is off, so \"{digit}\" did nothing: Space turns it on, then type its size."
+        ));
+    }
 }
 
 fn moved(state: &mut State, delta: isize) -> Vec<Effect> {
@@ -237,6 +270,11 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         buf,
     );
     let mut cursor = None;
+    let placeholder = format!(
+        "{}-{}",
+        EXTRA_SIZE_GIB_RANGE.start(),
+        EXTRA_SIZE_GIB_RANGE.end()
+    );
     let rows = [
         (
             Field::Evs,
@@ -280,7 +318,7 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                     label_width: 7,
                     focused: state.focus == field,
                     masked: false,
-                    placeholder: "GiB",
+                    placeholder: &placeholder,
                 },
                 theme,
                 field_area,
@@ -296,6 +334,17 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             let rule = format!("    {}, one per instance", size_rule());
             widgets::draw_lines(vec![field_note(shown.as_deref(), &rule, theme)], note, buf);
         }
+        take_rows(&mut area, 1);
+    }
+    if let Some(note) = &state.note {
+        let line = Line::from(Span::styled(format!("! {note}"), theme.warning()));
+        let height = widgets::wrapped_height(std::slice::from_ref(&line), area.width);
+        let rows = take_rows(&mut area, height);
+        ratatui::widgets::Widget::render(
+            ratatui::widgets::Paragraph::new(line).wrap(ratatui::widgets::Wrap { trim: false }),
+            rows,
+            buf,
+        );
         take_rows(&mut area, 1);
     }
     widgets::draw_lines(

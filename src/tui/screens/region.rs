@@ -96,7 +96,7 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let intro = take_rows(&mut area, 2);
     widgets::draw_lines(
         vec![Line::from(
-            "Where should the instances run? Prices differ by region.",
+            "Where should the instances run? List prices are known only where shown.",
         )],
         intro,
         buf,
@@ -118,7 +118,7 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             let marker = if chosen { theme.symbols.done } else { " " };
             ListRow {
                 line: Line::from(vec![
-                    Span::raw(format!(" {marker} ")),
+                    Span::raw(format!("  {marker} ")),
                     Span::styled(format!("{:<name_width$}", region.name), theme.title()),
                     Span::raw(format!("{:<17}", region.code)),
                     Span::styled(state.price_notes[i].clone(), theme.muted()),

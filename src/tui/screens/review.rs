@@ -274,33 +274,57 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
 
 const LABEL_WIDTH: usize = 15;
 
+/// Rows for the text when `total` lines go into `height` rows: all of
+/// them, or all but the last, which then says what is out of view.
+fn text_rows(total: usize, height: u16) -> u16 {
+    if total <= height as usize {
+        height
+    } else {
+        height.saturating_sub(1)
+    }
+}
+
 /// How far the review can scroll at the current terminal size.
 fn max_scroll(app: &App) -> u16 {
     let (w, h) = app.size;
     let body = crate::tui::view::areas(app, Rect::new(0, 0, w, h)).body;
-    (content(app, body.width).len() as u16).saturating_sub(body.height)
+    let total = content(app, body.width).len();
+    (total as u16).saturating_sub(text_rows(total, body.height))
 }
 
 pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let lines = content(app, area.width);
-    let max_scroll = (lines.len() as u16).saturating_sub(area.height);
+    let total = lines.len();
+    let rows = text_rows(total, area.height);
+    let max_scroll = (total as u16).saturating_sub(rows);
     let scroll = app.review.scroll.min(max_scroll);
-    Paragraph::new(lines).scroll((scroll, 0)).render(area, buf);
-    let theme = &app.theme;
-    if area.height > 0 {
-        for (show, text, y) in [
-            (scroll > 0, theme.symbols.more_above, area.y),
-            (
-                scroll < max_scroll,
-                theme.symbols.more_below,
-                area.bottom() - 1,
-            ),
-        ] {
-            if show {
-                let x = area.right().saturating_sub(cells(text) as u16);
-                buf.set_string(x, y, text, theme.muted());
-            }
+    Paragraph::new(lines).scroll((scroll, 0)).render(
+        Rect {
+            height: rows,
+            ..area
+        },
+        buf,
+    );
+    if rows < area.height {
+        let theme = &app.theme;
+        let above = scroll as usize;
+        let below = total - above - rows as usize;
+        let mut parts = Vec::new();
+        if above > 0 {
+            parts.push(format!(
+                "{} ({above} lines above)",
+                theme.symbols.more_above
+            ));
         }
+        if below > 0 {
+            parts.push(format!(
+                "{} ({below} lines below)",
+                theme.symbols.more_below
+            ));
+        }
+        let text = parts.join("  ");
+        let x = area.right().saturating_sub(cells(&text) as u16);
+        buf.set_string(x, area.bottom() - 1, &text, theme.muted());
     }
     None
 }

@@ -39,7 +39,7 @@ pub const METHODS: [(Method, &str, &str); 4] = [
     (
         Method::AkSk,
         "AK/SK",
-        "from HUAWEICLOUD_SDK_AK/SK or ~/.huaweicloud/credentials",
+        "HUAWEICLOUD_SDK_AK/SK or ~/.huaweicloud/credentials",
     ),
     (
         Method::Sandbox,
@@ -136,6 +136,12 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
             match key.code {
                 KeyCode::Up => state.cursor = state.cursor.saturating_sub(1),
                 KeyCode::Down => state.cursor = (state.cursor + 1).min(METHODS.len() - 1),
+                // The order can be put together first; placing it asks to
+                // sign in again.
+                KeyCode::Esc => {
+                    state.error = None;
+                    app.go_to(app.resume);
+                }
                 KeyCode::Enter => {
                     state.error = None;
                     if state.field_count() == 0 {
@@ -232,7 +238,11 @@ pub fn hints(app: &App) -> Vec<Hint> {
         return vec![hint("Esc", "stop waiting")];
     }
     match app.signin.pane {
-        Pane::Methods => vec![hint("Enter", "choose"), hint("↑↓", "move")],
+        Pane::Methods => vec![
+            hint("Enter", "choose"),
+            hint("↑↓", "move"),
+            hint("Esc", "sign in later").detail("go on with the order; placing it asks again"),
+        ],
         Pane::Form => vec![
             hint("Enter", "sign in"),
             hint("Tab", "next field"),
@@ -260,7 +270,7 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         .enumerate()
         .map(|(i, (_, name, detail))| ListRow {
             line: Line::from(vec![
-                Span::raw(format!(" {} ", i + 1)),
+                Span::raw(format!("  {} ", i + 1)),
                 Span::styled(format!("{name:<19}"), theme.title()),
                 Span::styled(detail.to_string(), theme.muted()),
             ]),

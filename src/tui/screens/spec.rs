@@ -141,7 +141,7 @@ const COLUMNS: [(&str, usize); 7] = [
     ("Code", 23),
     ("vCPUs", 6),
     ("Memory", 8),
-    ("Disk", 9),
+    ("Disk", 8),
     ("Mbit/s", 7),
     ("Traffic", 9),
     ("Per month", 13),
@@ -180,7 +180,7 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let titles = COLUMNS.map(|(t, _)| t);
     widgets::draw_lines(
         vec![Line::from(Span::styled(
-            format!("   {}", cells(titles)),
+            format!("    {}", cells(titles)),
             theme.title(),
         ))],
         header,
@@ -200,7 +200,7 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             };
             ListRow {
                 line: Line::from(format!(
-                    " {marker} {}",
+                    "  {marker} {}",
                     cells([
                         &r.code,
                         &r.vcpus,

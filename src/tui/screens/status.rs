@@ -8,7 +8,6 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
-use time::macros::format_description;
 
 use super::take_rows;
 use crate::api::wire::status as order_status;
@@ -17,16 +16,40 @@ use crate::tui::msg::Effect;
 use crate::tui::submission::{
     Payment, Submission, Tracking, amount_text, failure_text, seconds_text,
 };
-use crate::tui::text::{clean, utc};
+use crate::tui::text::{clean, clock_time, utc, wrap_words};
 use crate::tui::widgets::{self, Hint, ListRow, hint, typed_char};
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
     /// The highlighted candidate order after a lost answer.
     pub candidate: usize,
+    /// What the scrolling part under the facts shows.
+    pub section: Section,
+    /// Rows scrolled from the top of the section; None stays at its end, so
+    /// the newest timeline entries are in view as they arrive.
+    pub scroll: Option<usize>,
 }
 
+/// The lower, scrolling part of the pane.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Section {
+    #[default]
+    Timeline,
+    /// Every instance ID of the order, one per line.
+    InstanceIds,
+}
+
+/// Instance IDs shown in the facts before they are summarised: as many as
+/// fit in this many rows.
+const INSTANCE_ROWS: usize = 2;
+const LABEL_WIDTH: usize = 19;
+/// The timeline's time column: two spaces, HH:MM:SS, two spaces.
+const TIME_WIDTH: usize = 12;
+
 pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
+    if scroll_key(app, key) {
+        return Vec::new();
+    }
     let c = typed_char(key);
     match &mut app.submission {
         Submission::Draft => {}
@@ -59,6 +82,7 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                         Tracking::new(order_id.clone(), Vec::new(), Some(request_id));
                     tracking.latest = Some(info);
                     app.submission = Submission::Placed(Box::new(tracking));
+                    app.status.scroll = None;
                     return vec![Effect::Track { order_id }];
                 }
                 (_, Some('r')) => app.overlay = Some(Overlay::ConfirmResend),
@@ -82,6 +106,13 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                     .push(&app.clock, Tone::Info, "tracking the order again");
                 return vec![Effect::Track { order_id }];
             }
+            Some('i') if !tracking.instance_ids.is_empty() => {
+                let status = &mut app.status;
+                (status.section, status.scroll) = match status.section {
+                    Section::Timeline => (Section::InstanceIds, Some(0)),
+                    Section::InstanceIds => (Section::Timeline, None),
+                };
+            }
             Some('n') if tracking.is_final() || !tracking.active => {
                 app.submission = Submission::Draft;
                 app.timeline = Default::default();
@@ -99,12 +130,50 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Scrolls the section under the facts; false when the key is not for
+/// scrolling. After a lost answer ↑↓ choose an order, so only the page keys
+/// scroll there.
+fn scroll_key(app: &mut App, key: &KeyEvent) -> bool {
+    let choosing = matches!(&app.submission, Submission::Unknown(u) if !u.candidates.is_empty());
+    // Rows to move by, in pages or lines; None for the very top or end.
+    let (pages, lines, to_end) = match (key.code, typed_char(key)) {
+        (KeyCode::PageUp, _) => (-1, 0, None),
+        (KeyCode::PageDown, _) => (1, 0, None),
+        (KeyCode::Home, _) => (0, 0, Some(false)),
+        (KeyCode::End, _) => (0, 0, Some(true)),
+        (KeyCode::Up, _) | (_, Some('k')) if !choosing => (0, -1, None),
+        (KeyCode::Down, _) | (_, Some('j')) if !choosing => (0, 1, None),
+        _ => return false,
+    };
+    let section = layout(app, body_area(app));
+    let height = section.section.height as usize;
+    let max = section.rows.len().saturating_sub(height);
+    let now = app.status.scroll.unwrap_or(max).min(max);
+    let page = height.saturating_sub(1).max(1) as isize;
+    let next = match to_end {
+        Some(true) => max,
+        Some(false) => 0,
+        None => now.saturating_add_signed(pages * page + lines),
+    };
+    app.status.scroll = (next < max).then_some(next);
+    true
+}
+
+/// The page's area at the current terminal size, for keys and hints that
+/// depend on what fits.
+fn body_area(app: &App) -> Rect {
+    let (w, h) = app.size;
+    crate::tui::view::areas(app, Rect::new(0, 0, w, h)).body
+}
+
 pub fn hints(app: &App) -> Vec<Hint> {
+    let layout = layout(app, body_area(app));
+    let scrolls = layout.rows.len() > layout.section.height as usize;
+    let mut hints = Vec::new();
     match &app.submission {
-        Submission::Draft | Submission::Submitting(_) => Vec::new(),
-        Submission::Failed { .. } => vec![hint("Esc", "back to the review, everything kept")],
+        Submission::Draft | Submission::Submitting(_) => {}
+        Submission::Failed { .. } => hints.push(hint("Esc", "back to the review, everything kept")),
         Submission::Unknown(unknown) => {
-            let mut hints = Vec::new();
             if !unknown.candidates.is_empty() {
                 hints.push(hint("↑↓", "choose"));
                 hints.push(
@@ -117,10 +186,12 @@ pub fn hints(app: &App) -> Vec<Hint> {
                     .detail("send again with the same Client-Request-Id (asks first)"),
             );
             hints.push(hint("l", "check later").detail("quit; the journal keeps the request"));
-            hints
+            if scrolls {
+                hints.push(hint("PgUp PgDn", "scroll"));
+            }
+            return hints;
         }
         Submission::Placed(tracking) => {
-            let mut hints = Vec::new();
             if tracking.can_pay() {
                 hints.push(hint("p", "pay now"));
             }
@@ -130,15 +201,25 @@ pub fn hints(app: &App) -> Vec<Hint> {
             if tracking.is_final() || !tracking.active {
                 hints.push(hint("n", "new order"));
             }
-            hints.push(hint("q", "quit"));
-            hints
+            match app.status.section {
+                Section::InstanceIds => {
+                    hints.push(hint("i", "timeline").detail("show the timeline again"))
+                }
+                Section::Timeline if layout.ids_summarised => hints.push(
+                    hint("i", format!("all {} IDs", tracking.instance_ids.len()))
+                        .detail("list every instance ID, one per line"),
+                ),
+                Section::Timeline => {}
+            }
         }
     }
-}
-
-fn clock_text(at: time::OffsetDateTime) -> String {
-    at.format(format_description!("[hour]:[minute]:[second]"))
-        .unwrap_or_default()
+    if scrolls {
+        hints.push(hint("↑↓ PgUp PgDn", "scroll"));
+    }
+    if matches!(app.submission, Submission::Placed(_)) {
+        hints.push(hint("q", "quit"));
+    }
+    hints
 }
 
 fn spinner(app: &App, since: std::time::Instant) -> &'static str {
@@ -146,12 +227,195 @@ fn spinner(app: &App, since: std::time::Instant) -> &'static str {
     app.theme.spinner(frame as usize)
 }
 
-pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+/// Where everything goes: the facts on top (always in view), the orders to
+/// choose from after a lost answer, then the scrolling section.
+struct Layout {
+    facts: Vec<Line<'static>>,
+    facts_area: Rect,
+    /// Whether the facts name only some of the instance IDs.
+    ids_summarised: bool,
+    candidates: Rect,
+    title: Rect,
+    section: Rect,
+    /// The section's content, one entry per row, already wrapped.
+    rows: Vec<Line<'static>>,
+}
+
+/// Rows the section keeps however long the facts are.
+const SECTION_MIN_ROWS: u16 = 3;
+
+fn layout(app: &App, mut area: Rect) -> Layout {
+    let (facts, ids_summarised) = facts(app, area.width);
+    let facts_height = widgets::wrapped_height(&facts, area.width)
+        .min(area.height.saturating_sub(SECTION_MIN_ROWS + 2));
+    let facts_area = take_rows(&mut area, facts_height);
+    let candidates = match &app.submission {
+        Submission::Unknown(unknown) if !unknown.candidates.is_empty() => {
+            let wanted = (unknown.candidates.len() as u16).min(area.height / 2);
+            take_rows(&mut area, wanted)
+        }
+        _ => take_rows(&mut area, 0),
+    };
+    take_rows(&mut area, 1);
+    let title = take_rows(&mut area, 1);
+    let rows = match app.status.section {
+        Section::Timeline => timeline_rows(app, area.width),
+        Section::InstanceIds => instance_id_rows(app),
+    };
+    Layout {
+        facts,
+        facts_area,
+        ids_summarised,
+        candidates,
+        title,
+        section: area,
+        rows,
+    }
+}
+
+pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
-    let width = area.width;
-    let mut head: Vec<Line> = Vec::new();
+    let layout = layout(app, area);
+    Paragraph::new(layout.facts.clone())
+        .wrap(Wrap { trim: false })
+        .render(layout.facts_area, buf);
+
+    if let Submission::Unknown(unknown) = &app.submission
+        && layout.candidates.height > 0
+    {
+        let rows: Vec<ListRow> = unknown
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(i, info)| ListRow {
+                line: Line::from(format!(
+                    "  {:<22} {:<16} {:<21} {}",
+                    widgets::fit(&info.order_id, 22, theme),
+                    order_status::describe(info.status),
+                    utc(info.create_time.as_deref().unwrap_or("-")),
+                    amount_text(info).unwrap_or_default()
+                )),
+                selected: i == app.status.candidate,
+                unavailable: false,
+            })
+            .collect();
+        widgets::draw_list(&rows, theme, layout.candidates, buf);
+    }
+
+    let section = layout.section;
+    let height = section.height as usize;
+    let max = layout.rows.len().saturating_sub(height);
+    let offset = app.status.scroll.unwrap_or(max).min(max);
+    let cut_below = offset < max;
+    let shown = height - usize::from(cut_below);
+
+    let title = match (app.status.section, &app.submission) {
+        (Section::InstanceIds, Submission::Placed(tracking)) => format!(
+            "All {} instance IDs (i goes back to the timeline)",
+            tracking.instance_ids.len()
+        ),
+        _ => "Timeline (UTC)".to_string(),
+    };
+    widgets::draw_lines(
+        vec![Line::from(Span::styled(title, theme.accent()))],
+        layout.title,
+        buf,
+    );
+    if offset > 0 {
+        let above = match app.status.section {
+            Section::Timeline => format!(
+                "{} ({offset} line{} above)",
+                theme.symbols.more_above,
+                if offset == 1 { "" } else { "s" }
+            ),
+            Section::InstanceIds => format!("{} ({offset} above)", theme.symbols.more_above),
+        };
+        let x = layout
+            .title
+            .right()
+            .saturating_sub(widgets::cells(&above) as u16);
+        buf.set_string(x, layout.title.y, &above, theme.muted());
+    }
+    for (i, row) in layout.rows[offset..].iter().take(shown).enumerate() {
+        buf.set_line(section.x, section.y + i as u16, row, section.width);
+    }
+    if cut_below {
+        let below = layout.rows.len() - offset - shown;
+        let text = match app.status.section {
+            Section::Timeline => format!(
+                "{} ({below} newer line{}; End shows the newest)",
+                theme.symbols.more_below,
+                if below == 1 { "" } else { "s" }
+            ),
+            Section::InstanceIds => format!("{} ({below} below)", theme.symbols.more_below),
+        };
+        buf.set_stringn(
+            section.x,
+            section.bottom() - 1,
+            &text,
+            section.width as usize,
+            theme.muted(),
+        );
+    }
+    None
+}
+
+/// The timeline, oldest first: the time, then the text wrapped under itself.
+fn timeline_rows(app: &App, width: u16) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let text_width = (width as usize).saturating_sub(TIME_WIDTH).max(10);
+    let mut rows = Vec::new();
+    for entry in &app.timeline.entries {
+        let style = match entry.tone {
+            Tone::Info => Style::new(),
+            Tone::Good => theme.good(),
+            Tone::Warning => theme.warning(),
+            Tone::Error => theme.error(),
+        };
+        for (i, text) in wrap_words(&clean(&entry.text), text_width)
+            .into_iter()
+            .enumerate()
+        {
+            let time = if i == 0 {
+                format!("  {}  ", clock_time(entry.at))
+            } else {
+                " ".repeat(TIME_WIDTH)
+            };
+            rows.push(Line::from(vec![
+                Span::styled(time, theme.muted()),
+                Span::styled(text, style),
+            ]));
+        }
+    }
+    rows
+}
+
+fn instance_id_rows(app: &App) -> Vec<Line<'static>> {
+    match &app.submission {
+        Submission::Placed(tracking) => tracking
+            .instance_ids
+            .iter()
+            .map(|id| Line::from(format!("  {}", clean(id))))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The facts about the purchase, and whether they name only some of the
+/// instance IDs.
+fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
+    let theme = &app.theme;
+    let mut head: Vec<Line<'static>> = Vec::new();
     let pair = |label: &str, value: String| {
-        widgets::labelled(0, label, 19, theme.title(), &value, Style::new(), width)
+        widgets::labelled(
+            0,
+            label,
+            LABEL_WIDTH,
+            theme.title(),
+            &value,
+            Style::new(),
+            width,
+        )
     };
     match &app.submission {
         Submission::Draft => head.push(Line::from("Nothing has been sent.")),
@@ -206,91 +470,43 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                 )),
             }
         }
-        Submission::Placed(tracking) => placed_lines(app, tracking, area.width, &mut head),
+        Submission::Placed(tracking) => return placed_facts(app, tracking, width),
     }
-    let head_height = widgets::wrapped_height(&head, area.width).min(area.height);
-    let head_area = take_rows(&mut area, head_height);
-    Paragraph::new(head)
-        .wrap(Wrap { trim: false })
-        .render(head_area, buf);
-
-    if let Submission::Unknown(unknown) = &app.submission
-        && !unknown.candidates.is_empty()
-    {
-        let rows: Vec<ListRow> = unknown
-            .candidates
-            .iter()
-            .enumerate()
-            .map(|(i, info)| ListRow {
-                line: Line::from(format!(
-                    "  {:<22} {:<16} {:<21} {}",
-                    widgets::fit(&info.order_id, 22, theme),
-                    order_status::describe(info.status),
-                    utc(info.create_time.as_deref().unwrap_or("-")),
-                    amount_text(info).unwrap_or_default()
-                )),
-                selected: i == app.status.candidate,
-                unavailable: false,
-            })
-            .collect();
-        let list_height = (rows.len() as u16).min(area.height / 2);
-        let list_area = take_rows(&mut area, list_height);
-        widgets::draw_list(&rows, theme, list_area, buf);
-    }
-
-    take_rows(&mut area, 1);
-    let title = take_rows(&mut area, 1);
-    widgets::draw_lines(
-        vec![Line::from(Span::styled("Timeline (UTC)", theme.accent()))],
-        title,
-        buf,
-    );
-    // The newest entries matter most: show the end of the timeline, each
-    // entry wrapped under its text.
-    let lines: Vec<Line> = app
-        .timeline
-        .entries
-        .iter()
-        .map(|e| {
-            let style = match e.tone {
-                Tone::Info => ratatui::style::Style::new(),
-                Tone::Good => theme.good(),
-                Tone::Warning => theme.warning(),
-                Tone::Error => theme.error(),
-            };
-            Line::from(vec![
-                Span::styled(format!("  {}  ", clock_text(e.at)), theme.muted()),
-                Span::styled(clean(&e.text).into_owned(), style),
-            ])
-        })
-        .collect();
-    let text_width = area.width.saturating_sub(12);
-    let mut shown = Vec::new();
-    let mut used = 0;
-    for line in lines.into_iter().rev() {
-        let text_only = Line::from(line.spans[1].clone());
-        let rows = widgets::wrapped_height(&[text_only], text_width).max(1);
-        if used + rows > area.height {
-            break;
-        }
-        used += rows;
-        shown.push((line, rows));
-    }
-    let mut y = area.y;
-    for (line, rows) in shown.into_iter().rev() {
-        buf.set_span(area.x, y, &line.spans[0], 12);
-        Paragraph::new(Line::from(line.spans[1].clone()))
-            .wrap(Wrap { trim: false })
-            .render(Rect::new(area.x + 12, y, text_width, rows), buf);
-        y += rows;
-    }
-    None
+    (head, false)
 }
 
-fn placed_lines(app: &App, tracking: &Tracking, width: u16, head: &mut Vec<Line<'static>>) {
+/// The instance IDs as the facts show them: all of them when they fit in
+/// a couple of rows, else the first two and how many more.
+fn instance_ids_text(ids: &[String], room: usize) -> (String, bool) {
+    let all = ids.join(", ");
+    if ids.len() <= 2 || wrap_words(&all, room).len() <= INSTANCE_ROWS {
+        return (all, false);
+    }
+    (
+        format!(
+            "{}, {} and {} more (i lists all {})",
+            ids[0],
+            ids[1],
+            ids.len() - 2,
+            ids.len()
+        ),
+        true,
+    )
+}
+
+fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static>>, bool) {
     let theme = &app.theme;
+    let mut head = Vec::new();
     let pair = |label: &str, value: String| {
-        widgets::labelled(0, label, 19, theme.title(), &value, Style::new(), width)
+        widgets::labelled(
+            0,
+            label,
+            LABEL_WIDTH,
+            theme.title(),
+            &value,
+            Style::new(),
+            width,
+        )
     };
     let words = tracking.status_words();
     let (style, headline) = match tracking.status() {
@@ -311,8 +527,17 @@ fn placed_lines(app: &App, tracking: &Tracking, width: u16, head: &mut Vec<Line<
     };
     head.push(Line::from(Span::styled(headline, style)));
     head.extend(pair("Order ID", tracking.order_id.clone()));
+    let mut summarised = false;
     if !tracking.instance_ids.is_empty() {
-        head.extend(pair("Instance IDs", tracking.instance_ids.join(", ")));
+        let room = (width as usize).saturating_sub(LABEL_WIDTH).max(10);
+        let (text, cut) = instance_ids_text(&tracking.instance_ids, room);
+        summarised = cut;
+        let label = if tracking.instance_ids.len() == 1 {
+            "Instance ID"
+        } else {
+            "Instance IDs"
+        };
+        head.extend(pair(label, text));
     }
     if let Some(id) = &tracking.request_id {
         head.extend(pair("Client-Request-Id", id.clone()));
@@ -340,7 +565,7 @@ fn placed_lines(app: &App, tracking: &Tracking, width: u16, head: &mut Vec<Line<
         Payment::Failed(failure) => head.extend(widgets::labelled(
             0,
             "Payment",
-            19,
+            LABEL_WIDTH,
             theme.title(),
             &format!("failed: {}", failure_text(failure)),
             theme.error(),
@@ -356,22 +581,59 @@ fn placed_lines(app: &App, tracking: &Tracking, width: u16, head: &mut Vec<Line<
         }
     } else if let Some(at) = tracking.next_poll_at {
         let left = at.saturating_duration_since(app.clock.mono);
-        let mut text = if left.is_zero() {
+        let text = if left.is_zero() {
             "checking now".to_string()
         } else {
             format!("in {}", seconds_text(left))
         };
+        head.extend(pair("Next check", text));
         if let Some((attempt, failure)) = &tracking.trouble {
-            text.push_str(&format!(
-                " (retry after failure {attempt}: {})",
-                failure_text(failure)
+            let in_a_row = if *attempt > 1 {
+                format!(" ({attempt} in a row)")
+            } else {
+                String::new()
+            };
+            head.extend(widgets::labelled(
+                0,
+                "Last check",
+                LABEL_WIDTH,
+                theme.title(),
+                &format!("failed{in_a_row}: {}", failure_text(failure)),
+                theme.warning(),
+                width,
             ));
         }
-        head.extend(pair("Next check", text));
     } else if !tracking.active {
         head.push(Line::from(Span::styled(
             "Not being tracked: press t to track it again.",
             theme.warning(),
         )));
+    }
+    (head, summarised)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("6b085eca238ced20aa014d{i:02}"))
+            .collect()
+    }
+
+    #[test]
+    fn instance_ids_are_summarised_only_when_they_would_take_many_rows() {
+        let (text, cut) = instance_ids_text(&ids(4), 59);
+        assert!(!cut);
+        assert_eq!(text.matches(", ").count(), 3);
+        let (text, cut) = instance_ids_text(&ids(30), 59);
+        assert!(cut);
+        assert_eq!(
+            text,
+            "6b085eca238ced20aa014d00, 6b085eca238ced20aa014d01 and 28 more (i lists all 30)"
+        );
+        // Two are always named in full, however narrow.
+        assert!(!instance_ids_text(&ids(2), 10).1);
     }
 }
