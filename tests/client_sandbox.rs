@@ -999,3 +999,24 @@ async fn login_protection_needs_the_mfa_code() {
         .unwrap();
     assert_eq!(token.expose(), creds.token.expose());
 }
+
+#[tokio::test]
+async fn an_order_claimed_after_a_lost_answer_counts_as_placed_and_is_never_resent() {
+    let h = sandbox_with(&["drop@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let body = example_body();
+    let outcome = purchase::submit(&client, &journal, &body, &id).await;
+    assert!(matches!(outcome, SubmitOutcome::Ambiguous { .. }));
+    let order_id = h.created_orders()[0].order_id.clone();
+
+    purchase::claim(&journal, &id, &order_id).unwrap();
+    let record = &journal.purchases().unwrap()[0];
+    assert_eq!(record.state, PurchaseState::Placed);
+    assert_eq!(record.order_id.as_deref(), Some(order_id.as_str()));
+
+    let again = purchase::resend(&client, &journal, &body, &id).await;
+    assert!(matches!(again, SubmitOutcome::Rejected(_)), "{again:?}");
+    assert_eq!(h.created_orders().len(), 1, "nothing was sent again");
+}

@@ -765,6 +765,14 @@ impl flexus::tui::service::OrderService for Named {
         self.inner.pay(order_id)
     }
 
+    fn claim(
+        &self,
+        client_request_id: String,
+        order_id: String,
+    ) -> futures::future::BoxFuture<'static, Result<(), flexus::api::engine::ApiFailure>> {
+        self.inner.claim(client_request_id, order_id)
+    }
+
     fn describe(&self) -> String {
         self.full.to_string()
     }

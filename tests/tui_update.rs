@@ -739,7 +739,7 @@ fn an_order_found_after_a_lost_answer_can_be_tracked() {
         Msg::Submitted {
             request_id: request_id.clone(),
             outcome: SubmitOutcome::Ambiguous {
-                client_request_id: request_id,
+                client_request_id: request_id.clone(),
                 sent_at: "2026-01-15T09:30:00Z".into(),
                 reason: failure(None, None, "timed out", ""),
                 candidates: vec![order_info(status::PENDING_PAYMENT)],
@@ -748,11 +748,18 @@ fn an_order_found_after_a_lost_answer_can_be_tracked() {
         },
     );
     let effects = press(&mut app, KeyCode::Char('t'));
+    // The choice is recorded, so the purchase can never be resent.
     assert_eq!(
         effects,
-        vec![Effect::Track {
-            order_id: ORDER_ID.into()
-        }]
+        vec![
+            Effect::Claim {
+                request_id,
+                order_id: ORDER_ID.into()
+            },
+            Effect::Track {
+                order_id: ORDER_ID.into()
+            }
+        ]
     );
     assert!(matches!(&app.submission, Submission::Placed(t) if t.can_pay()));
 }

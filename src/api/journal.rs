@@ -99,6 +99,13 @@ pub enum Entry {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         failed: Option<RecordedFailure>,
     },
+    /// After a lost answer, the user said this order (found in the order
+    /// list) is the purchase: it counts as placed from then on.
+    Claimed {
+        at: String,
+        client_request_id: String,
+        order_id: String,
+    },
     /// An order's status as tracking saw it change.
     Status {
         at: String,
@@ -132,6 +139,9 @@ impl Entry {
                 client_request_id, ..
             }
             | Entry::LookedUp {
+                client_request_id, ..
+            }
+            | Entry::Claimed {
                 client_request_id, ..
             } => Some(client_request_id),
             Entry::Status { .. } | Entry::Payment { .. } => None,
@@ -356,6 +366,10 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
                 record.state = PurchaseState::Placed;
                 record.order_id = Some(order_id.clone());
                 record.instance_ids = instance_ids.clone();
+            }
+            Entry::Claimed { order_id, .. } if record.state != PurchaseState::Placed => {
+                record.state = PurchaseState::Placed;
+                record.order_id = Some(order_id.clone());
             }
             // Once placed, a purchase stays placed whatever a later resend
             // attempt recorded.

@@ -80,6 +80,23 @@ pub async fn submit(
     send(client, journal, body, client_request_id, 1, None).await
 }
 
+/// Records the user's word that `order_id`, found after a lost answer, is
+/// this purchase. From then on it counts as placed, so it can never be
+/// resent, and `flexus orders` follows that order.
+pub fn claim(
+    journal: &Journal,
+    client_request_id: &ClientRequestId,
+    order_id: &str,
+) -> Result<(), ApiFailure> {
+    journal
+        .append(&Entry::Claimed {
+            at: bss_time(OffsetDateTime::now_utc()),
+            client_request_id: client_request_id.as_str().to_string(),
+            order_id: order_id.to_string(),
+        })
+        .map_err(|e| journal_failure(journal, &e))
+}
+
 /// Sends a purchase again after an ambiguous outcome, on the user's word:
 /// same Client-Request-Id, same body. Refuses when the journal shows the
 /// purchase was placed or refused, or the body differs.

@@ -105,7 +105,7 @@ impl Connector for LiveConnector {
                     )
                 }
                 SignIn::Token(token) => {
-                    let description = format!("{} with the token you entered", endpoints.hcss);
+                    let description = format!("{} with an IAM token", endpoints.hcss);
                     let client = Client::new(endpoints, Auth::Token(token), config)?;
                     (
                         client,
@@ -231,6 +231,19 @@ impl OrderService for LiveService {
     fn pay(&self, order_id: String) -> BoxFuture<'static, Result<(), ApiFailure>> {
         let client = self.client.clone();
         Box::pin(async move { client.pay_order(&order_id).await })
+    }
+
+    fn claim(
+        &self,
+        client_request_id: String,
+        order_id: String,
+    ) -> BoxFuture<'static, Result<(), ApiFailure>> {
+        let journal = self.journal.clone();
+        Box::pin(async move {
+            let id = ClientRequestId::parse(&client_request_id)
+                .map_err(|why| failure(why, "Start the purchase again"))?;
+            purchase::claim(&journal, &id, &order_id)
+        })
     }
 
     fn describe(&self) -> String {

@@ -41,6 +41,10 @@ pub enum Msg {
         order_id: String,
         result: Result<(), ApiFailure>,
     },
+    Claimed {
+        order_id: String,
+        result: Result<(), ApiFailure>,
+    },
     PlanSaved {
         path: PathBuf,
         result: Result<(), SaveError>,
@@ -68,6 +72,10 @@ pub enum Effect {
         order_id: String,
     },
     Pay {
+        order_id: String,
+    },
+    Claim {
+        request_id: String,
         order_id: String,
     },
     SavePlan {

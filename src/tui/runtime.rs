@@ -308,6 +308,16 @@ impl Runner {
                 };
                 Msg::Paid { order_id, result }
             }),
+            Effect::Claim {
+                request_id,
+                order_id,
+            } => self.spawn(async move {
+                let result = match service {
+                    Some(service) => service.claim(request_id, order_id.clone()).await,
+                    None => Err(not_signed_in()),
+                };
+                Msg::Claimed { order_id, result }
+            }),
             Effect::SavePlan {
                 path,
                 contents,

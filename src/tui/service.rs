@@ -28,6 +28,14 @@ pub trait OrderService: Send + Sync + 'static {
 
     fn pay(&self, order_id: String) -> BoxFuture<'static, Result<(), ApiFailure>>;
 
+    /// Record that `order_id`, found after a lost answer, is the purchase
+    /// sent with `client_request_id`, so it is never sent again.
+    fn claim(
+        &self,
+        client_request_id: String,
+        order_id: String,
+    ) -> BoxFuture<'static, Result<(), ApiFailure>>;
+
     /// Where this service sends orders, for the review screen (e.g. "sandbox
     /// at http://127.0.0.1:PORT", or the endpoint and the credential source;
     /// never a secret).

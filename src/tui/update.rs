@@ -11,6 +11,7 @@ use super::msg::{Effect, Msg, SaveError};
 use super::screens::{self, dialogs, review};
 use super::service::{SignIn, Start};
 use super::submission::{Payment, Submission, Timeline};
+use super::text::clean;
 
 /// The effects to run when the wizard opens.
 pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
@@ -112,6 +113,19 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Paid { order_id, result } => {
             app.submission
                 .on_paid(&mut app.timeline, &app.clock, &order_id, result);
+            Vec::new()
+        }
+        Msg::Claimed { order_id, result } => {
+            if let Err(failure) = result {
+                app.timeline.push(
+                    &app.clock,
+                    Tone::Error,
+                    format!(
+                        "the journal could not record order {order_id} as this purchase: {}",
+                        clean(&failure.to_string())
+                    ),
+                );
+            }
             Vec::new()
         }
         Msg::PlanSaved { path, result } => {

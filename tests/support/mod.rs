@@ -74,6 +74,8 @@ pub struct FakeState {
     pub submitted: Mutex<Vec<(RequestBody, String)>>,
     /// The next submission's outcome, instead of a placed order.
     pub outcome: Mutex<Option<SubmitOutcome>>,
+    /// (Client-Request-Id, order ID) the user claimed after a lost answer.
+    pub claims: Mutex<Vec<(String, String)>>,
     paid: AtomicBool,
     polls: AtomicU32,
     poll_every: Duration,
@@ -85,6 +87,7 @@ impl FakeService {
             state: Arc::new(FakeState {
                 submitted: Mutex::new(Vec::new()),
                 outcome: Mutex::new(None),
+                claims: Mutex::new(Vec::new()),
                 paid: AtomicBool::new(false),
                 polls: AtomicU32::new(0),
                 poll_every: Duration::from_secs(3),
@@ -177,6 +180,19 @@ impl OrderService for FakeService {
             state.paid.store(true, Ordering::SeqCst);
             Ok(())
         })
+    }
+
+    fn claim(
+        &self,
+        client_request_id: String,
+        order_id: String,
+    ) -> BoxFuture<'static, Result<(), ApiFailure>> {
+        self.state
+            .claims
+            .lock()
+            .unwrap()
+            .push((client_request_id, order_id));
+        Box::pin(async { Ok(()) })
     }
 
     fn describe(&self) -> String {

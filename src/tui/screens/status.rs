@@ -79,11 +79,17 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                         format!("you chose order {order_id} as this purchase; tracking it"),
                     );
                     let mut tracking =
-                        Tracking::new(order_id.clone(), Vec::new(), Some(request_id));
+                        Tracking::new(order_id.clone(), Vec::new(), Some(request_id.clone()));
                     tracking.latest = Some(info);
                     app.submission = Submission::Placed(Box::new(tracking));
                     app.status.scroll = None;
-                    return vec![Effect::Track { order_id }];
+                    return vec![
+                        Effect::Claim {
+                            request_id,
+                            order_id: order_id.clone(),
+                        },
+                        Effect::Track { order_id },
+                    ];
                 }
                 (_, Some('r')) => app.overlay = Some(Overlay::ConfirmResend),
                 (_, Some('l')) => {
