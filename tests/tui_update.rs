@@ -1039,6 +1039,34 @@ fn pasted_text_goes_to_the_field_on_one_line() {
 }
 
 #[test]
+fn pasted_numbers_reach_the_period_and_extras_fields() {
+    let (mut app, _) = at_step(Step::Period);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.period.focus, period::Field::Quantity);
+    ctrl(&mut app, 'u');
+    update(&mut app, Msg::Paste("30\n".into()));
+    assert_eq!(app.period.quantity.value(), "30");
+    enter(&mut app);
+    assert_eq!(app.draft.purchase_quantity, 30);
+
+    assert_eq!(app.page, page(Step::Extras));
+    update(&mut app, Msg::Paste("100".into()));
+    assert!(
+        app.extras
+            .note
+            .as_deref()
+            .is_some_and(|note| note.contains("pasted text did nothing")),
+        "{:?}",
+        app.extras.note
+    );
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.extras.focus, extras::Field::EvsSize);
+    update(&mut app, Msg::Paste("100".into()));
+    assert_eq!(app.extras.evs_size.value(), "100");
+}
+
+#[test]
 fn a_signal_is_remembered_for_the_exit_code() {
     let (mut app, _) = signed_in_app();
     update(&mut app, Msg::Signal("SIGHUP"));

@@ -116,6 +116,20 @@ pub fn captures_text(app: &App) -> bool {
     matches!(app.extras.focus, Field::EvsSize | Field::CbrSize)
 }
 
+/// Pasted text goes to the focused size field; elsewhere it is refused
+/// with a word, as a typed key would be.
+pub fn paste(app: &mut App, text: &str) {
+    let state = &mut app.extras;
+    state.note = None;
+    match state.focus {
+        Field::EvsSize => state.evs_size.paste(text.trim()),
+        Field::CbrSize => state.cbr_size.paste(text.trim()),
+        Field::Evs | Field::Cbr | Field::Hss => {
+            state.note = Some(format!("the pasted text did nothing here. {KEYS_HERE}"));
+        }
+    }
+}
+
 pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     match key.code {
         KeyCode::Esc => {

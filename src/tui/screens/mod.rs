@@ -41,6 +41,8 @@ pub fn paste(app: &mut App, text: &str) {
     match app.page {
         Page::SignIn => signin::paste(app, text),
         Page::Step(Step::Image) => image::paste(app, text),
+        Page::Step(Step::Period) => period::paste(app, text),
+        Page::Step(Step::Extras) => extras::paste(app, text),
         Page::Step(Step::Naming) => naming::paste(app, text),
         _ => {}
     }

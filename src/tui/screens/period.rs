@@ -105,6 +105,17 @@ pub fn captures_text(app: &App) -> bool {
     matches!(app.period.focus, Field::Length | Field::Quantity)
 }
 
+/// Pasted text goes to the focused number field (without the line break a
+/// copied number often ends with); a switch takes no text.
+pub fn paste(app: &mut App, text: &str) {
+    let state = &mut app.period;
+    match state.focus {
+        Field::Length => state.length.paste(text.trim()),
+        Field::Quantity => state.quantity.paste(text.trim()),
+        Field::Unit | Field::AutoRenew | Field::AutoPay => {}
+    }
+}
+
 fn move_focus(state: &mut State, delta: isize) {
     let here = FIELDS.iter().position(|f| *f == state.focus).unwrap_or(0) as isize;
     let len = FIELDS.len() as isize;
