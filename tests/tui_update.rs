@@ -682,6 +682,39 @@ fn a_refused_order_goes_back_to_the_review_with_the_draft_kept() {
 }
 
 #[test]
+fn credentials_turned_down_by_the_purchase_lead_to_sign_in_on_the_next_try() {
+    let (mut app, _) = app_at_review();
+    let effects = confirm_and_submit(&mut app);
+    let Effect::Submit { request_id, .. } = &effects[0] else {
+        unreachable!()
+    };
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Rejected(failure(
+                Some(401),
+                Some("APIGW.0301"),
+                "Incorrect IAM authentication information",
+                "get a new token",
+            )),
+        },
+    );
+    assert!(matches!(app.submission, Submission::Failed { .. }));
+    assert!(frame(&mut app, 80, 24).contains("asks to sign in first"));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Review));
+    assert!(
+        enter(&mut app).is_empty(),
+        "nothing is sent with the same credentials"
+    );
+    assert!(app.overlay.is_none());
+    assert_eq!(app.page, Page::SignIn);
+    assert!(frame(&mut app, 80, 24).contains("APIGW.0301"));
+    assert_eq!(app.draft.instance_name, "web-01");
+}
+
+#[test]
 fn a_lost_answer_resends_only_on_explicit_word_with_the_same_id() {
     let (mut app, _) = app_at_review();
     let effects = confirm_and_submit(&mut app);

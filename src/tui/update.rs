@@ -12,6 +12,7 @@ use super::screens::{self, dialogs, review};
 use super::service::{SignIn, Start};
 use super::submission::{Payment, Submission, Timeline};
 use super::text::clean;
+use crate::api::engine::SubmitOutcome;
 
 /// The effects to run when the wizard opens.
 pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
@@ -97,9 +98,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Submitted {
             request_id,
             outcome,
-        } => app
-            .submission
-            .on_submitted(&mut app.timeline, &app.clock, &request_id, outcome),
+        } => {
+            // Credentials the service turned down will not do better next
+            // time: placing the order again leads to sign-in instead.
+            if let SubmitOutcome::Rejected(error) = &outcome
+                && error.status == Some(401)
+                && matches!(app.connection, Connection::Ready { .. })
+            {
+                app.connection = Connection::Failed {
+                    error: error.clone(),
+                    what: "the credentials in use".to_string(),
+                };
+            }
+            app.submission
+                .on_submitted(&mut app.timeline, &app.clock, &request_id, outcome)
+        }
         Msg::Tracked { order_id, event } => {
             app.submission
                 .on_tracked(&mut app.timeline, &app.clock, &order_id, event);

@@ -450,10 +450,13 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
             )));
             head.extend(pair("Why", failure_text(error)));
             head.extend(pair("Client-Request-Id", request_id.clone()));
-            head.push(Line::from(Span::styled(
-                "Esc goes back to the review with every choice kept, to change what was refused.",
-                theme.muted(),
-            )));
+            let next = if error.status == Some(401) {
+                "Esc goes back to the review with every choice kept; placing the order again \
+                 asks to sign in first."
+            } else {
+                "Esc goes back to the review with every choice kept, to change what was refused."
+            };
+            head.push(Line::from(Span::styled(next, theme.muted())));
         }
         Submission::Unknown(unknown) => {
             head.push(Line::from(Span::styled(
