@@ -288,6 +288,24 @@ fn naming_with_errors_and_tags() {
 }
 
 #[test]
+fn an_empty_name_shows_its_whole_rule_at_80_columns() {
+    let (mut app, _) = app_at_review();
+    type_text(&mut app, "6");
+    ctrl(&mut app, 'u');
+    enter(&mut app);
+    let screen = frame(&mut app, 80, 24);
+    let note: Vec<&str> = screen
+        .lines()
+        .skip_while(|line| !line.contains("! give the instances a name"))
+        .take(2)
+        .map(|line| line.trim_matches(|c: char| matches!(c, '"' | '│' | ' ')))
+        .collect();
+    assert_eq!(note.len(), 2, "{screen}");
+    assert!(note[0].ends_with("starting with"), "{screen}");
+    assert_eq!(note[1], "a letter", "{screen}");
+}
+
+#[test]
 fn review() {
     let (mut app, _) = app_at_review();
     snap("review", &mut app);

@@ -363,6 +363,46 @@ pub fn field_note(error: Option<&str>, rule: &str, theme: &Theme) -> Line<'stati
     }
 }
 
+/// Draws a field's note into `area`; an error too long for one row goes on
+/// in the rows below, under its own first word, rather than being cut.
+pub fn draw_field_note(
+    error: Option<&str>,
+    rule: &str,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    const MARK: u16 = 4;
+    let Some(error) = error else {
+        draw_lines(vec![field_note(None, rule, theme)], area, buf);
+        return;
+    };
+    if area.width <= MARK {
+        return;
+    }
+    draw_lines(
+        vec![Line::from(Span::styled("  ! ", theme.error()))],
+        Rect {
+            width: MARK,
+            ..area
+        },
+        buf,
+    );
+    Paragraph::new(Line::from(Span::styled(
+        clean(error).into_owned(),
+        theme.error(),
+    )))
+    .wrap(ratatui::widgets::Wrap { trim: true })
+    .render(
+        Rect {
+            x: area.x + MARK,
+            width: area.width - MARK,
+            ..area
+        },
+        buf,
+    );
+}
+
 /// One row of a list as a screen builds it. Selectable rows leave their
 /// first two cells blank: the selected one gets the pointer there, so the
 /// selection shows without colour or reverse video too (monochrome

@@ -317,19 +317,23 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         row,
         buf,
     ));
-    let note = take_rows(&mut area, 1);
+    // The note may take the blank row under it: the empty name's error
+    // states the whole rule and is longer than an 80-column row.
+    let note = take_rows(&mut area, 2);
     let name_error = state
         .name_error()
         .filter(|_| state.tried || state.name.touched);
-    let name_note = match (&name_error, state.name.value().is_empty()) {
-        (None, false) => Line::from(vec![
-            Span::styled(format!("  {} ", theme.symbols.done), theme.good()),
-            Span::styled(name_rule(), theme.muted()),
-        ]),
-        _ => field_note(name_error.as_deref(), &name_rule(), theme),
-    };
-    widgets::draw_lines(vec![name_note], note, buf);
-    take_rows(&mut area, 1);
+    match (&name_error, state.name.value().is_empty()) {
+        (None, false) => widgets::draw_lines(
+            vec![Line::from(vec![
+                Span::styled(format!("  {} ", theme.symbols.done), theme.good()),
+                Span::styled(name_rule(), theme.muted()),
+            ])],
+            note,
+            buf,
+        ),
+        _ => widgets::draw_field_note(name_error.as_deref(), &name_rule(), theme, note, buf),
+    }
 
     let row = take_rows(&mut area, 1);
     cursor = cursor.or(widgets::draw_field(
