@@ -25,7 +25,12 @@ pub struct ApiFailure {
 impl fmt::Display for ApiFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;
-        match (self.status, &self.code) {
+        // IAM answers with the status as its code ("401"): say it once.
+        let code = self
+            .code
+            .as_ref()
+            .filter(|code| self.status.is_none_or(|s| code.as_str() != s.to_string()));
+        match (self.status, code) {
             (Some(status), Some(code)) => write!(f, " (HTTP {status}, {code})")?,
             (Some(status), None) => write!(f, " (HTTP {status})")?,
             (None, Some(code)) => write!(f, " ({code})")?,
@@ -86,4 +91,34 @@ pub enum TrackEvent {
         status: Option<i32>,
         failure: Option<ApiFailure>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(status: Option<u16>, code: Option<&str>) -> ApiFailure {
+        ApiFailure {
+            status,
+            code: code.map(str::to_string),
+            message: "the password is wrong".to_string(),
+            next_step: "Check it and sign in again".to_string(),
+        }
+    }
+
+    #[test]
+    fn the_status_and_code_are_said_once_each() {
+        assert_eq!(
+            failure(Some(400), Some("HCSS.14000011")).to_string(),
+            "the password is wrong (HTTP 400, HCSS.14000011). Check it and sign in again"
+        );
+        assert_eq!(
+            failure(Some(401), Some("401")).to_string(),
+            "the password is wrong (HTTP 401). Check it and sign in again"
+        );
+        assert_eq!(
+            failure(None, Some("401")).to_string(),
+            "the password is wrong (401). Check it and sign in again"
+        );
+    }
 }

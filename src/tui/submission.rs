@@ -417,12 +417,12 @@ impl Submission {
             Submission::Draft | Submission::Failed { .. } => None,
             Submission::Submitting(sending) => Some(format!(
                 "flexus stopped while an order was being sent (Client-Request-Id {}); its answer \
-                 was not seen. The journal holds the request: check your orders before ordering again.",
+                 was not seen. The journal holds the request: check `flexus orders` before ordering again.",
                 sending.request_id
             )),
             Submission::Unknown(unknown) => Some(format!(
                 "The answer to the order sent at {} (Client-Request-Id {}) was lost, so an order may \
-                 exist. The journal holds the request: check your orders before ordering again.",
+                 exist. The journal holds the request: check `flexus orders` before ordering again.",
                 super::text::utc(&unknown.sent_at),
                 unknown.request_id
             )),
@@ -437,8 +437,8 @@ impl Submission {
                     format!("Order {} is {state}.{ids}", t.order_id)
                 } else {
                     format!(
-                        "Order {} is {state}; flexus stopped tracking it. Its ID is in the journal.{ids}",
-                        t.order_id
+                        "Order {} is {state}; flexus stopped tracking it. Follow it with `flexus status {} --watch`.{ids}",
+                        t.order_id, t.order_id
                     )
                 })
             }
