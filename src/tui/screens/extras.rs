@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::take_rows;
+use super::{back_hint, take_rows};
 use crate::domain::order::{EXTRA_SIZE_GIB_RANGE, Extra, ExtraKind, check_extra_size};
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -261,14 +261,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
     if !captures_text(app) {
         hints.push(hint("Space", "on/off"));
     }
-    hints.push(hint(
-        "Esc",
-        if app.from_review {
-            "back to review"
-        } else {
-            "back"
-        },
-    ));
+    hints.push(back_hint(app));
     hints
 }
 

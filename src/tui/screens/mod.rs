@@ -121,3 +121,15 @@ pub fn take_all_but(area: &mut Rect, keep: u16) -> Rect {
     let n = area.height.saturating_sub(keep);
     take_rows(area, n)
 }
+
+/// Esc's hint on a step: back one step, or back to the review it came from.
+pub fn back_hint(app: &crate::tui::app::App) -> crate::tui::widgets::Hint {
+    crate::tui::widgets::hint(
+        "Esc",
+        if app.from_review {
+            "back to review"
+        } else {
+            "back"
+        },
+    )
+}

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{take_all_but, take_rows};
+use super::{back_hint, take_all_but, take_rows};
 use crate::domain::order::{
     DESCRIPTION_MAX_CHARS, Draft, NAME_MAX_CHARS, TAG_KEY_MAX_CHARS, TAG_VALUE_MAX_CHARS, Tag,
     check_description, check_instance_name,
@@ -286,14 +286,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
             hints.push(hint("d", "delete"));
         }
     }
-    hints.push(hint(
-        "Esc",
-        if app.from_review {
-            "back to review"
-        } else {
-            "back"
-        },
-    ));
+    hints.push(back_hint(app));
     hints
 }
 

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::take_rows;
+use super::{back_hint, take_rows};
 use crate::domain::order::{PeriodType, QUANTITY_RANGE, check_period, check_quantity};
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -242,14 +242,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
         Field::Length | Field::Quantity => hints.push(hint("+/-", "up/down")),
         Field::AutoRenew | Field::AutoPay => hints.push(hint("Space", "on/off")),
     }
-    hints.push(hint(
-        "Esc",
-        if app.from_review {
-            "back to review"
-        } else {
-            "back"
-        },
-    ));
+    hints.push(back_hint(app));
     hints
 }
 

@@ -124,14 +124,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
     if app.spec.picker.captures_text() {
         hints.push(hint("Esc", "clear filter"));
     } else {
-        hints.push(hint(
-            "Esc",
-            if app.from_review {
-                "back to review"
-            } else {
-                "back"
-            },
-        ));
+        hints.push(super::back_hint(app));
         hints.push(hint("type", "filter"));
     }
     hints
