@@ -73,6 +73,8 @@ pub enum Command {
     Orders(OrdersArgs),
     /// Pay an order that is pending payment, then follow it
     Pay(PayArgs),
+    /// Record that an order found after a lost answer is that purchase, so it is never sent again
+    Claim(ClaimArgs),
     /// Run a local stand-in for Huawei Cloud (HCSS, BSS, IAM) to try flexus or test against
     Sandbox(SandboxArgs),
 }
@@ -174,6 +176,17 @@ pub struct OrdersArgs {
     /// Print JSON lines: one object per purchase
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimArgs {
+    /// The purchase's Client-Request-Id, as `flexus orders` shows it
+    #[arg(value_name = "CLIENT_REQUEST_ID")]
+    pub client_request_id: String,
+
+    /// The order that purchase placed (one of the orders found after the lost answer)
+    #[arg(value_name = "ORDER_ID")]
+    pub order_id: String,
 }
 
 #[derive(Debug, Args)]

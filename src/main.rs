@@ -43,6 +43,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Status(args) => headless::live::status(&args, &mut out),
         Command::Orders(args) => headless::live::orders(&args, &mut out, &mut err),
         Command::Pay(args) => headless::live::pay(&args, &mut out, &mut err),
+        Command::Claim(args) => headless::live::claim(&args, &mut out),
         Command::Sandbox(args) => flexus::sandbox::command::run(&args, catalog, prices, &mut err),
     }
 }

@@ -571,3 +571,59 @@ async fn a_reader_that_goes_away_does_not_decide_the_exit_code() {
         setup.journal_text()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_found_after_a_lost_answer_can_be_claimed_once() {
+    let s = Setup::new(&["drop@create"]).await;
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(run.code, 3, "{}", run.all());
+    let created = s.sandbox.created_orders();
+    let (request_id, order_id) = (&created[0].client_request_id, &created[0].order_id);
+
+    let orders = s.run(&["orders"]).await;
+    assert!(
+        orders
+            .stdout
+            .contains(&format!("flexus claim {request_id} ORDER_ID")),
+        "{}",
+        orders.stdout
+    );
+
+    let claimed = s.run(&["claim", request_id, order_id]).await;
+    assert_eq!(claimed.code, 0, "{}", claimed.all());
+    assert!(
+        claimed.stdout.contains("never be sent again"),
+        "{}",
+        claimed.stdout
+    );
+
+    let orders = s.run(&["orders"]).await;
+    let line = orders
+        .stdout
+        .lines()
+        .find(|l| l.contains(order_id.as_str()))
+        .unwrap_or_else(|| panic!("the order is listed: {}", orders.stdout));
+    assert!(!line.contains("unknown"), "{line}");
+    assert!(
+        !orders.stdout.contains("Unknown outcome"),
+        "{}",
+        orders.stdout
+    );
+
+    let again = s.run(&["claim", request_id, "CS000OTHER"]).await;
+    assert_eq!(again.code, 2, "{}", again.all());
+    assert!(
+        again.stderr.contains("already known as order"),
+        "{}",
+        again.stderr
+    );
+    let unknown = s
+        .run(&["claim", "00000000-0000-4000-8000-000000000000", order_id])
+        .await;
+    assert_eq!(unknown.code, 2, "{}", unknown.all());
+    assert_eq!(
+        s.sandbox.created_orders().len(),
+        1,
+        "claiming sends nothing"
+    );
+}

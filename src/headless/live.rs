@@ -24,7 +24,7 @@ use crate::api::purchase::{self, ClientRequestId};
 use crate::api::tracking::{self, TrackOptions};
 use crate::api::wire::bss_time;
 use crate::api::wire::{OrderDetails, OrderInfo, status};
-use crate::cli::{ConnectArgs, OrderArgs, OrdersArgs, PayArgs, StatusArgs};
+use crate::cli::{ClaimArgs, ConnectArgs, OrderArgs, OrdersArgs, PayArgs, StatusArgs};
 use crate::domain::catalog::Catalog;
 use crate::domain::order::RequestBody;
 use crate::domain::pricing::PriceTable;
@@ -632,8 +632,8 @@ pub fn orders(args: &OrdersArgs, out: &mut dyn Write, err: &mut dyn Write) -> Re
             out,
             "Unknown outcome: the purchase sent at {} (Client-Request-Id {}) may have placed an \
              order{candidates}. Check with `flexus status ORDER_ID` or the console before \
-             ordering again.",
-            record.last_sent_at, record.client_request_id
+             ordering again; if one is this purchase, record it with `flexus claim {} ORDER_ID`.",
+            record.last_sent_at, record.client_request_id, record.client_request_id
         )
         .map_err(io)?;
     }
@@ -680,6 +680,53 @@ fn what(body: &RequestBody) -> String {
 
 /// `flexus pay ORDER_ID [--yes]`: pays an order pending payment, then
 /// follows it to the end.
+/// `flexus claim CLIENT_REQUEST_ID ORDER_ID`: the user's word, after a lost
+/// answer, that this order is that purchase. Only the journal changes.
+pub fn claim(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let journal = open_journal()?;
+    let id = ClientRequestId::parse(&args.client_request_id)
+        .map_err(|why| Failure::new(EXIT_INVALID, why))?;
+    let order_id = args.order_id.trim();
+    let record = journal
+        .purchase(id.as_str())
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the order journal: {e}")))?
+        .ok_or_else(|| {
+            Failure::new(
+                EXIT_INVALID,
+                format!("the journal has no purchase {id}; `flexus orders` lists them"),
+            )
+        })?;
+    match &record.state {
+        PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => {}
+        PurchaseState::Placed => {
+            return Err(Failure::new(
+                EXIT_INVALID,
+                format!(
+                    "purchase {id} is already known as order {}; nothing was changed",
+                    record.order_id.as_deref().unwrap_or("-")
+                ),
+            ));
+        }
+        PurchaseState::Rejected(_) => {
+            return Err(Failure::new(
+                EXIT_INVALID,
+                format!("purchase {id} was refused, so it placed no order; nothing was changed"),
+            ));
+        }
+    }
+    if order_id.is_empty() {
+        return Err(Failure::new(EXIT_INVALID, "give the order ID"));
+    }
+    purchase::claim(&journal, &id, order_id).map_err(api_failure)?;
+    writeln!(
+        out,
+        "Recorded: purchase {id} is order {order_id}; it will never be sent again. \
+         Follow it with `flexus status {order_id} --watch`."
+    )
+    .map_err(output_failure)?;
+    Ok(())
+}
+
 pub fn pay(args: &PayArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
     let session = connect(&args.connect)?;
     let order_id = args.order_id.trim().to_string();
