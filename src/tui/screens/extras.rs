@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, take_rows};
+use super::{back_hint, draw_intro, take_rows};
 use crate::domain::order::{EXTRA_SIZE_GIB_RANGE, Extra, ExtraKind, check_extra_size};
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -268,12 +268,9 @@ pub fn hints(app: &App) -> Vec<Hint> {
 pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.extras;
-    let intro = take_rows(&mut area, 2);
-    widgets::draw_lines(
-        vec![Line::from(
-            "Add-ons for each instance (all optional, billed with the period):",
-        )],
-        intro,
+    draw_intro(
+        "Add-ons for each instance (all optional, billed with the period):",
+        &mut area,
         buf,
     );
     let mut cursor = None;

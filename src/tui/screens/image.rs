@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{take_all_but, take_rows};
+use super::{draw_intro, take_all_but, take_rows};
 use crate::domain::catalog::Platform;
 use crate::domain::order::{Draft, ImageRef};
 use crate::tui::app::{App, Step};
@@ -415,27 +415,23 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let region = app.catalog.region_name(&app.draft.region);
     match state.pane {
         Pane::List => {
-            let intro = take_rows(&mut area, 2);
-            widgets::draw_lines(
-                vec![Line::from(format!(
-                    "Which system should the instances start with? Listed for {region}."
-                ))],
-                intro,
+            draw_intro(
+                format!("Which system should the instances start with? Listed for {region}."),
+                &mut area,
                 buf,
             );
             draw_items(app, area, buf);
             None
         }
         Pane::Versions => {
-            let intro = take_rows(&mut area, 2);
-            widgets::draw_lines(
-                vec![Line::from(vec![
+            draw_intro(
+                vec![
                     Span::styled(state.os.clone(), theme.title()),
                     Span::raw(format!(
                         ": which version? Versions not sold in {region} are marked."
                     )),
-                ])],
-                intro,
+                ],
+                &mut area,
                 buf,
             );
             draw_versions(app, area, buf);

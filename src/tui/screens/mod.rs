@@ -15,6 +15,7 @@ pub mod status;
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
+use ratatui::text::Line;
 
 use super::app::{App, Page, Step};
 use super::msg::Effect;
@@ -120,6 +121,13 @@ pub fn take_rows(area: &mut Rect, n: u16) -> Rect {
 pub fn take_all_but(area: &mut Rect, keep: u16) -> Rect {
     let n = area.height.saturating_sub(keep);
     take_rows(area, n)
+}
+
+/// The sentence that opens a page, with a blank row under it; takes those
+/// rows off the top of `area`.
+pub fn draw_intro<'a>(line: impl Into<Line<'a>>, area: &mut Rect, buf: &mut Buffer) {
+    let rows = take_rows(area, 2);
+    super::widgets::draw_lines(vec![line.into()], rows, buf);
 }
 
 /// Esc's hint on a step: back one step, or back to the review it came from.

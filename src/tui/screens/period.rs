@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, take_rows};
+use super::{back_hint, draw_intro, take_rows};
 use crate::domain::order::{PeriodType, QUANTITY_RANGE, check_period, check_quantity};
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -249,12 +249,9 @@ pub fn hints(app: &App) -> Vec<Hint> {
 pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.period;
-    let intro = take_rows(&mut area, 2);
-    widgets::draw_lines(
-        vec![Line::from(
-            "How long, and how many? The whole period is paid up front.",
-        )],
-        intro,
+    draw_intro(
+        "How long, and how many? The whole period is paid up front.",
+        &mut area,
         buf,
     );
     let label = |field: Field, text: &str| {

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::take_rows;
+use super::{draw_intro, take_rows};
 use crate::domain::catalog::Catalog;
 use crate::domain::pricing::{Money, PriceTable};
 use crate::tui::app::{App, Step};
@@ -93,12 +93,9 @@ pub fn hints(app: &App) -> Vec<Hint> {
 
 pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
-    let intro = take_rows(&mut area, 2);
-    widgets::draw_lines(
-        vec![Line::from(
-            "Where should the instances run? List prices are known only where shown.",
-        )],
-        intro,
+    draw_intro(
+        "Where should the instances run? List prices are known only where shown.",
+        &mut area,
         buf,
     );
     let state = &app.region;

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::take_rows;
+use super::{draw_intro, take_rows};
 use crate::domain::catalog::format_gib;
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -151,7 +151,6 @@ fn cells(values: [&str; 7]) -> String {
 pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.spec;
-    let intro = take_rows(&mut area, 2);
     let image = match app.image_selection() {
         Some(crate::domain::catalog::ImageSelection::Public { name, version }) => {
             format!("{name} {version}")
@@ -161,12 +160,12 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         }
         None => "no image".to_string(),
     };
-    widgets::draw_lines(
-        vec![Line::from(format!(
+    draw_intro(
+        format!(
             "Which package? For {image} in {}.",
             app.catalog.region_name(&app.draft.region)
-        ))],
-        intro,
+        ),
+        &mut area,
         buf,
     );
     let header = take_rows(&mut area, 1);
