@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::cli::{CatalogArgs, DataArgs, OrderArgs};
 use crate::domain::catalog::{Catalog, MatrixRow};
-use crate::domain::order::Draft;
+use crate::domain::order::{Draft, RequestBody};
 use crate::domain::pricing::PriceTable;
 use crate::domain::summary::Summary;
 
@@ -206,12 +206,22 @@ fn write_catalog_table(
     Ok(())
 }
 
-/// Reads and checks a plan file: the draft, or every problem in it.
-pub fn read_plan(catalog: &Catalog, path: &Path) -> Result<Draft, Failure> {
+/// A plan that breaks no rule: the draft (for the summary) and the exact
+/// body to send.
+pub struct Plan {
+    pub draft: Draft,
+    pub body: RequestBody,
+}
+
+/// Reads and checks a plan file: the plan, or every problem in it.
+pub fn read_plan(catalog: &Catalog, path: &Path) -> Result<Plan, Failure> {
     let text = read_file(path, "plan")?;
     let (draft, problems) = Draft::from_plan_checked(&text, catalog);
     if problems.is_empty() {
-        Ok(draft)
+        let body = draft
+            .request_body(catalog)
+            .expect("a draft without problems has a request body");
+        Ok(Plan { draft, body })
     } else {
         let count = problems.len();
         let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
@@ -235,10 +245,7 @@ pub fn order_dry_run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let draft = read_plan(catalog, &args.plan)?;
-    let body = draft
-        .request_body(catalog)
-        .expect("read_plan returned a draft without problems");
+    let Plan { draft, body } = read_plan(catalog, &args.plan)?;
     let summary = Summary::new(catalog, prices, &draft);
     let io = output_failure;
     write!(err, "{}", summary.to_text()).map_err(io)?;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::{
-    EXIT_FAILURE, EXIT_INVALID, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure,
+    EXIT_FAILURE, EXIT_INVALID, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure, Plan,
     output_failure, read_plan,
 };
 use crate::api::auth::{self, AuthSource};
@@ -189,10 +189,7 @@ pub fn order(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let draft = read_plan(catalog, &args.plan)?;
-    let body = draft
-        .request_body(catalog)
-        .expect("read_plan returned a draft without problems");
+    let Plan { draft, body } = read_plan(catalog, &args.plan)?;
     let session = connect(&args.connect)?;
     // Once a purchase may be under way, its outcome decides the exit code,
     // not a reader that went away (`flexus order --yes | head -1`).
