@@ -5,10 +5,23 @@ mod sandbox_support;
 
 use std::time::Duration;
 
-use flexus::sandbox::SandboxConfig;
+use flexus::sandbox::{SandboxConfig, SandboxHandle};
 use reqwest::Method;
 use sandbox_support::*;
-use serde_json::json;
+use serde_json::{Value, json};
+
+/// A payment from the account balance, as `flexus pay` sends it.
+fn pay_request(order_id: &str) -> Value {
+    json!({"order_id": order_id, "use_coupon": "NO", "use_discount": "NO"})
+}
+
+async fn pay(sb: &SandboxHandle, body: &Value) -> (u16, Value) {
+    answer(send_json(sb, Method::POST, "/v3/orders/customer-orders/pay", body).await).await
+}
+
+async fn cancel(sb: &SandboxHandle, body: &Value) -> (u16, Value) {
+    answer(send_json(sb, Method::PUT, "/v2/orders/customer-orders/cancel", body).await).await
+}
 
 #[tokio::test]
 async fn a_valid_order_is_accepted_and_recorded() {
@@ -156,15 +169,13 @@ async fn a_manual_order_waits_for_payment_then_completes() {
     );
     assert!(body["order_info"].get("payment_time").is_none(), "{body}");
 
-    let pay = json!({"order_id": order_id, "use_coupon": "NO", "use_discount": "NO"});
-    let (status, body) =
-        answer(send_json(&sb, Method::POST, "/v3/orders/customer-orders/pay", &pay).await).await;
+    let payment = pay_request(&order_id);
+    let (status, body) = pay(&sb, &payment).await;
     assert_eq!(status, 204, "{body}");
     wait_for_status(&sb, &order_id, 5).await;
 
     // Paying again is refused: the order is no longer pending payment.
-    let (status, body) =
-        answer(send_json(&sb, Method::POST, "/v3/orders/customer-orders/pay", &pay).await).await;
+    let (status, body) = pay(&sb, &payment).await;
     assert_eq!(status, 400);
     assert_eq!(body["error_code"], "CBC.99003106");
 }
@@ -173,36 +184,17 @@ async fn a_manual_order_waits_for_payment_then_completes() {
 async fn a_pending_order_can_be_cancelled_once() {
     let sb = start_default().await;
     let order_id = place(&sb, |b| b["is_auto_pay"] = json!(false)).await;
-    let cancel = json!({"order_id": order_id});
-    let (status, _) = answer(
-        send_json(
-            &sb,
-            Method::PUT,
-            "/v2/orders/customer-orders/cancel",
-            &cancel,
-        )
-        .await,
-    )
-    .await;
+    let cancellation = json!({"order_id": order_id});
+    let (status, _) = cancel(&sb, &cancellation).await;
     assert_eq!(status, 204);
     assert_eq!(order_status(&sb, &order_id).await, 4);
 
-    let (status, body) = answer(
-        send_json(
-            &sb,
-            Method::PUT,
-            "/v2/orders/customer-orders/cancel",
-            &cancel,
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = cancel(&sb, &cancellation).await;
     assert_eq!(status, 400);
     assert_eq!(body["error_code"], "CBC.99005010");
 
-    let pay = json!({"order_id": order_id, "use_coupon": "NO", "use_discount": "NO"});
-    let (status, body) =
-        answer(send_json(&sb, Method::POST, "/v3/orders/customer-orders/pay", &pay).await).await;
+    let payment = pay_request(&order_id);
+    let (status, body) = pay(&sb, &payment).await;
     assert_eq!(status, 400);
     assert_eq!(body["error_code"], "CBC.99003106");
 }
@@ -210,38 +202,19 @@ async fn a_pending_order_can_be_cancelled_once() {
 #[tokio::test]
 async fn paying_or_cancelling_an_unknown_order_is_refused() {
     let sb = start_default().await;
-    let pay = json!({"order_id": "CS0000000000NONE0", "use_coupon": "NO", "use_discount": "NO"});
-    let (status, body) =
-        answer(send_json(&sb, Method::POST, "/v3/orders/customer-orders/pay", &pay).await).await;
+    let payment = pay_request("CS0000000000NONE0");
+    let (status, body) = pay(&sb, &payment).await;
     assert_eq!(
         (status, body["error_code"].as_str()),
         (400, Some("CBC.30000010"))
     );
-    let cancel = json!({"order_id": "CS0000000000NONE0"});
-    let (status, body) = answer(
-        send_json(
-            &sb,
-            Method::PUT,
-            "/v2/orders/customer-orders/cancel",
-            &cancel,
-        )
-        .await,
-    )
-    .await;
+    let cancellation = json!({"order_id": "CS0000000000NONE0"});
+    let (status, body) = cancel(&sb, &cancellation).await;
     assert_eq!(
         (status, body["error_code"].as_str()),
         (400, Some("CBC.30000010"))
     );
-    let (status, body) = answer(
-        send_json(
-            &sb,
-            Method::POST,
-            "/v3/orders/customer-orders/pay",
-            &json!({"id": 1}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = pay(&sb, &json!({"id": 1})).await;
     assert_eq!(
         (status, body["error_code"].as_str()),
         (400, Some("CBC.0100"))
@@ -257,9 +230,8 @@ async fn an_unpaid_order_past_its_deadline_is_cancelled() {
     .await;
     let order_id = place(&sb, |b| b["is_auto_pay"] = json!(false)).await;
     wait_for_status(&sb, &order_id, 4).await;
-    let pay = json!({"order_id": order_id, "use_coupon": "NO", "use_discount": "NO"});
-    let (status, body) =
-        answer(send_json(&sb, Method::POST, "/v3/orders/customer-orders/pay", &pay).await).await;
+    let payment = pay_request(&order_id);
+    let (status, body) = pay(&sb, &payment).await;
     assert_eq!(
         (status, body["error_code"].as_str()),
         (400, Some("CBC.99003110"))
