@@ -143,6 +143,26 @@ fn creates(h: &SandboxHandle) -> usize {
         .count()
 }
 
+/// The HTTP status of each order-details request, in order (`None`: dropped).
+fn details_statuses(h: &SandboxHandle) -> Vec<Option<u16>> {
+    statuses_where(h, |path| {
+        path.starts_with("/v2/orders/customer-orders/details/")
+    })
+}
+
+/// The HTTP status of each order-list request, in order (`None`: dropped).
+fn list_statuses(h: &SandboxHandle) -> Vec<Option<u16>> {
+    statuses_where(h, |path| path == "/v2/orders/customer-orders")
+}
+
+fn statuses_where(h: &SandboxHandle, path_matches: impl Fn(&str) -> bool) -> Vec<Option<u16>> {
+    h.requests()
+        .iter()
+        .filter(|r| path_matches(&r.path))
+        .map(|r| r.status)
+        .collect()
+}
+
 fn placed(outcome: SubmitOutcome) -> (String, Vec<String>) {
     match outcome {
         SubmitOutcome::Placed {
@@ -392,25 +412,8 @@ async fn reads_ride_out_server_errors_until_the_budget_is_spent() {
         "{}",
         failure.next_step
     );
-    let statuses = |prefix: &str| -> Vec<Option<u16>> {
-        h.requests()
-            .iter()
-            .filter(|r| r.path.starts_with(prefix))
-            .map(|r| r.status)
-            .collect()
-    };
-    assert_eq!(
-        statuses("/v2/orders/customer-orders/details/"),
-        [Some(500); 4],
-        "four attempts in all"
-    );
-    let list_statuses: Vec<Option<u16>> = h
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/v2/orders/customer-orders")
-        .map(|r| r.status)
-        .collect();
-    assert_eq!(list_statuses, [Some(500), Some(500), Some(200)]);
+    assert_eq!(details_statuses(&h), [Some(500); 4], "four attempts in all");
+    assert_eq!(list_statuses(&h), [Some(500), Some(500), Some(200)]);
 }
 
 #[tokio::test]
@@ -422,13 +425,7 @@ async fn server_errors_on_details_then_success() {
         placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
     let details = client.order_details(&order_id).await.unwrap();
     assert_eq!(details.order_info.order_id, order_id);
-    let statuses: Vec<Option<u16>> = h
-        .requests()
-        .iter()
-        .filter(|r| r.path.starts_with("/v2/orders/customer-orders/details/"))
-        .map(|r| r.status)
-        .collect();
-    assert_eq!(statuses, [Some(500), Some(500), Some(200)]);
+    assert_eq!(details_statuses(&h), [Some(500), Some(500), Some(200)]);
 }
 
 #[tokio::test]
