@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, draw_intro, take_rows};
+use super::{back_hint, draw_intro, form_key, take_rows};
 use crate::domain::order::{EXTRA_SIZE_GIB_RANGE, Extra, ExtraKind, check_extra_size};
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -131,16 +131,8 @@ pub fn paste(app: &mut App, text: &str) {
 }
 
 pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Esc => {
-            app.back();
-            return Vec::new();
-        }
-        KeyCode::Enter => {
-            submit(app);
-            return Vec::new();
-        }
-        _ => {}
+    if form_key(app, key, submit) {
+        return Vec::new();
     }
     let state = &mut app.extras;
     state.note = None;

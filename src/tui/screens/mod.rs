@@ -12,7 +12,7 @@ pub mod signin;
 pub mod spec;
 pub mod status;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
@@ -128,6 +128,17 @@ pub fn take_all_but(area: &mut Rect, keep: u16) -> Rect {
 pub fn draw_intro<'a>(line: impl Into<Line<'a>>, area: &mut Rect, buf: &mut Buffer) {
     let rows = take_rows(area, 2);
     super::widgets::draw_lines(vec![line.into()], rows, buf);
+}
+
+/// The keys every form step shares: Esc goes back, Enter checks the form
+/// and accepts it. Returns whether the key was one of them.
+pub fn form_key(app: &mut App, key: &KeyEvent, submit: fn(&mut App)) -> bool {
+    match key.code {
+        KeyCode::Esc => app.back(),
+        KeyCode::Enter => submit(app),
+        _ => return false,
+    }
+    true
 }
 
 /// Esc's hint on a step: back one step, or back to the review it came from.

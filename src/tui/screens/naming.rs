@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, take_all_but, take_rows};
+use super::{back_hint, form_key, take_all_but, take_rows};
 use crate::domain::order::{
     DESCRIPTION_MAX_CHARS, Draft, NAME_MAX_CHARS, TAG_KEY_MAX_CHARS, TAG_VALUE_MAX_CHARS, Tag,
     check_description, check_instance_name,
@@ -122,16 +122,8 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         editor_key(app, key);
         return Vec::new();
     }
-    match key.code {
-        KeyCode::Esc => {
-            app.back();
-            return Vec::new();
-        }
-        KeyCode::Enter => {
-            submit(app);
-            return Vec::new();
-        }
-        _ => {}
+    if form_key(app, key, submit) {
+        return Vec::new();
     }
     let state = &mut app.naming;
     let next = |f: Focus| match f {

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, draw_intro, take_rows};
+use super::{back_hint, draw_intro, form_key, take_rows};
 use crate::domain::order::{PeriodType, QUANTITY_RANGE, check_period, check_quantity};
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -130,16 +130,8 @@ fn nudge(field: &mut TextField, delta: i64) {
 }
 
 pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Esc => {
-            app.back();
-            return Vec::new();
-        }
-        KeyCode::Enter => {
-            submit(app);
-            return Vec::new();
-        }
-        _ => {}
+    if form_key(app, key, submit) {
+        return Vec::new();
     }
     let state = &mut app.period;
     let text_focus = matches!(state.focus, Field::Length | Field::Quantity);
