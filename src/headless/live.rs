@@ -675,8 +675,6 @@ fn what(body: &RequestBody) -> String {
     )
 }
 
-/// `flexus pay ORDER_ID [--yes]`: pays an order pending payment, then
-/// follows it to the end.
 /// `flexus claim CLIENT_REQUEST_ID ORDER_ID`: the user's word, after a lost
 /// answer, that this order is that purchase. Only the journal changes.
 pub fn claim(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
@@ -724,6 +722,8 @@ pub fn claim(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `flexus pay ORDER_ID [--yes]`: pays an order pending payment, then
+/// follows it to the end.
 pub fn pay(args: &PayArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
     let session = connect(&args.connect)?;
     let order_id = args.order_id.trim().to_string();
