@@ -234,11 +234,10 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 }
 
 fn list_key(app: &mut App, key: &KeyEvent) {
-    let search = std::mem::take(&mut app.image.search);
-    let outcome = app.image.picker.handle(key, &search);
-    app.image.search = search;
+    let state = &mut app.image;
+    let outcome = state.picker.handle(key, &state.search);
     if outcome != PickerKey::Unhandled {
-        app.image.error = None;
+        state.error = None;
     }
     match outcome {
         PickerKey::Accept => {
@@ -278,11 +277,10 @@ fn list_key(app: &mut App, key: &KeyEvent) {
 }
 
 fn versions_key(app: &mut App, key: &KeyEvent) {
-    let search = std::mem::take(&mut app.image.version_search);
-    let outcome = app.image.versions.handle(key, &search);
-    app.image.version_search = search;
+    let state = &mut app.image;
+    let outcome = state.versions.handle(key, &state.version_search);
     if outcome != PickerKey::Unhandled {
-        app.image.error = None;
+        state.error = None;
     }
     match outcome {
         PickerKey::Accept => {

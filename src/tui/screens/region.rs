@@ -61,9 +61,8 @@ pub fn sync(app: &mut App) {
 }
 
 pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let search = std::mem::take(&mut app.region.search);
-    let outcome = app.region.picker.handle(key, &search);
-    app.region.search = search;
+    let state = &mut app.region;
+    let outcome = state.picker.handle(key, &state.search);
     match outcome {
         PickerKey::Accept => {
             let code = app.catalog.regions[app.region.picker.cursor].code.clone();

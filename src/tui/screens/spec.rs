@@ -92,11 +92,10 @@ pub fn sync(app: &mut App) {
 }
 
 pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let search = std::mem::take(&mut app.spec.search);
-    let outcome = app.spec.picker.handle(key, &search);
-    app.spec.search = search;
+    let state = &mut app.spec;
+    let outcome = state.picker.handle(key, &state.search);
     if outcome != PickerKey::Unhandled {
-        app.spec.error = None;
+        state.error = None;
     }
     match outcome {
         PickerKey::Accept => {
