@@ -10,8 +10,7 @@ use serde_json::{Value, json};
 
 /// What the CLI says about a body, in the sandbox's error_msg form.
 fn cli_verdict(body: &Value) -> String {
-    let (draft, mut problems) = Draft::from_plan_value(body);
-    problems.extend(draft.problems(&Catalog::embedded()));
+    let (_, problems) = Draft::from_plan_value_checked(body, &Catalog::embedded());
     assert!(!problems.is_empty(), "the test body should break a rule");
     let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
     format!("Invalid parameter: {}", text.join("; "))
@@ -137,6 +136,16 @@ async fn every_problem_is_named_at_once() {
         assert!(message.contains(field), "{field} missing from {message}");
     }
     assert_eq!(message, cli_verdict(&body));
+}
+
+#[tokio::test]
+async fn a_field_that_cannot_be_read_is_named_once() {
+    let body = with(|b| b["instance_name"] = json!(5));
+    refused(body.clone(), "instance_name").await;
+    let sb = start_default().await;
+    let (_, answer) = answer(create(&sb, &body).await).await;
+    let message = answer["error_msg"].as_str().unwrap();
+    assert_eq!(message.matches("instance_name: ").count(), 1, "{message}");
 }
 
 #[tokio::test]

@@ -564,12 +564,17 @@ impl Draft {
     /// reported a second time by its rule ("give a name" after "must be
     /// text").
     pub fn from_plan_checked(text: &str, catalog: &Catalog) -> (Draft, Vec<Problem>) {
-        let value = match parse_plan(text) {
-            Ok(value) => value,
-            Err(problem) => return (Draft::default(), vec![problem]),
-        };
+        match parse_plan(text) {
+            Ok(value) => Draft::from_plan_value_checked(&value, catalog),
+            Err(problem) => (Draft::default(), vec![problem]),
+        }
+    }
+
+    /// [`Draft::from_plan_checked`] for a plan already parsed, such as a
+    /// request body the sandbox received.
+    pub fn from_plan_value_checked(value: &Value, catalog: &Catalog) -> (Draft, Vec<Problem>) {
         let mut reader = PlanReader::default();
-        let draft = reader.read(&value);
+        let draft = reader.read(value);
         let mut unread: Vec<String> = reader.problems.iter().map(|p| p.field.clone()).collect();
         if unread.iter().any(|f| f == "period_type") {
             // Without months or years, no range for period_num applies.

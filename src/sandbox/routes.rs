@@ -289,8 +289,7 @@ async fn create_order(State(shared): Sandbox, headers: HeaderMap, body: Bytes) -
         Ok(value) => value,
         Err(e) => return invalid(&format!("body: is not valid JSON ({e})")),
     };
-    let (draft, mut problems) = Draft::from_plan_value(&value);
-    problems.extend(draft.problems(&shared.catalog));
+    let (draft, problems) = Draft::from_plan_value_checked(&value, &shared.catalog);
     let request = match draft.request_body(&shared.catalog) {
         Ok(request) if problems.is_empty() => request,
         Ok(_) | Err(_) => {
