@@ -90,6 +90,12 @@ impl Picker {
         }
     }
 
+    /// Shows the whole list again, the cursor where it is.
+    pub fn clear_filter(&mut self) {
+        self.filter.clear();
+        self.filtering = false;
+    }
+
     /// Whether keys currently type into the filter (so `?`, j and k are text).
     pub fn captures_text(&self) -> bool {
         self.filtering || !self.filter.is_empty()
@@ -142,8 +148,7 @@ impl Picker {
                 };
             }
             KeyCode::Esc if typing => {
-                self.filter.clear();
-                self.filtering = false;
+                self.clear_filter();
                 return self.refilter(search);
             }
             KeyCode::Esc => return PickerKey::Back,

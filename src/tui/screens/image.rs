@@ -217,10 +217,8 @@ fn choose(app: &mut App, image: ImageRef, platform: Option<Platform>) {
     app.private_platform = platform;
     app.image.error = None;
     app.image.pane = Pane::List;
-    for picker in [&mut app.image.picker, &mut app.image.versions] {
-        picker.filter.clear();
-        picker.filtering = false;
-    }
+    app.image.picker.clear_filter();
+    app.image.versions.clear_filter();
     app.accept(Step::Image);
 }
 

@@ -67,8 +67,7 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         PickerKey::Accept => {
             let code = app.catalog.regions[app.region.picker.cursor].code.clone();
             app.draft.region = code;
-            app.region.picker.filter.clear();
-            app.region.picker.filtering = false;
+            app.region.picker.clear_filter();
             app.accept(Step::Region);
         }
         PickerKey::Back => app.back(),

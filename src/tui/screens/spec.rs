@@ -106,8 +106,7 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 }
                 None => {
                     app.draft.plan_spec = row.code.clone();
-                    app.spec.picker.filter.clear();
-                    app.spec.picker.filtering = false;
+                    app.spec.picker.clear_filter();
                     app.accept(Step::Spec);
                 }
             }
