@@ -2,11 +2,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use flexus::api::journal::Journal;
 use flexus::cli::{Cli, Command};
 use flexus::domain::catalog::Catalog;
 use flexus::domain::pricing::PriceTable;
-use flexus::headless::{self, EXIT_FAILURE, EXIT_INVALID, Failure};
+use flexus::headless::{self, EXIT_INVALID, Failure};
 use flexus::tui::live::{self, LiveConnector};
 
 fn main() -> ExitCode {
@@ -53,12 +52,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
 fn wizard(cli: Cli, catalog: Catalog, prices: PriceTable) -> Result<(), Failure> {
     let args = cli.wizard;
     let (endpoints, config, track) = headless::live::connection_settings(&args.connect)?;
-    let journal_dir = Journal::default_dir().ok_or_else(|| {
-        Failure::new(
-            EXIT_FAILURE,
-            "cannot find a directory for the order journal; set FLEXUS_STATE_DIR to one",
-        )
-    })?;
+    let journal_dir = headless::live::journal_dir()?;
     let found = if args.sandbox {
         None
     } else {

@@ -90,14 +90,19 @@ fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
     })
 }
 
-/// The order journal in the user's state directory.
-pub fn open_journal() -> Result<Journal, Failure> {
-    let dir = Journal::default_dir().ok_or_else(|| {
+/// Where the order journal lives: the user's state directory.
+pub fn journal_dir() -> Result<std::path::PathBuf, Failure> {
+    Journal::default_dir().ok_or_else(|| {
         Failure::new(
             EXIT_FAILURE,
             "cannot find a directory for the order journal; set FLEXUS_STATE_DIR to one",
         )
-    })?;
+    })
+}
+
+/// The order journal in the user's state directory.
+pub fn open_journal() -> Result<Journal, Failure> {
+    let dir = journal_dir()?;
     Journal::open(&dir).map_err(|e| {
         Failure::new(
             EXIT_FAILURE,
