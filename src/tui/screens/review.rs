@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::domain::order::Draft;
 use crate::domain::summary::{Summary, plural};
-use crate::tui::app::{App, Connection, Overlay, Page, Step, Tone};
+use crate::tui::app::{App, Connection, Overlay, Step, Tone};
 use crate::tui::msg::Effect;
 use crate::tui::text::clean;
 use crate::tui::widgets::{Hint, TextField, cells, hint, labelled, typed_char};
@@ -66,7 +66,7 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     match key.code {
         KeyCode::Enter => return crate::tui::update::ask_to_submit(app),
         KeyCode::Esc => {
-            app.go_to(Page::Step(Step::Naming));
+            app.back();
             return Vec::new();
         }
         KeyCode::Up => state.scroll = state.scroll.saturating_sub(1),
