@@ -454,6 +454,16 @@ fn a_step_reopened_from_the_review_leads_back_to_it() {
     assert_eq!(app.draft.instance_name, "web-01");
     type_text(&mut app, "6");
     assert_eq!(app.naming.name.value(), "web-01");
+
+    // Esc on the review itself is a plain step back: to step 6, and from
+    // there on back through the steps, not to the review again.
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Review));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Naming));
+    assert!(!app.from_review);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Extras));
 }
 
 #[test]
