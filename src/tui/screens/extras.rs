@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, draw_intro, form_key, take_rows};
+use super::{back_hint, cycle, draw_intro, form_key, take_rows};
 use crate::domain::order::{EXTRA_SIZE_GIB_RANGE, Extra, ExtraKind, check_extra_size};
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -81,9 +81,7 @@ impl State {
     }
 
     fn move_focus(&mut self, delta: isize) {
-        let fields = self.fields();
-        let here = fields.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
-        self.focus = fields[(here + delta).rem_euclid(fields.len() as isize) as usize];
+        self.focus = cycle(&self.fields(), self.focus, delta);
     }
 }
 

@@ -130,6 +130,13 @@ pub fn draw_intro<'a>(line: impl Into<Line<'a>>, area: &mut Rect, buf: &mut Buff
     super::widgets::draw_lines(vec![line.into()], rows, buf);
 }
 
+/// The field `delta` places from `current` among a form's `fields`, wrapping
+/// around: Tab past the last field comes back to the first.
+pub fn cycle<T: Copy + PartialEq>(fields: &[T], current: T, delta: isize) -> T {
+    let here = fields.iter().position(|f| *f == current).unwrap_or(0) as isize;
+    fields[(here + delta).rem_euclid(fields.len() as isize) as usize]
+}
+
 /// The keys every form step shares: Esc goes back, Enter checks the form
 /// and accepts it. Returns whether the key was one of them.
 pub fn form_key(app: &mut App, key: &KeyEvent, submit: fn(&mut App)) -> bool {

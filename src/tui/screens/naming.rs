@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, form_key, take_all_but, take_rows};
+use super::{back_hint, cycle, form_key, take_all_but, take_rows};
 use crate::domain::order::{
     DESCRIPTION_MAX_CHARS, Draft, NAME_MAX_CHARS, TAG_KEY_MAX_CHARS, TAG_VALUE_MAX_CHARS, Tag,
     check_description, check_instance_name,
@@ -24,6 +24,8 @@ pub enum Focus {
     Description,
     Tags,
 }
+
+const FOCUS_ORDER: [Focus; 3] = [Focus::Name, Focus::Description, Focus::Tags];
 
 #[derive(Clone, Default)]
 pub struct TagEditor {
@@ -126,16 +128,8 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     let state = &mut app.naming;
-    let next = |f: Focus| match f {
-        Focus::Name => Focus::Description,
-        Focus::Description => Focus::Tags,
-        Focus::Tags => Focus::Name,
-    };
-    let previous = |f: Focus| match f {
-        Focus::Name => Focus::Tags,
-        Focus::Description => Focus::Name,
-        Focus::Tags => Focus::Description,
-    };
+    let next = |f: Focus| cycle(&FOCUS_ORDER, f, 1);
+    let previous = |f: Focus| cycle(&FOCUS_ORDER, f, -1);
     match key.code {
         KeyCode::Tab => state.focus = next(state.focus),
         KeyCode::BackTab => state.focus = previous(state.focus),

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, draw_intro, form_key, take_rows};
+use super::{back_hint, cycle, draw_intro, form_key, take_rows};
 use crate::domain::order::{PeriodType, QUANTITY_RANGE, check_period, check_quantity};
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -117,9 +117,7 @@ pub fn paste(app: &mut App, text: &str) {
 }
 
 fn move_focus(state: &mut State, delta: isize) {
-    let here = FIELDS.iter().position(|f| *f == state.focus).unwrap_or(0) as isize;
-    let len = FIELDS.len() as isize;
-    state.focus = FIELDS[((here + delta).rem_euclid(len)) as usize];
+    state.focus = cycle(&FIELDS, state.focus, delta);
 }
 
 fn nudge(field: &mut TextField, delta: i64) {
