@@ -131,17 +131,11 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     if form_key(app, key, submit) {
         return Vec::new();
     }
+    let text_focus = captures_text(app);
     let state = &mut app.period;
-    let text_focus = matches!(state.focus, Field::Length | Field::Quantity);
     match key.code {
-        KeyCode::Tab | KeyCode::Down => {
-            move_focus(state, 1);
-            return Vec::new();
-        }
-        KeyCode::BackTab | KeyCode::Up => {
-            move_focus(state, -1);
-            return Vec::new();
-        }
+        KeyCode::Tab | KeyCode::Down => return move_and_done(state, 1),
+        KeyCode::BackTab | KeyCode::Up => return move_and_done(state, -1),
         _ => {}
     }
     let c = typed_char(key);
