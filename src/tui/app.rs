@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
@@ -100,12 +100,21 @@ pub struct Clock {
     pub wall: OffsetDateTime,
 }
 
+/// How often a spinner turns.
+pub const SPINNER_STEP: Duration = Duration::from_millis(100);
+
 impl Clock {
     pub fn now() -> Clock {
         Clock {
             mono: Instant::now(),
             wall: OffsetDateTime::now_utc(),
         }
+    }
+
+    /// The frame of a spinner that started turning at `since`; the runtime
+    /// redraws on a tick only when this changes.
+    pub fn spinner_frame(&self, since: Instant) -> usize {
+        (self.mono.saturating_duration_since(since).as_millis() / SPINNER_STEP.as_millis()) as usize
     }
 }
 
@@ -306,6 +315,11 @@ impl App {
             self.notices.clear();
         }
         self.page = page;
+    }
+
+    /// The spinner symbol for something under way since `since`.
+    pub fn spinner(&self, since: Instant) -> &'static str {
+        self.theme.spinner(self.clock.spinner_frame(since))
     }
 
     pub fn service(&self) -> Option<&Arc<dyn OrderService>> {

@@ -15,7 +15,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 use tokio::time::{Interval, MissedTickBehavior};
 
-use super::app::{App, Clock, Connection, Page};
+use super::app::{App, Clock, Connection, Page, SPINNER_STEP};
 use super::msg::{Effect, Msg, SaveError};
 use super::service::{Connector, Start};
 use super::submission::Submission;
@@ -166,7 +166,7 @@ pub fn animation(app: &App) -> Option<Duration> {
             _ => false,
         };
     if spinner {
-        return Some(Duration::from_millis(100));
+        return Some(SPINNER_STEP);
     }
     match &app.submission {
         Submission::Placed(t) if app.page == Page::Status && t.next_poll_at.is_some() => {
@@ -178,7 +178,7 @@ pub fn animation(app: &App) -> Option<Duration> {
 
 /// What a tick can change on screen: the spinner's frame and the countdown
 /// as shown, so a tick that changes neither draws nothing.
-fn moving_parts(app: &App) -> (Option<u128>, Option<String>) {
+fn moving_parts(app: &App) -> (Option<usize>, Option<String>) {
     let since = match (&app.connection, &app.submission) {
         (Connection::SigningIn { since, .. }, _) => Some(*since),
         (_, Submission::Submitting(sending)) => Some(sending.since),
@@ -188,8 +188,7 @@ fn moving_parts(app: &App) -> (Option<u128>, Option<String>) {
         },
         _ => None,
     };
-    let frame =
-        since.map(|since| app.clock.mono.saturating_duration_since(since).as_millis() / 100);
+    let frame = since.map(|since| app.clock.spinner_frame(since));
     let countdown = match &app.submission {
         Submission::Placed(t) => t.next_poll_at.map(|at| {
             super::submission::seconds_text(at.saturating_duration_since(app.clock.mono))

@@ -157,8 +157,7 @@ fn header(app: &App, area: Rect, buf: &mut Buffer) {
     let (full, brief, style) = match &app.connection {
         Connection::Ready { label, brief, .. } => (label.clone(), brief.clone(), theme.accent()),
         Connection::SigningIn { since, what, .. } => {
-            let frame = app.clock.mono.saturating_duration_since(*since).as_millis() / 100;
-            let text = format!("{} signing in with {what}", theme.spinner(frame as usize));
+            let text = format!("{} signing in with {what}", app.spinner(*since));
             (text.clone(), text, theme.accent())
         }
         Connection::Failed { what, .. } => {

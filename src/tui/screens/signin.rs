@@ -337,12 +337,8 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let mut status = Vec::new();
     match &app.connection {
         Connection::SigningIn { since, what, .. } => {
-            let frame = app.clock.mono.saturating_duration_since(*since).as_millis() / 100;
             status.push(Line::from(vec![
-                Span::styled(
-                    format!("{} ", theme.spinner(frame as usize)),
-                    theme.accent(),
-                ),
+                Span::styled(format!("{} ", app.spinner(*since)), theme.accent()),
                 Span::raw(format!("Signing in with {what}...")),
             ]));
             cursor = None;

@@ -228,11 +228,6 @@ pub fn hints(app: &App) -> Vec<Hint> {
     hints
 }
 
-fn spinner(app: &App, since: std::time::Instant) -> &'static str {
-    let frame = app.clock.mono.saturating_duration_since(since).as_millis() / 100;
-    app.theme.spinner(frame as usize)
-}
-
 /// Where everything goes: the facts on top (always in view), the orders to
 /// choose from after a lost answer, then the scrolling section.
 struct Layout {
@@ -427,7 +422,7 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
         Submission::Draft => head.push(Line::from("Nothing has been sent.")),
         Submission::Submitting(sending) => {
             head.push(Line::from(vec![
-                Span::styled(format!("{} ", spinner(app, sending.since)), theme.accent()),
+                Span::styled(format!("{} ", app.spinner(sending.since)), theme.accent()),
                 Span::styled(
                     if sending.resend {
                         "Sending the order again, with the same Client-Request-Id..."
@@ -568,7 +563,7 @@ fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static
         Payment::NotAsked => {}
         Payment::Paying { since } => head.extend(pair(
             "Payment",
-            format!("{} paying...", spinner(app, *since)),
+            format!("{} paying...", app.spinner(*since)),
         )),
         Payment::Paid => head.extend(pair("Payment", "accepted".to_string())),
         Payment::Failed(failure) => head.extend(widgets::labelled(
