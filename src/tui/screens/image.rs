@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{draw_intro, take_all_but, take_rows};
+use super::{back_hint, draw_intro, list_hints, take_all_but, take_rows};
 use crate::domain::catalog::Platform;
 use crate::domain::order::{Draft, ImageRef};
 use crate::tui::app::{App, Step};
@@ -374,26 +374,8 @@ fn private_key(app: &mut App, key: &KeyEvent) {
 pub fn hints(app: &App) -> Vec<Hint> {
     let state = &app.image;
     match state.pane {
-        Pane::List | Pane::Versions => {
-            let picker = if state.pane == Pane::List {
-                &state.picker
-            } else {
-                &state.versions
-            };
-            let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
-            if picker.captures_text() {
-                hints.push(hint("Esc", "clear filter"));
-            } else {
-                let back = match (state.pane, app.from_review) {
-                    (Pane::Versions, _) => "back to images",
-                    (_, true) => "back to review",
-                    (_, false) => "back",
-                };
-                hints.push(hint("Esc", back));
-                hints.push(hint("type", "filter"));
-            }
-            hints
-        }
+        Pane::List => list_hints(&state.picker, Some(back_hint(app))),
+        Pane::Versions => list_hints(&state.versions, Some(hint("Esc", "back to images"))),
         Pane::Private => {
             let mut hints = vec![hint("Enter", "use it"), hint("Tab", "next field")];
             if state.private_focus == PrivateFocus::Platform {

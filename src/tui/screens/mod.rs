@@ -19,7 +19,7 @@ use ratatui::text::Line;
 
 use super::app::{App, Page, Step};
 use super::msg::Effect;
-use super::widgets::Hint;
+use super::widgets::{Hint, Picker, hint};
 
 pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     match app.page {
@@ -148,9 +148,23 @@ pub fn form_key(app: &mut App, key: &KeyEvent, submit: fn(&mut App)) -> bool {
     true
 }
 
+/// The keys of a step that is one list: choose, move, and Esc, which
+/// clears a filter first and otherwise does `back` (None: nothing to go
+/// back to).
+pub fn list_hints(picker: &Picker, back: Option<Hint>) -> Vec<Hint> {
+    let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
+    if picker.captures_text() {
+        hints.push(hint("Esc", "clear filter"));
+    } else {
+        hints.extend(back);
+        hints.push(hint("type", "filter"));
+    }
+    hints
+}
+
 /// Esc's hint on a step: back one step, or back to the review it came from.
-pub fn back_hint(app: &crate::tui::app::App) -> crate::tui::widgets::Hint {
-    crate::tui::widgets::hint(
+pub fn back_hint(app: &App) -> Hint {
+    hint(
         "Esc",
         if app.from_review {
             "back to review"

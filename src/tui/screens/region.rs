@@ -5,12 +5,12 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{draw_intro, take_rows};
+use super::{back_hint, draw_intro, list_hints, take_rows};
 use crate::domain::catalog::Catalog;
 use crate::domain::pricing::{Money, PriceTable};
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
-use crate::tui::widgets::{self, Hint, ListRow, Picker, PickerKey, hint};
+use crate::tui::widgets::{self, Hint, ListRow, Picker, PickerKey};
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -77,16 +77,9 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 }
 
 pub fn hints(app: &App) -> Vec<Hint> {
-    let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
-    if app.region.picker.captures_text() {
-        hints.push(hint("Esc", "clear filter"));
-    } else {
-        if app.from_review {
-            hints.push(hint("Esc", "back to review"));
-        }
-        hints.push(hint("type", "filter"));
-    }
-    hints
+    // The first step has no step before it: Esc only leads back to the
+    // review it was reopened from.
+    list_hints(&app.region.picker, app.from_review.then(|| back_hint(app)))
 }
 
 pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {

@@ -6,11 +6,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{draw_intro, take_rows};
+use super::{back_hint, draw_intro, list_hints, take_rows};
 use crate::domain::catalog::format_gib;
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
-use crate::tui::widgets::{self, Hint, ListRow, Picker, PickerKey, hint};
+use crate::tui::widgets::{self, Hint, ListRow, Picker, PickerKey};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -118,14 +118,7 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 }
 
 pub fn hints(app: &App) -> Vec<Hint> {
-    let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
-    if app.spec.picker.captures_text() {
-        hints.push(hint("Esc", "clear filter"));
-    } else {
-        hints.push(super::back_hint(app));
-        hints.push(hint("type", "filter"));
-    }
-    hints
+    list_hints(&app.spec.picker, Some(back_hint(app)))
 }
 
 const COLUMNS: [(&str, usize); 7] = [
