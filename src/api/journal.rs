@@ -106,6 +106,13 @@ pub enum Entry {
         client_request_id: String,
         order_id: String,
     },
+    /// After a lost answer, the user said this order (found in the order
+    /// list) is *not* the purchase: later lookups leave it out.
+    Dismissed {
+        at: String,
+        client_request_id: String,
+        order_id: String,
+    },
     /// An order's status as tracking saw it change.
     Status {
         at: String,
@@ -142,6 +149,9 @@ impl Entry {
                 client_request_id, ..
             }
             | Entry::Claimed {
+                client_request_id, ..
+            }
+            | Entry::Dismissed {
                 client_request_id, ..
             } => Some(client_request_id),
             Entry::Status { .. } | Entry::Payment { .. } => None,
@@ -181,6 +191,57 @@ pub struct PurchaseRecord {
     /// The last order status tracking recorded, and when.
     pub last_status: Option<(i32, String)>,
     pub pending_payment_end_time: Option<String>,
+    /// Orders the user said are not this purchase's (after a lost answer).
+    pub dismissed: Vec<String>,
+}
+
+impl PurchaseRecord {
+    /// The outcome is not known: an order may or may not exist.
+    pub fn is_unresolved(&self) -> bool {
+        matches!(
+            self.state,
+            PurchaseState::Unanswered | PurchaseState::Ambiguous { .. }
+        )
+    }
+
+    /// Unresolved, or placed as an order that has not reached a final
+    /// status (completed or cancelled) as far as the journal knows: the
+    /// user still has something to follow.
+    pub fn is_unfinished(&self) -> bool {
+        match self.state {
+            PurchaseState::Placed => self
+                .last_status
+                .as_ref()
+                .is_none_or(|(status, _)| !crate::api::wire::status::is_final(*status)),
+            PurchaseState::Rejected(_) => false,
+            PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => true,
+        }
+    }
+}
+
+/// A journal record that cannot be read whole (damaged on disk, or torn by
+/// a crash): what could still be made out of it, so that no purchase
+/// vanishes from view.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DamagedRecord {
+    /// Where it is, for the user to look (e.g. "line 12").
+    pub place: String,
+    pub event: Option<String>,
+    pub at: Option<String>,
+    pub client_request_id: Option<String>,
+    pub order_id: Option<String>,
+}
+
+/// The newest purchases, and the damaged records among or next to them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Listing {
+    /// Newest first, at most the limit asked for.
+    pub purchases: Vec<PurchaseRecord>,
+    /// Damaged records (all of them when the whole journal was listed;
+    /// otherwise at least those in the part that was read).
+    pub damaged: Vec<DamagedRecord>,
+    /// Purchases left out by the limit.
+    pub more: usize,
 }
 
 /// The journal file. Cloning is cheap; appends from clones in one process
@@ -287,6 +348,112 @@ impl Journal {
             .into_iter()
             .find(|p| p.client_request_id == client_request_id))
     }
+
+    /// The newest `limit` purchases (all with `None`), newest first, with
+    /// the damaged records.
+    pub fn recent(&self, limit: Option<usize>) -> io::Result<Listing> {
+        let (entries, _) = self.entries()?;
+        let mut purchases = fold_purchases(&entries);
+        let keep = limit.unwrap_or(usize::MAX).min(purchases.len());
+        let more = purchases.len() - keep;
+        purchases.truncate(keep);
+        Ok(Listing {
+            purchases,
+            damaged: Vec::new(),
+            more,
+        })
+    }
+
+    /// Purchases whose outcome is unknown ([`PurchaseRecord::is_unresolved`]),
+    /// newest first, however old.
+    pub fn unresolved(&self) -> io::Result<Vec<PurchaseRecord>> {
+        Ok(self
+            .purchases()?
+            .into_iter()
+            .filter(PurchaseRecord::is_unresolved)
+            .collect())
+    }
+
+    /// Purchases the user still has to follow
+    /// ([`PurchaseRecord::is_unfinished`]), newest first, however old.
+    pub fn unfinished(&self) -> io::Result<Vec<PurchaseRecord>> {
+        Ok(self
+            .purchases()?
+            .into_iter()
+            .filter(PurchaseRecord::is_unfinished)
+            .collect())
+    }
+
+    /// The purchase that placed (or claimed) this order.
+    pub fn purchase_of_order(&self, order_id: &str) -> io::Result<Option<PurchaseRecord>> {
+        Ok(self
+            .purchases()?
+            .into_iter()
+            .find(|p| p.order_id.as_deref() == Some(order_id)))
+    }
+
+    /// Which of `candidates` certainly are not the result of purchase
+    /// `client_request_id` (see [`orders_not_from`]), including the ones
+    /// the user dismissed for it.
+    pub fn orders_not_from(
+        &self,
+        client_request_id: &str,
+        candidates: &[String],
+    ) -> io::Result<HashSet<String>> {
+        let (entries, _) = self.entries()?;
+        let mut unrelated = orders_not_from(&entries, client_request_id);
+        for entry in &entries {
+            if let Entry::Dismissed {
+                client_request_id: id,
+                order_id,
+                ..
+            } = entry
+                && id == client_request_id
+            {
+                unrelated.insert(order_id.clone());
+            }
+        }
+        unrelated.retain(|o| candidates.contains(o));
+        Ok(unrelated)
+    }
+
+    /// Serializes new purchases across processes: held while checking the
+    /// journal for an unresolved double and writing the new intent, so two
+    /// processes cannot both find "no double" and both send. Blocks until
+    /// the lock is free (it is only ever held briefly).
+    pub fn lock_new_purchases(&self) -> io::Result<PurchaseLock> {
+        let file = self.lock_file("new-purchases")?;
+        file.lock()?;
+        Ok(PurchaseLock { _file: file })
+    }
+
+    /// Makes sending purchase `client_request_id` (first send or resend)
+    /// exclusive across processes; `None` when another process is sending
+    /// it right now. The lock goes with the process, however it ends.
+    pub fn try_lock_purchase(&self, client_request_id: &str) -> io::Result<Option<PurchaseLock>> {
+        let file = self.lock_file(&format!("purchase-{client_request_id}"))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(PurchaseLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
+
+    fn lock_file(&self, name: &str) -> io::Result<File> {
+        let dir = self
+            .path
+            .parent()
+            .map_or_else(|| PathBuf::from("locks"), |d| d.join("locks"));
+        create_private_dir(&dir)?;
+        open_private(&dir.join(format!("{name}.lock")), true)
+    }
+}
+
+/// A cross-process lock of the journal's; released when dropped (or when
+/// the process ends).
+#[derive(Debug)]
+pub struct PurchaseLock {
+    _file: File,
 }
 
 /// Folds entries into purchases, newest first.
@@ -346,6 +513,7 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
                             instance_ids: Vec::new(),
                             last_status: None,
                             pending_payment_end_time: None,
+                            dismissed: Vec::new(),
                         },
                     );
                 }
@@ -389,10 +557,19 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
                     candidates: found.get(id).cloned().unwrap_or_default(),
                 }
             }
+            Entry::Dismissed { order_id, .. } => {
+                record.dismissed.push(order_id.clone());
+                if let Some(known) = found.get_mut(id) {
+                    known.retain(|o| o != order_id);
+                }
+                if let PurchaseState::Ambiguous { candidates, .. } = &mut record.state {
+                    candidates.retain(|o| o != order_id);
+                }
+            }
             Entry::LookedUp { order_ids, .. } => {
                 let known = found.entry(id.to_string()).or_default();
                 for order_id in order_ids {
-                    if !known.contains(order_id) {
+                    if !known.contains(order_id) && !record.dismissed.contains(order_id) {
                         known.push(order_id.clone());
                     }
                 }
