@@ -52,6 +52,7 @@ fn status_app_with(instances: usize, failures: u32) -> App {
                 instance_ids: (0..instances)
                     .map(|i| format!("65dea8d23005da564c78d9{i:03}"))
                     .collect(),
+                unrecorded: None,
             },
         },
     );

@@ -74,7 +74,14 @@ pub enum Command {
     /// Pay an order that is pending payment, then follow it
     Pay(PayArgs),
     /// Record that an order found after a lost answer is that purchase, so it is never sent again
+    #[command(after_help = AFTER_LOST_ANSWER_HELP)]
     Claim(ClaimArgs),
+    /// Record that an order found after a lost answer is not that purchase
+    #[command(after_help = AFTER_LOST_ANSWER_HELP)]
+    Dismiss(ClaimArgs),
+    /// Send a purchase of unknown outcome again, with its own Client-Request-Id, after looking for its order once more
+    #[command(after_help = RESEND_HELP)]
+    Resend(ResendArgs),
     /// Run a local stand-in for Huawei Cloud (HCSS, BSS, IAM) to try flexus or test against
     Sandbox(SandboxArgs),
 }
@@ -107,11 +114,26 @@ tags ([{"key": "env", "value": "prod"}]). For a private image, give
 "image_ref": {"image_id": "..."} instead. `flexus catalog` lists regions,
 images, versions and specification codes.
 
+Before sending, flexus looks in its journal for an earlier purchase of the
+same order whose outcome is unknown (an answer lost, a process killed while
+sending). If there is one, nothing is sent: it shows that purchase and what
+the order list holds now, and the ways on: `flexus claim` an order it placed,
+`flexus resend` it with its own Client-Request-Id, or --separate-purchase.
+
 Exit codes: 0 completed; 1 refused, failed or cancelled; 2 invalid plan or
 usage; 3 outcome unknown (the answer was lost and the purchase was not sent
-again, or the order was placed but could not be followed to its end: check
-`flexus orders` and `flexus status`); 4 placed and waiting for payment
-(`flexus pay`)."#;
+again, the order was placed but could not be followed to its end, or an
+earlier purchase of the same order is unresolved: check `flexus orders` and
+`flexus status`); 4 placed and waiting for payment (`flexus pay`); 5 placed,
+but the journal could not record it (the order ID is printed)."#;
+
+const AFTER_LOST_ANSWER_HELP: &str = "After a lost answer, `flexus orders` lists the orders found that may be the purchase. Claim the one that is (it is then followed and never sent again), or dismiss those that are not; once none is left, `flexus resend` can send it again.
+
+Exit codes: 0 recorded; 1 the journal could not be written; 2 unknown or settled purchase, or invalid arguments.";
+
+const RESEND_HELP: &str = "Only a purchase whose outcome is unknown can be resent, to the endpoint it was first sent to, by one flexus at a time. The order list is checked first: an order created since the first send that may be this purchase stops the resend until it is claimed or dismissed.
+
+Exit codes: as for `flexus order`.";
 
 #[derive(Debug, Args)]
 pub struct OrderArgs {
@@ -124,6 +146,24 @@ pub struct OrderArgs {
     pub dry_run: bool,
 
     /// Place the order without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+
+    /// This is a separate, additional purchase, even though an earlier purchase of the same order has an unknown outcome
+    #[arg(long)]
+    pub separate_purchase: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ResendArgs {
+    /// The purchase's Client-Request-Id, as `flexus orders` shows it
+    #[arg(value_name = "CLIENT_REQUEST_ID")]
+    pub client_request_id: String,
+
+    /// Resend without asking (needed when standard input is not a terminal)
     #[arg(long)]
     pub yes: bool,
 

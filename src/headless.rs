@@ -23,6 +23,9 @@ pub const EXIT_INVALID: i32 = 2;
 pub const EXIT_UNKNOWN_OUTCOME: i32 = 3;
 /// The order was placed and waits for payment (`flexus pay`).
 pub const EXIT_PENDING_PAYMENT: i32 = 4;
+/// The order was placed, but the journal could not record it (a full disk,
+/// say): its ID was printed, and `flexus orders` will not know it.
+pub const EXIT_UNRECORDED: i32 = 5;
 
 /// A failure already worded for the user, with the exit code it deserves.
 #[derive(Debug)]

@@ -43,6 +43,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Orders(args) => headless::live::orders(&args, &mut out, &mut err),
         Command::Pay(args) => headless::live::pay(&args, &mut out, &mut err),
         Command::Claim(args) => headless::live::claim(&args, &mut out),
+        Command::Dismiss(args) => headless::live::dismiss(&args, &mut out),
+        Command::Resend(args) => {
+            headless::live::resend(&catalog, &prices, &args, &mut out, &mut err)
+        }
         Command::Sandbox(args) => flexus::sandbox::command::run(&args, catalog, prices, &mut err),
     }
 }

@@ -168,6 +168,7 @@ fn placed(outcome: SubmitOutcome) -> (String, Vec<String>) {
         SubmitOutcome::Placed {
             order_id,
             instance_ids,
+            ..
         } => (order_id, instance_ids),
         other => panic!("expected a placed order, got {other:?}"),
     }
@@ -181,7 +182,8 @@ async fn token_purchase_is_placed_journaled_and_tracked_to_completed() {
     let id = ClientRequestId::new();
     let body = example_body();
 
-    let (order_id, instance_ids) = placed(purchase::submit(&client, &journal, &body, &id).await);
+    let (order_id, instance_ids) =
+        placed(purchase::submit(&client, &journal, &body, &id, &[]).await);
 
     let created = h.created_orders();
     assert_eq!(created.len(), 1);
@@ -238,8 +240,16 @@ async fn aksk_purchase_looks_up_the_project_and_is_placed() {
         Some(h.credentials().project_id.as_str())
     );
     let (_dir, journal) = journal();
-    let (order_id, _) =
-        placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+    let (order_id, _) = placed(
+        purchase::submit(
+            &client,
+            &journal,
+            &example_body(),
+            &ClientRequestId::new(),
+            &[],
+        )
+        .await,
+    );
     let details = client.order_details(&order_id).await.unwrap();
     assert_eq!(details.order_info.order_id, order_id);
     assert_eq!(h.created_orders().len(), 1);
@@ -270,7 +280,15 @@ async fn aksk_with_a_wrong_secret_is_refused_without_showing_it() {
     )
     .unwrap();
     let (_dir, journal) = journal();
-    match purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await {
+    match purchase::submit(
+        &client,
+        &journal,
+        &example_body(),
+        &ClientRequestId::new(),
+        &[],
+    )
+    .await
+    {
         SubmitOutcome::Rejected(f) => {
             assert_eq!(f.status, Some(401));
             assert!(f.next_step.contains("access key"), "{}", f.next_step);
@@ -287,8 +305,14 @@ async fn every_documented_error_code_reaches_the_user_with_a_next_step() {
         let h = sandbox_with(&[&format!("error={code}@create")]).await;
         let client = token_client(&h, fast_config());
         let (_dir, journal) = journal();
-        let outcome =
-            purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await;
+        let outcome = purchase::submit(
+            &client,
+            &journal,
+            &example_body(),
+            &ClientRequestId::new(),
+            &[],
+        )
+        .await;
         match (http_status, outcome) {
             // Throttling is waited out and the purchase goes through.
             (429, SubmitOutcome::Placed { .. }) => {
@@ -342,7 +366,7 @@ async fn quota_and_sold_out_say_what_to_do() {
     let (_dir, journal) = journal();
     let body = example_body();
     let SubmitOutcome::Rejected(quota) =
-        purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await
+        purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await
     else {
         panic!("expected a refusal");
     };
@@ -352,7 +376,7 @@ async fn quota_and_sold_out_say_what_to_do() {
             .contains("Lower the quantity or ask for a quota increase")
     );
     let SubmitOutcome::Rejected(sold_out) =
-        purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await
+        purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await
     else {
         panic!("expected a refusal");
     };
@@ -375,7 +399,7 @@ async fn throttled_purchase_is_resent_with_the_same_id_and_placed_once() {
     let client = token_client(&h, fast_config());
     let (_dir, journal) = journal();
     let id = ClientRequestId::new();
-    placed(purchase::submit(&client, &journal, &example_body(), &id).await);
+    placed(purchase::submit(&client, &journal, &example_body(), &id, &[]).await);
     assert_eq!(creates(&h), 4);
     let created = h.created_orders();
     assert_eq!(created.len(), 1);
@@ -387,7 +411,15 @@ async fn throttling_beyond_the_retry_budget_is_a_refusal() {
     let h = sandbox_with(&["429=0:*@create"]).await;
     let client = token_client(&h, fast_config());
     let (_dir, journal) = journal();
-    match purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await {
+    match purchase::submit(
+        &client,
+        &journal,
+        &example_body(),
+        &ClientRequestId::new(),
+        &[],
+    )
+    .await
+    {
         SubmitOutcome::Rejected(f) => {
             assert_eq!(f.status, Some(429));
             assert_eq!(f.code.as_deref(), Some(codes::TOO_MANY_REQUESTS));
@@ -421,8 +453,16 @@ async fn server_errors_on_details_then_success() {
     let h = sandbox_with(&["500:2@details"]).await;
     let client = token_client(&h, fast_config());
     let (_dir, journal) = journal();
-    let (order_id, _) =
-        placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+    let (order_id, _) = placed(
+        purchase::submit(
+            &client,
+            &journal,
+            &example_body(),
+            &ClientRequestId::new(),
+            &[],
+        )
+        .await,
+    );
     let details = client.order_details(&order_id).await.unwrap();
     assert_eq!(details.order_info.order_id, order_id);
     assert_eq!(details_statuses(&h), [Some(500), Some(500), Some(200)]);
@@ -433,8 +473,16 @@ async fn tracking_reports_failed_polls_and_goes_on() {
     let h = sandbox_with(&["500:2@details"]).await;
     let client = token_client(&h, fast_config());
     let (_dir, journal) = journal();
-    let (order_id, _) =
-        placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+    let (order_id, _) = placed(
+        purchase::submit(
+            &client,
+            &journal,
+            &example_body(),
+            &ClientRequestId::new(),
+            &[],
+        )
+        .await,
+    );
     let events = track_all(&client, &order_id, fast_tracking(&journal)).await;
     let failed: Vec<(Option<u16>, u32)> = events
         .iter()
@@ -480,7 +528,7 @@ async fn a_dropped_answer_is_ambiguous_finds_the_order_and_is_never_resent() {
     let client = token_client(&h, fast_config());
     let (_dir, journal) = journal();
     let id = ClientRequestId::new();
-    let outcome = purchase::submit(&client, &journal, &example_body(), &id).await;
+    let outcome = purchase::submit(&client, &journal, &example_body(), &id, &[]).await;
 
     let created = h.created_orders();
     assert_eq!(created.len(), 1, "exactly one order exists");
@@ -501,7 +549,7 @@ async fn a_dropped_answer_is_ambiguous_finds_the_order_and_is_never_resent() {
                 reason.next_step
             );
             assert!(lookup_failed.is_none());
-            let found: Vec<&str> = candidates.iter().map(|c| c.order_id.as_str()).collect();
+            let found: Vec<&str> = candidates.iter().map(|c| c.order_id()).collect();
             assert_eq!(found, [created[0].order_id.as_str()]);
         }
         other => panic!("expected an ambiguous outcome, got {other:?}"),
@@ -528,14 +576,14 @@ async fn a_second_lost_answer_is_not_confused_with_the_first_ones_order() {
     let candidates = |outcome: SubmitOutcome| match outcome {
         SubmitOutcome::Ambiguous { candidates, .. } => candidates
             .into_iter()
-            .map(|c| c.order_id)
+            .map(|c| c.info.order_id)
             .collect::<Vec<_>>(),
         other => panic!("expected an ambiguous outcome, got {other:?}"),
     };
     let first =
-        candidates(purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await);
+        candidates(purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await);
     let second =
-        candidates(purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await);
+        candidates(purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await);
     let created: Vec<String> = h.created_orders().into_iter().map(|o| o.order_id).collect();
     assert_eq!(created.len(), 2);
     assert_eq!(first, [created[0].clone()]);
@@ -552,13 +600,13 @@ async fn resending_on_the_users_word_reuses_the_id_and_is_guarded() {
     let id = ClientRequestId::new();
     let body = example_body();
     assert!(matches!(
-        purchase::submit(&client, &journal, &body, &id).await,
+        purchase::submit(&client, &journal, &body, &id, &[]).await,
         SubmitOutcome::Ambiguous { .. }
     ));
 
     // A second plain submit of the same purchase is refused without sending.
     assert!(matches!(
-        purchase::submit(&client, &journal, &body, &id).await,
+        purchase::submit(&client, &journal, &body, &id, &[]).await,
         SubmitOutcome::Rejected(_)
     ));
     // So is a resend of a different body under the same ID.
@@ -648,7 +696,7 @@ async fn a_refused_resend_does_not_settle_an_earlier_lost_send() {
     let id = ClientRequestId::new();
     let body = example_body();
     assert!(matches!(
-        purchase::submit(&client, &journal, &body, &id).await,
+        purchase::submit(&client, &journal, &body, &id, &[]).await,
         SubmitOutcome::Ambiguous { .. }
     ));
     let first_order = h.created_orders()[0].order_id.clone();
@@ -727,8 +775,14 @@ async fn a_slow_answer_times_out_into_an_investigation_not_a_resend() {
     };
     let client = token_client(&h, config);
     let (_dir, journal) = journal();
-    let outcome =
-        purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await;
+    let outcome = purchase::submit(
+        &client,
+        &journal,
+        &example_body(),
+        &ClientRequestId::new(),
+        &[],
+    )
+    .await;
     let SubmitOutcome::Ambiguous {
         reason, candidates, ..
     } = outcome
@@ -741,7 +795,7 @@ async fn a_slow_answer_times_out_into_an_investigation_not_a_resend() {
     // up is its business; the investigation must report exactly what exists.
     let created: Vec<String> = h.created_orders().into_iter().map(|o| o.order_id).collect();
     assert!(created.len() <= 1, "{created:?}");
-    let found: Vec<String> = candidates.into_iter().map(|c| c.order_id).collect();
+    let found: Vec<String> = candidates.into_iter().map(|c| c.info.order_id).collect();
     assert_eq!(found, created);
 }
 
@@ -758,7 +812,15 @@ async fn nothing_listening_means_nothing_sent() {
     )
     .unwrap();
     let (_dir, journal) = journal();
-    match purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await {
+    match purchase::submit(
+        &client,
+        &journal,
+        &example_body(),
+        &ClientRequestId::new(),
+        &[],
+    )
+    .await
+    {
         SubmitOutcome::Rejected(f) => {
             assert_eq!(f.status, None);
             assert!(f.message.contains("could not connect"), "{f}");
@@ -778,7 +840,7 @@ async fn pending_payment_shows_its_deadline_then_pay_completes_it() {
     let (_dir, journal) = journal();
     let body = plan_body(|v| v["is_auto_pay"] = false.into());
     let (order_id, _) =
-        placed(purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await);
+        placed(purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await);
 
     // The tracker reports pending payment with its deadline and keeps
     // polling; the front end stops it by dropping the receiver.
@@ -832,7 +894,7 @@ async fn a_pending_order_can_be_cancelled() {
     let (_dir, journal) = journal();
     let body = plan_body(|v| v["is_auto_pay"] = false.into());
     let (order_id, _) =
-        placed(purchase::submit(&client, &journal, &body, &ClientRequestId::new()).await);
+        placed(purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await);
     client.cancel_order(&order_id).await.unwrap();
     let events = track_all(&client, &order_id, fast_tracking(&journal)).await;
     assert_eq!(final_status(&events), Some(status::CANCELLED));
@@ -843,8 +905,16 @@ async fn list_orders_filters_by_time_window() {
     let h = sandbox_with(&[]).await;
     let client = token_client(&h, fast_config());
     let (_dir, journal) = journal();
-    let (order_id, _) =
-        placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+    let (order_id, _) = placed(
+        purchase::submit(
+            &client,
+            &journal,
+            &example_body(),
+            &ClientRequestId::new(),
+            &[],
+        )
+        .await,
+    );
     let now = time::OffsetDateTime::now_utc();
     let window = |from: time::Duration, to: time::Duration| OrderQuery {
         create_time_begin: Some(flexus::api::wire::bss_time(now + from)),
@@ -888,7 +958,16 @@ async fn password_login_yields_a_token_that_places_orders() {
         .unwrap();
     let client = anonymous.with_auth(Auth::Token(token));
     let (_dir, journal) = journal();
-    placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+    placed(
+        purchase::submit(
+            &client,
+            &journal,
+            &example_body(),
+            &ClientRequestId::new(),
+            &[],
+        )
+        .await,
+    );
 
     let wrong = anonymous
         .login_with_password(&PasswordLogin {
@@ -918,7 +997,7 @@ async fn a_crash_between_intent_and_outcome_leaves_the_intent() {
     // would: the future is dropped with no outcome written.
     let abandoned = tokio::time::timeout(
         Duration::from_millis(500),
-        purchase::submit(&client, &journal, &body, &id),
+        purchase::submit(&client, &journal, &body, &id, &[]),
     )
     .await;
     assert!(abandoned.is_err());
@@ -947,8 +1026,14 @@ async fn secrets_stay_out_of_debug_and_errors() {
     .unwrap();
     assert!(!format!("{client:?}").contains("must-not-leak"));
     let (_dir, journal) = journal();
-    let outcome =
-        purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await;
+    let outcome = purchase::submit(
+        &client,
+        &journal,
+        &example_body(),
+        &ClientRequestId::new(),
+        &[],
+    )
+    .await;
     let SubmitOutcome::Rejected(f) = outcome else {
         panic!("expected a refusal, got {outcome:?}");
     };
@@ -1004,7 +1089,7 @@ async fn an_order_claimed_after_a_lost_answer_counts_as_placed_and_is_never_rese
     let (_dir, journal) = journal();
     let id = ClientRequestId::new();
     let body = example_body();
-    let outcome = purchase::submit(&client, &journal, &body, &id).await;
+    let outcome = purchase::submit(&client, &journal, &body, &id, &[]).await;
     assert!(matches!(outcome, SubmitOutcome::Ambiguous { .. }));
     let order_id = h.created_orders()[0].order_id.clone();
 

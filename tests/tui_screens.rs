@@ -12,6 +12,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
 use flexus::api::engine::{SubmitOutcome, TrackEvent};
+use flexus::api::purchase::FoundOrder;
 use flexus::api::wire::status;
 use flexus::tui::app::App;
 use flexus::tui::msg::{Effect, Msg};
@@ -400,6 +401,7 @@ fn placed(app: &mut App) {
             outcome: SubmitOutcome::Placed {
                 order_id: ORDER_ID.into(),
                 instance_ids: vec!["65dea8d23005da564c78d9d2".into()],
+                unrecorded: None,
             },
         },
     );
@@ -531,6 +533,10 @@ fn lost(app: &mut App, candidates: usize, lookup_failed: bool) {
                 candidates: [order_info(status::PENDING_PAYMENT), second]
                     .into_iter()
                     .take(candidates)
+                    .map(|info| FoundOrder {
+                        info,
+                        line_items: Vec::new(),
+                    })
                     .collect(),
                 lookup_failed: lookup_failed.then(|| {
                     failure(
@@ -639,6 +645,7 @@ fn placed_with(app: &mut App, instances: usize) {
                 instance_ids: (0..instances)
                     .map(|i| format!("6b085eca238ced20aa014d{i:02}"))
                     .collect(),
+                unrecorded: None,
             },
         },
     );
@@ -880,6 +887,7 @@ fn text_from_the_service_is_cleaned_and_never_shown_as_debug() {
             outcome: SubmitOutcome::Placed {
                 order_id: format!("CS2601{HOSTILE}"),
                 instance_ids: (0..5).map(|i| format!("i-{i}{HOSTILE}")).collect(),
+                unrecorded: None,
             },
         },
     );
@@ -956,7 +964,10 @@ fn text_from_the_service_is_cleaned_and_never_shown_as_debug() {
                 client_request_id: request_id,
                 sent_at: format!("2026{HOSTILE}"),
                 reason: failure(None, None, &format!("reset{HOSTILE}"), ""),
-                candidates: vec![found],
+                candidates: vec![FoundOrder {
+                    info: found,
+                    line_items: Vec::new(),
+                }],
                 lookup_failed: None,
             },
         },

@@ -10,6 +10,7 @@ use std::time::Duration;
 use crossterm::event::KeyCode;
 
 use flexus::api::engine::{SubmitOutcome, TrackEvent};
+use flexus::api::purchase::FoundOrder;
 use flexus::api::wire::status;
 use flexus::domain::catalog::Platform;
 use flexus::domain::order::{Draft, ImageRef, PeriodType};
@@ -553,6 +554,7 @@ fn a_placed_order_is_tracked_and_paid_on_request() {
             outcome: SubmitOutcome::Placed {
                 order_id: "X".into(),
                 instance_ids: vec![],
+                unrecorded: None,
             },
         },
     );
@@ -564,6 +566,7 @@ fn a_placed_order_is_tracked_and_paid_on_request() {
             outcome: SubmitOutcome::Placed {
                 order_id: ORDER_ID.into(),
                 instance_ids: vec!["i-1".into()],
+                unrecorded: None,
             },
         },
     );
@@ -785,7 +788,10 @@ fn an_order_found_after_a_lost_answer_can_be_tracked() {
                 client_request_id: request_id.clone(),
                 sent_at: "2026-01-15T09:30:00Z".into(),
                 reason: failure(None, None, "timed out", ""),
-                candidates: vec![order_info(status::PENDING_PAYMENT)],
+                candidates: vec![FoundOrder {
+                    info: order_info(status::PENDING_PAYMENT),
+                    line_items: Vec::new(),
+                }],
                 lookup_failed: None,
             },
         },
@@ -1138,6 +1144,7 @@ fn a_timer_runs_only_while_something_on_screen_moves() {
             outcome: SubmitOutcome::Placed {
                 order_id: ORDER_ID.into(),
                 instance_ids: vec![],
+                unrecorded: None,
             },
         },
     );
@@ -1206,6 +1213,7 @@ fn placed_with_ids(app: &mut flexus::tui::app::App, ids: usize) {
             outcome: SubmitOutcome::Placed {
                 order_id: ORDER_ID.into(),
                 instance_ids: (0..ids).map(|i| format!("i-{i}")).collect(),
+                unrecorded: None,
             },
         },
     );

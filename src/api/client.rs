@@ -159,6 +159,8 @@ pub struct OrderQuery {
     pub create_time_begin: Option<String>,
     pub create_time_end: Option<String>,
     pub order_id: Option<String>,
+    /// Only orders of this cloud service (e.g. FlexusL's).
+    pub service_type_code: Option<String>,
     pub status: Option<i32>,
     pub order_type: Option<i32>,
     pub limit: Option<u32>,
@@ -178,6 +180,7 @@ impl OrderQuery {
         put("create_time_begin", self.create_time_begin.clone());
         put("create_time_end", self.create_time_end.clone());
         put("order_id", self.order_id.clone());
+        put("service_type_code", self.service_type_code.clone());
         put("status", self.status.map(|s| s.to_string()));
         put("order_type", self.order_type.map(|s| s.to_string()));
         put("limit", self.limit.map(|s| s.to_string()));

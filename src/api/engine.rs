@@ -6,7 +6,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::wire::{OrderDetails, OrderInfo};
+use super::purchase::FoundOrder;
+use super::wire::OrderDetails;
 
 /// A failure from a service or the network, already in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +51,9 @@ pub enum SubmitOutcome {
     Placed {
         order_id: String,
         instance_ids: Vec<String>,
+        /// Why the journal does not know of it, when recording it failed:
+        /// the order ID must then reach the user some other way.
+        unrecorded: Option<String>,
     },
     /// The service refused it, or it provably never reached the service:
     /// no order exists. The draft can be fixed and submitted again.
@@ -66,7 +70,7 @@ pub enum SubmitOutcome {
         reason: ApiFailure,
         /// Orders created since `sent_at`, found through the order list; the
         /// search itself may have failed (`lookup_failed`).
-        candidates: Vec<OrderInfo>,
+        candidates: Vec<FoundOrder>,
         lookup_failed: Option<ApiFailure>,
     },
 }

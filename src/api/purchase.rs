@@ -9,9 +9,10 @@ use time::OffsetDateTime;
 
 use super::client::{Client, CreateFailure, OrderQuery};
 use super::engine::{ApiFailure, SubmitOutcome};
-use super::journal::{Entry, Journal, PurchaseState, RecordedFailure, orders_not_from};
-use super::wire::OrderInfo;
-use super::wire::bss_time;
+use super::journal::{
+    Entry, Journal, PurchaseLock, PurchaseRecord, PurchaseState, RecordedFailure,
+};
+use super::wire::{FLEXUSL_SERVICE_TYPE_CODE, OrderInfo, OrderLineItem, bss_time};
 use crate::domain::order::RequestBody;
 
 /// BSS `order_type` of a new purchase.
@@ -58,26 +59,159 @@ impl fmt::Display for ClientRequestId {
     }
 }
 
+/// An order the order list showed after a lost answer, with what its
+/// details said of it, so a person can tell whether it is theirs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundOrder {
+    pub info: OrderInfo,
+    /// Empty when the details could not be fetched.
+    pub line_items: Vec<OrderLineItem>,
+}
+
+impl FoundOrder {
+    pub fn order_id(&self) -> &str {
+        &self.info.order_id
+    }
+
+    /// "created 2026-12-01T08:00:00Z, 12.00 USD, hf.large.1.30m.linux x 2,
+    /// processing": enough to recognise an order by.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(created) = &self.info.create_time {
+            parts.push(format!("created {created}"));
+        }
+        if let Some(amount) = self
+            .info
+            .amount_after_discount
+            .or(self.info.official_amount)
+        {
+            parts.push(match &self.info.currency {
+                Some(currency) => format!("{amount:.2} {currency}"),
+                None => format!("{amount:.2}"),
+            });
+        }
+        for item in &self.line_items {
+            let Some(spec) = &item.product_spec_desc else {
+                continue;
+            };
+            parts.push(match item.subscription_num {
+                Some(n) => format!("{spec} x {n}"),
+                None => spec.clone(),
+            });
+        }
+        parts.push(super::wire::status::describe(self.info.status).to_string());
+        parts.join(", ")
+    }
+}
+
+/// Earlier purchases of unknown outcome, found before a new one is sent.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EarlierPurchases {
+    /// With the same request body: sending this one as new could buy twice.
+    pub same: Vec<PurchaseRecord>,
+    /// With another body: named, so nothing unresolved goes unseen.
+    pub other: Vec<PurchaseRecord>,
+}
+
+impl EarlierPurchases {
+    pub fn is_empty(&self) -> bool {
+        self.same.is_empty() && self.other.is_empty()
+    }
+
+    /// The Client-Request-Ids of the same-body purchases, which a "separate
+    /// purchase" answer acknowledges.
+    pub fn same_ids(&self) -> Vec<String> {
+        self.same
+            .iter()
+            .map(|r| r.client_request_id.clone())
+            .collect()
+    }
+}
+
+/// The unresolved purchases of the journal, split by whether they would be
+/// doubled by sending `body` as a new purchase.
+pub fn earlier_unresolved(
+    journal: &Journal,
+    body: &RequestBody,
+) -> Result<EarlierPurchases, ApiFailure> {
+    let unresolved = journal
+        .unresolved()
+        .map_err(|e| journal_failure(journal, &e))?;
+    let (same, other) = unresolved.into_iter().partition(|r| &r.body == body);
+    Ok(EarlierPurchases { same, other })
+}
+
+/// Whether another process is sending purchase `client_request_id` right
+/// now (it holds the purchase's lock).
+pub fn in_flight_elsewhere(journal: &Journal, client_request_id: &str) -> bool {
+    matches!(journal.try_lock_purchase(client_request_id), Ok(None))
+}
+
 /// Sends a new purchase once. Refuses (without sending) an ID the journal
-/// already knows: a second send of a purchase must go through [`resend`].
+/// already knows (a second send of a purchase must go through [`resend`]),
+/// and a body that an unresolved earlier purchase already has, unless the
+/// user said this is a separate purchase from each of those
+/// (`separate_from`, their Client-Request-Ids): it might have been placed.
 pub async fn submit(
     client: &Client,
     journal: &Journal,
     body: &RequestBody,
     client_request_id: &ClientRequestId,
+    separate_from: &[String],
 ) -> SubmitOutcome {
+    // Checking for a double and writing the intent happen under one lock,
+    // so two processes cannot both find no double and both send.
+    let new_purchases = match journal.lock_new_purchases() {
+        Ok(lock) => lock,
+        Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
+    };
     match journal.purchase(client_request_id.as_str()) {
         Ok(None) => {}
         Ok(Some(_)) => {
             return SubmitOutcome::Rejected(refusal(
                 "this purchase was already sent once; nothing was sent again",
-                "Resend it only after checking `flexus orders` (the wizard and `flexus order` \
+                "Resend it only after checking `flexus orders` (the wizard and `flexus resend` \
                  offer that), or start a new purchase",
             ));
         }
         Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
     }
-    send(client, journal, body, client_request_id, 1, None).await
+    let earlier = match earlier_unresolved(journal, body) {
+        Ok(earlier) => earlier,
+        Err(failure) => return SubmitOutcome::Rejected(failure),
+    };
+    if let Some(double) = earlier
+        .same
+        .iter()
+        .find(|r| !separate_from.contains(&r.client_request_id))
+    {
+        return SubmitOutcome::Rejected(refusal(
+            &format!(
+                "the same order was sent at {} (Client-Request-Id {}) and its outcome is unknown, \
+                 so it may have been placed; nothing was sent",
+                double.last_sent_at, double.client_request_id
+            ),
+            "Check it first: follow an order it placed, resend it with `flexus resend \
+             CLIENT_REQUEST_ID`, or say this is a separate purchase",
+        ));
+    }
+    let Ok(Some(lock)) = journal.try_lock_purchase(client_request_id.as_str()) else {
+        return SubmitOutcome::Rejected(refusal(
+            "cannot lock the new purchase in the order journal; nothing was sent",
+            "Try again",
+        ));
+    };
+    send(
+        client,
+        journal,
+        body,
+        client_request_id,
+        1,
+        None,
+        Some(new_purchases),
+        lock,
+    )
+    .await
 }
 
 /// Records the user's word that `order_id`, found after a lost answer, is
@@ -88,6 +222,7 @@ pub fn claim(
     client_request_id: &ClientRequestId,
     order_id: &str,
 ) -> Result<(), ApiFailure> {
+    let _lock = lock_for_change(journal, client_request_id)?;
     journal
         .append(&Entry::Claimed {
             at: bss_time(OffsetDateTime::now_utc()),
@@ -97,15 +232,60 @@ pub fn claim(
         .map_err(|e| journal_failure(journal, &e))
 }
 
+/// Records the user's word that `order_id`, found after a lost answer, is
+/// *not* this purchase: later lookups leave it out, and the purchase can
+/// be resent once no other candidate is left.
+pub fn dismiss(
+    journal: &Journal,
+    client_request_id: &ClientRequestId,
+    order_id: &str,
+) -> Result<(), ApiFailure> {
+    let _lock = lock_for_change(journal, client_request_id)?;
+    journal
+        .append(&Entry::Dismissed {
+            at: bss_time(OffsetDateTime::now_utc()),
+            client_request_id: client_request_id.as_str().to_string(),
+            order_id: order_id.to_string(),
+        })
+        .map_err(|e| journal_failure(journal, &e))
+}
+
+fn lock_for_change(
+    journal: &Journal,
+    client_request_id: &ClientRequestId,
+) -> Result<PurchaseLock, ApiFailure> {
+    match journal.try_lock_purchase(client_request_id.as_str()) {
+        Ok(Some(lock)) => Ok(lock),
+        Ok(None) => Err(busy_elsewhere()),
+        Err(e) => Err(journal_failure(journal, &e)),
+    }
+}
+
+fn busy_elsewhere() -> ApiFailure {
+    refusal(
+        "another flexus is sending this purchase right now; nothing was done",
+        "Wait until it has finished, then check `flexus orders`",
+    )
+}
+
 /// Sends a purchase again after an ambiguous outcome, on the user's word:
-/// same Client-Request-Id, same body. Refuses when the journal shows the
-/// purchase was placed or refused, or the body differs.
+/// same Client-Request-Id, same body, same endpoint, by one process at a
+/// time. Refuses when the journal shows the purchase was placed or refused,
+/// when the body differs, and when the order list shows an order that may
+/// be its result (looked up again first): the user must claim or dismiss
+/// it before anything is sent.
 pub async fn resend(
     client: &Client,
     journal: &Journal,
     body: &RequestBody,
     client_request_id: &ClientRequestId,
 ) -> SubmitOutcome {
+    let lock = match journal.try_lock_purchase(client_request_id.as_str()) {
+        Ok(Some(lock)) => lock,
+        Ok(None) => return SubmitOutcome::Rejected(busy_elsewhere()),
+        Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
+    };
+    // Read under the lock: another process may just have settled it.
     let record = match journal.purchase(client_request_id.as_str()) {
         Ok(Some(record)) => record,
         Ok(None) => {
@@ -156,18 +336,71 @@ pub async fn resend(
     }
     // An earlier send may have placed the order: a lookup after this one
     // must reach back to the first.
-    let first_sent = super::journal::parse_utc(&record.first_sent_at);
+    let first_sent =
+        super::journal::parse_utc(&record.first_sent_at).unwrap_or_else(OffsetDateTime::now_utc);
+    // Time has passed since the answer was lost: the order may be listed
+    // by now. Anything that may be it stops the resend.
+    let (found, lookup_failed) =
+        find_candidates(client, journal, client_request_id, first_sent, 1).await;
+    record_lookup(journal, client_request_id, &found, lookup_failed.as_ref());
+    if !found.is_empty() || lookup_failed.is_some() {
+        let reason = if found.is_empty() {
+            refusal(
+                "the order list could not be checked, so the purchase was not sent again",
+                "Try again later; an order the first send placed must be found before resending",
+            )
+        } else {
+            refusal(
+                "the order list shows orders that may be this purchase, so it was not sent again",
+                "If one is this purchase, follow it (claim it); if none is, dismiss them, then \
+                 resend",
+            )
+        };
+        return SubmitOutcome::Ambiguous {
+            client_request_id: client_request_id.to_string(),
+            sent_at: bss_time(first_sent),
+            reason,
+            candidates: found,
+            lookup_failed,
+        };
+    }
     send(
         client,
         journal,
         body,
         client_request_id,
         record.attempts + 1,
-        first_sent,
+        Some(first_sent),
+        None,
+        lock,
     )
     .await
 }
 
+/// Looks in the order list again for what purchase `record` (of unknown
+/// outcome) may have placed, and records what was found.
+pub async fn look_again(
+    client: &Client,
+    journal: &Journal,
+    record: &PurchaseRecord,
+) -> (Vec<FoundOrder>, Option<ApiFailure>) {
+    let Ok(id) = ClientRequestId::parse(&record.client_request_id) else {
+        return (
+            Vec::new(),
+            Some(refusal(
+                "the journal's Client-Request-Id of this purchase is not valid",
+                "Check the order list in the console",
+            )),
+        );
+    };
+    let since =
+        super::journal::parse_utc(&record.first_sent_at).unwrap_or_else(OffsetDateTime::now_utc);
+    let (found, failed) = find_candidates(client, journal, &id, since, 1).await;
+    record_lookup(journal, &id, &found, failed.as_ref());
+    (found, failed)
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn send(
     client: &Client,
     journal: &Journal,
@@ -175,6 +408,10 @@ async fn send(
     id: &ClientRequestId,
     attempt: u32,
     first_sent: Option<OffsetDateTime>,
+    new_purchases: Option<PurchaseLock>,
+    // Held until the outcome is recorded: no other process may resend or
+    // claim this purchase meanwhile.
+    _purchase: PurchaseLock,
 ) -> SubmitOutcome {
     let sent_at_time = OffsetDateTime::now_utc();
     let lookup_since = first_sent.map_or(sent_at_time, |first| first.min(sent_at_time));
@@ -185,16 +422,20 @@ async fn send(
         attempt,
         body: Box::new(body.clone()),
     };
-    if let Err(e) = journal.append(&intent) {
+    let written = journal.append(&intent);
+    // Once the intent is on disk another process sees this purchase.
+    drop(new_purchases);
+    if let Err(e) = written {
         return SubmitOutcome::Rejected(journal_failure(journal, &e));
     }
 
     // From here on the outcome is recorded whatever happens; a failure to
-    // record it cannot undo an order, so it does not change the outcome.
+    // record it cannot undo an order, so it does not change the outcome,
+    // but a placed order the journal does not know is said out loud.
     let now = || bss_time(OffsetDateTime::now_utc());
     match client.create_order(body, id.as_str()).await {
         Ok(created) => {
-            let _ = journal.append(&Entry::Placed {
+            let recorded = journal.append(&Entry::Placed {
                 at: now(),
                 client_request_id: id.to_string(),
                 order_id: created.order_id.clone(),
@@ -203,6 +444,7 @@ async fn send(
             SubmitOutcome::Placed {
                 order_id: created.order_id,
                 instance_ids: created.instance_ids,
+                unrecorded: recorded.err().map(|e| journal_error_words(journal, &e)),
             }
         }
         Err(CreateFailure::Rejected(failure)) => {
@@ -247,13 +489,9 @@ async fn investigate(
     reason: ApiFailure,
     since: OffsetDateTime,
 ) -> SubmitOutcome {
-    let (candidates, lookup_failed) = find_candidates(client, journal, id, since).await;
-    let _ = journal.append(&Entry::LookedUp {
-        at: bss_time(OffsetDateTime::now_utc()),
-        client_request_id: id.to_string(),
-        order_ids: candidates.iter().map(|c| c.order_id.clone()).collect(),
-        failed: lookup_failed.as_ref().map(RecordedFailure::from),
-    });
+    let checks = client.config().ambiguity_lookup.checks;
+    let (candidates, lookup_failed) = find_candidates(client, journal, id, since, checks).await;
+    record_lookup(journal, id, &candidates, lookup_failed.as_ref());
     SubmitOutcome::Ambiguous {
         client_request_id: id.to_string(),
         sent_at: bss_time(since),
@@ -263,30 +501,44 @@ async fn investigate(
     }
 }
 
-/// New-purchase orders created around `since` (newest first), leaving out
-/// the ones the journal shows cannot be this purchase's
-/// ([`orders_not_from`]). Looks as often as the
-/// client's [`LookupOptions`](super::client::LookupOptions) say
-/// before concluding there are none.
+fn record_lookup(
+    journal: &Journal,
+    id: &ClientRequestId,
+    found: &[FoundOrder],
+    failed: Option<&ApiFailure>,
+) {
+    let _ = journal.append(&Entry::LookedUp {
+        at: bss_time(OffsetDateTime::now_utc()),
+        client_request_id: id.to_string(),
+        order_ids: found.iter().map(|c| c.info.order_id.clone()).collect(),
+        failed: failed.map(RecordedFailure::from),
+    });
+}
+
+/// New FlexusL purchase orders created around `since` (newest first),
+/// leaving out the ones the journal shows cannot be this purchase's
+/// ([`Journal::orders_not_from`], which includes those the user
+/// dismissed), each with its line items. Looks up to `checks` times, as
+/// far apart as the client's [`LookupOptions`](super::client::LookupOptions)
+/// say, before concluding there are none.
 pub async fn find_candidates(
     client: &Client,
     journal: &Journal,
     id: &ClientRequestId,
     since: OffsetDateTime,
-) -> (Vec<OrderInfo>, Option<ApiFailure>) {
-    let lookup = &client.config().ambiguity_lookup;
-    let unrelated = journal
-        .entries()
-        .map(|(entries, _)| orders_not_from(&entries, id.as_str()))
-        .unwrap_or_default();
+    checks: u32,
+) -> (Vec<FoundOrder>, Option<ApiFailure>) {
+    let interval = client.config().ambiguity_lookup.interval;
     let mut last_failure = None;
-    for check in 0..lookup.checks.max(1) {
+    for check in 0..checks.max(1) {
         if check > 0 {
-            tokio::time::sleep(lookup.interval).await;
+            tokio::time::sleep(interval).await;
         }
         let query = OrderQuery {
             create_time_begin: Some(bss_time(since - CLOCK_SLACK)),
             create_time_end: Some(bss_time(OffsetDateTime::now_utc() + CLOCK_SLACK)),
+            service_type_code: Some(FLEXUSL_SERVICE_TYPE_CODE.to_string()),
+            order_type: Some(ORDER_TYPE_NEW_PURCHASE),
             limit: Some(100),
             offset: Some(0),
             order_by: Some("-createTime".to_string()),
@@ -295,13 +547,37 @@ pub async fn find_candidates(
         match client.list_orders(&query).await {
             Ok(list) => {
                 last_failure = None;
-                let found: Vec<OrderInfo> = list
+                // The query filters already; a service that ignores a
+                // filter must not slip another service's order in.
+                let listed: Vec<OrderInfo> = list
                     .order_infos
                     .into_iter()
                     .filter(|o| o.order_type.is_none_or(|t| t == ORDER_TYPE_NEW_PURCHASE))
+                    .filter(|o| {
+                        o.service_type_code
+                            .as_deref()
+                            .is_none_or(|c| c == FLEXUSL_SERVICE_TYPE_CODE)
+                    })
+                    .collect();
+                let ids: Vec<String> = listed.iter().map(|o| o.order_id.clone()).collect();
+                let unrelated = journal
+                    .orders_not_from(id.as_str(), &ids)
+                    .unwrap_or_default();
+                let listed: Vec<OrderInfo> = listed
+                    .into_iter()
                     .filter(|o| !unrelated.contains(&o.order_id))
                     .collect();
-                if !found.is_empty() {
+                if !listed.is_empty() {
+                    let mut found = Vec::with_capacity(listed.len());
+                    for info in listed {
+                        // Best effort: without details the order is still
+                        // shown, with what the list said.
+                        let line_items = match client.order_details(&info.order_id).await {
+                            Ok(details) => details.order_line_items,
+                            Err(_) => Vec::new(),
+                        };
+                        found.push(FoundOrder { info, line_items });
+                    }
                     return (found, None);
                 }
             }
@@ -318,6 +594,14 @@ fn refusal(message: &str, next_step: &str) -> ApiFailure {
         message: message.to_string(),
         next_step: next_step.to_string(),
     }
+}
+
+/// A failure to record an outcome, in words, naming the journal.
+fn journal_error_words(journal: &Journal, e: &std::io::Error) -> String {
+    format!(
+        "the order journal {} could not record it: {e}",
+        journal.path().display()
+    )
 }
 
 fn journal_failure(journal: &Journal, e: &std::io::Error) -> ApiFailure {

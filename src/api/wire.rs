@@ -31,6 +31,10 @@ pub mod headers {
     pub const RETRY_AFTER: &str = "Retry-After";
 }
 
+/// `service_type_code` of FlexusL orders in BSS: the order list is
+/// filtered by it, and the sandbox labels its orders with it.
+pub const FLEXUSL_SERVICE_TYPE_CODE: &str = "hws.service.type.hcss";
+
 /// The 202 answer of `POST /v1/light-instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedOrder {

@@ -12,19 +12,19 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::{
-    EXIT_FAILURE, EXIT_INVALID, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure, Plan,
-    output_failure, read_plan,
+    EXIT_FAILURE, EXIT_INVALID, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, EXIT_UNRECORDED,
+    Failure, Plan, output_failure, read_plan,
 };
 use crate::api::auth::{self, AuthSource};
 use crate::api::client::{Client, ClientConfig, LookupOptions};
 use crate::api::endpoints::{DEFAULT_AUTH_REGION, EndpointOverrides, Endpoints};
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
 use crate::api::journal::{Entry, Journal, PurchaseRecord, PurchaseState};
-use crate::api::purchase::{self, ClientRequestId};
+use crate::api::purchase::{self, ClientRequestId, FoundOrder};
 use crate::api::tracking::{self, TrackOptions};
 use crate::api::wire::bss_time;
 use crate::api::wire::{OrderDetails, OrderInfo, status};
-use crate::cli::{ClaimArgs, ConnectArgs, OrderArgs, OrdersArgs, PayArgs, StatusArgs};
+use crate::cli::{ClaimArgs, ConnectArgs, OrderArgs, OrdersArgs, PayArgs, ResendArgs, StatusArgs};
 use crate::domain::catalog::Catalog;
 use crate::domain::order::RequestBody;
 use crate::domain::pricing::PriceTable;
@@ -186,7 +186,8 @@ impl Write for Unbreakable<'_> {
     }
 }
 
-/// `flexus order --plan FILE [--yes]`: check, confirm, submit, follow.
+/// `flexus order --plan FILE [--yes] [--separate-purchase]`: check,
+/// look for an unresolved double, confirm, submit, follow.
 pub fn order(
     catalog: &Catalog,
     prices: &PriceTable,
@@ -210,31 +211,142 @@ pub fn order(
         session.source
     )
     .map_err(io)?;
+    let rt = runtime()?;
+    let earlier = purchase::earlier_unresolved(&session.journal, &body).map_err(api_failure)?;
+    for record in &earlier.other {
+        writeln!(
+            err,
+            "Note: the purchase of {} sent at {} (Client-Request-Id {}) has an unknown outcome; \
+             `flexus orders` shows it.",
+            what(&record.body),
+            record.last_sent_at,
+            record.client_request_id
+        )
+        .map_err(io)?;
+    }
+    if !earlier.same.is_empty() && !args.separate_purchase {
+        for record in &earlier.same {
+            rt.block_on(report_double(&session, record, &args.plan, err))?;
+        }
+        return Err(Failure::new(
+            EXIT_UNKNOWN_OUTCOME,
+            "nothing was sent: this same order was sent before and its outcome is unknown, so \
+             it may already be placed. Choose one of the ways above",
+        ));
+    }
     confirm(
         args.yes,
         "Place this order? It is charged to the account.",
         "ordering",
         err,
     )?;
-    runtime()?.block_on(place(&session, &body, args.yes, out, err))
+    let start = Start::New {
+        separate_from: earlier.same_ids(),
+    };
+    rt.block_on(place(&session, &body, start, args.yes, out, err))
+}
+
+/// An earlier purchase with the same body whose outcome is unknown: what
+/// became of it as far as can be seen now, and the deliberate ways on.
+async fn report_double(
+    session: &Session,
+    record: &PurchaseRecord,
+    plan: &std::path::Path,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let io = output_failure;
+    let id = &record.client_request_id;
+    writeln!(
+        err,
+        "\nThis same order was sent at {} (Client-Request-Id {id}{}) and its outcome is unknown: \
+         it may have placed an order.",
+        record.first_sent_at,
+        if record.attempts > 1 {
+            format!(", {} sends", record.attempts)
+        } else {
+            String::new()
+        }
+    )
+    .map_err(io)?;
+    if purchase::in_flight_elsewhere(&session.journal, id) {
+        writeln!(
+            err,
+            "Another flexus is sending it right now; wait for it to finish, then run this again."
+        )
+        .map_err(io)?;
+        return Ok(());
+    }
+    let (found, failed) = purchase::look_again(&session.client, &session.journal, record).await;
+    match (found.is_empty(), failed) {
+        (false, _) => {
+            writeln!(err, "Orders created since then that may be it:").map_err(io)?;
+            for order in &found {
+                writeln!(err, "  {}  {}", order.order_id(), order.describe()).map_err(io)?;
+            }
+            writeln!(
+                err,
+                "If one is that purchase:   flexus claim {id} ORDER_ID   (then flexus status \
+                 ORDER_ID --watch)\nIf one is not:             flexus dismiss {id} ORDER_ID"
+            )
+            .map_err(io)?;
+        }
+        (true, None) => {
+            writeln!(
+                err,
+                "No order created since then was found in the order list.\nTo send that \
+                 purchase again (same Client-Request-Id): flexus resend {id}"
+            )
+            .map_err(io)?;
+        }
+        (true, Some(failure)) => {
+            writeln!(err, "The order list could not be checked: {failure}").map_err(io)?;
+        }
+    }
+    writeln!(
+        err,
+        "If this is a separate, additional purchase: flexus order --plan {} --separate-purchase",
+        plan.display()
+    )
+    .map_err(io)?;
+    Ok(())
+}
+
+/// How a purchase begins: a new one, or a resend of a journaled one.
+enum Start {
+    New { separate_from: Vec<String> },
+    Resend(ClientRequestId),
 }
 
 async fn place(
     session: &Session,
     body: &RequestBody,
+    start: Start,
     yes: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let io = output_failure;
-    let id = ClientRequestId::new();
-    writeln!(out, "Submitting the order (Client-Request-Id {id})").map_err(io)?;
-    let mut outcome = purchase::submit(&session.client, &session.journal, body, &id).await;
+    let (id, mut outcome) = match start {
+        Start::New { separate_from } => {
+            let id = ClientRequestId::new();
+            writeln!(out, "Submitting the order (Client-Request-Id {id})").map_err(io)?;
+            let outcome =
+                purchase::submit(&session.client, &session.journal, body, &id, &separate_from)
+                    .await;
+            (id, outcome)
+        }
+        Start::Resend(id) => {
+            writeln!(out, "Sending the purchase again (Client-Request-Id {id})").map_err(io)?;
+            let outcome = purchase::resend(&session.client, &session.journal, body, &id).await;
+            (id, outcome)
+        }
+    };
     loop {
         match outcome {
             SubmitOutcome::Placed {
                 order_id,
                 instance_ids,
+                unrecorded,
             } => {
                 writeln!(
                     out,
@@ -246,7 +358,27 @@ async fn place(
                     }
                 )
                 .map_err(io)?;
-                return follow(session, &order_id, &instance_ids, true, out).await;
+                let Some(why) = unrecorded else {
+                    return follow(session, &order_id, &instance_ids, true, out).await;
+                };
+                writeln!(
+                    err,
+                    "WARNING: order {order_id} was placed, but {why}. Keep this order ID: \
+                     `flexus orders` will not show it as placed."
+                )
+                .map_err(io)?;
+                let followed = follow(session, &order_id, &instance_ids, true, out).await;
+                let end = match &followed {
+                    Ok(()) => "it completed".to_string(),
+                    Err(f) => f.message.clone(),
+                };
+                return Err(Failure::new(
+                    EXIT_UNRECORDED,
+                    format!(
+                        "order {order_id} was placed but the journal could not record it ({why}); \
+                         {end}"
+                    ),
+                ));
             }
             SubmitOutcome::Rejected(failure) => {
                 return Err(Failure::new(
@@ -262,24 +394,34 @@ async fn place(
                 lookup_failed,
             } => {
                 report_ambiguous(&sent_at, &reason, &candidates, lookup_failed.as_ref(), out)?;
+                let next = if candidates.is_empty() {
+                    format!(
+                        "Check with `flexus orders` and `flexus status ORDER_ID` (or the \
+                         console); to send it again with the same Client-Request-Id: `flexus \
+                         resend {client_request_id}`"
+                    )
+                } else {
+                    format!(
+                        "If an order above is this purchase: `flexus claim {client_request_id} \
+                         ORDER_ID`; if one is not: `flexus dismiss {client_request_id} ORDER_ID`"
+                    )
+                };
                 let unknown = Failure::new(
                     EXIT_UNKNOWN_OUTCOME,
                     format!(
                         "the outcome of the purchase is unknown and it was not sent again. \
-                         Check with `flexus orders` and `flexus status ORDER_ID` (or the \
-                         console) before ordering again. Client-Request-Id {client_request_id}"
+                         {next}. Client-Request-Id {client_request_id}"
                     ),
                 );
-                if yes || !std::io::stdin().is_terminal() {
+                // A found order may be this purchase: resending is not
+                // offered until the user has claimed or dismissed it.
+                if yes || !candidates.is_empty() || !std::io::stdin().is_terminal() {
                     return Err(unknown);
                 }
-                let question = if candidates.is_empty() {
-                    "Send the same purchase again, with the same Client-Request-Id?"
-                } else {
-                    "Send the same purchase again anyway? If an order above is this one, you \
-                     would buy twice."
-                };
-                if !ask(question, err)? {
+                if !ask(
+                    "Send the same purchase again, with the same Client-Request-Id?",
+                    err,
+                )? {
                     return Err(unknown);
                 }
                 writeln!(out, "Sending the purchase again (Client-Request-Id {id})").map_err(io)?;
@@ -292,7 +434,7 @@ async fn place(
 fn report_ambiguous(
     sent_at: &str,
     reason: &ApiFailure,
-    candidates: &[OrderInfo],
+    candidates: &[FoundOrder],
     lookup_failed: Option<&ApiFailure>,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
@@ -305,18 +447,18 @@ fn report_ambiguous(
     .map_err(io)?;
     match (candidates.is_empty(), lookup_failed) {
         (false, _) => {
-            writeln!(out, "Orders created around {sent_at}:").map_err(io)?;
+            writeln!(out, "FlexusL orders created since {sent_at}:").map_err(io)?;
             for order in candidates {
-                writeln!(out, "  {}", describe_listed(order)).map_err(io)?;
+                writeln!(out, "  {}  {}", order.order_id(), order.describe()).map_err(io)?;
             }
         }
         (true, None) => {
-            writeln!(out, "No order created around {sent_at} was found.").map_err(io)?;
+            writeln!(out, "No FlexusL order created since {sent_at} was found.").map_err(io)?;
         }
         (true, Some(failure)) => {
             writeln!(
                 out,
-                "Could not look for orders created around {sent_at}: {failure}"
+                "Could not look for orders created since {sent_at}: {failure}"
             )
             .map_err(io)?;
         }
@@ -324,16 +466,130 @@ fn report_ambiguous(
     Ok(())
 }
 
-/// One order of a list, on one line.
-fn describe_listed(order: &OrderInfo) -> String {
-    let mut line = format!("{}  {}", order.order_id, status::describe(order.status));
-    if let Some(created) = &order.create_time {
-        line.push_str(&format!(", created {created}"));
+/// `flexus resend CLIENT_REQUEST_ID [--yes]`: sends a journaled purchase of
+/// unknown outcome again, with its own Client-Request-Id, body and
+/// endpoint, after looking once more for an order it placed.
+pub fn resend(
+    catalog: &Catalog,
+    prices: &PriceTable,
+    args: &ResendArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let id = ClientRequestId::parse(&args.client_request_id)
+        .map_err(|why| Failure::new(EXIT_INVALID, why))?;
+    let session = connect(&args.connect)?;
+    let record = session
+        .journal
+        .purchase(id.as_str())
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the order journal: {e}")))?
+        .ok_or_else(|| {
+            Failure::new(
+                EXIT_INVALID,
+                format!("the journal has no purchase {id}; `flexus orders` lists them"),
+            )
+        })?;
+    if !record.is_unresolved() {
+        return Err(Failure::new(
+            EXIT_INVALID,
+            format!(
+                "purchase {id} is {}, so there is nothing to resend; nothing was sent",
+                state_text(&record)
+            ),
+        ));
     }
-    if let Some(amount) = amount_text(order) {
-        line.push_str(&format!(", {amount}"));
+    let out = &mut Unbreakable(out);
+    let err = &mut Unbreakable(err);
+    let io = output_failure;
+    let body_value = serde_json::to_value(&record.body).unwrap_or_default();
+    let (draft, _) = crate::domain::order::Draft::from_plan_value(&body_value);
+    write!(err, "{}", Summary::new(catalog, prices, &draft).to_text()).map_err(io)?;
+    writeln!(
+        err,
+        "{:<16}first sent at {} to {}, {} send{} so far",
+        "Purchase",
+        record.first_sent_at,
+        record.endpoint,
+        record.attempts,
+        if record.attempts == 1 { "" } else { "s" }
+    )
+    .map_err(io)?;
+    confirm(
+        args.yes,
+        "Send this purchase again? If its first send placed an order that is not yet listed, \
+         you would buy twice.",
+        "resending",
+        err,
+    )?;
+    runtime()?.block_on(place(
+        &session,
+        &record.body,
+        Start::Resend(id),
+        args.yes,
+        out,
+        err,
+    ))
+}
+
+/// `flexus dismiss CLIENT_REQUEST_ID ORDER_ID`: the user's word, after a
+/// lost answer, that this found order is not that purchase.
+pub fn dismiss(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let journal = open_journal()?;
+    let (id, record) = unresolved_purchase(&journal, &args.client_request_id)?;
+    let order_id = args.order_id.trim();
+    if order_id.is_empty() {
+        return Err(Failure::new(EXIT_INVALID, "give the order ID"));
     }
-    line
+    purchase::dismiss(&journal, &id, order_id).map_err(api_failure)?;
+    let left = match &record.state {
+        PurchaseState::Ambiguous { candidates, .. } => {
+            candidates.iter().filter(|c| c.as_str() != order_id).count()
+        }
+        _ => 0,
+    };
+    writeln!(
+        out,
+        "Recorded: order {order_id} is not purchase {id}; lookups leave it out from now on.{}",
+        if left == 0 {
+            format!(" To send the purchase again: `flexus resend {id}`.")
+        } else {
+            format!(" {left} other found order(s) remain to claim or dismiss (`flexus orders`).")
+        }
+    )
+    .map_err(output_failure)?;
+    Ok(())
+}
+
+/// A purchase of the journal whose outcome is unknown, by its ID as the
+/// user typed it.
+fn unresolved_purchase(
+    journal: &Journal,
+    typed: &str,
+) -> Result<(ClientRequestId, PurchaseRecord), Failure> {
+    let id = ClientRequestId::parse(typed).map_err(|why| Failure::new(EXIT_INVALID, why))?;
+    let record = journal
+        .purchase(id.as_str())
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the order journal: {e}")))?
+        .ok_or_else(|| {
+            Failure::new(
+                EXIT_INVALID,
+                format!("the journal has no purchase {id}; `flexus orders` lists them"),
+            )
+        })?;
+    match &record.state {
+        PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => Ok((id, record)),
+        PurchaseState::Placed => Err(Failure::new(
+            EXIT_INVALID,
+            format!(
+                "purchase {id} is already known as order {}; nothing was changed",
+                record.order_id.as_deref().unwrap_or("-")
+            ),
+        )),
+        PurchaseState::Rejected(_) => Err(Failure::new(
+            EXIT_INVALID,
+            format!("purchase {id} was refused, so it placed no order; nothing was changed"),
+        )),
+    }
 }
 
 fn amount_text(order: &OrderInfo) -> Option<String> {
@@ -684,36 +940,8 @@ fn what(body: &RequestBody) -> String {
 /// answer, that this order is that purchase. Only the journal changes.
 pub fn claim(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let journal = open_journal()?;
-    let id = ClientRequestId::parse(&args.client_request_id)
-        .map_err(|why| Failure::new(EXIT_INVALID, why))?;
+    let (id, _) = unresolved_purchase(&journal, &args.client_request_id)?;
     let order_id = args.order_id.trim();
-    let record = journal
-        .purchase(id.as_str())
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the order journal: {e}")))?
-        .ok_or_else(|| {
-            Failure::new(
-                EXIT_INVALID,
-                format!("the journal has no purchase {id}; `flexus orders` lists them"),
-            )
-        })?;
-    match &record.state {
-        PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => {}
-        PurchaseState::Placed => {
-            return Err(Failure::new(
-                EXIT_INVALID,
-                format!(
-                    "purchase {id} is already known as order {}; nothing was changed",
-                    record.order_id.as_deref().unwrap_or("-")
-                ),
-            ));
-        }
-        PurchaseState::Rejected(_) => {
-            return Err(Failure::new(
-                EXIT_INVALID,
-                format!("purchase {id} was refused, so it placed no order; nothing was changed"),
-            ));
-        }
-    }
     if order_id.is_empty() {
         return Err(Failure::new(EXIT_INVALID, "give the order ID"));
     }

@@ -22,7 +22,7 @@ use super::ids;
 pub const UNLISTED_MONTHLY_PRICE: Money = Money { cents: 1 };
 
 pub const CURRENCY: &str = "USD";
-pub const SERVICE_TYPE_CODE: &str = "hws.service.type.hcss";
+pub const SERVICE_TYPE_CODE: &str = crate::api::wire::FLEXUSL_SERVICE_TYPE_CODE;
 pub const SERVICE_TYPE_NAME: &str = "FlexusL";
 /// `order_type` 1: a new purchase.
 pub const ORDER_TYPE_NEW: i32 = 1;

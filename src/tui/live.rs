@@ -215,7 +215,7 @@ impl OrderService for LiveService {
             if known {
                 purchase::resend(&client, &journal, &body, &id).await
             } else {
-                purchase::submit(&client, &journal, &body, &id).await
+                purchase::submit(&client, &journal, &body, &id, &[]).await
             }
         })
     }

@@ -10,6 +10,7 @@ use super::app::{Clock, Tone};
 use super::msg::Effect;
 use super::text::clean;
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::purchase::FoundOrder;
 use crate::api::wire::{OrderInfo, status};
 use crate::domain::order::RequestBody;
 
@@ -81,7 +82,7 @@ pub struct Unknown {
     pub body: RequestBody,
     pub sent_at: String,
     pub reason: ApiFailure,
-    pub candidates: Vec<OrderInfo>,
+    pub candidates: Vec<FoundOrder>,
     pub lookup_failed: Option<ApiFailure>,
 }
 
@@ -197,9 +198,20 @@ impl Submission {
             SubmitOutcome::Placed {
                 order_id,
                 instance_ids,
+                unrecorded,
             } => {
                 let order_id = clean(&order_id).into_owned();
                 timeline.push(clock, Tone::Good, format!("order placed: {order_id}"));
+                if let Some(why) = unrecorded {
+                    timeline.push(
+                        clock,
+                        Tone::Error,
+                        format!(
+                            "keep this order ID ({order_id}): {}; `flexus orders` will not show it",
+                            clean(&why)
+                        ),
+                    );
+                }
                 *self = Submission::Placed(Box::new(Tracking::new(
                     order_id.clone(),
                     instance_ids

@@ -124,6 +124,7 @@ impl OrderService for FakeService {
                 instance_ids: (1..=quantity)
                     .map(|i| format!("65dea8d23005da564c78d9d{i}"))
                     .collect(),
+                unrecorded: None,
             })
         })
     }

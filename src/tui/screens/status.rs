@@ -70,7 +70,9 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                     app.status.candidate = (app.status.candidate + 1).min(count.saturating_sub(1))
                 }
                 (KeyCode::Enter, _) | (_, Some('t')) if count > 0 => {
-                    let info = unknown.candidates[app.status.candidate.min(count - 1)].clone();
+                    let info = unknown.candidates[app.status.candidate.min(count - 1)]
+                        .info
+                        .clone();
                     let request_id = unknown.request_id.clone();
                     let order_id = clean(&info.order_id).into_owned();
                     app.timeline.push(
@@ -288,13 +290,11 @@ pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
             .candidates
             .iter()
             .enumerate()
-            .map(|(i, info)| ListRow {
+            .map(|(i, found)| ListRow {
                 line: Line::from(format!(
-                    "  {:<22} {:<16} {:<21} {}",
-                    widgets::fit(&info.order_id, 22, theme),
-                    order_status::describe(info.status),
-                    utc(info.create_time.as_deref().unwrap_or("-")),
-                    amount_text(info).unwrap_or_default()
+                    "  {:<22} {}",
+                    widgets::fit(&found.info.order_id, 22, theme),
+                    clean(&found.describe())
                 )),
                 selected: i == app.status.candidate,
                 unavailable: false,
