@@ -402,8 +402,10 @@ async fn place(
                     )
                 } else {
                     format!(
-                        "If an order above is this purchase: `flexus claim {client_request_id} \
-                         ORDER_ID`; if one is not: `flexus dismiss {client_request_id} ORDER_ID`"
+                        "Check the orders above with `flexus status ORDER_ID` (`flexus orders` \
+                         keeps this purchase); if one is this purchase: `flexus claim \
+                         {client_request_id} ORDER_ID`; if one is not: `flexus dismiss \
+                         {client_request_id} ORDER_ID`"
                     )
                 };
                 let unknown = Failure::new(
