@@ -1,107 +1,11 @@
 //! The built binary's `order`, `status`, `orders` and `pay` against the
 //! sandbox on 127.0.0.1: exit codes, output, and what the sandbox received.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use flexus::sandbox::{self, SandboxConfig, SandboxHandle};
-
-const EXAMPLE_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json");
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-}
-
-/// A sandbox and a private home and state directory for one test.
-struct Setup {
-    sandbox: SandboxHandle,
-    home: tempfile::TempDir,
-}
-
-impl Setup {
-    async fn new(faults: &[&str]) -> Setup {
-        let config = SandboxConfig {
-            faults: faults.iter().map(|f| f.parse().expect("a fault")).collect(),
-            complete_after: Duration::from_millis(300),
-            ..SandboxConfig::default()
-        };
-        let sandbox = sandbox::start("127.0.0.1:0".parse().unwrap(), config)
-            .await
-            .expect("the sandbox starts");
-        Setup {
-            sandbox,
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn state_dir(&self) -> PathBuf {
-        self.home.path().join("state")
-    }
-
-    fn journal_text(&self) -> String {
-        std::fs::read_to_string(self.state_dir().join("journal.jsonl")).unwrap_or_default()
-    }
-
-    /// The command with a clean environment: the sandbox's token, its URL
-    /// for every endpoint, and nothing from the developer's own setup.
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_flexus"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("FLEXUS_STATE_DIR", self.state_dir())
-            .env("FLEXUS_TOKEN", self.sandbox.credentials().token.expose())
-            .env("FLEXUS_HCSS_ENDPOINT", self.sandbox.url())
-            .env("FLEXUS_BSS_ENDPOINT", self.sandbox.url())
-            .env("FLEXUS_IAM_ENDPOINT", self.sandbox.url())
-            .env("FLEXUS_POLL_INTERVAL_MS", "50")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
-    }
-
-    async fn run_with(&self, mut cmd: Command) -> Run {
-        let output = tokio::task::spawn_blocking(move || cmd.output().expect("flexus runs"))
-            .await
-            .unwrap();
-        let run = Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        };
-        let token = self.sandbox.credentials().token.expose();
-        assert!(!run.all().contains(token), "the token was printed");
-        assert!(
-            !self.journal_text().contains(token),
-            "the token is in the journal"
-        );
-        run
-    }
-
-    async fn run(&self, args: &[&str]) -> Run {
-        self.run_with(self.command(args)).await
-    }
-}
-
-fn plan_file(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
-    let mut plan: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(EXAMPLE_PLAN).unwrap()).unwrap();
-    edit(&mut plan);
-    let path = dir.join("plan.json");
-    std::fs::write(&path, plan.to_string()).unwrap();
-    path
-}
+mod cli_support;
+use cli_support::{EXAMPLE_PLAN, Setup, plan_file};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn order_with_yes_places_one_order_and_follows_it_to_completed() {

@@ -104,12 +104,16 @@ impl FoundOrder {
     }
 }
 
-/// Earlier purchases of unknown outcome, found before a new one is sent.
+/// Earlier purchases still open, found before a new one is sent.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EarlierPurchases {
-    /// With the same request body: sending this one as new could buy twice.
+    /// With the same request body, and unfinished: of unknown outcome, or
+    /// placed as an order not yet completed or cancelled. Sending this one
+    /// as new could buy twice (the first may be placed; or it is, and the
+    /// user lost sight of it).
     pub same: Vec<PurchaseRecord>,
-    /// With another body: named, so nothing unresolved goes unseen.
+    /// Of unknown outcome, with another body: named, so nothing unresolved
+    /// goes unseen.
     pub other: Vec<PurchaseRecord>,
 }
 
@@ -128,17 +132,53 @@ impl EarlierPurchases {
     }
 }
 
-/// The unresolved purchases of the journal, split by whether they would be
-/// doubled by sending `body` as a new purchase.
-pub fn earlier_unresolved(
+/// The unfinished purchases of the journal, split by whether sending
+/// `body` as a new purchase would double them. Reads only the journal.
+pub fn earlier_unfinished(
     journal: &Journal,
     body: &RequestBody,
 ) -> Result<EarlierPurchases, ApiFailure> {
-    let unresolved = journal
-        .unresolved()
+    let unfinished = journal
+        .unfinished()
         .map_err(|e| journal_failure(journal, &e))?;
-    let (same, other) = unresolved.into_iter().partition(|r| &r.body == body);
-    Ok(EarlierPurchases { same, other })
+    let (same, other): (Vec<_>, Vec<_>) = unfinished.into_iter().partition(|r| &r.body == body);
+    Ok(EarlierPurchases {
+        same,
+        other: other.into_iter().filter(|r| r.is_unresolved()).collect(),
+    })
+}
+
+/// [`earlier_unfinished`], after asking the order service about the
+/// same-body orders the journal knows as placed but not final: one that has
+/// completed or been cancelled meanwhile is recorded so, and is no double.
+pub async fn earlier_open(
+    client: &Client,
+    journal: &Journal,
+    body: &RequestBody,
+) -> Result<EarlierPurchases, ApiFailure> {
+    let mut earlier = earlier_unfinished(journal, body)?;
+    let mut still_open = Vec::with_capacity(earlier.same.len());
+    for record in earlier.same {
+        if let (PurchaseState::Placed, Some(order_id)) = (&record.state, &record.order_id)
+            && let Ok(details) = client.order_details(order_id).await
+        {
+            let info = &details.order_info;
+            if record.last_status.as_ref().map(|(s, _)| *s) != Some(info.status) {
+                let _ = journal.append(&Entry::Status {
+                    at: bss_time(OffsetDateTime::now_utc()),
+                    order_id: order_id.clone(),
+                    status: info.status,
+                    pending_payment_end_time: info.pending_payment_end_time.clone(),
+                });
+            }
+            if super::wire::status::is_final(info.status) {
+                continue;
+            }
+        }
+        still_open.push(record);
+    }
+    earlier.same = still_open;
+    Ok(earlier)
 }
 
 /// Whether another process is sending purchase `client_request_id` right
@@ -176,7 +216,7 @@ pub async fn submit(
         }
         Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
     }
-    let earlier = match earlier_unresolved(journal, body) {
+    let earlier = match earlier_unfinished(journal, body) {
         Ok(earlier) => earlier,
         Err(failure) => return SubmitOutcome::Rejected(failure),
     };
@@ -185,14 +225,16 @@ pub async fn submit(
         .iter()
         .find(|r| !separate_from.contains(&r.client_request_id))
     {
+        let what = match &double.order_id {
+            Some(order_id) => format!("was placed as order {order_id}, which is not finished"),
+            None => "has an unknown outcome, so it may have been placed".to_string(),
+        };
         return SubmitOutcome::Rejected(refusal(
             &format!(
-                "the same order was sent at {} (Client-Request-Id {}) and its outcome is unknown, \
-                 so it may have been placed; nothing was sent",
+                "the same order sent at {} (Client-Request-Id {}) {what}; nothing was sent",
                 double.last_sent_at, double.client_request_id
             ),
-            "Check it first: follow an order it placed, resend it with `flexus resend \
-             CLIENT_REQUEST_ID`, or say this is a separate purchase",
+            "Check it first (`flexus orders`), or say this is a separate purchase",
         ));
     }
     let Ok(Some(lock)) = journal.try_lock_purchase(client_request_id.as_str()) else {

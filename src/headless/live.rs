@@ -212,7 +212,13 @@ pub fn order(
     )
     .map_err(io)?;
     let rt = runtime()?;
-    let earlier = purchase::earlier_unresolved(&session.journal, &body).map_err(api_failure)?;
+    let earlier = rt
+        .block_on(purchase::earlier_open(
+            &session.client,
+            &session.journal,
+            &body,
+        ))
+        .map_err(api_failure)?;
     for record in &earlier.other {
         writeln!(
             err,
@@ -230,8 +236,8 @@ pub fn order(
         }
         return Err(Failure::new(
             EXIT_UNKNOWN_OUTCOME,
-            "nothing was sent: this same order was sent before and its outcome is unknown, so \
-             it may already be placed. Choose one of the ways above",
+            "nothing was sent: this same order was sent before and is not finished, so it may \
+             already be bought. Choose one of the ways above",
         ));
     }
     confirm(
@@ -256,6 +262,21 @@ async fn report_double(
 ) -> Result<(), Failure> {
     let io = output_failure;
     let id = &record.client_request_id;
+    let separate = format!(
+        "If this is a separate, additional purchase: flexus order --plan {} --separate-purchase",
+        plan.display()
+    );
+    if let Some(order_id) = &record.order_id {
+        writeln!(
+            err,
+            "\nThis same order was placed at {} as order {order_id} (Client-Request-Id {id}), \
+             which is {}.\nFollow it: flexus status {order_id} --watch\n{separate}",
+            record.first_sent_at,
+            state_text(record)
+        )
+        .map_err(io)?;
+        return Ok(());
+    }
     writeln!(
         err,
         "\nThis same order was sent at {} (Client-Request-Id {id}{}) and its outcome is unknown: \
@@ -302,12 +323,7 @@ async fn report_double(
             writeln!(err, "The order list could not be checked: {failure}").map_err(io)?;
         }
     }
-    writeln!(
-        err,
-        "If this is a separate, additional purchase: flexus order --plan {} --separate-purchase",
-        plan.display()
-    )
-    .map_err(io)?;
+    writeln!(err, "{separate}").map_err(io)?;
     Ok(())
 }
 

@@ -1,0 +1,111 @@
+//! What the tests of the built binary against the sandbox share: a sandbox
+//! and a private home and state directory per test, and runs of `flexus`
+//! with a clean environment pointed at it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use flexus::sandbox::{self, SandboxConfig, SandboxHandle};
+
+pub const EXAMPLE_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json");
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// A sandbox and a private home and state directory for one test.
+pub struct Setup {
+    pub sandbox: SandboxHandle,
+    pub home: tempfile::TempDir,
+}
+
+impl Setup {
+    pub async fn new(faults: &[&str]) -> Setup {
+        Setup::with_completion(faults, Duration::from_millis(300)).await
+    }
+
+    /// A sandbox whose paid orders take `complete_after` to complete.
+    pub async fn with_completion(faults: &[&str], complete_after: Duration) -> Setup {
+        let config = SandboxConfig {
+            faults: faults.iter().map(|f| f.parse().expect("a fault")).collect(),
+            complete_after,
+            ..SandboxConfig::default()
+        };
+        let sandbox = sandbox::start("127.0.0.1:0".parse().unwrap(), config)
+            .await
+            .expect("the sandbox starts");
+        Setup {
+            sandbox,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.home.path().join("state")
+    }
+
+    pub fn journal_text(&self) -> String {
+        std::fs::read_to_string(self.state_dir().join("journal.jsonl")).unwrap_or_default()
+    }
+
+    /// The command with a clean environment: the sandbox's token, its URL
+    /// for every endpoint, and nothing from the developer's own setup.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_flexus"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("FLEXUS_STATE_DIR", self.state_dir())
+            .env("FLEXUS_TOKEN", self.sandbox.credentials().token.expose())
+            .env("FLEXUS_HCSS_ENDPOINT", self.sandbox.url())
+            .env("FLEXUS_BSS_ENDPOINT", self.sandbox.url())
+            .env("FLEXUS_IAM_ENDPOINT", self.sandbox.url())
+            .env("FLEXUS_POLL_INTERVAL_MS", "50")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    pub async fn run_with(&self, mut cmd: Command) -> Run {
+        let output = tokio::task::spawn_blocking(move || cmd.output().expect("flexus runs"))
+            .await
+            .unwrap();
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        };
+        let token = self.sandbox.credentials().token.expose();
+        assert!(!run.all().contains(token), "the token was printed");
+        assert!(
+            !self.journal_text().contains(token),
+            "the token is in the journal"
+        );
+        run
+    }
+
+    pub async fn run(&self, args: &[&str]) -> Run {
+        self.run_with(self.command(args)).await
+    }
+}
+
+pub fn plan_file(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(EXAMPLE_PLAN).unwrap()).unwrap();
+    edit(&mut plan);
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    path
+}
