@@ -1017,3 +1017,126 @@ async fn an_order_claimed_after_a_lost_answer_counts_as_placed_and_is_never_rese
     assert!(matches!(again, SubmitOutcome::Rejected(_)), "{again:?}");
     assert_eq!(h.created_orders().len(), 1, "nothing was sent again");
 }
+
+#[tokio::test]
+async fn a_huge_purchase_answer_is_ambiguous_looked_up_and_never_resent() {
+    // 20 MiB of whitespace before a valid answer: without the cap the order
+    // would simply be "placed" after reading it all.
+    let h = sandbox_with(&["huge=20@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let outcome = purchase::submit(&client, &journal, &example_body(), &id).await;
+
+    let created = h.created_orders();
+    assert_eq!(created.len(), 1, "the order was created");
+    assert_eq!(creates(&h), 1, "the purchase was not resent");
+    match outcome {
+        SubmitOutcome::Ambiguous {
+            reason, candidates, ..
+        } => {
+            assert!(
+                reason.message.contains("more than 1024 KiB"),
+                "{}",
+                reason.message
+            );
+            assert_eq!(reason.status, Some(202));
+            let found: Vec<&str> = candidates.iter().map(|c| c.order_id.as_str()).collect();
+            assert_eq!(found, [created[0].order_id.as_str()]);
+        }
+        other => panic!("expected an ambiguous outcome, got {other:?}"),
+    }
+    assert!(matches!(
+        journal.purchases().unwrap()[0].state,
+        PurchaseState::Ambiguous { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_huge_read_answer_is_a_clear_failure_and_is_not_asked_again() {
+    let h = sandbox_with(&["huge=5:*@details"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await);
+    let failure = client.order_details(&order_id).await.unwrap_err();
+    assert!(failure.message.contains("stopped reading"), "{failure}");
+    assert!(failure.next_step.contains("endpoint"), "{failure}");
+    assert_eq!(
+        details_statuses(&h).len(),
+        1,
+        "a huge answer is not retried"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_order_id_in_the_purchase_answer_is_ambiguous_and_not_journaled() {
+    let h = sandbox_with(&["badid@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let outcome = purchase::submit(&client, &journal, &example_body(), &id).await;
+
+    let created = h.created_orders();
+    assert_eq!(created.len(), 1);
+    assert_eq!(creates(&h), 1, "the purchase was not resent");
+    match &outcome {
+        SubmitOutcome::Ambiguous {
+            reason, candidates, ..
+        } => {
+            assert!(reason.message.contains("order ID"), "{}", reason.message);
+            assert!(!reason.message.contains(".."), "{}", reason.message);
+            assert_eq!(candidates[0].order_id, created[0].order_id);
+        }
+        other => panic!("expected an ambiguous outcome, got {other:?}"),
+    }
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    assert!(!text.contains("\"..\""), "{text}");
+    let record = &journal.purchases().unwrap()[0];
+    assert_eq!(record.order_id, None);
+    assert!(matches!(record.state, PurchaseState::Ambiguous { .. }));
+}
+
+#[tokio::test]
+async fn orders_with_malformed_ids_are_left_out_of_lists_and_details() {
+    let h = sandbox_with(&["drop@create", "badid:*@list", "badid@details"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let outcome =
+        purchase::submit(&client, &journal, &example_body(), &ClientRequestId::new()).await;
+    match outcome {
+        SubmitOutcome::Ambiguous {
+            candidates,
+            lookup_failed,
+            ..
+        } => {
+            assert!(candidates.is_empty(), "{candidates:?}");
+            let note = lookup_failed.expect("the left-out order is mentioned");
+            assert!(note.message.contains("not shown"), "{note}");
+        }
+        other => panic!("expected an ambiguous outcome, got {other:?}"),
+    }
+    let order_id = h.created_orders()[0].order_id.clone();
+    let failure = client.order_details(&order_id).await.unwrap_err();
+    assert!(failure.message.contains("its order ID"), "{failure}");
+}
+
+#[tokio::test]
+async fn a_malformed_order_id_never_reaches_the_network() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    for bad in [
+        "..",
+        ".",
+        "CS1/../../pay",
+        "\u{1b}[2J",
+        "",
+        &"C".repeat(501),
+    ] {
+        let failure = client.order_details(bad).await.unwrap_err();
+        assert!(failure.message.contains("nothing was sent"), "{failure}");
+        assert!(client.pay_order(bad).await.is_err());
+        assert!(client.cancel_order(bad).await.is_err());
+    }
+    assert!(h.requests().is_empty(), "{:?}", h.requests());
+}

@@ -283,6 +283,29 @@ pub(crate) fn unreadable(operation: Operation, status: u16, what: &str) -> ApiFa
     }
 }
 
+/// An answer larger than flexus reads (`limit` bytes): not read, so its
+/// content is unknown.
+pub(crate) fn too_large(operation: Operation, status: u16, limit: usize) -> ApiFailure {
+    ApiFailure {
+        status: Some(status),
+        code: None,
+        message: format!(
+            "{} answered with more than {} KiB, far more than any answer it gives; flexus \
+             stopped reading it",
+            operation.service(),
+            limit / 1024
+        ),
+        next_step: match operation {
+            Operation::CreateOrder => "An order may have been placed: run `flexus orders` and \
+                                       check the console before submitting again"
+                .to_string(),
+            _ => "Check the endpoint settings (a proxy in between may be answering instead of \
+                  Huawei Cloud), then try again later"
+                .to_string(),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

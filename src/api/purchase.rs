@@ -88,6 +88,13 @@ pub fn claim(
     client_request_id: &ClientRequestId,
     order_id: &str,
 ) -> Result<(), ApiFailure> {
+    // Only an ID of Huawei's shape is ever stored.
+    let order_id = super::ids::OrderId::parse(order_id).map_err(|why| {
+        refusal(
+            &format!("the order ID {why}; nothing was recorded"),
+            "Give the order ID as `flexus orders` or the console shows it",
+        )
+    })?;
     journal
         .append(&Entry::Claimed {
             at: bss_time(OffsetDateTime::now_utc()),
@@ -294,7 +301,9 @@ pub async fn find_candidates(
         };
         match client.list_orders(&query).await {
             Ok(list) => {
-                last_failure = None;
+                // An order with a malformed ID may be this one, but it cannot
+                // be shown or followed: say so rather than report nothing.
+                last_failure = (list.left_out > 0).then(|| malformed_orders(list.left_out));
                 let found: Vec<OrderInfo> = list
                     .order_infos
                     .into_iter()
@@ -309,6 +318,17 @@ pub async fn find_candidates(
         }
     }
     (Vec::new(), last_failure)
+}
+
+fn malformed_orders(count: usize) -> ApiFailure {
+    refusal(
+        &format!(
+            "{count} order(s) created in that time have an ID not of Huawei's shape and are not \
+             shown"
+        ),
+        "Check the Billing Center (My Orders) in the console for an order of this purchase \
+         before sending it again",
+    )
 }
 
 fn refusal(message: &str, next_step: &str) -> ApiFailure {

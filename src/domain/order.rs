@@ -236,7 +236,9 @@ fn describe_char(c: char) -> String {
     match c {
         ' ' => "a space".to_string(),
         c if c.is_control() => format!("the control character U+{:04X}", c as u32),
-        c => format!("\"{c}\""),
+        // Invisible and direction-changing characters are named, never shown.
+        c if c.is_alphanumeric() || c.is_ascii_graphic() => format!("\"{c}\""),
+        c => format!("the character U+{:04X}", c as u32),
     }
 }
 
