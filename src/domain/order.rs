@@ -183,12 +183,21 @@ pub struct Problem {
     pub message: String,
 }
 
+/// How a duplicate-key problem's message starts.
+const DUPLICATE_KEY: &str = "duplicate key";
+
 impl Problem {
     fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Problem {
             field: field.into(),
             message: message.into(),
         }
+    }
+
+    /// A key given twice in one object: the plan says two things, so none
+    /// of it is read (the draft is empty).
+    pub fn is_duplicate_key(&self) -> bool {
+        self.message.starts_with(DUPLICATE_KEY)
     }
 }
 
@@ -549,7 +558,7 @@ impl Draft {
     pub fn from_plan_json(text: &str) -> (Draft, Vec<Problem>) {
         match parse_plan(text) {
             Ok(value) => Draft::from_plan_value(&value),
-            Err(problem) => (Draft::default(), vec![problem]),
+            Err(problems) => (Draft::default(), problems),
         }
     }
 
@@ -568,7 +577,7 @@ impl Draft {
     pub fn from_plan_checked(text: &str, catalog: &Catalog) -> (Draft, Vec<Problem>) {
         match parse_plan(text) {
             Ok(value) => Draft::from_plan_value_checked(&value, catalog),
-            Err(problem) => (Draft::default(), vec![problem]),
+            Err(problems) => (Draft::default(), problems),
         }
     }
 
@@ -597,15 +606,18 @@ impl Draft {
     }
 }
 
-fn parse_plan(text: &str) -> Result<Value, Problem> {
+/// The plan as JSON, refused when it is not JSON or when an object names a
+/// key twice (serde_json would keep the last silently: a plan says what is
+/// bought, so it must say it once).
+fn parse_plan(text: &str) -> Result<Value, Vec<Problem>> {
     if text.trim().is_empty() {
-        return Err(Problem::new(
+        return Err(vec![Problem::new(
             "plan",
             "is empty; write a JSON object with the request body's fields, like examples/plan.json",
-        ));
+        )]);
     }
-    serde_json::from_str::<Value>(text).map_err(|e| {
-        Problem::new(
+    let value = serde_json::from_str::<Value>(text).map_err(|e| {
+        vec![Problem::new(
             "plan",
             format!(
                 "is not valid JSON (line {}, column {}): {}",
@@ -613,8 +625,24 @@ fn parse_plan(text: &str) -> Result<Value, Problem> {
                 e.column(),
                 super::json_error_words(&e)
             ),
-        )
-    })
+        )]
+    })?;
+    let duplicates = super::duplicate_keys::find(text);
+    if !duplicates.is_empty() {
+        return Err(duplicates
+            .into_iter()
+            .map(|d| {
+                Problem::new(
+                    d.field,
+                    format!(
+                        "{DUPLICATE_KEY} \"{}\" at line {} (also at line {}); give each field once",
+                        d.key, d.line, d.first_line
+                    ),
+                )
+            })
+            .collect());
+    }
+    Ok(value)
 }
 
 /// Is `field` the field `parent` or a part of it (`parent.x`, `parent[0]`)?
