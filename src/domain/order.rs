@@ -246,9 +246,17 @@ fn describe_char(c: char) -> String {
         ' ' => "a space".to_string(),
         c if c.is_control() => format!("the control character U+{:04X}", c as u32),
         // Invisible and direction-changing characters are named, never shown.
-        c if c.is_alphanumeric() || c.is_ascii_graphic() => format!("\"{c}\""),
-        c => format!("the character U+{:04X}", c as u32),
+        c if c.is_whitespace() || is_invisible(c) => format!("the character U+{:04X}", c as u32),
+        c => format!("\"{c}\""),
     }
+}
+
+/// Format characters that change how text around them looks (direction
+/// overrides, zero-width characters, tags) without showing themselves.
+fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F
+        | 0xFE00..=0xFE0F | 0xFEFF | 0xFFF9..=0xFFFB | 0xE0000..=0xE0FFF)
 }
 
 pub fn check_description(description: &str) -> Result<(), String> {
