@@ -308,12 +308,17 @@ async fn a_server_error_on_the_purchase_exits_3_with_its_code_and_is_not_resent(
     let s = Setup::new(&["500@create"]).await;
     let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
     assert_eq!(run.code, 3, "{}", run.all());
-    // The service's code is what support asks for.
+    // Named as what it is, with the service's code (what support asks
+    // for), not as a lost answer.
     assert!(
-        run.stdout.contains("HTTP 500, HCSS.15000001"),
+        run.stdout.contains(
+            "The service answered HTTP 500 (HCSS.15000001, Server exception): the order may \
+             still have been placed."
+        ),
         "{}",
         run.stdout
     );
+    assert!(!run.stdout.contains("was lost"), "{}", run.stdout);
     let sends = s
         .sandbox
         .requests()

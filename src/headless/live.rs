@@ -298,12 +298,9 @@ fn report_ambiguous(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let io = output_failure;
-    writeln!(
-        out,
-        "The answer to the purchase was lost ({}): an order may have been placed.",
-        failure_brief(reason)
-    )
-    .map_err(io)?;
+    let mut headline = crate::api::failure::ambiguity(reason, true);
+    headline[..1].make_ascii_uppercase();
+    writeln!(out, "{headline}.").map_err(io)?;
     match (candidates.is_empty(), lookup_failed) {
         (false, _) => {
             writeln!(out, "Orders created around {sent_at}:").map_err(io)?;
