@@ -291,9 +291,14 @@ pub fn ambiguity(reason: &ApiFailure, detail: bool) -> String {
                 "the service answered HTTP {status} ({said}): the order may still have been placed"
             )
         }
+        // The message already says which service answered, and how.
+        Some(status) if detail => format!(
+            "{} (HTTP {status}): an order may have been placed",
+            reason.message
+        ),
         Some(status) => format!(
-            "the service answered HTTP {status}, but its answer could not be used{message}: an \
-             order may have been placed"
+            "the service answered HTTP {status}, but its answer could not be used: an order may \
+             have been placed"
         ),
         None => {
             format!("the answer to the purchase was lost{message}: an order may have been placed")
@@ -452,6 +457,11 @@ mod tests {
             ambiguity(&huge, false).starts_with("the service answered HTTP 202, but"),
             "{}",
             ambiguity(&huge, false)
+        );
+        assert_eq!(
+            ambiguity(&huge, true),
+            "HCSS answered with more than 1024 KiB, far more than any answer it gives; flexus \
+             stopped reading it (HTTP 202): an order may have been placed"
         );
     }
 

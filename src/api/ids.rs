@@ -35,14 +35,14 @@ pub struct InstanceId(String);
 
 impl OrderId {
     /// Checks `text` (surrounding spaces are ignored); the error says why in
-    /// plain words, e.g. "contains \".\"; an order ID has only letters and
-    /// digits".
+    /// plain words, e.g. "contains \".\"; an order ID has only letters,
+    /// digits, - and _".
     pub fn parse(text: &str) -> Result<OrderId, String> {
         check(
             text.trim(),
             "an order ID",
             &['-', '_'],
-            "only letters and digits",
+            "only letters, digits, - and _",
         )
         .map(|id| OrderId(id.to_string()))
     }
