@@ -250,7 +250,7 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "ADDR", default_value = crate::sandbox::DEFAULT_LISTEN, value_parser = crate::sandbox::command::parse_listen)]
     pub listen: std::net::SocketAddr,
 
-    /// Inject a fault, e.g. 429:3@create, 500:2@details, slow=4000@create, drop@create, error=HCSS.14000011@create (repeatable; see --help)
+    /// Inject a fault, e.g. 429:3@create, 500:2@details, slow=4000@create, drop@create, error=HCSS.14000011@create, huge=300@create, badid@create (repeatable; see --help)
     #[arg(long = "fault", value_name = "FAULT")]
     pub faults: Vec<crate::sandbox::Fault>,
 

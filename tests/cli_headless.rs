@@ -170,6 +170,42 @@ fn a_missing_plan_file_exits_1_naming_the_file() {
 }
 
 #[test]
+fn a_plan_naming_a_key_twice_exits_2_naming_the_key_and_both_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = serde_json::to_string_pretty(&example_plan()).unwrap();
+    // The example with `"period_num": 9` added after its own `period_num`,
+    // and a second `image_name` inside `image_ref`.
+    let first_line = text
+        .lines()
+        .position(|l| l.contains("\"period_num\""))
+        .unwrap()
+        + 1;
+    text = text.replacen("{\n", "{\n  \"period_num\": 9,\n", 1);
+    text = text.replacen(
+        "\"image_ref\": {",
+        "\"image_ref\": {\"image_name\": \"x\",",
+        1,
+    );
+    let path = write(&dir, "twice.json", &text);
+    let out = dry_run(&path, &[]);
+    assert_exit(&out, EXIT_INVALID);
+    assert!(out.stdout.is_empty(), "no body is printed");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "  - period_num: duplicate key \"period_num\" at line {} (also at line 2)",
+            first_line + 1
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("  - image_ref.image_name: duplicate key \"image_name\""),
+        "{err}"
+    );
+    assert!(err.contains("has 2 problems"), "{err}");
+}
+
+#[test]
 fn a_plan_that_is_not_json_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     for (name, text, says) in [

@@ -212,12 +212,17 @@ async fn a_server_error_on_the_purchase_exits_3_with_its_code_and_is_not_resent(
     let s = Setup::new(&["500@create"]).await;
     let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
     assert_eq!(run.code, 3, "{}", run.all());
-    // The service's code is what support asks for.
+    // Named as what it is, with the service's code (what support asks
+    // for), not as a lost answer.
     assert!(
-        run.stdout.contains("HTTP 500, HCSS.15000001"),
+        run.stdout.contains(
+            "The service answered HTTP 500 (HCSS.15000001, Server exception): the order may \
+             still have been placed."
+        ),
         "{}",
         run.stdout
     );
+    assert!(!run.stdout.contains("was lost"), "{}", run.stdout);
     let sends = s
         .sandbox
         .requests()
@@ -529,5 +534,51 @@ async fn an_order_found_after_a_lost_answer_can_be_claimed_once() {
         s.sandbox.created_orders().len(),
         1,
         "claiming sends nothing"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_ids_given_on_the_command_line_are_refused_unprinted_and_unstored() {
+    let s = Setup::new(&["drop@create"]).await;
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(run.code, 3, "{}", run.all());
+    let request_id = s.sandbox.created_orders()[0].client_request_id.clone();
+    let journal_before = s.journal_text();
+    let requests_before = s.sandbox.requests().len();
+
+    let nasty = "\u{1b}]0;pwned\u{7}";
+    let long = "C".repeat(501);
+    for order_id in ["..", ".", "CS1/../pay", nasty, "", long.as_str()] {
+        for args in [
+            vec!["claim", request_id.as_str(), order_id],
+            vec!["status", order_id],
+            vec!["pay", order_id, "--yes"],
+        ] {
+            let run = s.run(&args).await;
+            assert_eq!(run.code, 2, "{args:?}: {}", run.all());
+            assert!(
+                run.stderr.contains("the order ID"),
+                "{args:?}: {}",
+                run.stderr
+            );
+            assert!(!run.all().contains('\u{1b}'), "{args:?}: printed raw");
+            assert!(!run.all().contains(&long), "{args:?}: printed raw");
+        }
+    }
+    for crid in [nasty, "..", "0000\u{202e}0000-0000-4000-8000-000000000000"] {
+        let run = s.run(&["claim", crid, "CS24022811305H1EW"]).await;
+        assert_eq!(run.code, 2, "{}", run.all());
+        assert!(!run.all().contains('\u{1b}'), "printed raw: {}", run.all());
+        assert!(
+            !run.all().contains('\u{202e}'),
+            "printed raw: {}",
+            run.all()
+        );
+    }
+    assert_eq!(s.journal_text(), journal_before, "nothing was stored");
+    assert_eq!(
+        s.sandbox.requests().len(),
+        requests_before,
+        "nothing was sent"
     );
 }

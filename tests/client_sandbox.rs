@@ -580,10 +580,22 @@ async fn a_second_lost_answer_is_not_confused_with_the_first_ones_order() {
             .collect::<Vec<_>>(),
         other => panic!("expected an ambiguous outcome, got {other:?}"),
     };
-    let first =
-        candidates(purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await);
-    let second =
-        candidates(purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await);
+    let first_id = ClientRequestId::new();
+    let first = candidates(purchase::submit(&client, &journal, &body, &first_id, &[]).await);
+    // The same body again is a double of the first unless the user says
+    // it is a separate purchase.
+    let refused = purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await;
+    assert!(matches!(refused, SubmitOutcome::Rejected(_)), "{refused:?}");
+    let second = candidates(
+        purchase::submit(
+            &client,
+            &journal,
+            &body,
+            &ClientRequestId::new(),
+            &[first_id.to_string()],
+        )
+        .await,
+    );
     let created: Vec<String> = h.created_orders().into_iter().map(|o| o.order_id).collect();
     assert_eq!(created.len(), 2);
     assert_eq!(first, [created[0].clone()]);
@@ -617,7 +629,18 @@ async fn resending_on_the_users_word_reuses_the_id_and_is_guarded() {
     ));
     assert_eq!(creates(&h), 1);
 
-    // The user's word: the same ID goes out again.
+    // The order the lost answer placed is found again first: while it may
+    // be this purchase's, nothing is sent.
+    let found = match purchase::resend(&client, &journal, &body, &id).await {
+        SubmitOutcome::Ambiguous { candidates, .. } => candidates,
+        other => panic!("expected the found order, got {other:?}"),
+    };
+    assert_eq!(found.len(), 1);
+    assert_eq!(creates(&h), 1);
+
+    // The user's word that it is not this purchase, then to resend: the
+    // same ID goes out again.
+    purchase::dismiss(&journal, &id, found[0].order_id()).unwrap();
     let (order_id, _) = placed(purchase::resend(&client, &journal, &body, &id).await);
     let created = h.created_orders();
     assert_eq!(created.len(), 2);
@@ -690,7 +713,8 @@ async fn a_lost_resend_is_investigated_back_to_the_first_send() {
 
 #[tokio::test]
 async fn a_refused_resend_does_not_settle_an_earlier_lost_send() {
-    let h = sandbox_with(&["drop@create"]).await;
+    // The first send is lost; the resend is refused for quota.
+    let h = sandbox_with(&["drop@create", "error=HCSS.14000011@create"]).await;
     let client = token_client(&h, fast_config());
     let (_dir, journal) = journal();
     let id = ClientRequestId::new();
@@ -701,34 +725,49 @@ async fn a_refused_resend_does_not_settle_an_earlier_lost_send() {
     ));
     let first_order = h.created_orders()[0].order_id.clone();
 
-    // The user resends once the token has expired: this send is refused,
-    // which says nothing about the first one, whose order exists.
-    let expired = Client::new(
-        endpoints(&h),
-        Auth::Token(Secret::new("MIIexpired-token")),
-        fast_config(),
-    )
-    .unwrap();
-    match purchase::resend(&expired, &journal, &body, &id).await {
+    // The user says the order found is not this purchase, and resends:
+    // the refusal says nothing about the first send.
+    purchase::dismiss(&journal, &id, &first_order).unwrap();
+    match purchase::resend(&client, &journal, &body, &id).await {
         SubmitOutcome::Ambiguous { reason, .. } => {
-            assert_eq!(reason.status, Some(401), "{reason}");
+            assert_eq!(reason.status, Some(400), "{reason}");
             assert!(reason.next_step.contains("earlier"), "{reason}");
         }
         other => panic!("a refused resend must leave the purchase unresolved, got {other:?}"),
     }
     let record = journal.purchase(id.as_str()).unwrap().unwrap();
-    match &record.state {
-        PurchaseState::Ambiguous { candidates, .. } => {
-            assert_eq!(candidates, std::slice::from_ref(&first_order));
-        }
-        other => panic!("the journal forgot the lost first send: {other:?}"),
-    }
+    assert!(
+        matches!(record.state, PurchaseState::Ambiguous { .. }),
+        "the journal forgot the lost first send: {:?}",
+        record.state
+    );
+    assert_eq!(record.attempts, 2);
     assert_eq!(h.created_orders().len(), 1);
 
     // It can still be resent on the user's word, with the same ID.
     let (order_id, _) = placed(purchase::resend(&client, &journal, &body, &id).await);
     assert_ne!(order_id, first_order);
     assert_eq!(h.created_orders().len(), 2);
+}
+
+/// A resend after the answer was lost looks in the order list first, and
+/// an order list it cannot read stops it: nothing is sent blind.
+#[tokio::test]
+async fn a_resend_that_cannot_look_first_sends_nothing() {
+    let h = sandbox_with(&["drop@create", "500:*@list"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let body = example_body();
+    assert!(matches!(
+        purchase::submit(&client, &journal, &body, &id, &[]).await,
+        SubmitOutcome::Ambiguous { .. }
+    ));
+    match purchase::resend(&client, &journal, &body, &id).await {
+        SubmitOutcome::Ambiguous { lookup_failed, .. } => assert!(lookup_failed.is_some()),
+        other => panic!("expected no send, got {other:?}"),
+    }
+    assert_eq!(creates(&h), 1);
 }
 
 #[tokio::test]
@@ -1101,4 +1140,141 @@ async fn an_order_claimed_after_a_lost_answer_counts_as_placed_and_is_never_rese
     let again = purchase::resend(&client, &journal, &body, &id).await;
     assert!(matches!(again, SubmitOutcome::Rejected(_)), "{again:?}");
     assert_eq!(h.created_orders().len(), 1, "nothing was sent again");
+}
+
+#[tokio::test]
+async fn a_huge_purchase_answer_is_ambiguous_looked_up_and_never_resent() {
+    // 20 MiB of whitespace before a valid answer: without the cap the order
+    // would simply be "placed" after reading it all.
+    let h = sandbox_with(&["huge=20@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let outcome = purchase::submit(&client, &journal, &example_body(), &id, &[]).await;
+
+    let created = h.created_orders();
+    assert_eq!(created.len(), 1, "the order was created");
+    assert_eq!(creates(&h), 1, "the purchase was not resent");
+    match outcome {
+        SubmitOutcome::Ambiguous {
+            reason, candidates, ..
+        } => {
+            assert!(
+                reason.message.contains("more than 1024 KiB"),
+                "{}",
+                reason.message
+            );
+            assert_eq!(reason.status, Some(202));
+            let found: Vec<&str> = candidates.iter().map(|c| c.order_id()).collect();
+            assert_eq!(found, [created[0].order_id.as_str()]);
+        }
+        other => panic!("expected an ambiguous outcome, got {other:?}"),
+    }
+    assert!(matches!(
+        journal.purchases().unwrap()[0].state,
+        PurchaseState::Ambiguous { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_huge_read_answer_is_a_clear_failure_and_is_not_asked_again() {
+    let h = sandbox_with(&["huge=5:*@details"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let (order_id, _) = placed(
+        purchase::submit(
+            &client,
+            &journal,
+            &example_body(),
+            &ClientRequestId::new(),
+            &[],
+        )
+        .await,
+    );
+    let failure = client.order_details(&order_id).await.unwrap_err();
+    assert!(failure.message.contains("stopped reading"), "{failure}");
+    assert!(failure.next_step.contains("endpoint"), "{failure}");
+    assert_eq!(
+        details_statuses(&h).len(),
+        1,
+        "a huge answer is not retried"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_order_id_in_the_purchase_answer_is_ambiguous_and_not_journaled() {
+    let h = sandbox_with(&["badid@create"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let outcome = purchase::submit(&client, &journal, &example_body(), &id, &[]).await;
+
+    let created = h.created_orders();
+    assert_eq!(created.len(), 1);
+    assert_eq!(creates(&h), 1, "the purchase was not resent");
+    match &outcome {
+        SubmitOutcome::Ambiguous {
+            reason, candidates, ..
+        } => {
+            assert!(reason.message.contains("order ID"), "{}", reason.message);
+            assert!(!reason.message.contains(".."), "{}", reason.message);
+            assert_eq!(candidates[0].info.order_id, created[0].order_id);
+        }
+        other => panic!("expected an ambiguous outcome, got {other:?}"),
+    }
+    let text = std::fs::read_to_string(journal.path()).unwrap();
+    assert!(!text.contains("\"..\""), "{text}");
+    let record = &journal.purchases().unwrap()[0];
+    assert_eq!(record.order_id, None);
+    assert!(matches!(record.state, PurchaseState::Ambiguous { .. }));
+}
+
+#[tokio::test]
+async fn orders_with_malformed_ids_are_left_out_of_lists_and_details() {
+    let h = sandbox_with(&["drop@create", "badid:*@list", "badid@details"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let outcome = purchase::submit(
+        &client,
+        &journal,
+        &example_body(),
+        &ClientRequestId::new(),
+        &[],
+    )
+    .await;
+    match outcome {
+        SubmitOutcome::Ambiguous {
+            candidates,
+            lookup_failed,
+            ..
+        } => {
+            assert!(candidates.is_empty(), "{candidates:?}");
+            let note = lookup_failed.expect("the left-out order is mentioned");
+            assert!(note.message.contains("not shown"), "{note}");
+        }
+        other => panic!("expected an ambiguous outcome, got {other:?}"),
+    }
+    let order_id = h.created_orders()[0].order_id.clone();
+    let failure = client.order_details(&order_id).await.unwrap_err();
+    assert!(failure.message.contains("its order ID"), "{failure}");
+}
+
+#[tokio::test]
+async fn a_malformed_order_id_never_reaches_the_network() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    for bad in [
+        "..",
+        ".",
+        "CS1/../../pay",
+        "\u{1b}[2J",
+        "",
+        &"C".repeat(501),
+    ] {
+        let failure = client.order_details(bad).await.unwrap_err();
+        assert!(failure.message.contains("nothing was sent"), "{failure}");
+        assert!(client.pay_order(bad).await.is_err());
+        assert!(client.cancel_order(bad).await.is_err());
+    }
+    assert!(h.requests().is_empty(), "{:?}", h.requests());
 }

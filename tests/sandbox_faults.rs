@@ -287,3 +287,31 @@ async fn faults_follow_each_other_in_order() {
     assert_eq!(create(&sb, &plan()).await.status().as_u16(), 202);
     assert_eq!(sb.created_orders().len(), 2);
 }
+
+#[tokio::test]
+async fn huge_streams_a_valid_answer_of_the_size_asked_for() {
+    let sb = with_faults(&["huge=3@create"]).await;
+    let response = create(&sb, &plan()).await;
+    assert_eq!(response.status().as_u16(), 202);
+    assert_eq!(response.content_length(), None, "streamed, not sized");
+    let text = response.text().await.unwrap();
+    assert!(text.len() > 3 << 20, "{} bytes", text.len());
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(sb.created_orders().len(), 1, "the order was created");
+    assert_eq!(body["order_id"], sb.created_orders()[0].order_id.as_str());
+}
+
+#[tokio::test]
+async fn badid_spoils_every_order_id_of_the_answer() {
+    let sb = with_faults(&["badid@create", "badid@list"]).await;
+    let (status, body) = answer(create(&sb, &plan()).await).await;
+    assert_eq!((status, body["order_id"].as_str()), (202, Some("..")));
+    assert_eq!(sb.created_orders().len(), 1, "the order was created");
+    let (_, list) = answer(get(&sb, "/v2/orders/customer-orders").await).await;
+    assert_eq!(list["order_infos"][0]["order_id"], "..");
+    let (_, list) = answer(get(&sb, "/v2/orders/customer-orders").await).await;
+    assert_eq!(
+        list["order_infos"][0]["order_id"],
+        sb.created_orders()[0].order_id.as_str()
+    );
+}

@@ -45,6 +45,19 @@ fn a_plan_that_cannot_be_read_is_reported_before_anything_else() {
     );
 }
 
+#[test]
+fn a_plan_naming_a_key_twice_is_refused_before_the_wizard_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("twice.json");
+    std::fs::write(&plan, "{\n  \"period_num\": 1,\n  \"period_num\": 9\n}\n").unwrap();
+    let (code, stderr) = flexus(&["--plan", plan.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("period_num: duplicate key \"period_num\" at line 3 (also at line 2)"),
+        "{stderr}"
+    );
+}
+
 mod support;
 
 use support::pty::Session;

@@ -976,3 +976,28 @@ fn text_from_the_service_is_cleaned_and_never_shown_as_debug() {
     press(&mut app, KeyCode::Char('t'));
     assert_clean(&mut app);
 }
+
+#[test]
+fn a_server_error_on_the_purchase_is_named_as_such_not_as_a_lost_answer() {
+    let (mut app, _) = app_at_review();
+    let request_id = submitted(&mut app);
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Ambiguous {
+                client_request_id: request_id,
+                sent_at: "2026-01-15T09:30:00Z".into(),
+                reason: failure(Some(500), Some("HCSS.15000001"), "Server exception", ""),
+                candidates: Vec::new(),
+                lookup_failed: None,
+            },
+        },
+    );
+    let text = frame(&mut app, 120, 40);
+    assert!(
+        text.contains("The service answered HTTP 500 (HCSS.15000001, Server exception): the"),
+        "{text}"
+    );
+    assert!(!text.contains("was lost"), "{text}");
+}

@@ -1338,3 +1338,37 @@ fn the_status_pane_scrolls_and_lists_every_instance_id() {
     press(&mut app, KeyCode::Char('p'));
     assert!(matches!(app.overlay, Some(Overlay::ConfirmPay { .. })));
 }
+
+#[test]
+fn no_key_acts_while_the_terminal_is_too_small() {
+    let (mut app, _) = app_at_review();
+    let review = app.page;
+    update(&mut app, Msg::Resize(60, 15));
+    let mut effects = Vec::new();
+    effects.extend(enter(&mut app));
+    effects.extend(press(&mut app, KeyCode::Char('y')));
+    type_text(&mut app, "yes");
+    effects.extend(enter(&mut app));
+    effects.extend(press(&mut app, KeyCode::Esc));
+    effects.extend(update(&mut app, Msg::Paste("yes".to_string())));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(app.overlay.is_none(), "no dialog opened blind");
+    assert_eq!(app.page, review);
+    assert!(matches!(app.submission, Submission::Draft));
+
+    // Back to a usable size, the same keys work as ever.
+    update(&mut app, Msg::Resize(80, 24));
+    let effects = confirm_and_submit(&mut app);
+    assert!(matches!(effects.as_slice(), [Effect::Submit { .. }]));
+
+    // Ctrl-C still works while too small: with an order in flight it only
+    // asks, and the question cannot be answered until it can be seen.
+    update(&mut app, Msg::Resize(79, 30));
+    assert!(ctrl(&mut app, 'c').is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(!app.quit);
+    let (mut idle, _) = signed_in_app();
+    update(&mut idle, Msg::Resize(40, 10));
+    assert_eq!(ctrl(&mut idle, 'c'), vec![Effect::Quit]);
+}

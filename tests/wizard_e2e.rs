@@ -211,3 +211,91 @@ fn flexus_sandbox_buys_one_instance_with_no_setup() {
     wizard.keys("q");
     assert!(wizard.wait_exit().success());
 }
+
+#[test]
+fn keys_pressed_while_the_terminal_is_too_small_place_no_order() {
+    let runtime = sandbox_runtime();
+    let sandbox = runtime
+        .block_on(sandbox::start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            SandboxConfig::default(),
+        ))
+        .unwrap();
+    let url = sandbox.url();
+    let token = sandbox.credentials().token.expose().to_string();
+    let state = tempfile::tempdir().unwrap();
+    let state_dir = state.path().to_str().unwrap();
+    // A copy: a key acting blind could save over the plan file.
+    let plan = state.path().join("plan.json");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json"),
+        &plan,
+    )
+    .unwrap();
+    let mut wizard = Session::start(
+        env!("CARGO_BIN_EXE_flexus"),
+        &[
+            "--plan",
+            plan.to_str().unwrap(),
+            "--hcss-endpoint",
+            &url,
+            "--bss-endpoint",
+            &url,
+            "--iam-endpoint",
+            &url,
+        ],
+        &[
+            ("FLEXUS_TOKEN", &token),
+            ("FLEXUS_STATE_DIR", state_dir),
+            ("TERM", "xterm-256color"),
+        ],
+    );
+    wizard.wait_for("7. Review");
+    wizard.wait_for("/ with an IAM token"); // signed in
+    // At a usable size Enter asks at once; Esc says no.
+    wizard.keys(ENTER);
+    wizard.wait_for("Place this order?");
+    wizard.keys("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!wizard.screen().contains("Place this order?"));
+
+    wizard.resize(60, 15);
+    wizard.wait_for("at least 80x24");
+    wizard.wait_for("keys do nothing");
+    // What would place the order at the review: Enter, y, then the typed
+    // second confirmation (the example plan buys two instances).
+    wizard.keys(ENTER);
+    wizard.keys("y");
+    wizard.keys("yes");
+    wizard.keys(ENTER);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        wizard.screen().contains("at least 80x24"),
+        "{}",
+        wizard.screen()
+    );
+
+    assert!(
+        sandbox.created_orders().is_empty(),
+        "an order was placed blind"
+    );
+    assert!(
+        !sandbox
+            .requests()
+            .iter()
+            .any(|r| r.path == "/v1/light-instances"),
+        "nothing was sent"
+    );
+    wizard.resize(80, 24);
+    wizard.wait_for("7. Review");
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = wizard.screen();
+    assert!(!screen.contains("Place this order?"), "{screen}");
+    assert!(!screen.contains("confirm once more"), "{screen}");
+    assert!(!screen.contains("Replace the file?"), "{screen}");
+    assert!(sandbox.created_orders().is_empty(), "an order was placed");
+
+    wizard.keys("\x03");
+    assert!(wizard.wait_exit().success());
+    runtime.block_on(sandbox.shutdown());
+}

@@ -21,6 +21,7 @@ use super::auth::Auth;
 use super::endpoints::{Endpoints, join};
 use super::engine::ApiFailure;
 use super::failure::{self, NetworkTrouble, Operation};
+use super::ids::{InstanceId, OrderId};
 use super::signer::{self, RequestToSign};
 use super::wire::{
     self, CancelRequest, CreatedOrder, OrderDetails, OrderList, PayRequest, ProjectList, headers,
@@ -28,6 +29,15 @@ use super::wire::{
 };
 use crate::domain::order::RequestBody;
 use crate::secret::Secret;
+
+/// The most of one answer's body flexus reads. The largest answers it
+/// expects are an order's details with 100 line items (the most BSS gives in
+/// one page) and a page of 100 orders: some 50 KiB each. 1 MiB leaves ample
+/// room for fields services add over time, yet a service or proxy answering
+/// hundreds of megabytes can no longer exhaust memory: a 300 MB answer once
+/// took 624 MB, and under a memory limit flexus was killed after the order
+/// had been created, before anything about it was recorded.
+pub const MAX_ANSWER_BYTES: usize = 1 << 20;
 
 /// How hard to try again, and how long to wait; tests shrink the delays.
 #[derive(Debug, Clone, PartialEq)]
@@ -257,6 +267,9 @@ enum Transport {
     NotSent(ApiFailure),
     /// The request went out; what happened to it is unknown.
     Lost(ApiFailure),
+    /// An answer came, larger than [`MAX_ANSWER_BYTES`]: it was not read, so
+    /// what happened is unknown, but asking again would only bring the same.
+    TooLarge(ApiFailure),
 }
 
 impl Client {
@@ -365,20 +378,18 @@ impl Client {
         let answer = match self.execute(&call).await {
             Ok(answer) => answer,
             Err(Transport::NotSent(f)) => return Err(CreateFailure::Rejected(f)),
-            Err(Transport::Lost(f)) => return Err(CreateFailure::Ambiguous(f)),
+            Err(Transport::Lost(f) | Transport::TooLarge(f)) => {
+                return Err(CreateFailure::Ambiguous(f));
+            }
         };
         match answer.status {
+            // Accepted, but without IDs flexus can trust it cannot tell which
+            // order: find it (never resend).
             200..=299 => match serde_json::from_slice::<CreatedOrder>(&answer.body) {
-                Ok(created) if !created.order_id.trim().is_empty() => Ok(CreatedOrder {
-                    order_id: failure::clean(&created.order_id),
-                    instance_ids: created
-                        .instance_ids
-                        .iter()
-                        .map(|i| failure::clean(i))
-                        .collect(),
+                Ok(created) => read_created(&created).map_err(|why| {
+                    CreateFailure::Ambiguous(failure::unreadable(op, answer.status, &why))
                 }),
-                // Accepted, but we cannot tell which order: find it.
-                _ => Err(CreateFailure::Ambiguous(failure::unreadable(
+                Err(_) => Err(CreateFailure::Ambiguous(failure::unreadable(
                     op,
                     answer.status,
                     "no order ID in it",
@@ -400,7 +411,9 @@ impl Client {
         &self,
         order_id: &str,
     ) -> Result<(OrderDetails, Option<Duration>), (ApiFailure, Option<Duration>)> {
-        let call = self.details_call(order_id, Repeat::Safe);
+        let call = self
+            .details_call(order_id, Repeat::Safe)
+            .map_err(|f| (f, None))?;
         match self.send_once(&call).await {
             Ok(answer) => {
                 let retry_after = answer.retry_after;
@@ -408,7 +421,7 @@ impl Client {
                     .map(|d| (d, retry_after))
                     .map_err(|f| (f, retry_after))
             }
-            Err(Transport::NotSent(f) | Transport::Lost(f)) => Err((f, None)),
+            Err(t) => Err((t.into_failure(), None)),
         }
     }
 
@@ -417,30 +430,30 @@ impl Client {
         order_id: &str,
         repeat: Repeat,
     ) -> Result<OrderDetails, ApiFailure> {
-        let call = self.details_call(order_id, repeat);
+        let call = self.details_call(order_id, repeat)?;
         match self.execute(&call).await {
             Ok(answer) => self.read_details(&answer),
-            Err(Transport::NotSent(f) | Transport::Lost(f)) => Err(f),
+            Err(t) => Err(t.into_failure()),
         }
     }
 
-    fn details_call(&self, order_id: &str, repeat: Repeat) -> Call {
-        // The ID goes in the path: encode it, so `../x` stays one segment.
-        let path = format!(
-            "{}/{}",
-            paths::ORDER_DETAILS,
-            signer::percent_encode(order_id.trim())
-        );
-        Call {
-            operation: Operation::OrderDetails,
+    /// The details call for an order ID of Huawei's shape; anything else is
+    /// refused before a URL is built from it.
+    fn details_call(&self, order_id: &str, repeat: Repeat) -> Result<Call, ApiFailure> {
+        let op = Operation::OrderDetails;
+        let order_id = OrderId::parse(order_id).map_err(|why| invalid_order_id(op, &why))?;
+        let url = details_url(&self.inner.endpoints.bss, &order_id)
+            .ok_or_else(|| invalid_order_id(op, "does not stay one part of the address"))?;
+        Ok(Call {
+            operation: op,
             method: Method::GET,
-            url: join(&self.inner.endpoints.bss, &path),
+            url,
             query: Vec::new(),
             headers: Vec::new(),
             body: Vec::new(),
             repeat,
             sign: Sign::Service,
-        }
+        })
     }
 
     fn read_details(&self, answer: &Answer) -> Result<OrderDetails, ApiFailure> {
@@ -450,6 +463,13 @@ impl Client {
         }
         let mut details: OrderDetails = serde_json::from_slice(&answer.body)
             .map_err(|_| failure::unreadable(op, answer.status, "not order details"))?;
+        if let Err(why) = OrderId::parse(&details.order_info.order_id) {
+            return Err(failure::unreadable(
+                op,
+                answer.status,
+                &format!("its order ID {why}"),
+            ));
+        }
         clean_order_info(&mut details.order_info);
         for item in &mut details.order_line_items {
             clean_option(&mut item.order_line_item_id);
@@ -481,21 +501,32 @@ impl Client {
         }
         let mut list: OrderList = serde_json::from_slice(&answer.body)
             .map_err(|_| failure::unreadable(op, answer.status, "not an order list"))?;
+        // An order whose ID is not of Huawei's shape is never shown raw,
+        // stored or followed: it is left out, and counted so callers can
+        // say so.
+        let before = list.order_infos.len();
+        list.order_infos
+            .retain(|o| OrderId::parse(&o.order_id).is_ok());
+        list.left_out = before - list.order_infos.len();
         list.order_infos.iter_mut().for_each(clean_order_info);
         Ok(list)
     }
 
     /// `POST {bss}/v3/orders/customer-orders/pay` for an order pending payment.
     pub async fn pay_order(&self, order_id: &str) -> Result<(), ApiFailure> {
-        let body = serde_json::to_vec(&PayRequest::new(order_id.trim())).expect("serializes");
+        let order_id =
+            OrderId::parse(order_id).map_err(|why| invalid_order_id(Operation::PayOrder, &why))?;
+        let body = serde_json::to_vec(&PayRequest::new(order_id.as_str())).expect("serializes");
         self.change(Operation::PayOrder, Method::POST, paths::PAY_ORDER, body)
             .await
     }
 
     /// `PUT {bss}/v2/orders/customer-orders/cancel` for an order pending payment.
     pub async fn cancel_order(&self, order_id: &str) -> Result<(), ApiFailure> {
+        let order_id = OrderId::parse(order_id)
+            .map_err(|why| invalid_order_id(Operation::CancelOrder, &why))?;
         let body = serde_json::to_vec(&CancelRequest {
-            order_id: order_id.trim().to_string(),
+            order_id: order_id.to_string(),
         })
         .expect("serializes");
         self.change(
@@ -528,7 +559,7 @@ impl Client {
             Ok(answer) if (200..=299).contains(&answer.status) => Ok(()),
             Ok(answer) => Err(self.failure(op, &answer)),
             Err(Transport::NotSent(f)) => Err(f),
-            Err(Transport::Lost(mut f)) => {
+            Err(Transport::Lost(mut f) | Transport::TooLarge(mut f)) => {
                 f.next_step = "It may have gone through: check with `flexus status ORDER_ID` \
                                before trying again"
                     .to_string();
@@ -691,7 +722,7 @@ impl Client {
                 Ok(_) => return outcome,
                 Err(Transport::NotSent(_)) => None,
                 Err(Transport::Lost(_)) if call.repeat == Repeat::Safe => None,
-                Err(Transport::Lost(_)) => return outcome,
+                Err(Transport::Lost(_) | Transport::TooLarge(_)) => return outcome,
             };
             if !again {
                 return outcome;
@@ -809,23 +840,33 @@ impl Client {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let subject_token = header(headers::SUBJECT_TOKEN);
-        let body = response.bytes().await.map_err(|e| {
-            let trouble = if e.is_timeout() {
-                NetworkTrouble::Timeout
-            } else {
-                NetworkTrouble::Lost
-            };
-            Transport::Lost(failure::network(
-                call.operation,
-                trouble,
-                &host_for_messages,
-            ))
-        })?;
+        let body =
+            read_capped(response, MAX_ANSWER_BYTES)
+                .await
+                .map_err(|trouble| match trouble {
+                    BodyTrouble::TooLarge => Transport::TooLarge(failure::too_large(
+                        call.operation,
+                        status,
+                        MAX_ANSWER_BYTES,
+                    )),
+                    BodyTrouble::Network(e) => {
+                        let trouble = if e.is_timeout() {
+                            NetworkTrouble::Timeout
+                        } else {
+                            NetworkTrouble::Lost
+                        };
+                        Transport::Lost(failure::network(
+                            call.operation,
+                            trouble,
+                            &host_for_messages,
+                        ))
+                    }
+                })?;
         Ok(Answer {
             status,
             retry_after,
             subject_token,
-            body: body.to_vec(),
+            body,
         })
     }
 }
@@ -833,8 +874,90 @@ impl Client {
 impl Transport {
     fn into_failure(self) -> ApiFailure {
         match self {
-            Transport::NotSent(f) | Transport::Lost(f) => f,
+            Transport::NotSent(f) | Transport::Lost(f) | Transport::TooLarge(f) => f,
         }
+    }
+}
+
+enum BodyTrouble {
+    /// More than the cap: reading stopped there.
+    TooLarge,
+    Network(reqwest::Error),
+}
+
+/// The body, read piece by piece and never more than `cap` bytes of it: a
+/// declared length over the cap is refused before anything is read.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, BodyTrouble> {
+    if response
+        .content_length()
+        .is_some_and(|declared| declared > cap as u64)
+    {
+        return Err(BodyTrouble::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyTrouble::Network)? {
+        if body.len() + chunk.len() > cap {
+            return Err(BodyTrouble::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The IDs of a purchase answer, checked: a missing or malformed order ID,
+/// or a malformed instance ID, makes the answer unreadable (the words say
+/// why, for [`failure::unreadable`]).
+fn read_created(created: &CreatedOrder) -> Result<CreatedOrder, String> {
+    if created.order_id.trim().is_empty() {
+        return Err("no order ID in it".to_string());
+    }
+    let order_id =
+        OrderId::parse(&created.order_id).map_err(|why| format!("the order ID in it {why}"))?;
+    let instance_ids = created
+        .instance_ids
+        .iter()
+        .map(|i| InstanceId::parse(i).map(|i| i.to_string()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|why| format!("an instance ID in it {why}"))?;
+    Ok(CreatedOrder {
+        order_id: order_id.to_string(),
+        instance_ids,
+    })
+}
+
+/// `{bss}/v2/orders/customer-orders/details/{order_id}`. The ID is
+/// percent-encoded as a path segment (dots included) and the URL is checked
+/// to end in exactly that segment: whatever the ID, it can never make the
+/// URL normalise to another endpoint.
+fn details_url(bss: &Url, order_id: &OrderId) -> Option<Url> {
+    let segment = encode_segment(order_id.as_str());
+    let path = format!("{}/{segment}", paths::ORDER_DETAILS);
+    let url = join(bss, &path);
+    url.path().ends_with(&path).then_some(url)
+}
+
+/// Everything but ASCII letters, digits, `-` and `_` as `%XX`.
+fn encode_segment(text: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// An order ID given to a call that is not of Huawei's shape: nothing was
+/// sent. `why` never repeats the ID.
+fn invalid_order_id(op: Operation, why: &str) -> ApiFailure {
+    ApiFailure {
+        status: None,
+        code: None,
+        message: format!("the order ID {why}; nothing was sent"),
+        next_step: failure::next_step(op, Some(400), None),
     }
 }
 
@@ -885,7 +1008,7 @@ fn clean_option(field: &mut Option<String>) {
 
 /// Everything of an order that may be shown, cleaned of control characters.
 fn clean_order_info(info: &mut wire::OrderInfo) {
-    info.order_id = failure::clean(&info.order_id);
+    info.order_id = info.order_id.trim().to_string();
     for field in [
         &mut info.customer_id,
         &mut info.service_type_code,
@@ -904,6 +1027,76 @@ fn clean_order_info(info: &mut wire::OrderInfo) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_order_id_stays_one_segment_of_the_details_url() {
+        let bss = Url::parse("https://bss.example/prefix/").unwrap();
+        let id = OrderId::parse("CS24022811305H1EW").unwrap();
+        assert_eq!(
+            details_url(&bss, &id).unwrap().as_str(),
+            "https://bss.example/prefix/v2/orders/customer-orders/details/CS24022811305H1EW"
+        );
+        // The url crate treats "%2e%2e" as ".." (WHATWG): encoding alone
+        // would not be enough, hence the check of the result.
+        let sneaky = join(&bss, &format!("{}/%2E%2E", paths::ORDER_DETAILS));
+        assert!(!sneaky.path().ends_with("%2E%2E"), "{sneaky}");
+        assert_eq!(encode_segment(".."), "%2E%2E");
+        assert_eq!(encode_segment("a/b c"), "a%2Fb%20c");
+    }
+
+    #[test]
+    fn a_purchase_answer_with_malformed_ids_is_unreadable() {
+        let ok = CreatedOrder {
+            order_id: " CS24022811305H1EW ".to_string(),
+            instance_ids: vec!["65dea8d23005da564c78d9d2".to_string()],
+        };
+        assert_eq!(read_created(&ok).unwrap().order_id, "CS24022811305H1EW");
+        for bad in ["..", "\u{1b}\u{7}", &"C".repeat(501), ""] {
+            let created = CreatedOrder {
+                order_id: bad.to_string(),
+                ..ok.clone()
+            };
+            let why = read_created(&created).unwrap_err();
+            assert!(why.contains("order ID"), "{why}");
+            assert!(!why.chars().any(char::is_control), "{why:?}");
+        }
+        let created = CreatedOrder {
+            instance_ids: vec!["../x".to_string()],
+            ..ok
+        };
+        assert!(read_created(&created).unwrap_err().contains("instance ID"));
+    }
+
+    #[test]
+    fn order_details_of_100_line_items_fit_well_under_the_cap() {
+        let item = wire::OrderLineItem {
+            order_line_item_id: Some("CS24022811305H1EW-000001".to_string()),
+            service_type_code: Some("hws.service.type.hcss".to_string()),
+            product_spec_desc: Some(
+                "FlexusL | 2 vCPUs | 4 GiB | 80 GiB system disk | 1200 GB monthly traffic | \
+                 BT 6.8.35 | 20 GB data disk | 20 GB backup vault | host security"
+                    .to_string(),
+            ),
+            period_type: Some(2),
+            period_num: Some(12),
+            subscription_num: Some(1),
+            effective_time: Some("2024-02-28T11:30:05Z".to_string()),
+            expire_time: Some("2025-02-28T23:59:59Z".to_string()),
+            official_amount: Some(123456.78),
+            amount_after_discount: Some(123456.78),
+            currency: Some("USD".to_string()),
+        };
+        let details = OrderDetails {
+            total_count: 100,
+            order_info: wire::OrderInfo {
+                order_id: "CS24022811305H1EW".to_string(),
+                ..Default::default()
+            },
+            order_line_items: vec![item; 100],
+        };
+        let size = serde_json::to_vec(&details).unwrap().len();
+        assert!(size * 8 < MAX_ANSWER_BYTES, "{size} bytes");
+    }
 
     #[test]
     fn backoff_grows_is_capped_and_jittered() {

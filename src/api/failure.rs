@@ -270,6 +270,42 @@ pub(crate) fn network(operation: Operation, trouble: NetworkTrouble, host: &str)
     }
 }
 
+/// How a purchase of unknown outcome ended, in words starting lower-case:
+/// an HTTP 5xx is named as what it is (the service answered, with its code
+/// and message), distinct from an answer lost to the network or a timeout,
+/// and from an answer that came but could not be used. `detail` adds the
+/// failure's message where the 5xx wording does not already carry it.
+pub fn ambiguity(reason: &ApiFailure, detail: bool) -> String {
+    let message = if detail {
+        format!(" ({})", reason.message)
+    } else {
+        String::new()
+    };
+    match reason.status {
+        Some(status @ 500..=599) => {
+            let said = match &reason.code {
+                Some(code) => format!("{code}, {}", reason.message),
+                None => reason.message.clone(),
+            };
+            format!(
+                "the service answered HTTP {status} ({said}): the order may still have been placed"
+            )
+        }
+        // The message already says which service answered, and how.
+        Some(status) if detail => format!(
+            "{} (HTTP {status}): an order may have been placed",
+            reason.message
+        ),
+        Some(status) => format!(
+            "the service answered HTTP {status}, but its answer could not be used: an order may \
+             have been placed"
+        ),
+        None => {
+            format!("the answer to the purchase was lost{message}: an order may have been placed")
+        }
+    }
+}
+
 /// A success status whose body could not be read as expected.
 pub(crate) fn unreadable(operation: Operation, status: u16, what: &str) -> ApiFailure {
     ApiFailure {
@@ -280,6 +316,29 @@ pub(crate) fn unreadable(operation: Operation, status: u16, what: &str) -> ApiFa
             operation.service()
         ),
         next_step: "Check the endpoint settings; if they are right, try again later".to_string(),
+    }
+}
+
+/// An answer larger than flexus reads (`limit` bytes): not read, so its
+/// content is unknown.
+pub(crate) fn too_large(operation: Operation, status: u16, limit: usize) -> ApiFailure {
+    ApiFailure {
+        status: Some(status),
+        code: None,
+        message: format!(
+            "{} answered with more than {} KiB, far more than any answer it gives; flexus \
+             stopped reading it",
+            operation.service(),
+            limit / 1024
+        ),
+        next_step: match operation {
+            Operation::CreateOrder => "An order may have been placed: run `flexus orders` and \
+                                       check the console before submitting again"
+                .to_string(),
+            _ => "Check the endpoint settings (a proxy in between may be answering instead of \
+                  Huawei Cloud), then try again later"
+                .to_string(),
+        },
     }
 }
 
@@ -372,6 +431,38 @@ mod tests {
         assert_eq!(f.message, "BSS had an internal error");
         let f = from_response(Operation::OrderDetails, 404, b"", &keep);
         assert_eq!(f.message, "no such order");
+    }
+
+    #[test]
+    fn a_server_error_is_named_apart_from_a_lost_answer() {
+        let body = br#"{"error_code":"HCSS.15000001","error_msg":"Server exception."}"#;
+        let f = from_response(Operation::CreateOrder, 500, body, &keep);
+        assert_eq!(
+            ambiguity(&f, true),
+            "the service answered HTTP 500 (HCSS.15000001, Server exception): the order may \
+             still have been placed"
+        );
+        assert_eq!(ambiguity(&f, false), ambiguity(&f, true));
+        let lost = network(Operation::CreateOrder, NetworkTrouble::Lost, "h:1");
+        assert_eq!(
+            ambiguity(&lost, true),
+            "the answer to the purchase was lost (the connection to HCSS at h:1 broke): an \
+             order may have been placed"
+        );
+        let late = network(Operation::CreateOrder, NetworkTrouble::Timeout, "h:1");
+        assert!(ambiguity(&late, true).contains("no answer from HCSS at h:1 in time"));
+        assert!(!ambiguity(&late, true).contains("HTTP"));
+        let huge = too_large(Operation::CreateOrder, 202, 1 << 20);
+        assert!(
+            ambiguity(&huge, false).starts_with("the service answered HTTP 202, but"),
+            "{}",
+            ambiguity(&huge, false)
+        );
+        assert_eq!(
+            ambiguity(&huge, true),
+            "HCSS answered with more than 1024 KiB, far more than any answer it gives; flexus \
+             stopped reading it (HTTP 202): an order may have been placed"
+        );
     }
 
     #[test]

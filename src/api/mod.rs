@@ -7,6 +7,7 @@ pub mod client;
 pub mod endpoints;
 pub mod engine;
 pub mod failure;
+pub mod ids;
 pub mod journal;
 pub mod purchase;
 pub mod signer;

@@ -264,6 +264,8 @@ pub fn claim(
     client_request_id: &ClientRequestId,
     order_id: &str,
 ) -> Result<(), ApiFailure> {
+    // Only an ID of Huawei's shape is ever stored.
+    let order_id = checked_order_id(order_id)?;
     let _lock = lock_for_change(journal, client_request_id)?;
     journal
         .append(&Entry::Claimed {
@@ -282,6 +284,7 @@ pub fn dismiss(
     client_request_id: &ClientRequestId,
     order_id: &str,
 ) -> Result<(), ApiFailure> {
+    let order_id = checked_order_id(order_id)?;
     let _lock = lock_for_change(journal, client_request_id)?;
     journal
         .append(&Entry::Dismissed {
@@ -290,6 +293,15 @@ pub fn dismiss(
             order_id: order_id.to_string(),
         })
         .map_err(|e| journal_failure(journal, &e))
+}
+
+fn checked_order_id(order_id: &str) -> Result<super::ids::OrderId, ApiFailure> {
+    super::ids::OrderId::parse(order_id).map_err(|why| {
+        refusal(
+            &format!("the order ID {why}; nothing was recorded"),
+            "Give the order ID as `flexus orders` or the console shows it",
+        )
+    })
 }
 
 fn lock_for_change(
@@ -588,7 +600,9 @@ pub async fn find_candidates(
         };
         match client.list_orders(&query).await {
             Ok(list) => {
-                last_failure = None;
+                // An order with a malformed ID may be this one, but it cannot
+                // be shown or followed: say so rather than report nothing.
+                last_failure = (list.left_out > 0).then(|| malformed_orders(list.left_out));
                 // The query filters already; a service that ignores a
                 // filter must not slip another service's order in.
                 let listed: Vec<OrderInfo> = list
@@ -627,6 +641,17 @@ pub async fn find_candidates(
         }
     }
     (Vec::new(), last_failure)
+}
+
+fn malformed_orders(count: usize) -> ApiFailure {
+    refusal(
+        &format!(
+            "{count} order(s) created in that time have an ID not of Huawei's shape and are not \
+             shown"
+        ),
+        "Check the Billing Center (My Orders) in the console for an order of this purchase \
+         before sending it again",
+    )
 }
 
 fn refusal(message: &str, next_step: &str) -> ApiFailure {

@@ -154,6 +154,11 @@ pub struct OrderList {
     pub total_count: i64,
     #[serde(default)]
     pub order_infos: Vec<OrderInfo>,
+    /// Orders of the answer left out of `order_infos` because their ID is
+    /// not of Huawei's shape ([`OrderId`](super::ids::OrderId)): such an
+    /// ID is never shown, stored or followed. Not on the wire.
+    #[serde(skip)]
+    pub left_out: usize,
 }
 
 /// `POST {bss}/v3/orders/customer-orders/pay`.

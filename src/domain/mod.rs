@@ -2,6 +2,7 @@
 //! order is, and what it costs. Pure: no I/O, no async, no terminal.
 
 pub mod catalog;
+pub mod duplicate_keys;
 pub mod order;
 pub mod pricing;
 pub mod summary;

@@ -183,12 +183,21 @@ pub struct Problem {
     pub message: String,
 }
 
+/// How a duplicate-key problem's message starts.
+const DUPLICATE_KEY: &str = "duplicate key";
+
 impl Problem {
     fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Problem {
             field: field.into(),
             message: message.into(),
         }
+    }
+
+    /// A key given twice in one object: the plan says two things, so none
+    /// of it is read (the draft is empty).
+    pub fn is_duplicate_key(&self) -> bool {
+        self.message.starts_with(DUPLICATE_KEY)
     }
 }
 
@@ -236,8 +245,18 @@ fn describe_char(c: char) -> String {
     match c {
         ' ' => "a space".to_string(),
         c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        // Invisible and direction-changing characters are named, never shown.
+        c if c.is_whitespace() || is_invisible(c) => format!("the character U+{:04X}", c as u32),
         c => format!("\"{c}\""),
     }
+}
+
+/// Format characters that change how text around them looks (direction
+/// overrides, zero-width characters, tags) without showing themselves.
+fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x061C | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F
+        | 0xFE00..=0xFE0F | 0xFEFF | 0xFFF9..=0xFFFB | 0xE0000..=0xE0FFF)
 }
 
 pub fn check_description(description: &str) -> Result<(), String> {
@@ -547,7 +566,7 @@ impl Draft {
     pub fn from_plan_json(text: &str) -> (Draft, Vec<Problem>) {
         match parse_plan(text) {
             Ok(value) => Draft::from_plan_value(&value),
-            Err(problem) => (Draft::default(), vec![problem]),
+            Err(problems) => (Draft::default(), problems),
         }
     }
 
@@ -566,7 +585,7 @@ impl Draft {
     pub fn from_plan_checked(text: &str, catalog: &Catalog) -> (Draft, Vec<Problem>) {
         match parse_plan(text) {
             Ok(value) => Draft::from_plan_value_checked(&value, catalog),
-            Err(problem) => (Draft::default(), vec![problem]),
+            Err(problems) => (Draft::default(), problems),
         }
     }
 
@@ -595,15 +614,18 @@ impl Draft {
     }
 }
 
-fn parse_plan(text: &str) -> Result<Value, Problem> {
+/// The plan as JSON, refused when it is not JSON or when an object names a
+/// key twice (serde_json would keep the last silently: a plan says what is
+/// bought, so it must say it once).
+fn parse_plan(text: &str) -> Result<Value, Vec<Problem>> {
     if text.trim().is_empty() {
-        return Err(Problem::new(
+        return Err(vec![Problem::new(
             "plan",
             "is empty; write a JSON object with the request body's fields, like examples/plan.json",
-        ));
+        )]);
     }
-    serde_json::from_str::<Value>(text).map_err(|e| {
-        Problem::new(
+    let value = serde_json::from_str::<Value>(text).map_err(|e| {
+        vec![Problem::new(
             "plan",
             format!(
                 "is not valid JSON (line {}, column {}): {}",
@@ -611,8 +633,24 @@ fn parse_plan(text: &str) -> Result<Value, Problem> {
                 e.column(),
                 super::json_error_words(&e)
             ),
-        )
-    })
+        )]
+    })?;
+    let duplicates = super::duplicate_keys::find(text);
+    if !duplicates.is_empty() {
+        return Err(duplicates
+            .into_iter()
+            .map(|d| {
+                Problem::new(
+                    d.field,
+                    format!(
+                        "{DUPLICATE_KEY} \"{}\" at line {} (also at line {}); give each field once",
+                        d.key, d.line, d.first_line
+                    ),
+                )
+            })
+            .collect());
+    }
+    Ok(value)
 }
 
 /// Is `field` the field `parent` or a part of it (`parent.x`, `parent[0]`)?

@@ -19,6 +19,7 @@ use crate::api::auth::{self, AuthSource};
 use crate::api::client::{Client, ClientConfig, LookupOptions};
 use crate::api::endpoints::{DEFAULT_AUTH_REGION, EndpointOverrides, Endpoints};
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::ids::OrderId;
 use crate::api::journal::{Entry, Journal, PurchaseRecord, PurchaseState};
 use crate::api::purchase::{self, ClientRequestId, FoundOrder};
 use crate::api::tracking::{self, TrackOptions};
@@ -457,12 +458,9 @@ fn report_ambiguous(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let io = output_failure;
-    writeln!(
-        out,
-        "The answer to the purchase was lost ({}): an order may have been placed.",
-        failure_brief(reason)
-    )
-    .map_err(io)?;
+    let mut headline = crate::api::failure::ambiguity(reason, true);
+    headline[..1].make_ascii_uppercase();
+    writeln!(out, "{headline}.").map_err(io)?;
     match (candidates.is_empty(), lookup_failed) {
         (false, _) => {
             writeln!(out, "FlexusL orders created since {sent_at}:").map_err(io)?;
@@ -554,10 +552,8 @@ pub fn resend(
 pub fn dismiss(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let journal = open_journal()?;
     let (id, record) = unresolved_purchase(&journal, &args.client_request_id)?;
-    let order_id = args.order_id.trim();
-    if order_id.is_empty() {
-        return Err(Failure::new(EXIT_INVALID, "give the order ID"));
-    }
+    let order_id = order_id_argument(&args.order_id)?;
+    let order_id = order_id.as_str();
     purchase::dismiss(&journal, &id, order_id).map_err(api_failure)?;
     let left = match &record.state {
         PurchaseState::Ambiguous { candidates, .. } => {
@@ -757,8 +753,9 @@ fn seconds(d: Duration) -> String {
 
 /// `flexus status ORDER_ID [--watch]`.
 pub fn status(args: &StatusArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let order_id = order_id_argument(&args.order_id)?;
+    let order_id = order_id.as_str();
     let session = connect(&args.connect)?;
-    let order_id = args.order_id.trim();
     runtime()?.block_on(async {
         if args.watch {
             let instances = known_instances(&session.journal, order_id);
@@ -954,15 +951,27 @@ fn what(body: &RequestBody) -> String {
     )
 }
 
+/// An ORDER_ID argument, checked before anything is sent, stored or
+/// printed; the error never repeats what was given.
+fn order_id_argument(text: &str) -> Result<OrderId, Failure> {
+    OrderId::parse(text).map_err(|why| {
+        Failure::new(
+            EXIT_INVALID,
+            format!(
+                "the order ID {why}. Give it as `flexus orders` or the console shows it, e.g. \
+                 CS24022811305H1EW"
+            ),
+        )
+    })
+}
+
 /// `flexus claim CLIENT_REQUEST_ID ORDER_ID`: the user's word, after a lost
 /// answer, that this order is that purchase. Only the journal changes.
 pub fn claim(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let journal = open_journal()?;
     let (id, _) = unresolved_purchase(&journal, &args.client_request_id)?;
-    let order_id = args.order_id.trim();
-    if order_id.is_empty() {
-        return Err(Failure::new(EXIT_INVALID, "give the order ID"));
-    }
+    let order_id = order_id_argument(&args.order_id)?;
+    let order_id = order_id.as_str();
     purchase::claim(&journal, &id, order_id).map_err(api_failure)?;
     writeln!(
         out,
@@ -976,8 +985,8 @@ pub fn claim(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
 /// `flexus pay ORDER_ID [--yes]`: pays an order pending payment, then
 /// follows it to the end.
 pub fn pay(args: &PayArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+    let order_id = order_id_argument(&args.order_id)?.to_string();
     let session = connect(&args.connect)?;
-    let order_id = args.order_id.trim().to_string();
     let rt = runtime()?;
     let details = rt
         .block_on(session.client.order_details(&order_id))

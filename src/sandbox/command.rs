@@ -45,6 +45,10 @@ Faults: KIND[=VALUE][:COUNT][@ENDPOINT], repeatable, applied in the order given.
                         the connection without any answer
             error=CODE  answer with a code of the purchase document's Table 8
                         and its status, e.g. error=HCSS.14000011 (insufficient quota)
+            huge=MB     handle the request (the order IS created), then answer
+                        with MB MiB of whitespace before the real answer
+            badid       handle the request (the order IS created), then answer
+                        with every order_id replaced by \"..\"
   COUNT     how many matching requests it hits: a number (default 1), or *
   ENDPOINT  create, details, list, pay, cancel, iam, all (default all)
 Faults hit authenticated requests only. As on a real service, a request is

@@ -1,6 +1,7 @@
 //! Faults the sandbox can inject, so that clients can be tested against the
 //! failures the real services have: throttling, server errors, slowness, an
-//! answer lost after the order was placed, and any error code of Table 8.
+//! answer lost after the order was placed, any error code of Table 8, and
+//! answers no client should trust (huge, or with malformed IDs).
 //!
 //! Syntax (one fault per `--fault`): `KIND[=VALUE][:COUNT][@ENDPOINT]`.
 
@@ -27,6 +28,13 @@ pub enum FaultKind {
     /// Answer with this Table 8 error code and its HTTP status, without
     /// handling the request.
     Error { code: &'static str },
+    /// Handle the request (an order IS created), then answer with this many
+    /// MiB of whitespace before the real (valid JSON) answer, streamed so the
+    /// sandbox never holds it.
+    Huge { megabytes: u32 },
+    /// Handle the request (an order IS created), then answer with every
+    /// `order_id` in the answer replaced by `..`.
+    BadId,
 }
 
 /// The endpoints a fault can be scoped to.
@@ -224,6 +232,18 @@ fn parse_kind(kind: &str, value: Option<&str>) -> Result<FaultKind, String> {
         }
         "500" => no_value("500:2@details").map(|()| FaultKind::ServerError),
         "drop" => no_value("drop@create").map(|()| FaultKind::Drop),
+        "badid" => no_value("badid@create").map(|()| FaultKind::BadId),
+        "huge" => match value {
+            None => Err("huge needs a size in MiB: huge=MB, e.g. huge=300@create".into()),
+            Some(v) => match v.parse::<u32>() {
+                Ok(megabytes) if (1..=100_000).contains(&megabytes) => {
+                    Ok(FaultKind::Huge { megabytes })
+                }
+                _ => Err(format!(
+                    "\"{v}\" is not a size in MiB (1 to 100000); e.g. huge=300@create"
+                )),
+            },
+        },
         "slow" => match value {
             None => {
                 Err("slow needs a delay in milliseconds: slow=MS, e.g. slow=4000@create".into())
@@ -253,7 +273,7 @@ fn parse_kind(kind: &str, value: Option<&str>) -> Result<FaultKind, String> {
         },
         "" => Err(format!("give a fault as {SYNTAX}, e.g. 429:3@create")),
         other => Err(format!(
-            "\"{other}\" is not a kind of fault; use 429, 500, slow, drop or error (syntax {SYNTAX})"
+            "\"{other}\" is not a kind of fault; use 429, 500, slow, drop, error, huge or badid (syntax {SYNTAX})"
         )),
     }
 }
@@ -266,6 +286,8 @@ impl fmt::Display for Fault {
             FaultKind::Slow { delay } => write!(f, "slow={}", delay.as_millis())?,
             FaultKind::Drop => f.write_str("drop")?,
             FaultKind::Error { code } => write!(f, "error={code}")?,
+            FaultKind::Huge { megabytes } => write!(f, "huge={megabytes}")?,
+            FaultKind::BadId => f.write_str("badid")?,
         }
         match self.count {
             Count::Times(n) => write!(f, ":{n}")?,
@@ -370,6 +392,11 @@ mod tests {
             }
         );
         assert_eq!(parse("500@iam").scope, Scope::Iam);
+        assert_eq!(
+            parse("huge=300@create").kind,
+            FaultKind::Huge { megabytes: 300 }
+        );
+        assert_eq!(parse("badid@list").kind, FaultKind::BadId);
     }
 
     #[test]
@@ -380,6 +407,8 @@ mod tests {
             "slow=4000:*@all",
             "drop:1@create",
             "error=HCSS.14000010:1@create",
+            "huge=2:1@details",
+            "badid:*@create",
         ] {
             assert_eq!(parse(text).to_string(), text);
         }
@@ -402,6 +431,9 @@ mod tests {
         assert!(err("drop=3").contains("takes no value"));
         assert!(err("429=soon").contains("seconds"));
         assert!(err("").contains(SYNTAX));
+        assert!(err("huge").contains("huge=MB"));
+        assert!(err("huge=0").contains("size in MiB"));
+        assert!(err("badid=1").contains("takes no value"));
     }
 
     #[test]

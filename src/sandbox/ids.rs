@@ -80,6 +80,15 @@ mod tests {
     }
 
     #[test]
+    fn ids_pass_the_clients_own_checks() {
+        let now = OffsetDateTime::now_utc();
+        for _ in 0..100 {
+            assert!(crate::api::ids::OrderId::parse(&order_id(now)).is_ok());
+            assert!(crate::api::ids::InstanceId::parse(&instance_id(now)).is_ok());
+        }
+    }
+
+    #[test]
     fn random_chars_use_only_the_alphabet() {
         let s = random_chars(200, b"ab");
         assert_eq!(s.len(), 200);

@@ -196,7 +196,11 @@ async fn gateway(State(shared): Sandbox, request: Request, next: Next) -> Respon
     let index = parts.extensions.get::<RequestIndex>().copied();
     let request = Request::from_parts(parts, Body::from(body));
     let refusal = match verdict.action {
-        None | Some(FaultKind::Slow { .. }) | Some(FaultKind::Drop) => None,
+        None
+        | Some(FaultKind::Slow { .. })
+        | Some(FaultKind::Drop)
+        | Some(FaultKind::Huge { .. })
+        | Some(FaultKind::BadId) => None,
         Some(FaultKind::TooManyRequests { retry_after_secs }) => {
             Some(too_many_requests(endpoint.service(), retry_after_secs))
         }
@@ -219,8 +223,11 @@ async fn gateway(State(shared): Sandbox, request: Request, next: Next) -> Respon
     let answer = work
         .await
         .unwrap_or_else(|_| server_error(endpoint.service()));
-    if verdict.action != Some(FaultKind::Drop) {
-        return answer;
+    match verdict.action {
+        Some(FaultKind::Drop) => {}
+        Some(FaultKind::Huge { megabytes }) => return huge(answer, megabytes).await,
+        Some(FaultKind::BadId) => return bad_ids(answer).await,
+        _ => return answer,
     }
     if let Some(RequestIndex(index)) = index {
         shared.finish_request(index, None);
@@ -233,6 +240,55 @@ async fn gateway(State(shared): Sandbox, request: Request, next: Next) -> Respon
         }
         None => server_error(endpoint.service()),
     }
+}
+
+/// The answer after `megabytes` MiB of spaces: still valid JSON, streamed
+/// in pieces of one shared buffer, so the sandbox's memory stays flat.
+async fn huge(answer: Response, megabytes: u32) -> Response {
+    const PIECE: usize = 64 * 1024;
+    let (mut parts, body) = answer.into_parts();
+    let Ok(body) = to_bytes(body, BODY_LIMIT).await else {
+        return server_error(Service::Hcss);
+    };
+    let padding = Bytes::from(vec![b' '; PIECE]);
+    let pieces = (megabytes as usize) * (1 << 20) / PIECE;
+    let stream = futures::stream::iter(
+        std::iter::repeat_n(padding, pieces)
+            .chain(std::iter::once(body))
+            .map(Ok::<Bytes, std::convert::Infallible>),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+/// The answer with every `order_id` in it, at any depth, replaced by `..`.
+async fn bad_ids(answer: Response) -> Response {
+    fn spoil(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, field) in map.iter_mut() {
+                    if key == "order_id" && field.is_string() {
+                        *field = serde_json::Value::from("..");
+                    } else {
+                        spoil(field);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(spoil),
+            _ => {}
+        }
+    }
+    let (mut parts, body) = answer.into_parts();
+    let Ok(body) = to_bytes(body, BODY_LIMIT).await else {
+        return server_error(Service::Hcss);
+    };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return Response::from_parts(parts, Body::from(body));
+    };
+    spoil(&mut value);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let text = serde_json::to_vec(&value).expect("a JSON value serializes");
+    Response::from_parts(parts, Body::from(text))
 }
 
 fn too_many_requests(service: Service, retry_after_secs: u64) -> Response {
@@ -433,6 +489,7 @@ async fn list_orders(
             .into_iter()
             .map(|o| o.info(&shared.account, now, now_instant, shared.timing))
             .collect(),
+        left_out: 0,
     };
     json(StatusCode::OK, &list)
 }

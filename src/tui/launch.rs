@@ -42,6 +42,22 @@ pub fn launch(
                     format!("the plan {} {}", path.display(), unreadable.message),
                 ));
             }
+            let twice: Vec<String> = problems
+                .iter()
+                .filter(|p| p.is_duplicate_key())
+                .map(|p| format!("  - {p}"))
+                .collect();
+            if !twice.is_empty() {
+                return Err(Failure::new(
+                    EXIT_INVALID,
+                    format!(
+                        "the plan {} names a field twice, so it is not read:\n{}\nGive each \
+                         field once and start again.",
+                        path.display(),
+                        twice.join("\n")
+                    ),
+                ));
+            }
             Some(PlanStart {
                 path: path.clone(),
                 draft,

@@ -244,7 +244,7 @@ impl Submission {
                 timeline.push(
                     clock,
                     Tone::Warning,
-                    format!("the answer was lost: {}", failure_text(&reason)),
+                    clean(&crate::api::failure::ambiguity(&reason, true)).into_owned(),
                 );
                 match &lookup_failed {
                     Some(failure) => timeline.push(

@@ -12,6 +12,7 @@ use super::screens::{self, dialogs, review};
 use super::service::{SignIn, Start};
 use super::submission::{Payment, Submission, Timeline};
 use super::text::clean;
+use super::view;
 use crate::api::engine::SubmitOutcome;
 
 /// The effects to run when the wizard opens.
@@ -39,6 +40,16 @@ pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    // While the terminal is too small, only its notice is on screen: no key
+    // may act on what cannot be seen (Enter then `y` at the review would
+    // place an order blind). Ctrl-C still asks to quit.
+    if view::is_too_small(app.size) {
+        match &msg {
+            Msg::Key(key) if is_ctrl_c(key) => {}
+            Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) => return Vec::new(),
+            _ => {}
+        }
+    }
     match msg {
         Msg::Key(key) => on_key(app, &key),
         Msg::Mouse(mouse) => {
@@ -173,7 +184,7 @@ fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
-    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+    if is_ctrl_c(key) {
         if matches!(app.overlay, Some(Overlay::ConfirmQuit)) {
             return Vec::new();
         }
@@ -193,6 +204,10 @@ fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     screens::handle_key(app, key)
+}
+
+fn is_ctrl_c(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c')
 }
 
 pub fn ask_to_quit(app: &mut App) -> Vec<Effect> {

@@ -16,6 +16,13 @@ use crate::domain::order::ImageRef;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
+
+/// Below [`MIN_WIDTH`]x[`MIN_HEIGHT`] only the "too small" notice is drawn,
+/// and `update` lets no key act (but Ctrl-C): nothing happens on a screen
+/// the user cannot see.
+pub fn is_too_small((width, height): (u16, u16)) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}
 /// From this width on, the choices so far get a side panel.
 pub const SIDE_PANEL_FROM: u16 = 110;
 pub const SIDE_PANEL_WIDTH: u16 = 30;
@@ -84,7 +91,9 @@ pub fn render(app: &App, frame: &mut Frame) {
 
 /// Draws everything into `buf`; returns where the text cursor goes.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    // The size `update` knows counts too: keys are ignored while it is too
+    // small, so the notice must be what is shown then.
+    if is_too_small((area.width, area.height)) || is_too_small(app.size) {
         too_small(app, area, buf);
         return None;
     }
@@ -137,7 +146,12 @@ fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
             "This one is {}x{}: make the window larger or the font smaller.",
             area.width, area.height
         )),
-        Line::from("Everything is kept meanwhile. Ctrl-C quits."),
+        Line::from("Everything is kept meanwhile; keys do nothing until it is larger."),
+        Line::from(if app.order_in_flight() {
+            "An order is in flight: Ctrl-C asks to confirm once the window is larger."
+        } else {
+            "Ctrl-C quits."
+        }),
     ];
     let height = (lines.len() as u16 + 2).min(area.height);
     let y = area.y + area.height.saturating_sub(height) / 2;

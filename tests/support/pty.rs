@@ -12,6 +12,9 @@ pub struct Session {
     output: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     master: Box<dyn portable_pty::MasterPty + Send>,
+    /// Where the output was when the terminal took each new size (rows,
+    /// columns), so the screen is replayed at the size it was drawn for.
+    sizes: Vec<(usize, u16, u16)>,
 }
 
 impl Session {
@@ -52,13 +55,37 @@ impl Session {
             output,
             writer,
             master: pair.master,
+            sizes: vec![(0, 24, 80)],
         }
+    }
+
+    /// Resizes the terminal, as dragging the window does (SIGWINCH).
+    #[allow(dead_code)]
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        let at = self.output.lock().unwrap().len();
+        self.sizes.push((at, rows, cols));
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
     }
 
     pub fn screen(&self) -> String {
         let size = |n| std::num::NonZeroU16::new(n).expect("not zero");
+        let output = self.output.lock().unwrap();
         let mut parser = vt100::Parser::new(size(24), size(80), 0);
-        parser.process(&self.output.lock().unwrap());
+        let mut from = 0;
+        for &(at, rows, cols) in &self.sizes {
+            let at = at.min(output.len());
+            parser.process(&output[from..at]);
+            parser.screen_mut().set_size(size(rows), size(cols));
+            from = at;
+        }
+        parser.process(&output[from..]);
         parser.screen().contents()
     }
 

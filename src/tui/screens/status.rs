@@ -454,8 +454,10 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
             head.push(Line::from(Span::styled(next, theme.muted())));
         }
         Submission::Unknown(unknown) => {
+            let mut headline = crate::api::failure::ambiguity(&unknown.reason, false);
+            headline[..1].make_ascii_uppercase();
             head.push(Line::from(Span::styled(
-                "The answer was lost: an order may have been placed.",
+                format!("{}.", clean(&headline)),
                 theme.warning(),
             )));
             head.extend(pair("Why", failure_text(&unknown.reason)));
