@@ -51,6 +51,20 @@ impl Setup {
         std::fs::read_to_string(self.state_dir().join("journal.jsonl")).unwrap_or_default()
     }
 
+    /// The sandbox's token for the example plan's region (ap-southeast-3).
+    fn purchase_token(&self) -> String {
+        let creds = self.sandbox.credentials();
+        creds
+            .project_token("ap-southeast-3")
+            .unwrap()
+            .expose()
+            .to_string()
+    }
+
+    fn billing_token(&self) -> String {
+        self.sandbox.credentials().domain_token.expose().to_string()
+    }
+
     /// The command with a clean environment: the sandbox's token, its URL
     /// for every endpoint, and nothing from the developer's own setup.
     fn command(&self, args: &[&str]) -> Command {
@@ -60,7 +74,8 @@ impl Setup {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
             .env("FLEXUS_STATE_DIR", self.state_dir())
-            .env("FLEXUS_TOKEN", self.sandbox.credentials().token.expose())
+            .env("FLEXUS_TOKEN", self.purchase_token())
+            .env("FLEXUS_BSS_TOKEN", self.billing_token())
             .env("FLEXUS_HCSS_ENDPOINT", self.sandbox.url())
             .env("FLEXUS_BSS_ENDPOINT", self.sandbox.url())
             .env("FLEXUS_IAM_ENDPOINT", self.sandbox.url())
@@ -80,12 +95,16 @@ impl Setup {
             stdout: String::from_utf8(output.stdout).unwrap(),
             stderr: String::from_utf8(output.stderr).unwrap(),
         };
-        let token = self.sandbox.credentials().token.expose();
-        assert!(!run.all().contains(token), "the token was printed");
-        assert!(
-            !self.journal_text().contains(token),
-            "the token is in the journal"
-        );
+        let creds = self.sandbox.credentials();
+        let tokens =
+            std::iter::once(&creds.domain_token).chain(creds.project_tokens.iter().map(|(_, t)| t));
+        for token in tokens.map(|t| t.expose()) {
+            assert!(!run.all().contains(token), "a token was printed");
+            assert!(
+                !self.journal_text().contains(token),
+                "a token is in the journal"
+            );
+        }
         run
     }
 
@@ -150,7 +169,8 @@ async fn order_with_yes_places_one_order_and_follows_it_to_completed() {
     );
     assert!(run.stderr.contains("test-0620-01"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("token from FLEXUS_TOKEN"),
+        run.stderr
+            .contains("purchase token from FLEXUS_TOKEN, billing token from FLEXUS_BSS_TOKEN"),
         "{}",
         run.stderr
     );
@@ -187,7 +207,15 @@ async fn without_a_terminal_and_without_yes_nothing_is_sent() {
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stderr.contains("Add --yes"), "{}", run.stderr);
     assert!(s.sandbox.created_orders().is_empty());
-    assert!(s.sandbox.requests().is_empty());
+    // Signing in was checked (reads only); no purchase went out.
+    assert!(
+        s.sandbox
+            .requests()
+            .iter()
+            .all(|r| r.method == "GET" && r.path != "/v1/light-instances"),
+        "{:?}",
+        s.sandbox.requests()
+    );
     assert_eq!(s.journal_text(), "");
 }
 
@@ -195,7 +223,8 @@ async fn without_a_terminal_and_without_yes_nothing_is_sent() {
 async fn missing_credentials_and_plain_http_endpoints_are_refused() {
     let s = Setup::new(&[]).await;
     let mut cmd = s.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
-    cmd.env_remove("FLEXUS_TOKEN");
+    cmd.env_remove("FLEXUS_TOKEN")
+        .env_remove("FLEXUS_BSS_TOKEN");
     let run = s.run_with(cmd).await;
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(
@@ -228,7 +257,9 @@ async fn missing_credentials_and_plain_http_endpoints_are_refused() {
 async fn a_token_file_works_and_its_token_is_not_shown() {
     let s = Setup::new(&[]).await;
     let token_file = s.home.path().join("token");
-    std::fs::write(&token_file, s.sandbox.credentials().token.expose()).unwrap();
+    std::fs::write(&token_file, s.purchase_token()).unwrap();
+    let bss_file = s.home.path().join("bss-token");
+    std::fs::write(&bss_file, s.billing_token()).unwrap();
     let mut cmd = s.command(&[
         "order",
         "--plan",
@@ -236,13 +267,21 @@ async fn a_token_file_works_and_its_token_is_not_shown() {
         "--yes",
         "--token-file",
         token_file.to_str().unwrap(),
+        "--bss-token-file",
+        bss_file.to_str().unwrap(),
     ]);
-    cmd.env_remove("FLEXUS_TOKEN");
+    cmd.env_remove("FLEXUS_TOKEN")
+        .env_remove("FLEXUS_BSS_TOKEN");
     let run = s.run_with(cmd).await;
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
+        run.stderr.contains(&format!(
+            "purchase token from {}, billing token from {}",
+            token_file.display(),
+            bss_file.display()
+        )),
+        "{}",
         run.stderr
-            .contains(&format!("token from {}", token_file.display()))
     );
     assert_eq!(s.sandbox.created_orders().len(), 1);
 }
@@ -253,6 +292,7 @@ async fn aksk_credentials_from_the_environment_place_the_order() {
     let creds = s.sandbox.credentials();
     let mut cmd = s.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
     cmd.env_remove("FLEXUS_TOKEN")
+        .env_remove("FLEXUS_BSS_TOKEN")
         .env("HUAWEICLOUD_SDK_AK", &creds.access_key)
         .env("HUAWEICLOUD_SDK_SK", creds.secret_key.expose());
     let run = s.run_with(cmd).await;

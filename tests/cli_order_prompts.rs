@@ -47,7 +47,13 @@ impl Session {
         cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
         cmd.env("HOME", home.path());
         cmd.env("FLEXUS_STATE_DIR", home.path().join("state"));
-        cmd.env("FLEXUS_TOKEN", h.credentials().token.expose());
+        let creds = h.credentials();
+        cmd.env(
+            "FLEXUS_TOKEN",
+            creds.project_token("ap-southeast-3").unwrap().expose(),
+        );
+        cmd.env("FLEXUS_BSS_TOKEN", creds.domain_token.expose());
+        cmd.env("FLEXUS_IAM_ENDPOINT", h.url());
         cmd.env("FLEXUS_HCSS_ENDPOINT", h.url());
         cmd.env("FLEXUS_BSS_ENDPOINT", h.url());
         cmd.env("FLEXUS_POLL_INTERVAL_MS", "50");
@@ -119,7 +125,15 @@ async fn the_confirmation_defaults_to_no() {
     let (code, screen) = s.exit_code().await;
     assert_eq!(code, 1, "{screen}");
     assert!(screen.contains("ordering was not confirmed"), "{screen}");
-    assert!(h.requests().is_empty());
+    // Signing in was checked before asking (reads only); nothing was bought.
+    assert!(h.created_orders().is_empty());
+    assert!(
+        h.requests()
+            .iter()
+            .all(|r| r.method == "GET" && r.path != "/v1/light-instances"),
+        "{:?}",
+        h.requests()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
