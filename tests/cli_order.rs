@@ -667,3 +667,95 @@ async fn an_order_found_after_a_lost_answer_can_be_claimed_once() {
         "claiming sends nothing"
     );
 }
+
+/// A plan in another region than AP-Singapore, with an image sold there.
+fn plan_in(dir: &Path, region: &str) -> PathBuf {
+    plan_file(dir, |p| {
+        p["region"] = region.into();
+        p["image_ref"] = serde_json::json!({"image_name": "Ubuntu", "image_version": "22.04"});
+        p["plan_spec"] = "hf.large.1.30m.linux".into();
+        p.as_object_mut().unwrap().remove("extra_resources");
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn istanbul_and_sao_paulo_complete_with_aksk_from_the_environment_and_the_file() {
+    let s = Setup::new(&[]).await;
+    let creds = s.sandbox.credentials();
+    std::fs::create_dir(s.home.path().join(".huaweicloud")).unwrap();
+    std::fs::write(
+        s.home.path().join(".huaweicloud/credentials"),
+        format!(
+            "[basic]\nak = {}\nsk = {}\n",
+            creds.access_key,
+            creds.secret_key.expose()
+        ),
+    )
+    .unwrap();
+    for (region, from_env) in [
+        ("tr-west-1", true),
+        ("sa-brazil-1", true),
+        ("tr-west-1", false),
+        ("sa-brazil-1", false),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = plan_in(dir.path(), region);
+        let mut cmd = s.command(&["order", "--plan", plan.to_str().unwrap(), "--yes"]);
+        cmd.env_remove("FLEXUS_TOKEN")
+            .env_remove("FLEXUS_BSS_TOKEN");
+        if from_env {
+            cmd.env("HUAWEICLOUD_SDK_AK", &creds.access_key)
+                .env("HUAWEICLOUD_SDK_SK", creds.secret_key.expose());
+        }
+        let run = s.run_with(cmd).await;
+        assert_eq!(run.code, 0, "{region} {from_env}: {}", run.all());
+        assert!(
+            run.stdout.contains("completed, the instances are created"),
+            "{}",
+            run.stdout
+        );
+        let source = if from_env {
+            "access key from HUAWEICLOUD_SDK_AK".to_string()
+        } else {
+            format!(
+                "access key from {}",
+                s.home.path().join(".huaweicloud/credentials").display()
+            )
+        };
+        assert!(run.stderr.contains(&source), "{}", run.stderr);
+        assert!(!run.all().contains(creds.secret_key.expose()));
+    }
+    let regions: Vec<String> = s
+        .sandbox
+        .created_orders()
+        .iter()
+        .map(|o| o.body["region"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        regions,
+        ["tr-west-1", "sa-brazil-1", "tr-west-1", "sa-brazil-1"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purchase_token_of_another_region_sends_nothing() {
+    let s = Setup::new(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_in(dir.path(), "tr-west-1");
+    // FLEXUS_TOKEN is the ap-southeast-3 project's.
+    let run = s
+        .run(&["order", "--plan", plan.to_str().unwrap(), "--yes"])
+        .await;
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stderr.contains("nothing was sent")
+            && run
+                .stderr
+                .contains("scoped to the project of ap-southeast-3")
+            && run.stderr.contains("the order is for tr-west-1"),
+        "{}",
+        run.stderr
+    );
+    assert!(s.sandbox.created_orders().is_empty());
+    assert_eq!(s.journal_text(), "", "not even an intent was recorded");
+}
