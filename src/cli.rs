@@ -188,9 +188,13 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "URL")]
     pub iam_endpoint: Option<String>,
 
-    /// Read the IAM token from this file (otherwise FLEXUS_TOKEN, then AK/SK credentials)
+    /// Read the purchase token (scoped to the project of the order's region) from this file [env: FLEXUS_TOKEN]; without tokens, AK/SK credentials are used
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
+
+    /// Read the billing token (scoped to the account's domain: order status, payment, cancellation) from this file [env: FLEXUS_BSS_TOKEN]
+    #[arg(long, value_name = "FILE")]
+    pub bss_token_file: Option<PathBuf>,
 
     /// Seconds to wait for an answer before treating it as lost
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]

@@ -60,7 +60,7 @@ fn wizard(cli: Cli, catalog: Catalog, prices: PriceTable) -> Result<(), Failure>
     let found = if args.sandbox {
         None
     } else {
-        live::found_credentials(args.connect.token_file.as_deref())
+        live::found_credentials(headless::live::token_files(&args.connect))
             .map_err(|message| Failure::new(EXIT_INVALID, message))?
     };
     let connector = Arc::new(LiveConnector {
@@ -69,6 +69,7 @@ fn wizard(cli: Cli, catalog: Catalog, prices: PriceTable) -> Result<(), Failure>
         track,
         journal_dir,
         token_file: args.connect.token_file.clone(),
+        bss_token_file: args.connect.bss_token_file.clone(),
         catalog: catalog.clone(),
         prices: prices.clone(),
     });

@@ -1,7 +1,7 @@
 //! The built binary's `order`, `status`, `orders` and `pay` against the
 //! sandbox on 127.0.0.1: exit codes, output, and what the sandbox received.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 mod cli_support;
@@ -54,7 +54,8 @@ async fn order_with_yes_places_one_order_and_follows_it_to_completed() {
     );
     assert!(run.stderr.contains("test-0620-01"), "{}", run.stderr);
     assert!(
-        run.stderr.contains("token from FLEXUS_TOKEN"),
+        run.stderr
+            .contains("purchase token from FLEXUS_TOKEN, billing token from FLEXUS_BSS_TOKEN"),
         "{}",
         run.stderr
     );
@@ -91,7 +92,15 @@ async fn without_a_terminal_and_without_yes_nothing_is_sent() {
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stderr.contains("Add --yes"), "{}", run.stderr);
     assert!(s.sandbox.created_orders().is_empty());
-    assert!(s.sandbox.requests().is_empty());
+    // Signing in was checked (reads only); no purchase went out.
+    assert!(
+        s.sandbox
+            .requests()
+            .iter()
+            .all(|r| r.method == "GET" && r.path != "/v1/light-instances"),
+        "{:?}",
+        s.sandbox.requests()
+    );
     assert_eq!(s.journal_text(), "");
 }
 
@@ -99,7 +108,8 @@ async fn without_a_terminal_and_without_yes_nothing_is_sent() {
 async fn missing_credentials_and_plain_http_endpoints_are_refused() {
     let s = Setup::new(&[]).await;
     let mut cmd = s.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
-    cmd.env_remove("FLEXUS_TOKEN");
+    cmd.env_remove("FLEXUS_TOKEN")
+        .env_remove("FLEXUS_BSS_TOKEN");
     let run = s.run_with(cmd).await;
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(
@@ -132,7 +142,9 @@ async fn missing_credentials_and_plain_http_endpoints_are_refused() {
 async fn a_token_file_works_and_its_token_is_not_shown() {
     let s = Setup::new(&[]).await;
     let token_file = s.home.path().join("token");
-    std::fs::write(&token_file, s.sandbox.credentials().token.expose()).unwrap();
+    std::fs::write(&token_file, s.purchase_token()).unwrap();
+    let bss_file = s.home.path().join("bss-token");
+    std::fs::write(&bss_file, s.billing_token()).unwrap();
     let mut cmd = s.command(&[
         "order",
         "--plan",
@@ -140,13 +152,21 @@ async fn a_token_file_works_and_its_token_is_not_shown() {
         "--yes",
         "--token-file",
         token_file.to_str().unwrap(),
+        "--bss-token-file",
+        bss_file.to_str().unwrap(),
     ]);
-    cmd.env_remove("FLEXUS_TOKEN");
+    cmd.env_remove("FLEXUS_TOKEN")
+        .env_remove("FLEXUS_BSS_TOKEN");
     let run = s.run_with(cmd).await;
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
+        run.stderr.contains(&format!(
+            "purchase token from {}, billing token from {}",
+            token_file.display(),
+            bss_file.display()
+        )),
+        "{}",
         run.stderr
-            .contains(&format!("token from {}", token_file.display()))
     );
     assert_eq!(s.sandbox.created_orders().len(), 1);
 }
@@ -157,6 +177,7 @@ async fn aksk_credentials_from_the_environment_place_the_order() {
     let creds = s.sandbox.credentials();
     let mut cmd = s.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
     cmd.env_remove("FLEXUS_TOKEN")
+        .env_remove("FLEXUS_BSS_TOKEN")
         .env("HUAWEICLOUD_SDK_AK", &creds.access_key)
         .env("HUAWEICLOUD_SDK_SK", creds.secret_key.expose());
     let run = s.run_with(cmd).await;
@@ -581,4 +602,95 @@ async fn malformed_ids_given_on_the_command_line_are_refused_unprinted_and_unsto
         requests_before,
         "nothing was sent"
     );
+}
+/// A plan in another region than AP-Singapore, with an image sold there.
+fn plan_in(dir: &Path, region: &str) -> PathBuf {
+    plan_file(dir, |p| {
+        p["region"] = region.into();
+        p["image_ref"] = serde_json::json!({"image_name": "Ubuntu", "image_version": "22.04"});
+        p["plan_spec"] = "hf.large.1.30m.linux".into();
+        p.as_object_mut().unwrap().remove("extra_resources");
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn istanbul_and_sao_paulo_complete_with_aksk_from_the_environment_and_the_file() {
+    let s = Setup::new(&[]).await;
+    let creds = s.sandbox.credentials();
+    std::fs::create_dir(s.home.path().join(".huaweicloud")).unwrap();
+    std::fs::write(
+        s.home.path().join(".huaweicloud/credentials"),
+        format!(
+            "[basic]\nak = {}\nsk = {}\n",
+            creds.access_key,
+            creds.secret_key.expose()
+        ),
+    )
+    .unwrap();
+    for (region, from_env) in [
+        ("tr-west-1", true),
+        ("sa-brazil-1", true),
+        ("tr-west-1", false),
+        ("sa-brazil-1", false),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = plan_in(dir.path(), region);
+        let mut cmd = s.command(&["order", "--plan", plan.to_str().unwrap(), "--yes"]);
+        cmd.env_remove("FLEXUS_TOKEN")
+            .env_remove("FLEXUS_BSS_TOKEN");
+        if from_env {
+            cmd.env("HUAWEICLOUD_SDK_AK", &creds.access_key)
+                .env("HUAWEICLOUD_SDK_SK", creds.secret_key.expose());
+        }
+        let run = s.run_with(cmd).await;
+        assert_eq!(run.code, 0, "{region} {from_env}: {}", run.all());
+        assert!(
+            run.stdout.contains("completed, the instances are created"),
+            "{}",
+            run.stdout
+        );
+        let source = if from_env {
+            "access key from HUAWEICLOUD_SDK_AK".to_string()
+        } else {
+            format!(
+                "access key from {}",
+                s.home.path().join(".huaweicloud/credentials").display()
+            )
+        };
+        assert!(run.stderr.contains(&source), "{}", run.stderr);
+        assert!(!run.all().contains(creds.secret_key.expose()));
+    }
+    let regions: Vec<String> = s
+        .sandbox
+        .created_orders()
+        .iter()
+        .map(|o| o.body["region"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        regions,
+        ["tr-west-1", "sa-brazil-1", "tr-west-1", "sa-brazil-1"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purchase_token_of_another_region_sends_nothing() {
+    let s = Setup::new(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_in(dir.path(), "tr-west-1");
+    // FLEXUS_TOKEN is the ap-southeast-3 project's.
+    let run = s
+        .run(&["order", "--plan", plan.to_str().unwrap(), "--yes"])
+        .await;
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(
+        run.stderr.contains("nothing was sent")
+            && run
+                .stderr
+                .contains("scoped to the project of ap-southeast-3")
+            && run.stderr.contains("the order is for tr-west-1"),
+        "{}",
+        run.stderr
+    );
+    assert!(s.sandbox.created_orders().is_empty());
+    assert_eq!(s.journal_text(), "", "not even an intent was recorded");
 }

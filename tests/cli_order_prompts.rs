@@ -47,7 +47,13 @@ impl Session {
         cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
         cmd.env("HOME", home.path());
         cmd.env("FLEXUS_STATE_DIR", home.path().join("state"));
-        cmd.env("FLEXUS_TOKEN", h.credentials().token.expose());
+        let creds = h.credentials();
+        cmd.env(
+            "FLEXUS_TOKEN",
+            creds.project_token("ap-southeast-3").unwrap().expose(),
+        );
+        cmd.env("FLEXUS_BSS_TOKEN", creds.domain_token.expose());
+        cmd.env("FLEXUS_IAM_ENDPOINT", h.url());
         cmd.env("FLEXUS_HCSS_ENDPOINT", h.url());
         cmd.env("FLEXUS_BSS_ENDPOINT", h.url());
         cmd.env("FLEXUS_POLL_INTERVAL_MS", "50");
@@ -119,7 +125,15 @@ async fn the_confirmation_defaults_to_no() {
     let (code, screen) = s.exit_code().await;
     assert_eq!(code, 1, "{screen}");
     assert!(screen.contains("ordering was not confirmed"), "{screen}");
-    assert!(h.requests().is_empty());
+    // Signing in was checked before asking (reads only); nothing was bought.
+    assert!(h.created_orders().is_empty());
+    assert!(
+        h.requests()
+            .iter()
+            .all(|r| r.method == "GET" && r.path != "/v1/light-instances"),
+        "{:?}",
+        h.requests()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,34 +152,64 @@ async fn yes_on_the_terminal_places_the_order() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_a_lost_answer_no_means_no_resend() {
+async fn after_a_lost_answer_with_an_order_found_no_resend_is_offered() {
     let h = sandbox_with(&["drop@create"]).await;
     let mut s = Session::start(&h, &["order", "--plan", EXAMPLE_PLAN]);
     s.wait_for("Place this order?").await;
     s.type_line("y");
-    s.wait_for("Send the same purchase again anyway?").await;
+    s.wait_for("FlexusL orders created since").await;
     let order_id = h.created_orders()[0].order_id.clone();
     s.wait_for(&order_id).await;
-    s.type_line("n");
+    // The found order may be this purchase: claim or dismiss it first.
     let (code, screen) = s.exit_code().await;
     assert_eq!(code, 3, "{screen}");
+    assert!(!screen.contains("Send the same purchase again"), "{screen}");
+    assert!(screen.contains("flexus claim"), "{screen}");
+    assert!(screen.contains("flexus dismiss"), "{screen}");
     assert_eq!(h.created_orders().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_a_lost_answer_yes_resends_with_the_same_client_request_id() {
-    let h = sandbox_with(&["drop@create"]).await;
+async fn after_a_lost_answer_with_nothing_found_no_means_no_resend() {
+    let h = sandbox_with(&["500@create"]).await;
     let mut s = Session::start(&h, &["order", "--plan", EXAMPLE_PLAN]);
     s.wait_for("Place this order?").await;
     s.type_line("y");
-    s.wait_for("[y/N]").await;
-    s.wait_for("Send the same purchase again").await;
+    s.wait_for("Send the same purchase again, with the same Client-Request-Id? [y/N]")
+        .await;
+    s.type_line("n");
+    let (code, screen) = s.exit_code().await;
+    assert_eq!(code, 3, "{screen}");
+    assert!(screen.contains("flexus resend"), "{screen}");
+    assert!(h.created_orders().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_lost_answer_yes_resends_with_the_same_client_request_id() {
+    let h = sandbox_with(&["500@create"]).await;
+    let mut s = Session::start(&h, &["order", "--plan", EXAMPLE_PLAN]);
+    s.wait_for("Place this order?").await;
+    s.type_line("y");
+    s.wait_for("Send the same purchase again, with the same Client-Request-Id? [y/N]")
+        .await;
     s.type_line("y");
     let (code, screen) = s.exit_code().await;
     assert_eq!(code, 0, "{screen}");
+    let sends = h
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v1/light-instances")
+        .count();
+    assert_eq!(sends, 2, "the user asked for a second send");
     let created = h.created_orders();
-    assert_eq!(created.len(), 2, "the user asked for a second send");
-    assert_eq!(created[0].client_request_id, created[1].client_request_id);
+    assert_eq!(created.len(), 1, "the 500 placed nothing");
+    assert!(
+        screen.contains(&format!(
+            "Submitting the order (Client-Request-Id {})",
+            created[0].client_request_id
+        )),
+        "the resend kept the first send's ID: {screen}"
+    );
     assert!(
         screen.contains(&format!(
             "Sending the purchase again (Client-Request-Id {})",
@@ -174,7 +218,7 @@ async fn after_a_lost_answer_yes_resends_with_the_same_client_request_id() {
         "{screen}"
     );
     assert!(
-        screen.contains(&format!("Order {} placed", created[1].order_id)),
+        screen.contains(&format!("Order {} placed", created[0].order_id)),
         "{screen}"
     );
 }

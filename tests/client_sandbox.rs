@@ -46,7 +46,6 @@ fn fast_config() -> ClientConfig {
             checks: 3,
             interval: Duration::from_millis(200),
         },
-        ..ClientConfig::default()
     }
 }
 
@@ -54,30 +53,45 @@ fn endpoints(h: &SandboxHandle) -> Endpoints {
     Endpoints::all_at(&h.url()).unwrap()
 }
 
+/// User tokens of both scopes: the project of ap-southeast-3 (the example
+/// plan's region) for the purchase, the domain for billing.
 fn token_client(h: &SandboxHandle, config: ClientConfig) -> Client {
+    let creds = h.credentials();
     Client::new(
         endpoints(h),
-        Auth::Token(h.credentials().token.clone()),
+        Auth::Tokens {
+            purchase: creds.project_token("ap-southeast-3").cloned(),
+            billing: Some(creds.domain_token.clone()),
+        },
         config,
     )
     .unwrap()
 }
 
-fn aksk_client(h: &SandboxHandle, project_id: Option<String>) -> Client {
+fn sandbox_key(h: &SandboxHandle) -> SigningKey {
     let creds = h.credentials();
+    SigningKey {
+        access_key: creds.access_key.clone(),
+        secret_key: creds.secret_key.clone(),
+    }
+}
+
+fn aksk_client(h: &SandboxHandle, project_id: Option<String>) -> Client {
     Client::new(
         endpoints(h),
-        Auth::AkSk {
-            key: SigningKey {
-                access_key: creds.access_key.clone(),
-                secret_key: creds.secret_key.clone(),
-            },
-            project_id,
-            security_token: None,
-        },
+        Auth::aksk(sandbox_key(h), project_id, None),
         fast_config(),
     )
     .unwrap()
+}
+
+/// Every token the sandbox issued, for checking that none is written.
+fn all_tokens(h: &SandboxHandle) -> Vec<String> {
+    let creds = h.credentials();
+    std::iter::once(&creds.domain_token)
+        .chain(creds.project_tokens.iter().map(|(_, t)| t))
+        .map(|t| t.expose().to_string())
+        .collect()
 }
 
 fn plan_body(edit: impl FnOnce(&mut serde_json::Value)) -> RequestBody {
@@ -228,7 +242,7 @@ async fn token_purchase_is_placed_journaled_and_tracked_to_completed() {
     );
 
     let text = std::fs::read_to_string(journal.path()).unwrap();
-    assert!(!text.contains(h.credentials().token.expose()));
+    assert!(all_tokens(&h).iter().all(|t| !text.contains(t.as_str())));
 }
 
 #[tokio::test]
@@ -236,8 +250,8 @@ async fn aksk_purchase_looks_up_the_project_and_is_placed() {
     let h = sandbox_with(&[]).await;
     let client = aksk_client(&h, None);
     assert_eq!(
-        client.project_id().await.unwrap().as_deref(),
-        Some(h.credentials().project_id.as_str())
+        client.project_for("ap-southeast-3").await.unwrap(),
+        h.credentials().project_id("ap-southeast-3").unwrap()
     );
     let (_dir, journal) = journal();
     let (order_id, _) = placed(
@@ -268,14 +282,14 @@ async fn aksk_with_a_wrong_secret_is_refused_without_showing_it() {
     let creds = h.credentials();
     let client = Client::new(
         endpoints(&h),
-        Auth::AkSk {
-            key: SigningKey {
+        Auth::aksk(
+            SigningKey {
                 access_key: creds.access_key.clone(),
                 secret_key: Secret::new("not-the-secret-key-0123456789"),
             },
-            project_id: Some(creds.project_id.clone()),
-            security_token: None,
-        },
+            Some(creds.project_id("ap-southeast-3").unwrap().to_string()),
+            Some(creds.account_id.clone()),
+        ),
         fast_config(),
     )
     .unwrap();
@@ -846,7 +860,10 @@ async fn nothing_listening_means_nothing_sent() {
     };
     let client = Client::new(
         Endpoints::all_at(&format!("http://127.0.0.1:{port}")).unwrap(),
-        Auth::Token(Secret::new("token-that-goes-nowhere")),
+        Auth::Tokens {
+            purchase: Some(Secret::new("token-that-goes-nowhere")),
+            billing: Some(Secret::new("billing-token-that-goes-nowhere")),
+        },
         fast_config(),
     )
     .unwrap();
@@ -995,7 +1012,9 @@ async fn password_login_yields_a_token_that_places_orders() {
         })
         .await
         .unwrap();
-    let client = anonymous.with_auth(Auth::Token(token));
+    let client = anonymous.with_auth(Auth::SignedIn {
+        domain_token: token,
+    });
     let (_dir, journal) = journal();
     placed(
         purchase::submit(
@@ -1051,7 +1070,7 @@ async fn a_crash_between_intent_and_outcome_leaves_the_intent() {
     assert_eq!(record.state, PurchaseState::Unanswered);
     assert_eq!(record.endpoint, format!("{}/", h.url()));
     let text = std::fs::read_to_string(journal.path()).unwrap();
-    assert!(!text.contains(h.credentials().token.expose()));
+    assert!(all_tokens(&h).iter().all(|t| !text.contains(t.as_str())));
 }
 
 #[tokio::test]
@@ -1059,7 +1078,10 @@ async fn secrets_stay_out_of_debug_and_errors() {
     let h = sandbox_with(&[]).await;
     let client = Client::new(
         endpoints(&h),
-        Auth::Token(Secret::new("MIIfake-token-that-must-not-leak")),
+        Auth::Tokens {
+            purchase: Some(Secret::new("MIIfake-token-that-must-not-leak")),
+            billing: Some(Secret::new("MIIfake-billing-token-not-to-leak")),
+        },
         fast_config(),
     )
     .unwrap();
@@ -1118,7 +1140,11 @@ async fn login_protection_needs_the_mfa_code() {
         })))
         .await
         .unwrap();
-    assert_eq!(token.expose(), creds.token.expose());
+    // Scoped to the domain: billing takes it as it is.
+    let client = anonymous.with_auth(Auth::SignedIn {
+        domain_token: token,
+    });
+    client.check_sign_in().await.unwrap();
 }
 
 #[tokio::test]

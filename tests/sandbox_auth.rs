@@ -60,7 +60,12 @@ async fn a_wrong_token_is_refused_and_not_echoed() {
 async fn a_good_signature_is_accepted_on_every_service() {
     let sb = start_default().await;
     let key = sandbox_key(&sb);
-    let project = sb.credentials().project_id.clone();
+    let project = sb
+        .credentials()
+        .project_id("ap-southeast-3")
+        .unwrap()
+        .to_string();
+    let domain = sb.credentials().account_id.clone();
 
     let response = Signed::new("POST", "/v1/light-instances")
         .header("X-Project-Id", &project)
@@ -78,6 +83,7 @@ async fn a_good_signature_is_accepted_on_every_service() {
     let response = Signed::new("GET", LIST)
         .query("create_time_begin", &begin)
         .query("order_by", "-createTime")
+        .header("X-Domain-Id", &domain)
         .send(&sb, &key, &now_sdk_date(), |_| {})
         .await;
     let (status, body) = answer(response).await;
@@ -88,9 +94,17 @@ async fn a_good_signature_is_accepted_on_every_service() {
         "GET",
         &format!("/v2/orders/customer-orders/details/{order_id}"),
     )
+    .header("X-Domain-Id", &domain)
     .send(&sb, &key, &now_sdk_date(), |_| {})
     .await;
     assert_eq!(response.status().as_u16(), 200);
+
+    let response = Signed::new("GET", "/v3/auth/domains")
+        .send(&sb, &key, &now_sdk_date(), |_| {})
+        .await;
+    let (status, body) = answer(response).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["domains"][0]["id"], domain.as_str());
 
     let response = Signed::new("GET", "/v3/projects")
         .query("name", "ap-southeast-3")
@@ -102,7 +116,11 @@ async fn a_good_signature_is_accepted_on_every_service() {
 #[tokio::test]
 async fn a_body_changed_after_signing_fails_verification() {
     let sb = start_default().await;
-    let project = sb.credentials().project_id.clone();
+    let project = sb
+        .credentials()
+        .project_id("ap-southeast-3")
+        .unwrap()
+        .to_string();
     let response = Signed::new("POST", "/v1/light-instances")
         .header("X-Project-Id", &project)
         .header("Client-Request-Id", &request_id())
@@ -228,7 +246,7 @@ fn token_body(sb: &SandboxHandle, password: &str, totp: Option<(&str, &str)>) ->
     if let Some((id, passcode)) = totp {
         identity["totp"] = json!({"user": {"id": id, "passcode": passcode}});
     }
-    json!({"auth": {"identity": identity, "scope": {"project": {"name": "ap-southeast-3"}}}})
+    json!({"auth": {"identity": identity, "scope": {"domain": {"name": creds.account}}}})
 }
 
 async fn ask_token(sb: &SandboxHandle, body: &Value) -> reqwest::Response {
@@ -250,11 +268,16 @@ async fn iam_issues_the_token_for_the_right_password() {
         .to_str()
         .unwrap()
         .to_string();
-    assert_eq!(token, sb.credentials().token.expose());
+    assert_ne!(
+        token,
+        sb.credentials().domain_token.expose(),
+        "a fresh token"
+    );
     let body: TokenResponse = response.json().await.unwrap();
-    let project = body.token.project.unwrap();
-    assert_eq!(project.id, sb.credentials().project_id);
-    assert_eq!(project.name.as_deref(), Some("ap-southeast-3"));
+    assert!(body.token.project.is_none());
+    let domain = body.token.domain.unwrap();
+    assert_eq!(domain.id, sb.credentials().account_id);
+    assert_eq!(domain.name.as_deref(), Some("sandbox-account"));
     assert_eq!(
         body.token.user.unwrap().id.as_deref(),
         Some(sb.credentials().user_id.as_str())
@@ -315,7 +338,7 @@ async fn iam_refuses_a_malformed_body_or_unknown_project() {
 
     let password = sb.credentials().password.expose().to_string();
     let mut body = token_body(&sb, &password, None);
-    body["auth"]["scope"]["project"]["name"] = json!("mars-north-1");
+    body["auth"]["scope"] = json!({"project": {"name": "mars-north-1"}});
     let (status, body) = answer(ask_token(&sb, &body).await).await;
     assert_eq!(
         (status, body["error_code"].as_str()),
@@ -388,7 +411,10 @@ async fn projects_are_found_by_region_name() {
     assert_eq!(status, 200);
     let list: ProjectList = serde_json::from_value(body).unwrap();
     assert_eq!(list.projects.len(), 1);
-    assert_eq!(list.projects[0].id, sb.credentials().project_id);
+    assert_eq!(
+        list.projects[0].id,
+        sb.credentials().project_id("ap-southeast-3").unwrap()
+    );
     assert_eq!(list.projects[0].name, "ap-southeast-3");
 
     let (_, body) = answer(get(&sb, "/v3/projects?name=mars-north-1").await).await;
@@ -411,8 +437,8 @@ async fn credentials_are_random_and_hidden_from_debug() {
     let a = start_default().await;
     let b = start_default().await;
     assert_ne!(
-        a.credentials().token.expose(),
-        b.credentials().token.expose()
+        a.credentials().domain_token.expose(),
+        b.credentials().domain_token.expose()
     );
     assert_ne!(
         a.credentials().secret_key.expose(),
@@ -425,7 +451,8 @@ async fn credentials_are_random_and_hidden_from_debug() {
     );
     let shown = format!("{:?}", a.credentials());
     for secret in [
-        a.credentials().token.expose(),
+        a.credentials().domain_token.expose(),
+        a.credentials().project_token("tr-west-1").unwrap().expose(),
         a.credentials().secret_key.expose(),
         a.credentials().password.expose(),
     ] {

@@ -69,14 +69,15 @@ fn the_command_prints_credentials_logs_requests_and_stops_on_sigterm() {
     let example = wait_for_line(&lines, &mut seen, |l| {
         l.trim_start().starts_with("FLEXUS_TOKEN=")
     });
-    let token = example.trim_start()["FLEXUS_TOKEN=".len()..]
+    let token = example
         .split_whitespace()
-        .next()
-        .unwrap()
+        .find_map(|w| w.strip_prefix("FLEXUS_BSS_TOKEN="))
+        .expect("the example gives the billing token")
         .to_string();
     assert!(
         example.contains(&format!(
-            "flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url}"
+            "flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint \
+             {url} --iam-endpoint {url}"
         )),
         "{example}"
     );

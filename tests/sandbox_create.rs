@@ -153,7 +153,7 @@ async fn a_body_that_is_not_json_is_refused() {
     let sb = start_default().await;
     let response = http()
         .post(format!("{}/v1/light-instances", sb.url()))
-        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("X-Auth-Token", purchase_token(&sb, &plan()))
         .header("Client-Request-Id", request_id())
         .body("{\"instance_name\": ")
         .send()
@@ -203,7 +203,7 @@ async fn the_client_request_id_is_checked() {
 
     let response = http()
         .post(format!("{}/v1/light-instances", sb.url()))
-        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("X-Auth-Token", purchase_token(&sb, &plan()))
         .json(&plan())
         .send()
         .await
@@ -287,7 +287,8 @@ async fn the_request_log_has_method_path_and_status_only() {
         ("GET", "/v2/orders/customer-orders", Some(200))
     );
     let shown = format!("{log:?} {}", log[0].log_line());
-    assert!(!shown.contains(sb.credentials().token.expose()));
+    assert!(!shown.contains(&billing_token(&sb)));
+    assert!(!shown.contains(&purchase_token(&sb, &plan())));
     assert!(
         log[0]
             .log_line()

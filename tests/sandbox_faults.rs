@@ -96,7 +96,7 @@ async fn a_dropped_answer_still_creates_the_order() {
     let id = request_id();
     let outcome = http()
         .post(format!("{}/v1/light-instances", sb.url()))
-        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("X-Auth-Token", purchase_token(&sb, &plan()))
         .header("Client-Request-Id", &id)
         .json(&plan())
         .send()
@@ -140,7 +140,7 @@ async fn a_dropped_answer_on_a_kept_alive_connection() {
     let send = |path: String| {
         client
             .get(format!("{}{path}", sb.url()))
-            .header("X-Auth-Token", sb.credentials().token.expose())
+            .header("X-Auth-Token", billing_token(&sb))
             .send()
     };
     let first = send("/v2/orders/customer-orders".into()).await.unwrap();
@@ -161,14 +161,14 @@ async fn a_slow_answer_outlasts_a_short_client_timeout() {
         .unwrap();
     let slow = impatient
         .get(format!("{}/v2/orders/customer-orders", sb.url()))
-        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("X-Auth-Token", billing_token(&sb))
         .send()
         .await;
     assert!(slow.expect_err("the answer is late").is_timeout());
     // Used up: the next one is answered at once.
     let next = impatient
         .get(format!("{}/v2/orders/customer-orders", sb.url()))
-        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("X-Auth-Token", billing_token(&sb))
         .send()
         .await
         .expect("no delay left");
@@ -185,7 +185,7 @@ async fn a_client_that_gives_up_on_a_slow_answer_has_still_placed_the_order() {
     let id = request_id();
     let gave_up = impatient
         .post(format!("{}/v1/light-instances", sb.url()))
-        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("X-Auth-Token", purchase_token(&sb, &plan()))
         .header("Client-Request-Id", &id)
         .json(&plan())
         .send()
@@ -222,7 +222,7 @@ async fn configured_latency_applies_to_every_answer() {
     for path in ["/v2/orders/customer-orders", "/v3/projects"] {
         let late = impatient
             .get(format!("{}{path}", sb.url()))
-            .header("X-Auth-Token", sb.credentials().token.expose())
+            .header("X-Auth-Token", billing_token(&sb))
             .send()
             .await;
         assert!(
@@ -278,7 +278,7 @@ async fn faults_follow_each_other_in_order() {
     assert_eq!(create(&sb, &plan()).await.status().as_u16(), 429);
     let cut = http()
         .post(format!("{}/v1/light-instances", sb.url()))
-        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("X-Auth-Token", purchase_token(&sb, &plan()))
         .header("Client-Request-Id", request_id())
         .json(&plan())
         .send()

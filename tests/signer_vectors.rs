@@ -145,3 +145,84 @@ fn sent_query_matches_sdk() {
         assert_eq!(query, expected_query, "vector {}", v.name);
     }
 }
+
+fn vector(name: &str) -> Vector {
+    fixture()
+        .vectors
+        .into_iter()
+        .find(|v| v.name == name)
+        .unwrap_or_else(|| panic!("no vector {name}"))
+}
+
+fn header<'a>(v: &'a Vector, name: &str) -> Option<&'a str> {
+    v.headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The production vectors are what flexus sends: the same paths, bodies and
+/// header names, so the SDK's signatures of them are signatures of ours.
+#[test]
+fn production_vectors_are_the_shapes_flexus_sends() {
+    use flexus::api::client::ORDER_DETAILS_LIMIT;
+    use flexus::api::wire::{PayRequest, headers, paths};
+    use flexus::domain::catalog::Catalog;
+    use flexus::domain::order::Draft;
+
+    let create = vector("hcss_create_in_tr_west_1");
+    assert_eq!(create.path, paths::CREATE_ORDER);
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json"))
+        .unwrap();
+    let mut plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    plan["region"] = "tr-west-1".into();
+    plan["image_ref"] = serde_json::json!({"image_name": "Ubuntu", "image_version": "22.04"});
+    plan["plan_spec"] = "hf.large.1.30m.linux".into();
+    let (draft, problems) = Draft::from_plan_value(&plan);
+    assert!(problems.is_empty(), "{problems:?}");
+    let body = draft.request_body(&Catalog::embedded()).unwrap();
+    assert_eq!(serde_json::to_string(&body).unwrap(), create.body);
+    assert!(header(&create, headers::CLIENT_REQUEST_ID).is_some());
+    assert!(header(&create, headers::PROJECT_ID).is_some());
+    assert!(header(&create, headers::DOMAIN_ID).is_none());
+    for signed in ["client-request-id", "x-project-id"] {
+        assert!(
+            create
+                .expected
+                .signed_headers
+                .split(';')
+                .any(|h| h == signed),
+            "{signed}"
+        );
+    }
+
+    let details = vector("bss_order_details");
+    let order_id = details
+        .path
+        .strip_prefix(&format!("{}/", paths::ORDER_DETAILS))
+        .unwrap();
+    assert_eq!(
+        details.query,
+        [("limit".to_string(), ORDER_DETAILS_LIMIT.to_string())]
+    );
+    let pay = vector("bss_pay_order");
+    assert_eq!(pay.path, paths::PAY_ORDER);
+    assert_eq!(
+        serde_json::to_string(&PayRequest::new(order_id)).unwrap(),
+        pay.body
+    );
+    for v in [&details, &pay, &vector("bss_order_list")] {
+        assert!(header(v, headers::DOMAIN_ID).is_some(), "{}", v.name);
+        assert!(header(v, headers::PROJECT_ID).is_none(), "{}", v.name);
+        assert!(
+            v.expected
+                .signed_headers
+                .split(';')
+                .any(|h| h == "x-domain-id"),
+            "{}",
+            v.name
+        );
+    }
+    assert_eq!(vector("iam_project_lookup").path, paths::IAM_PROJECTS);
+    assert_eq!(vector("iam_domain_lookup").path, paths::IAM_DOMAINS);
+}

@@ -78,6 +78,8 @@ fn sign_in_refused_token() {
     let mut app = sign_in_app();
     enter(&mut app);
     type_text(&mut app, "wrong");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "billing-secret");
     let effects = enter(&mut app);
     let [Effect::Connect { attempt, .. }] = effects.as_slice() else {
         panic!()
@@ -104,6 +106,7 @@ fn sign_in_refused_token() {
     );
     assert!(!text.contains('\x1b'));
     assert!(!text.contains("wrong"), "the token is masked");
+    assert!(!text.contains("billing-secret"), "the billing token too");
 }
 
 #[test]

@@ -14,7 +14,7 @@ use flexus::api::purchase::FoundOrder;
 use flexus::api::wire::status;
 use flexus::domain::catalog::Platform;
 use flexus::domain::order::{Draft, ImageRef, PeriodType};
-use flexus::tui::app::{Connection, Overlay, Page, Step};
+use flexus::tui::app::{App, Connection, Overlay, Page, Step};
 use flexus::tui::msg::{Effect, Msg, SaveError};
 use flexus::tui::screens::{extras, image, naming, period, status as status_screen};
 use flexus::tui::service::{SignIn, Start};
@@ -694,37 +694,54 @@ fn a_refused_order_goes_back_to_the_review_with_the_draft_kept() {
     assert_ne!(*request_id, first_id, "a new purchase gets a new id");
 }
 
-#[test]
-fn credentials_turned_down_by_the_purchase_lead_to_sign_in_on_the_next_try() {
-    let (mut app, _) = app_at_review();
-    let effects = confirm_and_submit(&mut app);
+fn refused_with(app: &mut App, status: u16, code: &str, message: &str) {
+    let effects = confirm_and_submit(app);
     let Effect::Submit { request_id, .. } = &effects[0] else {
         unreachable!()
     };
     update(
-        &mut app,
+        app,
         Msg::Submitted {
             request_id: request_id.clone(),
             outcome: SubmitOutcome::Rejected(failure(
-                Some(401),
-                Some("APIGW.0301"),
-                "Incorrect IAM authentication information",
-                "get a new token",
+                Some(status),
+                Some(code),
+                message,
+                "see the code",
             )),
         },
     );
     assert!(matches!(app.submission, Submission::Failed { .. }));
-    assert!(frame(&mut app, 80, 24).contains("asks to sign in first"));
-    press(&mut app, KeyCode::Esc);
-    assert_eq!(app.page, page(Step::Review));
-    assert!(
-        enter(&mut app).is_empty(),
-        "nothing is sent with the same credentials"
-    );
-    assert!(app.overlay.is_none());
-    assert_eq!(app.page, Page::SignIn);
-    assert!(frame(&mut app, 80, 24).contains("APIGW.0301"));
-    assert_eq!(app.draft.instance_name, "web-01");
+}
+
+#[test]
+fn credentials_turned_down_by_the_purchase_lead_back_to_sign_in_with_the_order_kept() {
+    for (status, code) in [(401, "APIGW.0301"), (401, "APIGW.0307"), (403, "CBC.0154")] {
+        let (mut app, _) = app_at_review();
+        refused_with(&mut app, status, code, "the token is not valid");
+        assert_eq!(app.page, Page::SignIn, "{code}");
+        let screen = frame(&mut app, 80, 24);
+        assert!(screen.contains(code), "{code}: {screen}");
+        assert!(screen.contains("Sign in again"), "{code}: {screen}");
+        assert_eq!(app.draft.instance_name, "web-01");
+        // Leaving sign-in goes back to the review, the order as it was;
+        // placing it asks to sign in again rather than resend.
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.page, page(Step::Review), "{code}");
+        assert!(
+            enter(&mut app).is_empty(),
+            "nothing is sent with the same credentials"
+        );
+        assert_eq!(app.page, Page::SignIn);
+    }
+}
+
+#[test]
+fn a_missing_billing_permission_is_not_a_reason_to_sign_in_again() {
+    let (mut app, _) = app_at_review();
+    refused_with(&mut app, 403, "CBC.0151", "Access denied");
+    assert_ne!(app.page, Page::SignIn);
+    assert!(matches!(app.connection, Connection::Ready { .. }));
 }
 
 #[test]
@@ -824,13 +841,34 @@ fn sign_in_first_then_back_to_the_wizard_with_secrets_forgotten() {
     enter(&mut app); // token
     let effects = enter(&mut app);
     assert!(effects.is_empty());
-    assert_eq!(app.signin.error.as_deref(), Some("give the token"));
+    assert_eq!(
+        app.signin.error.as_deref(),
+        Some("give the purchase token (scoped to the project of the order's region)")
+    );
     type_text(&mut app, "tok-123");
+    // One token serves one scope: the billing token is asked for too.
+    let effects = enter(&mut app);
+    assert!(effects.is_empty());
+    assert_eq!(app.signin.focus, 1);
+    assert!(
+        app.signin
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("billing token"),
+        "{:?}",
+        app.signin.error
+    );
+    type_text(&mut app, "bss-456");
     let effects = enter(&mut app);
     let [Effect::Connect { attempt, choice }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    assert!(matches!(choice, SignIn::Token(t) if t.expose() == "tok-123"));
+    assert!(matches!(
+        choice,
+        SignIn::Tokens { purchase: Some(p), billing: Some(b) }
+            if p.expose() == "tok-123" && b.expose() == "bss-456"
+    ));
     let attempt = *attempt;
     // A stale answer (from an attempt given up on) is dropped.
     update(
@@ -868,6 +906,7 @@ fn sign_in_first_then_back_to_the_wizard_with_secrets_forgotten() {
     );
     assert_eq!(app.page, page(Step::Region));
     assert_eq!(app.signin.token.value(), "", "the token is forgotten");
+    assert_eq!(app.signin.bss_token.value(), "", "the billing token too");
 }
 
 #[test]

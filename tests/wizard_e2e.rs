@@ -35,7 +35,14 @@ fn a_whole_purchase_by_keyboard_reaches_completed() {
         ))
         .unwrap();
     let url = sandbox.url();
-    let token = sandbox.credentials().token.expose().to_string();
+    // A token per scope: the order's region is AP-Singapore.
+    let creds = sandbox.credentials();
+    let token = creds
+        .project_token("ap-southeast-3")
+        .unwrap()
+        .expose()
+        .to_string();
+    let billing = creds.domain_token.expose().to_string();
     let state = tempfile::tempdir().unwrap();
     let state_dir = state.path().to_str().unwrap();
 
@@ -51,6 +58,7 @@ fn a_whole_purchase_by_keyboard_reaches_completed() {
         ],
         &[
             ("FLEXUS_TOKEN", &token),
+            ("FLEXUS_BSS_TOKEN", &billing),
             ("FLEXUS_STATE_DIR", state_dir),
             ("FLEXUS_POLL_INTERVAL_MS", "100"),
             ("TERM", "xterm-256color"),
@@ -222,7 +230,13 @@ fn keys_pressed_while_the_terminal_is_too_small_place_no_order() {
         ))
         .unwrap();
     let url = sandbox.url();
-    let token = sandbox.credentials().token.expose().to_string();
+    let creds = sandbox.credentials();
+    let token = creds
+        .project_token("ap-southeast-3")
+        .unwrap()
+        .expose()
+        .to_string();
+    let billing = creds.domain_token.expose().to_string();
     let state = tempfile::tempdir().unwrap();
     let state_dir = state.path().to_str().unwrap();
     // A copy: a key acting blind could save over the plan file.
@@ -246,12 +260,13 @@ fn keys_pressed_while_the_terminal_is_too_small_place_no_order() {
         ],
         &[
             ("FLEXUS_TOKEN", &token),
+            ("FLEXUS_BSS_TOKEN", &billing),
             ("FLEXUS_STATE_DIR", state_dir),
             ("TERM", "xterm-256color"),
         ],
     );
     wizard.wait_for("7. Review");
-    wizard.wait_for("/ with an IAM token"); // signed in
+    wizard.wait_for("/ with IAM tokens"); // signed in
     // At a usable size Enter asks at once; Esc says no.
     wizard.keys(ENTER);
     wizard.wait_for("Place this order?");

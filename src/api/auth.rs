@@ -1,7 +1,17 @@
-//! Which credentials to use, and where they came from. Precedence: a token
-//! (`--token-file`, then `FLEXUS_TOKEN`), then AK/SK (the SDK's environment
-//! variables, then its credentials file). IAM password login lives on
-//! [`super::client::Client::login_with_password`] because it needs the network.
+//! Which credentials to use, and where they came from. Precedence: tokens
+//! (`--token-file`/`FLEXUS_TOKEN` for the purchase, `--bss-token-file`/
+//! `FLEXUS_BSS_TOKEN` for billing), then AK/SK (the SDK's environment
+//! variables, then its credentials file). IAM password sign-in lives on
+//! [`super::client::Client::login_with_password`] because it needs the
+//! network.
+//!
+//! Huawei's services take different credentials (companion-apis.md,
+//! section 7): HCSS, the purchase, is a regional service and takes the
+//! project of the order's region; BSS, billing (order status, payment,
+//! cancellation), is a global service and takes the account's domain. So a
+//! token, which has one scope, serves one of the two, and AK/SK are sent
+//! with `X-Project-Id` to HCSS and `X-Domain-Id` to BSS, as the SDKs'
+//! `BasicCredentials` and `GlobalCredentials` do.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -9,48 +19,108 @@ use std::path::{Path, PathBuf};
 use super::signer::SigningKey;
 use crate::secret::Secret;
 
-/// An IAM token, for scripts and CI (never a flag: flags show in `ps`).
+/// An IAM token for the purchase (scoped to the project of the order's
+/// region), for scripts and CI (never a flag: flags show in `ps`).
 pub const ENV_TOKEN: &str = "FLEXUS_TOKEN";
+/// An IAM token for billing (scoped to the account's domain): order
+/// status, payment, cancellation.
+pub const ENV_BSS_TOKEN: &str = "FLEXUS_BSS_TOKEN";
 /// The official SDKs' variables, so existing setups work unchanged.
 pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
 /// The secret key that goes with [`ENV_AK`].
 pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
-/// Skips the IAM project lookup when set.
+/// A project ID, as the SDKs' `BasicCredentials` take it. A project belongs
+/// to one region, so flexus uses it only where IAM cannot say which project
+/// an order's region has (see `Client::project_for`).
 pub const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+/// The account's domain ID, as the SDKs' `GlobalCredentials` take it;
+/// without it, flexus asks IAM (`GET /v3/auth/domains`).
+pub const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
 /// Present with temporary (STS) keys.
 pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 /// Moves the SDKs' `~/.huaweicloud/credentials` elsewhere.
 pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 
+/// An access key, with the security token temporary keys come with.
+#[derive(Clone, Debug)]
+pub struct AccessKey {
+    pub key: SigningKey,
+    pub security_token: Option<Secret>,
+}
+
 /// How requests prove who sends them. `Debug` never shows a secret.
 #[derive(Clone, Debug)]
 pub enum Auth {
-    /// An IAM token, sent as `X-Auth-Token`.
-    Token(Secret),
-    /// AK/SK request signing; the project ID is looked up through IAM when
-    /// absent, and temporary keys carry a security token.
+    /// IAM tokens the user brought, sent as `X-Auth-Token`: one for the
+    /// purchase (scoped to the project of the order's region), one for
+    /// billing (scoped to the account's domain). Either may be missing;
+    /// what needs the missing one is refused before anything is sent.
+    Tokens {
+        purchase: Option<Secret>,
+        billing: Option<Secret>,
+    },
+    /// Signed in with an IAM password in this session: a domain-scoped
+    /// token, which serves billing and is exchanged with IAM (`"methods":
+    /// ["token"]`) for a token of each order region's project when needed.
+    SignedIn { domain_token: Secret },
+    /// AK/SK request signing. `basic` signs the purchase (with the
+    /// `X-Project-Id` of the order's region) and IAM lookups; `global` signs
+    /// billing (with `X-Domain-Id`). They are the same keys unless the
+    /// credentials file has a `[global]` section with its own.
     AkSk {
-        key: SigningKey,
+        basic: AccessKey,
+        /// Configured (`HUAWEICLOUD_SDK_PROJECT_ID`, `[basic] project_id`).
         project_id: Option<String>,
-        security_token: Option<Secret>,
+        global: AccessKey,
+        /// Configured (`HUAWEICLOUD_SDK_DOMAIN_ID`, `[global] domain_id`);
+        /// otherwise looked up through IAM once.
+        domain_id: Option<String>,
     },
 }
 
 impl Auth {
+    /// AK/SK where the same keys serve both services.
+    pub fn aksk(key: SigningKey, project_id: Option<String>, domain_id: Option<String>) -> Auth {
+        let keys = AccessKey {
+            key,
+            security_token: None,
+        };
+        Auth::AkSk {
+            basic: keys.clone(),
+            project_id,
+            global: keys,
+            domain_id,
+        }
+    }
+
     /// Every secret this value holds, so the client can scrub them from any
     /// text that comes back from the network.
     pub(crate) fn secrets(&self) -> Vec<&Secret> {
         match self {
-            Auth::Token(token) => vec![token],
-            Auth::AkSk {
-                key,
-                security_token,
-                ..
-            } => {
-                let mut all = vec![&key.secret_key];
-                all.extend(security_token);
+            Auth::Tokens { purchase, billing } => purchase.iter().chain(billing).collect(),
+            Auth::SignedIn { domain_token } => vec![domain_token],
+            Auth::AkSk { basic, global, .. } => {
+                let mut all = vec![&basic.key.secret_key, &global.key.secret_key];
+                all.extend(&basic.security_token);
+                all.extend(&global.security_token);
                 all
             }
+        }
+    }
+}
+
+/// Where a token came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenOrigin {
+    File(PathBuf),
+    Env(&'static str),
+}
+
+impl fmt::Display for TokenOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenOrigin::File(path) => write!(f, "{}", path.display()),
+            TokenOrigin::Env(name) => f.write_str(name),
         }
     }
 }
@@ -58,10 +128,11 @@ impl Auth {
 /// Where the credentials came from, to tell the user without showing them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthSource {
-    /// `--token-file`.
-    TokenFile(PathBuf),
-    /// `FLEXUS_TOKEN`.
-    TokenEnv,
+    /// User tokens: the purchase token's and the billing token's origins.
+    Tokens {
+        purchase: Option<TokenOrigin>,
+        billing: Option<TokenOrigin>,
+    },
     /// `HUAWEICLOUD_SDK_AK`/`_SK`.
     SdkEnv,
     /// The SDKs' credentials file.
@@ -73,8 +144,18 @@ pub enum AuthSource {
 impl fmt::Display for AuthSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AuthSource::TokenFile(path) => write!(f, "token from {}", path.display()),
-            AuthSource::TokenEnv => write!(f, "token from {ENV_TOKEN}"),
+            AuthSource::Tokens { purchase, billing } => {
+                let part = |what: &str, origin: &Option<TokenOrigin>| match origin {
+                    Some(origin) => format!("{what} token from {origin}"),
+                    None => format!("no {what} token"),
+                };
+                write!(
+                    f,
+                    "{}, {}",
+                    part("purchase", purchase),
+                    part("billing", billing)
+                )
+            }
             AuthSource::SdkEnv => write!(f, "access key from {ENV_AK}/{ENV_SK}"),
             AuthSource::CredentialsFile(path) => {
                 write!(f, "access key from {}", path.display())
@@ -103,11 +184,38 @@ impl fmt::Display for AuthError {
 
 impl std::error::Error for AuthError {}
 
+/// The token files given on the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokenFiles<'a> {
+    /// `--token-file`: the purchase token.
+    pub purchase: Option<&'a Path>,
+    /// `--bss-token-file`: the billing token.
+    pub billing: Option<&'a Path>,
+}
+
+fn read_token_file(path: &Path, flag: &str) -> Result<Secret, AuthError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        AuthError(format!(
+            "cannot read the token file {}: {e}. Check the path given to {flag}",
+            path.display()
+        ))
+    })?;
+    let token = text.trim();
+    if token.is_empty() {
+        return Err(AuthError(format!(
+            "the token file {} is empty. Put an IAM token (the X-Subject-Token of a token \
+             request) in it",
+            path.display()
+        )));
+    }
+    Ok(Secret::new(token))
+}
+
 /// Finds credentials by precedence. `Ok(None)` means none are configured
 /// (the wizard then offers password login). `env` reads a variable and
 /// `home` is the home directory, so tests need not touch the process.
 pub fn resolve(
-    token_file: Option<&Path>,
+    files: TokenFiles<'_>,
     env: &dyn Fn(&str) -> Option<String>,
     home: Option<&Path>,
 ) -> Result<Option<ResolvedAuth>, AuthError> {
@@ -117,43 +225,42 @@ pub fn resolve(
             .filter(|v| !v.is_empty())
     };
 
-    if let Some(path) = token_file {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            AuthError(format!(
-                "cannot read the token file {}: {e}. Check the path given to --token-file",
-                path.display()
-            ))
-        })?;
-        let token = text.trim();
-        if token.is_empty() {
-            return Err(AuthError(format!(
-                "the token file {} is empty. Put an IAM token (the X-Subject-Token of a token \
-                 request) in it",
-                path.display()
-            )));
+    let token = |file: Option<&Path>, flag: &str, name: &'static str| {
+        if let Some(path) = file {
+            return read_token_file(path, flag)
+                .map(|t| Some((t, TokenOrigin::File(path.to_path_buf()))));
         }
+        Ok(var(name).map(|t| (Secret::new(t), TokenOrigin::Env(name))))
+    };
+    let purchase = token(files.purchase, "--token-file", ENV_TOKEN)?;
+    let billing = token(files.billing, "--bss-token-file", ENV_BSS_TOKEN)?;
+    if purchase.is_some() || billing.is_some() {
+        let (purchase, purchase_origin) = purchase.unzip();
+        let (billing, billing_origin) = billing.unzip();
         return Ok(Some(ResolvedAuth {
-            auth: Auth::Token(Secret::new(token)),
-            source: AuthSource::TokenFile(path.to_path_buf()),
-        }));
-    }
-    if let Some(token) = var(ENV_TOKEN) {
-        return Ok(Some(ResolvedAuth {
-            auth: Auth::Token(Secret::new(token)),
-            source: AuthSource::TokenEnv,
+            auth: Auth::Tokens { purchase, billing },
+            source: AuthSource::Tokens {
+                purchase: purchase_origin,
+                billing: billing_origin,
+            },
         }));
     }
 
     match (var(ENV_AK), var(ENV_SK)) {
         (Some(ak), Some(sk)) => {
+            let keys = AccessKey {
+                key: SigningKey {
+                    access_key: ak,
+                    secret_key: Secret::new(sk),
+                },
+                security_token: var(ENV_SECURITY_TOKEN).map(Secret::new),
+            };
             return Ok(Some(ResolvedAuth {
                 auth: Auth::AkSk {
-                    key: SigningKey {
-                        access_key: ak,
-                        secret_key: Secret::new(sk),
-                    },
+                    basic: keys.clone(),
                     project_id: var(ENV_PROJECT_ID),
-                    security_token: var(ENV_SECURITY_TOKEN).map(Secret::new),
+                    global: keys,
+                    domain_id: var(ENV_DOMAIN_ID),
                 },
                 source: AuthSource::SdkEnv,
             }));
@@ -183,49 +290,67 @@ pub fn resolve(
             )));
         }
     };
-    let basic = parse_ini_section(&text, "basic");
-    let get = |key: &str| {
-        basic
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
+    // The SDKs read `[basic]` for regional services (with project_id) and
+    // `[global]` for global ones (with domain_id), each with its own ak/sk.
+    let section = |name: &str| {
+        let pairs = parse_ini_section(&text, name);
+        move |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v.clone())
+                .filter(|v| !v.is_empty())
+        }
     };
-    match (get("ak"), get("sk")) {
-        (Some(ak), Some(sk)) => Ok(Some(ResolvedAuth {
-            auth: Auth::AkSk {
-                key: SigningKey {
-                    access_key: ak,
-                    secret_key: Secret::new(sk),
-                },
-                project_id: get("project_id"),
-                security_token: get("security_token").map(Secret::new),
+    let keys_of = |get: &dyn Fn(&str) -> Option<String>| match (get("ak"), get("sk")) {
+        (Some(ak), Some(sk)) => Some(AccessKey {
+            key: SigningKey {
+                access_key: ak,
+                secret_key: Secret::new(sk),
             },
-            source: AuthSource::CredentialsFile(file),
-        })),
-        _ => Err(AuthError(format!(
-            "the credentials file {} has no [basic] section with both ak and sk",
-            file.display()
-        ))),
-    }
+            security_token: get("security_token").map(Secret::new),
+        }),
+        _ => None,
+    };
+    let basic = section("basic");
+    let global = section("global");
+    let (basic_keys, global_keys) = match (keys_of(&basic), keys_of(&global)) {
+        (Some(b), Some(g)) => (b, g),
+        // One account's keys serve both kinds of service: a file with only
+        // one section signs everything with it.
+        (Some(b), None) => (b.clone(), b),
+        (None, Some(g)) => (g.clone(), g),
+        (None, None) => {
+            return Err(AuthError(format!(
+                "the credentials file {} has no [basic] or [global] section with both ak and sk",
+                file.display()
+            )));
+        }
+    };
+    Ok(Some(ResolvedAuth {
+        auth: Auth::AkSk {
+            basic: basic_keys,
+            project_id: basic("project_id"),
+            global: global_keys,
+            domain_id: global("domain_id"),
+        },
+        source: AuthSource::CredentialsFile(file),
+    }))
 }
 
 /// [`resolve`] over the real environment and home directory.
-pub fn resolve_from_process(token_file: Option<&Path>) -> Result<Option<ResolvedAuth>, AuthError> {
+pub fn resolve_from_process(files: TokenFiles<'_>) -> Result<Option<ResolvedAuth>, AuthError> {
     let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
-    resolve(
-        token_file,
-        &|name| std::env::var(name).ok(),
-        home.as_deref(),
-    )
+    resolve(files, &|name| std::env::var(name).ok(), home.as_deref())
 }
 
 /// What to tell someone who has no credentials configured.
 pub fn missing_credentials_help() -> String {
     format!(
-        "no credentials found. Set {ENV_TOKEN} to an IAM token (or pass --token-file FILE), \
-         or set {ENV_AK} and {ENV_SK} (or put ak and sk under [basic] in \
-         ~/.huaweicloud/credentials)"
+        "no credentials found. Set {ENV_AK} and {ENV_SK} (or put ak and sk under [basic] in \
+         ~/.huaweicloud/credentials), or set {ENV_TOKEN} to an IAM token scoped to the project \
+         of the order's region (or pass --token-file FILE) and {ENV_BSS_TOKEN} to one scoped to \
+         the account's domain (or pass --bss-token-file FILE)"
     )
 }
 
@@ -268,6 +393,10 @@ mod tests {
         move |name| map.get(name).cloned()
     }
 
+    fn no_files() -> TokenFiles<'static> {
+        TokenFiles::default()
+    }
+
     #[test]
     fn token_file_beats_token_env_beats_aksk() {
         let dir = tempfile::tempdir().unwrap();
@@ -275,71 +404,147 @@ mod tests {
         std::fs::write(&file, "  file-token-value\n").unwrap();
         let env = env_of(&[
             (ENV_TOKEN, "env-token-value"),
+            (ENV_BSS_TOKEN, "env-bss-token"),
             (ENV_AK, "AKEXAMPLE"),
             (ENV_SK, "sk-value"),
         ]);
-        let r = resolve(Some(&file), &env, None).unwrap().unwrap();
-        assert_eq!(r.source, AuthSource::TokenFile(file.clone()));
+        let files = TokenFiles {
+            purchase: Some(&file),
+            billing: None,
+        };
+        let r = resolve(files, &env, None).unwrap().unwrap();
+        assert_eq!(
+            r.source,
+            AuthSource::Tokens {
+                purchase: Some(TokenOrigin::File(file.clone())),
+                billing: Some(TokenOrigin::Env(ENV_BSS_TOKEN)),
+            }
+        );
         match &r.auth {
-            Auth::Token(t) => assert_eq!(t.expose(), "file-token-value"),
-            other => panic!("expected a token, got {other:?}"),
+            Auth::Tokens { purchase, billing } => {
+                assert_eq!(purchase.as_ref().unwrap().expose(), "file-token-value");
+                assert_eq!(billing.as_ref().unwrap().expose(), "env-bss-token");
+            }
+            other => panic!("expected tokens, got {other:?}"),
         }
-        let r = resolve(None, &env, None).unwrap().unwrap();
-        assert_eq!(r.source, AuthSource::TokenEnv);
-        let env = env_of(&[(ENV_AK, "AKEXAMPLE"), (ENV_SK, "sk-value")]);
-        let r = resolve(None, &env, None).unwrap().unwrap();
+        let r = resolve(no_files(), &env, None).unwrap().unwrap();
+        assert_eq!(
+            r.source.to_string(),
+            "purchase token from FLEXUS_TOKEN, billing token from FLEXUS_BSS_TOKEN"
+        );
+        // A billing token alone is still tokens (for `flexus status`).
+        let env_bss = env_of(&[(ENV_BSS_TOKEN, "bss"), (ENV_AK, "AK"), (ENV_SK, "sk")]);
+        let r = resolve(no_files(), &env_bss, None).unwrap().unwrap();
+        assert!(matches!(
+            r.auth,
+            Auth::Tokens {
+                purchase: None,
+                billing: Some(_)
+            }
+        ));
+        let env = env_of(&[
+            (ENV_AK, "AKEXAMPLE"),
+            (ENV_SK, "sk-value"),
+            (ENV_DOMAIN_ID, "dom-1"),
+            (ENV_PROJECT_ID, "proj-1"),
+        ]);
+        let r = resolve(no_files(), &env, None).unwrap().unwrap();
         assert_eq!(r.source, AuthSource::SdkEnv);
+        match &r.auth {
+            Auth::AkSk {
+                project_id,
+                domain_id,
+                basic,
+                global,
+            } => {
+                assert_eq!(project_id.as_deref(), Some("proj-1"));
+                assert_eq!(domain_id.as_deref(), Some("dom-1"));
+                assert_eq!(basic.key.access_key, "AKEXAMPLE");
+                assert_eq!(global.key.access_key, "AKEXAMPLE");
+            }
+            other => panic!("expected AK/SK, got {other:?}"),
+        }
         // The source and the Debug form never carry the secret.
         let shown = format!("{} {:?}", r.source, r);
         assert!(!shown.contains("sk-value"), "{shown}");
     }
 
-    #[test]
-    fn credentials_file_basic_section() {
+    fn write_credentials(text: &str) -> (tempfile::TempDir, PathBuf) {
         let home = tempfile::tempdir().unwrap();
         let dir = home.path().join(".huaweicloud");
         std::fs::create_dir(&dir).unwrap();
-        std::fs::write(
-            dir.join("credentials"),
+        std::fs::write(dir.join("credentials"), text).unwrap();
+        (home, dir.join("credentials"))
+    }
+
+    #[test]
+    fn credentials_file_basic_and_global_sections() {
+        let (home, path) = write_credentials(
             "[other]\nak = WRONG\n\n[basic]\n# comment\nAK = AKFROMFILE\nsk=sk-from-file\n\
-             project_id = 0123456789abcdef\nsecurity_token = sts-token\n",
-        )
-        .unwrap();
-        let r = resolve(None, &env_of(&[]), Some(home.path()))
+             project_id = 0123456789abcdef\nsecurity_token = sts-token\ndomain_id = not-here\n\
+             [global]\nak = AKGLOBAL\nsk = sk-global\ndomain_id = dom-from-file\n\
+             project_id = not-here-either\n",
+        );
+        let r = resolve(no_files(), &env_of(&[]), Some(home.path()))
             .unwrap()
             .unwrap();
-        assert_eq!(
-            r.source,
-            AuthSource::CredentialsFile(dir.join("credentials"))
-        );
+        assert_eq!(r.source, AuthSource::CredentialsFile(path));
         match r.auth {
             Auth::AkSk {
-                key,
+                basic,
                 project_id,
-                security_token,
+                global,
+                domain_id,
             } => {
-                assert_eq!(key.access_key, "AKFROMFILE");
-                assert_eq!(key.secret_key.expose(), "sk-from-file");
+                assert_eq!(basic.key.access_key, "AKFROMFILE");
+                assert_eq!(basic.key.secret_key.expose(), "sk-from-file");
+                assert_eq!(basic.security_token.unwrap().expose(), "sts-token");
+                // Each section's own: project_id from [basic], domain_id
+                // from [global], as the SDKs read them.
                 assert_eq!(project_id.as_deref(), Some("0123456789abcdef"));
-                assert_eq!(security_token.unwrap().expose(), "sts-token");
+                assert_eq!(domain_id.as_deref(), Some("dom-from-file"));
+                assert_eq!(global.key.access_key, "AKGLOBAL");
+                assert_eq!(global.key.secret_key.expose(), "sk-global");
+                assert!(global.security_token.is_none());
             }
             other => panic!("expected AK/SK, got {other:?}"),
         }
     }
 
     #[test]
+    fn one_section_signs_for_both_services() {
+        for (text, ak) in [
+            ("[basic]\nak = AKB\nsk = skb\n", "AKB"),
+            ("[global]\nak = AKG\nsk = skg\ndomain_id = d\n", "AKG"),
+        ] {
+            let (home, _) = write_credentials(text);
+            let r = resolve(no_files(), &env_of(&[]), Some(home.path()))
+                .unwrap()
+                .unwrap();
+            let Auth::AkSk { basic, global, .. } = r.auth else {
+                panic!("expected AK/SK");
+            };
+            assert_eq!(basic.key.access_key, ak);
+            assert_eq!(global.key.access_key, ak);
+        }
+        let (home, _) = write_credentials("[basic]\nak = only\n");
+        let err = resolve(no_files(), &env_of(&[]), Some(home.path())).unwrap_err();
+        assert!(err.0.contains("[basic] or [global]"), "{err}");
+    }
+
+    #[test]
     fn nothing_configured_is_none_and_half_configured_is_an_error() {
         let home = tempfile::tempdir().unwrap();
         assert!(
-            resolve(None, &env_of(&[]), Some(home.path()))
+            resolve(no_files(), &env_of(&[]), Some(home.path()))
                 .unwrap()
                 .is_none()
         );
-        let err = resolve(None, &env_of(&[(ENV_AK, "AK")]), None).unwrap_err();
+        let err = resolve(no_files(), &env_of(&[(ENV_AK, "AK")]), None).unwrap_err();
         assert!(err.0.contains(ENV_SK), "{err}");
         let named = home.path().join("missing");
         let err = resolve(
-            None,
+            no_files(),
             &env_of(&[(ENV_CREDENTIALS_FILE, named.to_str().unwrap())]),
             None,
         )
@@ -352,7 +557,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("token");
         std::fs::write(&file, "\n").unwrap();
-        let err = resolve(Some(&file), &env_of(&[]), None).unwrap_err();
+        let files = TokenFiles {
+            purchase: None,
+            billing: Some(&file),
+        };
+        let err = resolve(files, &env_of(&[]), None).unwrap_err();
         assert!(err.0.contains("is empty"), "{err}");
     }
 }

@@ -9,23 +9,24 @@
 //!   when the request provably never left (no connection could be made) or
 //!   after a 429. A lost answer is reported as such, never resent here.
 
+use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Url};
 use tokio::sync::OnceCell;
 
-use super::auth::Auth;
+use super::auth::{AccessKey, Auth, ENV_BSS_TOKEN, ENV_DOMAIN_ID, ENV_PROJECT_ID, ENV_TOKEN};
 use super::endpoints::{Endpoints, join};
 use super::engine::ApiFailure;
 use super::failure::{self, NetworkTrouble, Operation};
 use super::ids::{InstanceId, OrderId};
 use super::signer::{self, RequestToSign};
 use super::wire::{
-    self, CancelRequest, CreatedOrder, OrderDetails, OrderList, PayRequest, ProjectList, headers,
-    paths,
+    self, CancelRequest, CreatedOrder, DomainList, OrderDetails, OrderList, PayRequest,
+    ProjectList, TokenResponse, headers, paths,
 };
 use crate::domain::order::RequestBody;
 use crate::secret::Secret;
@@ -113,9 +114,6 @@ pub struct ClientConfig {
     /// For a whole request, answer included.
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
-    /// The region whose IAM project AK/SK requests name, and whose scope a
-    /// password login asks for.
-    pub auth_region: String,
     /// How a lost purchase answer is investigated.
     pub ambiguity_lookup: LookupOptions,
 }
@@ -126,7 +124,6 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
-            auth_region: super::endpoints::DEFAULT_AUTH_REGION.to_string(),
             ambiguity_lookup: LookupOptions::default(),
         }
     }
@@ -161,6 +158,9 @@ pub enum CreateFailure {
     /// prove that nothing happened): an order may exist.
     Ambiguous(ApiFailure),
 }
+
+/// Line items asked for with order details: the most BSS gives (1..100).
+pub const ORDER_DETAILS_LIMIT: u32 = 100;
 
 /// Filters of the order list; `None` fields are not sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -212,8 +212,33 @@ struct Inner {
     endpoints: Endpoints,
     config: ClientConfig,
     auth: Option<Auth>,
-    /// Looked up once through IAM when AK/SK come without a project ID.
-    project_id: OnceCell<String>,
+    /// AK/SK: the project ID of each order region, looked up once each.
+    projects: Mutex<HashMap<String, String>>,
+    /// AK/SK: the account's domain ID, configured or looked up once.
+    domain_id: OnceCell<String>,
+    /// Password sign-in: a token of each order region's project, exchanged
+    /// for the domain token once each. In memory only.
+    project_tokens: Mutex<HashMap<String, Secret>>,
+    /// User tokens: what the purchase token is scoped to, asked of IAM once.
+    purchase_scope: OnceCell<TokenScope>,
+}
+
+/// What a token is scoped to, as IAM says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenScope {
+    /// A region's project: `name` is the region (e.g. `tr-west-1`).
+    Project { id: String, name: String },
+    /// The account's domain.
+    Domain { id: String, name: String },
+}
+
+impl TokenScope {
+    fn words(&self) -> String {
+        match self {
+            TokenScope::Project { name, .. } => format!("the project of {name}"),
+            TokenScope::Domain { name, .. } => format!("the account's domain ({name})"),
+        }
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -234,13 +259,27 @@ enum Repeat {
     Unsafe,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which credential a call carries: each service takes its own scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Sign {
-    /// Token, or AK/SK with the project ID.
-    Service,
-    /// AK/SK without a project (the project lookup itself).
-    IamOnly,
+    /// HCSS, for an order in this region: the region's project (a token
+    /// scoped to it, or AK/SK with its `X-Project-Id`).
+    Hcss(String),
+    /// BSS, a global service: the domain (a domain-scoped token, or AK/SK
+    /// with `X-Domain-Id`).
+    Bss,
+    /// IAM's lookups: any valid credential, AK/SK without a scope header.
+    Iam,
     None,
+}
+
+/// The credential for one call, resolved.
+enum Credential {
+    Token(Secret),
+    Keys {
+        keys: AccessKey,
+        scope: Option<(&'static str, String)>,
+    },
 }
 
 struct Call {
@@ -270,6 +309,40 @@ enum Transport {
     /// An answer came, larger than [`MAX_ANSWER_BYTES`]: it was not read, so
     /// what happened is unknown, but asking again would only bring the same.
     TooLarge(ApiFailure),
+}
+
+impl Inner {
+    fn new(
+        http: reqwest::Client,
+        endpoints: Endpoints,
+        config: ClientConfig,
+        auth: Option<Auth>,
+    ) -> Inner {
+        Inner {
+            http,
+            endpoints,
+            config,
+            auth,
+            projects: Mutex::new(HashMap::new()),
+            domain_id: OnceCell::new(),
+            project_tokens: Mutex::new(HashMap::new()),
+            purchase_scope: OnceCell::new(),
+        }
+    }
+}
+
+/// A failure found before anything was sent: no status, no code.
+fn unsent(message: impl Into<String>, next_step: impl Into<String>) -> ApiFailure {
+    ApiFailure {
+        status: None,
+        code: None,
+        message: message.into(),
+        next_step: next_step.into(),
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Client {
@@ -318,26 +391,19 @@ impl Client {
             next_step: "Check the system's TLS certificates".to_string(),
         })?;
         Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                endpoints,
-                config,
-                auth,
-                project_id: OnceCell::new(),
-            }),
+            inner: Arc::new(Inner::new(http, endpoints, config, auth)),
         })
     }
 
     /// The same connection pool with other credentials (after a login).
     pub fn with_auth(&self, auth: Auth) -> Client {
         Client {
-            inner: Arc::new(Inner {
-                http: self.inner.http.clone(),
-                endpoints: self.inner.endpoints.clone(),
-                config: self.inner.config.clone(),
-                auth: Some(auth),
-                project_id: OnceCell::new(),
-            }),
+            inner: Arc::new(Inner::new(
+                self.inner.http.clone(),
+                self.inner.endpoints.clone(),
+                self.inner.config.clone(),
+                Some(auth),
+            )),
         }
     }
 
@@ -359,6 +425,10 @@ impl Client {
         client_request_id: &str,
     ) -> Result<CreatedOrder, CreateFailure> {
         let op = Operation::CreateOrder;
+        // Nothing is sent unless the order can be both placed and followed.
+        if let Err(f) = self.ready_to_order(&body.region).await {
+            return Err(CreateFailure::Rejected(f));
+        }
         let call = Call {
             operation: op,
             method: Method::POST,
@@ -373,7 +443,7 @@ impl Client {
             ],
             body: serde_json::to_vec(body).expect("a request body always serializes"),
             repeat: Repeat::Unsafe,
-            sign: Sign::Service,
+            sign: Sign::Hcss(body.region.clone()),
         };
         let answer = match self.execute(&call).await {
             Ok(answer) => answer,
@@ -448,11 +518,13 @@ impl Client {
             operation: op,
             method: Method::GET,
             url,
-            query: Vec::new(),
+            // At most `limit` line items come back (10 unless asked): an
+            // order of many instances needs the most BSS gives.
+            query: vec![("limit".to_string(), ORDER_DETAILS_LIMIT.to_string())],
             headers: Vec::new(),
             body: Vec::new(),
             repeat,
-            sign: Sign::Service,
+            sign: Sign::Bss,
         })
     }
 
@@ -493,7 +565,7 @@ impl Client {
             headers: Vec::new(),
             body: Vec::new(),
             repeat: Repeat::Safe,
-            sign: Sign::Service,
+            sign: Sign::Bss,
         };
         let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
         if !(200..=299).contains(&answer.status) {
@@ -553,7 +625,7 @@ impl Client {
             headers: vec![("Content-Type".to_string(), "application/json".to_string())],
             body,
             repeat: Repeat::Unsafe,
-            sign: Sign::Service,
+            sign: Sign::Bss,
         };
         match self.execute(&call).await {
             Ok(answer) if (200..=299).contains(&answer.status) => Ok(()),
@@ -568,40 +640,74 @@ impl Client {
         }
     }
 
-    /// IAM password login (`POST {iam}/v3/auth/tokens`, scoped to the
-    /// configured region): the token, to use with [`Auth::Token`].
+    /// IAM password sign-in (`POST {iam}/v3/auth/tokens`): a token scoped
+    /// to the account's domain, to use with [`Auth::SignedIn`]. Billing takes
+    /// it as it is; the purchase gets a token of the order region's project
+    /// in exchange for it (see [`Client::ready_to_order`]), so the password
+    /// and a single-use MFA code are sent once and never kept.
     pub async fn login_with_password(&self, login: &PasswordLogin) -> Result<Secret, ApiFailure> {
-        let op = Operation::Login;
         let mut methods = vec!["password".to_string()];
         if login.mfa.is_some() {
             methods.push("totp".to_string());
         }
+        let identity = wire::Identity {
+            methods,
+            password: Some(wire::PasswordIdentity {
+                user: wire::PasswordUser {
+                    name: login.user.clone(),
+                    password: login.password.expose().to_string(),
+                    domain: wire::NamedRef {
+                        name: login.account.clone(),
+                    },
+                },
+            }),
+            totp: login.mfa.as_ref().map(|m| wire::TotpIdentity {
+                user: wire::TotpUser {
+                    id: m.user_id.clone(),
+                    passcode: m.passcode.expose().to_string(),
+                },
+            }),
+            token: None,
+        };
+        let passcode = login.mfa.as_ref().map(|m| &m.passcode);
+        let typed: Vec<&Secret> = std::iter::once(&login.password).chain(passcode).collect();
+        self.issue_token(
+            Operation::Login,
+            identity,
+            wire::Scope::domain(&login.account),
+            &typed,
+        )
+        .await
+    }
+
+    /// A token of another scope for one this user holds (`"methods":
+    /// ["token"]`), e.g. a region's project token for the domain token.
+    pub async fn exchange_token(
+        &self,
+        token: &Secret,
+        scope: wire::Scope,
+    ) -> Result<Secret, ApiFailure> {
+        let identity = wire::Identity {
+            methods: vec!["token".to_string()],
+            password: None,
+            totp: None,
+            token: Some(wire::TokenIdentity {
+                id: token.expose().to_string(),
+            }),
+        };
+        self.issue_token(Operation::ScopedToken, identity, scope, &[token])
+            .await
+    }
+
+    async fn issue_token(
+        &self,
+        op: Operation,
+        identity: wire::Identity,
+        scope: wire::Scope,
+        typed: &[&Secret],
+    ) -> Result<Secret, ApiFailure> {
         let request = wire::TokenRequest {
-            auth: wire::TokenAuth {
-                identity: wire::Identity {
-                    methods,
-                    password: wire::PasswordIdentity {
-                        user: wire::PasswordUser {
-                            name: login.user.clone(),
-                            password: login.password.expose().to_string(),
-                            domain: wire::NamedRef {
-                                name: login.account.clone(),
-                            },
-                        },
-                    },
-                    totp: login.mfa.as_ref().map(|m| wire::TotpIdentity {
-                        user: wire::TotpUser {
-                            id: m.user_id.clone(),
-                            passcode: m.passcode.expose().to_string(),
-                        },
-                    }),
-                },
-                scope: wire::Scope {
-                    project: wire::NamedRef {
-                        name: self.inner.config.auth_region.clone(),
-                    },
-                },
-            },
+            auth: wire::TokenAuth { identity, scope },
         };
         let call = Call {
             operation: op,
@@ -616,8 +722,7 @@ impl Client {
         let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
         let scrub = |text: String| {
             let mut text = self.redact(text);
-            let passcode = login.mfa.as_ref().map(|m| &m.passcode);
-            for secret in std::iter::once(&login.password).chain(passcode) {
+            for secret in typed {
                 if !secret.is_empty() {
                     text = text.replace(secret.expose(), "<redacted>");
                 }
@@ -638,36 +743,346 @@ impl Client {
         }
     }
 
-    /// The project ID AK/SK requests carry: configured, or looked up through
-    /// IAM once. `None` with a token, which names its project itself.
-    pub async fn project_id(&self) -> Result<Option<String>, ApiFailure> {
-        match &self.inner.auth {
-            Some(Auth::AkSk {
-                project_id: Some(id),
-                ..
-            }) => Ok(Some(id.clone())),
-            Some(Auth::AkSk { .. }) => self
-                .inner
-                .project_id
-                .get_or_try_init(|| self.lookup_project_id())
-                .await
-                .map(|id| Some(id.clone())),
-            _ => Ok(None),
+    /// What a token is scoped to: `GET {iam}/v3/auth/tokens` with the token
+    /// checking itself, which needs no permission.
+    pub async fn token_scope(&self, token: &Secret) -> Result<TokenScope, ApiFailure> {
+        let op = Operation::TokenCheck;
+        let call = Call {
+            operation: op,
+            method: Method::GET,
+            url: join(&self.inner.endpoints.iam, paths::IAM_TOKENS),
+            query: vec![("nocatalog".to_string(), "true".to_string())],
+            headers: vec![
+                (headers::AUTH_TOKEN.to_string(), token.expose().to_string()),
+                (
+                    headers::SUBJECT_TOKEN.to_string(),
+                    token.expose().to_string(),
+                ),
+            ],
+            body: Vec::new(),
+            repeat: Repeat::Safe,
+            sign: Sign::None,
+        };
+        let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
+        let scrub = |text: String| self.redact(text).replace(token.expose(), "<redacted>");
+        if !(200..=299).contains(&answer.status) {
+            return Err(failure::from_response(
+                op,
+                answer.status,
+                &answer.body,
+                &scrub,
+            ));
+        }
+        let info: TokenResponse = serde_json::from_slice(&answer.body)
+            .map_err(|_| failure::unreadable(op, answer.status, "not a token description"))?;
+        let clean_name = |n: Option<String>| failure::clean(&n.unwrap_or_default());
+        match (info.token.project, info.token.domain) {
+            (Some(p), _) => Ok(TokenScope::Project {
+                id: failure::clean(&p.id),
+                name: clean_name(p.name),
+            }),
+            (None, Some(d)) => Ok(TokenScope::Domain {
+                id: failure::clean(&d.id),
+                name: clean_name(d.name),
+            }),
+            (None, None) => Err(failure::unreadable(
+                op,
+                answer.status,
+                "the token has no project or domain scope",
+            )),
         }
     }
 
-    async fn lookup_project_id(&self) -> Result<String, ApiFailure> {
+    /// Whether an order in `region` could be both placed and followed with
+    /// these credentials, finding out what is needed (a project ID, a
+    /// project token, the domain ID) on the way. Sends no purchase; says
+    /// plainly what is missing.
+    pub async fn ready_to_order(&self, region: &str) -> Result<(), ApiFailure> {
+        if let Err(mut f) = self.credential(&Sign::Hcss(region.to_string())).await {
+            f.message = format!("the order cannot be placed: {}", f.message);
+            return Err(f);
+        }
+        if let Err(mut f) = self.credential(&Sign::Bss).await {
+            f.message = format!(
+                "the order could be placed but not followed (status, payment and cancellation \
+                 go through billing): {}",
+                f.message
+            );
+            return Err(f);
+        }
+        Ok(())
+    }
+
+    /// The cheap authenticated call made when signing in, so that wrong
+    /// credentials show at once: each user token is asked of IAM what it is
+    /// scoped to, and billing is asked for one order (which proves the
+    /// credential reaches it and may read orders).
+    pub async fn check_sign_in(&self) -> Result<(), ApiFailure> {
+        if let Some(Auth::Tokens { purchase, billing }) = &self.inner.auth {
+            if purchase.is_none() && billing.is_none() {
+                return Err(unsent(
+                    "no token was given",
+                    super::auth::missing_credentials_help(),
+                ));
+            }
+            if purchase.is_some() {
+                self.purchase_scope().await?;
+            }
+            let Some(billing) = billing else {
+                return Ok(());
+            };
+            match self.token_scope(billing).await? {
+                TokenScope::Domain { .. } => {}
+                other => {
+                    return Err(unsent(
+                        format!(
+                            "the billing token is scoped to {}, but billing is a global service \
+                             and takes a token scoped to the account's domain",
+                            other.words()
+                        ),
+                        format!(
+                            "Get a token with \"scope\": {{\"domain\": {{\"name\": ACCOUNT}}}} \
+                             for {ENV_BSS_TOKEN} (or --bss-token-file); a project-scoped token \
+                             serves the purchase, as {ENV_TOKEN}"
+                        ),
+                    ));
+                }
+            }
+        }
+        self.list_orders(&OrderQuery {
+            limit: Some(1),
+            ..OrderQuery::default()
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// What the user's purchase token is scoped to, asked once; it must be
+    /// a project.
+    async fn purchase_scope(&self) -> Result<&TokenScope, ApiFailure> {
+        let Some(Auth::Tokens {
+            purchase: Some(token),
+            ..
+        }) = &self.inner.auth
+        else {
+            return Err(unsent("there is no purchase token", ""));
+        };
+        let scope = self
+            .inner
+            .purchase_scope
+            .get_or_try_init(|| self.token_scope(token))
+            .await?;
+        if let TokenScope::Domain { .. } = scope {
+            return Err(unsent(
+                format!(
+                    "the purchase token is scoped to {}: billing takes such a token, the \
+                     purchase does not",
+                    scope.words()
+                ),
+                format!(
+                    "Give it as the billing token ({ENV_BSS_TOKEN} or --bss-token-file), and give \
+                     as the purchase token ({ENV_TOKEN} or --token-file) one scoped to the \
+                     project of the order's region"
+                ),
+            ));
+        }
+        Ok(scope)
+    }
+
+    /// The credential a call carries, resolved (looking up what is needed).
+    async fn credential(&self, sign: &Sign) -> Result<Credential, ApiFailure> {
+        let Some(auth) = &self.inner.auth else {
+            return Err(unsent(
+                "not signed in",
+                super::auth::missing_credentials_help(),
+            ));
+        };
+        match (auth, sign) {
+            (_, Sign::None) => Err(unsent("this call takes no credential", "")),
+            (Auth::Tokens { purchase, .. }, Sign::Hcss(region)) => {
+                let Some(token) = purchase else {
+                    return Err(unsent(
+                        "there is no purchase token",
+                        format!(
+                            "Set {ENV_TOKEN} (or --token-file, or the first token field when \
+                             signing in) to a token scoped to the project of {region}"
+                        ),
+                    ));
+                };
+                match self.purchase_scope().await? {
+                    TokenScope::Project { name, .. } if name == region => {
+                        Ok(Credential::Token(token.clone()))
+                    }
+                    other => Err(unsent(
+                        format!(
+                            "the purchase token is scoped to {}, but the order is for {region}",
+                            other.words()
+                        ),
+                        format!(
+                            "Get a token scoped to the project of {region} (\"scope\": \
+                             {{\"project\": {{\"name\": \"{region}\"}}}}) and give it as the \
+                             purchase token, or order in {}",
+                            match other {
+                                TokenScope::Project { name, .. } => name.as_str(),
+                                TokenScope::Domain { .. } => "its region",
+                            }
+                        ),
+                    )),
+                }
+            }
+            (Auth::Tokens { billing, .. }, Sign::Bss) => {
+                billing.clone().map(Credential::Token).ok_or_else(|| {
+                    unsent(
+                        "there is no billing token",
+                        format!(
+                            "Set {ENV_BSS_TOKEN} (or --bss-token-file, or the second token field \
+                             when signing in) to a token scoped to the account's domain"
+                        ),
+                    )
+                })
+            }
+            (Auth::Tokens { purchase, billing }, Sign::Iam) => billing
+                .as_ref()
+                .or(purchase.as_ref())
+                .cloned()
+                .map(Credential::Token)
+                .ok_or_else(|| unsent("there is no token", "")),
+            (Auth::SignedIn { domain_token }, Sign::Hcss(region)) => self
+                .project_token(domain_token, region)
+                .await
+                .map(Credential::Token),
+            (Auth::SignedIn { domain_token }, Sign::Bss | Sign::Iam) => {
+                Ok(Credential::Token(domain_token.clone()))
+            }
+            (Auth::AkSk { basic, .. }, Sign::Hcss(region)) => {
+                let project = self.project_for(region).await?;
+                Ok(Credential::Keys {
+                    keys: basic.clone(),
+                    scope: Some((headers::PROJECT_ID, project)),
+                })
+            }
+            (Auth::AkSk { global, .. }, Sign::Bss) => {
+                let domain = self.domain_id().await?;
+                Ok(Credential::Keys {
+                    keys: global.clone(),
+                    scope: Some((headers::DOMAIN_ID, domain)),
+                })
+            }
+            (Auth::AkSk { basic, .. }, Sign::Iam) => Ok(Credential::Keys {
+                keys: basic.clone(),
+                scope: None,
+            }),
+        }
+    }
+
+    /// A token of `region`'s project, exchanged for the domain token once
+    /// per region and kept in memory for the run.
+    async fn project_token(
+        &self,
+        domain_token: &Secret,
+        region: &str,
+    ) -> Result<Secret, ApiFailure> {
+        if let Some(token) = lock(&self.inner.project_tokens).get(region) {
+            return Ok(token.clone());
+        }
+        let token = Box::pin(self.exchange_token(domain_token, wire::Scope::project(region)))
+            .await
+            .map_err(|mut f| {
+                f.message = format!("no token for the project of {region}: {}", f.message);
+                f
+            })?;
+        lock(&self.inner.project_tokens).insert(region.to_string(), token.clone());
+        Ok(token)
+    }
+
+    /// The project ID AK/SK name for an order in `region`: looked up through
+    /// IAM (`GET /v3/projects?name=REGION`) once per region and kept for the
+    /// run. A project belongs to one region, so a configured project ID
+    /// (`HUAWEICLOUD_SDK_PROJECT_ID`, `project_id` under `[basic]`) is used
+    /// only when IAM will not say (the keys may not list projects): as in
+    /// the SDKs, it is then taken as the project of the region in use, and
+    /// HCSS refuses it if it is not.
+    pub async fn project_for(&self, region: &str) -> Result<String, ApiFailure> {
+        if let Some(id) = lock(&self.inner.projects).get(region) {
+            return Ok(id.clone());
+        }
+        let configured = match &self.inner.auth {
+            Some(Auth::AkSk { project_id, .. }) => project_id.clone(),
+            _ => None,
+        };
+        let id = match Box::pin(self.lookup_project_id(region)).await {
+            Ok(id) => id,
+            Err(f) if f.status == Some(403) && configured.is_some() => {
+                configured.unwrap_or_default()
+            }
+            Err(f) => return Err(f),
+        };
+        lock(&self.inner.projects).insert(region.to_string(), id.clone());
+        Ok(id)
+    }
+
+    /// The account's domain ID that AK/SK name for billing: configured, or
+    /// looked up through IAM (`GET /v3/auth/domains`) once.
+    pub async fn domain_id(&self) -> Result<String, ApiFailure> {
+        let configured = match &self.inner.auth {
+            Some(Auth::AkSk { domain_id, .. }) => domain_id.clone(),
+            _ => None,
+        };
+        if let Some(id) = configured {
+            return Ok(id);
+        }
+        self.inner
+            .domain_id
+            .get_or_try_init(|| Box::pin(self.lookup_domain_id()))
+            .await
+            .cloned()
+    }
+
+    async fn lookup_domain_id(&self) -> Result<String, ApiFailure> {
+        let op = Operation::DomainLookup;
+        let call = Call {
+            operation: op,
+            method: Method::GET,
+            url: join(&self.inner.endpoints.iam, paths::IAM_DOMAINS),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            repeat: Repeat::Safe,
+            sign: Sign::Iam,
+        };
+        let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
+        if !(200..=299).contains(&answer.status) {
+            return Err(self.failure(op, &answer));
+        }
+        let list: DomainList = serde_json::from_slice(&answer.body)
+            .map_err(|_| failure::unreadable(op, answer.status, "not a domain list"))?;
+        list.domains
+            .into_iter()
+            .next()
+            .map(|d| failure::clean(&d.id))
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| ApiFailure {
+                status: Some(answer.status),
+                code: None,
+                message: "IAM named no domain for these keys".to_string(),
+                next_step: format!(
+                    "Set {ENV_DOMAIN_ID} (or domain_id under [global] in the credentials file) \
+                     to the account ID (console: My Credentials)"
+                ),
+            })
+    }
+
+    async fn lookup_project_id(&self, region: &str) -> Result<String, ApiFailure> {
         let op = Operation::ProjectLookup;
-        let region = self.inner.config.auth_region.clone();
         let call = Call {
             operation: op,
             method: Method::GET,
             url: join(&self.inner.endpoints.iam, paths::IAM_PROJECTS),
-            query: vec![("name".to_string(), region.clone())],
+            query: vec![("name".to_string(), region.to_string())],
             headers: Vec::new(),
             body: Vec::new(),
             repeat: Repeat::Safe,
-            sign: Sign::IamOnly,
+            sign: Sign::Iam,
         };
         let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
         if !(200..=299).contains(&answer.status) {
@@ -675,19 +1090,27 @@ impl Client {
         }
         let list: ProjectList = serde_json::from_slice(&answer.body)
             .map_err(|_| failure::unreadable(op, answer.status, "not a project list"))?;
-        list.projects
-            .into_iter()
-            .find(|p| p.name == region)
-            .map(|p| failure::clean(&p.id))
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| ApiFailure {
+        let mut found = list.projects.into_iter().filter(|p| p.name == region);
+        match (found.next(), found.next()) {
+            (Some(p), None) if !failure::clean(&p.id).is_empty() => Ok(failure::clean(&p.id)),
+            (Some(_), Some(_)) => Err(ApiFailure {
+                status: Some(answer.status),
+                code: None,
+                message: format!("IAM lists more than one project named {region}"),
+                next_step: format!(
+                    "Set {ENV_PROJECT_ID} (or project_id in the credentials file) to the one \
+                     to order in"
+                ),
+            }),
+            _ => Err(ApiFailure {
                 status: Some(answer.status),
                 code: None,
                 message: format!("IAM knows no project named {region} for these keys"),
-                next_step: "Set HUAWEICLOUD_SDK_PROJECT_ID (or project_id in the credentials \
-                            file) to the project ID of the region"
+                next_step: "Check that the account has the region enabled (console: My \
+                            Credentials, Projects)"
                     .to_string(),
-            })
+            }),
+        }
     }
 
     fn failure(&self, op: Operation, answer: &Answer) -> ApiFailure {
@@ -697,11 +1120,11 @@ impl Client {
     /// Removes this client's own secrets from text, in case a service or
     /// proxy echoes a header back in an error message.
     fn redact(&self, mut text: String) -> String {
-        if let Some(auth) = &self.inner.auth {
-            for secret in auth.secrets() {
-                if secret.expose().len() >= 4 {
-                    text = text.replace(secret.expose(), "<redacted>");
-                }
+        let exchanged: Vec<Secret> = lock(&self.inner.project_tokens).values().cloned().collect();
+        let own = self.inner.auth.iter().flat_map(Auth::secrets);
+        for secret in own.chain(exchanged.iter()) {
+            if secret.expose().len() >= 4 {
+                text = text.replace(secret.expose(), "<redacted>");
             }
         }
         text
@@ -742,45 +1165,35 @@ impl Client {
         }
         let host_for_messages = host_port(&url);
         let mut headers: Vec<(String, String)> = call.headers.clone();
-        let mut sensitive: Vec<&'static str> = Vec::new();
+        // Never shown by reqwest's Debug, whichever call carries them.
+        let sensitive = [
+            headers::AUTH_TOKEN,
+            headers::SUBJECT_TOKEN,
+            headers::SECURITY_TOKEN,
+            signer::HEADER_AUTHORIZATION,
+        ];
 
         if call.sign != Sign::None {
-            match &self.inner.auth {
-                None => {
-                    return Err(Transport::NotSent(ApiFailure {
-                        status: None,
-                        code: None,
-                        message: "not signed in".to_string(),
-                        next_step: super::auth::missing_credentials_help(),
-                    }));
-                }
-                Some(Auth::Token(token)) => {
+            // Boxed: finding a credential may itself be a call through here.
+            let credential = Box::pin(self.credential(&call.sign))
+                .await
+                .map_err(Transport::NotSent)?;
+            match credential {
+                Credential::Token(token) => {
                     headers.push((headers::AUTH_TOKEN.to_string(), token.expose().to_string()));
-                    sensitive.push(headers::AUTH_TOKEN);
                 }
-                Some(Auth::AkSk {
-                    key,
-                    security_token,
-                    ..
-                }) => {
-                    if call.sign == Sign::Service {
-                        // Boxed: the lookup is itself a call through here.
-                        let project = Box::pin(self.project_id())
-                            .await
-                            .map_err(Transport::NotSent)?;
-                        if let Some(project) = project {
-                            headers.push((headers::PROJECT_ID.to_string(), project));
-                        }
+                Credential::Keys { keys, scope } => {
+                    if let Some((name, value)) = scope {
+                        headers.push((name.to_string(), value));
                     }
-                    if let Some(st) = security_token {
+                    if let Some(st) = &keys.security_token {
                         headers
                             .push((headers::SECURITY_TOKEN.to_string(), st.expose().to_string()));
-                        sensitive.push(headers::SECURITY_TOKEN);
                     }
                     let path = url.path().to_string();
                     let date = signer::sdk_date(time::OffsetDateTime::now_utc());
                     let signed = signer::sign(
-                        key,
+                        &keys.key,
                         &RequestToSign {
                             method: call.method.as_str(),
                             host: &host_port(&url),
@@ -795,7 +1208,6 @@ impl Client {
                         headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
                         headers.push((name.to_string(), value));
                     }
-                    sensitive.push(signer::HEADER_AUTHORIZATION);
                 }
             }
         }

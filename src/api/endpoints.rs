@@ -11,8 +11,9 @@ use reqwest::Url;
 pub const DEFAULT_HCSS: &str = "https://hcss.ap-southeast-3.myhuaweicloud.com";
 /// The international site's billing service (order status, list, pay).
 pub const DEFAULT_BSS: &str = "https://bss-intl.myhuaweicloud.com";
-/// The region credentials are scoped to by default: the gateway's own, since
-/// a token is bound to the region it was issued for.
+/// The region whose IAM endpoint is the default (the gateway's own). IAM
+/// is global within a site: it hands out tokens and project IDs for every
+/// region, so credentials are scoped per order region, not by this.
 pub const DEFAULT_AUTH_REGION: &str = "ap-southeast-3";
 
 /// Environment overrides, below the flags and above the defaults.

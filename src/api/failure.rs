@@ -44,13 +44,23 @@ pub enum Operation {
     Login,
     /// IAM project lookup for AK/SK.
     ProjectLookup,
+    /// IAM domain lookup for AK/SK on billing.
+    DomainLookup,
+    /// IAM: a token of another scope for one already held.
+    ScopedToken,
+    /// IAM: what a token is scoped to.
+    TokenCheck,
 }
 
 impl Operation {
     fn service(self) -> &'static str {
         match self {
             Operation::CreateOrder => "HCSS",
-            Operation::Login | Operation::ProjectLookup => "IAM",
+            Operation::Login
+            | Operation::ProjectLookup
+            | Operation::DomainLookup
+            | Operation::ScopedToken
+            | Operation::TokenCheck => "IAM",
             _ => "BSS",
         }
     }
@@ -105,6 +115,27 @@ fn default_message(operation: Operation, status: u16) -> String {
         429 => format!("{service} is receiving too many requests"),
         500..=599 => format!("{service} had an internal error"),
         _ => format!("{service} answered with an unexpected status"),
+    }
+}
+
+/// The next step when the sign-in no longer holds (an expired token).
+const SIGN_IN_AGAIN: &str = "The sign-in has expired (a token lasts 24 hours): sign in again, \
+                             or get new tokens";
+
+/// The next step when billing refuses for lack of permission.
+const BILLING_PERMISSIONS: &str = "The user lacks permission for billing (BSS): ask an \
+                                   administrator for BSS permissions (for example BSS \
+                                   Administrator, or bss:order:view, bss:order:update and \
+                                   bss:order:pay)";
+
+/// Whether a failure means the credentials no longer hold (an expired or
+/// refused token, keys the gateway does not accept): the wizard then goes
+/// back to sign-in. A 403 for a missing permission is not one of these.
+pub fn needs_sign_in(f: &super::engine::ApiFailure) -> bool {
+    match f.code.as_deref() {
+        Some(bss_codes::TOKEN_EXPIRED | gateway_codes::TOKEN_EXPIRED) => true,
+        Some(bss_codes::ACCESS_DENIED) => false,
+        _ => f.status == Some(401),
     }
 }
 
@@ -186,6 +217,10 @@ pub fn next_step(operation: Operation, status: Option<u16>, code: Option<&str>) 
             "Only orders pending payment can be cancelled: see `flexus status ORDER_ID`"
                 .to_string(),
         ),
+        Some(bss_codes::TOKEN_EXPIRED | gateway_codes::TOKEN_EXPIRED) => {
+            Some(SIGN_IN_AGAIN.to_string())
+        }
+        Some(bss_codes::ACCESS_DENIED) => Some(BILLING_PERMISSIONS.to_string()),
         Some(bss_codes::TOO_FREQUENT | gateway_codes::THROTTLED) => {
             Some("Too many requests: wait a minute and try again".to_string())
         }
@@ -200,8 +235,11 @@ pub fn next_step(operation: Operation, status: Option<u16>, code: Option<&str>) 
              uses login protection), then sign in again"
                 .to_string()
         }
-        (_, Some(401)) => "Check the credentials: a token lasts 24 hours (get a new one and set \
-                           FLEXUS_TOKEN or --token-file), or check the access key and secret key"
+        (Operation::ScopedToken | Operation::TokenCheck, Some(401 | 404)) => {
+            SIGN_IN_AGAIN.to_string()
+        }
+        (_, Some(401)) => "Check the credentials and sign in again: a token lasts 24 hours (get \
+                           a new one), or check the access key and secret key"
             .to_string(),
         (Operation::ProjectLookup, Some(403)) => {
             "The keys may not list IAM projects: set HUAWEICLOUD_SDK_PROJECT_ID (or project_id \
@@ -214,9 +252,12 @@ pub fn next_step(operation: Operation, status: Option<u16>, code: Option<&str>) 
              HCSS FullAccess)"
                 .to_string()
         }
-        (_, Some(403)) => "The user lacks permission for billing (BSS): ask an administrator \
-                           for BSS permissions"
-            .to_string(),
+        (Operation::DomainLookup, Some(403)) => {
+            "The keys may not read their domain: set HUAWEICLOUD_SDK_DOMAIN_ID (or domain_id \
+             under [global] in the credentials file) to the account ID (console: My Credentials)"
+                .to_string()
+        }
+        (_, Some(403)) => BILLING_PERMISSIONS.to_string(),
         (Operation::OrderDetails | Operation::PayOrder | Operation::CancelOrder, Some(404)) => {
             "Check the order ID (`flexus orders` lists the ones placed from here)".to_string()
         }

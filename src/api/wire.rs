@@ -18,6 +18,9 @@ pub mod paths {
     pub const CANCEL_ORDER: &str = "/v2/orders/customer-orders/cancel";
     pub const IAM_TOKENS: &str = "/v3/auth/tokens";
     pub const IAM_PROJECTS: &str = "/v3/projects";
+    /// The domains (accounts) the caller belongs to: where AK/SK find their
+    /// domain ID for the global services (BSS).
+    pub const IAM_DOMAINS: &str = "/v3/auth/domains";
 }
 
 /// Header names.
@@ -26,6 +29,9 @@ pub mod headers {
     pub const AUTH_TOKEN: &str = "X-Auth-Token";
     pub const SUBJECT_TOKEN: &str = "X-Subject-Token";
     pub const PROJECT_ID: &str = "X-Project-Id";
+    /// What AK/SK requests to a global service (BSS) carry instead of
+    /// [`PROJECT_ID`]: the account's domain ID.
+    pub const DOMAIN_ID: &str = "X-Domain-Id";
     pub const SECURITY_TOKEN: &str = "X-Security-Token";
     pub const SDK_DATE: &str = "X-Sdk-Date";
     pub const RETRY_AFTER: &str = "Retry-After";
@@ -306,6 +312,11 @@ pub mod codes {
 /// Error codes of BSS (the order APIs), from Huawei's API reference.
 pub mod bss_codes {
     pub const INVALID_PARAMETER: &str = "CBC.0100";
+    /// "Access denied" (403): no permission, or a credential of the wrong
+    /// scope (a project-scoped token, AK/SK without `X-Domain-Id`).
+    pub const ACCESS_DENIED: &str = "CBC.0151";
+    /// "Token invalid or expired" (401 or 403): sign in again.
+    pub const TOKEN_EXPIRED: &str = "CBC.0154";
     /// "Invalid order (the order may not exist)".
     pub const INVALID_ORDER: &str = "CBC.30000010";
     /// Paying an order whose status no longer allows payment.
@@ -326,6 +337,8 @@ pub mod gateway_codes {
     /// "Incorrect IAM authentication information" (401): bad or missing
     /// token, unknown AK, bad signature, stale `X-Sdk-Date`.
     pub const IAM_AUTH: &str = "APIGW.0301";
+    /// "The token must be updated" (401): the token expired.
+    pub const TOKEN_EXPIRED: &str = "APIGW.0307";
     /// Throttled by the gateway (429).
     pub const THROTTLED: &str = "APIGW.0308";
 }
@@ -339,7 +352,9 @@ pub mod iam_codes {
     pub const UNAUTHORIZED: &str = "401";
 }
 
-/// `POST {iam}/v3/auth/tokens` with a password (and optionally an MFA code).
+/// `POST {iam}/v3/auth/tokens`: with a password (and optionally an MFA
+/// code), or with a token already held (`"methods": ["token"]`) to get one
+/// of another scope.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TokenRequest {
     pub auth: TokenAuth,
@@ -354,9 +369,12 @@ pub struct TokenAuth {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Identity {
     pub methods: Vec<String>,
-    pub password: PasswordIdentity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<PasswordIdentity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totp: Option<TotpIdentity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenIdentity>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -403,17 +421,70 @@ impl std::fmt::Debug for TotpUser {
     }
 }
 
+/// The token of the `token` method: `Debug` hides it.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct TokenIdentity {
+    pub id: String,
+}
+
+impl std::fmt::Debug for TokenIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenIdentity(<redacted>)")
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NamedRef {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Scope {
-    pub project: NamedRef,
+/// A project or domain, by name or by ID (IAM takes either).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeRef {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
-/// The body of a token answer; the token itself is the `X-Subject-Token`
+impl ScopeRef {
+    pub fn named(name: &str) -> ScopeRef {
+        ScopeRef {
+            id: None,
+            name: Some(name.to_string()),
+        }
+    }
+}
+
+/// What a token may be used for: one project (a region's project, for
+/// regional services such as HCSS) or the whole domain (the account, for
+/// global services such as BSS).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Scope {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<ScopeRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<ScopeRef>,
+}
+
+impl Scope {
+    pub fn project(name: &str) -> Scope {
+        Scope {
+            project: Some(ScopeRef::named(name)),
+            domain: None,
+        }
+    }
+
+    pub fn domain(name: &str) -> Scope {
+        Scope {
+            project: None,
+            domain: Some(ScopeRef::named(name)),
+        }
+    }
+}
+
+/// The body of a token answer (also of `GET /v3/auth/tokens`, which tells
+/// what a token is scoped to); the token itself is the `X-Subject-Token`
 /// header.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TokenResponse {
@@ -425,8 +496,12 @@ pub struct TokenInfo {
     pub expires_at: String,
     #[serde(default)]
     pub user: Option<TokenUser>,
-    #[serde(default)]
+    /// Present when the token is scoped to a project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<TokenProject>,
+    /// Present when the token is scoped to a domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<TokenDomain>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -444,6 +519,13 @@ pub struct TokenProject {
     pub name: Option<String>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenDomain {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
 /// `GET {iam}/v3/projects?name={region}`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct ProjectList {
@@ -455,6 +537,20 @@ pub struct ProjectList {
 pub struct Project {
     pub id: String,
     pub name: String,
+}
+
+/// `GET {iam}/v3/auth/domains`: the caller's domain comes first.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct DomainList {
+    #[serde(default)]
+    pub domains: Vec<Domain>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Domain {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// The format of every BSS time: UTC `yyyy-MM-ddTHH:mm:ssZ`.
@@ -511,6 +607,13 @@ mod tests {
             !shown.contains("pw-do-not-show") && !shown.contains("918273"),
             "{shown}"
         );
+        let exchange: TokenRequest = serde_json::from_value(serde_json::json!({"auth": {
+            "identity": {"methods": ["token"], "token": {"id": "MIItoken-do-not-show"}},
+            "scope": {"domain": {"name": "acme"}}
+        }}))
+        .unwrap();
+        let shown = format!("{exchange:?}");
+        assert!(!shown.contains("MIItoken-do-not-show"), "{shown}");
     }
 
     #[test]

@@ -77,10 +77,14 @@ pub fn connection_settings(
 
 fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
     let (endpoints, config, mut track) = connection_settings(args)?;
-    let resolved = auth::resolve_from_process(args.token_file.as_deref())
+    let resolved = auth::resolve_from_process(token_files(args))
         .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?
         .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()))?;
     let client = Client::new(endpoints, resolved.auth, config).map_err(api_failure)?;
+    // Wrong credentials show here, before any question or order.
+    runtime()?
+        .block_on(client.check_sign_in())
+        .map_err(|f| Failure::new(EXIT_FAILURE, format!("signing in failed: {f}")))?;
     let journal = open_journal()?;
     track.journal = Some(journal.clone());
     Ok(Session {
@@ -89,6 +93,14 @@ fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
         source: resolved.source,
         track,
     })
+}
+
+/// The token files of the command line.
+pub fn token_files(args: &ConnectArgs) -> auth::TokenFiles<'_> {
+    auth::TokenFiles {
+        purchase: args.token_file.as_deref(),
+        billing: args.bss_token_file.as_deref(),
+    }
 }
 
 /// Where the order journal lives: the user's state directory.
@@ -198,6 +210,12 @@ pub fn order(
 ) -> Result<(), Failure> {
     let Plan { draft, body } = read_plan(catalog, &args.plan)?;
     let session = connect(&args.connect)?;
+    // What the order's region needs (its project, a token for it) is found
+    // now: if the order could not be placed, or not followed, nothing is
+    // asked and nothing is sent.
+    runtime()?
+        .block_on(session.client.ready_to_order(&body.region))
+        .map_err(|f| Failure::new(EXIT_FAILURE, format!("nothing was sent: {f}")))?;
     // Once a purchase may be under way, its outcome decides the exit code,
     // not a reader that went away (`flexus order --yes | head -1`).
     let out = &mut Unbreakable(out);

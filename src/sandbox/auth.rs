@@ -2,6 +2,9 @@
 //! AK/SK signature (`SDK-HMAC-SHA256`) recomputed with the same signer the
 //! client uses over what was actually received. Failures answer 401 with
 //! the gateway's `APIGW.0301`; the messages never repeat a secret.
+//!
+//! This finds out *who* calls and with what scope ([`Caller`]); whether that
+//! scope fits the service is decided by the routes (`routes::check_scope`).
 
 use axum::http::{HeaderMap, Method, Uri};
 use time::{OffsetDateTime, PrimitiveDateTime};
@@ -25,23 +28,66 @@ pub struct Presented<'a> {
     pub uri: &'a Uri,
     pub headers: &'a HeaderMap,
     pub body: &'a [u8],
-    /// HCSS calls signed with AK/SK must name the project.
-    pub needs_project: bool,
+}
+
+/// What a token issued by the sandbox's IAM may be used for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenScope {
+    /// The project of this region.
+    Project(String),
+    /// The account's domain.
+    Domain,
+}
+
+/// A token the sandbox's IAM issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub scope: TokenScope,
+    pub expires_at: OffsetDateTime,
+}
+
+/// Who sent a request that passed authentication, and with what scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Token {
+        scope: TokenScope,
+        expired: bool,
+    },
+    /// A valid AK/SK signature, with the scope headers it carried.
+    Keys {
+        project_id: Option<String>,
+        domain_id: Option<String>,
+    },
+}
+
+/// The token a header names, if the sandbox issued it.
+pub fn find_token(tokens: &[(String, Issued)], presented: &[u8]) -> Option<Issued> {
+    // Every entry is compared, so timing does not tell which came close.
+    let mut found = None;
+    for (token, issued) in tokens {
+        if constant_time_eq(token.as_bytes(), presented) {
+            found = Some(issued.clone());
+        }
+    }
+    found
 }
 
 pub fn authenticate(
     creds: &SandboxCredentials,
+    tokens: &[(String, Issued)],
     req: &Presented<'_>,
     now: OffsetDateTime,
-) -> Result<(), Rejection> {
+) -> Result<Caller, Rejection> {
     if let Some(token) = req.headers.get(headers::AUTH_TOKEN) {
-        return if constant_time_eq(token.as_bytes(), creds.token.expose().as_bytes()) {
-            Ok(())
-        } else {
-            Err(Rejection(
+        return match find_token(tokens, token.as_bytes()) {
+            Some(issued) => Ok(Caller::Token {
+                expired: issued.expires_at <= now,
+                scope: issued.scope,
+            }),
+            None => Err(Rejection(
                 "the X-Auth-Token is not valid (expired, or from elsewhere); get a new token"
                     .into(),
-            ))
+            )),
         };
     }
     match req.headers.get(signer::HEADER_AUTHORIZATION) {
@@ -101,7 +147,7 @@ fn verify_signature(
     req: &Presented<'_>,
     authorization: &str,
     now: OffsetDateTime,
-) -> Result<(), Rejection> {
+) -> Result<Caller, Rejection> {
     let auth = parse_authorization(authorization)?;
     if auth.access != creds.access_key {
         return Err(Rejection(format!("ak {} not exist", auth.access)));
@@ -164,22 +210,26 @@ fn verify_signature(
         return Err(Rejection("verify aksk signature fail".into()));
     }
 
-    if req.needs_project {
-        match header_text(req.headers, headers::PROJECT_ID) {
-            Some(p) if p == creds.project_id => {}
-            Some(p) => {
-                return Err(Rejection(format!(
-                    "X-Project-Id {p} is not a project of this account"
-                )));
-            }
-            None => {
-                return Err(Rejection(
-                    "X-Project-Id is required with AK/SK on this service; look it up with GET /v3/projects?name=REGION".into(),
-                ));
-            }
+    // A scope header counts only when the signature covers it: otherwise
+    // anyone on the way could move the request to another project.
+    let scope_header = |name: &str| -> Result<Option<String>, Rejection> {
+        let Some(value) = header_text(req.headers, name) else {
+            return Ok(None);
+        };
+        if auth
+            .signed_headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+        {
+            Ok(Some(value.trim().to_string()))
+        } else {
+            Err(Rejection(format!("{name} is not among the signed headers")))
         }
-    }
-    Ok(())
+    };
+    Ok(Caller::Keys {
+        project_id: scope_header(headers::PROJECT_ID)?,
+        domain_id: scope_header(headers::DOMAIN_ID)?,
+    })
 }
 
 fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::api::auth::{ENV_AK, ENV_PROJECT_ID, ENV_SK, ENV_TOKEN};
+use crate::api::auth::{ENV_AK, ENV_BSS_TOKEN, ENV_SK, ENV_TOKEN};
 use crate::cli::SandboxArgs;
 use crate::domain::catalog::Catalog;
 use crate::domain::pricing::PriceTable;
@@ -19,8 +19,12 @@ use super::{SandboxConfig, SandboxHandle};
 /// The long help of `flexus sandbox`, after the flags.
 pub const AFTER_HELP: &str = "\
 The sandbox answers the HCSS purchase call, the BSS order calls (details, list,
-pay, cancel) and the IAM token and project calls on ONE address, so every
---*-endpoint flag can point at it. It validates orders with the same rules as
+pay, cancel) and the IAM token, project and domain calls on ONE address, so
+every --*-endpoint flag can point at it. Scopes are enforced as on Huawei
+Cloud: the purchase takes only the project of the order's region (a token
+scoped to it, or AK/SK with its X-Project-Id; otherwise 401 APIGW.0301),
+billing only the account's domain (a domain-scoped token, or AK/SK with
+X-Domain-Id; otherwise 403 CBC.0151). It validates orders with the same rules as
 `flexus order --dry-run`. Credentials are made up at random at each start and
 printed on standard error: they are good for this sandbox only. Nothing is
 real: no account, no money; orders vanish when the sandbox stops.
@@ -212,30 +216,48 @@ fn banner(handle: &SandboxHandle, faults: &[super::Fault], require_mfa: bool) ->
     } else {
         "not required (--require-mfa turns it on)".to_string()
     };
+    let projects = c
+        .projects
+        .iter()
+        .map(|(region, id)| format!("{region} {id}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let home = crate::api::endpoints::DEFAULT_AUTH_REGION;
+    let purchase = c
+        .project_token(home)
+        .or_else(|| c.project_tokens.first().map(|(_, t)| t))
+        .map(|t| t.expose().to_string())
+        .unwrap_or_default();
     format!(
         "flexus sandbox listening on {url}  (HCSS, BSS and IAM on this one address)\n\
          Nothing here is real: no account, no money; orders vanish when it stops.\n\
+         As on Huawei Cloud, the purchase takes the project of the order's region and\n\
+         billing takes the account's domain; IAM hands out tokens of either scope.\n\
          \n\
          SANDBOX-ONLY credentials (random, valid only until this sandbox stops):\n\
-         \x20 token       {token}\n\
+         \x20 purchase token  {purchase}\n\
+         \x20                 (scoped to the project of {home}; other regions: ask IAM)\n\
+         \x20 billing token   {billing}\n\
+         \x20                 (scoped to the domain {account})\n\
          \x20 access key  {ak}\n\
          \x20 secret key  {sk}\n\
-         \x20 project id  {project}\n\
+         \x20 domain id   {domain}\n\
+         \x20 projects    {projects}\n\
          \x20 user        {user}   password {password}   account {account}\n\
          \x20 user id     {user_id}\n\
          \x20 MFA         {mfa}\n\
          \n\
-         Try it (token):\n\
-         \x20 {ENV_TOKEN}={token} flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url}\n\
-         Or with AK/SK:\n\
-         \x20 {ENV_AK}={ak} {ENV_SK}={sk} {ENV_PROJECT_ID}={project} flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url} --iam-endpoint {url}\n\
+         Try it (tokens; the plan's region is {home}):\n\
+         \x20 {ENV_TOKEN}={purchase} {ENV_BSS_TOKEN}={billing} flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url} --iam-endpoint {url}\n\
+         Or with AK/SK (any region; the project and domain IDs are looked up):\n\
+         \x20 {ENV_AK}={ak} {ENV_SK}={sk} flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url} --iam-endpoint {url}\n\
          \n\
          Faults: {faults}\n\
          Requests (Ctrl-C to stop):\n",
-        token = c.token.expose(),
+        billing = c.domain_token.expose(),
         ak = c.access_key,
         sk = c.secret_key.expose(),
-        project = c.project_id,
+        domain = c.account_id,
         user = c.user,
         password = c.password.expose(),
         account = c.account,

@@ -77,7 +77,7 @@ impl Scope {
             Scope::List => endpoint == Endpoint::List,
             Scope::Pay => endpoint == Endpoint::Pay,
             Scope::Cancel => endpoint == Endpoint::Cancel,
-            Scope::Iam => matches!(endpoint, Endpoint::IamToken | Endpoint::IamProjects),
+            Scope::Iam => endpoint.service() == Service::Iam,
         }
     }
 }
@@ -114,7 +114,10 @@ pub enum Endpoint {
     Pay,
     Cancel,
     IamToken,
+    /// `GET /v3/auth/tokens`: what a token is scoped to.
+    IamTokenCheck,
     IamProjects,
+    IamDomains,
 }
 
 impl Endpoint {
@@ -135,10 +138,14 @@ impl Endpoint {
             Endpoint::Pay
         } else if path == paths::CANCEL_ORDER {
             Endpoint::Cancel
+        } else if path == paths::IAM_TOKENS && *method == Method::GET {
+            Endpoint::IamTokenCheck
         } else if path == paths::IAM_TOKENS {
             Endpoint::IamToken
         } else if path == paths::IAM_PROJECTS {
             Endpoint::IamProjects
+        } else if path == paths::IAM_DOMAINS {
+            Endpoint::IamDomains
         } else {
             return None;
         };
@@ -148,7 +155,11 @@ impl Endpoint {
     pub fn method(self) -> Method {
         match self {
             Endpoint::Create | Endpoint::Pay | Endpoint::IamToken => Method::POST,
-            Endpoint::Details | Endpoint::List | Endpoint::IamProjects => Method::GET,
+            Endpoint::Details
+            | Endpoint::List
+            | Endpoint::IamTokenCheck
+            | Endpoint::IamProjects
+            | Endpoint::IamDomains => Method::GET,
             Endpoint::Cancel => Method::PUT,
         }
     }
@@ -157,7 +168,10 @@ impl Endpoint {
         match self {
             Endpoint::Create => Service::Hcss,
             Endpoint::Details | Endpoint::List | Endpoint::Pay | Endpoint::Cancel => Service::Bss,
-            Endpoint::IamToken | Endpoint::IamProjects => Service::Iam,
+            Endpoint::IamToken
+            | Endpoint::IamTokenCheck
+            | Endpoint::IamProjects
+            | Endpoint::IamDomains => Service::Iam,
         }
     }
 }

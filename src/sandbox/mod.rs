@@ -74,37 +74,75 @@ impl Default for SandboxConfig {
 
 /// Credentials valid for one sandbox run only, made at random when it
 /// starts. `Debug` shows no secret.
+///
+/// As on Huawei Cloud, each region has its own project, and a credential
+/// names one scope: HCSS takes the project of the order's region (a token
+/// scoped to it, or AK/SK with its `X-Project-Id`), BSS the account's domain
+/// (a domain-scoped token, or AK/SK with `X-Domain-Id`).
 #[derive(Debug, Clone)]
 pub struct SandboxCredentials {
-    /// For `X-Auth-Token`; also what the IAM token call returns.
-    pub token: Secret,
+    /// A token scoped to the account's domain: what BSS takes.
+    pub domain_token: Secret,
+    /// A token per region, scoped to that region's project: what HCSS takes
+    /// for an order in the region.
+    pub project_tokens: Vec<(String, Secret)>,
     pub access_key: String,
     pub secret_key: Secret,
-    /// The project of every region (send as `X-Project-Id` with AK/SK).
-    pub project_id: String,
+    /// The project ID of each region, `(region, project ID)`.
+    pub projects: Vec<(String, String)>,
     /// IAM user name, password and account (domain) name.
     pub user: String,
     pub password: Secret,
     pub account: String,
     /// The IAM user's id, for the `totp` method's `user.id`.
     pub user_id: String,
-    /// The account's id (BSS `customer_id`).
+    /// The account's ID: its domain ID (`X-Domain-Id`) and the BSS
+    /// `customer_id` of its orders.
     pub account_id: String,
 }
 
 impl SandboxCredentials {
-    fn generate() -> SandboxCredentials {
+    fn generate(regions: &[String]) -> SandboxCredentials {
+        let token = || Secret::new(format!("MIIsandbox{}", ids::random_chars(96, ids::ALNUM)));
         SandboxCredentials {
-            token: Secret::new(format!("MIIsandbox{}", ids::random_chars(96, ids::ALNUM))),
+            domain_token: token(),
+            project_tokens: regions.iter().map(|r| (r.clone(), token())).collect(),
             access_key: format!("SBX{}", ids::random_chars(17, ids::UPPER_ALNUM)),
             secret_key: Secret::new(ids::random_chars(40, ids::ALNUM)),
-            project_id: hex::encode(ids::random_bytes(16)),
+            projects: regions
+                .iter()
+                .map(|r| (r.clone(), hex::encode(ids::random_bytes(16))))
+                .collect(),
             user: "sandbox-user".to_string(),
             password: Secret::new(format!("Sbx-{}", ids::random_chars(16, ids::ALNUM))),
             account: "sandbox-account".to_string(),
             user_id: hex::encode(ids::random_bytes(16)),
             account_id: hex::encode(ids::random_bytes(16)),
         }
+    }
+
+    /// The project ID of a region the sandbox sells in.
+    pub fn project_id(&self, region: &str) -> Option<&str> {
+        self.projects
+            .iter()
+            .find(|(r, _)| r == region)
+            .map(|(_, id)| id.as_str())
+    }
+
+    /// The region whose project this is.
+    pub fn region_of_project(&self, project_id: &str) -> Option<&str> {
+        self.projects
+            .iter()
+            .find(|(_, id)| id == project_id)
+            .map(|(r, _)| r.as_str())
+    }
+
+    /// The token scoped to a region's project.
+    pub fn project_token(&self, region: &str) -> Option<&Secret> {
+        self.project_tokens
+            .iter()
+            .find(|(r, _)| r == region)
+            .map(|(_, t)| t)
     }
 }
 
@@ -165,6 +203,8 @@ impl ReceivedRequest {
 /// Everything the handlers share.
 struct Shared {
     credentials: SandboxCredentials,
+    /// Every token IAM issued (the ones of [`SandboxCredentials`] included).
+    tokens: Mutex<Vec<(String, auth::Issued)>>,
     account: Account,
     catalog: Catalog,
     prices: PriceTable,
@@ -182,6 +222,10 @@ struct Book {
 }
 
 impl Shared {
+    fn tokens(&self) -> MutexGuard<'_, Vec<(String, auth::Issued)>> {
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn book(&self) -> MutexGuard<'_, Book> {
         // A handler that panicked cannot leave the book half-written (every
         // change is one push or one assignment), so a poisoned lock is safe.
@@ -264,6 +308,16 @@ impl SandboxHandle {
         &self.shared.credentials
     }
 
+    /// Makes every token issued so far expire now, as 24 hours would: the
+    /// services then refuse them as Huawei's do (HCSS with the gateway's
+    /// `APIGW.0307`, BSS with `CBC.0154`).
+    pub fn expire_tokens(&self) {
+        let now = OffsetDateTime::now_utc();
+        for (_, issued) in self.shared.tokens().iter_mut() {
+            issued.expires_at = now;
+        }
+    }
+
     /// Every order created, oldest first (including those whose answer a
     /// `drop` fault cut off).
     pub fn created_orders(&self) -> Vec<ReceivedOrder> {
@@ -323,8 +377,32 @@ pub async fn start(listen: SocketAddr, config: SandboxConfig) -> std::io::Result
     }
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
-    let credentials = SandboxCredentials::generate();
+    let regions: Vec<String> = config
+        .catalog
+        .regions
+        .iter()
+        .map(|r| r.code.clone())
+        .collect();
+    let credentials = SandboxCredentials::generate(&regions);
+    let expires_at = OffsetDateTime::now_utc() + routes::TOKEN_LIFETIME;
+    let mut tokens = vec![(
+        credentials.domain_token.expose().to_string(),
+        auth::Issued {
+            scope: auth::TokenScope::Domain,
+            expires_at,
+        },
+    )];
+    for (region, token) in &credentials.project_tokens {
+        tokens.push((
+            token.expose().to_string(),
+            auth::Issued {
+                scope: auth::TokenScope::Project(region.clone()),
+                expires_at,
+            },
+        ));
+    }
     let shared = Arc::new(Shared {
+        tokens: Mutex::new(tokens),
         account: Account {
             customer_id: credentials.account_id.clone(),
             user_name: credentials.account.clone(),

@@ -16,13 +16,13 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::api::wire::{
-    self, CancelRequest, CreatedOrder, ErrorBody, OrderDetails, OrderList, PayRequest, Project,
-    ProjectList, TokenInfo, TokenProject, TokenRequest, TokenResponse, TokenUser, bss_codes, codes,
-    gateway_codes, iam_codes, paths,
+    self, CancelRequest, CreatedOrder, Domain, DomainList, ErrorBody, OrderDetails, OrderList,
+    PayRequest, Project, ProjectList, ScopeRef, TokenDomain, TokenInfo, TokenProject, TokenRequest,
+    TokenResponse, TokenUser, bss_codes, codes, gateway_codes, iam_codes, paths,
 };
 use crate::domain::order::{Draft, check_client_request_id};
 
-use super::auth::{self, Presented};
+use super::auth::{self, Caller, Issued, Presented, TokenScope};
 use super::fault::{Endpoint, FaultKind, Service};
 use super::orders::{ListQuery, Refusal};
 use super::server::ConnectionCutter;
@@ -34,7 +34,7 @@ type Sandbox = State<Arc<Shared>>;
 /// Bodies larger than this are refused before anything reads them.
 const BODY_LIMIT: usize = 1 << 20;
 /// IAM tokens are valid this long.
-const TOKEN_LIFETIME: time::Duration = time::Duration::hours(24);
+pub(super) const TOKEN_LIFETIME: time::Duration = time::Duration::hours(24);
 const DEFAULT_PAGE: usize = 10;
 const MAX_PAGE: usize = 100;
 
@@ -46,8 +46,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(paths::LIST_ORDERS, get(list_orders))
         .route(paths::PAY_ORDER, post(pay_order))
         .route(paths::CANCEL_ORDER, put(cancel_order))
-        .route(paths::IAM_TOKENS, post(issue_token))
+        .route(paths::IAM_TOKENS, post(issue_token).get(check_token))
         .route(paths::IAM_PROJECTS, get(list_projects))
+        .route(paths::IAM_DOMAINS, get(list_domains))
         .route_layer(middleware::from_fn_with_state(shared.clone(), gateway))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(no_such_api)
@@ -179,16 +180,19 @@ async fn gateway(State(shared): Sandbox, request: Request, next: Next) -> Respon
             uri: &parts.uri,
             headers: &parts.headers,
             body: &body,
-            needs_project: endpoint.service() == Service::Hcss,
         };
-        if let Err(rejection) =
-            auth::authenticate(&shared.credentials, &presented, OffsetDateTime::now_utc())
-        {
-            return flat(
-                StatusCode::UNAUTHORIZED,
-                gateway_codes::IAM_AUTH,
-                &format!("Incorrect IAM authentication information: {}", rejection.0),
-            );
+        let tokens = shared.tokens().clone();
+        let caller = match auth::authenticate(
+            &shared.credentials,
+            &tokens,
+            &presented,
+            OffsetDateTime::now_utc(),
+        ) {
+            Ok(caller) => caller,
+            Err(rejection) => return gateway_refusal(&rejection.0),
+        };
+        if let Err(refusal) = check_scope(&shared, endpoint, &caller, &body) {
+            return *refusal;
         }
     }
     let verdict = shared.book().faults.hit(endpoint);
@@ -289,6 +293,130 @@ async fn bad_ids(answer: Response) -> Response {
     parts.headers.remove(header::CONTENT_LENGTH);
     let text = serde_json::to_vec(&value).expect("a JSON value serializes");
     Response::from_parts(parts, Body::from(text))
+}
+
+/// A refusal, boxed: a `Response` is large.
+fn refuse<T>(response: Response) -> Result<T, Box<Response>> {
+    Err(Box::new(response))
+}
+
+/// The gateway's 401 for credentials it cannot accept.
+fn gateway_refusal(why: &str) -> Response {
+    flat(
+        StatusCode::UNAUTHORIZED,
+        gateway_codes::IAM_AUTH,
+        &format!("Incorrect IAM authentication information: {why}"),
+    )
+}
+
+/// BSS's 403 for a caller whose credential does not reach billing.
+fn bss_access_denied(why: &str) -> Response {
+    flat(
+        StatusCode::FORBIDDEN,
+        bss_codes::ACCESS_DENIED,
+        &format!("Access denied. {why}"),
+    )
+}
+
+fn describe_scope(shared: &Shared, scope: &TokenScope) -> String {
+    match scope {
+        TokenScope::Domain => format!("the domain {}", shared.credentials.account),
+        TokenScope::Project(region) => format!("the project of {region}"),
+    }
+}
+
+/// Whether the caller's scope is the one the service takes, refusing as
+/// Huawei's services do: HCSS (a project-level service) takes only the
+/// project of the body's `region`; BSS (a global service) only the domain;
+/// IAM's lookups take any valid credential.
+fn check_scope(
+    shared: &Shared,
+    endpoint: Endpoint,
+    caller: &Caller,
+    body: &[u8],
+) -> Result<(), Box<Response>> {
+    let creds = &shared.credentials;
+    match endpoint.service() {
+        Service::Iam => match caller {
+            Caller::Token { expired: true, .. } => refuse(iam_unauthorized(
+                "The token has expired or is invalid; get a new token.",
+            )),
+            _ => Ok(()),
+        },
+        Service::Hcss => {
+            // The region the order is for; a body without a known one is
+            // refused by the purchase itself, with its own words.
+            let region = serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v.get("region")?.as_str().map(str::to_string))
+                .filter(|r| creds.project_id(r).is_some());
+            match caller {
+                Caller::Token { expired: true, .. } => refuse(flat(
+                    StatusCode::UNAUTHORIZED,
+                    gateway_codes::TOKEN_EXPIRED,
+                    "The token must be updated.",
+                )),
+                Caller::Token { scope, .. } => match (&region, scope) {
+                    (None, _) => Ok(()),
+                    (Some(region), TokenScope::Project(own)) if own == region => Ok(()),
+                    (Some(region), scope) => refuse(gateway_refusal(&format!(
+                        "the token is scoped to {}, but the order is for {region}; use a token \
+                         scoped to the project of {region}",
+                        describe_scope(shared, scope)
+                    ))),
+                },
+                Caller::Keys { project_id, .. } => {
+                    let Some(project_id) = project_id else {
+                        return refuse(gateway_refusal(
+                            "X-Project-Id is required with AK/SK on this service; look it up \
+                             with GET /v3/projects?name=REGION",
+                        ));
+                    };
+                    match (creds.region_of_project(project_id), &region) {
+                        (None, _) => refuse(gateway_refusal(&format!(
+                            "X-Project-Id {project_id} is not a project of this account"
+                        ))),
+                        (Some(_), None) => Ok(()),
+                        (Some(own), Some(region)) if own == region => Ok(()),
+                        (Some(own), Some(region)) => refuse(gateway_refusal(&format!(
+                            "X-Project-Id {project_id} is the project of {own}, but the order \
+                             is for {region}; send the project ID of {region}"
+                        ))),
+                    }
+                }
+            }
+        }
+        Service::Bss => match caller {
+            Caller::Token { expired: true, .. } => refuse(flat(
+                StatusCode::FORBIDDEN,
+                bss_codes::TOKEN_EXPIRED,
+                "The token is invalid or has expired.",
+            )),
+            Caller::Token {
+                scope: TokenScope::Domain,
+                ..
+            } => Ok(()),
+            Caller::Token { scope, .. } => refuse(bss_access_denied(&format!(
+                "The token is scoped to {}; billing is a global service and takes a token \
+                 scoped to the domain (the account).",
+                describe_scope(shared, scope)
+            ))),
+            Caller::Keys {
+                domain_id: Some(domain_id),
+                ..
+            } if *domain_id == creds.account_id => Ok(()),
+            Caller::Keys {
+                domain_id: Some(domain_id),
+                ..
+            } => refuse(gateway_refusal(&format!(
+                "X-Domain-Id {domain_id} is not the domain of this access key"
+            ))),
+            Caller::Keys { .. } => refuse(bss_access_denied(
+                "Billing is a global service: sign AK/SK requests with X-Domain-Id (the \
+                 account's domain ID, from GET /v3/auth/domains), not X-Project-Id.",
+            )),
+        },
+    }
 }
 
 fn too_many_requests(service: Service, retry_after_secs: u64) -> Response {
@@ -590,82 +718,157 @@ fn iam_time(t: OffsetDateTime) -> String {
     )
 }
 
-async fn issue_token(State(shared): Sandbox, body: Bytes) -> Response {
-    let request: TokenRequest = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(e) => {
-            return flat(
-                StatusCode::BAD_REQUEST,
-                iam_codes::BODY_INVALID,
-                &format!("Request body is invalid. ({e})"),
-            );
-        }
-    };
+fn iam_invalid(why: &str) -> Response {
+    flat(
+        StatusCode::BAD_REQUEST,
+        iam_codes::BODY_INVALID,
+        &format!("Request body is invalid. ({why})"),
+    )
+}
+
+/// Who asks for a token: a password (with the MFA code when login
+/// protection is on), or a token IAM issued before.
+fn check_identity(shared: &Shared, identity: &wire::Identity) -> Result<(), Box<Response>> {
     let creds = &shared.credentials;
-    let identity = &request.auth.identity;
-    if !identity.methods.iter().any(|m| m == "password") {
-        return flat(
-            StatusCode::BAD_REQUEST,
-            iam_codes::BODY_INVALID,
-            "Request body is invalid. (identity.methods must include \"password\")",
-        );
+    let has = |m: &str| identity.methods.iter().any(|x| x == m);
+    if has("token") && !has("password") {
+        let Some(token) = &identity.token else {
+            return refuse(iam_invalid("the token method needs identity.token.id"));
+        };
+        let tokens = shared.tokens().clone();
+        return match auth::find_token(&tokens, token.id.as_bytes()) {
+            Some(issued) if issued.expires_at > OffsetDateTime::now_utc() => Ok(()),
+            _ => refuse(iam_unauthorized("The token is invalid or has expired.")),
+        };
     }
-    let user = &identity.password.user;
+    if !has("password") {
+        return refuse(iam_invalid(
+            "identity.methods must include \"password\" or \"token\"",
+        ));
+    }
+    let Some(password) = &identity.password else {
+        return refuse(iam_invalid("the password method needs identity.password"));
+    };
+    let user = &password.user;
     let password_ok = user.name == creds.user
         && user.domain.name == creds.account
         && user.password == creds.password.expose();
     if !password_ok {
-        return iam_unauthorized("The username or password is wrong.");
+        return refuse(iam_unauthorized("The username or password is wrong."));
     }
-    let wants_totp = identity.methods.iter().any(|m| m == "totp");
-    match (&identity.totp, wants_totp) {
+    match (&identity.totp, has("totp")) {
         (Some(totp), true) => {
             if totp.user.id != creds.user_id {
-                return iam_unauthorized("The user id of the totp method is not this user's id.");
+                return refuse(iam_unauthorized(
+                    "The user id of the totp method is not this user's id.",
+                ));
             }
             if totp.user.passcode != SANDBOX_MFA_PASSCODE {
-                return iam_unauthorized("The verification code is wrong or expired.");
+                return refuse(iam_unauthorized(
+                    "The verification code is wrong or expired.",
+                ));
+            }
+            Ok(())
+        }
+        (None, true) => refuse(iam_invalid("the totp method needs identity.totp")),
+        (_, false) if shared.require_mfa => refuse(iam_unauthorized(
+            "Login protection is on for this user: add the totp method with a verification code.",
+        )),
+        (_, false) => Ok(()),
+    }
+}
+
+/// The scope asked for: a project by name or ID (the sandbox has one per
+/// region), or the account's domain by name or ID.
+fn requested_scope(shared: &Shared, scope: &wire::Scope) -> Result<TokenScope, Box<Response>> {
+    let creds = &shared.credentials;
+    let matches = |r: &ScopeRef, id: &str, name: &str| {
+        r.id.as_deref().is_some_and(|x| x == id) || r.name.as_deref().is_some_and(|x| x == name)
+    };
+    match (&scope.project, &scope.domain) {
+        (Some(project), None) => creds
+            .projects
+            .iter()
+            .find(|(region, id)| matches(project, id, region))
+            .map(|(region, _)| TokenScope::Project(region.clone()))
+            .ok_or_else(|| {
+                Box::new(iam_invalid(&format!(
+                    "scope.project: no project {} in this account",
+                    project
+                        .name
+                        .as_deref()
+                        .or(project.id.as_deref())
+                        .unwrap_or("(unnamed)")
+                )))
+            }),
+        (None, Some(domain)) => {
+            if matches(domain, &creds.account_id, &creds.account) {
+                Ok(TokenScope::Domain)
+            } else {
+                refuse(iam_unauthorized(
+                    "The domain of scope.domain is not this user's domain.",
+                ))
             }
         }
-        (None, true) => {
-            return flat(
-                StatusCode::BAD_REQUEST,
-                iam_codes::BODY_INVALID,
-                "Request body is invalid. (the totp method needs identity.totp)",
-            );
-        }
-        (_, false) if shared.require_mfa => {
-            return iam_unauthorized(
-                "Login protection is on for this user: add the totp method with a verification code.",
-            );
-        }
-        (_, false) => {}
+        _ => refuse(iam_invalid(
+            "scope must name either a project or a domain, by id or name",
+        )),
     }
-    let region = &request.auth.scope.project.name;
-    if shared.catalog.region(region).is_none() {
-        return flat(
-            StatusCode::BAD_REQUEST,
-            iam_codes::BODY_INVALID,
-            &format!(
-                "Request body is invalid. (scope.project.name: no project named \"{region}\")"
-            ),
-        );
-    }
-    let token = TokenResponse {
-        token: TokenInfo {
-            expires_at: iam_time(OffsetDateTime::now_utc() + TOKEN_LIFETIME),
-            user: Some(TokenUser {
-                id: Some(creds.user_id.clone()),
-                name: Some(creds.user.clone()),
-            }),
-            project: Some(TokenProject {
-                id: creds.project_id.clone(),
+}
+
+fn token_info(shared: &Shared, issued: &Issued) -> TokenInfo {
+    let creds = &shared.credentials;
+    let (project, domain) = match &issued.scope {
+        TokenScope::Project(region) => (
+            Some(TokenProject {
+                id: creds.project_id(region).unwrap_or_default().to_string(),
                 name: Some(region.clone()),
             }),
-        },
+            None,
+        ),
+        TokenScope::Domain => (
+            None,
+            Some(TokenDomain {
+                id: creds.account_id.clone(),
+                name: Some(creds.account.clone()),
+            }),
+        ),
     };
-    let mut response = json(StatusCode::CREATED, &token);
-    if let Ok(value) = HeaderValue::from_str(creds.token.expose()) {
+    TokenInfo {
+        expires_at: iam_time(issued.expires_at),
+        user: Some(TokenUser {
+            id: Some(creds.user_id.clone()),
+            name: Some(creds.user.clone()),
+        }),
+        project,
+        domain,
+    }
+}
+
+async fn issue_token(State(shared): Sandbox, body: Bytes) -> Response {
+    let request: TokenRequest = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => return iam_invalid(&e.to_string()),
+    };
+    if let Err(refusal) = check_identity(&shared, &request.auth.identity) {
+        return *refusal;
+    }
+    let scope = match requested_scope(&shared, &request.auth.scope) {
+        Ok(scope) => scope,
+        Err(refusal) => return *refusal,
+    };
+    let token = format!(
+        "MIIsandbox{}",
+        super::ids::random_chars(96, super::ids::ALNUM)
+    );
+    let issued = Issued {
+        scope,
+        expires_at: OffsetDateTime::now_utc() + TOKEN_LIFETIME,
+    };
+    let info = token_info(&shared, &issued);
+    shared.tokens().push((token.clone(), issued));
+    let mut response = json(StatusCode::CREATED, &TokenResponse { token: info });
+    if let Ok(value) = HeaderValue::from_str(&token) {
         response
             .headers_mut()
             .insert(wire::headers::SUBJECT_TOKEN, value);
@@ -673,19 +876,53 @@ async fn issue_token(State(shared): Sandbox, body: Bytes) -> Response {
     response
 }
 
+/// `GET /v3/auth/tokens`: what the `X-Subject-Token` is scoped to (the
+/// gateway has checked the `X-Auth-Token`).
+async fn check_token(State(shared): Sandbox, headers: HeaderMap) -> Response {
+    let tokens = shared.tokens().clone();
+    let subject = headers
+        .get(wire::headers::SUBJECT_TOKEN)
+        .map(|v| v.as_bytes().to_vec())
+        .unwrap_or_default();
+    match auth::find_token(&tokens, &subject) {
+        Some(issued) if issued.expires_at > OffsetDateTime::now_utc() => json(
+            StatusCode::OK,
+            &TokenResponse {
+                token: token_info(&shared, &issued),
+            },
+        ),
+        _ => json(
+            StatusCode::NOT_FOUND,
+            &ErrorBody::nested("404", "The X-Subject-Token is invalid or has expired."),
+        ),
+    }
+}
+
 async fn list_projects(
     State(shared): Sandbox,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let projects = shared
-        .catalog
-        .regions
+        .credentials
+        .projects
         .iter()
-        .filter(|r| query.get("name").is_none_or(|name| *name == r.code))
-        .map(|r| Project {
-            id: shared.credentials.project_id.clone(),
-            name: r.code.clone(),
+        .filter(|(region, _)| query.get("name").is_none_or(|name| name == region))
+        .map(|(region, id)| Project {
+            id: id.clone(),
+            name: region.clone(),
         })
         .collect();
     json(StatusCode::OK, &ProjectList { projects })
+}
+
+async fn list_domains(State(shared): Sandbox) -> Response {
+    json(
+        StatusCode::OK,
+        &DomainList {
+            domains: vec![Domain {
+                id: shared.credentials.account_id.clone(),
+                name: Some(shared.credentials.account.clone()),
+            }],
+        },
+    )
 }

@@ -35,6 +35,8 @@ pub struct LiveConnector {
     pub journal_dir: PathBuf,
     /// `--token-file`, for "AK/SK or token from the environment".
     pub token_file: Option<PathBuf>,
+    /// `--bss-token-file`, the billing token beside it.
+    pub bss_token_file: Option<PathBuf>,
     /// What an in-process sandbox sells: the wizard's own catalog.
     pub catalog: Catalog,
     pub prices: PriceTable,
@@ -68,6 +70,7 @@ impl Connector for LiveConnector {
         let track = self.track.clone();
         let journal_dir = self.journal_dir.clone();
         let token_file = self.token_file.clone();
+        let bss_token_file = self.bss_token_file.clone();
         let catalog = self.catalog.clone();
         let prices = self.prices.clone();
         Box::pin(async move {
@@ -91,8 +94,16 @@ impl Connector for LiveConnector {
                     })?;
                     let endpoints =
                         Endpoints::all_at(&handle.url()).map_err(|e| failure(e.to_string(), ""))?;
-                    let token = handle.credentials().token.clone();
-                    let client = Client::new(endpoints, Auth::Token(token), config)?;
+                    // As a user would: signed in with IAM, so the purchase
+                    // gets a token of each order region's project.
+                    let creds = handle.credentials();
+                    let client = Client::new(
+                        endpoints,
+                        Auth::SignedIn {
+                            domain_token: creds.domain_token.clone(),
+                        },
+                        config,
+                    )?;
                     let description =
                         format!("the sandbox at {} (no account, no money)", handle.url());
                     let brief = format!("sandbox {}", handle.addr());
@@ -104,9 +115,10 @@ impl Connector for LiveConnector {
                         Some(handle),
                     )
                 }
-                SignIn::Token(token) => {
-                    let description = format!("{} with an IAM token", endpoints.hcss);
-                    let client = Client::new(endpoints, Auth::Token(token), config)?;
+                SignIn::Tokens { purchase, billing } => {
+                    let description = format!("{} with IAM tokens", endpoints.hcss);
+                    let client =
+                        Client::new(endpoints, Auth::Tokens { purchase, billing }, config)?;
                     (
                         client,
                         journal_dir,
@@ -116,17 +128,20 @@ impl Connector for LiveConnector {
                     )
                 }
                 SignIn::AkSkFromEnvironment => {
-                    let resolved = auth::resolve_from_process(token_file.as_deref())
-                        .map_err(|e| failure(e.to_string(), ""))?
-                        .ok_or_else(|| {
-                            failure(
-                                "no token or access key was found in the environment",
-                                auth::missing_credentials_help(),
-                            )
-                        })?;
+                    let resolved = auth::resolve_from_process(auth::TokenFiles {
+                        purchase: token_file.as_deref(),
+                        billing: bss_token_file.as_deref(),
+                    })
+                    .map_err(|e| failure(e.to_string(), ""))?
+                    .ok_or_else(|| {
+                        failure(
+                            "no token or access key was found in the environment",
+                            auth::missing_credentials_help(),
+                        )
+                    })?;
                     let description = format!("{} ({})", endpoints.hcss, resolved.source);
                     let brief = match resolved.auth {
-                        Auth::Token(_) => format!("{host}, token"),
+                        Auth::Tokens { .. } | Auth::SignedIn { .. } => format!("{host}, token"),
                         Auth::AkSk { .. } => format!("{host}, AK/SK"),
                     };
                     let client = Client::new(endpoints, resolved.auth, config)?;
@@ -149,13 +164,14 @@ impl Connector for LiveConnector {
                         }),
                     };
                     let anonymous = Client::unauthenticated(endpoints, config)?;
-                    let token = anonymous.login_with_password(&login).await?;
+                    let domain_token = anonymous.login_with_password(&login).await?;
+                    drop(login);
                     let description = format!(
                         "{} as IAM user {user} of {account}",
                         anonymous.endpoints().hcss
                     );
                     (
-                        anonymous.with_auth(Auth::Token(token)),
+                        anonymous.with_auth(Auth::SignedIn { domain_token }),
                         journal_dir,
                         description,
                         format!("{host}, {user}"),
@@ -163,6 +179,9 @@ impl Connector for LiveConnector {
                     )
                 }
             };
+            // One cheap authenticated call: wrong credentials show on the
+            // sign-in screen, not after the seventh step.
+            client.check_sign_in().await?;
             let journal = open_journal(journal_dir)?;
             let service: Arc<dyn OrderService> = Arc::new(LiveService {
                 client,
@@ -209,6 +228,11 @@ impl OrderService for LiveService {
                     return SubmitOutcome::Rejected(failure(why, "Start the purchase again"));
                 }
             };
+            // Before the journal hears of it: an order that could not be
+            // placed, or not followed, is refused here with what is missing.
+            if let Err(failure) = client.ready_to_order(&body.region).await {
+                return SubmitOutcome::Rejected(failure);
+            }
             // A known ID is a resend after a lost answer (the wizard reuses
             // the ID only then); the engine checks it is still safe.
             let known = matches!(journal.purchase(id.as_str()), Ok(Some(_)));
@@ -257,10 +281,10 @@ impl OrderService for LiveService {
 
 /// Credentials already configured (token file, `FLEXUS_TOKEN`, AK/SK), as a
 /// sign-in choice, so the wizard can skip its sign-in screen.
-pub fn found_credentials(token_file: Option<&std::path::Path>) -> Result<Option<SignIn>, String> {
-    let resolved = auth::resolve_from_process(token_file).map_err(|e| e.to_string())?;
+pub fn found_credentials(files: auth::TokenFiles<'_>) -> Result<Option<SignIn>, String> {
+    let resolved = auth::resolve_from_process(files).map_err(|e| e.to_string())?;
     Ok(resolved.map(|r| match r.auth {
-        Auth::Token(token) => SignIn::Token(token),
-        Auth::AkSk { .. } => SignIn::AkSkFromEnvironment,
+        Auth::Tokens { purchase, billing } => SignIn::Tokens { purchase, billing },
+        Auth::AkSk { .. } | Auth::SignedIn { .. } => SignIn::AkSkFromEnvironment,
     }))
 }

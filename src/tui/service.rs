@@ -60,7 +60,13 @@ pub trait Connector: Send + Sync + 'static {
 /// How the user chose to sign in.
 #[derive(Clone, PartialEq, Eq)]
 pub enum SignIn {
-    Token(Secret),
+    /// IAM tokens the user brought: one scoped to the project of the
+    /// order's region (for the purchase), one scoped to the account's
+    /// domain (for billing: status, payment, cancellation).
+    Tokens {
+        purchase: Option<Secret>,
+        billing: Option<Secret>,
+    },
     Password {
         user: String,
         password: Secret,
@@ -80,7 +86,10 @@ impl SignIn {
     /// What the choice is, in words, without any secret.
     pub fn describe(&self) -> String {
         match self {
-            SignIn::Token(_) => "an IAM token".to_string(),
+            SignIn::Tokens { purchase, billing } => match (purchase, billing) {
+                (Some(_), Some(_)) => "IAM tokens".to_string(),
+                _ => "an IAM token".to_string(),
+            },
             SignIn::Password { user, account, .. } => {
                 format!("IAM user {user} of account {account}")
             }
@@ -95,7 +104,7 @@ impl SignIn {
 impl fmt::Debug for SignIn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SignIn::Token(_) => f.write_str("SignIn::Token(<redacted>)"),
+            SignIn::Tokens { .. } => f.write_str("SignIn::Tokens(<redacted>)"),
             SignIn::Password { user, account, .. } => f
                 .debug_struct("SignIn::Password")
                 .field("user", user)
@@ -142,7 +151,14 @@ mod tests {
             !shown.contains("hunter2") && !shown.contains("123456"),
             "{shown}"
         );
-        let token = format!("{:?}", SignIn::Token(Secret::new("tok-secret")));
+        let token = format!(
+            "{:?}",
+            SignIn::Tokens {
+                purchase: Some(Secret::new("tok-secret")),
+                billing: Some(Secret::new("bss-secret")),
+            }
+        );
+        assert!(!token.contains("bss-secret"), "{token}");
         assert!(!token.contains("tok-secret"), "{token}");
     }
 }

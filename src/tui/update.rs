@@ -14,6 +14,7 @@ use super::submission::{Payment, Submission, Timeline};
 use super::text::clean;
 use super::view;
 use crate::api::engine::SubmitOutcome;
+use crate::api::failure::needs_sign_in;
 
 /// The effects to run when the wizard opens.
 pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
@@ -110,19 +111,31 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             request_id,
             outcome,
         } => {
-            // Credentials the service turned down will not do better next
-            // time: placing the order again leads to sign-in instead.
-            if let SubmitOutcome::Rejected(error) = &outcome
-                && error.status == Some(401)
-                && matches!(app.connection, Connection::Ready { .. })
-            {
+            // Credentials the service turned down (or that expired) will
+            // not do better next time: back to sign-in, every choice kept;
+            // placing the order again follows from there.
+            let sign_in_again = match &outcome {
+                SubmitOutcome::Rejected(error)
+                    if needs_sign_in(error)
+                        && matches!(app.connection, Connection::Ready { .. }) =>
+                {
+                    Some(error.clone())
+                }
+                _ => None,
+            };
+            let effects =
+                app.submission
+                    .on_submitted(&mut app.timeline, &app.clock, &request_id, outcome);
+            if let Some(error) = sign_in_again {
                 app.connection = Connection::Failed {
-                    error: error.clone(),
+                    error,
                     what: "the credentials in use".to_string(),
                 };
+                app.signin.reason = Some("Sign in again; the order is kept as it was.".to_string());
+                app.resume = Page::Step(Step::Review);
+                app.go_to(Page::SignIn);
             }
-            app.submission
-                .on_submitted(&mut app.timeline, &app.clock, &request_id, outcome)
+            effects
         }
         Msg::Tracked { order_id, event } => {
             app.submission

@@ -58,6 +58,20 @@ impl Setup {
         std::fs::read_to_string(self.state_dir().join("journal.jsonl")).unwrap_or_default()
     }
 
+    /// The sandbox's token for the example plan's region (ap-southeast-3).
+    pub fn purchase_token(&self) -> String {
+        let creds = self.sandbox.credentials();
+        creds
+            .project_token("ap-southeast-3")
+            .unwrap()
+            .expose()
+            .to_string()
+    }
+
+    pub fn billing_token(&self) -> String {
+        self.sandbox.credentials().domain_token.expose().to_string()
+    }
+
     /// The command with a clean environment: the sandbox's token, its URL
     /// for every endpoint, and nothing from the developer's own setup.
     pub fn command(&self, args: &[&str]) -> Command {
@@ -67,7 +81,8 @@ impl Setup {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
             .env("FLEXUS_STATE_DIR", self.state_dir())
-            .env("FLEXUS_TOKEN", self.sandbox.credentials().token.expose())
+            .env("FLEXUS_TOKEN", self.purchase_token())
+            .env("FLEXUS_BSS_TOKEN", self.billing_token())
             .env("FLEXUS_HCSS_ENDPOINT", self.sandbox.url())
             .env("FLEXUS_BSS_ENDPOINT", self.sandbox.url())
             .env("FLEXUS_IAM_ENDPOINT", self.sandbox.url())
@@ -87,12 +102,16 @@ impl Setup {
             stdout: String::from_utf8(output.stdout).unwrap(),
             stderr: String::from_utf8(output.stderr).unwrap(),
         };
-        let token = self.sandbox.credentials().token.expose();
-        assert!(!run.all().contains(token), "the token was printed");
-        assert!(
-            !self.journal_text().contains(token),
-            "the token is in the journal"
-        );
+        let creds = self.sandbox.credentials();
+        let tokens =
+            std::iter::once(&creds.domain_token).chain(creds.project_tokens.iter().map(|(_, t)| t));
+        for token in tokens.map(|t| t.expose()) {
+            assert!(!run.all().contains(token), "a token was printed");
+            assert!(
+                !self.journal_text().contains(token),
+                "a token is in the journal"
+            );
+        }
         run
     }
 

@@ -36,7 +36,22 @@ pub fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// POST /v1/light-instances with the sandbox token.
+/// The sandbox's token for the project of a plan's region (what HCSS takes).
+pub fn purchase_token(sb: &SandboxHandle, body: &Value) -> String {
+    let region = body["region"].as_str().unwrap_or("ap-southeast-3");
+    sb.credentials()
+        .project_token(region)
+        .unwrap_or_else(|| sb.credentials().project_token("ap-southeast-3").unwrap())
+        .expose()
+        .to_string()
+}
+
+/// The sandbox's domain-scoped token (what BSS takes).
+pub fn billing_token(sb: &SandboxHandle) -> String {
+    sb.credentials().domain_token.expose().to_string()
+}
+
+/// POST /v1/light-instances with the token of the plan region's project.
 pub async fn create(sb: &SandboxHandle, body: &Value) -> reqwest::Response {
     create_with_id(sb, body, &request_id()).await
 }
@@ -44,7 +59,7 @@ pub async fn create(sb: &SandboxHandle, body: &Value) -> reqwest::Response {
 pub async fn create_with_id(sb: &SandboxHandle, body: &Value, id: &str) -> reqwest::Response {
     http()
         .post(format!("{}/v1/light-instances", sb.url()))
-        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("X-Auth-Token", purchase_token(sb, body))
         .header("Client-Request-Id", id)
         .json(body)
         .send()
@@ -52,11 +67,11 @@ pub async fn create_with_id(sb: &SandboxHandle, body: &Value, id: &str) -> reqwe
         .expect("the sandbox answers")
 }
 
-/// GET a path (with query) with the sandbox token.
+/// GET a path (with query) with the sandbox's domain token (BSS, IAM).
 pub async fn get(sb: &SandboxHandle, path_and_query: &str) -> reqwest::Response {
     http()
         .get(format!("{}{path_and_query}", sb.url()))
-        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("X-Auth-Token", billing_token(sb))
         .send()
         .await
         .expect("the sandbox answers")
@@ -70,7 +85,7 @@ pub async fn send_json(
 ) -> reqwest::Response {
     http()
         .request(method, format!("{}{path}", sb.url()))
-        .header("X-Auth-Token", sb.credentials().token.expose())
+        .header("X-Auth-Token", billing_token(sb))
         .json(body)
         .send()
         .await

@@ -212,7 +212,10 @@ impl Connector for FakeConnector {
         choice: SignIn,
     ) -> BoxFuture<'static, Result<Arc<dyn OrderService>, ApiFailure>> {
         let service: Arc<dyn OrderService> = self.service.clone();
-        let refused = matches!(&choice, SignIn::Token(t) if *t == Secret::new("wrong"));
+        let refused = matches!(
+            &choice,
+            SignIn::Tokens { purchase: Some(t), .. } if *t == Secret::new("wrong")
+        );
         Box::pin(async move {
             tokio::time::sleep(Duration::from_millis(600)).await;
             if refused {

@@ -19,7 +19,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import huaweicloudsdkcore.signer.signer as signer_mod
-from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.auth.credentials import BasicCredentials, GlobalCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
@@ -36,6 +36,25 @@ OWN_DATE = "20260102T030405Z"
 
 HOST = "ecs.cn-north-4.myhuaweicloud.com"
 PROJECT = "0123456789abcdef0123456789abcdef"
+
+# The hosts and shapes flexus sends in production (fake IDs).
+HCSS_HOST = "hcss.ap-southeast-3.myhuaweicloud.com"
+BSS_HOST = "bss-intl.myhuaweicloud.com"
+IAM_HOST = "iam.ap-southeast-3.myhuaweicloud.com"
+DOMAIN = "fedcba9876543210fedcba9876543210"
+TR_PROJECT = "4f3e2d1c0b0a09080706050403020100"
+ORDER_ID = "CS2611261000ABCDE"
+CLIENT_REQUEST_ID = "7d0f9c2e-1b2a-4c3d-8e4f-0123456789ab"
+# What flexus serializes for examples/plan.json moved to tr-west-1 with
+# Ubuntu 22.04 (`flexus order --dry-run`, compact), and for a payment;
+# tests/signer_vectors.rs checks that flexus still sends exactly these.
+CREATE_BODY = ('{"instance_name":"test-0620-01","description":"test",'
+               '"plan_spec":"hf.large.1.30m.linux","image_ref":{"image_name":"Ubuntu",'
+               '"image_version":"22.04"},"region":"tr-west-1","charging_mode":"prePaid",'
+               '"period_type":"month","period_num":1,"purchase_quantity":2,'
+               '"is_auto_renew":true,"is_auto_pay":true,"extra_resources":['
+               '{"type":"evs","size":20},{"type":"cbr","size":20},{"type":"hss"}]}')
+PAY_BODY = '{"order_id":"%s","use_coupon":"NO","use_discount":"NO"}' % ORDER_ID
 
 
 class _FixedDatetime(datetime):
@@ -87,14 +106,18 @@ def _wire_to_str(value):
 
 
 def make(name, description, method, path, query=(), headers=(), body="",
-         host=HOST, scheme="https", project_id=None, security_token=None):
+         host=HOST, scheme="https", project_id=None, security_token=None,
+         domain_id=None):
     _captured.clear()
     request = SdkRequest(method=method, schema=scheme, host=host,
                          resource_path=path,
                          query_params=[(k, v) for k, v in query],
                          header_params={k: v for k, v in headers},
                          body=body)
-    if project_id is not None or security_token is not None:
+    if domain_id is not None:
+        # A global service (BSS): GlobalCredentials adds X-Domain-Id.
+        signed = GlobalCredentials(AK, SK, domain_id).sign_request(request)
+    elif project_id is not None or security_token is not None:
         # The real client path: BasicCredentials adds X-Project-Id and
         # X-Security-Token itself, then hands the request to Signer.sign.
         creds = BasicCredentials(AK, SK, project_id)
@@ -122,6 +145,7 @@ def make(name, description, method, path, query=(), headers=(), body="",
         "sk": SK,
         "now": FIXED_NOW_STR,
         "project_id": project_id,
+        "domain_id": domain_id,
         "security_token": security_token,
         "expected": {
             "canonical_request": _captured["canonical_request"],
@@ -255,6 +279,42 @@ def vectors():
         "GET", "/v1/things",
         headers=[("X-Dup", "first"), ("x-dup", "second"),
                  ("X-Sdk-Date", OWN_DATE)]))
+    # The exact production shapes.
+    v.append(make(
+        "hcss_create_in_tr_west_1",
+        "the purchase as flexus sends it: fixed gateway host, X-Project-Id of the "
+        "order's region (tr-west-1), Client-Request-Id signed, the exact body",
+        "POST", "/v1/light-instances",
+        headers=[("Client-Request-Id", CLIENT_REQUEST_ID),
+                 ("Content-Type", "application/json")],
+        body=CREATE_BODY, host=HCSS_HOST, project_id=TR_PROJECT))
+    v.append(make(
+        "bss_order_details",
+        "order details with an order ID in the path and limit=100, X-Domain-Id "
+        "signed (GlobalCredentials)",
+        "GET", "/v2/orders/customer-orders/details/" + ORDER_ID,
+        query=[("limit", "100")], host=BSS_HOST, domain_id=DOMAIN))
+    v.append(make(
+        "bss_pay_order",
+        "the payment as flexus sends it: exact body, X-Domain-Id signed",
+        "POST", "/v3/orders/customer-orders/pay",
+        headers=[("Content-Type", "application/json")],
+        body=PAY_BODY, host=BSS_HOST, domain_id=DOMAIN))
+    v.append(make(
+        "bss_order_list",
+        "the order list with a time window, X-Domain-Id signed",
+        "GET", "/v2/orders/customer-orders",
+        query=[("create_time_begin", "2026-11-26T10:00:00Z"), ("limit", "50"),
+               ("order_by", "-createTime")],
+        host=BSS_HOST, domain_id=DOMAIN))
+    v.append(make(
+        "iam_project_lookup",
+        "the project of the order's region, signed without a scope header",
+        "GET", "/v3/projects", query=[("name", "tr-west-1")], host=IAM_HOST))
+    v.append(make(
+        "iam_domain_lookup",
+        "the account's domain ID, signed without a scope header",
+        "GET", "/v3/auth/domains", host=IAM_HOST))
     return v
 
 

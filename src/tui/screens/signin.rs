@@ -28,8 +28,8 @@ pub enum Method {
 pub const METHODS: [(Method, &str, &str); 4] = [
     (
         Method::Token,
-        "IAM token",
-        "paste a token you already have (X-Auth-Token)",
+        "IAM tokens",
+        "paste tokens you have: purchase and billing",
     ),
     (
         Method::Password,
@@ -61,7 +61,10 @@ pub struct State {
     pub pane: Pane,
     pub cursor: usize,
     pub focus: usize,
+    /// Scoped to the project of the order's region: the purchase.
     pub token: TextField,
+    /// Scoped to the account's domain: billing (status, payment).
+    pub bss_token: TextField,
     pub user: TextField,
     pub password: TextField,
     pub account: TextField,
@@ -79,7 +82,7 @@ impl State {
 
     fn field_count(&self) -> usize {
         match self.method() {
-            Method::Token => 1,
+            Method::Token => 2,
             Method::Password => 5,
             _ => 0,
         }
@@ -87,7 +90,8 @@ impl State {
 
     fn field_mut(&mut self, index: usize) -> &mut TextField {
         match (self.method(), index) {
-            (Method::Token, _) => &mut self.token,
+            (Method::Token, 0) => &mut self.token,
+            (Method::Token, _) => &mut self.bss_token,
             (_, 0) => &mut self.user,
             (_, 1) => &mut self.password,
             (_, 2) => &mut self.account,
@@ -99,6 +103,7 @@ impl State {
     /// Forgets every secret typed here.
     pub fn wipe_secrets(&mut self) {
         self.token.wipe();
+        self.bss_token.wipe();
         self.password.wipe();
         self.mfa.wipe();
     }
@@ -188,8 +193,20 @@ fn choice(state: &State) -> Result<SignIn, (usize, String)> {
     };
     match state.method() {
         Method::Token => {
-            required(&state.token, 0, "token")?;
-            Ok(SignIn::Token(Secret::new(state.token.value().trim())))
+            required(
+                &state.token,
+                0,
+                "purchase token (scoped to the project of the order's region)",
+            )?;
+            required(
+                &state.bss_token,
+                1,
+                "billing token (scoped to the account's domain), to follow and pay the order",
+            )?;
+            Ok(SignIn::Tokens {
+                purchase: Some(Secret::new(state.token.value().trim())),
+                billing: Some(Secret::new(state.bss_token.value().trim())),
+            })
         }
         Method::Password => {
             required(&state.user, 0, "IAM user name")?;
@@ -291,7 +308,20 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             buf,
         );
         let fields: Vec<(&TextField, &str, bool, &str)> = match state.method() {
-            Method::Token => vec![(&state.token, "Token", true, "")],
+            Method::Token => vec![
+                (
+                    &state.token,
+                    "Purchase",
+                    true,
+                    "token of the region's project",
+                ),
+                (
+                    &state.bss_token,
+                    "Billing",
+                    true,
+                    "token of the account (domain)",
+                ),
+            ],
             _ => vec![
                 (&state.user, "User", false, ""),
                 (&state.password, "Password", true, ""),
