@@ -230,7 +230,8 @@ impl OrderService for LiveService {
 
     fn pay(&self, order_id: String) -> BoxFuture<'static, Result<(), ApiFailure>> {
         let client = self.client.clone();
-        Box::pin(async move { client.pay_order(&order_id).await })
+        let journal = self.journal.clone();
+        Box::pin(async move { purchase::pay(&client, &journal, &order_id).await })
     }
 
     fn claim(
