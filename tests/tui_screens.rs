@@ -336,7 +336,7 @@ fn review_of_an_unpriced_yearly_order() {
     press(&mut app, KeyCode::Char(' '));
     enter(&mut app);
     snap("review_unpriced_yearly", &mut app);
-    enter(&mut app);
+    enter_and_check(&mut app, Default::default());
     snap("confirm_submit", &mut app);
     let text = frame(&mut app, 80, 24);
     assert!(
@@ -377,7 +377,7 @@ fn save_plan_prompt() {
 }
 
 fn submitted(app: &mut App) -> String {
-    enter(app);
+    enter_and_check(app, Default::default());
     let effects = press(app, KeyCode::Char('y'));
     let Effect::Submit { request_id, .. } = &effects[0] else {
         panic!()
@@ -559,6 +559,12 @@ fn status_after_a_lost_answer() {
     let (mut app, _) = app_at_review();
     lost(&mut app, 2, false);
     snap("status_unknown_candidates", &mut app);
+    // No resend while a found order may be this purchase.
+    press(&mut app, KeyCode::Char('r'));
+    assert!(app.overlay.is_none());
+
+    let (mut app, _) = app_at_review();
+    lost(&mut app, 0, false);
     press(&mut app, KeyCode::Char('r'));
     snap("confirm_resend", &mut app);
 
@@ -774,8 +780,43 @@ impl flexus::tui::service::OrderService for Named {
         &self,
         body: flexus::domain::order::RequestBody,
         client_request_id: String,
+        separate_from: Vec<String>,
     ) -> futures::future::BoxFuture<'static, SubmitOutcome> {
-        self.inner.submit(body, client_request_id)
+        self.inner.submit(body, client_request_id, separate_from)
+    }
+
+    fn earlier(
+        &self,
+        body: flexus::domain::order::RequestBody,
+    ) -> futures::future::BoxFuture<
+        'static,
+        Result<flexus::tui::service::Earlier, flexus::api::engine::ApiFailure>,
+    > {
+        self.inner.earlier(body)
+    }
+
+    fn unfinished(
+        &self,
+    ) -> futures::future::BoxFuture<
+        'static,
+        Result<Vec<flexus::api::journal::PurchaseRecord>, flexus::api::engine::ApiFailure>,
+    > {
+        self.inner.unfinished()
+    }
+
+    fn look_again(
+        &self,
+        record: flexus::api::journal::PurchaseRecord,
+    ) -> futures::future::BoxFuture<'static, flexus::tui::service::Lookup> {
+        self.inner.look_again(record)
+    }
+
+    fn dismiss(
+        &self,
+        client_request_id: String,
+        order_id: String,
+    ) -> futures::future::BoxFuture<'static, Result<(), flexus::api::engine::ApiFailure>> {
+        self.inner.dismiss(client_request_id, order_id)
     }
 
     fn track(

@@ -47,6 +47,7 @@ fn try_the_wizard_by_hand() {
         plan,
         mouse: true,
         first_frame_exit: false,
+        reattach: false,
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let exit = runtime.block_on(run(options, start)).unwrap();

@@ -487,7 +487,7 @@ fn lists_filter_as_you_type_and_question_mark_is_help_only_outside_text() {
 }
 
 fn confirm_and_submit(app: &mut flexus::tui::app::App) -> Vec<Effect> {
-    assert!(enter(app).is_empty());
+    assert!(enter_and_check(app, Default::default()).is_empty());
     assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmit)));
     press(app, KeyCode::Char('y'))
 }
@@ -495,18 +495,26 @@ fn confirm_and_submit(app: &mut flexus::tui::app::App) -> Vec<Effect> {
 #[test]
 fn submitting_asks_first_and_the_default_is_no() {
     let (mut app, _) = app_at_review();
-    enter(&mut app);
+    enter_and_check(&mut app, Default::default());
     assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmit)));
     assert!(enter(&mut app).is_empty(), "Enter is not yes");
     assert!(app.overlay.is_none());
     assert!(matches!(app.submission, Submission::Draft));
 
     let effects = confirm_and_submit(&mut app);
-    let [Effect::Submit { request_id, body }] = effects.as_slice() else {
+    let [
+        Effect::Submit {
+            request_id,
+            body,
+            separate_from,
+        },
+    ] = effects.as_slice()
+    else {
         panic!("expected one submission, got {effects:?}");
     };
     let id = uuid::Uuid::parse_str(request_id).expect("a UUID");
     assert_eq!(id.get_version_num(), 4);
+    assert!(separate_from.is_empty());
     assert_eq!(body.instance_name, "web-01");
     assert_eq!(body.plan_spec, "hf.large.2.30m.linux");
     assert_eq!(app.page, Page::Status);
@@ -521,7 +529,7 @@ fn several_instances_or_a_year_ask_twice_and_need_the_word_yes() {
     press(&mut app, KeyCode::Tab);
     retype(&mut app, "2");
     enter(&mut app);
-    enter(&mut app);
+    enter_and_check(&mut app, Default::default());
     assert!(press(&mut app, KeyCode::Char('y')).is_empty());
     assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmitAgain(_))));
     // A doubled y is not a yes.
@@ -530,7 +538,7 @@ fn several_instances_or_a_year_ask_twice_and_need_the_word_yes() {
     assert!(app.overlay.is_none());
     assert!(matches!(app.submission, Submission::Draft));
 
-    enter(&mut app);
+    enter_and_check(&mut app, Default::default());
     press(&mut app, KeyCode::Char('y'));
     type_text(&mut app, "yes");
     let effects = enter(&mut app);
@@ -748,7 +756,10 @@ fn a_missing_billing_permission_is_not_a_reason_to_sign_in_again() {
 fn a_lost_answer_resends_only_on_explicit_word_with_the_same_id() {
     let (mut app, _) = app_at_review();
     let effects = confirm_and_submit(&mut app);
-    let Effect::Submit { request_id, body } = effects[0].clone() else {
+    let Effect::Submit {
+        request_id, body, ..
+    } = effects[0].clone()
+    else {
         unreachable!()
     };
     update(
@@ -775,7 +786,14 @@ fn a_lost_answer_resends_only_on_explicit_word_with_the_same_id() {
     );
     press(&mut app, KeyCode::Char('r'));
     let effects = press(&mut app, KeyCode::Char('y'));
-    assert_eq!(effects, vec![Effect::Submit { request_id, body }]);
+    assert_eq!(
+        effects,
+        vec![Effect::Submit {
+            request_id,
+            body,
+            separate_from: Vec::new()
+        }]
+    );
     // Ctrl-C asks while the resend is in the air; n stays.
     assert!(ctrl(&mut app, 'c').is_empty());
     assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));

@@ -431,6 +431,20 @@ pub async fn resend(
     .await
 }
 
+/// Pays an order pending payment from the account balance, and journals
+/// the attempt (paid or failed), as every payment flexus makes is.
+pub async fn pay(client: &Client, journal: &Journal, order_id: &str) -> Result<(), ApiFailure> {
+    let paid = client.pay_order(order_id).await;
+    // The payment is the service's to record; a journal that cannot take
+    // the line does not undo it.
+    let _ = journal.append(&Entry::Payment {
+        at: bss_time(OffsetDateTime::now_utc()),
+        order_id: order_id.to_string(),
+        failed: paid.as_ref().err().map(RecordedFailure::from),
+    });
+    paid
+}
+
 /// Looks in the order list again for what purchase `record` (of unknown
 /// outcome) may have placed, and records what was found.
 pub async fn look_again(

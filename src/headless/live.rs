@@ -20,10 +20,9 @@ use crate::api::client::{Client, ClientConfig, LookupOptions};
 use crate::api::endpoints::{DEFAULT_AUTH_REGION, EndpointOverrides, Endpoints};
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
 use crate::api::ids::OrderId;
-use crate::api::journal::{Entry, Journal, PurchaseRecord, PurchaseState};
+use crate::api::journal::{Journal, PurchaseRecord, PurchaseState};
 use crate::api::purchase::{self, ClientRequestId, FoundOrder};
 use crate::api::tracking::{self, TrackOptions};
-use crate::api::wire::bss_time;
 use crate::api::wire::{OrderDetails, OrderInfo, status};
 use crate::cli::{ClaimArgs, ConnectArgs, OrderArgs, OrdersArgs, PayArgs, ResendArgs, StatusArgs};
 use crate::domain::catalog::Catalog;
@@ -1032,15 +1031,7 @@ pub fn pay(args: &PayArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(
         err,
     )?;
     rt.block_on(async {
-        let paid = session.client.pay_order(&order_id).await;
-        let _ = session.journal.append(&Entry::Payment {
-            at: bss_time(time::OffsetDateTime::now_utc()),
-            order_id: order_id.clone(),
-            failed: paid
-                .as_ref()
-                .err()
-                .map(crate::api::journal::RecordedFailure::from),
-        });
+        let paid = purchase::pay(&session.client, &session.journal, &order_id).await;
         paid.map_err(|f| {
             Failure::new(EXIT_FAILURE, format!("order {order_id} was not paid: {f}"))
         })?;

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-use super::screens::{extras, image, naming, period, region, review, signin, spec, status};
+use super::screens::{
+    extras, image, naming, period, purchases, region, review, signin, spec, status,
+};
 use super::service::OrderService;
 use super::submission::{Submission, Timeline};
 use super::theme::Theme;
@@ -90,6 +92,9 @@ pub enum Page {
     SignIn,
     Step(Step),
     Status,
+    /// The journal's unfinished purchases, listed at the start when there
+    /// are several.
+    Purchases,
 }
 
 /// The time of the message being handled, set by the runtime before each
@@ -147,6 +152,9 @@ pub enum Overlay {
         order_id: String,
     },
     ConfirmResend,
+    /// After the same order was found of unknown outcome: the word
+    /// "separate" must be typed to send this one as another purchase.
+    ConfirmSeparate(super::widgets::TextField),
     SavePlan(super::widgets::TextField),
     ConfirmOverwrite {
         path: PathBuf,
@@ -202,6 +210,13 @@ pub struct App {
     pub overlay: Option<Overlay>,
     pub connection: Connection,
     pub connect_attempts: u64,
+    /// Checks for earlier purchases of unknown outcome asked so far (the
+    /// id of the latest).
+    pub checks: u64,
+    /// Once signed in, read the journal's unfinished purchases and reopen
+    /// them (a bare `flexus`; cleared once asked).
+    pub reattach: bool,
+    pub purchases: purchases::State,
 
     pub signin: signin::State,
     pub region: region::State,
@@ -247,6 +262,9 @@ impl App {
             overlay: None,
             connection: Connection::NotSignedIn,
             connect_attempts: 0,
+            checks: 0,
+            reattach: false,
+            purchases: purchases::State::default(),
             submission: Submission::Draft,
             timeline: Timeline::default(),
             quit: false,
@@ -259,22 +277,9 @@ impl App {
     /// Opens a saved plan: every step filled in, at the review, or at the
     /// first step with a problem when the plan has some.
     pub fn load_plan(&mut self, path: PathBuf, draft: Draft, reading_problems: Vec<Problem>) {
-        self.private_platform = match draft.image {
-            ImageRef::Private { .. } => draft
-                .image_selection(&self.catalog)
-                .and_then(|s| match s {
-                    ImageSelection::Private { platform } => Some(platform),
-                    ImageSelection::Public { .. } => None,
-                })
-                .or(Some(Platform::Linux)),
-            _ => None,
-        };
-        self.draft = draft;
+        self.fill_draft(draft);
         self.review.plan_file = Some(path);
         self.review.file_draft = Some(self.draft.clone());
-        self.accepted = [true; 7];
-        self.refresh_options();
-        self.sync_all_screens();
         let mut problems = reading_problems;
         problems.extend(self.draft.problems(&self.catalog));
         let first = problems.iter().map(|p| Step::of_field(&p.field)).min();
@@ -300,6 +305,24 @@ impl App {
             }
         }
         self.resume = self.page;
+    }
+
+    /// Every step filled in from `draft` and accepted, as if chosen.
+    pub fn fill_draft(&mut self, draft: Draft) {
+        self.private_platform = match draft.image {
+            ImageRef::Private { .. } => draft
+                .image_selection(&self.catalog)
+                .and_then(|s| match s {
+                    ImageSelection::Private { platform } => Some(platform),
+                    ImageSelection::Public { .. } => None,
+                })
+                .or(Some(Platform::Linux)),
+            _ => None,
+        };
+        self.draft = draft;
+        self.accepted = [true; 7];
+        self.refresh_options();
+        self.sync_all_screens();
     }
 
     pub fn notice(&mut self, tone: Tone, text: impl Into<String>) {

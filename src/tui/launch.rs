@@ -71,6 +71,10 @@ pub fn launch(
             "the wizard needs a terminal; in scripts use `flexus order --plan FILE`",
         ));
     }
+    // An in-process sandbox dies with the wizard that started it, so with
+    // `--sandbox` there is nothing to reopen; with a plan the user came to
+    // order that plan (the double check still guards it).
+    let reattach = !args.sandbox && plan.is_none();
     let start = match (args.sandbox, found) {
         (true, _) => Start::Connect {
             connector,
@@ -86,6 +90,7 @@ pub fn launch(
         plan,
         mouse: args.mouse,
         first_frame_exit: args.first_frame_exit,
+        reattach,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

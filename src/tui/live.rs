@@ -14,7 +14,7 @@ use crate::api::auth::{self, Auth};
 use crate::api::client::{Client, ClientConfig, MfaCode, PasswordLogin};
 use crate::api::endpoints::Endpoints;
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
-use crate::api::journal::Journal;
+use crate::api::journal::{Journal, PurchaseRecord};
 use crate::api::purchase::{self, ClientRequestId};
 use crate::api::tracking::{self, TrackOptions};
 use crate::domain::catalog::Catalog;
@@ -23,7 +23,7 @@ use crate::domain::pricing::PriceTable;
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 use crate::secret::Secret;
 
-use super::service::{Connector, OrderService, SignIn};
+use super::service::{Connector, Earlier, Lookup, OrderService, SignIn};
 
 /// Everything needed to connect except the credentials.
 pub struct LiveConnector {
@@ -195,7 +195,7 @@ impl Connector for LiveConnector {
                 journal,
                 description,
                 brief,
-                _sandbox: sandbox.map(Arc::new),
+                sandbox: sandbox.map(Arc::new),
             });
             Ok(service)
         })
@@ -210,7 +210,7 @@ pub struct LiveService {
     description: String,
     brief: String,
     /// An in-process sandbox lives exactly as long as the service using it.
-    _sandbox: Option<Arc<SandboxHandle>>,
+    sandbox: Option<Arc<SandboxHandle>>,
 }
 
 impl OrderService for LiveService {
@@ -218,6 +218,7 @@ impl OrderService for LiveService {
         &self,
         body: RequestBody,
         client_request_id: String,
+        separate_from: Vec<String>,
     ) -> BoxFuture<'static, SubmitOutcome> {
         let client = self.client.clone();
         let journal = self.journal.clone();
@@ -239,8 +240,66 @@ impl OrderService for LiveService {
             if known {
                 purchase::resend(&client, &journal, &body, &id).await
             } else {
-                purchase::submit(&client, &journal, &body, &id, &[]).await
+                purchase::submit(&client, &journal, &body, &id, &separate_from).await
             }
+        })
+    }
+
+    fn earlier(&self, body: RequestBody) -> BoxFuture<'static, Result<Earlier, ApiFailure>> {
+        let client = self.client.clone();
+        let journal = self.journal.clone();
+        Box::pin(async move {
+            let found = purchase::earlier_open(&client, &journal, &body).await?;
+            let lookup = match found.same.first() {
+                Some(record) => lookup(&client, &journal, record).await,
+                None => Lookup::default(),
+            };
+            Ok(Earlier {
+                same: found.same,
+                lookup,
+                other: found.other,
+            })
+        })
+    }
+
+    fn unfinished(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>> {
+        let journal = self.journal.clone();
+        // An in-process sandbox died with the wizard that started it: its
+        // orders cannot be followed, so there is nothing to reopen.
+        let in_process_sandbox = self.sandbox.is_some();
+        Box::pin(async move {
+            if in_process_sandbox {
+                return Ok(Vec::new());
+            }
+            // Off the UI's thread: the journal may be long.
+            tokio::task::spawn_blocking(move || journal.unfinished())
+                .await
+                .map_err(|e| failure(format!("reading the order journal failed: {e}"), ""))?
+                .map_err(|e| {
+                    failure(
+                        format!("cannot read the order journal: {e}"),
+                        "`flexus orders` lists what it holds",
+                    )
+                })
+        })
+    }
+
+    fn look_again(&self, record: PurchaseRecord) -> BoxFuture<'static, Lookup> {
+        let client = self.client.clone();
+        let journal = self.journal.clone();
+        Box::pin(async move { lookup(&client, &journal, &record).await })
+    }
+
+    fn dismiss(
+        &self,
+        client_request_id: String,
+        order_id: String,
+    ) -> BoxFuture<'static, Result<(), ApiFailure>> {
+        let journal = self.journal.clone();
+        Box::pin(async move {
+            let id = ClientRequestId::parse(&client_request_id)
+                .map_err(|why| failure(why, "Start the purchase again"))?;
+            purchase::dismiss(&journal, &id, &order_id)
         })
     }
 
@@ -254,7 +313,8 @@ impl OrderService for LiveService {
 
     fn pay(&self, order_id: String) -> BoxFuture<'static, Result<(), ApiFailure>> {
         let client = self.client.clone();
-        Box::pin(async move { client.pay_order(&order_id).await })
+        let journal = self.journal.clone();
+        Box::pin(async move { purchase::pay(&client, &journal, &order_id).await })
     }
 
     fn claim(
@@ -276,6 +336,23 @@ impl OrderService for LiveService {
 
     fn brief(&self) -> String {
         self.brief.clone()
+    }
+}
+
+/// What became of a purchase of unknown outcome, as far as can be seen
+/// now: nothing is looked up while another flexus is sending it.
+async fn lookup(client: &Client, journal: &Journal, record: &PurchaseRecord) -> Lookup {
+    if purchase::in_flight_elsewhere(journal, &record.client_request_id) {
+        return Lookup {
+            busy_elsewhere: true,
+            ..Lookup::default()
+        };
+    }
+    let (found, failed) = purchase::look_again(client, journal, record).await;
+    Lookup {
+        found,
+        failed,
+        busy_elsewhere: false,
     }
 }
 

@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use super::service::{OrderService, SignIn};
+use super::service::{Earlier, Lookup, OrderService, SignIn};
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::journal::PurchaseRecord;
 use crate::domain::order::RequestBody;
 
 pub enum Msg {
@@ -45,6 +46,22 @@ pub enum Msg {
         order_id: String,
         result: Result<(), ApiFailure>,
     },
+    Dismissed {
+        request_id: String,
+        order_id: String,
+        result: Result<(), ApiFailure>,
+    },
+    /// The earlier purchases of unknown outcome, for check `check`.
+    EarlierChecked {
+        check: u64,
+        result: Result<Earlier, ApiFailure>,
+    },
+    /// The journal's unfinished purchases, read once at the start.
+    Unfinished(Result<Vec<PurchaseRecord>, ApiFailure>),
+    LookedAgain {
+        request_id: String,
+        lookup: Lookup,
+    },
     PlanSaved {
         path: PathBuf,
         result: Result<(), SaveError>,
@@ -67,6 +84,23 @@ pub enum Effect {
     Submit {
         request_id: String,
         body: RequestBody,
+        /// Earlier purchases of the same body the user said this one is
+        /// separate from (empty unless they did).
+        separate_from: Vec<String>,
+    },
+    /// Look for earlier purchases of unknown outcome before sending `body`.
+    CheckEarlier {
+        check: u64,
+        body: RequestBody,
+    },
+    /// Read the journal's unfinished purchases (once, at the start).
+    LoadUnfinished,
+    LookAgain {
+        record: Box<PurchaseRecord>,
+    },
+    Dismiss {
+        request_id: String,
+        order_id: String,
     },
     Track {
         order_id: String,

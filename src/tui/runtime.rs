@@ -17,7 +17,7 @@ use tokio::time::{Interval, MissedTickBehavior};
 
 use super::app::{App, Clock, Connection, Page, SPINNER_STEP};
 use super::msg::{Effect, Msg, SaveError};
-use super::service::{Connector, Start};
+use super::service::{Connector, Lookup, Start};
 use super::submission::Submission;
 use super::terminal::Screen;
 use super::theme::Theme;
@@ -45,6 +45,10 @@ pub struct Options {
     pub mouse: bool,
     /// Leave right after the first frame is drawn (to measure start-up).
     pub first_frame_exit: bool,
+    /// Once signed in, reopen the journal's unfinished purchases (a bare
+    /// `flexus`). The journal is read by a task after the first frame, so
+    /// a long journal never delays the start.
+    pub reattach: bool,
 }
 
 /// How the wizard ended, for `main` to report once the terminal is back.
@@ -61,6 +65,7 @@ pub fn prepare(options: &mut Options, start: &Start) -> (App, Vec<Effect>) {
     let catalog = Arc::new(options.catalog.clone());
     let prices = Arc::new(options.prices.clone());
     let mut app = App::new(catalog, prices, options.theme, Clock::now());
+    app.reattach = options.reattach;
     if let Some(plan) = options.plan.take() {
         app.load_plan(plan.path, plan.draft, plan.problems);
     }
@@ -163,6 +168,7 @@ pub fn animation(app: &App) -> Option<Duration> {
                 app.page == Page::Status
                     && matches!(t.payment, super::submission::Payment::Paying { .. })
             }
+            Submission::Unknown(u) => app.page == Page::Status && u.looking.is_some(),
             _ => false,
         };
     if spinner {
@@ -186,6 +192,7 @@ fn moving_parts(app: &App) -> (Option<usize>, Option<String>) {
             super::submission::Payment::Paying { since } => Some(since),
             _ => None,
         },
+        (_, Submission::Unknown(u)) => u.looking,
         _ => None,
     };
     let frame = since.map(|since| app.clock.spinner_frame(since));
@@ -269,14 +276,60 @@ impl Runner {
                     Msg::Connected { attempt, result }
                 });
             }
-            Effect::Submit { request_id, body } => self.spawn(async move {
+            Effect::Submit {
+                request_id,
+                body,
+                separate_from,
+            } => self.spawn(async move {
                 let outcome = match service {
-                    Some(service) => service.submit(body, request_id.clone()).await,
+                    Some(service) => {
+                        service
+                            .submit(body, request_id.clone(), separate_from)
+                            .await
+                    }
                     None => SubmitOutcome::Rejected(not_signed_in()),
                 };
                 Msg::Submitted {
                     request_id,
                     outcome,
+                }
+            }),
+            Effect::CheckEarlier { check, body } => self.spawn(async move {
+                let result = match service {
+                    Some(service) => service.earlier(body).await,
+                    None => Err(not_signed_in()),
+                };
+                Msg::EarlierChecked { check, result }
+            }),
+            Effect::LoadUnfinished => self.spawn(async move {
+                Msg::Unfinished(match service {
+                    Some(service) => service.unfinished().await,
+                    None => Err(not_signed_in()),
+                })
+            }),
+            Effect::LookAgain { record } => self.spawn(async move {
+                let request_id = record.client_request_id.clone();
+                let lookup = match service {
+                    Some(service) => service.look_again(*record).await,
+                    None => Lookup {
+                        failed: Some(not_signed_in()),
+                        ..Lookup::default()
+                    },
+                };
+                Msg::LookedAgain { request_id, lookup }
+            }),
+            Effect::Dismiss {
+                request_id,
+                order_id,
+            } => self.spawn(async move {
+                let result = match service {
+                    Some(service) => service.dismiss(request_id.clone(), order_id.clone()).await,
+                    None => Err(not_signed_in()),
+                };
+                Msg::Dismissed {
+                    request_id,
+                    order_id,
+                    result,
                 }
             }),
             Effect::Track { order_id } => {

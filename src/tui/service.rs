@@ -9,18 +9,69 @@ use futures::future::BoxFuture;
 use tokio::sync::mpsc::Sender;
 
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::journal::PurchaseRecord;
+use crate::api::purchase::FoundOrder;
 use crate::domain::order::RequestBody;
 use crate::secret::Secret;
+
+/// What a fresh look in the order list found for a purchase of unknown
+/// outcome.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Lookup {
+    /// Orders that may be its result, newest first.
+    pub found: Vec<FoundOrder>,
+    pub failed: Option<ApiFailure>,
+    /// Another flexus holds the purchase's lock: it is being sent right
+    /// now, so nothing was looked up.
+    pub busy_elsewhere: bool,
+}
+
+/// The journal's purchases of unknown outcome, found before a new one is
+/// sent.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Earlier {
+    /// With the same request body, newest first: sending the new one could
+    /// buy twice.
+    pub same: Vec<PurchaseRecord>,
+    /// What the order list shows now for the newest of `same`.
+    pub lookup: Lookup,
+    /// With another body: named, so nothing unresolved goes unseen.
+    pub other: Vec<PurchaseRecord>,
+}
 
 /// Places, tracks and pays orders on behalf of a signed-in user.
 pub trait OrderService: Send + Sync + 'static {
     /// Place the order; the same client_request_id is reused for a resend
-    /// after an ambiguous outcome.
+    /// after an ambiguous outcome. `separate_from` names the earlier
+    /// purchases of the same body and unknown outcome that the user said
+    /// this one is separate from; any other such purchase refuses it.
     fn submit(
         &self,
         body: RequestBody,
         client_request_id: String,
+        separate_from: Vec<String>,
     ) -> BoxFuture<'static, SubmitOutcome>;
+
+    /// Earlier purchases of unknown outcome, before `body` is sent as a new
+    /// one; the newest with the same body is looked up again.
+    fn earlier(&self, body: RequestBody) -> BoxFuture<'static, Result<Earlier, ApiFailure>>;
+
+    /// Purchases the user still has to follow (placed and not final, or of
+    /// unknown outcome), newest first, for reopening at the start. Empty
+    /// where they cannot be followed (an in-process sandbox is new each run).
+    fn unfinished(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>>;
+
+    /// Looks in the order list again for what a purchase of unknown outcome
+    /// may have placed.
+    fn look_again(&self, record: PurchaseRecord) -> BoxFuture<'static, Lookup>;
+
+    /// Record that `order_id`, found after a lost answer, is *not* the
+    /// purchase sent with `client_request_id`.
+    fn dismiss(
+        &self,
+        client_request_id: String,
+        order_id: String,
+    ) -> BoxFuture<'static, Result<(), ApiFailure>>;
 
     /// Track until final, sending TrackEvents (the tracker owns the polling
     /// schedule; the UI just shows it).

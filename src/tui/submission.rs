@@ -8,8 +8,10 @@ use time::OffsetDateTime;
 
 use super::app::{Clock, Tone};
 use super::msg::Effect;
+use super::service::Lookup;
 use super::text::clean;
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::journal::{PurchaseRecord, PurchaseState};
 use crate::api::purchase::FoundOrder;
 use crate::api::wire::{OrderInfo, status};
 use crate::domain::order::RequestBody;
@@ -30,6 +32,18 @@ pub enum Submission {
     /// The answer was lost: an order may exist. Only the user's explicit
     /// word resends, and then with the same Client-Request-Id.
     Unknown(Box<Unknown>),
+}
+
+/// How a purchase goes out.
+pub enum How<'a> {
+    /// A new purchase to `destination`; `separate_from` names the earlier
+    /// same-body purchases of unknown outcome the user said it is not.
+    New {
+        destination: &'a str,
+        separate_from: Vec<String>,
+    },
+    /// The same purchase again, after its answer was lost.
+    Resend,
 }
 
 pub struct Sending {
@@ -84,6 +98,137 @@ pub struct Unknown {
     pub reason: ApiFailure,
     pub candidates: Vec<FoundOrder>,
     pub lookup_failed: Option<ApiFailure>,
+    /// How this purchase came on screen.
+    pub origin: Origin,
+    /// Another flexus is sending it right now: nothing was looked up.
+    pub busy_elsewhere: bool,
+    /// A fresh look in the order list is under way (since then).
+    pub looking: Option<Instant>,
+}
+
+/// Where a purchase of unknown outcome on the status pane comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Sent from this wizard; its answer was lost.
+    Lost,
+    /// Found unfinished in the journal when the wizard started.
+    Reopened,
+    /// Found in the journal when the same order was about to be sent
+    /// again: nothing was sent. The draft on the review is kept.
+    Double {
+        /// Every earlier purchase of the same body and unknown outcome; a
+        /// "separate purchase" answer acknowledges them all.
+        same: Vec<PurchaseRecord>,
+        /// Purchases of unknown outcome with other bodies, named too.
+        other: Vec<PurchaseRecord>,
+    },
+}
+
+impl Unknown {
+    /// Resending is offered only when no found order waits to be claimed
+    /// or dismissed, nobody else is sending it, and no look is under way.
+    pub fn can_resend(&self) -> bool {
+        self.candidates.is_empty() && !self.busy_elsewhere && self.looking.is_none()
+    }
+
+    /// Claiming or dismissing a found order.
+    pub fn can_choose(&self) -> bool {
+        !self.candidates.is_empty() && !self.busy_elsewhere && self.looking.is_none()
+    }
+
+    /// A purchase of the journal, as the status pane shows it.
+    pub fn from_record(record: &PurchaseRecord, origin: Origin) -> Unknown {
+        let reason = match &record.state {
+            PurchaseState::Ambiguous { error, .. } => ApiFailure {
+                status: error.status,
+                code: error.code.clone(),
+                message: format!("its answer was lost: {}", error.message),
+                next_step: String::new(),
+            },
+            _ => ApiFailure {
+                status: None,
+                code: None,
+                message: "no answer was recorded: flexus stopped (or is still waiting) after \
+                          sending it"
+                    .to_string(),
+                next_step: String::new(),
+            },
+        };
+        Unknown {
+            request_id: record.client_request_id.clone(),
+            body: record.body.clone(),
+            sent_at: record.first_sent_at.clone(),
+            reason,
+            candidates: Vec::new(),
+            lookup_failed: None,
+            origin,
+            busy_elsewhere: false,
+            looking: None,
+        }
+    }
+
+    /// What a fresh look found; the timeline says it in words.
+    pub fn found(&mut self, timeline: &mut Timeline, clock: &Clock, lookup: Lookup) {
+        self.looking = None;
+        self.busy_elsewhere = lookup.busy_elsewhere;
+        self.candidates = lookup.found;
+        self.lookup_failed = lookup.failed;
+        if self.busy_elsewhere {
+            timeline.push(
+                clock,
+                Tone::Warning,
+                "another flexus is sending this purchase right now",
+            );
+        } else if let Some(failure) = &self.lookup_failed {
+            timeline.push(
+                clock,
+                Tone::Error,
+                format!("could not look for the order: {}", failure_text(failure)),
+            );
+        } else {
+            timeline.push(
+                clock,
+                Tone::Info,
+                format!(
+                    "{} order{} created since {} found",
+                    self.candidates.len(),
+                    if self.candidates.len() == 1 { "" } else { "s" },
+                    super::text::utc(&self.sent_at)
+                ),
+            );
+        }
+    }
+}
+
+/// "1 x hf.large.1.30m.linux, Ubuntu 22.04, ap-southeast-3": what a
+/// purchase buys, in one line, cleaned.
+pub fn purchase_text(body: &RequestBody) -> String {
+    let image = match (&body.image_ref.image_name, &body.image_ref.image_version) {
+        (Some(name), Some(version)) => format!("{name} {version}"),
+        _ => body
+            .image_ref
+            .image_id
+            .as_deref()
+            .map_or_else(|| "a private image".to_string(), |id| format!("image {id}")),
+    };
+    clean(&format!(
+        "{} x {}, {image}, {}",
+        body.purchase_quantity, body.plan_spec, body.region
+    ))
+    .into_owned()
+}
+
+/// The state of a journaled purchase, in a few words.
+pub fn record_state_text(record: &PurchaseRecord) -> String {
+    match &record.state {
+        PurchaseState::Placed => match &record.last_status {
+            Some((code, _)) => status::describe(*code).to_string(),
+            None => "placed".to_string(),
+        },
+        PurchaseState::Rejected(_) => "refused".to_string(),
+        PurchaseState::Ambiguous { .. } => "unknown: answer lost".to_string(),
+        PurchaseState::Unanswered => "unknown: no answer recorded".to_string(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,13 +306,22 @@ impl Submission {
         clock: &Clock,
         request_id: String,
         body: RequestBody,
-        destination: &str,
-        resend: bool,
+        how: How<'_>,
     ) -> Vec<Effect> {
-        let text = if resend {
-            "sent again, with the same Client-Request-Id".to_string()
-        } else {
-            format!("order sent to {}", clean(destination))
+        let (text, resend, separate_from) = match how {
+            How::Resend => (
+                "sent again, with the same Client-Request-Id".to_string(),
+                true,
+                Vec::new(),
+            ),
+            How::New {
+                destination,
+                separate_from,
+            } => (
+                format!("order sent to {}", clean(destination)),
+                false,
+                separate_from,
+            ),
         };
         timeline.push(clock, Tone::Info, text);
         *self = Submission::Submitting(Sending {
@@ -176,7 +330,11 @@ impl Submission {
             since: clock.mono,
             resend,
         });
-        vec![Effect::Submit { request_id, body }]
+        vec![Effect::Submit {
+            request_id,
+            body,
+            separate_from,
+        }]
     }
 
     /// The answer to a submission. Answers to anything but the request in
@@ -271,6 +429,9 @@ impl Submission {
                     reason,
                     candidates,
                     lookup_failed,
+                    origin: Origin::Lost,
+                    busy_elsewhere: false,
+                    looking: None,
                 }));
                 Vec::new()
             }

@@ -8,13 +8,16 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 
 use super::app::{App, Connection, Overlay, Page, Step, Tone};
 use super::msg::{Effect, Msg, SaveError};
-use super::screens::{self, dialogs, review};
-use super::service::{SignIn, Start};
-use super::submission::{Payment, Submission, Timeline};
+use super::screens::{self, dialogs, purchases, review};
+use super::service::{Earlier, SignIn, Start};
+use super::submission::{
+    How, Origin, Payment, Submission, Timeline, Tracking, Unknown, purchase_text,
+};
 use super::text::clean;
 use super::view;
-use crate::api::engine::SubmitOutcome;
+use crate::api::engine::{ApiFailure, SubmitOutcome};
 use crate::api::failure::needs_sign_in;
+use crate::api::journal::{PurchaseRecord, PurchaseState};
 
 /// The effects to run when the wizard opens.
 pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
@@ -25,7 +28,7 @@ pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
                 brief: service.brief(),
                 service: service.clone(),
             };
-            Vec::new()
+            on_ready(app)
         }
         Start::SignInFirst(_) => {
             app.resume = app.page;
@@ -102,10 +105,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     if app.page == Page::SignIn {
                         app.go_to(app.resume);
                     }
+                    on_ready(app)
                 }
-                Err(error) => app.connection = Connection::Failed { error, what },
+                Err(error) => {
+                    app.connection = Connection::Failed { error, what };
+                    Vec::new()
+                }
             }
-            Vec::new()
         }
         Msg::Submitted {
             request_id,
@@ -162,6 +168,26 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         clean(&failure.to_string())
                     ),
                 );
+            }
+            Vec::new()
+        }
+        Msg::Dismissed {
+            request_id,
+            order_id,
+            result,
+        } => {
+            on_dismissed(app, &request_id, &order_id, result);
+            Vec::new()
+        }
+        Msg::EarlierChecked { check, result } => on_earlier(app, check, result),
+        Msg::Unfinished(result) => on_unfinished(app, result),
+        Msg::LookedAgain { request_id, lookup } => {
+            if let Submission::Unknown(unknown) = &mut app.submission
+                && unknown.request_id == request_id
+                && unknown.looking.is_some()
+            {
+                unknown.found(&mut app.timeline, &app.clock, lookup);
+                app.status.candidate = 0;
             }
             Vec::new()
         }
@@ -267,7 +293,31 @@ pub fn ask_to_submit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     match &app.connection {
-        Connection::Ready { .. } => app.overlay = Some(Overlay::ConfirmSubmit),
+        Connection::Ready { .. } => {
+            if app.review.checking.is_some() {
+                return Vec::new();
+            }
+            let Ok(body) = app.draft.request_body(&app.catalog) else {
+                return Vec::new();
+            };
+            // Nothing is asked, let alone sent, before the journal has
+            // been asked whether this same order may already be placed.
+            app.checks += 1;
+            app.review.checking = Some(review::Checking {
+                check: app.checks,
+                since: app.clock.mono,
+                body: body.clone(),
+            });
+            review::tell(
+                app,
+                Tone::Info,
+                "Looking for earlier purchases whose outcome is unknown...",
+            );
+            return vec![Effect::CheckEarlier {
+                check: app.checks,
+                body,
+            }];
+        }
         Connection::SigningIn { what, .. } => {
             let text = format!("Still signing in with {what}; press Enter again in a moment.");
             review::tell(app, Tone::Warning, text);
@@ -280,8 +330,243 @@ pub fn ask_to_submit(app: &mut App) -> Vec<Effect> {
     Vec::new()
 }
 
+/// What the journal said before a new purchase: a same-body purchase of
+/// unknown outcome stops it (the status pane shows that one and the ways
+/// on); otherwise the usual confirmation.
+fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) -> Vec<Effect> {
+    let Some(checking) = &app.review.checking else {
+        return Vec::new();
+    };
+    if checking.check != check {
+        return Vec::new();
+    }
+    let asked_for = checking.body.clone();
+    app.review.checking = None;
+    // The user moved on, or changed the order meanwhile: this answer is
+    // about something no longer asked; Enter asks again.
+    let still = app.page == Page::Step(Step::Review)
+        && app.overlay.is_none()
+        && !app.submission.in_flight()
+        && app.draft.request_body(&app.catalog).ok().as_ref() == Some(&asked_for);
+    if !still {
+        if app.page == Page::Step(Step::Review) {
+            app.notices.clear();
+        }
+        return Vec::new();
+    }
+    let earlier = match result {
+        Ok(earlier) => earlier,
+        Err(failure) => {
+            review::tell(
+                app,
+                Tone::Error,
+                format!(
+                    "Could not check the journal for earlier purchases, so nothing was sent: {}",
+                    clean(&failure.to_string())
+                ),
+            );
+            return Vec::new();
+        }
+    };
+    app.review.unresolved = earlier.other.clone();
+    app.notices.clear();
+    if earlier.same.is_empty() {
+        app.overlay = Some(Overlay::ConfirmSubmit);
+        return Vec::new();
+    }
+    let first = earlier.same[0].clone();
+    app.timeline = Timeline::default();
+    app.status = Default::default();
+    app.timeline.push(
+        &app.clock,
+        Tone::Warning,
+        format!(
+            "nothing was sent: the same order was sent at {} (Client-Request-Id {}) and its \
+             outcome is unknown",
+            super::text::utc(&first.first_sent_at),
+            first.client_request_id
+        ),
+    );
+    let mut unknown = Unknown::from_record(
+        &first,
+        Origin::Double {
+            same: earlier.same,
+            other: earlier.other,
+        },
+    );
+    unknown.found(&mut app.timeline, &app.clock, earlier.lookup);
+    app.submission = Submission::Unknown(Box::new(unknown));
+    app.go_to(Page::Status);
+    Vec::new()
+}
+
+/// Asked once, when signing in is done: the journal's unfinished
+/// purchases, to reopen.
+fn on_ready(app: &mut App) -> Vec<Effect> {
+    if std::mem::take(&mut app.reattach) {
+        vec![Effect::LoadUnfinished]
+    } else {
+        Vec::new()
+    }
+}
+
+fn on_unfinished(app: &mut App, result: Result<Vec<PurchaseRecord>, ApiFailure>) -> Vec<Effect> {
+    let records = match result {
+        Ok(records) => records,
+        Err(failure) => {
+            app.notice(
+                Tone::Warning,
+                format!(
+                    "Could not read the order journal for unfinished purchases: {}",
+                    clean(&failure.to_string())
+                ),
+            );
+            return Vec::new();
+        }
+    };
+    if records.is_empty() {
+        return Vec::new();
+    }
+    // Something of this session's is already under way: name them only.
+    if !matches!(app.submission, Submission::Draft) || app.overlay.is_some() {
+        app.notice(
+            Tone::Warning,
+            format!(
+                "The journal holds {} unfinished purchase{}: `flexus orders` lists {}.",
+                records.len(),
+                if records.len() == 1 { "" } else { "s" },
+                if records.len() == 1 { "it" } else { "them" }
+            ),
+        );
+        return Vec::new();
+    }
+    if records.len() == 1 {
+        let record = records.into_iter().next().expect("one");
+        return reopen(app, record);
+    }
+    app.purchases = purchases::State { records, cursor: 0 };
+    app.go_to(Page::Purchases);
+    Vec::new()
+}
+
+/// Opens a journaled purchase on the status pane and follows it: a placed
+/// order is tracked, one of unknown outcome is looked up again.
+pub fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
+    // Going on to a new order afterwards starts from the same choices, as
+    // after an order placed here.
+    if let Ok(value) = serde_json::to_value(&record.body) {
+        let (draft, _) = crate::domain::order::Draft::from_plan_value(&value);
+        app.fill_draft(draft);
+    }
+    app.timeline = Timeline::default();
+    app.status = Default::default();
+    app.timeline.push(
+        &app.clock,
+        Tone::Info,
+        format!(
+            "reopened from the journal: {}, sent at {}",
+            purchase_text(&record.body),
+            super::text::utc(&record.first_sent_at)
+        ),
+    );
+    app.go_to(Page::Status);
+    match (&record.state, &record.order_id) {
+        (PurchaseState::Placed, Some(order_id)) => {
+            let order_id = clean(order_id).into_owned();
+            app.timeline.push(
+                &app.clock,
+                Tone::Info,
+                format!("order {order_id} was placed; tracking it"),
+            );
+            app.submission = Submission::Placed(Box::new(Tracking::new(
+                order_id.clone(),
+                record
+                    .instance_ids
+                    .iter()
+                    .map(|id| clean(id).into_owned())
+                    .collect(),
+                Some(record.client_request_id.clone()),
+            )));
+            vec![Effect::Track { order_id }]
+        }
+        _ if record.is_unresolved() => {
+            app.timeline.push(
+                &app.clock,
+                Tone::Info,
+                "its outcome is unknown; looking in the order list again",
+            );
+            let mut unknown = Unknown::from_record(&record, Origin::Reopened);
+            unknown.looking = Some(app.clock.mono);
+            app.submission = Submission::Unknown(Box::new(unknown));
+            vec![Effect::LookAgain {
+                record: Box::new(record),
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_dismissed(app: &mut App, request_id: &str, order_id: &str, result: Result<(), ApiFailure>) {
+    let Submission::Unknown(unknown) = &mut app.submission else {
+        return;
+    };
+    if unknown.request_id != request_id {
+        return;
+    }
+    match result {
+        Ok(()) => {
+            unknown
+                .candidates
+                .retain(|c| clean(c.order_id()).as_ref() != order_id);
+            app.status.candidate = app
+                .status
+                .candidate
+                .min(unknown.candidates.len().saturating_sub(1));
+            app.timeline.push(
+                &app.clock,
+                Tone::Good,
+                format!("recorded: order {order_id} is not this purchase"),
+            );
+            if unknown.candidates.is_empty() {
+                app.timeline.push(
+                    &app.clock,
+                    Tone::Info,
+                    "no found order is left; r sends the purchase again with its own \
+                     Client-Request-Id",
+                );
+            }
+        }
+        Err(failure) => app.timeline.push(
+            &app.clock,
+            Tone::Error,
+            format!(
+                "the journal could not record that order {order_id} is not this purchase: {}",
+                clean(&failure.to_string())
+            ),
+        ),
+    }
+}
+
 /// The user said yes: a fresh Client-Request-Id, and the order goes out.
 pub fn submit(app: &mut App) -> Vec<Effect> {
+    submit_new(app, Vec::new())
+}
+
+/// After a same-body purchase of unknown outcome stopped the order, the
+/// user typed that this is a separate purchase: it goes out as a new one,
+/// naming the earlier ones it is separate from.
+pub fn submit_separate(app: &mut App) -> Vec<Effect> {
+    let Submission::Unknown(unknown) = &app.submission else {
+        return Vec::new();
+    };
+    let Origin::Double { same, .. } = &unknown.origin else {
+        return Vec::new();
+    };
+    let separate_from: Vec<String> = same.iter().map(|r| r.client_request_id.clone()).collect();
+    submit_new(app, separate_from)
+}
+
+fn submit_new(app: &mut App, separate_from: Vec<String>) -> Vec<Effect> {
     let Ok(body) = app.draft.request_body(&app.catalog) else {
         return Vec::new();
     };
@@ -292,13 +577,25 @@ pub fn submit(app: &mut App) -> Vec<Effect> {
     let request_id = uuid::Uuid::new_v4().to_string();
     app.timeline = Timeline::default();
     app.status = Default::default();
+    if !separate_from.is_empty() {
+        app.timeline.push(
+            &app.clock,
+            Tone::Info,
+            format!(
+                "you said this is a separate purchase from {}",
+                separate_from.join(", ")
+            ),
+        );
+    }
     let effects = app.submission.start(
         &mut app.timeline,
         &app.clock,
         request_id,
         body,
-        &label,
-        false,
+        How::New {
+            destination: &label,
+            separate_from,
+        },
     );
     app.go_to(Page::Status);
     effects
@@ -312,7 +609,7 @@ pub fn resend(app: &mut App) -> Vec<Effect> {
     };
     let (request_id, body) = (unknown.request_id.clone(), unknown.body.clone());
     app.submission
-        .start(&mut app.timeline, &app.clock, request_id, body, "", true)
+        .start(&mut app.timeline, &app.clock, request_id, body, How::Resend)
 }
 
 pub fn pay(app: &mut App, order_id: String) -> Vec<Effect> {

@@ -254,6 +254,7 @@ fn progress_line(app: &App, area: Rect, buf: &mut Buffer) {
     let position = match app.page {
         Page::Step(step) => format!("Step {}/7 ", step.number()),
         Page::Status => "Status ".to_string(),
+        Page::Purchases => "Unfinished ".to_string(),
         Page::SignIn => "Sign in ".to_string(),
     };
     if app.page == Page::SignIn && Step::ALL.iter().all(|&s| step_value(app, s).is_none()) {

@@ -17,6 +17,7 @@ use time::macros::datetime;
 use tokio::sync::mpsc::Sender;
 
 use flexus::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use flexus::api::journal::PurchaseRecord;
 use flexus::api::wire::{OrderDetails, OrderInfo, status};
 use flexus::domain::catalog::Catalog;
 use flexus::domain::order::RequestBody;
@@ -24,7 +25,7 @@ use flexus::domain::pricing::PriceTable;
 use flexus::secret::Secret;
 use flexus::tui::app::{App, Clock};
 use flexus::tui::msg::{Effect, Msg};
-use flexus::tui::service::{Connector, OrderService, SignIn};
+use flexus::tui::service::{Connector, Earlier, Lookup, OrderService, SignIn};
 use flexus::tui::theme::Theme;
 use flexus::tui::update::update;
 use flexus::tui::view;
@@ -72,6 +73,16 @@ pub struct FakeService {
 
 pub struct FakeState {
     pub submitted: Mutex<Vec<(RequestBody, String)>>,
+    /// The `separate_from` of each submission, in order.
+    pub separate_from: Mutex<Vec<Vec<String>>>,
+    /// What the journal holds of earlier purchases (default: nothing).
+    pub earlier: Mutex<Earlier>,
+    /// The journal's unfinished purchases, for reopening at the start.
+    pub unfinished: Mutex<Vec<PurchaseRecord>>,
+    /// What looking again finds.
+    pub lookup: Mutex<Lookup>,
+    /// (Client-Request-Id, order ID) the user dismissed after a lost answer.
+    pub dismissals: Mutex<Vec<(String, String)>>,
     /// The next submission's outcome, instead of a placed order.
     pub outcome: Mutex<Option<SubmitOutcome>>,
     /// (Client-Request-Id, order ID) the user claimed after a lost answer.
@@ -86,6 +97,11 @@ impl FakeService {
         Arc::new(FakeService {
             state: Arc::new(FakeState {
                 submitted: Mutex::new(Vec::new()),
+                separate_from: Mutex::new(Vec::new()),
+                earlier: Mutex::new(Earlier::default()),
+                unfinished: Mutex::new(Vec::new()),
+                lookup: Mutex::new(Lookup::default()),
+                dismissals: Mutex::new(Vec::new()),
                 outcome: Mutex::new(None),
                 claims: Mutex::new(Vec::new()),
                 paid: AtomicBool::new(false),
@@ -101,7 +117,9 @@ impl OrderService for FakeService {
         &self,
         body: RequestBody,
         client_request_id: String,
+        separate_from: Vec<String>,
     ) -> BoxFuture<'static, SubmitOutcome> {
+        self.state.separate_from.lock().unwrap().push(separate_from);
         // Lets the terminal tests see what a bug in an effect task does.
         if std::env::var_os("FLEXUS_TRY_PANIC").is_some() {
             panic!("a deliberate bug in the fake order service");
@@ -190,6 +208,34 @@ impl OrderService for FakeService {
     ) -> BoxFuture<'static, Result<(), ApiFailure>> {
         self.state
             .claims
+            .lock()
+            .unwrap()
+            .push((client_request_id, order_id));
+        Box::pin(async { Ok(()) })
+    }
+
+    fn earlier(&self, _body: RequestBody) -> BoxFuture<'static, Result<Earlier, ApiFailure>> {
+        let earlier = self.state.earlier.lock().unwrap().clone();
+        Box::pin(async move { Ok(earlier) })
+    }
+
+    fn unfinished(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>> {
+        let records = self.state.unfinished.lock().unwrap().clone();
+        Box::pin(async move { Ok(records) })
+    }
+
+    fn look_again(&self, _record: PurchaseRecord) -> BoxFuture<'static, Lookup> {
+        let lookup = self.state.lookup.lock().unwrap().clone();
+        Box::pin(async move { lookup })
+    }
+
+    fn dismiss(
+        &self,
+        client_request_id: String,
+        order_id: String,
+    ) -> BoxFuture<'static, Result<(), ApiFailure>> {
+        self.state
+            .dismissals
             .lock()
             .unwrap()
             .push((client_request_id, order_id));
@@ -343,4 +389,22 @@ pub fn app_at_review() -> (App, Arc<FakeService>) {
     type_text(&mut app, "web-01");
     enter(&mut app);
     (app, service)
+}
+
+/// Enter on the review: the wizard asks the journal for earlier purchases
+/// of unknown outcome first; this answers that check with `earlier` and
+/// returns what the answer leads to.
+pub fn enter_and_check(app: &mut App, earlier: Earlier) -> Vec<Effect> {
+    let effects = enter(app);
+    let [Effect::CheckEarlier { check, .. }] = effects.as_slice() else {
+        return effects;
+    };
+    let check = *check;
+    update(
+        app,
+        Msg::EarlierChecked {
+            check,
+            result: Ok(earlier),
+        },
+    )
 }

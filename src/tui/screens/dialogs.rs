@@ -66,6 +66,18 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 return crate::tui::update::resend(app);
             }
         }
+        Overlay::ConfirmSeparate(mut typed) => match key.code {
+            KeyCode::Esc => {}
+            KeyCode::Enter => {
+                if typed.value().trim().eq_ignore_ascii_case("separate") {
+                    return crate::tui::update::submit_separate(app);
+                }
+            }
+            _ => {
+                typed.handle(key);
+                app.overlay = Some(Overlay::ConfirmSeparate(typed));
+            }
+        },
         Overlay::SavePlan(mut path) => match key.code {
             KeyCode::Esc => {}
             KeyCode::Enter => {
@@ -91,7 +103,12 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
 }
 
 pub fn paste(app: &mut App, text: &str) {
-    if let Some(Overlay::SavePlan(field) | Overlay::ConfirmSubmitAgain(field)) = &mut app.overlay {
+    if let Some(
+        Overlay::SavePlan(field)
+        | Overlay::ConfirmSubmitAgain(field)
+        | Overlay::ConfirmSeparate(field),
+    ) = &mut app.overlay
+    {
         field.paste(text);
     }
 }
@@ -109,6 +126,10 @@ pub fn hints(overlay: &Overlay) -> Vec<Hint> {
         Overlay::ConfirmQuit => vec![hint("y", "quit"), hint("any other key", "stay")],
         Overlay::ConfirmPay { .. } => vec![hint("y", "pay now"), hint("any other key", "no")],
         Overlay::ConfirmResend => vec![hint("y", "resend"), hint("any other key", "no")],
+        Overlay::ConfirmSeparate(_) => vec![
+            hint("separate Enter", "send it as another purchase"),
+            hint("Esc", "no"),
+        ],
         Overlay::SavePlan(_) => vec![hint("Enter", "save"), hint("Esc", "cancel")],
         Overlay::ConfirmOverwrite { .. } => {
             vec![hint("y", "replace the file"), hint("any other key", "no")]
@@ -262,6 +283,40 @@ pub fn view(
                     ]),
                 ],
                 None,
+            )
+        }
+        Overlay::ConfirmSeparate(typed) => {
+            let earlier = match &app.submission {
+                Submission::Unknown(u) => match &u.origin {
+                    crate::tui::submission::Origin::Double { same, .. } => same.len(),
+                    _ => 1,
+                },
+                _ => 1,
+            };
+            (
+                "A separate, additional purchase?",
+                vec![
+                    Line::from(purchase_words(app)),
+                    Line::from(vec![
+                        Span::raw("You are agreeing to: "),
+                        Span::styled(clean(&total).into_owned(), theme.warning()),
+                    ]),
+                    destination(app),
+                    Line::from(if earlier == 1 {
+                        "If the earlier purchase placed an order, you will have both.".to_string()
+                    } else {
+                        format!(
+                            "If the {earlier} earlier purchases placed orders, you will have all."
+                        )
+                    }),
+                    Line::default(),
+                    Line::from(vec![
+                        Span::raw("Type "),
+                        Span::styled("separate", theme.key()),
+                        Span::raw(" and press Enter to send it; anything else is no."),
+                    ]),
+                ],
+                Some((typed, "Answer")),
             )
         }
         Overlay::SavePlan(path) => (

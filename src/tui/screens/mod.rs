@@ -6,6 +6,7 @@ pub mod extras;
 pub mod image;
 pub mod naming;
 pub mod period;
+pub mod purchases;
 pub mod region;
 pub mod review;
 pub mod signin;
@@ -25,6 +26,7 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     match app.page {
         Page::SignIn => signin::handle_key(app, key),
         Page::Status => status::handle_key(app, key),
+        Page::Purchases => purchases::handle_key(app, key),
         Page::Step(step) => match step {
             Step::Region => region::handle_key(app, key),
             Step::Image => image::handle_key(app, key),
@@ -53,7 +55,7 @@ pub fn paste(app: &mut App, text: &str) {
 pub fn captures_text(app: &App) -> bool {
     match app.page {
         Page::SignIn => signin::captures_text(app),
-        Page::Status => false,
+        Page::Status | Page::Purchases => false,
         Page::Step(step) => match step {
             Step::Region => app.region.picker.captures_text(),
             Step::Image => image::captures_text(app),
@@ -70,6 +72,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
     match app.page {
         Page::SignIn => signin::hints(app),
         Page::Status => status::hints(app),
+        Page::Purchases => purchases::hints(app),
         Page::Step(step) => match step {
             Step::Region => region::hints(app),
             Step::Image => image::hints(app),
@@ -87,6 +90,7 @@ pub fn title(app: &App) -> String {
     match app.page {
         Page::SignIn => "Sign in".to_string(),
         Page::Status => "Order status".to_string(),
+        Page::Purchases => "Unfinished purchases".to_string(),
         Page::Step(step) => format!("{}. {}", step.number(), step.title()),
     }
 }
@@ -96,6 +100,7 @@ pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     match app.page {
         Page::SignIn => signin::view(app, area, buf),
         Page::Status => status::view(app, area, buf),
+        Page::Purchases => purchases::view(app, area, buf),
         Page::Step(step) => match step {
             Step::Region => region::view(app, area, buf),
             Step::Image => image::view(app, area, buf),

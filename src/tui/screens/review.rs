@@ -3,6 +3,7 @@
 //! reopened from here; submitting asks first.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
@@ -11,7 +12,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::domain::order::Draft;
+use crate::api::journal::PurchaseRecord;
+use crate::domain::order::{Draft, RequestBody};
 use crate::domain::summary::{Summary, plural};
 use crate::tui::app::{App, Connection, Overlay, Step, Tone};
 use crate::tui::msg::Effect;
@@ -31,6 +33,20 @@ pub struct State {
     pub saved_here: bool,
     /// The order being written, until the write answers.
     pub saving: Option<Draft>,
+    /// The journal is being asked for earlier purchases of unknown outcome
+    /// before this order is offered for sending.
+    pub checking: Option<Checking>,
+    /// Purchases of unknown outcome with another body, as the last check
+    /// found them: named on the review.
+    pub unresolved: Vec<PurchaseRecord>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Checking {
+    pub check: u64,
+    pub since: Instant,
+    /// The order asked about; an answer about another is dropped.
+    pub body: RequestBody,
 }
 
 /// Where the plan is saved unless the user says otherwise.
@@ -148,6 +164,30 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
                 theme.error(),
                 &p.to_string(),
                 theme.error(),
+                width,
+            ));
+        }
+        lines.push(Line::default());
+    }
+
+    if !app.review.unresolved.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "Other purchases whose outcome is unknown (`flexus orders` shows them):",
+            theme.warning(),
+        )));
+        for record in &app.review.unresolved {
+            lines.extend(labelled(
+                2,
+                "!",
+                2,
+                theme.warning(),
+                &format!(
+                    "{}, sent at {} (Client-Request-Id {})",
+                    crate::tui::submission::purchase_text(&record.body),
+                    crate::tui::text::utc(&record.first_sent_at),
+                    clean(&record.client_request_id)
+                ),
+                Style::new(),
                 width,
             ));
         }

@@ -14,10 +14,10 @@ use crate::api::wire::status as order_status;
 use crate::tui::app::{App, Overlay, Page, Step, Tone};
 use crate::tui::msg::Effect;
 use crate::tui::submission::{
-    Payment, Submission, Tracking, amount_text, failure_text, seconds_text,
+    Origin, Payment, Submission, Tracking, amount_text, failure_text, purchase_text, seconds_text,
 };
 use crate::tui::text::{clean, clock_time, utc, wrap_words};
-use crate::tui::widgets::{self, Hint, ListRow, hint, typed_char};
+use crate::tui::widgets::{self, Hint, TextField, hint, typed_char};
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -62,6 +62,7 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
         }
         Submission::Unknown(unknown) => {
             let count = unknown.candidates.len();
+            let double = matches!(unknown.origin, Origin::Double { .. });
             match (key.code, c) {
                 (KeyCode::Up, _) | (_, Some('k')) => {
                     app.status.candidate = app.status.candidate.saturating_sub(1)
@@ -69,7 +70,7 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                 (KeyCode::Down, _) | (_, Some('j')) => {
                     app.status.candidate = (app.status.candidate + 1).min(count.saturating_sub(1))
                 }
-                (KeyCode::Enter, _) | (_, Some('t')) if count > 0 => {
+                (_, Some('t')) if unknown.can_choose() => {
                     let info = unknown.candidates[app.status.candidate.min(count - 1)]
                         .info
                         .clone();
@@ -93,7 +94,36 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                         Effect::Track { order_id },
                     ];
                 }
-                (_, Some('r')) => app.overlay = Some(Overlay::ConfirmResend),
+                (_, Some('d')) if unknown.can_choose() => {
+                    let order_id =
+                        clean(unknown.candidates[app.status.candidate.min(count - 1)].order_id())
+                            .into_owned();
+                    let request_id = unknown.request_id.clone();
+                    app.timeline.push(
+                        &app.clock,
+                        Tone::Info,
+                        format!("you said order {order_id} is not this purchase; recording it"),
+                    );
+                    return vec![Effect::Dismiss {
+                        request_id,
+                        order_id,
+                    }];
+                }
+                (_, Some('r')) if unknown.can_resend() => {
+                    app.overlay = Some(Overlay::ConfirmResend)
+                }
+                (_, Some('s')) if double => {
+                    app.overlay = Some(Overlay::ConfirmSeparate(TextField::default()))
+                }
+                (KeyCode::Esc, _) if double => {
+                    app.submission = Submission::Draft;
+                    app.timeline = Default::default();
+                    app.status = Default::default();
+                    app.go_to(Page::Step(Step::Review));
+                }
+                (_, Some('n')) if unknown.origin == Origin::Reopened => {
+                    new_order(app);
+                }
                 (_, Some('l')) => {
                     app.quit = true;
                     return vec![Effect::Quit];
@@ -121,21 +151,27 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                     Section::InstanceIds => (Section::Timeline, None),
                 };
             }
-            Some('n') if tracking.is_final() || !tracking.active => {
-                app.submission = Submission::Draft;
-                app.timeline = Default::default();
-                app.from_review = false;
-                app.go_to(Page::Step(Step::Region));
-                app.notice(
-                    Tone::Info,
-                    "A new order, starting from the same choices: change anything, or Enter through.",
-                );
-            }
+            Some('n') if tracking.is_final() || !tracking.active => new_order(app),
             Some('q') => return crate::tui::update::ask_to_quit(app),
             _ => {}
         },
     }
     Vec::new()
+}
+
+/// On to a new order from the same choices; this purchase stays in the
+/// journal (and, while its outcome is unknown, stops the same order being
+/// sent again unless the user says it is separate).
+fn new_order(app: &mut App) {
+    app.submission = Submission::Draft;
+    app.timeline = Default::default();
+    app.status = Default::default();
+    app.from_review = false;
+    app.go_to(Page::Step(Step::Region));
+    app.notice(
+        Tone::Info,
+        "A new order, starting from the same choices: change anything, or Enter through.",
+    );
 }
 
 /// Scrolls the section under the facts; false when the key is not for
@@ -182,17 +218,38 @@ pub fn hints(app: &App) -> Vec<Hint> {
         Submission::Draft | Submission::Submitting(_) => {}
         Submission::Failed { .. } => hints.push(hint("Esc", "back to the review, everything kept")),
         Submission::Unknown(unknown) => {
-            if !unknown.candidates.is_empty() {
-                hints.push(hint("↑↓", "choose"));
+            if unknown.can_choose() {
+                if unknown.candidates.len() > 1 {
+                    hints.push(hint("↑↓", "choose"));
+                }
                 hints.push(
                     hint("t", "mine: track it")
-                        .detail("the highlighted order is this purchase: track it"),
+                        .detail("the highlighted order is this purchase: claim it and track it"),
+                );
+                hints.push(
+                    hint("d", "not mine")
+                        .detail("the highlighted order is not this purchase: leave it out"),
                 );
             }
-            hints.push(
-                hint("r", "resend")
-                    .detail("send again with the same Client-Request-Id (asks first)"),
-            );
+            if unknown.can_resend() {
+                hints.push(
+                    hint("r", "resend")
+                        .detail("send it again with its own Client-Request-Id (asks first)"),
+                );
+            }
+            match unknown.origin {
+                Origin::Double { .. } => {
+                    hints.push(
+                        hint("s", "separate")
+                            .detail("this is another, additional purchase (type `separate`)"),
+                    );
+                    hints.push(hint("Esc", "back").detail("back to the review, everything kept"));
+                }
+                Origin::Reopened => hints.push(
+                    hint("n", "new order").detail("leave this one for later; order something new"),
+                ),
+                Origin::Lost => {}
+            }
             hints.push(hint("l", "check later").detail("quit; the journal keeps the request"));
             if scrolls {
                 hints.push(hint("PgUp PgDn", "scroll"));
@@ -254,7 +311,7 @@ fn layout(app: &App, mut area: Rect) -> Layout {
     let facts_area = take_rows(&mut area, facts_height);
     let candidates = match &app.submission {
         Submission::Unknown(unknown) if !unknown.candidates.is_empty() => {
-            let wanted = (unknown.candidates.len() as u16).min(area.height / 2);
+            let wanted = (candidate_rows(app, area.width).len() as u16).min(area.height / 2);
             take_rows(&mut area, wanted)
         }
         _ => take_rows(&mut area, 0),
@@ -283,24 +340,28 @@ pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         .wrap(Wrap { trim: false })
         .render(layout.facts_area, buf);
 
-    if let Submission::Unknown(unknown) = &app.submission
-        && layout.candidates.height > 0
-    {
-        let rows: Vec<ListRow> = unknown
-            .candidates
-            .iter()
-            .enumerate()
-            .map(|(i, found)| ListRow {
-                line: Line::from(format!(
-                    "  {:<22} {}",
-                    widgets::fit(&found.info.order_id, 22, theme),
-                    clean(&found.describe())
-                )),
-                selected: i == app.status.candidate,
-                unavailable: false,
-            })
-            .collect();
-        widgets::draw_list(&rows, theme, layout.candidates, buf);
+    if matches!(app.submission, Submission::Unknown(_)) && layout.candidates.height > 0 {
+        let rows = candidate_rows(app, layout.candidates.width);
+        // Keep the highlighted order in view: start at its first row when
+        // all of them do not fit.
+        let first_selected = rows.iter().position(|r| r.selected).unwrap_or(0);
+        let height = layout.candidates.height as usize;
+        let start = if rows.len() <= height {
+            0
+        } else {
+            first_selected.min(rows.len() - height)
+        };
+        for (i, row) in rows[start..].iter().take(height).enumerate() {
+            let y = layout.candidates.y + i as u16;
+            let line_area = Rect::new(layout.candidates.x, y, layout.candidates.width, 1);
+            buf.set_line(line_area.x, y, &row.line, line_area.width);
+            if row.selected {
+                buf.set_style(line_area, theme.selected());
+                if row.first {
+                    buf.set_stringn(line_area.x, y, theme.symbols.pointer, 1, theme.selected());
+                }
+            }
+        }
     }
 
     let section = layout.section;
@@ -359,6 +420,71 @@ pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         );
     }
     None
+}
+
+/// One row of the found orders.
+struct CandidateRow {
+    line: Line<'static>,
+    /// A row of the highlighted order.
+    selected: bool,
+    /// The order's first row, which carries its ID (and the pointer).
+    first: bool,
+}
+
+/// The found orders, each on as many rows as it needs: its ID, then what
+/// it is wrapped beside it.
+fn candidate_rows(app: &App, width: u16) -> Vec<CandidateRow> {
+    let Submission::Unknown(unknown) = &app.submission else {
+        return Vec::new();
+    };
+    let theme = &app.theme;
+    const ID_WIDTH: usize = 22;
+    let room = (width as usize).saturating_sub(ID_WIDTH + 3).max(10);
+    let mut rows = Vec::new();
+    for (i, found) in unknown.candidates.iter().enumerate() {
+        let selected = i == app.status.candidate;
+        for (n, text) in wrap_parts(&clean(&found.describe()), room)
+            .into_iter()
+            .enumerate()
+        {
+            let id = if n == 0 {
+                widgets::fit(found.order_id(), ID_WIDTH, theme)
+            } else {
+                String::new()
+            };
+            rows.push(CandidateRow {
+                line: Line::from(format!("  {id:<ID_WIDTH$} {text}")),
+                selected,
+                first: n == 0,
+            });
+        }
+    }
+    rows
+}
+
+/// Wraps "a, b, c" between its parts where it can, so "spec x 2" stays
+/// whole; a part longer than the room wraps by words.
+fn wrap_parts(text: &str, room: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for part in text.split(", ") {
+        let joined = if current.is_empty() {
+            part.to_string()
+        } else {
+            format!("{current}, {part}")
+        };
+        if widgets::cells(&joined) <= room || current.is_empty() {
+            current = joined;
+        } else {
+            lines.push(format!("{current},"));
+            current = part.to_string();
+        }
+    }
+    lines.push(current);
+    lines
+        .into_iter()
+        .flat_map(|line| wrap_words(&line, room))
+        .collect()
 }
 
 /// The timeline, oldest first: the time, then the text wrapped under itself.
@@ -454,15 +580,77 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
             head.push(Line::from(Span::styled(next, theme.muted())));
         }
         Submission::Unknown(unknown) => {
-            let mut headline = crate::api::failure::ambiguity(&unknown.reason, false);
-            headline[..1].make_ascii_uppercase();
-            head.push(Line::from(Span::styled(
-                format!("{}.", clean(&headline)),
-                theme.warning(),
-            )));
+            let headline = match &unknown.origin {
+                Origin::Lost => {
+                    let mut headline = crate::api::failure::ambiguity(&unknown.reason, false);
+                    headline[..1].make_ascii_uppercase();
+                    format!("{}.", clean(&headline))
+                }
+                Origin::Reopened => {
+                    "An earlier purchase's outcome is unknown: an order may have been placed."
+                        .to_string()
+                }
+                Origin::Double { .. } => {
+                    "Nothing was sent: this same order was sent before, and its outcome is unknown."
+                        .to_string()
+                }
+            };
+            head.push(Line::from(Span::styled(headline, theme.warning())));
+            if !matches!(unknown.origin, Origin::Lost) {
+                head.extend(pair("What", purchase_text(&unknown.body)));
+            }
             head.extend(pair("Why", failure_text(&unknown.reason)));
             head.extend(pair("Client-Request-Id", unknown.request_id.clone()));
             head.extend(pair("Sent at", utc(&unknown.sent_at)));
+            if let Origin::Double { same, other } = &unknown.origin {
+                if same.len() > 1 {
+                    head.extend(pair(
+                        "Also the same",
+                        same[1..]
+                            .iter()
+                            .map(|r| {
+                                format!(
+                                    "{} sent at {}",
+                                    clean(&r.client_request_id),
+                                    utc(&r.first_sent_at)
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ));
+                }
+                if !other.is_empty() {
+                    head.extend(pair(
+                        "Also unknown",
+                        other
+                            .iter()
+                            .map(|r| {
+                                format!(
+                                    "{}, sent at {}",
+                                    purchase_text(&r.body),
+                                    utc(&r.first_sent_at)
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ));
+                }
+            }
+            if let Some(since) = unknown.looking {
+                head.push(Line::from(vec![
+                    Span::styled(format!("{} ", app.spinner(since)), theme.accent()),
+                    Span::raw("Looking in the order list for what it placed..."),
+                ]));
+                return (head, false);
+            }
+            if unknown.busy_elsewhere {
+                head.push(Line::from(Span::styled(
+                    "It is being sent by another flexus right now; wait for it, then look again \
+                     with `flexus orders`.",
+                    theme.warning(),
+                )));
+                return (head, false);
+            }
             match &unknown.lookup_failed {
                 Some(failure) => head.push(Line::from(Span::styled(
                     format!("Looking for the order failed too: {}", failure_text(failure)),
@@ -472,7 +660,7 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
                     "No order created since then was found. It may still appear; resend only if you are sure.",
                 )),
                 None => head.push(Line::from(
-                    "Orders created since then (is one of them this purchase?):",
+                    "Orders created since then (is one of them this purchase? t yes, d no):",
                 )),
             }
         }

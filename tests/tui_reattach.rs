@@ -1,0 +1,530 @@
+//! Purchases that outlive the wizard that sent them: an earlier purchase
+//! of unknown outcome stops the same order being sent again (only a typed
+//! "separate" sends it), and a new wizard reopens the journal's unfinished
+//! purchases and follows them. Update tests and snapshots, no terminal.
+
+mod support;
+
+use crossterm::event::KeyCode;
+
+use flexus::api::journal::{PurchaseRecord, PurchaseState, RecordedFailure};
+use flexus::api::purchase::FoundOrder;
+use flexus::api::wire::{OrderLineItem, status};
+use flexus::domain::order::RequestBody;
+use flexus::tui::app::{App, Overlay, Page, Step};
+use flexus::tui::msg::{Effect, Msg};
+use flexus::tui::screens::status as status_screen;
+use flexus::tui::service::{Earlier, Lookup, Start};
+use flexus::tui::submission::{Origin, Submission};
+use flexus::tui::update::update;
+use support::*;
+
+const EARLIER_ID: &str = "0b5e2a8c-4f7e-4d52-9a3e-6f1c2d3e4a5b";
+const OTHER_ID: &str = "7c1d9e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f";
+
+fn snap(name: &str, app: &mut App) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = frame(app, w, h);
+        insta::with_settings!({
+            filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", "[request-id]")],
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+        });
+    }
+}
+
+fn record(id: &str, body: RequestBody, state: PurchaseState) -> PurchaseRecord {
+    let placed = matches!(state, PurchaseState::Placed);
+    PurchaseRecord {
+        client_request_id: id.to_string(),
+        first_sent_at: "2026-01-15T09:10:00Z".to_string(),
+        last_sent_at: "2026-01-15T09:10:00Z".to_string(),
+        attempts: 1,
+        endpoint: "https://hcss.example".to_string(),
+        body,
+        state,
+        order_id: placed.then(|| ORDER_ID.to_string()),
+        instance_ids: if placed {
+            vec!["65dea8d23005da564c78d9d1".to_string()]
+        } else {
+            Vec::new()
+        },
+        last_status: None,
+        pending_payment_end_time: None,
+        dismissed: Vec::new(),
+    }
+}
+
+fn lost_answer() -> PurchaseState {
+    PurchaseState::Ambiguous {
+        error: RecordedFailure {
+            status: None,
+            code: None,
+            message: "the connection closed before the answer".to_string(),
+        },
+        candidates: Vec::new(),
+    }
+}
+
+fn found() -> FoundOrder {
+    FoundOrder {
+        info: order_info(status::PENDING_PAYMENT),
+        line_items: vec![OrderLineItem {
+            product_spec_desc: Some("hf.large.2.30m.linux".to_string()),
+            subscription_num: Some(1),
+            ..OrderLineItem::default()
+        }],
+    }
+}
+
+fn body_of(app: &App) -> RequestBody {
+    app.draft.request_body(&app.catalog).unwrap()
+}
+
+fn other_body(app: &App) -> RequestBody {
+    let mut other = body_of(app);
+    other.instance_name = "db-01".to_string();
+    other.purchase_quantity = 3;
+    other
+}
+
+/// At the review, Enter finds the same order of unknown outcome in the
+/// journal, with `lookup` from a fresh look.
+fn double_found(lookup: Lookup) -> (App, std::sync::Arc<FakeService>) {
+    let (mut app, service) = app_at_review();
+    let earlier = Earlier {
+        same: vec![record(EARLIER_ID, body_of(&app), PurchaseState::Unanswered)],
+        lookup,
+        other: vec![record(OTHER_ID, other_body(&app), lost_answer())],
+    };
+    let effects = enter_and_check(&mut app, earlier);
+    assert!(effects.is_empty(), "nothing is sent: {effects:?}");
+    (app, service)
+}
+
+fn with_candidate() -> Lookup {
+    Lookup {
+        found: vec![found()],
+        ..Lookup::default()
+    }
+}
+
+fn hint_keys(app: &App) -> Vec<&'static str> {
+    status_screen::hints(app).iter().map(|h| h.keys).collect()
+}
+
+fn unknown(app: &App) -> &flexus::tui::submission::Unknown {
+    match &app.submission {
+        Submission::Unknown(u) => u,
+        _ => panic!("not an unknown outcome"),
+    }
+}
+
+#[test]
+fn the_check_comes_before_the_question_and_a_double_sends_nothing() {
+    let (mut app, _) = app_at_review();
+    let effects = enter(&mut app);
+    let [Effect::CheckEarlier { body, .. }] = effects.as_slice() else {
+        panic!("the journal is asked first: {effects:?}");
+    };
+    assert_eq!(*body, body_of(&app));
+    assert!(app.overlay.is_none(), "nothing is asked before the answer");
+    // A second Enter while checking asks nothing more.
+    assert!(enter(&mut app).is_empty());
+
+    let (app, _) = double_found(with_candidate());
+    assert_eq!(app.page, Page::Status);
+    let u = unknown(&app);
+    assert!(matches!(u.origin, Origin::Double { .. }));
+    assert_eq!(u.request_id, EARLIER_ID);
+    assert_eq!(u.candidates.len(), 1);
+}
+
+#[test]
+fn the_double_pane_shows_the_earlier_purchase_and_what_was_found() {
+    let (mut app, _) = double_found(with_candidate());
+    let text = frame(&mut app, 120, 40);
+    assert!(text.contains("Nothing was sent"), "{text}");
+    assert!(text.contains(EARLIER_ID), "{text}");
+    assert!(text.contains("2026-01-15 09:10:00 UTC"), "{text}");
+    // The found order: created, amount, spec x quantity.
+    let row = line_with(&text, ORDER_ID);
+    assert!(
+        row.contains("created 2026-01-15T09:30:01Z, 19.00 USD"),
+        "{text}"
+    );
+    assert!(text.contains("hf.large.2.30m.linux x 1"), "{text}");
+    // The other unresolved purchase is named too.
+    assert!(text.contains("3 x hf.large.2.30m.linux"), "{text}");
+    snap("status_double_found", &mut app);
+
+    let (mut app, _) = double_found(Lookup::default());
+    snap("status_double_nothing_found", &mut app);
+
+    let (mut app, _) = double_found(Lookup {
+        busy_elsewhere: true,
+        ..Lookup::default()
+    });
+    assert!(frame(&mut app, 80, 24).contains("another flexus right now"));
+    snap("status_double_busy", &mut app);
+}
+
+#[test]
+fn y_and_enter_alone_do_nothing_and_only_typed_separate_sends() {
+    let (mut app, service) = double_found(with_candidate());
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(enter(&mut app).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(matches!(app.submission, Submission::Unknown(_)));
+
+    assert!(press(&mut app, KeyCode::Char('s')).is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmSeparate(_))));
+    snap("confirm_separate", &mut app);
+    // y, Enter: no.
+    press(&mut app, KeyCode::Char('y'));
+    assert!(enter(&mut app).is_empty());
+    assert!(app.overlay.is_none());
+    // Enter alone: no.
+    press(&mut app, KeyCode::Char('s'));
+    assert!(enter(&mut app).is_empty());
+    assert!(app.overlay.is_none());
+    // Half the word: no.
+    press(&mut app, KeyCode::Char('s'));
+    type_text(&mut app, "separat");
+    assert!(enter(&mut app).is_empty());
+    // Esc in the question: back to the pane, still nothing sent.
+    press(&mut app, KeyCode::Char('s'));
+    type_text(&mut app, "separate");
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert!(matches!(app.submission, Submission::Unknown(_)));
+
+    press(&mut app, KeyCode::Char('s'));
+    type_text(&mut app, "separate");
+    let effects = enter(&mut app);
+    let [
+        Effect::Submit {
+            request_id,
+            body,
+            separate_from,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("one submission: {effects:?}");
+    };
+    assert_ne!(request_id, EARLIER_ID, "a new purchase, a new ID");
+    assert_eq!(*body, body_of(&app));
+    assert_eq!(separate_from, &vec![EARLIER_ID.to_string()]);
+    assert!(matches!(app.submission, Submission::Submitting(_)));
+    assert!(service.state.submitted.lock().unwrap().is_empty());
+}
+
+#[test]
+fn resend_is_not_offered_while_a_found_order_is_unclaimed() {
+    let (mut app, _) = double_found(with_candidate());
+    assert!(!hint_keys(&app).contains(&"r"), "{:?}", hint_keys(&app));
+    assert!(press(&mut app, KeyCode::Char('r')).is_empty());
+    assert!(app.overlay.is_none());
+
+    // d: not this purchase, recorded; then resend is offered.
+    let effects = press(&mut app, KeyCode::Char('d'));
+    assert_eq!(
+        effects,
+        vec![Effect::Dismiss {
+            request_id: EARLIER_ID.into(),
+            order_id: ORDER_ID.into()
+        }]
+    );
+    // Until the journal says it recorded it, the order stays.
+    assert!(press(&mut app, KeyCode::Char('r')).is_empty());
+    assert!(app.overlay.is_none());
+    update(
+        &mut app,
+        Msg::Dismissed {
+            request_id: EARLIER_ID.into(),
+            order_id: ORDER_ID.into(),
+            result: Ok(()),
+        },
+    );
+    assert!(unknown(&app).candidates.is_empty());
+    assert!(hint_keys(&app).contains(&"r"));
+    press(&mut app, KeyCode::Char('r'));
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmResend)));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    // The earlier purchase again, with its own ID, not a new one.
+    assert_eq!(
+        effects,
+        vec![Effect::Submit {
+            request_id: EARLIER_ID.into(),
+            body: body_of(&app),
+            separate_from: Vec::new()
+        }]
+    );
+}
+
+#[test]
+fn a_found_order_is_followed_with_t_and_claimed() {
+    let (mut app, _) = double_found(with_candidate());
+    let effects = press(&mut app, KeyCode::Char('t'));
+    assert_eq!(
+        effects,
+        vec![
+            Effect::Claim {
+                request_id: EARLIER_ID.into(),
+                order_id: ORDER_ID.into()
+            },
+            Effect::Track {
+                order_id: ORDER_ID.into()
+            }
+        ]
+    );
+    assert!(matches!(&app.submission, Submission::Placed(t) if t.order_id == ORDER_ID));
+}
+
+#[test]
+fn busy_elsewhere_offers_neither_claim_nor_resend() {
+    let (mut app, _) = double_found(Lookup {
+        busy_elsewhere: true,
+        ..Lookup::default()
+    });
+    let keys = hint_keys(&app);
+    assert!(!keys.contains(&"r") && !keys.contains(&"t"), "{keys:?}");
+    assert!(press(&mut app, KeyCode::Char('r')).is_empty());
+    assert!(app.overlay.is_none());
+    assert!(keys.contains(&"s"));
+}
+
+#[test]
+fn esc_goes_back_to_the_review_with_everything_kept() {
+    let (mut app, _) = double_found(with_candidate());
+    let before = app.draft.clone();
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!(app.page, Page::Step(Step::Review));
+    assert_eq!(app.draft, before);
+    assert!(matches!(app.submission, Submission::Draft));
+    // The other purchase of unknown outcome stays named on the review.
+    assert!(frame(&mut app, 120, 40).contains("3 x hf.large.2.30m.linux"));
+}
+
+#[test]
+fn other_unresolved_purchases_are_named_and_the_question_follows() {
+    let (mut app, _) = app_at_review();
+    let other = record(OTHER_ID, other_body(&app), lost_answer());
+    let effects = enter_and_check(
+        &mut app,
+        Earlier {
+            other: vec![other],
+            ..Earlier::default()
+        },
+    );
+    assert!(effects.is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmit)));
+    press(&mut app, KeyCode::Esc);
+    let text = frame(&mut app, 80, 24);
+    assert!(text.contains("outcome is unknown"), "{text}");
+    snap("review_names_other_unresolved", &mut app);
+}
+
+#[test]
+fn a_stale_check_answer_is_dropped() {
+    let (mut app, _) = app_at_review();
+    let effects = enter(&mut app);
+    let [Effect::CheckEarlier { check, .. }] = effects.as_slice() else {
+        panic!()
+    };
+    let check = *check;
+    // The user went to change the name meanwhile.
+    press(&mut app, KeyCode::Char('6'));
+    let same = record(EARLIER_ID, body_of(&app), PurchaseState::Unanswered);
+    let effects = update(
+        &mut app,
+        Msg::EarlierChecked {
+            check,
+            result: Ok(Earlier {
+                same: vec![same],
+                ..Earlier::default()
+            }),
+        },
+    );
+    assert!(effects.is_empty());
+    assert_eq!(app.page, Page::Step(Step::Naming));
+    assert!(matches!(app.submission, Submission::Draft));
+    assert!(app.overlay.is_none());
+}
+
+// ---- reopening at the start ----
+
+/// A wizard that reopens the journal's purchases, signed in.
+fn starting_with(records: Vec<PurchaseRecord>) -> (App, Vec<Effect>) {
+    let mut app = new_app();
+    app.reattach = true;
+    let service = FakeService::new();
+    *service.state.unfinished.lock().unwrap() = records.clone();
+    let effects = flexus::tui::update::start(&mut app, &Start::Connected(service));
+    assert_eq!(effects, vec![Effect::LoadUnfinished]);
+    let effects = update(&mut app, Msg::Unfinished(Ok(records)));
+    (app, effects)
+}
+
+fn a_body() -> RequestBody {
+    let (app, _) = app_at_review();
+    body_of(&app)
+}
+
+#[test]
+fn nothing_unfinished_leaves_the_wizard_at_step_one() {
+    let (app, effects) = starting_with(Vec::new());
+    assert!(effects.is_empty());
+    assert_eq!(app.page, Page::Step(Step::Region));
+    // Without reopening asked for (--sandbox, a plan), the journal is not read.
+    let (mut app, _) = signed_in_app();
+    assert!(!app.reattach);
+    let effects = flexus::tui::update::start(&mut app, &Start::Connected(FakeService::new()));
+    assert!(effects.is_empty());
+}
+
+#[test]
+fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
+    let (mut app, effects) = starting_with(vec![record(EARLIER_ID, a_body(), lost_answer())]);
+    assert_eq!(app.page, Page::Status);
+    let [Effect::LookAgain { record }] = effects.as_slice() else {
+        panic!("a fresh look: {effects:?}");
+    };
+    assert_eq!(record.client_request_id, EARLIER_ID);
+    assert!(unknown(&app).looking.is_some());
+    // While looking nothing can be resent or claimed.
+    assert!(press(&mut app, KeyCode::Char('r')).is_empty());
+    assert!(app.overlay.is_none());
+    snap("status_reopened_looking", &mut app);
+
+    // A stale answer (another purchase) is dropped.
+    update(
+        &mut app,
+        Msg::LookedAgain {
+            request_id: OTHER_ID.into(),
+            lookup: with_candidate(),
+        },
+    );
+    assert!(unknown(&app).looking.is_some());
+    update(
+        &mut app,
+        Msg::LookedAgain {
+            request_id: EARLIER_ID.into(),
+            lookup: with_candidate(),
+        },
+    );
+    assert_eq!(unknown(&app).candidates.len(), 1);
+    assert!(!hint_keys(&app).contains(&"r"));
+    snap("status_reopened_found", &mut app);
+    let effects = press(&mut app, KeyCode::Char('t'));
+    assert_eq!(
+        effects,
+        vec![
+            Effect::Claim {
+                request_id: EARLIER_ID.into(),
+                order_id: ORDER_ID.into()
+            },
+            Effect::Track {
+                order_id: ORDER_ID.into()
+            }
+        ]
+    );
+}
+
+#[test]
+fn one_placed_order_opens_and_is_tracked() {
+    let (app, effects) = starting_with(vec![record(EARLIER_ID, a_body(), PurchaseState::Placed)]);
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.into()
+        }]
+    );
+    assert_eq!(app.page, Page::Status);
+    assert!(matches!(&app.submission, Submission::Placed(t)
+        if t.order_id == ORDER_ID && t.request_id.as_deref() == Some(EARLIER_ID)));
+}
+
+#[test]
+fn several_are_listed_first_and_enter_opens_one() {
+    let body = a_body();
+    let mut other = body.clone();
+    other.purchase_quantity = 2;
+    let records = vec![
+        record(EARLIER_ID, body.clone(), lost_answer()),
+        record(OTHER_ID, other, PurchaseState::Placed),
+    ];
+    let (mut app, effects) = starting_with(records.clone());
+    assert!(effects.is_empty());
+    assert_eq!(app.page, Page::Purchases);
+    snap("purchases_unfinished", &mut app);
+    press(&mut app, KeyCode::Down);
+    let effects = enter(&mut app);
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.into()
+        }]
+    );
+    assert_eq!(app.page, Page::Status);
+
+    // n (or Esc) goes on to a new order instead.
+    let (mut app, _) = starting_with(records.clone());
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert_eq!(app.page, Page::Step(Step::Region));
+    let (mut app, _) = starting_with(records);
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!(app.page, Page::Step(Step::Region));
+}
+
+#[test]
+fn a_reopened_purchase_leads_on_to_a_new_order_that_the_check_stops() {
+    let body = a_body();
+    let (mut app, _) = starting_with(vec![record(EARLIER_ID, body.clone(), lost_answer())]);
+    update(
+        &mut app,
+        Msg::LookedAgain {
+            request_id: EARLIER_ID.into(),
+            lookup: Lookup::default(),
+        },
+    );
+    assert!(hint_keys(&app).contains(&"n"));
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.page, Page::Step(Step::Region));
+    assert!(matches!(app.submission, Submission::Draft));
+    // The same choices: Enter through to the review.
+    for _ in 0..6 {
+        enter(&mut app);
+    }
+    // The image step opens on its versions: one more Enter.
+    if app.page != Page::Step(Step::Review) {
+        enter(&mut app);
+    }
+    assert_eq!(app.page, Page::Step(Step::Review));
+    assert_eq!(body_of(&app), body);
+    let earlier = Earlier {
+        same: vec![record(EARLIER_ID, body, lost_answer())],
+        ..Earlier::default()
+    };
+    assert!(enter_and_check(&mut app, earlier).is_empty());
+    assert!(matches!(&app.submission, Submission::Unknown(u)
+        if matches!(u.origin, Origin::Double { .. })));
+}
+
+#[test]
+fn a_journal_that_cannot_be_read_is_said_and_the_wizard_goes_on() {
+    let mut app = new_app();
+    app.reattach = true;
+    flexus::tui::update::start(&mut app, &Start::Connected(FakeService::new()));
+    update(
+        &mut app,
+        Msg::Unfinished(Err(failure(
+            None,
+            None,
+            "cannot read the order journal: permission denied",
+            "",
+        ))),
+    );
+    assert_eq!(app.page, Page::Step(Step::Region));
+    assert!(frame(&mut app, 80, 24).contains("permission denied"));
+}
