@@ -220,6 +220,10 @@ pub struct OrdersArgs {
     /// Print JSON lines: one object per purchase
     #[arg(long)]
     pub json: bool,
+
+    /// List every purchase, not only the newest 20
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

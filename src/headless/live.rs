@@ -835,32 +835,29 @@ fn write_details(
     Ok(())
 }
 
-/// `flexus orders`: the journal, newest first, with each purchase's last
-/// known state. Reads only the local journal.
+/// How many purchases `flexus orders` shows without `--all`.
+const ORDERS_SHOWN: usize = 20;
+
+/// `flexus orders`: the newest purchases in the journal (all with `--all`),
+/// each with its last known state, and every damaged record with what can
+/// still be read of it. Reads only the local journal.
 pub fn orders(args: &OrdersArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
     let io = output_failure;
     let journal = open_journal()?;
-    let (entries, skipped) = journal.entries().map_err(|e| {
-        Failure::new(
-            EXIT_FAILURE,
-            format!(
-                "cannot read the order journal {}: {e}",
-                journal.path().display()
-            ),
-        )
-    })?;
-    if skipped > 0 {
-        writeln!(
-            err,
-            "warning: {skipped} unreadable line{} in {} (left by an interrupted write) were skipped",
-            if skipped == 1 { "" } else { "s" },
-            journal.path().display()
-        )
-        .map_err(io)?;
-    }
-    let records = crate::api::journal::fold_purchases(&entries);
+    let listing = journal
+        .recent((!args.all).then_some(ORDERS_SHOWN))
+        .map_err(|e| {
+            Failure::new(
+                EXIT_FAILURE,
+                format!(
+                    "cannot read the order journal {}: {e}",
+                    journal.path().display()
+                ),
+            )
+        })?;
+    let records = &listing.purchases;
     if args.json {
-        for record in &records {
+        for record in records {
             let line = serde_json::json!({
                 "client_request_id": record.client_request_id,
                 "sent_at": record.first_sent_at,
@@ -874,9 +871,7 @@ pub fn orders(args: &OrdersArgs, out: &mut dyn Write, err: &mut dyn Write) -> Re
             });
             writeln!(out, "{line}").map_err(io)?;
         }
-        return Ok(());
-    }
-    if records.is_empty() {
+    } else if records.is_empty() && listing.damaged.is_empty() {
         writeln!(
             out,
             "No purchases recorded in {} yet.",
@@ -884,23 +879,41 @@ pub fn orders(args: &OrdersArgs, out: &mut dyn Write, err: &mut dyn Write) -> Re
         )
         .map_err(io)?;
         return Ok(());
-    }
-    writeln!(
-        out,
-        "{:<22}{:<22}{:<34}ORDER",
-        "SENT (UTC)", "ORDER ID", "STATE"
-    )
-    .map_err(io)?;
-    for record in &records {
+    } else if !records.is_empty() {
         writeln!(
             out,
-            "{:<22}{:<22}{:<34}{}",
-            record.first_sent_at,
-            record.order_id.as_deref().unwrap_or("-"),
-            state_text(record),
-            what(&record.body)
+            "{:<22}{:<22}{:<34}ORDER",
+            "SENT (UTC)", "ORDER ID", "STATE"
         )
         .map_err(io)?;
+        for record in records {
+            writeln!(
+                out,
+                "{:<22}{:<22}{:<34}{}",
+                record.first_sent_at,
+                record.order_id.as_deref().unwrap_or("-"),
+                state_text(record),
+                what(&record.body)
+            )
+            .map_err(io)?;
+        }
+    }
+    // With --json, stdout stays one purchase per line; the rest is for people.
+    let notes: &mut dyn Write = if args.json { &mut *err } else { &mut *out };
+    if listing.more > 0 {
+        writeln!(
+            notes,
+            "{} older purchase{} not shown; `flexus orders --all` lists every one.",
+            listing.more,
+            if listing.more == 1 { "" } else { "s" }
+        )
+        .map_err(io)?;
+    }
+    for damaged in &listing.damaged {
+        writeln!(notes, "{}", damaged_text(damaged, journal.path())).map_err(io)?;
+    }
+    if args.json {
+        return Ok(());
     }
     let unresolved: Vec<&PurchaseRecord> = records
         .iter()
@@ -928,6 +941,29 @@ pub fn orders(args: &OrdersArgs, out: &mut dyn Write, err: &mut dyn Write) -> Re
         .map_err(io)?;
     }
     Ok(())
+}
+
+/// A damaged record in plain words, with the way to find out what it was.
+fn damaged_text(d: &crate::api::journal::DamagedRecord, path: &std::path::Path) -> String {
+    let what = match (&d.event, &d.at) {
+        (Some(event), Some(at)) => format!(" (a {} record of {at})", event.replace('_', " ")),
+        (Some(event), None) => format!(" (a {} record)", event.replace('_', " ")),
+        _ => String::new(),
+    };
+    let id = d.client_request_id.as_deref().unwrap_or("unreadable");
+    let next = match &d.order_id {
+        Some(order) => {
+            format!("order {order}. Check it with `flexus status {order}` before ordering again.")
+        }
+        None => "no order ID readable. Check the orders in the console around that time \
+                 before ordering again."
+            .to_string(),
+    };
+    format!(
+        "Damaged record at {} of {}{what}: Client-Request-Id {id}, {next}",
+        d.place,
+        path.display()
+    )
 }
 
 fn state_text(record: &PurchaseRecord) -> String {

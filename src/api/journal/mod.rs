@@ -3,16 +3,36 @@
 //! request leaves, and every outcome and later status change follows it, so
 //! a crash at any moment leaves enough to find out what happened. It never
 //! holds a secret: request bodies, IDs, times and error texts only.
+//!
+//! Each line carries a checksum ([`record`]), so damage that still parses
+//! is seen; a damaged record is shown for what can be read of it, never
+//! dropped. Beside the file, a rebuildable SQLite index ([`index`]) makes
+//! the queries a purchase waits on cost the same with 10,000 purchases as
+//! with 10; the file alone is the record, and every query also works (more
+//! slowly) without the index.
+
+mod fault;
+mod index;
+mod record;
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+use index::{Index, IndexError};
+use record::{Found, Item};
+
+pub use fault::ENV_FAIL_AFTER;
+pub use index::INDEX_FILE;
+pub use record::encode;
+
+type IndexResult<T> = Result<T, IndexError>;
 
 use super::engine::ApiFailure;
 use crate::domain::order::RequestBody;
@@ -157,6 +177,41 @@ impl Entry {
             Entry::Status { .. } | Entry::Payment { .. } => None,
         }
     }
+
+    /// The tag the entry is written with.
+    fn event_name(&self) -> &'static str {
+        match self {
+            Entry::Intent { .. } => "intent",
+            Entry::Placed { .. } => "placed",
+            Entry::Rejected { .. } => "rejected",
+            Entry::Ambiguous { .. } => "ambiguous",
+            Entry::LookedUp { .. } => "looked_up",
+            Entry::Claimed { .. } => "claimed",
+            Entry::Dismissed { .. } => "dismissed",
+            Entry::Status { .. } => "status",
+            Entry::Payment { .. } => "payment",
+        }
+    }
+
+    /// The one order the entry is about, if any.
+    fn order_id(&self) -> Option<&str> {
+        match self {
+            Entry::Placed { order_id, .. }
+            | Entry::Claimed { order_id, .. }
+            | Entry::Dismissed { order_id, .. }
+            | Entry::Status { order_id, .. }
+            | Entry::Payment { order_id, .. } => Some(order_id),
+            _ => None,
+        }
+    }
+
+    /// Every order the entry names (a lookup names several).
+    fn mentioned_orders(&self) -> Vec<&str> {
+        match self {
+            Entry::LookedUp { order_ids, .. } => order_ids.iter().map(String::as_str).collect(),
+            other => other.order_id().into_iter().collect(),
+        }
+    }
 }
 
 /// The fate of a purchase as the journal tells it.
@@ -244,12 +299,23 @@ pub struct Listing {
     pub more: usize,
 }
 
-/// The journal file. Cloning is cheap; appends from clones in one process
-/// are serialized, and each line is one `write` to an `O_APPEND` file.
+/// The journal. Cloning is cheap; clones share one index connection, and
+/// appends from anywhere (clones, other `open`s, other processes) are
+/// serialized by an exclusive lock on the file.
 #[derive(Debug, Clone)]
 pub struct Journal {
     path: PathBuf,
-    lock: Arc<Mutex<()>>,
+    index: Arc<Mutex<IndexSlot>>,
+}
+
+#[derive(Debug)]
+enum IndexSlot {
+    /// Not opened yet, or closed after an error: opened on next use.
+    Closed,
+    Open(Index),
+    /// Cannot be used here (e.g. SQLite cannot open it): every query reads
+    /// the whole file, as correct as with the index, only slower.
+    Off,
 }
 
 impl Journal {
@@ -269,7 +335,9 @@ impl Journal {
     }
 
     /// Opens (creating if needed) the journal in `dir`: the directory is
-    /// private to the user (0700) and so is the file (0600).
+    /// private to the user (0700) and so are the files (0600). The index is
+    /// opened on first use; a journal without one (or from before it) is
+    /// indexed then, once.
     pub fn open(dir: &Path) -> io::Result<Journal> {
         let created_dir = !dir.exists();
         create_private_dir(dir)?;
@@ -286,8 +354,17 @@ impl Journal {
         }
         Ok(Journal {
             path,
-            lock: Arc::new(Mutex::new(())),
+            index: Arc::new(Mutex::new(IndexSlot::Closed)),
         })
+    }
+
+    /// A journal that never uses its index: the reference the indexed
+    /// answers are checked against.
+    #[cfg(test)]
+    fn open_unindexed(dir: &Path) -> io::Result<Journal> {
+        let journal = Journal::open(dir)?;
+        *journal.slot() = IndexSlot::Off;
+        Ok(journal)
     }
 
     /// Where the file is, to tell the user.
@@ -295,54 +372,107 @@ impl Journal {
         &self.path
     }
 
-    /// Appends one entry and waits until it is on disk.
+    fn slot(&self) -> std::sync::MutexGuard<'_, IndexSlot> {
+        self.index.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Appends one entry and waits until it is on disk (`fsync`). Costs the
+    /// same however long the journal is.
     pub fn append(&self, entry: &Entry) -> io::Result<()> {
-        let mut line = serde_json::to_string(entry).map_err(io::Error::other)?;
+        let mut line = record::encode(entry);
         line.push('\n');
-        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        // The index lock is taken before the file's, always, so that two
+        // threads of one process never wait for each other crosswise.
+        let mut slot = self.slot();
         let mut file = open_private(&self.path, true)?;
+        // One writer at a time across processes: no two lines interleave,
+        // and the index reads lines in the order they were written.
+        file.lock()?;
         // A crash mid-write can leave a torn last line; start on a new one
         // so this entry is not glued to it.
         if ends_without_newline(&mut file)? {
             line.insert(0, '\n');
         }
-        file.write_all(line.as_bytes())?;
-        file.sync_data()
+        fault::write(&mut file, line.as_bytes())?;
+        file.sync_data()?;
+        // The entry is durable: nothing after this may report a failure, or
+        // the caller would think it unrecorded. An index that cannot follow
+        // is rebuilt or bypassed by the next query.
+        if let IndexSlot::Open(index) = &mut *slot
+            && let Err(e) = index.catch_up_locked()
+        {
+            drop_index(&mut slot, &self.path, &e);
+        }
+        Ok(())
     }
 
-    /// Every entry, oldest first. Lines that cannot be read (a line torn by a
-    /// crash) are skipped; their count is returned too.
-    pub fn entries(&self) -> io::Result<(Vec<Entry>, usize)> {
+    /// Runs `query` on an up-to-date index; `None` when there is no usable
+    /// index, and the caller reads the whole file instead.
+    fn indexed<T>(&self, query: impl FnOnce(&Index) -> IndexResult<T>) -> io::Result<Option<T>> {
+        let mut slot = self.slot();
+        if matches!(*slot, IndexSlot::Closed) {
+            *slot = match Index::open(&self.path) {
+                Ok(index) => IndexSlot::Open(index),
+                Err(e) if e.is_corruption() => {
+                    remove_index(&self.path);
+                    Index::open(&self.path).map_or(IndexSlot::Off, IndexSlot::Open)
+                }
+                Err(_) => IndexSlot::Off,
+            };
+        }
+        let IndexSlot::Open(index) = &mut *slot else {
+            return Ok(None);
+        };
+        match index.sync().and_then(|()| query(index)) {
+            Ok(value) => Ok(Some(value)),
+            Err(IndexError::File(e)) => Err(e),
+            Err(e) => {
+                drop_index(&mut slot, &self.path, &e);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Every record in the file, read whole: O(size of the journal).
+    fn scan(&self) -> io::Result<Vec<Found>> {
         let mut file = match File::open(&self.path) {
             Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
         // Read as bytes, not text: a line torn inside a multibyte character
         // is not UTF-8, and must cost that line only, not the whole journal.
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)?;
-        let mut entries = Vec::new();
-        let mut skipped = 0;
-        for line in bytes.split(|b| *b == b'\n') {
-            if line.trim_ascii().is_empty() {
-                continue;
-            }
-            match serde_json::from_slice(line) {
-                Ok(entry) => entries.push(entry),
-                Err(_) => skipped += 1,
-            }
-        }
-        Ok((entries, skipped))
+        Ok(record::scan(&bytes, 0, 0))
     }
 
-    /// Purchases, newest first, each with its last known state.
+    /// Every entry, oldest first, and how many records could not be read
+    /// (torn by a crash, or damaged). Reads the whole file: for listings of
+    /// everything and for tests, not for anything a purchase waits on.
+    pub fn entries(&self) -> io::Result<(Vec<Entry>, usize)> {
+        let mut entries = Vec::new();
+        let mut damaged = 0;
+        for found in self.scan()? {
+            match found.item {
+                Item::Good(entry) => entries.push(entry),
+                Item::Damaged(_) => damaged += 1,
+            }
+        }
+        Ok((entries, damaged))
+    }
+
+    /// Purchases, newest first, each with its last known state. Reads the
+    /// whole file, like [`Journal::entries`].
     pub fn purchases(&self) -> io::Result<Vec<PurchaseRecord>> {
         Ok(fold_purchases(&self.entries()?.0))
     }
 
     /// The purchase with this Client-Request-Id, if the journal has it.
     pub fn purchase(&self, client_request_id: &str) -> io::Result<Option<PurchaseRecord>> {
+        if let Some((record, _)) = self.indexed(|i| i.purchase(client_request_id))? {
+            return Ok(record);
+        }
         Ok(self
             .purchases()?
             .into_iter()
@@ -350,23 +480,46 @@ impl Journal {
     }
 
     /// The newest `limit` purchases (all with `None`), newest first, with
-    /// the damaged records.
+    /// every damaged record: a purchase whose records are damaged is never
+    /// left out, and shows there with what could be read of it.
     pub fn recent(&self, limit: Option<usize>) -> io::Result<Listing> {
-        let (entries, _) = self.entries()?;
-        let mut purchases = fold_purchases(&entries);
+        if let Some((purchases, more, damaged)) = self.indexed(|i| i.recent(limit))? {
+            return Ok(Listing {
+                purchases,
+                damaged,
+                more,
+            });
+        }
+        let found = self.scan()?;
+        let mut purchases = fold_purchases(&good_entries(&found));
+        let damaged = damaged_in(&found, &purchases);
         let keep = limit.unwrap_or(usize::MAX).min(purchases.len());
         let more = purchases.len() - keep;
         purchases.truncate(keep);
         Ok(Listing {
             purchases,
-            damaged: Vec::new(),
+            damaged,
             more,
         })
+    }
+
+    /// Every damaged record, newest first, with what could be read of it
+    /// (see [`Journal::recent`]).
+    pub fn damaged(&self) -> io::Result<Vec<DamagedRecord>> {
+        if let Some(damaged) = self.indexed(Index::damaged)? {
+            return Ok(damaged);
+        }
+        let found = self.scan()?;
+        let purchases = fold_purchases(&good_entries(&found));
+        Ok(damaged_in(&found, &purchases))
     }
 
     /// Purchases whose outcome is unknown ([`PurchaseRecord::is_unresolved`]),
     /// newest first, however old.
     pub fn unresolved(&self) -> io::Result<Vec<PurchaseRecord>> {
+        if let Some(records) = self.indexed(Index::unresolved)? {
+            return Ok(records);
+        }
         Ok(self
             .purchases()?
             .into_iter()
@@ -377,6 +530,9 @@ impl Journal {
     /// Purchases the user still has to follow
     /// ([`PurchaseRecord::is_unfinished`]), newest first, however old.
     pub fn unfinished(&self) -> io::Result<Vec<PurchaseRecord>> {
+        if let Some(records) = self.indexed(Index::unfinished)? {
+            return Ok(records);
+        }
         Ok(self
             .purchases()?
             .into_iter()
@@ -386,6 +542,9 @@ impl Journal {
 
     /// The purchase that placed (or claimed) this order.
     pub fn purchase_of_order(&self, order_id: &str) -> io::Result<Option<PurchaseRecord>> {
+        if let Some(record) = self.indexed(|i| i.purchase_of_order(order_id))? {
+            return Ok(record);
+        }
         Ok(self
             .purchases()?
             .into_iter()
@@ -400,6 +559,11 @@ impl Journal {
         client_request_id: &str,
         candidates: &[String],
     ) -> io::Result<HashSet<String>> {
+        if let Some(unrelated) =
+            self.indexed(|i| i.orders_not_from(client_request_id, candidates))?
+        {
+            return Ok(unrelated);
+        }
         let (entries, _) = self.entries()?;
         let mut unrelated = orders_not_from(&entries, client_request_id);
         for entry in &entries {
@@ -446,6 +610,126 @@ impl Journal {
             .map_or_else(|| PathBuf::from("locks"), |d| d.join("locks"));
         create_private_dir(&dir)?;
         open_private(&dir.join(format!("{name}.lock")), true)
+    }
+}
+
+/// Forgets an index that failed; one that is damaged is deleted, to be
+/// rebuilt from the file on next use.
+fn drop_index(slot: &mut IndexSlot, journal: &Path, error: &IndexError) {
+    if error.is_busy() {
+        // Another process is slow, not wrong: keep the index for next time.
+        return;
+    }
+    *slot = IndexSlot::Closed;
+    if error.is_corruption() {
+        remove_index(journal);
+    }
+}
+
+fn remove_index(journal: &Path) {
+    if let Some(dir) = journal.parent() {
+        for file in index::index_files(dir) {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
+fn good_entries(found: &[Found]) -> Vec<Entry> {
+    found
+        .iter()
+        .filter_map(|f| match &f.item {
+            Item::Good(entry) => Some(entry.clone()),
+            Item::Damaged(_) => None,
+        })
+        .collect()
+}
+
+/// The damaged records among `found`, newest first, each completed with
+/// what the readable records tell (a damaged status names an order, whose
+/// purchase is known), and the purchases none of whose intents can be read.
+fn damaged_in(found: &[Found], purchases: &[PurchaseRecord]) -> Vec<DamagedRecord> {
+    let mut damaged: Vec<DamagedRecord> = found
+        .iter()
+        .rev()
+        .filter_map(|f| match &f.item {
+            Item::Damaged(d) => Some(d.clone()),
+            Item::Good(_) => None,
+        })
+        .collect();
+    for d in &mut damaged {
+        if d.client_request_id.is_none()
+            && let Some(order) = &d.order_id
+        {
+            d.client_request_id = purchases
+                .iter()
+                .find(|p| p.order_id.as_ref() == Some(order))
+                .map(|p| p.client_request_id.clone());
+        }
+    }
+    let with_intent: HashSet<&str> = purchases
+        .iter()
+        .map(|p| p.client_request_id.as_str())
+        .collect();
+    let mut orphans: Vec<DamagedRecord> = Vec::new();
+    for f in found {
+        let Item::Good(entry) = &f.item else { continue };
+        let Some(crid) = entry.client_request_id() else {
+            continue;
+        };
+        if with_intent.contains(crid) {
+            continue;
+        }
+        match orphans
+            .iter_mut()
+            .find(|o| o.client_request_id.as_deref() == Some(crid))
+        {
+            Some(known) => {
+                if known.order_id.is_none()
+                    && matches!(entry, Entry::Placed { .. } | Entry::Claimed { .. })
+                {
+                    known.order_id = entry.order_id().map(str::to_string);
+                }
+            }
+            None => orphans.push(DamagedRecord {
+                place: format!("line {}", f.line),
+                event: Some(entry.event_name().to_string()),
+                at: entry_at(entry),
+                client_request_id: Some(crid.to_string()),
+                order_id: match entry {
+                    Entry::Placed { order_id, .. } | Entry::Claimed { order_id, .. } => {
+                        Some(order_id.clone())
+                    }
+                    _ => None,
+                },
+            }),
+        }
+    }
+    orphans.reverse();
+    add_orphans(&mut damaged, orphans);
+    damaged
+}
+
+fn entry_at(entry: &Entry) -> Option<String> {
+    let value = serde_json::to_value(entry).ok()?;
+    value.get("at")?.as_str().map(str::to_string)
+}
+
+/// Adds the purchases without a readable intent: to the damaged record
+/// that names them if there is one, else as records of their own (the
+/// intent's damage hit its Client-Request-Id, but its outcome still has it).
+fn add_orphans(damaged: &mut Vec<DamagedRecord>, orphans: Vec<DamagedRecord>) {
+    for orphan in orphans {
+        match damaged
+            .iter_mut()
+            .find(|d| d.client_request_id == orphan.client_request_id)
+        {
+            Some(known) => {
+                if known.order_id.is_none() {
+                    known.order_id = orphan.order_id;
+                }
+            }
+            None => damaged.push(orphan),
+        }
     }
 }
 
@@ -689,218 +973,4 @@ fn sync_dir(dir: &Path) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::wire::bss_time;
-    use crate::domain::order::{Draft, RequestBody};
-
-    fn body() -> RequestBody {
-        let catalog = crate::domain::catalog::Catalog::embedded();
-        let text =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json"))
-                .unwrap();
-        let (draft, problems) = Draft::from_plan_json(&text);
-        assert!(problems.is_empty());
-        draft.request_body(&catalog).unwrap()
-    }
-
-    fn intent(id: &str, at: &str, attempt: u32) -> Entry {
-        Entry::Intent {
-            at: at.into(),
-            client_request_id: id.into(),
-            endpoint: "http://127.0.0.1:1".into(),
-            attempt,
-            body: Box::new(body()),
-        }
-    }
-
-    #[test]
-    fn files_are_private_and_lines_round_trip() {
-        let root = tempfile::tempdir().unwrap();
-        let dir = root.path().join("state").join("flexus");
-        let journal = Journal::open(&dir).unwrap();
-        journal
-            .append(&intent("a-1", "2026-11-26T10:00:00Z", 1))
-            .unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode(&dir), 0o700);
-            assert_eq!(mode(journal.path()), 0o600);
-        }
-        let (entries, skipped) = journal.entries().unwrap();
-        assert_eq!(skipped, 0);
-        assert_eq!(entries, vec![intent("a-1", "2026-11-26T10:00:00Z", 1)]);
-        let text = std::fs::read_to_string(journal.path()).unwrap();
-        assert!(text.starts_with("{\"event\":\"intent\""), "{text}");
-        assert!(text.ends_with('\n'));
-    }
-
-    #[test]
-    fn a_torn_last_line_is_skipped_and_not_glued_to_the_next() {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = Journal::open(dir.path()).unwrap();
-        journal
-            .append(&intent("a-1", "2026-11-26T10:00:00Z", 1))
-            .unwrap();
-        let mut f = OpenOptions::new()
-            .append(true)
-            .open(journal.path())
-            .unwrap();
-        f.write_all(b"{\"event\":\"placed\",\"at\":\"2026-")
-            .unwrap();
-        drop(f);
-        journal
-            .append(&Entry::Placed {
-                at: "2026-11-26T10:00:01Z".into(),
-                client_request_id: "a-1".into(),
-                order_id: "CS1".into(),
-                instance_ids: vec!["i-1".into()],
-            })
-            .unwrap();
-        let (entries, skipped) = journal.entries().unwrap();
-        assert_eq!(skipped, 1);
-        assert_eq!(entries.len(), 2);
-        let p = &journal.purchases().unwrap()[0];
-        assert_eq!(p.state, PurchaseState::Placed);
-        assert_eq!(p.order_id.as_deref(), Some("CS1"));
-    }
-
-    #[test]
-    fn a_line_torn_inside_a_multibyte_character_hides_nothing_else() {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = Journal::open(dir.path()).unwrap();
-        journal
-            .append(&intent("a-1", "2026-11-26T10:00:00Z", 1))
-            .unwrap();
-        // A crash in the middle of a message in another script: the line
-        // ends with the first byte of a three-byte character.
-        let torn = "{\"event\":\"rejected\",\"at\":\"2026-11-26T10:00:01Z\",\"client_request_id\":\"b-1\",\"error\":{\"message\":\"参数";
-        let torn = &torn.as_bytes()[..torn.len() - 2];
-        assert!(std::str::from_utf8(torn).is_err());
-        let mut f = OpenOptions::new()
-            .append(true)
-            .open(journal.path())
-            .unwrap();
-        f.write_all(torn).unwrap();
-        drop(f);
-        journal
-            .append(&Entry::Placed {
-                at: "2026-11-26T10:00:02Z".into(),
-                client_request_id: "a-1".into(),
-                order_id: "CS1".into(),
-                instance_ids: vec![],
-            })
-            .unwrap();
-        let (entries, skipped) = journal.entries().unwrap();
-        assert_eq!(skipped, 1);
-        assert_eq!(entries.len(), 2);
-        let p = journal.purchase("a-1").unwrap().unwrap();
-        assert_eq!(p.state, PurchaseState::Placed);
-        assert_eq!(p.order_id.as_deref(), Some("CS1"));
-    }
-
-    #[test]
-    fn folding_gives_newest_first_with_last_state() {
-        let failure = RecordedFailure {
-            status: None,
-            code: None,
-            message: "no answer".into(),
-        };
-        let entries = vec![
-            intent("a", "2026-11-26T10:00:00Z", 1),
-            Entry::Placed {
-                at: "2026-11-26T10:00:01Z".into(),
-                client_request_id: "a".into(),
-                order_id: "CS-A".into(),
-                instance_ids: vec![],
-            },
-            Entry::Status {
-                at: "2026-11-26T10:00:05Z".into(),
-                order_id: "CS-A".into(),
-                status: 3,
-                pending_payment_end_time: None,
-            },
-            Entry::Status {
-                at: "2026-11-26T10:00:09Z".into(),
-                order_id: "CS-A".into(),
-                status: 5,
-                pending_payment_end_time: None,
-            },
-            intent("b", "2026-11-26T11:00:00Z", 1),
-            Entry::Ambiguous {
-                at: "2026-11-26T11:00:30Z".into(),
-                client_request_id: "b".into(),
-                error: failure.clone(),
-            },
-            Entry::LookedUp {
-                at: "2026-11-26T11:00:31Z".into(),
-                client_request_id: "b".into(),
-                order_ids: vec!["CS-B?".into()],
-                failed: None,
-            },
-            intent("c", "2026-11-26T12:00:00Z", 1),
-        ];
-        let records = fold_purchases(&entries);
-        let ids: Vec<_> = records
-            .iter()
-            .map(|r| r.client_request_id.as_str())
-            .collect();
-        assert_eq!(ids, ["c", "b", "a"]);
-        assert_eq!(records[0].state, PurchaseState::Unanswered);
-        assert_eq!(
-            records[1].state,
-            PurchaseState::Ambiguous {
-                error: failure,
-                candidates: vec!["CS-B?".into()]
-            }
-        );
-        assert_eq!(
-            records[2].last_status,
-            Some((5, "2026-11-26T10:00:09Z".into()))
-        );
-    }
-
-    #[test]
-    fn orders_seen_before_a_purchase_cannot_be_its_result() {
-        let looked_up = |id: &str, orders: &[&str]| Entry::LookedUp {
-            at: "2026-11-26T10:00:00Z".into(),
-            client_request_id: id.into(),
-            order_ids: orders.iter().map(|o| o.to_string()).collect(),
-            failed: None,
-        };
-        let placed = |id: &str, order: &str| Entry::Placed {
-            at: "2026-11-26T10:00:00Z".into(),
-            client_request_id: id.into(),
-            order_id: order.into(),
-            instance_ids: vec![],
-        };
-        let entries = vec![
-            intent("a", "2026-11-26T10:00:00Z", 1),
-            placed("a", "CS-A"),
-            intent("b", "2026-11-26T10:00:00Z", 1),
-            looked_up("b", &["CS-B?"]),
-            intent("c", "2026-11-26T10:00:00Z", 1),
-            // Found by d after c was sent: it might be c's.
-            intent("d", "2026-11-26T10:00:00Z", 1),
-            looked_up("d", &["CS-D?"]),
-            // c's own earlier findings stay candidates on a resend.
-            looked_up("c", &["CS-C?"]),
-        ];
-        let unrelated = orders_not_from(&entries, "c");
-        let mut sorted: Vec<_> = unrelated.into_iter().collect();
-        sorted.sort();
-        assert_eq!(sorted, ["CS-A", "CS-B?"]);
-        let mut for_d: Vec<_> = orders_not_from(&entries, "d").into_iter().collect();
-        for_d.sort();
-        assert_eq!(for_d, ["CS-A", "CS-B?"]);
-    }
-
-    #[test]
-    fn utc_text_round_trips() {
-        let t = time::macros::datetime!(2026-11-26 18:04:05 +08:00);
-        assert_eq!(bss_time(t), "2026-11-26T10:04:05Z");
-        assert_eq!(parse_utc("2026-11-26T10:04:05Z").unwrap(), t);
-    }
-}
+mod tests;
