@@ -189,7 +189,7 @@ pub fn in_flight_elsewhere(journal: &Journal, client_request_id: &str) -> bool {
 
 /// Sends a new purchase once. Refuses (without sending) an ID the journal
 /// already knows (a second send of a purchase must go through [`resend`]),
-/// and a body that an unresolved earlier purchase already has, unless the
+/// and a body that an unfinished earlier purchase already has, unless the
 /// user said this is a separate purchase from each of those
 /// (`separate_from`, their Client-Request-Ids): it might have been placed.
 pub async fn submit(
@@ -199,27 +199,56 @@ pub async fn submit(
     client_request_id: &ClientRequestId,
     separate_from: &[String],
 ) -> SubmitOutcome {
-    // Checking for a double and writing the intent happen under one lock,
-    // so two processes cannot both find no double and both send.
-    let new_purchases = match journal.lock_new_purchases() {
-        Ok(lock) => lock,
-        Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
+    // File locks and fsyncs: off the async workers, which also run the
+    // wizard's other tasks.
+    let reserved = {
+        let (journal, body, id) = (journal.clone(), body.clone(), client_request_id.clone());
+        let separate_from = separate_from.to_vec();
+        let endpoint = client.endpoints().hcss.to_string();
+        tokio::task::spawn_blocking(move || {
+            reserve_new(&journal, &body, &id, &separate_from, &endpoint)
+        })
+        .await
     };
-    match journal.purchase(client_request_id.as_str()) {
-        Ok(None) => {}
-        Ok(Some(_)) => {
-            return SubmitOutcome::Rejected(refusal(
-                "this purchase was already sent once; nothing was sent again",
-                "Resend it only after checking `flexus orders` (the wizard and `flexus resend` \
-                 offer that), or start a new purchase",
-            ));
+    match reserved {
+        Ok(Ok((lock, sent_at))) => {
+            send(client, journal, body, client_request_id, 1, sent_at, lock).await
         }
-        Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
+        Ok(Err(failure)) => SubmitOutcome::Rejected(failure),
+        Err(_) => SubmitOutcome::Rejected(refusal(
+            "flexus stopped checking the order journal; nothing was sent",
+            "Try again",
+        )),
     }
-    let earlier = match earlier_unfinished(journal, body) {
-        Ok(earlier) => earlier,
-        Err(failure) => return SubmitOutcome::Rejected(failure),
-    };
+}
+
+/// Everything a new purchase does before it leaves, under one cross-process
+/// lock so two processes cannot both find no double and both send: the
+/// checks, the purchase's own lock, and the intent on disk. Returns the
+/// purchase's lock (held until its outcome is recorded) and when it was
+/// sent.
+fn reserve_new(
+    journal: &Journal,
+    body: &RequestBody,
+    id: &ClientRequestId,
+    separate_from: &[String],
+    endpoint: &str,
+) -> Result<(PurchaseLock, OffsetDateTime), ApiFailure> {
+    let _new_purchases = journal
+        .lock_new_purchases()
+        .map_err(|e| journal_failure(journal, &e))?;
+    if journal
+        .purchase(id.as_str())
+        .map_err(|e| journal_failure(journal, &e))?
+        .is_some()
+    {
+        return Err(refusal(
+            "this purchase was already sent once; nothing was sent again",
+            "Resend it only after checking `flexus orders` (the wizard and `flexus resend` \
+             offer that), or start a new purchase",
+        ));
+    }
+    let earlier = earlier_unfinished(journal, body)?;
     if let Some(double) = earlier
         .same
         .iter()
@@ -229,7 +258,7 @@ pub async fn submit(
             Some(order_id) => format!("was placed as order {order_id}, which is not finished"),
             None => "has an unknown outcome, so it may have been placed".to_string(),
         };
-        return SubmitOutcome::Rejected(refusal(
+        return Err(refusal(
             &format!(
                 "the same order sent at {} (Client-Request-Id {}) {what}; nothing was sent",
                 double.last_sent_at, double.client_request_id
@@ -237,23 +266,30 @@ pub async fn submit(
             "Check it first (`flexus orders`), or say this is a separate purchase",
         ));
     }
-    let Ok(Some(lock)) = journal.try_lock_purchase(client_request_id.as_str()) else {
-        return SubmitOutcome::Rejected(refusal(
-            "cannot lock the new purchase in the order journal; nothing was sent",
-            "Try again",
-        ));
-    };
-    send(
-        client,
-        journal,
-        body,
-        client_request_id,
-        1,
-        None,
-        Some(new_purchases),
-        lock,
-    )
-    .await
+    let lock = lock_for_change(journal, id)?;
+    let sent_at = write_intent(journal, body, id, endpoint, 1)?;
+    Ok((lock, sent_at))
+}
+
+/// The intent of a send, on disk before the request leaves.
+fn write_intent(
+    journal: &Journal,
+    body: &RequestBody,
+    id: &ClientRequestId,
+    endpoint: &str,
+    attempt: u32,
+) -> Result<OffsetDateTime, ApiFailure> {
+    let sent_at = OffsetDateTime::now_utc();
+    journal
+        .append(&Entry::Intent {
+            at: bss_time(sent_at),
+            client_request_id: id.to_string(),
+            endpoint: endpoint.to_string(),
+            attempt,
+            body: Box::new(body.clone()),
+        })
+        .map_err(|e| journal_failure(journal, &e))?;
+    Ok(sent_at)
 }
 
 /// Records the user's word that `order_id`, found after a lost answer, is
@@ -264,16 +300,16 @@ pub fn claim(
     client_request_id: &ClientRequestId,
     order_id: &str,
 ) -> Result<(), ApiFailure> {
-    // Only an ID of Huawei's shape is ever stored.
-    let order_id = checked_order_id(order_id)?;
-    let _lock = lock_for_change(journal, client_request_id)?;
-    journal
-        .append(&Entry::Claimed {
-            at: bss_time(OffsetDateTime::now_utc()),
-            client_request_id: client_request_id.as_str().to_string(),
-            order_id: order_id.to_string(),
-        })
-        .map_err(|e| journal_failure(journal, &e))
+    record_word(
+        journal,
+        client_request_id,
+        order_id,
+        |at, client_request_id, order_id| Entry::Claimed {
+            at,
+            client_request_id,
+            order_id,
+        },
+    )
 }
 
 /// Records the user's word that `order_id`, found after a lost answer, is
@@ -284,14 +320,35 @@ pub fn dismiss(
     client_request_id: &ClientRequestId,
     order_id: &str,
 ) -> Result<(), ApiFailure> {
+    record_word(
+        journal,
+        client_request_id,
+        order_id,
+        |at, client_request_id, order_id| Entry::Dismissed {
+            at,
+            client_request_id,
+            order_id,
+        },
+    )
+}
+
+/// The user's word about a found order, as `entry` words it: only an ID of
+/// Huawei's shape is stored, and never while another process sends the
+/// purchase.
+fn record_word(
+    journal: &Journal,
+    client_request_id: &ClientRequestId,
+    order_id: &str,
+    entry: impl FnOnce(String, String, String) -> Entry,
+) -> Result<(), ApiFailure> {
     let order_id = checked_order_id(order_id)?;
     let _lock = lock_for_change(journal, client_request_id)?;
     journal
-        .append(&Entry::Dismissed {
-            at: bss_time(OffsetDateTime::now_utc()),
-            client_request_id: client_request_id.as_str().to_string(),
-            order_id: order_id.to_string(),
-        })
+        .append(&entry(
+            bss_time(OffsetDateTime::now_utc()),
+            client_request_id.to_string(),
+            order_id.to_string(),
+        ))
         .map_err(|e| journal_failure(journal, &e))
 }
 
@@ -334,10 +391,9 @@ pub async fn resend(
     body: &RequestBody,
     client_request_id: &ClientRequestId,
 ) -> SubmitOutcome {
-    let lock = match journal.try_lock_purchase(client_request_id.as_str()) {
-        Ok(Some(lock)) => lock,
-        Ok(None) => return SubmitOutcome::Rejected(busy_elsewhere()),
-        Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
+    let lock = match lock_for_change(journal, client_request_id) {
+        Ok(lock) => lock,
+        Err(failure) => return SubmitOutcome::Rejected(failure),
     };
     // Read under the lock: another process may just have settled it.
     let record = match journal.purchase(client_request_id.as_str()) {
@@ -418,14 +474,17 @@ pub async fn resend(
             lookup_failed,
         };
     }
+    let attempt = record.attempts + 1;
+    if let Err(failure) = write_intent(journal, body, client_request_id, &endpoint, attempt) {
+        return SubmitOutcome::Rejected(failure);
+    }
     send(
         client,
         journal,
         body,
         client_request_id,
-        record.attempts + 1,
-        Some(first_sent),
-        None,
+        attempt,
+        first_sent,
         lock,
     )
     .await
@@ -468,35 +527,20 @@ pub async fn look_again(
     (found, failed)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Sends a purchase whose intent is on disk, and records its outcome.
+/// `lookup_since` is when the first send of this purchase left: an order
+/// any send placed is looked for from there.
 async fn send(
     client: &Client,
     journal: &Journal,
     body: &RequestBody,
     id: &ClientRequestId,
     attempt: u32,
-    first_sent: Option<OffsetDateTime>,
-    new_purchases: Option<PurchaseLock>,
+    lookup_since: OffsetDateTime,
     // Held until the outcome is recorded: no other process may resend or
     // claim this purchase meanwhile.
     _purchase: PurchaseLock,
 ) -> SubmitOutcome {
-    let sent_at_time = OffsetDateTime::now_utc();
-    let lookup_since = first_sent.map_or(sent_at_time, |first| first.min(sent_at_time));
-    let intent = Entry::Intent {
-        at: bss_time(sent_at_time),
-        client_request_id: id.to_string(),
-        endpoint: client.endpoints().hcss.to_string(),
-        attempt,
-        body: Box::new(body.clone()),
-    };
-    let written = journal.append(&intent);
-    // Once the intent is on disk another process sees this purchase.
-    drop(new_purchases);
-    if let Err(e) = written {
-        return SubmitOutcome::Rejected(journal_failure(journal, &e));
-    }
-
     // From here on the outcome is recorded whatever happens; a failure to
     // record it cannot undo an order, so it does not change the outcome,
     // but a placed order the journal does not know is said out loud.
