@@ -556,23 +556,16 @@ impl Client {
 
     /// `GET {bss}/v2/orders/customer-orders`, retried.
     pub async fn list_orders(&self, query: &OrderQuery) -> Result<OrderList, ApiFailure> {
-        let op = Operation::ListOrders;
-        let call = Call {
-            operation: op,
-            method: Method::GET,
-            url: join(&self.inner.endpoints.bss, paths::LIST_ORDERS),
-            query: query.pairs(),
-            headers: Vec::new(),
-            body: Vec::new(),
-            repeat: Repeat::Safe,
-            sign: Sign::Bss,
-        };
-        let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
-        if !(200..=299).contains(&answer.status) {
-            return Err(self.failure(op, &answer));
-        }
-        let mut list: OrderList = serde_json::from_slice(&answer.body)
-            .map_err(|_| failure::unreadable(op, answer.status, "not an order list"))?;
+        let url = join(&self.inner.endpoints.bss, paths::LIST_ORDERS);
+        let (mut list, _): (OrderList, _) = self
+            .get_json(
+                Operation::ListOrders,
+                url,
+                query.pairs(),
+                Sign::Bss,
+                "an order list",
+            )
+            .await?;
         // An order whose ID is not of Huawei's shape is never shown raw,
         // stored or followed: it is left out, and counted so callers can
         // say so.
@@ -1039,30 +1032,23 @@ impl Client {
     }
 
     async fn lookup_domain_id(&self) -> Result<String, ApiFailure> {
-        let op = Operation::DomainLookup;
-        let call = Call {
-            operation: op,
-            method: Method::GET,
-            url: join(&self.inner.endpoints.iam, paths::IAM_DOMAINS),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: Vec::new(),
-            repeat: Repeat::Safe,
-            sign: Sign::Iam,
-        };
-        let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
-        if !(200..=299).contains(&answer.status) {
-            return Err(self.failure(op, &answer));
-        }
-        let list: DomainList = serde_json::from_slice(&answer.body)
-            .map_err(|_| failure::unreadable(op, answer.status, "not a domain list"))?;
+        let url = join(&self.inner.endpoints.iam, paths::IAM_DOMAINS);
+        let (list, status): (DomainList, _) = self
+            .get_json(
+                Operation::DomainLookup,
+                url,
+                Vec::new(),
+                Sign::Iam,
+                "a domain list",
+            )
+            .await?;
         list.domains
             .into_iter()
             .next()
             .map(|d| failure::clean(&d.id))
             .filter(|id| !id.is_empty())
             .ok_or_else(|| ApiFailure {
-                status: Some(answer.status),
+                status: Some(status),
                 code: None,
                 message: "IAM named no domain for these keys".to_string(),
                 next_step: format!(
@@ -1073,28 +1059,22 @@ impl Client {
     }
 
     async fn lookup_project_id(&self, region: &str) -> Result<String, ApiFailure> {
-        let op = Operation::ProjectLookup;
-        let call = Call {
-            operation: op,
-            method: Method::GET,
-            url: join(&self.inner.endpoints.iam, paths::IAM_PROJECTS),
-            query: vec![("name".to_string(), region.to_string())],
-            headers: Vec::new(),
-            body: Vec::new(),
-            repeat: Repeat::Safe,
-            sign: Sign::Iam,
-        };
-        let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
-        if !(200..=299).contains(&answer.status) {
-            return Err(self.failure(op, &answer));
-        }
-        let list: ProjectList = serde_json::from_slice(&answer.body)
-            .map_err(|_| failure::unreadable(op, answer.status, "not a project list"))?;
+        let url = join(&self.inner.endpoints.iam, paths::IAM_PROJECTS);
+        let query = vec![("name".to_string(), region.to_string())];
+        let (list, status): (ProjectList, _) = self
+            .get_json(
+                Operation::ProjectLookup,
+                url,
+                query,
+                Sign::Iam,
+                "a project list",
+            )
+            .await?;
         let mut found = list.projects.into_iter().filter(|p| p.name == region);
         match (found.next(), found.next()) {
             (Some(p), None) if !failure::clean(&p.id).is_empty() => Ok(failure::clean(&p.id)),
             (Some(_), Some(_)) => Err(ApiFailure {
-                status: Some(answer.status),
+                status: Some(status),
                 code: None,
                 message: format!("IAM lists more than one project named {region}"),
                 next_step: format!(
@@ -1103,7 +1083,7 @@ impl Client {
                 ),
             }),
             _ => Err(ApiFailure {
-                status: Some(answer.status),
+                status: Some(status),
                 code: None,
                 message: format!("IAM knows no project named {region} for these keys"),
                 next_step: "Check that the account has the region enabled (console: My \
@@ -1111,6 +1091,34 @@ impl Client {
                     .to_string(),
             }),
         }
+    }
+
+    /// A retried GET whose 2xx answer is `what` as JSON, with its status.
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        op: Operation,
+        url: Url,
+        query: Vec<(String, String)>,
+        sign: Sign,
+        what: &str,
+    ) -> Result<(T, u16), ApiFailure> {
+        let call = Call {
+            operation: op,
+            method: Method::GET,
+            url,
+            query,
+            headers: Vec::new(),
+            body: Vec::new(),
+            repeat: Repeat::Safe,
+            sign,
+        };
+        let answer = self.execute(&call).await.map_err(Transport::into_failure)?;
+        if !(200..=299).contains(&answer.status) {
+            return Err(self.failure(op, &answer));
+        }
+        let value = serde_json::from_slice(&answer.body)
+            .map_err(|_| failure::unreadable(op, answer.status, &format!("not {what}")))?;
+        Ok((value, answer.status))
     }
 
     fn failure(&self, op: Operation, answer: &Answer) -> ApiFailure {
