@@ -343,6 +343,42 @@ fn record_word(
 ) -> Result<(), ApiFailure> {
     let order_id = checked_order_id(order_id)?;
     let _lock = lock_for_change(journal, client_request_id)?;
+    // Read under the lock: another process may just have settled it.
+    let record = journal
+        .purchase(client_request_id.as_str())
+        .map_err(|e| journal_failure(journal, &e))?
+        .ok_or_else(|| {
+            refusal(
+                "the journal has no purchase with this Client-Request-Id; nothing was recorded",
+                "`flexus orders` lists the purchases",
+            )
+        })?;
+    if !record.is_unresolved() {
+        return Err(refusal(
+            &match &record.order_id {
+                Some(placed) => format!(
+                    "this purchase is already known as order {placed}; nothing was recorded"
+                ),
+                None => "this purchase was refused, so it placed no order; nothing was recorded"
+                    .to_string(),
+            },
+            "`flexus orders` shows what the journal knows",
+        ));
+    }
+    if let Some(owner) = journal
+        .purchase_of_order(order_id.as_str())
+        .map_err(|e| journal_failure(journal, &e))?
+        .filter(|owner| owner.client_request_id != client_request_id.as_str())
+    {
+        return Err(refusal(
+            &format!(
+                "order {order_id} belongs to another purchase (Client-Request-Id {}); nothing \
+                 was recorded",
+                owner.client_request_id
+            ),
+            "Choose an order found for this purchase",
+        ));
+    }
     journal
         .append(&entry(
             bss_time(OffsetDateTime::now_utc()),
@@ -748,6 +784,60 @@ fn journal_failure(journal: &Journal, e: &std::io::Error) -> ApiFailure {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::order::Draft;
+
+    fn journal_with(entries: &[Entry]) -> (tempfile::TempDir, Journal) {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::open(dir.path()).unwrap();
+        for entry in entries {
+            journal.append(entry).unwrap();
+        }
+        (dir, journal)
+    }
+
+    fn intent(id: &ClientRequestId) -> Entry {
+        let catalog = crate::domain::catalog::Catalog::embedded();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json"))
+                .unwrap();
+        let (draft, _) = Draft::from_plan_json(&text);
+        Entry::Intent {
+            at: "2026-12-01T08:00:00Z".into(),
+            client_request_id: id.to_string(),
+            endpoint: "http://127.0.0.1:1/".into(),
+            attempt: 1,
+            body: Box::new(draft.request_body(&catalog).unwrap()),
+        }
+    }
+
+    #[test]
+    fn a_claim_is_checked_under_the_lock_against_what_the_journal_knows() {
+        let (placed, open) = (ClientRequestId::new(), ClientRequestId::new());
+        let (_dir, journal) = journal_with(&[
+            intent(&placed),
+            Entry::Placed {
+                at: "2026-12-01T08:00:01Z".into(),
+                client_request_id: placed.to_string(),
+                order_id: "CS2612010800AAAAA".into(),
+                instance_ids: vec![],
+            },
+            intent(&open),
+        ]);
+        // Another purchase's order cannot be this one's.
+        let taken = claim(&journal, &open, "CS2612010800AAAAA").unwrap_err();
+        assert!(taken.message.contains("another purchase"), "{taken}");
+        // A settled purchase takes no claim.
+        let settled = claim(&journal, &placed, "CS2612010800BBBBB").unwrap_err();
+        assert!(settled.message.contains("already known"), "{settled}");
+        // While another process sends it, nothing is recorded.
+        let _sending = journal.try_lock_purchase(open.as_str()).unwrap().unwrap();
+        let busy = dismiss(&journal, &open, "CS2612010800BBBBB").unwrap_err();
+        assert!(busy.message.contains("right now"), "{busy}");
+        drop(_sending);
+        claim(&journal, &open, "CS2612010800BBBBB").unwrap();
+        let record = journal.purchase(open.as_str()).unwrap().unwrap();
+        assert_eq!(record.order_id.as_deref(), Some("CS2612010800BBBBB"));
+    }
 
     #[test]
     fn new_ids_are_valid_and_distinct() {
