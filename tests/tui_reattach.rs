@@ -384,6 +384,29 @@ fn nothing_unfinished_leaves_the_wizard_at_step_one() {
 }
 
 #[test]
+fn a_new_order_begun_while_signing_in_is_not_taken_over() {
+    let mut app = new_app();
+    app.reattach = true;
+    let service = FakeService::new();
+    let effects = flexus::tui::update::start(&mut app, &Start::Connected(service));
+    assert_eq!(effects, vec![Effect::LoadUnfinished]);
+    // The user picks a region before the journal's answer arrives.
+    press(&mut app, KeyCode::Enter);
+    let page = app.page;
+    let draft = app.draft.clone();
+    assert_ne!(page, Page::Step(Step::Region));
+    let effects = update(
+        &mut app,
+        Msg::Unfinished(Ok(vec![record(EARLIER_ID, a_body(), lost_answer())])),
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(app.page, page, "the wizard stays where the user is");
+    assert_eq!(app.draft, draft, "and keeps what they chose");
+    let notices = format!("{:?}", app.notices);
+    assert!(notices.contains("1 unfinished purchase"), "{notices}");
+}
+
+#[test]
 fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
     let (mut app, effects) = starting_with(vec![record(EARLIER_ID, a_body(), lost_answer())]);
     assert_eq!(app.page, Page::Status);

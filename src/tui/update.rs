@@ -427,8 +427,13 @@ fn on_unfinished(app: &mut App, result: Result<Vec<PurchaseRecord>, ApiFailure>)
     if records.is_empty() {
         return Vec::new();
     }
-    // Something of this session's is already under way: name them only.
-    if !matches!(app.submission, Submission::Draft) || app.overlay.is_some() {
+    // Something of this session's is already under way, or the user has
+    // begun a new order while signing in finished in the background: their
+    // choices are not thrown away; the purchases are named only.
+    let untouched = matches!(app.page, Page::SignIn | Page::Step(Step::Region))
+        && app.draft == crate::domain::order::Draft::default()
+        && !app.accepted.iter().any(|done| *done);
+    if !matches!(app.submission, Submission::Draft) || app.overlay.is_some() || !untouched {
         app.notice(
             Tone::Warning,
             format!(
