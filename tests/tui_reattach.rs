@@ -268,17 +268,71 @@ fn a_found_order_is_followed_with_t_and_claimed() {
     let effects = press(&mut app, KeyCode::Char('t'));
     assert_eq!(
         effects,
-        vec![
-            Effect::Claim {
-                request_id: EARLIER_ID.into(),
-                order_id: ORDER_ID.into()
-            },
-            Effect::Track {
-                order_id: ORDER_ID.into()
-            }
-        ]
+        vec![Effect::Claim {
+            request_id: EARLIER_ID.into(),
+            order_id: ORDER_ID.into()
+        }]
+    );
+    // Followed once the journal has the claim, not before.
+    assert!(matches!(&app.submission, Submission::Unknown(_)));
+    assert!(press(&mut app, KeyCode::Char('t')).is_empty(), "asked once");
+    let effects = update(
+        &mut app,
+        Msg::Claimed {
+            request_id: EARLIER_ID.into(),
+            order_id: ORDER_ID.into(),
+            result: Ok(()),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.into()
+        }]
     );
     assert!(matches!(&app.submission, Submission::Placed(t) if t.order_id == ORDER_ID));
+}
+
+#[test]
+fn a_claim_the_journal_refused_leaves_the_choice_open() {
+    let (mut app, _) = double_found(with_candidate());
+    press(&mut app, KeyCode::Char('t'));
+    let effects = update(
+        &mut app,
+        Msg::Claimed {
+            request_id: EARLIER_ID.into(),
+            order_id: ORDER_ID.into(),
+            result: Err(failure(
+                None,
+                None,
+                "another flexus is sending this purchase right now",
+                "",
+            )),
+        },
+    );
+    assert!(effects.is_empty(), "not followed: {effects:?}");
+    assert!(unknown(&app).can_choose(), "t works again");
+    let timeline = format!("{:?}", app.timeline);
+    assert!(timeline.contains("could not record"), "{timeline}");
+}
+
+#[test]
+fn a_purchase_another_flexus_is_sending_can_be_looked_at_again() {
+    let (mut app, _) = double_found(Lookup {
+        busy_elsewhere: true,
+        ..Lookup::default()
+    });
+    assert!(hint_keys(&app).contains(&"g"));
+    let effects = press(&mut app, KeyCode::Char('g'));
+    let [Effect::LookAgain { record }] = effects.as_slice() else {
+        panic!("a fresh look: {effects:?}");
+    };
+    assert_eq!(record.client_request_id, EARLIER_ID);
+    assert!(unknown(&app).looking.is_some());
+    assert!(
+        press(&mut app, KeyCode::Char('g')).is_empty(),
+        "one look at a time"
+    );
 }
 
 #[test]
@@ -442,15 +496,24 @@ fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
     let effects = press(&mut app, KeyCode::Char('t'));
     assert_eq!(
         effects,
-        vec![
-            Effect::Claim {
-                request_id: EARLIER_ID.into(),
-                order_id: ORDER_ID.into()
-            },
-            Effect::Track {
-                order_id: ORDER_ID.into()
-            }
-        ]
+        vec![Effect::Claim {
+            request_id: EARLIER_ID.into(),
+            order_id: ORDER_ID.into()
+        }]
+    );
+    let effects = update(
+        &mut app,
+        Msg::Claimed {
+            request_id: EARLIER_ID.into(),
+            order_id: ORDER_ID.into(),
+            result: Ok(()),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.into()
+        }]
     );
 }
 

@@ -832,18 +832,28 @@ fn an_order_found_after_a_lost_answer_can_be_tracked() {
         },
     );
     let effects = press(&mut app, KeyCode::Char('t'));
-    // The choice is recorded, so the purchase can never be resent.
+    // The choice is recorded, so the purchase can never be resent; the
+    // order is followed once the journal has it.
     assert_eq!(
         effects,
-        vec![
-            Effect::Claim {
-                request_id,
-                order_id: ORDER_ID.into()
-            },
-            Effect::Track {
-                order_id: ORDER_ID.into()
-            }
-        ]
+        vec![Effect::Claim {
+            request_id: request_id.clone(),
+            order_id: ORDER_ID.into()
+        }]
+    );
+    let effects = update(
+        &mut app,
+        Msg::Claimed {
+            request_id,
+            order_id: ORDER_ID.into(),
+            result: Ok(()),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.into()
+        }]
     );
     assert!(matches!(&app.submission, Submission::Placed(t) if t.can_pay()));
 }

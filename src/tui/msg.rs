@@ -43,6 +43,7 @@ pub enum Msg {
         result: Result<(), ApiFailure>,
     },
     Claimed {
+        request_id: String,
         order_id: String,
         result: Result<(), ApiFailure>,
     },

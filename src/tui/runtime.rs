@@ -365,10 +365,14 @@ impl Runner {
                 order_id,
             } => self.spawn(async move {
                 let result = match service {
-                    Some(service) => service.claim(request_id, order_id.clone()).await,
+                    Some(service) => service.claim(request_id.clone(), order_id.clone()).await,
                     None => Err(not_signed_in()),
                 };
-                Msg::Claimed { order_id, result }
+                Msg::Claimed {
+                    request_id,
+                    order_id,
+                    result,
+                }
             }),
             Effect::SavePlan {
                 path,

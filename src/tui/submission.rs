@@ -104,6 +104,9 @@ pub struct Unknown {
     pub busy_elsewhere: bool,
     /// A fresh look in the order list is under way (since then).
     pub looking: Option<Instant>,
+    /// The found order the user chose as this purchase, until the journal
+    /// has recorded it: only then is it followed.
+    pub claiming: Option<String>,
 }
 
 /// Where a purchase of unknown outcome on the status pane comes from.
@@ -128,12 +131,95 @@ impl Unknown {
     /// Resending is offered only when no found order waits to be claimed
     /// or dismissed, nobody else is sending it, and no look is under way.
     pub fn can_resend(&self) -> bool {
-        self.candidates.is_empty() && !self.busy_elsewhere && self.looking.is_none()
+        self.candidates.is_empty() && self.can_act()
     }
 
     /// Claiming or dismissing a found order.
     pub fn can_choose(&self) -> bool {
-        !self.candidates.is_empty() && !self.busy_elsewhere && self.looking.is_none()
+        !self.candidates.is_empty() && self.can_act()
+    }
+
+    /// Looking in the order list again: after a failed look, while another
+    /// flexus sends it, or to see whether the order has shown up since
+    /// nothing was found. (With orders found, claiming or dismissing them
+    /// is the way on.)
+    pub fn can_look_again(&self) -> bool {
+        self.looking.is_none()
+            && self.claiming.is_none()
+            && (self.busy_elsewhere || self.lookup_failed.is_some() || self.candidates.is_empty())
+    }
+
+    fn can_act(&self) -> bool {
+        !self.busy_elsewhere && self.looking.is_none() && self.claiming.is_none()
+    }
+
+    /// This purchase as the journal holds it, for a fresh look.
+    pub fn as_record(&self) -> PurchaseRecord {
+        PurchaseRecord {
+            client_request_id: self.request_id.clone(),
+            first_sent_at: self.sent_at.clone(),
+            last_sent_at: self.sent_at.clone(),
+            attempts: 1,
+            endpoint: String::new(),
+            body: self.body.clone(),
+            state: PurchaseState::Unanswered,
+            order_id: None,
+            instance_ids: Vec::new(),
+            last_status: None,
+            pending_payment_end_time: None,
+            dismissed: Vec::new(),
+        }
+    }
+
+    /// The user's choice of a found order as this purchase, once the
+    /// journal has it (`Ok`), or not: the state to go on in.
+    pub fn on_claimed(
+        self: Box<Self>,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        order_id: &str,
+        result: Result<(), ApiFailure>,
+    ) -> (Submission, Vec<Effect>) {
+        if self.claiming.as_deref() != Some(order_id) {
+            return (Submission::Unknown(self), Vec::new());
+        }
+        match result {
+            Ok(()) => {
+                timeline.push(
+                    clock,
+                    Tone::Good,
+                    format!("recorded: order {order_id} is this purchase; tracking it"),
+                );
+                let mut tracking = Tracking::new(
+                    order_id.to_string(),
+                    Vec::new(),
+                    Some(self.request_id.clone()),
+                );
+                tracking.latest = self
+                    .candidates
+                    .iter()
+                    .find(|c| clean(c.order_id()).as_ref() == order_id)
+                    .map(|c| c.info.clone());
+                let effects = vec![Effect::Track {
+                    order_id: order_id.to_string(),
+                }];
+                (Submission::Placed(Box::new(tracking)), effects)
+            }
+            Err(failure) => {
+                timeline.push(
+                    clock,
+                    Tone::Error,
+                    format!(
+                        "the journal could not record order {order_id} as this purchase, so it \
+                         is not followed yet: {}",
+                        failure_text(&failure)
+                    ),
+                );
+                let mut unknown = self;
+                unknown.claiming = None;
+                (Submission::Unknown(unknown), Vec::new())
+            }
+        }
     }
 
     /// A purchase of the journal, as the status pane shows it.
@@ -164,6 +250,7 @@ impl Unknown {
             origin,
             busy_elsewhere: false,
             looking: None,
+            claiming: None,
         }
     }
 
@@ -432,6 +519,7 @@ impl Submission {
                     origin: Origin::Lost,
                     busy_elsewhere: false,
                     looking: None,
+                    claiming: None,
                 }));
                 Vec::new()
             }

@@ -158,18 +158,29 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 .on_paid(&mut app.timeline, &app.clock, &order_id, result);
             Vec::new()
         }
-        Msg::Claimed { order_id, result } => {
-            if let Err(failure) = result {
-                app.timeline.push(
-                    &app.clock,
-                    Tone::Error,
-                    format!(
-                        "the journal could not record order {order_id} as this purchase: {}",
-                        clean(&failure.to_string())
-                    ),
-                );
+        Msg::Claimed {
+            request_id,
+            order_id,
+            result,
+        } => {
+            let Submission::Unknown(unknown) = &app.submission else {
+                return Vec::new();
+            };
+            if unknown.request_id != request_id {
+                return Vec::new();
             }
-            Vec::new()
+            let Submission::Unknown(unknown) =
+                std::mem::replace(&mut app.submission, Submission::Draft)
+            else {
+                unreachable!("checked above")
+            };
+            let (next, effects) =
+                unknown.on_claimed(&mut app.timeline, &app.clock, &order_id, result);
+            if matches!(next, Submission::Placed(_)) {
+                app.status.scroll = None;
+            }
+            app.submission = next;
+            effects
         }
         Msg::Dismissed {
             request_id,

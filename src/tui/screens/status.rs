@@ -71,28 +71,28 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                     app.status.candidate = (app.status.candidate + 1).min(count.saturating_sub(1))
                 }
                 (_, Some('t')) if unknown.can_choose() => {
-                    let info = unknown.candidates[app.status.candidate.min(count - 1)]
-                        .info
-                        .clone();
+                    let order_id =
+                        clean(unknown.candidates[app.status.candidate.min(count - 1)].order_id())
+                            .into_owned();
                     let request_id = unknown.request_id.clone();
-                    let order_id = clean(&info.order_id).into_owned();
                     app.timeline.push(
                         &app.clock,
                         Tone::Info,
-                        format!("you chose order {order_id} as this purchase; tracking it"),
+                        format!("you chose order {order_id} as this purchase; recording it"),
                     );
-                    let mut tracking =
-                        Tracking::new(order_id.clone(), Vec::new(), Some(request_id.clone()));
-                    tracking.latest = Some(info);
-                    app.submission = Submission::Placed(Box::new(tracking));
-                    app.status.scroll = None;
-                    return vec![
-                        Effect::Claim {
-                            request_id,
-                            order_id: order_id.clone(),
-                        },
-                        Effect::Track { order_id },
-                    ];
+                    unknown.claiming = Some(order_id.clone());
+                    return vec![Effect::Claim {
+                        request_id,
+                        order_id,
+                    }];
+                }
+                (_, Some('g')) if unknown.can_look_again() => {
+                    app.timeline
+                        .push(&app.clock, Tone::Info, "looking in the order list again");
+                    unknown.looking = Some(app.clock.mono);
+                    return vec![Effect::LookAgain {
+                        record: Box::new(unknown.as_record()),
+                    }];
                 }
                 (_, Some('d')) if unknown.can_choose() => {
                     let order_id =
@@ -235,6 +235,12 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 hints.push(
                     hint("r", "resend")
                         .detail("send it again with its own Client-Request-Id (asks first)"),
+                );
+            }
+            if unknown.can_look_again() {
+                hints.push(
+                    hint("g", "look again")
+                        .detail("look in the order list again for an order this purchase placed"),
                 );
             }
             match unknown.origin {
