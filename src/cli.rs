@@ -82,6 +82,9 @@ pub enum Command {
     /// Send a purchase of unknown outcome again, with its own Client-Request-Id, after looking for its order once more
     #[command(after_help = RESEND_HELP)]
     Resend(ResendArgs),
+    /// Record that a purchase of unknown outcome placed no order (you checked the console): it is never sent again
+    #[command(after_help = ABANDON_HELP)]
+    Abandon(AbandonArgs),
     /// Run a local stand-in for Huawei Cloud (HCSS, BSS, IAM) to try flexus or test against
     Sandbox(SandboxArgs),
 }
@@ -127,9 +130,18 @@ earlier purchase of the same order is unresolved: check `flexus orders` and
 `flexus status`); 4 placed and waiting for payment (`flexus pay`); 5 placed,
 but the journal could not record it (the order ID is printed)."#;
 
-const AFTER_LOST_ANSWER_HELP: &str = "After a lost answer, `flexus orders` lists the orders found that may be the purchase. Claim the one that is (it is then followed and never sent again), or dismiss those that are not; once none is left, `flexus resend` can send it again.
+const AFTER_LOST_ANSWER_HELP: &str = "After a lost answer, `flexus orders` lists the orders found that may be the purchase. Claim the one that is (it is then followed and never sent again), or dismiss those that are not; once none is left, `flexus resend` can send it again, \
+or `flexus abandon` records that it placed no order.
 
 Exit codes: 0 recorded; 1 the journal could not be written; 2 unknown or settled purchase, or invalid arguments.";
+
+const ABANDON_HELP: &str = "For a purchase whose answer was lost and that you do not want to \
+send again: after checking the console's order list for an order it placed, say it placed none. \
+The journal keeps it as settled; it is no longer reopened, offered for resending, or counted as \
+a double of the same order. If it did place an order, use `flexus claim` instead.
+
+Exit codes: 0 recorded; 1 the journal could not be written or nothing was confirmed; 2 unknown \
+or settled purchase, or invalid arguments.";
 
 const RESEND_HELP: &str = "Only a purchase whose outcome is unknown can be resent, to the endpoint it was first sent to, by one flexus at a time. The order list is checked first: an order created since the first send that may be this purchase stops the resend until it is claimed or dismissed.
 
@@ -235,6 +247,17 @@ pub struct ClaimArgs {
     /// The order that purchase placed (one of the orders found after the lost answer)
     #[arg(value_name = "ORDER_ID")]
     pub order_id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AbandonArgs {
+    /// The purchase's Client-Request-Id, as `flexus orders` shows it
+    #[arg(value_name = "CLIENT_REQUEST_ID")]
+    pub client_request_id: String,
+
+    /// Record it without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

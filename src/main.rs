@@ -44,6 +44,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Pay(args) => headless::live::pay(&args, &mut out, &mut err),
         Command::Claim(args) => headless::live::claim(&args, &mut out),
         Command::Dismiss(args) => headless::live::dismiss(&args, &mut out),
+        Command::Abandon(args) => headless::live::abandon(&args, &mut out, &mut err),
         Command::Resend(args) => {
             headless::live::resend(&catalog, &prices, &args, &mut out, &mut err)
         }

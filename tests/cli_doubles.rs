@@ -195,6 +195,81 @@ async fn resend_waits_for_found_orders_to_be_dismissed_and_keeps_its_id() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_abandoned_purchase_is_settled_and_blocks_nothing() {
+    let s = Setup::new(&["500@create"]).await;
+    let first = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(first.code, 3, "{}", first.all());
+    assert!(first.stderr.contains("flexus abandon"), "{}", first.stderr);
+    let id = only_purchase_id(&s);
+    // Only on the user's word.
+    let unconfirmed = s.run(&["abandon", &id]).await;
+    assert_eq!(unconfirmed.code, 2, "{}", unconfirmed.all());
+    assert!(journal(&s).purchase(&id).unwrap().unwrap().is_unresolved());
+
+    let abandoned = s.run(&["abandon", &id, "--yes"]).await;
+    assert_eq!(abandoned.code, 0, "{}", abandoned.all());
+    let record = journal(&s).purchase(&id).unwrap().unwrap();
+    assert_eq!(record.state, PurchaseState::NothingPlaced);
+    assert!(!record.is_unfinished(), "no longer reopened");
+    // Settled: never resent, abandoned once only, and no double.
+    assert_eq!(s.run(&["resend", &id, "--yes"]).await.code, 2);
+    assert_eq!(s.run(&["abandon", &id, "--yes"]).await.code, 2);
+    let orders = s.run(&["orders"]).await;
+    assert!(
+        orders.stdout.contains("settled: no order placed"),
+        "{}",
+        orders.stdout
+    );
+    let again = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(again.code, 0, "{}", again.all());
+    assert_eq!(s.sandbox.created_orders().len(), 1);
+}
+
+/// A flipped byte in the intent of a purchase whose answer was lost hides
+/// its body, so whether a new purchase is its double cannot be told: the
+/// next purchase is stopped until the user settles it or says it is
+/// separate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_intent_of_unknown_outcome_stops_the_next_purchase() {
+    let s = Setup::new(&["drop@create"]).await;
+    assert_eq!(
+        s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"])
+            .await
+            .code,
+        3
+    );
+    let id = only_purchase_id(&s);
+    let path = s.state_dir().join("journal.jsonl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text
+        .find("test-0620-01")
+        .expect("the intent names the instance");
+    let mut bytes = text.into_bytes();
+    bytes[at] ^= 0x01;
+    std::fs::write(&path, bytes).unwrap();
+
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(run.code, 3, "{}", run.all());
+    assert_eq!(creates(&s), 1, "nothing was sent");
+    assert!(
+        run.stderr.contains("damaged record at line 1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("flexus abandon {id}")),
+        "{}",
+        run.stderr
+    );
+    // The user checked the console and settles it: the next one goes.
+    let settled = s.run(&["abandon", &id, "--yes"]).await;
+    assert_eq!(settled.code, 0, "{}", settled.all());
+    let run = s.run(&["order", "--plan", EXAMPLE_PLAN, "--yes"]).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(creates(&s), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resend_and_claim_check_their_arguments() {
     let s = Setup::new(&[]).await;
     let bad = s.run(&["resend", "not-an-id", "--yes"]).await;

@@ -7,7 +7,7 @@ mod support;
 
 use crossterm::event::KeyCode;
 
-use flexus::api::journal::{PurchaseRecord, PurchaseState, RecordedFailure};
+use flexus::api::journal::{DamagedRecord, PurchaseRecord, PurchaseState, RecordedFailure};
 use flexus::api::purchase::FoundOrder;
 use flexus::api::wire::{OrderLineItem, status};
 use flexus::domain::order::RequestBody;
@@ -97,6 +97,7 @@ fn double_found(lookup: Lookup) -> (App, std::sync::Arc<FakeService>) {
         same: vec![record(EARLIER_ID, body_of(&app), PurchaseState::Unanswered)],
         lookup,
         other: vec![record(OTHER_ID, other_body(&app), lost_answer())],
+        damaged: Vec::new(),
     };
     let effects = enter_and_check(&mut app, earlier);
     assert!(effects.is_empty(), "nothing is sent: {effects:?}");
@@ -377,6 +378,40 @@ fn other_unresolved_purchases_are_named_and_the_question_follows() {
     let text = frame(&mut app, 80, 24);
     assert!(text.contains("outcome is unknown"), "{text}");
     snap("review_names_other_unresolved", &mut app);
+}
+
+#[test]
+fn a_damaged_record_that_may_hide_a_purchase_takes_a_typed_separate() {
+    let (mut app, _) = app_at_review();
+    let effects = enter_and_check(
+        &mut app,
+        Earlier {
+            damaged: vec![DamagedRecord {
+                place: "line 3".into(),
+                event: Some("intent".into()),
+                client_request_id: Some(EARLIER_ID.into()),
+                ..DamagedRecord::default()
+            }],
+            ..Earlier::default()
+        },
+    );
+    assert!(effects.is_empty());
+    // Named on the review, and y alone does not send: its body is lost, so
+    // this may be the same order.
+    let screen = frame(&mut app, 120, 40);
+    assert!(screen.contains("damaged record at line 3"), "{screen}");
+    assert!(matches!(app.overlay, Some(Overlay::ConfirmSeparate(_))));
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    app.overlay = Some(Overlay::ConfirmSeparate(Default::default()));
+    for c in "separate".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let effects = press(&mut app, KeyCode::Enter);
+    let [Effect::Submit { separate_from, .. }] = effects.as_slice() else {
+        panic!("sent as separate: {effects:?}");
+    };
+    assert_eq!(separate_from, &[EARLIER_ID.to_string()]);
 }
 
 #[test]

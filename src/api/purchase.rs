@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use super::client::{Client, CreateFailure, OrderQuery};
 use super::engine::{ApiFailure, SubmitOutcome};
 use super::journal::{
-    Entry, Journal, PurchaseLock, PurchaseRecord, PurchaseState, RecordedFailure,
+    DamagedRecord, Entry, Journal, PurchaseLock, PurchaseRecord, PurchaseState, RecordedFailure,
 };
 use super::wire::{FLEXUSL_SERVICE_TYPE_CODE, OrderInfo, OrderLineItem, bss_time};
 use crate::domain::order::RequestBody;
@@ -115,19 +115,26 @@ pub struct EarlierPurchases {
     /// Of unknown outcome, with another body: named, so nothing unresolved
     /// goes unseen.
     pub other: Vec<PurchaseRecord>,
+    /// Purchases that may have an unknown outcome but whose intent is
+    /// damaged ([`Journal::hidden_unresolved`]): their body cannot be read,
+    /// so any new purchase may be their double. They stop it like `same`
+    /// until the user settles them (`flexus abandon`, `flexus claim`) or
+    /// says this is a separate purchase.
+    pub damaged: Vec<DamagedRecord>,
 }
 
 impl EarlierPurchases {
     pub fn is_empty(&self) -> bool {
-        self.same.is_empty() && self.other.is_empty()
+        self.same.is_empty() && self.other.is_empty() && self.damaged.is_empty()
     }
 
-    /// The Client-Request-Ids of the same-body purchases, which a "separate
-    /// purchase" answer acknowledges.
-    pub fn same_ids(&self) -> Vec<String> {
+    /// What a "separate purchase" answer acknowledges: the Client-Request-Ids
+    /// of the same-body purchases, and the keys of the damaged ones.
+    pub fn separate_from(&self) -> Vec<String> {
         self.same
             .iter()
             .map(|r| r.client_request_id.clone())
+            .chain(self.damaged.iter().map(damaged_key))
             .collect()
     }
 }
@@ -142,9 +149,13 @@ pub fn earlier_unfinished(
         .unfinished()
         .map_err(|e| journal_failure(journal, &e))?;
     let (same, other): (Vec<_>, Vec<_>) = unfinished.into_iter().partition(|r| &r.body == body);
+    let damaged = journal
+        .hidden_unresolved()
+        .map_err(|e| journal_failure(journal, &e))?;
     Ok(EarlierPurchases {
         same,
         other: other.into_iter().filter(|r| r.is_unresolved()).collect(),
+        damaged,
     })
 }
 
@@ -266,6 +277,24 @@ fn reserve_new(
             "Check it first (`flexus orders`), or say this is a separate purchase",
         ));
     }
+    if let Some(hidden) = earlier
+        .damaged
+        .iter()
+        .find(|d| !separate_from.contains(&damaged_key(d)))
+    {
+        return Err(refusal(
+            &format!("{}; nothing was sent", damaged_words(hidden)),
+            &match &hidden.client_request_id {
+                Some(id) => format!(
+                    "Check the console's order list: if it placed nothing, `flexus abandon {id}`; \
+                     if it placed an order, `flexus claim {id} ORDER_ID`; or say this is a \
+                     separate purchase"
+                ),
+                None => "Check the console's order list, then say this is a separate purchase"
+                    .to_string(),
+            },
+        ));
+    }
     let lock = lock_for_change(journal, id)?;
     let sent_at = write_intent(journal, body, id, endpoint, 1)?;
     Ok((lock, sent_at))
@@ -342,29 +371,7 @@ fn record_word(
     entry: impl FnOnce(String, String, String) -> Entry,
 ) -> Result<(), ApiFailure> {
     let order_id = checked_order_id(order_id)?;
-    let _lock = lock_for_change(journal, client_request_id)?;
-    // Read under the lock: another process may just have settled it.
-    let record = journal
-        .purchase(client_request_id.as_str())
-        .map_err(|e| journal_failure(journal, &e))?
-        .ok_or_else(|| {
-            refusal(
-                "the journal has no purchase with this Client-Request-Id; nothing was recorded",
-                "`flexus orders` lists the purchases",
-            )
-        })?;
-    if !record.is_unresolved() {
-        return Err(refusal(
-            &match &record.order_id {
-                Some(placed) => format!(
-                    "this purchase is already known as order {placed}; nothing was recorded"
-                ),
-                None => "this purchase was refused, so it placed no order; nothing was recorded"
-                    .to_string(),
-            },
-            "`flexus orders` shows what the journal knows",
-        ));
-    }
+    let _lock = lock_unresolved(journal, client_request_id)?;
     if let Some(owner) = journal
         .purchase_of_order(order_id.as_str())
         .map_err(|e| journal_failure(journal, &e))?
@@ -386,6 +393,65 @@ fn record_word(
             order_id.to_string(),
         ))
         .map_err(|e| journal_failure(journal, &e))
+}
+
+/// Records the user's word that a purchase of unknown outcome placed no
+/// order (they checked the console's order list): it is settled, never
+/// sent again, no longer reopened, and stops no other purchase.
+pub fn nothing_placed(
+    journal: &Journal,
+    client_request_id: &ClientRequestId,
+) -> Result<(), ApiFailure> {
+    let _lock = lock_unresolved(journal, client_request_id)?;
+    journal
+        .append(&Entry::NothingPlaced {
+            at: bss_time(OffsetDateTime::now_utc()),
+            client_request_id: client_request_id.to_string(),
+        })
+        .map_err(|e| journal_failure(journal, &e))
+}
+
+/// The purchase's lock, once the journal, read under it, shows the purchase
+/// still unresolved: another process may just have settled it.
+fn lock_unresolved(
+    journal: &Journal,
+    client_request_id: &ClientRequestId,
+) -> Result<PurchaseLock, ApiFailure> {
+    let lock = lock_for_change(journal, client_request_id)?;
+    let Some(record) = journal
+        .purchase(client_request_id.as_str())
+        .map_err(|e| journal_failure(journal, &e))?
+    else {
+        // A purchase whose intent is damaged can still be settled.
+        let hidden = journal
+            .hidden_unresolved()
+            .map_err(|e| journal_failure(journal, &e))?;
+        if hidden
+            .iter()
+            .any(|d| d.client_request_id.as_deref() == Some(client_request_id.as_str()))
+        {
+            return Ok(lock);
+        }
+        return Err(refusal(
+            "the journal has no purchase with this Client-Request-Id; nothing was recorded",
+            "`flexus orders` lists the purchases",
+        ));
+    };
+    if !record.is_unresolved() {
+        return Err(refusal(
+            &match &record.order_id {
+                Some(placed) => format!(
+                    "this purchase is already known as order {placed}; nothing was recorded"
+                ),
+                None => format!(
+                    "this purchase is {}; nothing was recorded",
+                    record.state_text()
+                ),
+            },
+            "`flexus orders` shows what the journal knows",
+        ));
+    }
+    Ok(lock)
 }
 
 fn checked_order_id(order_id: &str) -> Result<super::ids::OrderId, ApiFailure> {
@@ -452,9 +518,12 @@ pub async fn resend(
                 "Follow it with `flexus status ORDER_ID --watch`",
             ));
         }
-        PurchaseState::Rejected(_) => {
+        PurchaseState::Rejected(_) | PurchaseState::NothingPlaced => {
             return SubmitOutcome::Rejected(refusal(
-                "this purchase was refused or never sent, so there is nothing to resend",
+                &format!(
+                    "this purchase is {}, so there is nothing to resend; nothing was sent",
+                    record.state_text()
+                ),
                 "Submit it as a new purchase",
             ));
         }
@@ -755,6 +824,31 @@ fn refusal(message: &str, next_step: &str) -> ApiFailure {
         message: message.to_string(),
         next_step: next_step.to_string(),
     }
+}
+
+/// How a "separate purchase" answer names a damaged record: its
+/// Client-Request-Id, or where it is when that cannot be read.
+pub fn damaged_key(record: &DamagedRecord) -> String {
+    record
+        .client_request_id
+        .clone()
+        .unwrap_or_else(|| format!("damaged record at {}", record.place))
+}
+
+/// A damaged journal record that may hide a purchase, in words.
+pub fn damaged_words(record: &DamagedRecord) -> String {
+    let mut text = format!(
+        "a damaged record at {} of the journal may be a purchase whose outcome is unknown, and \
+         its order cannot be read",
+        record.place
+    );
+    if let Some(id) = &record.client_request_id {
+        text.push_str(&format!(" (Client-Request-Id {id})"));
+    }
+    if let Some(at) = &record.at {
+        text.push_str(&format!(", sent at {at}"));
+    }
+    text
 }
 
 /// A failure to record an outcome, in words, naming the journal.

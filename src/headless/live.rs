@@ -24,7 +24,9 @@ use crate::api::journal::{Journal, PurchaseRecord, PurchaseState};
 use crate::api::purchase::{self, ClientRequestId, FoundOrder};
 use crate::api::tracking::{self, TrackOptions};
 use crate::api::wire::{OrderDetails, OrderInfo, status};
-use crate::cli::{ClaimArgs, ConnectArgs, OrderArgs, OrdersArgs, PayArgs, ResendArgs, StatusArgs};
+use crate::cli::{
+    AbandonArgs, ClaimArgs, ConnectArgs, OrderArgs, OrdersArgs, PayArgs, ResendArgs, StatusArgs,
+};
 use crate::domain::catalog::Catalog;
 use crate::domain::order::RequestBody;
 use crate::domain::pricing::PriceTable;
@@ -248,6 +250,36 @@ pub fn order(
         )
         .map_err(io)?;
     }
+    if !earlier.damaged.is_empty() && !args.separate_purchase {
+        for record in &earlier.damaged {
+            writeln!(
+                err,
+                "\nThis could be the same order: {}.",
+                purchase::damaged_words(record)
+            )
+            .map_err(io)?;
+            if let Some(id) = &record.client_request_id {
+                writeln!(
+                    err,
+                    "Check the console's order list. If it placed nothing: flexus abandon \
+                     {id}\nIf it placed an order:  flexus claim {id} ORDER_ID"
+                )
+                .map_err(io)?;
+            }
+        }
+        writeln!(
+            err,
+            "If this is a separate, additional purchase: flexus order --plan {} \
+             --separate-purchase",
+            args.plan.display()
+        )
+        .map_err(io)?;
+        return Err(Failure::new(
+            EXIT_UNKNOWN_OUTCOME,
+            "nothing was sent: the journal has a damaged purchase record whose outcome is \
+             unknown, and it may be this same order. Choose one of the ways above",
+        ));
+    }
     if !earlier.same.is_empty() && !args.separate_purchase {
         for record in &earlier.same {
             rt.block_on(report_double(&session, record, &args.plan, err))?;
@@ -265,7 +297,7 @@ pub fn order(
         err,
     )?;
     let start = Start::New {
-        separate_from: earlier.same_ids(),
+        separate_from: earlier.separate_from(),
     };
     rt.block_on(place(&session, &body, start, args.yes, out, err))
 }
@@ -290,7 +322,7 @@ async fn report_double(
             "\nThis same order was placed at {} as order {order_id} (Client-Request-Id {id}), \
              which is {}.\nFollow it: flexus status {order_id} --watch\n{separate}",
             record.first_sent_at,
-            state_text(record)
+            record.state_text()
         )
         .map_err(io)?;
         return Ok(());
@@ -333,7 +365,8 @@ async fn report_double(
             writeln!(
                 err,
                 "No order created since then was found in the order list.\nTo send that \
-                 purchase again (same Client-Request-Id): flexus resend {id}"
+                 purchase again (same Client-Request-Id): flexus resend {id}\nIf the console \
+                 shows it placed none and you want none: flexus abandon {id}"
             )
             .map_err(io)?;
         }
@@ -432,7 +465,8 @@ async fn place(
                     format!(
                         "Check with `flexus orders` and `flexus status ORDER_ID` (or the \
                          console); to send it again with the same Client-Request-Id: `flexus \
-                         resend {client_request_id}`"
+                         resend {client_request_id}`; if it placed none and you want none: \
+                         `flexus abandon {client_request_id}`"
                     )
                 } else {
                     format!(
@@ -527,7 +561,7 @@ pub fn resend(
             EXIT_INVALID,
             format!(
                 "purchase {id} is {}, so there is nothing to resend; nothing was sent",
-                state_text(&record)
+                record.state_text()
             ),
         ));
     }
@@ -564,6 +598,42 @@ pub fn resend(
     ))
 }
 
+/// `flexus abandon CLIENT_REQUEST_ID [--yes]`: the user's word, after a
+/// lost answer, that the purchase placed no order. Only the journal
+/// changes.
+pub fn abandon(
+    args: &AbandonArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let journal = open_journal()?;
+    let (id, record) = unresolved_purchase(&journal, &args.client_request_id)?;
+    let described = match &record {
+        Some(record) => format!(
+            "{}, sent at {}, {}",
+            what(&record.body),
+            record.first_sent_at,
+            record.state_text()
+        ),
+        None => "its journal record is damaged, so what it ordered cannot be read".to_string(),
+    };
+    writeln!(err, "Purchase {id}: {described}.").map_err(output_failure)?;
+    confirm(
+        args.yes,
+        "Record that it placed no order? Check the console's order list first: if it did place \
+         one, it would no longer be followed.",
+        "recording it",
+        err,
+    )?;
+    purchase::nothing_placed(&journal, &id).map_err(api_failure)?;
+    writeln!(
+        out,
+        "Recorded: purchase {id} placed no order; it will never be sent again."
+    )
+    .map_err(output_failure)?;
+    Ok(())
+}
+
 /// `flexus dismiss CLIENT_REQUEST_ID ORDER_ID`: the user's word, after a
 /// lost answer, that this found order is not that purchase.
 pub fn dismiss(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
@@ -572,8 +642,8 @@ pub fn dismiss(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let order_id = order_id_argument(&args.order_id)?;
     let order_id = order_id.as_str();
     purchase::dismiss(&journal, &id, order_id).map_err(api_failure)?;
-    let left = match &record.state {
-        PurchaseState::Ambiguous { candidates, .. } => {
+    let left = match record.as_ref().map(|r| &r.state) {
+        Some(PurchaseState::Ambiguous { candidates, .. }) => {
             candidates.iter().filter(|c| c.as_str() != order_id).count()
         }
         _ => 0,
@@ -592,23 +662,31 @@ pub fn dismiss(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
 }
 
 /// A purchase of the journal whose outcome is unknown, by its ID as the
-/// user typed it.
+/// user typed it; `None` for one whose intent is damaged (its body and
+/// state cannot be read, but it can be settled).
 fn unresolved_purchase(
     journal: &Journal,
     typed: &str,
-) -> Result<(ClientRequestId, PurchaseRecord), Failure> {
+) -> Result<(ClientRequestId, Option<PurchaseRecord>), Failure> {
     let id = ClientRequestId::parse(typed).map_err(|why| Failure::new(EXIT_INVALID, why))?;
-    let record = journal
-        .purchase(id.as_str())
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the order journal: {e}")))?
-        .ok_or_else(|| {
-            Failure::new(
-                EXIT_INVALID,
-                format!("the journal has no purchase {id}; `flexus orders` lists them"),
-            )
-        })?;
+    let unreadable = |e: std::io::Error| {
+        Failure::new(EXIT_FAILURE, format!("cannot read the order journal: {e}"))
+    };
+    let Some(record) = journal.purchase(id.as_str()).map_err(unreadable)? else {
+        let hidden = journal.hidden_unresolved().map_err(unreadable)?;
+        if hidden
+            .iter()
+            .any(|d| d.client_request_id.as_deref() == Some(id.as_str()))
+        {
+            return Ok((id, None));
+        }
+        return Err(Failure::new(
+            EXIT_INVALID,
+            format!("the journal has no purchase {id}; `flexus orders` lists them"),
+        ));
+    };
     match &record.state {
-        PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => Ok((id, record)),
+        PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => Ok((id, Some(record))),
         PurchaseState::Placed => Err(Failure::new(
             EXIT_INVALID,
             format!(
@@ -616,9 +694,12 @@ fn unresolved_purchase(
                 record.order_id.as_deref().unwrap_or("-")
             ),
         )),
-        PurchaseState::Rejected(_) => Err(Failure::new(
+        PurchaseState::Rejected(_) | PurchaseState::NothingPlaced => Err(Failure::new(
             EXIT_INVALID,
-            format!("purchase {id} was refused, so it placed no order; nothing was changed"),
+            format!(
+                "purchase {id} is {}, so it placed no order; nothing was changed",
+                record.state_text()
+            ),
         )),
     }
 }
@@ -865,7 +946,7 @@ pub fn orders(args: &OrdersArgs, out: &mut dyn Write, err: &mut dyn Write) -> Re
                 "endpoint": record.endpoint,
                 "order_id": record.order_id,
                 "instance_ids": record.instance_ids,
-                "state": state_text(record),
+                "state": record.state_text(),
                 "status": record.last_status.as_ref().map(|(s, _)| *s),
                 "body": record.body,
             });
@@ -892,7 +973,7 @@ pub fn orders(args: &OrdersArgs, out: &mut dyn Write, err: &mut dyn Write) -> Re
                 "{:<22}{:<22}{:<34}{}",
                 record.first_sent_at,
                 record.order_id.as_deref().unwrap_or("-"),
-                state_text(record),
+                record.state_text(),
                 what(&record.body)
             )
             .map_err(io)?;
@@ -964,28 +1045,6 @@ fn damaged_text(d: &crate::api::journal::DamagedRecord, path: &std::path::Path) 
         d.place,
         path.display()
     )
-}
-
-fn state_text(record: &PurchaseRecord) -> String {
-    match &record.state {
-        PurchaseState::Placed => match &record.last_status {
-            Some((status::PENDING_PAYMENT, _)) => match &record.pending_payment_end_time {
-                Some(deadline) => format!("pending payment until {deadline}"),
-                None => "pending payment".to_string(),
-            },
-            Some((code, _)) => status::describe(*code).to_string(),
-            None => "placed".to_string(),
-        },
-        PurchaseState::Rejected(error) => match &error.code {
-            Some(code) => format!("refused ({code})"),
-            None => match error.status {
-                Some(s) => format!("refused (HTTP {s})"),
-                None => "not sent".to_string(),
-            },
-        },
-        PurchaseState::Ambiguous { .. } => "unknown: answer lost".to_string(),
-        PurchaseState::Unanswered => "unknown: no answer recorded".to_string(),
-    }
 }
 
 /// "2 x hf.large.1.30m.linux, BT 6.8.35, ap-southeast-3".

@@ -258,6 +258,7 @@ impl OrderService for LiveService {
                 same: found.same,
                 lookup,
                 other: found.other,
+                damaged: found.damaged,
             })
         })
     }

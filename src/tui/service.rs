@@ -9,6 +9,7 @@ use futures::future::BoxFuture;
 use tokio::sync::mpsc::Sender;
 
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::journal::DamagedRecord;
 use crate::api::journal::PurchaseRecord;
 use crate::api::purchase::FoundOrder;
 use crate::domain::order::RequestBody;
@@ -37,6 +38,9 @@ pub struct Earlier {
     pub lookup: Lookup,
     /// With another body: named, so nothing unresolved goes unseen.
     pub other: Vec<PurchaseRecord>,
+    /// Damaged records that may hide a purchase of unknown outcome: any
+    /// order may be their double (see `purchase::EarlierPurchases::damaged`).
+    pub damaged: Vec<DamagedRecord>,
 }
 
 /// Places, tracks and pays orders on behalf of a signed-in user.

@@ -305,19 +305,6 @@ pub fn purchase_text(body: &RequestBody) -> String {
     .into_owned()
 }
 
-/// The state of a journaled purchase, in a few words.
-pub fn record_state_text(record: &PurchaseRecord) -> String {
-    match &record.state {
-        PurchaseState::Placed => match &record.last_status {
-            Some((code, _)) => status::describe(*code).to_string(),
-            None => "placed".to_string(),
-        },
-        PurchaseState::Rejected(_) => "refused".to_string(),
-        PurchaseState::Ambiguous { .. } => "unknown: answer lost".to_string(),
-        PurchaseState::Unanswered => "unknown: no answer recorded".to_string(),
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineEntry {
     pub at: OffsetDateTime,

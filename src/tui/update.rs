@@ -380,9 +380,16 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
         }
     };
     app.review.unresolved = earlier.other.clone();
+    app.review.damaged = earlier.damaged.clone();
     app.notices.clear();
     if earlier.same.is_empty() {
-        app.overlay = Some(Overlay::ConfirmSubmit);
+        // A damaged record may be this very order: only a typed answer
+        // sends it, as with a readable double.
+        app.overlay = Some(if earlier.damaged.is_empty() {
+            Overlay::ConfirmSubmit
+        } else {
+            Overlay::ConfirmSeparate(Default::default())
+        });
         return Vec::new();
     }
     let first = earlier.same[0].clone();
@@ -572,14 +579,32 @@ pub fn submit(app: &mut App) -> Vec<Effect> {
 /// user typed that this is a separate purchase: it goes out as a new one,
 /// naming the earlier ones it is separate from.
 pub fn submit_separate(app: &mut App) -> Vec<Effect> {
-    let Submission::Unknown(unknown) = &app.submission else {
+    let separate_from = separate_from(app);
+    if separate_from.is_empty() {
         return Vec::new();
-    };
-    let Origin::Double { same, .. } = &unknown.origin else {
-        return Vec::new();
-    };
-    let separate_from: Vec<String> = same.iter().map(|r| r.client_request_id.clone()).collect();
+    }
     submit_new(app, separate_from)
+}
+
+/// What a "separate purchase" answer acknowledges now: the same-body
+/// purchases on the status pane, and the damaged records the review names.
+pub fn separate_from(app: &App) -> Vec<String> {
+    let same = match &app.submission {
+        Submission::Unknown(unknown) => match &unknown.origin {
+            Origin::Double { same, .. } => same.as_slice(),
+            _ => &[],
+        },
+        _ => &[],
+    };
+    same.iter()
+        .map(|r| r.client_request_id.clone())
+        .chain(
+            app.review
+                .damaged
+                .iter()
+                .map(crate::api::purchase::damaged_key),
+        )
+        .collect()
 }
 
 fn submit_new(app: &mut App, separate_from: Vec<String>) -> Vec<Effect> {

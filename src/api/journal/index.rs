@@ -377,6 +377,63 @@ impl Index {
         self.read_all(&crids, PurchaseRecord::is_unfinished)
     }
 
+    /// See [`super::Journal::hidden_unresolved`].
+    pub fn hidden_unresolved(&self) -> Result<Vec<DamagedRecord>> {
+        let mut hidden = Vec::new();
+        // Damaged since they were indexed: flagged unresolved when last
+        // read whole, and their intent no longer reads.
+        let crids = self.purchases_where(
+            "SELECT crid FROM purchases WHERE unresolved = 1 ORDER BY intent_offset DESC",
+            None,
+        )?;
+        for crid in crids {
+            let (record, damaged) = self.purchase(&crid)?;
+            if record.is_some() {
+                continue;
+            }
+            let mut intent = damaged
+                .into_iter()
+                .find(|d| d.event.as_deref().is_none_or(|e| e == "intent"))
+                .unwrap_or_else(|| DamagedRecord {
+                    place: "an intent".to_string(),
+                    event: Some("intent".to_string()),
+                    ..DamagedRecord::default()
+                });
+            intent.client_request_id = Some(crid);
+            hidden.push(intent);
+        }
+        // Damaged when indexed: intents (or records whose kind cannot be
+        // read) of a purchase no readable record shows or settles.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.line, r.event, r.at, r.crid FROM records r
+             WHERE r.damaged = 1 AND (r.event IS NULL OR r.event = 'intent')
+               AND (r.crid IS NULL OR NOT EXISTS (
+                   SELECT 1 FROM records s WHERE s.crid = r.crid AND s.damaged = 0
+                   AND s.event IN ('intent', 'placed', 'claimed', 'rejected', 'nothing_placed')))
+             ORDER BY r.offset DESC",
+        )?;
+        let found = stmt
+            .query_map([], |r| {
+                Ok(DamagedRecord {
+                    place: format!("line {}", r.get::<_, i64>(0)?),
+                    event: r.get(1)?,
+                    at: r.get(2)?,
+                    client_request_id: r.get(3)?,
+                    order_id: None,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for d in found {
+            let known = hidden.iter().any(|h: &DamagedRecord| {
+                d.client_request_id.is_some() && h.client_request_id == d.client_request_id
+            });
+            if !known {
+                hidden.push(d);
+            }
+        }
+        Ok(hidden)
+    }
+
     fn read_all(
         &self,
         crids: &[String],

@@ -133,6 +133,13 @@ pub enum Entry {
         client_request_id: String,
         order_id: String,
     },
+    /// After a lost answer, the user said the purchase placed no order
+    /// (they checked the console): it is settled, never sent again, and
+    /// stops no other purchase.
+    NothingPlaced {
+        at: String,
+        client_request_id: String,
+    },
     /// An order's status as tracking saw it change.
     Status {
         at: String,
@@ -173,6 +180,9 @@ impl Entry {
             }
             | Entry::Dismissed {
                 client_request_id, ..
+            }
+            | Entry::NothingPlaced {
+                client_request_id, ..
             } => Some(client_request_id),
             Entry::Status { .. } | Entry::Payment { .. } => None,
         }
@@ -188,6 +198,7 @@ impl Entry {
             Entry::LookedUp { .. } => "looked_up",
             Entry::Claimed { .. } => "claimed",
             Entry::Dismissed { .. } => "dismissed",
+            Entry::NothingPlaced { .. } => "nothing_placed",
             Entry::Status { .. } => "status",
             Entry::Payment { .. } => "payment",
         }
@@ -223,6 +234,8 @@ pub enum PurchaseState {
     Placed,
     /// The first send was refused, or never left: no order exists.
     Rejected(RecordedFailure),
+    /// Its outcome was unknown, and the user said it placed no order.
+    NothingPlaced,
     /// An answer was lost (a refused resend leaves it so); `candidates` are
     /// what the order list showed, over every lookup of this purchase.
     Ambiguous {
@@ -259,6 +272,32 @@ impl PurchaseRecord {
         )
     }
 
+    /// The state in a few words, for people: "pending payment until …",
+    /// "refused (HCSS.14000011)", "unknown: answer lost".
+    pub fn state_text(&self) -> String {
+        use crate::api::wire::status;
+        match &self.state {
+            PurchaseState::Placed => match &self.last_status {
+                Some((status::PENDING_PAYMENT, _)) => match &self.pending_payment_end_time {
+                    Some(deadline) => format!("pending payment until {deadline}"),
+                    None => "pending payment".to_string(),
+                },
+                Some((code, _)) => status::describe(*code).to_string(),
+                None => "placed".to_string(),
+            },
+            PurchaseState::Rejected(error) => match &error.code {
+                Some(code) => format!("refused ({code})"),
+                None => match error.status {
+                    Some(s) => format!("refused (HTTP {s})"),
+                    None => "not sent".to_string(),
+                },
+            },
+            PurchaseState::NothingPlaced => "settled: no order placed".to_string(),
+            PurchaseState::Ambiguous { .. } => "unknown: answer lost".to_string(),
+            PurchaseState::Unanswered => "unknown: no answer recorded".to_string(),
+        }
+    }
+
     /// Unresolved, or placed as an order that has not reached a final
     /// status (completed or cancelled) as far as the journal knows: the
     /// user still has something to follow.
@@ -268,7 +307,7 @@ impl PurchaseRecord {
                 .last_status
                 .as_ref()
                 .is_none_or(|(status, _)| !crate::api::wire::status::is_final(*status)),
-            PurchaseState::Rejected(_) => false,
+            PurchaseState::Rejected(_) | PurchaseState::NothingPlaced => false,
             PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => true,
         }
     }
@@ -512,6 +551,51 @@ impl Journal {
         let found = self.scan()?;
         let purchases = fold_purchases(&good_entries(&found));
         Ok(damaged_in(&found, &purchases))
+    }
+
+    /// Purchases that may have an unknown outcome but cannot be shown,
+    /// because their intent is damaged: as the damaged records say them
+    /// (the Client-Request-Id where it can be read). Their body is lost, so
+    /// any new purchase may be their double; and none is settled until a
+    /// readable record (a claim, a placed order, "nothing placed") says so.
+    pub fn hidden_unresolved(&self) -> io::Result<Vec<DamagedRecord>> {
+        if let Some(hidden) = self.indexed(Index::hidden_unresolved)? {
+            return Ok(hidden);
+        }
+        let found = self.scan()?;
+        let entries = good_entries(&found);
+        let settled_or_shown = |id: &str| {
+            entries.iter().any(|e| {
+                e.client_request_id() == Some(id)
+                    && matches!(
+                        e,
+                        Entry::Intent { .. }
+                            | Entry::Placed { .. }
+                            | Entry::Claimed { .. }
+                            | Entry::Rejected { .. }
+                            | Entry::NothingPlaced { .. }
+                    )
+            })
+        };
+        let mut hidden: Vec<DamagedRecord> = Vec::new();
+        for f in found.iter().rev() {
+            let Item::Damaged(d) = &f.item else { continue };
+            if !d.event.as_deref().is_none_or(|e| e == "intent") {
+                continue;
+            }
+            let open = d
+                .client_request_id
+                .as_deref()
+                .is_none_or(|id| !settled_or_shown(id));
+            let known = d.client_request_id.is_some()
+                && hidden
+                    .iter()
+                    .any(|h| h.client_request_id == d.client_request_id);
+            if open && !known {
+                hidden.push(d.clone());
+            }
+        }
+        Ok(hidden)
     }
 
     /// Purchases whose outcome is unknown ([`PurchaseRecord::is_unresolved`]),
@@ -835,6 +919,7 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
                 }
             }
             Entry::Rejected { error, .. } => record.state = PurchaseState::Rejected(error.clone()),
+            Entry::NothingPlaced { .. } => record.state = PurchaseState::NothingPlaced,
             Entry::Ambiguous { error, .. } => {
                 record.state = PurchaseState::Ambiguous {
                     error: error.clone(),

@@ -460,6 +460,49 @@ fn a_flipped_byte_in_any_kind_of_record_lists_the_purchase_as_damaged() {
 }
 
 #[test]
+fn a_damaged_intent_of_unknown_outcome_is_hidden_unresolved_until_settled() {
+    for indexed_first in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = Journal::open_unindexed(dir.path()).unwrap();
+        three(&writer);
+        if indexed_first {
+            Journal::open(dir.path()).unwrap().recent(Some(1)).unwrap();
+        }
+        // The unresolved purchase's intent, and the placed one's.
+        flip(
+            writer.path(),
+            &format!("\"client_request_id\":\"{}\"", crid(3)),
+            "plan_spec",
+        );
+        flip(writer.path(), "\"event\":\"intent\"", "plan_spec");
+        for journal in both(dir.path()) {
+            let hidden = journal.hidden_unresolved().unwrap();
+            assert_eq!(hidden.len(), 1, "{indexed_first}: {hidden:?}");
+            assert_eq!(
+                hidden[0].client_request_id.as_deref(),
+                Some(crid(3).as_str())
+            );
+            assert!(
+                journal.unresolved().unwrap().is_empty(),
+                "it cannot be shown"
+            );
+        }
+        writer
+            .append(&Entry::NothingPlaced {
+                at: "2026-11-26T13:00:00Z".into(),
+                client_request_id: crid(3),
+            })
+            .unwrap();
+        for journal in both(dir.path()) {
+            assert!(
+                journal.hidden_unresolved().unwrap().is_empty(),
+                "{indexed_first}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_purchase_whose_intent_lost_its_id_is_still_named_by_its_outcome() {
     let dir = tempfile::tempdir().unwrap();
     let writer = Journal::open_unindexed(dir.path()).unwrap();

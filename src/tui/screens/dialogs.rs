@@ -286,13 +286,7 @@ pub fn view(
             )
         }
         Overlay::ConfirmSeparate(typed) => {
-            let earlier = match &app.submission {
-                Submission::Unknown(u) => match &u.origin {
-                    crate::tui::submission::Origin::Double { same, .. } => same.len(),
-                    _ => 1,
-                },
-                _ => 1,
-            };
+            let earlier = crate::tui::update::separate_from(app).len().max(1);
             (
                 "A separate, additional purchase?",
                 vec![

@@ -11,7 +11,7 @@ use super::draw_intro;
 use crate::api::journal::PurchaseRecord;
 use crate::tui::app::{App, Page, Step};
 use crate::tui::msg::Effect;
-use crate::tui::submission::{purchase_text, record_state_text};
+use crate::tui::submission::purchase_text;
 use crate::tui::text::{clean, utc};
 use crate::tui::widgets::{self, Hint, ListRow, hint, typed_char};
 
@@ -54,7 +54,7 @@ fn row_text(record: &PurchaseRecord) -> String {
     format!(
         "  sent {}  {}  {}",
         utc(&record.first_sent_at),
-        record_state_text(record),
+        record.state_text(),
         purchase_text(&record.body)
     )
 }

@@ -39,6 +39,8 @@ pub struct State {
     /// Purchases of unknown outcome with another body, as the last check
     /// found them: named on the review.
     pub unresolved: Vec<PurchaseRecord>,
+    /// Damaged journal records that may hide a purchase of unknown outcome.
+    pub damaged: Vec<crate::api::journal::DamagedRecord>,
 }
 
 #[derive(Debug, Clone)]
@@ -191,6 +193,18 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
                 width,
             ));
         }
+        lines.push(Line::default());
+    }
+    for damaged in &app.review.damaged {
+        lines.extend(labelled(
+            0,
+            "!",
+            2,
+            theme.warning(),
+            &clean(&crate::api::purchase::damaged_words(damaged)),
+            Style::new(),
+            width,
+        ));
         lines.push(Line::default());
     }
 
