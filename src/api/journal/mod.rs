@@ -580,7 +580,7 @@ impl Journal {
         let mut hidden: Vec<DamagedRecord> = Vec::new();
         for f in found.iter().rev() {
             let Item::Damaged(d) = &f.item else { continue };
-            if !d.event.as_deref().is_none_or(|e| e == "intent") {
+            if d.event.as_deref().is_some_and(|e| e != "intent") {
                 continue;
             }
             let open = d
