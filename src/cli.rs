@@ -78,7 +78,7 @@ pub enum Command {
     Claim(ClaimArgs),
     /// Record that an order found after a lost answer is not that purchase
     #[command(after_help = AFTER_LOST_ANSWER_HELP)]
-    Dismiss(ClaimArgs),
+    Dismiss(DismissArgs),
     /// Send a purchase of unknown outcome again, with its own Client-Request-Id, after looking for its order once more
     #[command(after_help = RESEND_HELP)]
     Resend(ResendArgs),
@@ -244,7 +244,18 @@ pub struct ClaimArgs {
     #[arg(value_name = "CLIENT_REQUEST_ID")]
     pub client_request_id: String,
 
-    /// The order that purchase placed (one of the orders found after the lost answer)
+    /// The order that purchase placed (one of the orders the order list showed after the lost answer)
+    #[arg(value_name = "ORDER_ID")]
+    pub order_id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DismissArgs {
+    /// The purchase's Client-Request-Id, as `flexus orders` shows it
+    #[arg(value_name = "CLIENT_REQUEST_ID")]
+    pub client_request_id: String,
+
+    /// An order found after the lost answer that is NOT that purchase (one the order list showed)
     #[arg(value_name = "ORDER_ID")]
     pub order_id: String,
 }

@@ -184,6 +184,14 @@ fn appends_from_several_processes_at_once_lose_nothing() {
             body: Box::new(body()),
         }));
         text.push('\n');
+        // A claim names an order the order list showed for the purchase.
+        text.push_str(&flexus::api::journal::encode(&Entry::LookedUp {
+            at: "2026-11-26T10:00:05Z".into(),
+            client_request_id: crid(n),
+            order_ids: vec![order_id(n)],
+            failed: None,
+        }));
+        text.push('\n');
     }
     std::fs::write(dir.path().join(FILE_NAME), text).unwrap();
     let children: Vec<_> = (0..8)
@@ -209,7 +217,7 @@ fn appends_from_several_processes_at_once_lose_nothing() {
     let journal = Journal::open(dir.path()).unwrap();
     let (entries, damaged) = journal.entries().unwrap();
     assert_eq!(damaged, 0);
-    assert_eq!(entries.len(), 16);
+    assert_eq!(entries.len(), 24, "8 intents, 8 lookups and 8 claims");
     assert!(journal.unresolved().unwrap().is_empty());
     for n in 0..8 {
         let p = journal.purchase_of_order(&order_id(n)).unwrap().unwrap();
@@ -263,6 +271,14 @@ fn a_full_disk_is_an_error_and_costs_no_earlier_record() {
             endpoint: "http://127.0.0.1:1".into(),
             attempt: 1,
             body: Box::new(body()),
+        })
+        .unwrap();
+    journal
+        .append(&Entry::LookedUp {
+            at: "2026-11-26T10:00:05Z".into(),
+            client_request_id: crid(1),
+            order_ids: vec![order_id(1)],
+            failed: None,
         })
         .unwrap();
     // The disk fills up while `flexus claim` writes its record.

@@ -53,6 +53,7 @@ fn record(id: &str, body: RequestBody, state: PurchaseState) -> PurchaseRecord {
         last_status: None,
         pending_payment_end_time: None,
         dismissed: Vec::new(),
+        found: Vec::new(),
     }
 }
 

@@ -74,11 +74,25 @@ impl FoundOrder {
     }
 
     /// "created 2026-12-01T08:00:00Z, 12.00 USD, hf.large.1.30m.linux x 2,
-    /// processing": enough to recognise an order by.
-    pub fn describe(&self) -> String {
+    /// processing": enough to recognise an order by. An order created
+    /// before the purchase was first sent (`sent_at`) is said to be so: the
+    /// search reaches back a little for clocks that differ, and such an
+    /// order is unlikely to be this one.
+    pub fn describe(&self, sent_at: &str) -> String {
         let mut parts = Vec::new();
         if let Some(created) = &self.info.create_time {
-            parts.push(format!("created {created}"));
+            let before = match (
+                super::journal::parse_utc(created),
+                super::journal::parse_utc(sent_at),
+            ) {
+                (Some(created), Some(sent)) => created < sent,
+                _ => false,
+            };
+            parts.push(if before {
+                format!("created {created}, BEFORE this purchase was sent")
+            } else {
+                format!("created {created}")
+            });
         }
         if let Some(amount) = self
             .info
@@ -384,6 +398,27 @@ fn record_word(
                 owner.client_request_id
             ),
             "Choose an order found for this purchase",
+        ));
+    }
+    // Only an order a lookup found for this purchase: any other (a typo, an
+    // order of another service or day) would take the real one's place.
+    if let Some(record) = journal
+        .purchase(client_request_id.as_str())
+        .map_err(|e| journal_failure(journal, &e))?
+        && !record.found.iter().any(|f| f == order_id.as_str())
+    {
+        return Err(refusal(
+            &format!(
+                "order {order_id} is not one the order list showed for this purchase ({}); \
+                 nothing was recorded",
+                if record.found.is_empty() {
+                    "none was found yet".to_string()
+                } else {
+                    format!("found: {}", record.found.join(", "))
+                }
+            ),
+            "Run the same `flexus order` again, or `flexus resend`, to look in the order list \
+             again; then choose one of the orders it shows",
         ));
     }
     journal
@@ -905,6 +940,34 @@ mod tests {
     }
 
     #[test]
+    fn a_found_order_created_before_the_send_is_said_to_be() {
+        let found = FoundOrder {
+            info: OrderInfo {
+                order_id: "CS2612010800AAAAA".into(),
+                status: 3,
+                create_time: Some("2026-12-01T08:00:00Z".into()),
+                amount_after_discount: Some(18.0),
+                currency: Some("USD".into()),
+                ..OrderInfo::default()
+            },
+            line_items: vec![OrderLineItem {
+                product_spec_desc: Some("hf.large.1.30m.linux".into()),
+                subscription_num: Some(2),
+                ..OrderLineItem::default()
+            }],
+        };
+        assert_eq!(
+            found.describe("2026-12-01T07:59:58Z"),
+            "created 2026-12-01T08:00:00Z, 18.00 USD, hf.large.1.30m.linux x 2, processing"
+        );
+        assert!(
+            found
+                .describe("2026-12-01T08:00:34Z")
+                .starts_with("created 2026-12-01T08:00:00Z, BEFORE this purchase was sent, ")
+        );
+    }
+
+    #[test]
     fn a_claim_is_checked_under_the_lock_against_what_the_journal_knows() {
         let (placed, open) = (ClientRequestId::new(), ClientRequestId::new());
         let (_dir, journal) = journal_with(&[
@@ -916,7 +979,19 @@ mod tests {
                 instance_ids: vec![],
             },
             intent(&open),
+            Entry::LookedUp {
+                at: "2026-12-01T08:01:00Z".into(),
+                client_request_id: open.to_string(),
+                order_ids: vec!["CS2612010800BBBBB".into()],
+                failed: None,
+            },
         ]);
+        // Only an order the order list showed for it.
+        let unknown = claim(&journal, &open, "CS2612010800CCCCC").unwrap_err();
+        assert!(
+            unknown.message.contains("not one the order list showed"),
+            "{unknown}"
+        );
         // Another purchase's order cannot be this one's.
         let taken = claim(&journal, &open, "CS2612010800AAAAA").unwrap_err();
         assert!(taken.message.contains("another purchase"), "{taken}");

@@ -25,7 +25,8 @@ use crate::api::purchase::{self, ClientRequestId, FoundOrder};
 use crate::api::tracking::{self, TrackOptions};
 use crate::api::wire::{OrderDetails, OrderInfo, status};
 use crate::cli::{
-    AbandonArgs, ClaimArgs, ConnectArgs, OrderArgs, OrdersArgs, PayArgs, ResendArgs, StatusArgs,
+    AbandonArgs, ClaimArgs, ConnectArgs, DismissArgs, OrderArgs, OrdersArgs, PayArgs, ResendArgs,
+    StatusArgs,
 };
 use crate::domain::catalog::Catalog;
 use crate::domain::order::RequestBody;
@@ -352,7 +353,8 @@ async fn report_double(
         (false, _) => {
             writeln!(err, "Orders created since then that may be it:").map_err(io)?;
             for order in &found {
-                writeln!(err, "  {}  {}", order.order_id(), order.describe()).map_err(io)?;
+                let described = order.describe(&record.first_sent_at);
+                writeln!(err, "  {}  {described}", order.order_id()).map_err(io)?;
             }
             writeln!(
                 err,
@@ -516,7 +518,7 @@ fn report_ambiguous(
         (false, _) => {
             writeln!(out, "FlexusL orders created since {sent_at}:").map_err(io)?;
             for order in candidates {
-                writeln!(out, "  {}  {}", order.order_id(), order.describe()).map_err(io)?;
+                writeln!(out, "  {}  {}", order.order_id(), order.describe(sent_at)).map_err(io)?;
             }
         }
         (true, None) => {
@@ -636,7 +638,7 @@ pub fn abandon(
 
 /// `flexus dismiss CLIENT_REQUEST_ID ORDER_ID`: the user's word, after a
 /// lost answer, that this found order is not that purchase.
-pub fn dismiss(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn dismiss(args: &DismissArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let journal = open_journal()?;
     let (id, record) = unresolved_purchase(&journal, &args.client_request_id)?;
     let order_id = order_id_argument(&args.order_id)?;
@@ -996,28 +998,27 @@ pub fn orders(args: &OrdersArgs, out: &mut dyn Write, err: &mut dyn Write) -> Re
     if args.json {
         return Ok(());
     }
-    let unresolved: Vec<&PurchaseRecord> = records
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.state,
-                PurchaseState::Unanswered | PurchaseState::Ambiguous { .. }
+    for record in records.iter().filter(|r| r.is_unresolved()) {
+        let id = &record.client_request_id;
+        let ways = if record.found.is_empty() {
+            format!(
+                "run the same `flexus order` again to look in the order list, `flexus resend \
+                 {id}` to send it again, or `flexus abandon {id}` if the console shows it placed \
+                 nothing"
             )
-        })
-        .collect();
-    for record in unresolved {
-        let candidates = match &record.state {
-            PurchaseState::Ambiguous { candidates, .. } if !candidates.is_empty() => {
-                format!("; orders found then: {}", candidates.join(", "))
-            }
-            _ => String::new(),
+        } else {
+            format!(
+                "orders found then: {}. If one is this purchase, record it with `flexus claim \
+                 {id} ORDER_ID`; if one is not, `flexus dismiss {id} ORDER_ID`",
+                record.found.join(", ")
+            )
         };
         writeln!(
             out,
-            "Unknown outcome: the purchase sent at {} (Client-Request-Id {}) may have placed an \
-             order{candidates}. Check with `flexus status ORDER_ID` or the console before \
-             ordering again; if one is this purchase, record it with `flexus claim {} ORDER_ID`.",
-            record.last_sent_at, record.client_request_id, record.client_request_id
+            "Unknown outcome: the purchase sent at {} (Client-Request-Id {id}) may have placed an \
+             order. Check with `flexus status ORDER_ID` or the console before ordering again; \
+             {ways}.",
+            record.last_sent_at
         )
         .map_err(io)?;
     }

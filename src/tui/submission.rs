@@ -168,6 +168,7 @@ impl Unknown {
             last_status: None,
             pending_payment_end_time: None,
             dismissed: Vec::new(),
+            found: Vec::new(),
         }
     }
 

@@ -261,6 +261,10 @@ pub struct PurchaseRecord {
     pub pending_payment_end_time: Option<String>,
     /// Orders the user said are not this purchase's (after a lost answer).
     pub dismissed: Vec<String>,
+    /// Every order a lookup of this purchase found, less those dismissed,
+    /// whatever its state (a purchase whose sender was killed has no lost
+    /// answer, but may have been looked up since).
+    pub found: Vec<String>,
 }
 
 impl PurchaseRecord {
@@ -882,6 +886,7 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
                             last_status: None,
                             pending_payment_end_time: None,
                             dismissed: Vec::new(),
+                            found: Vec::new(),
                         },
                     );
                 }
@@ -953,6 +958,9 @@ pub fn fold_purchases(entries: &[Entry]) -> Vec<PurchaseRecord> {
         .into_iter()
         .filter_map(|id| by_id.remove(&id))
         .map(|mut record| {
+            if let Some(known) = found.get(&record.client_request_id) {
+                record.found.clone_from(known);
+            }
             if let Some(order_id) = &record.order_id
                 && let Some((status, at, deadline)) = statuses.get(order_id)
             {

@@ -449,7 +449,7 @@ fn candidate_rows(app: &App, width: u16) -> Vec<CandidateRow> {
     let mut rows = Vec::new();
     for (i, found) in unknown.candidates.iter().enumerate() {
         let selected = i == app.status.candidate;
-        for (n, text) in wrap_parts(&clean(&found.describe()), room)
+        for (n, text) in wrap_parts(&clean(&found.describe(&unknown.sent_at)), room)
             .into_iter()
             .enumerate()
         {
