@@ -568,6 +568,28 @@ fn one_placed_order_opens_and_is_tracked() {
 }
 
 #[test]
+fn an_order_waiting_for_payment_can_be_left_for_a_new_one() {
+    let (mut app, _) = starting_with(vec![record(EARLIER_ID, a_body(), PurchaseState::Placed)]);
+    update(
+        &mut app,
+        Msg::Tracked {
+            order_id: ORDER_ID.into(),
+            event: polled(status::PENDING_PAYMENT),
+        },
+    );
+    assert!(hint_keys(&app).contains(&"n"), "{:?}", hint_keys(&app));
+    let effects = press(&mut app, KeyCode::Char('n'));
+    assert_eq!(
+        effects,
+        vec![Effect::StopTracking {
+            order_id: ORDER_ID.into()
+        }],
+        "its polling stops"
+    );
+    assert_eq!(app.page, Page::Step(Step::Region));
+}
+
+#[test]
 fn several_are_listed_first_and_enter_opens_one() {
     let body = a_body();
     let mut other = body.clone();

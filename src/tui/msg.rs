@@ -106,6 +106,10 @@ pub enum Effect {
     Track {
         order_id: String,
     },
+    /// Stop following an order (the user left it); news of it is dropped.
+    StopTracking {
+        order_id: String,
+    },
     Pay {
         order_id: String,
     },

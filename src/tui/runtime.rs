@@ -92,7 +92,11 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
     }
 
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
-    let runner = Runner { tx, connector };
+    let mut runner = Runner {
+        tx,
+        connector,
+        trackers: Default::default(),
+    };
     for effect in effects {
         runner.run(effect, &app);
     }
@@ -236,6 +240,9 @@ fn to_msg(event: Event) -> Option<Msg> {
 struct Runner {
     tx: mpsc::Sender<Msg>,
     connector: Option<Arc<dyn Connector>>,
+    /// The tracking task of each order followed, so leaving an order
+    /// (a new order while one waits for payment) stops its polling.
+    trackers: std::collections::HashMap<String, tokio::task::AbortHandle>,
 }
 
 fn not_signed_in() -> ApiFailure {
@@ -257,7 +264,7 @@ impl Runner {
         });
     }
 
-    fn run(&self, effect: Effect, app: &App) {
+    fn run(&mut self, effect: Effect, app: &App) {
         let service = app.service().cloned();
         match effect {
             Effect::Quit => {}
@@ -338,7 +345,13 @@ impl Runner {
                     return;
                 };
                 let (events_tx, mut events_rx) = mpsc::channel(16);
-                tokio::spawn(service.track(order_id.clone(), events_tx));
+                let tracker = tokio::spawn(service.track(order_id.clone(), events_tx));
+                if let Some(earlier) = self
+                    .trackers
+                    .insert(order_id.clone(), tracker.abort_handle())
+                {
+                    earlier.abort();
+                }
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     while let Some(event) = events_rx.recv().await {
@@ -352,6 +365,11 @@ impl Runner {
                     }
                     let _ = tx.send(Msg::TrackingEnded { order_id }).await;
                 });
+            }
+            Effect::StopTracking { order_id } => {
+                if let Some(tracker) = self.trackers.remove(&order_id) {
+                    tracker.abort();
+                }
             }
             Effect::Pay { order_id } => self.spawn(async move {
                 let result = match service {

@@ -733,6 +733,15 @@ impl Tracking {
         }
     }
 
+    /// The user may go on to a new order: this one is final, no longer
+    /// followed, or waits for payment, which waits for a person (maybe a
+    /// day; the journal keeps it, and the next start reopens it).
+    pub fn can_leave(&self) -> bool {
+        let waits_for_payment = self.status() == Some(status::PENDING_PAYMENT)
+            && !matches!(self.payment, Payment::Paying { .. });
+        self.is_final() || !self.active || waits_for_payment
+    }
+
     /// Paying makes sense only while the order waits for payment.
     pub fn can_pay(&self) -> bool {
         self.status() == Some(status::PENDING_PAYMENT)

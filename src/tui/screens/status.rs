@@ -151,7 +151,14 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                     Section::InstanceIds => (Section::Timeline, None),
                 };
             }
-            Some('n') if tracking.is_final() || !tracking.active => new_order(app),
+            Some('n') if tracking.can_leave() => {
+                let stop =
+                    (tracking.active && !tracking.is_final()).then(|| Effect::StopTracking {
+                        order_id: tracking.order_id.clone(),
+                    });
+                new_order(app);
+                return stop.into_iter().collect();
+            }
             Some('q') => return crate::tui::update::ask_to_quit(app),
             _ => {}
         },
@@ -269,7 +276,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
             if !tracking.active && !tracking.is_final() {
                 hints.push(hint("t", "track again"));
             }
-            if tracking.is_final() || !tracking.active {
+            if tracking.can_leave() {
                 hints.push(hint("n", "new order"));
             }
             match app.status.section {
