@@ -209,6 +209,7 @@ fn y_and_enter_alone_do_nothing_and_only_typed_separate_sends() {
             request_id,
             body,
             separate_from,
+            ..
         },
     ] = effects.as_slice()
     else {
@@ -259,7 +260,8 @@ fn resend_is_not_offered_while_a_found_order_is_unclaimed() {
         vec![Effect::Submit {
             request_id: EARLIER_ID.into(),
             body: body_of(&app),
-            separate_from: Vec::new()
+            separate_from: Vec::new(),
+            resend: true,
         }]
     );
 }

@@ -785,6 +785,14 @@ impl flexus::tui::service::OrderService for Named {
         self.inner.submit(body, client_request_id, separate_from)
     }
 
+    fn resend(
+        &self,
+        body: flexus::domain::order::RequestBody,
+        client_request_id: String,
+    ) -> futures::future::BoxFuture<'static, SubmitOutcome> {
+        self.inner.resend(body, client_request_id)
+    }
+
     fn earlier(
         &self,
         body: flexus::domain::order::RequestBody,

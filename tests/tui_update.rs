@@ -507,6 +507,7 @@ fn submitting_asks_first_and_the_default_is_no() {
             request_id,
             body,
             separate_from,
+            ..
         },
     ] = effects.as_slice()
     else {
@@ -791,7 +792,8 @@ fn a_lost_answer_resends_only_on_explicit_word_with_the_same_id() {
         vec![Effect::Submit {
             request_id,
             body,
-            separate_from: Vec::new()
+            separate_from: Vec::new(),
+            resend: true,
         }]
     );
     // Ctrl-C asks while the resend is in the air; n stays.

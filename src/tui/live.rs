@@ -234,14 +234,28 @@ impl OrderService for LiveService {
             if let Err(failure) = client.ready_to_order(&body.region).await {
                 return SubmitOutcome::Rejected(failure);
             }
-            // A known ID is a resend after a lost answer (the wizard reuses
-            // the ID only then); the engine checks it is still safe.
-            let known = matches!(journal.purchase(id.as_str()), Ok(Some(_)));
-            if known {
-                purchase::resend(&client, &journal, &body, &id).await
-            } else {
-                purchase::submit(&client, &journal, &body, &id, &separate_from).await
+            purchase::submit(&client, &journal, &body, &id, &separate_from).await
+        })
+    }
+
+    fn resend(
+        &self,
+        body: RequestBody,
+        client_request_id: String,
+    ) -> BoxFuture<'static, SubmitOutcome> {
+        let client = self.client.clone();
+        let journal = self.journal.clone();
+        Box::pin(async move {
+            let id = match ClientRequestId::parse(&client_request_id) {
+                Ok(id) => id,
+                Err(why) => {
+                    return SubmitOutcome::Rejected(failure(why, "Start the purchase again"));
+                }
+            };
+            if let Err(failure) = client.ready_to_order(&body.region).await {
+                return SubmitOutcome::Rejected(failure);
             }
+            purchase::resend(&client, &journal, &body, &id).await
         })
     }
 

@@ -88,6 +88,9 @@ pub enum Effect {
         /// Earlier purchases of the same body the user said this one is
         /// separate from (empty unless they did).
         separate_from: Vec<String>,
+        /// The same purchase again, with its own Client-Request-Id, after
+        /// its answer was lost (the user said so).
+        resend: bool,
     },
     /// Look for earlier purchases of unknown outcome before sending `body`.
     CheckEarlier {

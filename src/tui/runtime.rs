@@ -287,8 +287,10 @@ impl Runner {
                 request_id,
                 body,
                 separate_from,
+                resend,
             } => self.spawn(async move {
                 let outcome = match service {
+                    Some(service) if resend => service.resend(body, request_id.clone()).await,
                     Some(service) => {
                         service
                             .submit(body, request_id.clone(), separate_from)

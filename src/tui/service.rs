@@ -56,6 +56,15 @@ pub trait OrderService: Send + Sync + 'static {
         separate_from: Vec<String>,
     ) -> BoxFuture<'static, SubmitOutcome>;
 
+    /// Send a purchase again after its answer was lost, with its own
+    /// Client-Request-Id, on the user's word; the engine checks first that
+    /// nothing found may be its order.
+    fn resend(
+        &self,
+        body: RequestBody,
+        client_request_id: String,
+    ) -> BoxFuture<'static, SubmitOutcome>;
+
     /// Earlier purchases of unknown outcome, before `body` is sent as a new
     /// one; the newest with the same body is looked up again.
     fn earlier(&self, body: RequestBody) -> BoxFuture<'static, Result<Earlier, ApiFailure>>;

@@ -409,6 +409,7 @@ impl Submission {
             request_id,
             body,
             separate_from,
+            resend,
         }]
     }
 

@@ -113,6 +113,14 @@ impl FakeService {
 }
 
 impl OrderService for FakeService {
+    fn resend(
+        &self,
+        body: RequestBody,
+        client_request_id: String,
+    ) -> BoxFuture<'static, SubmitOutcome> {
+        self.submit(body, client_request_id, Vec::new())
+    }
+
     fn submit(
         &self,
         body: RequestBody,
