@@ -331,16 +331,6 @@ impl Inner {
     }
 }
 
-/// A failure found before anything was sent: no status, no code.
-fn unsent(message: impl Into<String>, next_step: impl Into<String>) -> ApiFailure {
-    ApiFailure {
-        status: None,
-        code: None,
-        message: message.into(),
-        next_step: next_step.into(),
-    }
-}
-
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -813,7 +803,7 @@ impl Client {
     pub async fn check_sign_in(&self) -> Result<(), ApiFailure> {
         if let Some(Auth::Tokens { purchase, billing }) = &self.inner.auth {
             if purchase.is_none() && billing.is_none() {
-                return Err(unsent(
+                return Err(ApiFailure::local(
                     "no token was given",
                     super::auth::missing_credentials_help(),
                 ));
@@ -827,7 +817,7 @@ impl Client {
             match self.token_scope(billing).await? {
                 TokenScope::Domain { .. } => {}
                 other => {
-                    return Err(unsent(
+                    return Err(ApiFailure::local(
                         format!(
                             "the billing token is scoped to {}, but billing is a global service \
                              and takes a token scoped to the account's domain",
@@ -858,7 +848,7 @@ impl Client {
             ..
         }) = &self.inner.auth
         else {
-            return Err(unsent("there is no purchase token", ""));
+            return Err(ApiFailure::local("there is no purchase token", ""));
         };
         let scope = self
             .inner
@@ -866,7 +856,7 @@ impl Client {
             .get_or_try_init(|| self.token_scope(token))
             .await?;
         if let TokenScope::Domain { .. } = scope {
-            return Err(unsent(
+            return Err(ApiFailure::local(
                 format!(
                     "the purchase token is scoped to {}: billing takes such a token, the \
                      purchase does not",
@@ -885,16 +875,16 @@ impl Client {
     /// The credential a call carries, resolved (looking up what is needed).
     async fn credential(&self, sign: &Sign) -> Result<Credential, ApiFailure> {
         let Some(auth) = &self.inner.auth else {
-            return Err(unsent(
+            return Err(ApiFailure::local(
                 "not signed in",
                 super::auth::missing_credentials_help(),
             ));
         };
         match (auth, sign) {
-            (_, Sign::None) => Err(unsent("this call takes no credential", "")),
+            (_, Sign::None) => Err(ApiFailure::local("this call takes no credential", "")),
             (Auth::Tokens { purchase, .. }, Sign::Hcss(region)) => {
                 let Some(token) = purchase else {
-                    return Err(unsent(
+                    return Err(ApiFailure::local(
                         "there is no purchase token",
                         format!(
                             "Set {ENV_TOKEN} (or --token-file, or the first token field when \
@@ -906,7 +896,7 @@ impl Client {
                     TokenScope::Project { name, .. } if name == region => {
                         Ok(Credential::Token(token.clone()))
                     }
-                    other => Err(unsent(
+                    other => Err(ApiFailure::local(
                         format!(
                             "the purchase token is scoped to {}, but the order is for {region}",
                             other.words()
@@ -925,7 +915,7 @@ impl Client {
             }
             (Auth::Tokens { billing, .. }, Sign::Bss) => {
                 billing.clone().map(Credential::Token).ok_or_else(|| {
-                    unsent(
+                    ApiFailure::local(
                         "there is no billing token",
                         format!(
                             "Set {ENV_BSS_TOKEN} (or --bss-token-file, or the second token field \
@@ -939,7 +929,7 @@ impl Client {
                 .or(purchase.as_ref())
                 .cloned()
                 .map(Credential::Token)
-                .ok_or_else(|| unsent("there is no token", "")),
+                .ok_or_else(|| ApiFailure::local("there is no token", "")),
             (Auth::SignedIn { domain_token }, Sign::Hcss(region)) => self
                 .project_token(domain_token, region)
                 .await

@@ -23,6 +23,18 @@ pub struct ApiFailure {
     pub next_step: String,
 }
 
+impl ApiFailure {
+    /// A failure found here, not answered by a service: no status, no code.
+    pub fn local(message: impl Into<String>, next_step: impl Into<String>) -> ApiFailure {
+        ApiFailure {
+            status: None,
+            code: None,
+            message: message.into(),
+            next_step: next_step.into(),
+        }
+    }
+}
+
 impl fmt::Display for ApiFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;

@@ -240,7 +240,7 @@ pub async fn submit(
             send(client, journal, body, client_request_id, 1, sent_at, lock).await
         }
         Ok(Err(failure)) => SubmitOutcome::Rejected(failure),
-        Err(_) => SubmitOutcome::Rejected(refusal(
+        Err(_) => SubmitOutcome::Rejected(ApiFailure::local(
             "flexus stopped checking the order journal; nothing was sent",
             "Try again",
         )),
@@ -267,7 +267,7 @@ fn reserve_new(
         .map_err(|e| journal_failure(journal, &e))?
         .is_some()
     {
-        return Err(refusal(
+        return Err(ApiFailure::local(
             "this purchase was already sent once; nothing was sent again",
             "Resend it only after checking `flexus orders` (the wizard and `flexus resend` \
              offer that), or start a new purchase",
@@ -283,8 +283,8 @@ fn reserve_new(
             Some(order_id) => format!("was placed as order {order_id}, which is not finished"),
             None => "has an unknown outcome, so it may have been placed".to_string(),
         };
-        return Err(refusal(
-            &format!(
+        return Err(ApiFailure::local(
+            format!(
                 "the same order sent at {} (Client-Request-Id {}) {what}; nothing was sent",
                 double.last_sent_at, double.client_request_id
             ),
@@ -296,8 +296,8 @@ fn reserve_new(
         .iter()
         .find(|d| !separate_from.contains(&damaged_key(d)))
     {
-        return Err(refusal(
-            &format!("{}; nothing was sent", damaged_words(hidden)),
+        return Err(ApiFailure::local(
+            format!("{}; nothing was sent", damaged_words(hidden)),
             &match &hidden.client_request_id {
                 Some(id) => format!(
                     "Check the console's order list: if it placed nothing, `flexus abandon {id}`; \
@@ -391,8 +391,8 @@ fn record_word(
         .map_err(|e| journal_failure(journal, &e))?
         .filter(|owner| owner.client_request_id != client_request_id.as_str())
     {
-        return Err(refusal(
-            &format!(
+        return Err(ApiFailure::local(
+            format!(
                 "order {order_id} belongs to another purchase (Client-Request-Id {}); nothing \
                  was recorded",
                 owner.client_request_id
@@ -407,8 +407,8 @@ fn record_word(
         .map_err(|e| journal_failure(journal, &e))?
         && !record.found.iter().any(|f| f == order_id.as_str())
     {
-        return Err(refusal(
-            &format!(
+        return Err(ApiFailure::local(
+            format!(
                 "order {order_id} is not one the order list showed for this purchase ({}); \
                  nothing was recorded",
                 if record.found.is_empty() {
@@ -467,14 +467,14 @@ fn lock_unresolved(
         {
             return Ok(lock);
         }
-        return Err(refusal(
+        return Err(ApiFailure::local(
             "the journal has no purchase with this Client-Request-Id; nothing was recorded",
             "`flexus orders` lists the purchases",
         ));
     };
     if !record.is_unresolved() {
-        return Err(refusal(
-            &match &record.order_id {
+        return Err(ApiFailure::local(
+            match &record.order_id {
                 Some(placed) => format!(
                     "this purchase is already known as order {placed}; nothing was recorded"
                 ),
@@ -491,8 +491,8 @@ fn lock_unresolved(
 
 fn checked_order_id(order_id: &str) -> Result<super::ids::OrderId, ApiFailure> {
     super::ids::OrderId::parse(order_id).map_err(|why| {
-        refusal(
-            &format!("the order ID {why}; nothing was recorded"),
+        ApiFailure::local(
+            format!("the order ID {why}; nothing was recorded"),
             "Give the order ID as `flexus orders` or the console shows it",
         )
     })
@@ -510,7 +510,7 @@ fn lock_for_change(
 }
 
 fn busy_elsewhere() -> ApiFailure {
-    refusal(
+    ApiFailure::local(
         "another flexus is sending this purchase right now; nothing was done",
         "Wait until it has finished, then check `flexus orders`",
     )
@@ -536,7 +536,7 @@ pub async fn resend(
     let record = match journal.purchase(client_request_id.as_str()) {
         Ok(Some(record)) => record,
         Ok(None) => {
-            return SubmitOutcome::Rejected(refusal(
+            return SubmitOutcome::Rejected(ApiFailure::local(
                 "the journal has no purchase with this Client-Request-Id; nothing was sent",
                 "Submit it as a new purchase instead",
             ));
@@ -545,8 +545,8 @@ pub async fn resend(
     };
     match &record.state {
         PurchaseState::Placed => {
-            return SubmitOutcome::Rejected(refusal(
-                &format!(
+            return SubmitOutcome::Rejected(ApiFailure::local(
+                format!(
                     "this purchase was already placed as order {}; nothing was sent",
                     record.order_id.as_deref().unwrap_or("?")
                 ),
@@ -554,8 +554,8 @@ pub async fn resend(
             ));
         }
         PurchaseState::Rejected(_) | PurchaseState::NothingPlaced => {
-            return SubmitOutcome::Rejected(refusal(
-                &format!(
+            return SubmitOutcome::Rejected(ApiFailure::local(
+                format!(
                     "this purchase is {}, so there is nothing to resend; nothing was sent",
                     record.state_text()
                 ),
@@ -568,8 +568,8 @@ pub async fn resend(
     if record.endpoint != endpoint {
         // Elsewhere it is another purchase: the lookups, and any
         // de-duplication by Client-Request-Id, would not see the first send.
-        return SubmitOutcome::Rejected(refusal(
-            &format!(
+        return SubmitOutcome::Rejected(ApiFailure::local(
+            format!(
                 "this purchase was first sent to {}, not {endpoint}; nothing was sent",
                 record.endpoint
             ),
@@ -578,7 +578,7 @@ pub async fn resend(
         ));
     }
     if &record.body != body {
-        return SubmitOutcome::Rejected(refusal(
+        return SubmitOutcome::Rejected(ApiFailure::local(
             "the order differs from the one first sent with this Client-Request-Id; nothing was \
              sent",
             "Submit the changed order as a new purchase",
@@ -595,12 +595,12 @@ pub async fn resend(
     record_lookup(journal, client_request_id, &found, lookup_failed.as_ref());
     if !found.is_empty() || lookup_failed.is_some() {
         let reason = if found.is_empty() {
-            refusal(
+            ApiFailure::local(
                 "the order list could not be checked, so the purchase was not sent again",
                 "Try again later; an order the first send placed must be found before resending",
             )
         } else {
-            refusal(
+            ApiFailure::local(
                 "the order list shows orders that may be this purchase, so it was not sent again",
                 "If one is this purchase, follow it (claim it); if none is, dismiss them, then \
                  resend",
@@ -654,7 +654,7 @@ pub async fn look_again(
     let Ok(id) = ClientRequestId::parse(&record.client_request_id) else {
         return (
             Vec::new(),
-            Some(refusal(
+            Some(ApiFailure::local(
                 "the journal's Client-Request-Id of this purchase is not valid",
                 "Check the order list in the console",
             )),
@@ -842,23 +842,14 @@ pub async fn find_candidates(
 }
 
 fn malformed_orders(count: usize) -> ApiFailure {
-    refusal(
-        &format!(
+    ApiFailure::local(
+        format!(
             "{count} order(s) created in that time have an ID not of Huawei's shape and are not \
              shown"
         ),
         "Check the Billing Center (My Orders) in the console for an order of this purchase \
          before sending it again",
     )
-}
-
-fn refusal(message: &str, next_step: &str) -> ApiFailure {
-    ApiFailure {
-        status: None,
-        code: None,
-        message: message.to_string(),
-        next_step: next_step.to_string(),
-    }
 }
 
 /// How a "separate purchase" answer names a damaged record: its

@@ -570,6 +570,13 @@ impl Draft {
         }
     }
 
+    /// The draft a request body was made from: a journaled purchase,
+    /// reopened or resent.
+    pub fn from_request_body(body: &RequestBody) -> Draft {
+        let value = serde_json::to_value(body).unwrap_or_default();
+        Draft::from_plan_value(&value).0
+    }
+
     pub fn from_plan_value(value: &Value) -> (Draft, Vec<Problem>) {
         let mut reader = PlanReader::default();
         let draft = reader.read(value);

@@ -43,6 +43,9 @@ struct Session {
     journal: Journal,
     source: AuthSource,
     track: TrackOptions,
+    /// One runtime for the whole command: the client's pooled connections
+    /// belong to the runtime that opened them.
+    rt: tokio::runtime::Runtime,
 }
 
 /// How to reach the services, without credentials: endpoints, timeouts,
@@ -83,9 +86,9 @@ fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
         .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?
         .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()))?;
     let client = Client::new(endpoints, resolved.auth, config).map_err(api_failure)?;
+    let rt = runtime()?;
     // Wrong credentials show here, before any question or order.
-    runtime()?
-        .block_on(client.check_sign_in())
+    rt.block_on(client.check_sign_in())
         .map_err(|f| Failure::new(EXIT_FAILURE, format!("signing in failed: {f}")))?;
     let journal = open_journal()?;
     track.journal = Some(journal.clone());
@@ -94,6 +97,7 @@ fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
         journal,
         source: resolved.source,
         track,
+        rt,
     })
 }
 
@@ -215,7 +219,8 @@ pub fn order(
     // What the order's region needs (its project, a token for it) is found
     // now: if the order could not be placed, or not followed, nothing is
     // asked and nothing is sent.
-    runtime()?
+    session
+        .rt
         .block_on(session.client.ready_to_order(&body.region))
         .map_err(|f| Failure::new(EXIT_FAILURE, format!("nothing was sent: {f}")))?;
     // Once a purchase may be under way, its outcome decides the exit code,
@@ -232,7 +237,7 @@ pub fn order(
         session.source
     )
     .map_err(io)?;
-    let rt = runtime()?;
+    let rt = &session.rt;
     let earlier = rt
         .block_on(purchase::earlier_open(
             &session.client,
@@ -545,33 +550,24 @@ pub fn resend(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let id = ClientRequestId::parse(&args.client_request_id)
+    ClientRequestId::parse(&args.client_request_id)
         .map_err(|why| Failure::new(EXIT_INVALID, why))?;
     let session = connect(&args.connect)?;
-    let record = session
-        .journal
-        .purchase(id.as_str())
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the order journal: {e}")))?
-        .ok_or_else(|| {
-            Failure::new(
-                EXIT_INVALID,
-                format!("the journal has no purchase {id}; `flexus orders` lists them"),
-            )
-        })?;
-    if !record.is_unresolved() {
+    let (id, record) = unresolved_purchase(&session.journal, &args.client_request_id)?;
+    let Some(record) = record else {
         return Err(Failure::new(
             EXIT_INVALID,
             format!(
-                "purchase {id} is {}, so there is nothing to resend; nothing was sent",
-                record.state_text()
+                "the journal record of purchase {id} is damaged, so what it ordered cannot be \
+                 read and it cannot be sent again; nothing was sent. Check the console's order \
+                 list, then `flexus abandon {id}` or `flexus claim {id} ORDER_ID`"
             ),
         ));
-    }
+    };
     let out = &mut Unbreakable(out);
     let err = &mut Unbreakable(err);
     let io = output_failure;
-    let body_value = serde_json::to_value(&record.body).unwrap_or_default();
-    let (draft, _) = crate::domain::order::Draft::from_plan_value(&body_value);
+    let draft = crate::domain::order::Draft::from_request_body(&record.body);
     write!(err, "{}", Summary::new(catalog, prices, &draft).to_text()).map_err(io)?;
     writeln!(
         err,
@@ -590,7 +586,7 @@ pub fn resend(
         "resending",
         err,
     )?;
-    runtime()?.block_on(place(
+    session.rt.block_on(place(
         &session,
         &record.body,
         Start::Resend(id),
@@ -856,7 +852,7 @@ pub fn status(args: &StatusArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let order_id = order_id_argument(&args.order_id)?;
     let order_id = order_id.as_str();
     let session = connect(&args.connect)?;
-    runtime()?.block_on(async {
+    session.rt.block_on(async {
         if args.watch {
             let instances = known_instances(&session.journal, order_id);
             follow(&session, order_id, &instances, false, out).await
@@ -873,10 +869,9 @@ pub fn status(args: &StatusArgs, out: &mut dyn Write) -> Result<(), Failure> {
 
 fn known_instances(journal: &Journal, order_id: &str) -> Vec<String> {
     journal
-        .purchases()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|p| p.order_id.as_deref() == Some(order_id))
+        .purchase_of_order(order_id)
+        .ok()
+        .flatten()
         .map(|p| p.instance_ids)
         .unwrap_or_default()
 }
@@ -1100,7 +1095,7 @@ pub fn claim(args: &ClaimArgs, out: &mut dyn Write) -> Result<(), Failure> {
 pub fn pay(args: &PayArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
     let order_id = order_id_argument(&args.order_id)?.to_string();
     let session = connect(&args.connect)?;
-    let rt = runtime()?;
+    let rt = &session.rt;
     let details = rt
         .block_on(session.client.order_details(&order_id))
         .map_err(api_failure)?;

@@ -42,18 +42,9 @@ pub struct LiveConnector {
     pub prices: PriceTable,
 }
 
-fn failure(message: impl Into<String>, next_step: impl Into<String>) -> ApiFailure {
-    ApiFailure {
-        status: None,
-        code: None,
-        message: message.into(),
-        next_step: next_step.into(),
-    }
-}
-
 fn open_journal(dir: PathBuf) -> Result<Journal, ApiFailure> {
     Journal::open(&dir).map_err(|e| {
-        failure(
+        ApiFailure::local(
             format!("cannot open the order journal in {}: {e}", dir.display()),
             "Fix the directory's permissions or set FLEXUS_STATE_DIR to another directory",
         )
@@ -87,13 +78,13 @@ impl Connector for LiveConnector {
                     )
                     .await
                     .map_err(|e| {
-                        failure(
+                        ApiFailure::local(
                             format!("the sandbox could not start: {e}"),
                             "Try again, or run `flexus sandbox` in another terminal",
                         )
                     })?;
-                    let endpoints =
-                        Endpoints::all_at(&handle.url()).map_err(|e| failure(e.to_string(), ""))?;
+                    let endpoints = Endpoints::all_at(&handle.url())
+                        .map_err(|e| ApiFailure::local(e.to_string(), ""))?;
                     // As a user would: signed in with IAM, so the purchase
                     // gets a token of each order region's project.
                     let creds = handle.credentials();
@@ -132,9 +123,9 @@ impl Connector for LiveConnector {
                         purchase: token_file.as_deref(),
                         billing: bss_token_file.as_deref(),
                     })
-                    .map_err(|e| failure(e.to_string(), ""))?
+                    .map_err(|e| ApiFailure::local(e.to_string(), ""))?
                     .ok_or_else(|| {
-                        failure(
+                        ApiFailure::local(
                             "no token or access key was found in the environment",
                             auth::missing_credentials_help(),
                         )
@@ -226,7 +217,10 @@ impl OrderService for LiveService {
             let id = match ClientRequestId::parse(&client_request_id) {
                 Ok(id) => id,
                 Err(why) => {
-                    return SubmitOutcome::Rejected(failure(why, "Start the purchase again"));
+                    return SubmitOutcome::Rejected(ApiFailure::local(
+                        why,
+                        "Start the purchase again",
+                    ));
                 }
             };
             // Before the journal hears of it: an order that could not be
@@ -249,7 +243,10 @@ impl OrderService for LiveService {
             let id = match ClientRequestId::parse(&client_request_id) {
                 Ok(id) => id,
                 Err(why) => {
-                    return SubmitOutcome::Rejected(failure(why, "Start the purchase again"));
+                    return SubmitOutcome::Rejected(ApiFailure::local(
+                        why,
+                        "Start the purchase again",
+                    ));
                 }
             };
             if let Err(failure) = client.ready_to_order(&body.region).await {
@@ -289,9 +286,11 @@ impl OrderService for LiveService {
             // Off the UI's thread: the journal may be long.
             tokio::task::spawn_blocking(move || journal.unfinished())
                 .await
-                .map_err(|e| failure(format!("reading the order journal failed: {e}"), ""))?
                 .map_err(|e| {
-                    failure(
+                    ApiFailure::local(format!("reading the order journal failed: {e}"), "")
+                })?
+                .map_err(|e| {
+                    ApiFailure::local(
                         format!("cannot read the order journal: {e}"),
                         "`flexus orders` lists what it holds",
                     )
@@ -313,7 +312,7 @@ impl OrderService for LiveService {
         let journal = self.journal.clone();
         Box::pin(async move {
             let id = ClientRequestId::parse(&client_request_id)
-                .map_err(|why| failure(why, "Start the purchase again"))?;
+                .map_err(|why| ApiFailure::local(why, "Start the purchase again"))?;
             purchase::dismiss(&journal, &id, &order_id)
         })
     }
@@ -340,7 +339,7 @@ impl OrderService for LiveService {
         let journal = self.journal.clone();
         Box::pin(async move {
             let id = ClientRequestId::parse(&client_request_id)
-                .map_err(|why| failure(why, "Start the purchase again"))?;
+                .map_err(|why| ApiFailure::local(why, "Start the purchase again"))?;
             purchase::claim(&journal, &id, &order_id)
         })
     }

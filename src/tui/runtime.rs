@@ -246,12 +246,7 @@ struct Runner {
 }
 
 fn not_signed_in() -> ApiFailure {
-    ApiFailure {
-        status: None,
-        code: None,
-        message: "flexus is not signed in".to_string(),
-        next_step: "sign in first".to_string(),
-    }
+    ApiFailure::local("flexus is not signed in", "sign in first")
 }
 
 impl Runner {

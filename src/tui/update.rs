@@ -316,7 +316,6 @@ pub fn ask_to_submit(app: &mut App) -> Vec<Effect> {
             app.checks += 1;
             app.review.checking = Some(review::Checking {
                 check: app.checks,
-                since: app.clock.mono,
                 body: body.clone(),
             });
             review::tell(
@@ -477,10 +476,7 @@ fn on_unfinished(app: &mut App, result: Result<Vec<PurchaseRecord>, ApiFailure>)
 pub fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
     // Going on to a new order afterwards starts from the same choices, as
     // after an order placed here.
-    if let Ok(value) = serde_json::to_value(&record.body) {
-        let (draft, _) = crate::domain::order::Draft::from_plan_value(&value);
-        app.fill_draft(draft);
-    }
+    app.fill_draft(crate::domain::order::Draft::from_request_body(&record.body));
     app.timeline = Timeline::default();
     app.status = Default::default();
     app.timeline.push(
@@ -615,7 +611,7 @@ fn submit_new(app: &mut App, separate_from: Vec<String>) -> Vec<Effect> {
         return Vec::new();
     };
     let label = label.clone();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::api::purchase::ClientRequestId::new().to_string();
     app.timeline = Timeline::default();
     app.status = Default::default();
     if !separate_from.is_empty() {

@@ -3,7 +3,6 @@
 //! reopened from here; submitting asks first.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
@@ -46,7 +45,6 @@ pub struct State {
 #[derive(Debug, Clone)]
 pub struct Checking {
     pub check: u64,
-    pub since: Instant,
     /// The order asked about; an answer about another is dropped.
     pub body: RequestBody,
 }
