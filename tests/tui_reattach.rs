@@ -153,7 +153,7 @@ fn the_double_pane_shows_the_earlier_purchase_and_what_was_found() {
     // The found order: created, amount, spec x quantity.
     let row = line_with(&text, ORDER_ID);
     assert!(
-        row.contains("created 2026-01-15T09:30:01Z, 19.00 USD"),
+        row.contains("created 2026-01-15T09:30:01Z, USD 19.00"),
         "{text}"
     );
     assert!(text.contains("hf.large.2.30m.linux x 1"), "{text}");

@@ -94,15 +94,8 @@ impl FoundOrder {
                 format!("created {created}")
             });
         }
-        if let Some(amount) = self
-            .info
-            .amount_after_discount
-            .or(self.info.official_amount)
-        {
-            parts.push(match &self.info.currency {
-                Some(currency) => format!("{amount:.2} {currency}"),
-                None => format!("{amount:.2}"),
-            });
+        if let Some(amount) = self.info.amount_text() {
+            parts.push(amount);
         }
         for item in &self.line_items {
             let Some(spec) = &item.product_spec_desc else {
@@ -949,7 +942,7 @@ mod tests {
         };
         assert_eq!(
             found.describe("2026-12-01T07:59:58Z"),
-            "created 2026-12-01T08:00:00Z, 18.00 USD, hf.large.1.30m.linux x 2, processing"
+            "created 2026-12-01T08:00:00Z, USD 18.00, hf.large.1.30m.linux x 2, processing"
         );
         assert!(
             found

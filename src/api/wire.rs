@@ -116,6 +116,30 @@ pub struct OrderInfo {
     pub pending_payment_end_time: Option<String>,
 }
 
+impl OrderInfo {
+    /// What the order says it costs: "USD 19.00", "USD 19.00 (list price
+    /// USD 25.00)", with the unit named when it is not the currency's own
+    /// (`measure_id` 1).
+    pub fn amount_text(&self) -> Option<String> {
+        let currency = self.currency.as_deref().unwrap_or_default();
+        let unit = match self.measure_id {
+            None | Some(1) => String::new(),
+            Some(other) => format!(" (measure unit {other})"),
+        };
+        let amount = |v: f64| format!("{currency} {v:.2}").trim().to_string();
+        match (self.amount_after_discount, self.official_amount) {
+            (Some(paid), Some(list)) if (paid - list).abs() >= 0.005 => Some(format!(
+                "{} (list price {}){unit}",
+                amount(paid),
+                amount(list)
+            )),
+            (Some(paid), _) => Some(format!("{}{unit}", amount(paid))),
+            (None, Some(list)) => Some(format!("{} list price{unit}", amount(list))),
+            (None, None) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct OrderLineItem {
     #[serde(default)]

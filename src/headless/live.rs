@@ -702,14 +702,6 @@ fn unresolved_purchase(
     }
 }
 
-fn amount_text(order: &OrderInfo) -> Option<String> {
-    let amount = order.amount_after_discount.or(order.official_amount)?;
-    Some(match &order.currency {
-        Some(currency) => format!("{amount:.2} {currency}"),
-        None => format!("{amount:.2}"),
-    })
-}
-
 fn status_line(order_id: &str, info: &OrderInfo) -> String {
     match info.status {
         status::COMPLETED => format!("Order {order_id}: completed, the instances are created"),
@@ -891,7 +883,7 @@ fn write_details(
     if let Some(t) = &info.payment_time {
         facts.push(("Paid", t.clone()));
     }
-    if let Some(amount) = amount_text(info) {
+    if let Some(amount) = info.amount_text() {
         facts.push(("Amount", amount));
     }
     for item in &details.order_line_items {
@@ -1114,7 +1106,7 @@ pub fn pay(args: &PayArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(
         args.yes,
         &format!(
             "Pay order {order_id}{} from the account balance?",
-            amount_text(info)
+            info.amount_text()
                 .map(|a| format!(" ({a})"))
                 .unwrap_or_default()
         ),

@@ -335,24 +335,9 @@ pub fn failure_text(failure: &ApiFailure) -> String {
     clean(&failure.to_string()).into_owned()
 }
 
-/// "USD 19.00 (list price USD 25.00)" from what the order says it costs.
+/// What the order says it costs, cleaned for the screen.
 pub fn amount_text(info: &OrderInfo) -> Option<String> {
-    let currency = info.currency.as_deref().map(clean).unwrap_or_default();
-    let unit = match info.measure_id {
-        None | Some(1) => String::new(),
-        Some(other) => format!(" (measure unit {other})"),
-    };
-    let amount = |v: f64| format!("{currency} {v:.2}").trim().to_string();
-    match (info.amount_after_discount, info.official_amount) {
-        (Some(paid), Some(list)) if (paid - list).abs() >= 0.005 => Some(format!(
-            "{} (list price {}){unit}",
-            amount(paid),
-            amount(list)
-        )),
-        (Some(paid), _) => Some(format!("{}{unit}", amount(paid))),
-        (None, Some(list)) => Some(format!("{} list price{unit}", amount(list))),
-        (None, None) => None,
-    }
+    info.amount_text().map(|text| clean(&text).into_owned())
 }
 
 /// "3s", "1m 05s".
