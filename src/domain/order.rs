@@ -690,6 +690,25 @@ pub struct RequestBody {
     pub tags: Vec<Tag>,
 }
 
+impl RequestBody {
+    /// What it buys, in one line: "2 x hf.large.1.30m.linux, BT 6.8.35,
+    /// ap-southeast-3".
+    pub fn describe(&self) -> String {
+        let image = match (&self.image_ref.image_name, &self.image_ref.image_version) {
+            (Some(name), Some(version)) => format!("{name} {version}"),
+            _ => self
+                .image_ref
+                .image_id
+                .as_deref()
+                .map_or_else(|| "a private image".to_string(), |id| format!("image {id}")),
+        };
+        format!(
+            "{} x {}, {image}, {}",
+            self.purchase_quantity, self.plan_spec, self.region
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageRefBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -250,7 +250,7 @@ pub fn order(
             err,
             "Note: the purchase of {} sent at {} (Client-Request-Id {}) has an unknown outcome; \
              `flexus orders` shows it.",
-            what(&record.body),
+            record.body.describe(),
             record.last_sent_at,
             record.client_request_id
         )
@@ -609,7 +609,7 @@ pub fn abandon(
     let described = match &record {
         Some(record) => format!(
             "{}, sent at {}, {}",
-            what(&record.body),
+            record.body.describe(),
             record.first_sent_at,
             record.state_text()
         ),
@@ -963,7 +963,7 @@ pub fn orders(args: &OrdersArgs, out: &mut dyn Write, err: &mut dyn Write) -> Re
                 record.first_sent_at,
                 record.order_id.as_deref().unwrap_or("-"),
                 record.state_text(),
-                what(&record.body)
+                record.body.describe()
             )
             .map_err(io)?;
         }
@@ -1032,22 +1032,6 @@ fn damaged_text(d: &crate::api::journal::DamagedRecord, path: &std::path::Path) 
         "Damaged record at {} of {}{what}: Client-Request-Id {id}, {next}",
         d.place,
         path.display()
-    )
-}
-
-/// "2 x hf.large.1.30m.linux, BT 6.8.35, ap-southeast-3".
-fn what(body: &RequestBody) -> String {
-    let image = match (&body.image_ref.image_name, &body.image_ref.image_version) {
-        (Some(name), Some(version)) => format!("{name} {version}"),
-        _ => body
-            .image_ref
-            .image_id
-            .as_deref()
-            .map_or_else(|| "?".to_string(), |id| format!("image {id}")),
-    };
-    format!(
-        "{} x {}, {image}, {}",
-        body.purchase_quantity, body.plan_spec, body.region
     )
 }
 

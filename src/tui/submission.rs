@@ -291,19 +291,7 @@ impl Unknown {
 /// "1 x hf.large.1.30m.linux, Ubuntu 22.04, ap-southeast-3": what a
 /// purchase buys, in one line, cleaned.
 pub fn purchase_text(body: &RequestBody) -> String {
-    let image = match (&body.image_ref.image_name, &body.image_ref.image_version) {
-        (Some(name), Some(version)) => format!("{name} {version}"),
-        _ => body
-            .image_ref
-            .image_id
-            .as_deref()
-            .map_or_else(|| "a private image".to_string(), |id| format!("image {id}")),
-    };
-    clean(&format!(
-        "{} x {}, {image}, {}",
-        body.purchase_quantity, body.plan_spec, body.region
-    ))
-    .into_owned()
+    clean(&body.describe()).into_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
