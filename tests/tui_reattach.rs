@@ -280,20 +280,7 @@ fn a_found_order_is_followed_with_t_and_claimed() {
     // Followed once the journal has the claim, not before.
     assert!(matches!(&app.submission, Submission::Unknown(_)));
     assert!(press(&mut app, KeyCode::Char('t')).is_empty(), "asked once");
-    let effects = update(
-        &mut app,
-        Msg::Claimed {
-            request_id: EARLIER_ID.into(),
-            order_id: ORDER_ID.into(),
-            result: Ok(()),
-        },
-    );
-    assert_eq!(
-        effects,
-        vec![Effect::Track {
-            order_id: ORDER_ID.into()
-        }]
-    );
+    claim_recorded(&mut app, EARLIER_ID);
     assert!(matches!(&app.submission, Submission::Placed(t) if t.order_id == ORDER_ID));
 }
 
@@ -539,20 +526,7 @@ fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
             order_id: ORDER_ID.into()
         }]
     );
-    let effects = update(
-        &mut app,
-        Msg::Claimed {
-            request_id: EARLIER_ID.into(),
-            order_id: ORDER_ID.into(),
-            result: Ok(()),
-        },
-    );
-    assert_eq!(
-        effects,
-        vec![Effect::Track {
-            order_id: ORDER_ID.into()
-        }]
-    );
+    claim_recorded(&mut app, EARLIER_ID);
 }
 
 #[test]

@@ -843,20 +843,7 @@ fn an_order_found_after_a_lost_answer_can_be_tracked() {
             order_id: ORDER_ID.into()
         }]
     );
-    let effects = update(
-        &mut app,
-        Msg::Claimed {
-            request_id,
-            order_id: ORDER_ID.into(),
-            result: Ok(()),
-        },
-    );
-    assert_eq!(
-        effects,
-        vec![Effect::Track {
-            order_id: ORDER_ID.into()
-        }]
-    );
+    claim_recorded(&mut app, &request_id);
     assert!(matches!(&app.submission, Submission::Placed(t) if t.can_pay()));
 }
 

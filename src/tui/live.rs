@@ -193,6 +193,24 @@ impl Connector for LiveConnector {
     }
 }
 
+/// What is checked before the journal hears of a send: the wizard's ID is
+/// valid, and the order could be placed and followed (the credentials for
+/// its region); otherwise the refusal, naming what is missing.
+async fn ready(
+    client: &Client,
+    body: &RequestBody,
+    client_request_id: &str,
+) -> Result<ClientRequestId, SubmitOutcome> {
+    let id = ClientRequestId::parse(client_request_id).map_err(|why| {
+        SubmitOutcome::Rejected(ApiFailure::local(why, "Start the purchase again"))
+    })?;
+    client
+        .ready_to_order(&body.region)
+        .await
+        .map_err(SubmitOutcome::Rejected)?;
+    Ok(id)
+}
+
 /// Orders through the purchase engine, recorded in the journal.
 pub struct LiveService {
     client: Client,
@@ -211,24 +229,12 @@ impl OrderService for LiveService {
         client_request_id: String,
         separate_from: Vec<String>,
     ) -> BoxFuture<'static, SubmitOutcome> {
-        let client = self.client.clone();
-        let journal = self.journal.clone();
+        let (client, journal) = (self.client.clone(), self.journal.clone());
         Box::pin(async move {
-            let id = match ClientRequestId::parse(&client_request_id) {
-                Ok(id) => id,
-                Err(why) => {
-                    return SubmitOutcome::Rejected(ApiFailure::local(
-                        why,
-                        "Start the purchase again",
-                    ));
-                }
-            };
-            // Before the journal hears of it: an order that could not be
-            // placed, or not followed, is refused here with what is missing.
-            if let Err(failure) = client.ready_to_order(&body.region).await {
-                return SubmitOutcome::Rejected(failure);
+            match ready(&client, &body, &client_request_id).await {
+                Ok(id) => purchase::submit(&client, &journal, &body, &id, &separate_from).await,
+                Err(refused) => refused,
             }
-            purchase::submit(&client, &journal, &body, &id, &separate_from).await
         })
     }
 
@@ -237,22 +243,12 @@ impl OrderService for LiveService {
         body: RequestBody,
         client_request_id: String,
     ) -> BoxFuture<'static, SubmitOutcome> {
-        let client = self.client.clone();
-        let journal = self.journal.clone();
+        let (client, journal) = (self.client.clone(), self.journal.clone());
         Box::pin(async move {
-            let id = match ClientRequestId::parse(&client_request_id) {
-                Ok(id) => id,
-                Err(why) => {
-                    return SubmitOutcome::Rejected(ApiFailure::local(
-                        why,
-                        "Start the purchase again",
-                    ));
-                }
-            };
-            if let Err(failure) = client.ready_to_order(&body.region).await {
-                return SubmitOutcome::Rejected(failure);
+            match ready(&client, &body, &client_request_id).await {
+                Ok(id) => purchase::resend(&client, &journal, &body, &id).await,
+                Err(refused) => refused,
             }
-            purchase::resend(&client, &journal, &body, &id).await
         })
     }
 

@@ -416,3 +416,22 @@ pub fn enter_and_check(app: &mut App, earlier: Earlier) -> Vec<Effect> {
         },
     )
 }
+
+/// The journal recorded the claim of `ORDER_ID` for purchase `request_id`:
+/// only now is the order followed.
+pub fn claim_recorded(app: &mut App, request_id: &str) {
+    let effects = update(
+        app,
+        Msg::Claimed {
+            request_id: request_id.into(),
+            order_id: ORDER_ID.into(),
+            result: Ok(()),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.into()
+        }]
+    );
+}
