@@ -97,21 +97,15 @@ fn check<'a>(text: &'a str, what: &str, also: &[char], allowed: &str) -> Result<
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || also.contains(c)))
     {
-        return Err(format!("contains {}; {what} has {allowed}", describe(bad)));
+        return Err(format!(
+            "contains {}; {what} has {allowed}",
+            crate::domain::order::describe_char(bad)
+        ));
     }
     if !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return Err(format!("must start with a letter or digit, as {what} does"));
     }
     Ok(text)
-}
-
-/// A character named so that printing the name is safe whatever it is.
-fn describe(c: char) -> String {
-    match c {
-        ' ' => "a space".to_string(),
-        c if c.is_ascii_graphic() => format!("\"{c}\""),
-        c => format!("the character U+{:04X}", c as u32),
-    }
 }
 
 #[cfg(test)]

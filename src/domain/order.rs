@@ -241,7 +241,9 @@ pub fn check_instance_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn describe_char(c: char) -> String {
+/// A character named so that printing the name is safe whatever it is:
+/// control, invisible and direction-changing characters by code point.
+pub fn describe_char(c: char) -> String {
     match c {
         ' ' => "a space".to_string(),
         c if c.is_control() => format!("the control character U+{:04X}", c as u32),
