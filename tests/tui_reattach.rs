@@ -99,6 +99,7 @@ fn double_found(lookup: Lookup) -> (App, std::sync::Arc<FakeService>) {
         lookup,
         other: vec![record(OTHER_ID, other_body(&app), lost_answer())],
         damaged: Vec::new(),
+        credentials: None,
     };
     let effects = enter_and_check(&mut app, earlier);
     assert!(effects.is_empty(), "nothing is sent: {effects:?}");
@@ -402,6 +403,32 @@ fn a_damaged_record_that_may_hide_a_purchase_takes_a_typed_separate() {
         panic!("sent as separate: {effects:?}");
     };
     assert_eq!(separate_from, &[EARLIER_ID.to_string()]);
+}
+
+#[test]
+fn credentials_that_cannot_place_or_follow_the_order_lead_to_sign_in_before_asking() {
+    let (mut app, _) = app_at_review();
+    let draft = app.draft.clone();
+    let effects = enter_and_check(
+        &mut app,
+        Earlier {
+            credentials: Some(failure(
+                None,
+                None,
+                "the purchase token is scoped to the project of ap-southeast-3, but the order \
+                 is for tr-west-1",
+                "",
+            )),
+            ..Earlier::default()
+        },
+    );
+    assert!(effects.is_empty());
+    assert!(app.overlay.is_none(), "nothing to confirm");
+    assert_eq!(app.page, Page::SignIn);
+    let shown = frame(&mut app, 120, 40);
+    assert!(shown.contains("Nothing was sent"), "{shown}");
+    assert!(shown.contains("tr-west-1"), "{shown}");
+    assert_eq!(app.draft, draft, "the order is kept");
 }
 
 #[test]

@@ -1080,7 +1080,7 @@ fn signals_quit_at_once_and_ctrl_c_quits_when_nothing_is_in_flight() {
 }
 
 #[test]
-fn a_failed_background_sign_in_is_asked_again_at_submit_and_leads_back() {
+fn a_failed_background_sign_in_shows_at_once_and_is_asked_again_at_submit() {
     let mut app = new_app();
     let connector = std::sync::Arc::new(FakeConnector {
         service: FakeService::new(),
@@ -1104,7 +1104,17 @@ fn a_failed_background_sign_in_is_asked_again_at_submit_and_leads_back() {
             result: Err(failure(None, None, "the sandbox did not start", "")),
         },
     );
-    assert_eq!(app.page, page(Step::Region), "no jump away from the step");
+    // Credentials that do not work are said on the sign-in screen at once
+    // (not after the seventh step); Esc goes on with the order.
+    assert_eq!(
+        app.page,
+        Page::SignIn,
+        "the failure is shown where it can be fixed"
+    );
+    let shown = frame(&mut app, 80, 24);
+    assert!(shown.contains("the sandbox did not start"), "{shown}");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Region));
     choose_region(&mut app, "singapore");
     choose_os(&mut app, "ubuntu", "22.04");
     choose_spec(&mut app, "large.1.30m.linux");

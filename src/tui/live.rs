@@ -256,6 +256,12 @@ impl OrderService for LiveService {
         let client = self.client.clone();
         let journal = self.journal.clone();
         Box::pin(async move {
+            if let Err(failure) = client.ready_to_order(&body.region).await {
+                return Ok(Earlier {
+                    credentials: Some(failure),
+                    ..Earlier::default()
+                });
+            }
             let found = purchase::earlier_open(&client, &journal, &body).await?;
             let lookup = match found.same.first() {
                 Some(record) => lookup(&client, &journal, record).await,
@@ -266,6 +272,7 @@ impl OrderService for LiveService {
                 lookup,
                 other: found.other,
                 damaged: found.damaged,
+                credentials: None,
             })
         })
     }

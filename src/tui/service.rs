@@ -38,6 +38,10 @@ pub struct Earlier {
     pub lookup: Lookup,
     /// With another body: named, so nothing unresolved goes unseen.
     pub other: Vec<PurchaseRecord>,
+    /// Why the credentials signed in with could not place this order, or
+    /// not follow it (a token of another region, no billing token): found
+    /// before the user is asked, so nothing is confirmed in vain.
+    pub credentials: Option<ApiFailure>,
     /// Damaged records that may hide a purchase of unknown outcome: any
     /// order may be their double (see `purchase::EarlierPurchases::damaged`).
     pub damaged: Vec<DamagedRecord>,

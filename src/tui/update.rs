@@ -109,6 +109,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 Err(error) => {
                     app.connection = Connection::Failed { error, what };
+                    // Credentials found in the environment that do not work
+                    // are said on the sign-in screen at once, not after the
+                    // seventh step; every choice is kept.
+                    if let Page::Step(_) = app.page
+                        && app.overlay.is_none()
+                        && !app.submission.in_flight()
+                    {
+                        app.resume = app.page;
+                        app.signin.reason =
+                            Some("Sign in another way; the order is kept as it is.".to_string());
+                        app.go_to(Page::SignIn);
+                    }
                     Vec::new()
                 }
             }
@@ -378,6 +390,16 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
             return Vec::new();
         }
     };
+    if let Some(failure) = &earlier.credentials {
+        app.signin.reason = Some(format!(
+            "Nothing was sent: {}. Sign in so that this order can be placed and followed; it is \
+             kept as it is.",
+            clean(&failure.to_string())
+        ));
+        app.resume = Page::Step(Step::Review);
+        app.go_to(Page::SignIn);
+        return Vec::new();
+    }
     app.review.unresolved = earlier.other.clone();
     app.review.damaged = earlier.damaged.clone();
     app.notices.clear();

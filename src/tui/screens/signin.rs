@@ -277,10 +277,11 @@ pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     if let Some(reason) = &state.reason {
         intro.push(Line::from(Span::styled(reason.clone(), theme.muted())));
     }
-    let intro_area = take_rows(&mut area, intro.len() as u16 + 1);
-    Paragraph::new(intro)
-        .wrap(Wrap { trim: true })
-        .render(intro_area, buf);
+    // A reason (why signing in is asked again) can run to several lines.
+    let intro = Paragraph::new(intro).wrap(Wrap { trim: true });
+    let rows = intro.line_count(area.width).min(u16::MAX as usize) as u16;
+    let intro_area = take_rows(&mut area, rows + 1);
+    intro.render(intro_area, buf);
 
     let rows: Vec<ListRow> = METHODS
         .iter()
