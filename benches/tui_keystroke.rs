@@ -38,7 +38,7 @@ fn status_app() -> App {
 /// (alternating between two failures, so each is a timeline entry).
 fn status_app_with(instances: usize, failures: u32) -> App {
     let (mut app, _) = app_at_review();
-    enter(&mut app);
+    enter_and_check(&mut app, Default::default());
     let effects = press(&mut app, KeyCode::Char('y'));
     let Effect::Submit { request_id, .. } = &effects[0] else {
         unreachable!("the order is submitted")
