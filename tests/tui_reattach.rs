@@ -13,7 +13,8 @@ use flexus::api::wire::{OrderLineItem, status};
 use flexus::domain::order::RequestBody;
 use flexus::tui::app::{App, Overlay, Page, Step};
 use flexus::tui::msg::{Effect, Msg};
-use flexus::tui::screens::status as status_screen;
+use flexus::tui::screens::dialogs::Confirmed;
+use flexus::tui::screens::{self, review};
 use flexus::tui::service::{Earlier, Lookup, Start};
 use flexus::tui::submission::{Origin, Submission};
 use flexus::tui::update::update;
@@ -113,8 +114,13 @@ fn with_candidate() -> Lookup {
     }
 }
 
-fn hint_keys(app: &App) -> Vec<&'static str> {
-    status_screen::hints(app).iter().map(|h| h.keys).collect()
+/// The keys the footer names on the status pane.
+fn hint_keys(app: &App) -> Vec<String> {
+    screens::hints(app)
+        .iter()
+        .filter(|h| h.in_footer())
+        .map(|h| h.label().into_owned())
+        .collect()
 }
 
 fn unknown(app: &App) -> &flexus::tui::submission::Unknown {
@@ -182,7 +188,7 @@ fn y_and_enter_alone_do_nothing_and_only_typed_separate_sends() {
     assert!(matches!(app.submission, Submission::Unknown(_)));
 
     assert!(press(&mut app, KeyCode::Char('s')).is_empty());
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmSeparate(_))));
+    assert_eq!(asked(&app), Some(&Confirmed::SubmitSeparate));
     snap("confirm_separate", &mut app);
     // y, Enter: no.
     press(&mut app, KeyCode::Char('y'));
@@ -226,7 +232,11 @@ fn y_and_enter_alone_do_nothing_and_only_typed_separate_sends() {
 #[test]
 fn resend_is_not_offered_while_a_found_order_is_unclaimed() {
     let (mut app, _) = double_found(with_candidate());
-    assert!(!hint_keys(&app).contains(&"r"), "{:?}", hint_keys(&app));
+    assert!(
+        !hint_keys(&app).contains(&"r".to_string()),
+        "{:?}",
+        hint_keys(&app)
+    );
     assert!(press(&mut app, KeyCode::Char('r')).is_empty());
     assert!(app.overlay.is_none());
 
@@ -251,9 +261,9 @@ fn resend_is_not_offered_while_a_found_order_is_unclaimed() {
         },
     );
     assert!(unknown(&app).candidates.is_empty());
-    assert!(hint_keys(&app).contains(&"r"));
+    assert!(hint_keys(&app).contains(&"r".to_string()));
     press(&mut app, KeyCode::Char('r'));
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmResend)));
+    assert_eq!(asked(&app), Some(&Confirmed::Resend));
     let effects = press(&mut app, KeyCode::Char('y'));
     // The earlier purchase again, with its own ID, not a new one.
     assert_eq!(
@@ -314,7 +324,7 @@ fn a_purchase_another_flexus_is_sending_can_be_looked_at_again() {
         busy_elsewhere: true,
         ..Lookup::default()
     });
-    assert!(hint_keys(&app).contains(&"g"));
+    assert!(hint_keys(&app).contains(&"g".to_string()));
     let effects = press(&mut app, KeyCode::Char('g'));
     let [Effect::LookAgain { record }] = effects.as_slice() else {
         panic!("a fresh look: {effects:?}");
@@ -334,10 +344,13 @@ fn busy_elsewhere_offers_neither_claim_nor_resend() {
         ..Lookup::default()
     });
     let keys = hint_keys(&app);
-    assert!(!keys.contains(&"r") && !keys.contains(&"t"), "{keys:?}");
+    assert!(
+        !keys.contains(&"r".to_string()) && !keys.contains(&"t".to_string()),
+        "{keys:?}"
+    );
     assert!(press(&mut app, KeyCode::Char('r')).is_empty());
     assert!(app.overlay.is_none());
-    assert!(keys.contains(&"s"));
+    assert!(keys.contains(&"s".to_string()));
 }
 
 #[test]
@@ -364,7 +377,7 @@ fn other_unresolved_purchases_are_named_and_the_question_follows() {
         },
     );
     assert!(effects.is_empty());
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmit)));
+    assert_eq!(asked(&app), Some(&Confirmed::Submit { second: false }));
     press(&mut app, KeyCode::Esc);
     let text = frame(&mut app, 80, 24);
     assert!(text.contains("outcome is unknown"), "{text}");
@@ -391,10 +404,10 @@ fn a_damaged_record_that_may_hide_a_purchase_takes_a_typed_separate() {
     // this may be the same order.
     let screen = frame(&mut app, 120, 40);
     assert!(screen.contains("damaged record at line 3"), "{screen}");
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmSeparate(_))));
+    assert_eq!(asked(&app), Some(&Confirmed::SubmitSeparate));
     assert!(press(&mut app, KeyCode::Char('y')).is_empty());
     assert!(press(&mut app, KeyCode::Enter).is_empty());
-    app.overlay = Some(Overlay::ConfirmSeparate(Default::default()));
+    app.overlay = Some(Overlay::Confirm(review::separate_question(&app)));
     for c in "separate".chars() {
         press(&mut app, KeyCode::Char(c));
     }
@@ -543,7 +556,7 @@ fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
         },
     );
     assert_eq!(unknown(&app).candidates.len(), 1);
-    assert!(!hint_keys(&app).contains(&"r"));
+    assert!(!hint_keys(&app).contains(&"r".to_string()));
     snap("status_reopened_found", &mut app);
     let effects = press(&mut app, KeyCode::Char('t'));
     assert_eq!(
@@ -580,7 +593,11 @@ fn an_order_waiting_for_payment_can_be_left_for_a_new_one() {
             event: polled(status::PENDING_PAYMENT),
         },
     );
-    assert!(hint_keys(&app).contains(&"n"), "{:?}", hint_keys(&app));
+    assert!(
+        hint_keys(&app).contains(&"n".to_string()),
+        "{:?}",
+        hint_keys(&app)
+    );
     let effects = press(&mut app, KeyCode::Char('n'));
     assert_eq!(
         effects,
@@ -635,7 +652,7 @@ fn a_reopened_purchase_leads_on_to_a_new_order_that_the_check_stops() {
             lookup: Lookup::default(),
         },
     );
-    assert!(hint_keys(&app).contains(&"n"));
+    assert!(hint_keys(&app).contains(&"n".to_string()));
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(app.page, Page::Step(Step::Region));
     assert!(matches!(app.submission, Submission::Draft));

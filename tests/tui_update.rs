@@ -16,6 +16,7 @@ use flexus::domain::catalog::Platform;
 use flexus::domain::order::{Draft, ImageRef, PeriodType};
 use flexus::tui::app::{App, Connection, Overlay, Page, Step};
 use flexus::tui::msg::{Effect, Msg, SaveError};
+use flexus::tui::screens::dialogs::Confirmed;
 use flexus::tui::screens::{extras, image, naming, period, status as status_screen};
 use flexus::tui::service::{SignIn, Start};
 use flexus::tui::submission::{Payment, Submission};
@@ -471,7 +472,7 @@ fn a_step_reopened_from_the_review_leads_back_to_it() {
 fn lists_filter_as_you_type_and_question_mark_is_help_only_outside_text() {
     let (mut app, _) = signed_in_app();
     press(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.overlay, Some(Overlay::Help)));
+    assert!(matches!(app.overlay, Some(Overlay::Help(None))));
     press(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
     type_text(&mut app, "sa");
@@ -483,12 +484,12 @@ fn lists_filter_as_you_type_and_question_mark_is_help_only_outside_text() {
     assert!(app.overlay.is_none(), "? is part of the filter now");
     assert_eq!(app.region.picker.filter, "sa?");
     press(&mut app, KeyCode::F(1));
-    assert!(matches!(app.overlay, Some(Overlay::Help)));
+    assert!(matches!(app.overlay, Some(Overlay::Help(None))));
 }
 
 fn confirm_and_submit(app: &mut flexus::tui::app::App) -> Vec<Effect> {
     assert!(enter_and_check(app, Default::default()).is_empty());
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmit)));
+    assert!(asked(app) == Some(&Confirmed::Submit { second: false }));
     press(app, KeyCode::Char('y'))
 }
 
@@ -496,7 +497,7 @@ fn confirm_and_submit(app: &mut flexus::tui::app::App) -> Vec<Effect> {
 fn submitting_asks_first_and_the_default_is_no() {
     let (mut app, _) = app_at_review();
     enter_and_check(&mut app, Default::default());
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmit)));
+    assert_eq!(asked(&app), Some(&Confirmed::Submit { second: false }));
     assert!(enter(&mut app).is_empty(), "Enter is not yes");
     assert!(app.overlay.is_none());
     assert!(matches!(app.submission, Submission::Draft));
@@ -532,7 +533,7 @@ fn several_instances_or_a_year_ask_twice_and_need_the_word_yes() {
     enter(&mut app);
     enter_and_check(&mut app, Default::default());
     assert!(press(&mut app, KeyCode::Char('y')).is_empty());
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmSubmitAgain(_))));
+    assert_eq!(asked(&app), Some(&Confirmed::Submit { second: true }));
     // A doubled y is not a yes.
     press(&mut app, KeyCode::Char('y'));
     assert!(enter(&mut app).is_empty());
@@ -611,7 +612,7 @@ fn a_placed_order_is_tracked_and_paid_on_request() {
     assert!(tracking.can_pay());
 
     press(&mut app, KeyCode::Char('p'));
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmPay { .. })));
+    assert!(matches!(asked(&app), Some(Confirmed::Pay { .. })));
     assert!(
         press(&mut app, KeyCode::Char('n')).is_empty(),
         "no is the default"
@@ -798,7 +799,7 @@ fn a_lost_answer_resends_only_on_explicit_word_with_the_same_id() {
     );
     // Ctrl-C asks while the resend is in the air; n stays.
     assert!(ctrl(&mut app, 'c').is_empty());
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
+    assert_eq!(asked(&app), Some(&Confirmed::Quit));
     assert!(press(&mut app, KeyCode::Char('n')).is_empty());
     assert!(!app.quit);
     ctrl(&mut app, 'c');
@@ -1044,10 +1045,7 @@ fn saving_the_plan_never_overwrites_without_a_yes() {
             result: Err(SaveError::Exists),
         },
     );
-    assert!(matches!(
-        app.overlay,
-        Some(Overlay::ConfirmOverwrite { .. })
-    ));
+    assert!(matches!(asked(&app), Some(Confirmed::OverwritePlan(_))));
     assert!(press(&mut app, KeyCode::Enter).is_empty());
     assert!(app.overlay.is_none());
 }
@@ -1402,7 +1400,7 @@ fn the_status_pane_scrolls_and_lists_every_instance_id() {
     assert_eq!(app.status.scroll, None);
     // The keys still do what they did.
     press(&mut app, KeyCode::Char('p'));
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmPay { .. })));
+    assert!(matches!(asked(&app), Some(Confirmed::Pay { .. })));
 }
 
 #[test]
@@ -1431,7 +1429,7 @@ fn no_key_acts_while_the_terminal_is_too_small() {
     // asks, and the question cannot be answered until it can be seen.
     update(&mut app, Msg::Resize(79, 30));
     assert!(ctrl(&mut app, 'c').is_empty());
-    assert!(matches!(app.overlay, Some(Overlay::ConfirmQuit)));
+    assert_eq!(asked(&app), Some(&Confirmed::Quit));
     assert!(press(&mut app, KeyCode::Char('y')).is_empty());
     assert!(!app.quit);
     let (mut idle, _) = signed_in_app();

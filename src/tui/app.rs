@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
+use super::screens::dialogs::Confirmation;
 use super::screens::{
-    extras, image, naming, period, purchases, region, review, signin, spec, status,
+    self, extras, image, naming, period, purchases, region, review, signin, spec, status,
 };
 use super::service::OrderService;
 use super::submission::{Submission, Timeline};
@@ -33,7 +34,8 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 7] = [
+    pub const COUNT: usize = 7;
+    pub const ALL: [Step; Step::COUNT] = [
         Step::Region,
         Step::Image,
         Step::Spec,
@@ -47,16 +49,12 @@ impl Step {
         self as usize + 1
     }
 
+    /// The steps that make the order, before the review of it.
+    pub const FORM: &[Step] = Step::ALL.split_last().expect("steps").1;
+
+    /// The step's name, as its screen gives it.
     pub fn title(self) -> &'static str {
-        match self {
-            Step::Region => "Region",
-            Step::Image => "Image",
-            Step::Spec => "Spec",
-            Step::Period => "Period",
-            Step::Extras => "Extras",
-            Step::Naming => "Name and tags",
-            Step::Review => "Review",
-        }
+        super::screens::of(Page::Step(self)).name
     }
 
     pub fn next(self) -> Step {
@@ -141,24 +139,13 @@ pub struct Notice {
 /// Modal questions and the help, drawn over the page.
 #[derive(Clone)]
 pub enum Overlay {
-    Help,
-    /// First confirmation of a purchase: y places it, anything else is no.
-    ConfirmSubmit,
-    /// Second confirmation for several instances or a yearly period: the
-    /// word "yes" must be typed, so a doubled key press cannot buy.
-    ConfirmSubmitAgain(super::widgets::TextField),
-    ConfirmQuit,
-    ConfirmPay {
-        order_id: String,
-    },
-    ConfirmResend,
-    /// After the same order was found of unknown outcome: the word
-    /// "separate" must be typed to send this one as another purchase.
-    ConfirmSeparate(super::widgets::TextField),
+    /// The keys; over a question, that question's keys, and closing the
+    /// help goes back to it.
+    Help(Option<Box<Overlay>>),
+    /// A yes-or-no question; its answer is acted on by `update`.
+    Confirm(Confirmation),
+    /// Where to save the plan.
     SavePlan(super::widgets::TextField),
-    ConfirmOverwrite {
-        path: PathBuf,
-    },
 }
 
 /// Where signing in stands.
@@ -200,7 +187,7 @@ pub struct App {
     pub page: Page,
     /// Steps whose defaults the user has seen and accepted (period, extras,
     /// naming); the choice steps are done when their choice is valid.
-    pub accepted: [bool; 7],
+    pub accepted: [bool; Step::COUNT],
     /// The current step was reopened from the review: Enter and Esc lead
     /// back there.
     pub from_review: bool,
@@ -255,7 +242,7 @@ impl App {
             draft: Draft::default(),
             private_platform: None,
             page: Page::Step(Step::Region),
-            accepted: [false; 7],
+            accepted: [false; Step::COUNT],
             from_review: false,
             resume: Page::Step(Step::Region),
             notices: Vec::new(),
@@ -320,7 +307,7 @@ impl App {
             _ => None,
         };
         self.draft = draft;
-        self.accepted = [true; 7];
+        self.accepted = [true; Step::COUNT];
         self.refresh_options();
         self.sync_all_screens();
     }
@@ -399,7 +386,7 @@ impl App {
     }
 
     pub fn first_unfinished(&self) -> Option<Step> {
-        Step::ALL[..6].iter().copied().find(|&s| !self.step_done(s))
+        Step::FORM.iter().copied().find(|&s| !self.step_done(s))
     }
 
     /// A step's input was valid and is now in the draft: clear what no longer
@@ -483,15 +470,7 @@ impl App {
     }
 
     pub fn sync_screen(&mut self, step: Step) {
-        match step {
-            Step::Region => region::sync(self),
-            Step::Image => image::sync(self),
-            Step::Spec => spec::sync(self),
-            Step::Period => period::sync(self),
-            Step::Extras => extras::sync(self),
-            Step::Naming => naming::sync(self),
-            Step::Review => {}
-        }
+        (screens::of(Page::Step(step)).sync)(self)
     }
 
     pub fn sync_all_screens(&mut self) {

@@ -8,7 +8,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 
 use super::app::{App, Connection, Overlay, Page, Step, Tone};
 use super::msg::{Effect, Msg, SaveError};
-use super::screens::{self, dialogs, purchases, review};
+use super::screens::dialogs::{self, Confirmed};
+use super::screens::{self, Command, Global, Reply, keys, purchases, review};
 use super::service::{Earlier, SignIn, Start};
 use super::submission::{
     How, Origin, Payment, Submission, Timeline, Tracking, Unknown, purchase_text,
@@ -65,7 +66,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if app.overlay.is_some() {
                 return Vec::new();
             }
-            screens::handle_key(app, &KeyEvent::new(code, KeyModifiers::NONE))
+            let reply = screens::handle_key(app, &KeyEvent::new(code, KeyModifiers::NONE));
+            on_reply(app, reply)
         }
         Msg::Paste(text) => {
             if app.overlay.is_some() {
@@ -230,7 +232,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     app.review.file_draft = app.review.saving.take();
                     app.review.saved_here = true;
                 }
-                Err(SaveError::Exists) => app.overlay = Some(Overlay::ConfirmOverwrite { path }),
+                Err(SaveError::Exists) => {
+                    app.overlay = Some(Overlay::Confirm(review::overwrite_question(app, path)))
+                }
                 Err(SaveError::Other(why)) => review::tell(
                     app,
                     Tone::Error,
@@ -246,35 +250,72 @@ fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
-    if is_ctrl_c(key) {
-        if matches!(app.overlay, Some(Overlay::ConfirmQuit)) {
+    match keys::find(&screens::global_bindings(app), key) {
+        Some(Global::Quit) => return ask_to_quit(app),
+        Some(Global::Help) => {
+            app.overlay = match app.overlay.take() {
+                Some(Overlay::Help(under)) => under.map(|o| *o),
+                under => Some(Overlay::Help(under.map(Box::new))),
+            };
             return Vec::new();
         }
-        return ask_to_quit(app);
+        None => {}
     }
-    if let Some(overlay) = &app.overlay {
-        if matches!(overlay, Overlay::Help) {
-            app.overlay = None;
-            return Vec::new();
-        }
-        return dialogs::handle_key(app, key);
+    if app.overlay.is_some() {
+        return match dialogs::handle_key(app, key) {
+            Some(confirmed) => on_confirmed(app, confirmed),
+            None => Vec::new(),
+        };
     }
-    let help_key = key.code == KeyCode::F(1)
-        || (key.code == KeyCode::Char('?') && !screens::captures_text(app));
-    if help_key {
-        app.overlay = Some(Overlay::Help);
-        return Vec::new();
-    }
-    screens::handle_key(app, key)
+    let reply = screens::handle_key(app, key);
+    on_reply(app, reply)
 }
 
 fn is_ctrl_c(key: &KeyEvent) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c')
 }
 
-pub fn ask_to_quit(app: &mut App) -> Vec<Effect> {
+fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
+    match reply {
+        Reply::Done => Vec::new(),
+        Reply::Run(effects) => effects,
+        Reply::Do(command) => match command {
+            Command::Quit => ask_to_quit(app),
+            Command::PlaceOrder => ask_to_submit(app),
+            Command::SignIn(choice) => start_connecting(app, choice),
+            Command::Reopen(record) => reopen(app, *record),
+        },
+    }
+}
+
+/// The one place a yes is acted on, whichever question asked it.
+pub fn on_confirmed(app: &mut App, confirmed: Confirmed) -> Vec<Effect> {
+    match confirmed {
+        Confirmed::Submit { second: false } if review::needs_second_confirmation(app) => {
+            app.overlay = Some(Overlay::Confirm(review::order_again_question(app)));
+            Vec::new()
+        }
+        Confirmed::Submit { .. } => submit(app),
+        Confirmed::SubmitSeparate => submit_separate(app),
+        Confirmed::Resend => resend(app),
+        Confirmed::Pay { order_id } => pay(app, order_id),
+        Confirmed::Quit => {
+            app.quit = true;
+            vec![Effect::Quit]
+        }
+        Confirmed::SavePlan(path) => save_plan(app, path, false),
+        Confirmed::OverwritePlan(path) => save_plan(app, path, true),
+    }
+}
+
+/// Ctrl-C: quits, or asks first while an order is in flight (asked
+/// already, the question stays as it is).
+fn ask_to_quit(app: &mut App) -> Vec<Effect> {
+    if matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.confirmed == Confirmed::Quit) {
+        return Vec::new();
+    }
     if app.order_in_flight() {
-        app.overlay = Some(Overlay::ConfirmQuit);
+        app.overlay = Some(Overlay::Confirm(dialogs::quit_question(app)));
         Vec::new()
     } else {
         app.quit = true;
@@ -282,7 +323,7 @@ pub fn ask_to_quit(app: &mut App) -> Vec<Effect> {
     }
 }
 
-pub fn start_connecting(app: &mut App, choice: SignIn) -> Vec<Effect> {
+fn start_connecting(app: &mut App, choice: SignIn) -> Vec<Effect> {
     app.connect_attempts += 1;
     app.connection = Connection::SigningIn {
         attempt: app.connect_attempts,
@@ -296,7 +337,7 @@ pub fn start_connecting(app: &mut App, choice: SignIn) -> Vec<Effect> {
 }
 
 /// Enter on the review: check, then ask.
-pub fn ask_to_submit(app: &mut App) -> Vec<Effect> {
+fn ask_to_submit(app: &mut App) -> Vec<Effect> {
     if let Err(problems) = app.draft.request_body(&app.catalog) {
         let first = Step::of_field(&problems[0].field);
         review::tell(
@@ -406,11 +447,12 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
     if earlier.same.is_empty() {
         // A damaged record may be this very order: only a typed answer
         // sends it, as with a readable double.
-        app.overlay = Some(if earlier.damaged.is_empty() {
-            Overlay::ConfirmSubmit
+        let question = if earlier.damaged.is_empty() {
+            review::order_question(app)
         } else {
-            Overlay::ConfirmSeparate(Default::default())
-        });
+            review::separate_question(app)
+        };
+        app.overlay = Some(Overlay::Confirm(question));
         return Vec::new();
     }
     let first = earlier.same[0].clone();
@@ -495,7 +537,7 @@ fn on_unfinished(app: &mut App, result: Result<Vec<PurchaseRecord>, ApiFailure>)
 
 /// Opens a journaled purchase on the status pane and follows it: a placed
 /// order is tracked, one of unknown outcome is looked up again.
-pub fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
+fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
     // Going on to a new order afterwards starts from the same choices, as
     // after an order placed here.
     app.fill_draft(crate::domain::order::Draft::from_request_body(&record.body));
@@ -589,40 +631,19 @@ fn on_dismissed(app: &mut App, request_id: &str, order_id: &str, result: Result<
 }
 
 /// The user said yes: a fresh Client-Request-Id, and the order goes out.
-pub fn submit(app: &mut App) -> Vec<Effect> {
+fn submit(app: &mut App) -> Vec<Effect> {
     submit_new(app, Vec::new())
 }
 
 /// After a same-body purchase of unknown outcome stopped the order, the
 /// user typed that this is a separate purchase: it goes out as a new one,
 /// naming the earlier ones it is separate from.
-pub fn submit_separate(app: &mut App) -> Vec<Effect> {
-    let separate_from = separate_from(app);
+fn submit_separate(app: &mut App) -> Vec<Effect> {
+    let separate_from = review::separate_from(app);
     if separate_from.is_empty() {
         return Vec::new();
     }
     submit_new(app, separate_from)
-}
-
-/// What a "separate purchase" answer acknowledges now: the same-body
-/// purchases on the status pane, and the damaged records the review names.
-pub fn separate_from(app: &App) -> Vec<String> {
-    let same = match &app.submission {
-        Submission::Unknown(unknown) => match &unknown.origin {
-            Origin::Double { same, .. } => same.as_slice(),
-            _ => &[],
-        },
-        _ => &[],
-    };
-    same.iter()
-        .map(|r| r.client_request_id.clone())
-        .chain(
-            app.review
-                .damaged
-                .iter()
-                .map(crate::api::purchase::damaged_key),
-        )
-        .collect()
 }
 
 fn submit_new(app: &mut App, separate_from: Vec<String>) -> Vec<Effect> {
@@ -662,7 +683,7 @@ fn submit_new(app: &mut App, separate_from: Vec<String>) -> Vec<Effect> {
 
 /// After a lost answer, on the user's explicit word: the same body with the
 /// same Client-Request-Id.
-pub fn resend(app: &mut App) -> Vec<Effect> {
+fn resend(app: &mut App) -> Vec<Effect> {
     let Submission::Unknown(unknown) = &app.submission else {
         return Vec::new();
     };
@@ -671,7 +692,7 @@ pub fn resend(app: &mut App) -> Vec<Effect> {
         .start(&mut app.timeline, &app.clock, request_id, body, How::Resend)
 }
 
-pub fn pay(app: &mut App, order_id: String) -> Vec<Effect> {
+fn pay(app: &mut App, order_id: String) -> Vec<Effect> {
     let Submission::Placed(tracking) = &mut app.submission else {
         return Vec::new();
     };
@@ -686,7 +707,7 @@ pub fn pay(app: &mut App, order_id: String) -> Vec<Effect> {
     vec![Effect::Pay { order_id }]
 }
 
-pub fn save_plan(app: &mut App, path: PathBuf, overwrite: bool) -> Vec<Effect> {
+fn save_plan(app: &mut App, path: PathBuf, overwrite: bool) -> Vec<Effect> {
     match app.draft.request_body(&app.catalog) {
         Ok(body) => {
             app.review.saving = Some(app.draft.clone());

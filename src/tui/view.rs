@@ -9,9 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::app::{App, Connection, Page, Step, Tone};
+use super::screens::keys::Hint;
 use super::screens::{self, dialogs};
 use super::text::clean;
-use super::widgets::{self, Hint, hint};
+use super::widgets;
 use crate::domain::order::ImageRef;
 
 pub const MIN_WIDTH: u16 = 80;
@@ -132,7 +133,11 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         }
         None => page_hints,
     };
-    footer(app, &hints, a.footer, buf);
+    let global: Vec<Hint> = screens::global_bindings(app)
+        .iter()
+        .map(|b| b.hint())
+        .collect();
+    footer(app, &hints, &global, a.footer, buf);
     cursor
 }
 
@@ -252,7 +257,7 @@ fn current_step(app: &App) -> Option<Step> {
 fn progress_line(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let position = match app.page {
-        Page::Step(step) => format!("Step {}/7 ", step.number()),
+        Page::Step(step) => format!("Step {}/{} ", step.number(), Step::COUNT),
         Page::Status => "Status ".to_string(),
         Page::Purchases => "Unfinished ".to_string(),
         Page::SignIn => "Sign in ".to_string(),
@@ -260,7 +265,10 @@ fn progress_line(app: &App, area: Rect, buf: &mut Buffer) {
     if app.page == Page::SignIn && Step::ALL.iter().all(|&s| step_value(app, s).is_none()) {
         let line = Line::from(vec![
             Span::styled(format!(" {position}"), theme.key()),
-            Span::styled("first, then the order in 7 steps", theme.muted()),
+            Span::styled(
+                format!("first, then the order in {} steps", Step::COUNT),
+                theme.muted(),
+            ),
         ]);
         buf.set_line(area.x, area.y, &line, area.width);
         return;
@@ -329,7 +337,7 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
     if app.page == Page::Status {
         lines.push(Line::from(vec![
             Span::styled(format!(" {} ", theme.symbols.current), theme.key()),
-            Span::styled("8 Status", theme.key()),
+            Span::styled(format!("{} Status", Step::COUNT + 1), theme.key()),
         ]));
     }
     Paragraph::new(lines).render(inner, buf);
@@ -362,39 +370,37 @@ fn notice_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     lines
 }
 
-/// The page's keys first; then help and quit, as far as they fit (the help
-/// lists everything, so its key always shows).
-fn footer(app: &App, hints: &[Hint], area: Rect, buf: &mut Buffer) {
+/// The keys that work here, from the same lists as key handling: the
+/// page's (or the question's) first, then help and quit, as far as they
+/// fit (the help lists everything, so its key always shows).
+fn footer(app: &App, hints: &[Hint], global: &[Hint], area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let help = if app.overlay.is_some() || crate::tui::screens::captures_text(app) {
-        hint("F1", "help")
-    } else {
-        hint("?", "help")
-    };
-    let quit = hint("Ctrl-C", "quit");
     let render = |h: &Hint| {
         vec![
-            Span::styled(theme.keys(h.keys), theme.key()),
-            Span::raw(format!(" {}  ", h.action)),
+            Span::styled(theme.keys(&h.label()), theme.key()),
+            Span::raw(format!(" {}  ", h.words)),
         ]
     };
     let width_of =
-        |h: &Hint| widgets::cells(&theme.keys(h.keys)) + 1 + widgets::cells(&h.action) + 2;
+        |h: &Hint| widgets::cells(&theme.keys(&h.label())) + 1 + widgets::cells(&h.words) + 2;
     let budget = area.width as usize - 1;
-    let showing_help = matches!(app.overlay, Some(super::app::Overlay::Help));
-    let mut used = if showing_help { 0 } else { width_of(&help) };
+    let shown: Vec<&Hint> = global.iter().filter(|h| h.in_footer()).collect();
+    // The first of them (help, where it works) keeps its room.
+    let mut used = shown.first().map_or(0, |h| width_of(h));
     let mut spans = vec![Span::raw(" ")];
-    for h in hints {
+    for h in hints.iter().filter(|h| h.in_footer()) {
         if used + width_of(h) > budget {
             break;
         }
         used += width_of(h);
         spans.extend(render(h));
     }
-    if !showing_help {
-        spans.extend(render(&help));
-        if used + width_of(&quit) <= budget {
-            spans.extend(render(&quit));
+    for (i, h) in shown.into_iter().enumerate() {
+        if i == 0 {
+            spans.extend(render(h));
+        } else if used + width_of(h) <= budget {
+            used += width_of(h);
+            spans.extend(render(h));
         }
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);

@@ -1,9 +1,10 @@
-//! Building blocks shared by the screens: key hints, a filterable list
-//! cursor, text fields, and the few drawing helpers every screen uses.
+//! Building blocks shared by the screens: a filterable list cursor, text
+//! fields (each declaring its keys), and the few drawing helpers every
+//! screen uses.
 
 use std::borrow::Cow;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
@@ -12,64 +13,25 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use tui_input::backend::crossterm::to_input_request;
 use tui_input::{Input, InputRequest};
 
+use super::screens::keys::{
+    BACKSPACE, Binding, DELETE, DOWN, END, ENTER, ESC, HOME, Key, LEFT, PAGE_DOWN, PAGE_UP, RIGHT,
+    UP, typed_char,
+};
 use super::text::{clean, truncate, width};
 use super::theme::Theme;
 
-/// One key (or key group) and what it does here. Screens return these for
-/// the footer and the help, so both always match the keys they handle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hint {
-    pub keys: &'static str,
-    /// A word or two for the footer.
-    pub action: Cow<'static, str>,
-    /// A longer explanation for the help, when the footer's words are terse.
-    pub detail: Option<&'static str>,
-}
-
-pub fn hint(keys: &'static str, action: impl Into<Cow<'static, str>>) -> Hint {
-    Hint {
-        keys,
-        action: action.into(),
-        detail: None,
-    }
-}
-
-impl Hint {
-    pub fn detail(mut self, detail: &'static str) -> Hint {
-        self.detail = Some(detail);
-        self
-    }
-}
-
-/// A key that types text: a printable character without Ctrl or Alt.
-pub fn typed_char(key: &KeyEvent) -> Option<char> {
-    match key.code {
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            Some(c)
-        }
-        _ => None,
-    }
-}
-
-pub fn is_key(key: &KeyEvent, code: KeyCode) -> bool {
-    key.code == code
-        && !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-}
-
-/// What a list did with a key.
+/// What a list's keys do; the screen acts on `Choose` and `Back`, the
+/// picker on the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PickerKey {
-    Moved,
-    Filtered,
-    Accept,
+pub enum ListKey {
+    Choose,
+    /// ↑↓, PgUp PgDn, Home End: by how far the key says.
+    Move,
+    ClearFilter,
     Back,
-    Unhandled,
+    DeleteFilterChar,
+    StartFilter,
+    Type,
 }
 
 /// The cursor and filter of a list whose items the screen owns. `cursor`
@@ -110,70 +72,102 @@ impl Picker {
             .collect()
     }
 
-    fn step(&mut self, search: &[String], delta: isize) -> PickerKey {
+    fn step(&mut self, search: &[String], delta: isize) {
         let visible = self.visible(search);
         if visible.is_empty() {
-            return PickerKey::Moved;
+            return;
         }
         let here = visible.iter().position(|&i| i == self.cursor).unwrap_or(0) as isize;
         let there = (here + delta).clamp(0, visible.len() as isize - 1) as usize;
         self.cursor = visible[there];
-        PickerKey::Moved
     }
 
-    fn refilter(&mut self, search: &[String]) -> PickerKey {
+    fn refilter(&mut self, search: &[String]) {
         let visible = self.visible(search);
         if !visible.contains(&self.cursor)
             && let Some(&first) = visible.first()
         {
             self.cursor = first;
         }
-        PickerKey::Filtered
     }
 
-    pub fn handle(&mut self, key: &KeyEvent, search: &[String]) -> PickerKey {
+    /// The list's keys. While a filter is typed, every printable key is
+    /// text (a leading j or k too); `back` is what Esc says when there is
+    /// no filter to clear (None: Esc does nothing then).
+    pub fn bindings(
+        &self,
+        search: &[String],
+        back: Option<Cow<'static, str>>,
+    ) -> Vec<Binding<ListKey>> {
         let typing = self.captures_text();
-        match key.code {
-            KeyCode::Up => return self.step(search, -1),
-            KeyCode::Down => return self.step(search, 1),
-            KeyCode::PageUp => return self.step(search, -10),
-            KeyCode::PageDown => return self.step(search, 10),
-            KeyCode::Home => return self.step(search, -(search.len() as isize)),
-            KeyCode::End => return self.step(search, search.len() as isize),
-            KeyCode::Enter => {
-                return if self.visible(search).contains(&self.cursor) {
-                    PickerKey::Accept
-                } else {
-                    PickerKey::Unhandled
+        let can_go_back = back.is_some();
+        vec![
+            Binding::new(&[ENTER], "choose", ListKey::Choose)
+                .when(self.visible(search).contains(&self.cursor)),
+            Binding::new(&[UP, DOWN], "move", ListKey::Move),
+            Binding::new(&[PAGE_UP, PAGE_DOWN], "ten rows up or down", ListKey::Move).help_only(),
+            Binding::new(&[HOME, END], "to the first or last", ListKey::Move).help_only(),
+            Binding::new(&[ESC], "clear filter", ListKey::ClearFilter).when(typing),
+            Binding::new(&[ESC], back.unwrap_or_default(), ListKey::Back)
+                .when(!typing && can_go_back),
+            Binding::new(
+                &[BACKSPACE],
+                "delete the filter's last character",
+                ListKey::DeleteFilterChar,
+            )
+            .help_only()
+            .when(typing),
+            Binding::new(
+                &[Key::Char('/')],
+                "start a filter, so that ? is typed too",
+                ListKey::StartFilter,
+            )
+            .help_only()
+            .when(!typing),
+            Binding::new(&[Key::Text], "filter the list", ListKey::Type)
+                .help_only()
+                .when(typing),
+            Binding::new(&[Key::TextButHelp], "filter", ListKey::Type)
+                .detail("filter the list by what is typed")
+                .when(!typing),
+        ]
+    }
+
+    /// Moves or filters; `Choose` and `Back` are the screen's to act on.
+    pub fn apply(&mut self, action: ListKey, key: &KeyEvent, search: &[String]) {
+        match action {
+            ListKey::Choose | ListKey::Back => {}
+            ListKey::Move => {
+                let all = search.len() as isize;
+                let delta = match key.code {
+                    KeyCode::Up => -1,
+                    KeyCode::Down => 1,
+                    KeyCode::PageUp => -10,
+                    KeyCode::PageDown => 10,
+                    KeyCode::Home => -all,
+                    KeyCode::End => all,
+                    _ => 0,
                 };
+                self.step(search, delta);
             }
-            KeyCode::Esc if typing => {
+            ListKey::ClearFilter => {
                 self.clear_filter();
-                return self.refilter(search);
+                self.refilter(search);
             }
-            KeyCode::Esc => return PickerKey::Back,
-            KeyCode::Backspace if typing => {
+            ListKey::DeleteFilterChar => {
                 self.filter.pop();
                 if self.filter.is_empty() {
                     self.filtering = false;
                 }
-                return self.refilter(search);
+                self.refilter(search);
             }
-            _ => {}
-        }
-        match typed_char(key) {
-            Some('j') if !typing => self.step(search, 1),
-            Some('k') if !typing => self.step(search, -1),
-            Some('/') if !typing => {
-                self.filtering = true;
-                PickerKey::Filtered
+            ListKey::StartFilter => self.filtering = true,
+            ListKey::Type => {
+                if let Some(c) = typed_char(key) {
+                    self.filter.push(c);
+                    self.refilter(search);
+                }
             }
-            Some('?') if !typing => PickerKey::Unhandled,
-            Some(c) if !c.is_control() => {
-                self.filter.push(c);
-                self.refilter(search)
-            }
-            _ => PickerKey::Unhandled,
         }
     }
 
@@ -229,6 +223,38 @@ impl TextField {
     pub fn wipe(&mut self) {
         self.input = Input::default();
         self.touched = false;
+    }
+
+    /// The keys that edit a text field, as tui-input takes them; a screen
+    /// lists them after its own, for whichever field has focus.
+    pub fn bindings<A: Clone>(action: A) -> Vec<Binding<A>> {
+        let edit = |keys: &'static [Key], words: &'static str| {
+            Binding::new(keys, words, action.clone()).help_only()
+        };
+        vec![
+            edit(&[Key::Text], "write in the field"),
+            edit(&[BACKSPACE, DELETE, Key::Ctrl('h')], "delete a character")
+                .shown_as("Backspace Del"),
+            edit(
+                &[
+                    LEFT,
+                    RIGHT,
+                    HOME,
+                    END,
+                    Key::Ctrl('a'),
+                    Key::Ctrl('e'),
+                    Key::Ctrl('b'),
+                    Key::Ctrl('f'),
+                ],
+                "move in the text",
+            )
+            .shown_as("←→ Home End")
+            .detail("move in the text (with Ctrl, ←→ go by words)"),
+            edit(&[Key::Ctrl('w')], "delete the word before the cursor"),
+            edit(&[Key::Ctrl('u')], "clear the field"),
+            edit(&[Key::Ctrl('k')], "delete to the end"),
+            edit(&[Key::Ctrl('y')], "put back what was deleted last"),
+        ]
     }
 
     /// Edits the field with a key press; false when the key is not an edit.
@@ -564,6 +590,8 @@ pub fn cells(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::screens::keys::find;
+    use crossterm::event::KeyModifiers;
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -576,37 +604,77 @@ mod tests {
             .collect()
     }
 
+    /// A key through the list's bindings, as a screen does it; the action
+    /// taken, if any.
+    fn press(p: &mut Picker, code: KeyCode, s: &[String]) -> Option<ListKey> {
+        let key = key(code);
+        let action = find(&p.bindings(s, Some("back".into())), &key)?;
+        p.apply(action, &key, s);
+        Some(action)
+    }
+
     #[test]
     fn typing_filters_and_keeps_a_visible_cursor() {
         let s = search();
         let mut p = Picker::default();
-        assert_eq!(p.handle(&key(KeyCode::Char('a')), &s), PickerKey::Filtered);
-        assert_eq!(p.handle(&key(KeyCode::Char('p')), &s), PickerKey::Filtered);
+        assert_eq!(press(&mut p, KeyCode::Char('a'), &s), Some(ListKey::Type));
+        press(&mut p, KeyCode::Char('p'), &s);
         assert_eq!(p.visible(&s), vec![1, 2]);
         assert_eq!(p.cursor, 1);
         // j is text once a filter is being typed
-        p.handle(&key(KeyCode::Char('j')), &s);
+        press(&mut p, KeyCode::Char('j'), &s);
         assert_eq!(p.filter, "apj");
         assert!(p.visible(&s).is_empty());
-        p.handle(&key(KeyCode::Backspace), &s);
-        p.handle(&key(KeyCode::Down), &s);
+        assert_eq!(press(&mut p, KeyCode::Enter, &s), None, "nothing to choose");
+        press(&mut p, KeyCode::Backspace, &s);
+        press(&mut p, KeyCode::Down, &s);
         assert_eq!(p.cursor, 2);
-        assert_eq!(p.handle(&key(KeyCode::Esc), &s), PickerKey::Filtered);
+        assert_eq!(press(&mut p, KeyCode::Esc, &s), Some(ListKey::ClearFilter));
         assert_eq!(p.filter, "");
-        assert_eq!(p.handle(&key(KeyCode::Esc), &s), PickerKey::Back);
+        assert_eq!(press(&mut p, KeyCode::Esc, &s), Some(ListKey::Back));
     }
 
     #[test]
-    fn j_and_k_move_when_no_filter_is_typed() {
+    fn a_leading_j_or_k_is_the_start_of_a_filter_and_arrows_move() {
         let s = search();
         let mut p = Picker::default();
-        p.handle(&key(KeyCode::Char('j')), &s);
-        p.handle(&key(KeyCode::Char('j')), &s);
-        p.handle(&key(KeyCode::Char('k')), &s);
+        press(&mut p, KeyCode::Char('k'), &s);
+        assert_eq!(p.filter, "k", "k is typed, not a move");
+        assert_eq!(p.visible(&s), vec![0, 2], "hong kong and bangkok");
+        press(&mut p, KeyCode::Esc, &s);
+        press(&mut p, KeyCode::Down, &s);
+        press(&mut p, KeyCode::Down, &s);
+        press(&mut p, KeyCode::Up, &s);
         assert_eq!(p.cursor, 1);
-        assert_eq!(p.handle(&key(KeyCode::Char('/')), &s), PickerKey::Filtered);
-        p.handle(&key(KeyCode::Char('k')), &s);
-        assert_eq!(p.filter, "k");
+        press(&mut p, KeyCode::End, &s);
+        assert_eq!(p.cursor, 3);
+        assert_eq!(
+            press(&mut p, KeyCode::Char('?'), &s),
+            None,
+            "? stays the help key"
+        );
+        assert_eq!(
+            press(&mut p, KeyCode::Char('/'), &s),
+            Some(ListKey::StartFilter)
+        );
+        press(&mut p, KeyCode::Char('?'), &s);
+        assert_eq!(p.filter, "?", "once a filter is started, ? is text too");
+    }
+
+    #[test]
+    fn every_editing_key_listed_for_a_text_field_is_one_tui_input_takes() {
+        for binding in TextField::bindings(()) {
+            for key in binding.keys {
+                let event = match *key {
+                    Key::Code(code) => KeyEvent::new(code, KeyModifiers::NONE),
+                    Key::Ctrl(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+                    Key::Text => KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE),
+                    other => panic!("{other:?} is not an editing key"),
+                };
+                let mut field = TextField::new("some text");
+                assert!(field.handle(&event), "{key:?} does nothing to a field");
+            }
+        }
     }
 
     #[test]

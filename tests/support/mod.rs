@@ -23,8 +23,9 @@ use flexus::domain::catalog::Catalog;
 use flexus::domain::order::RequestBody;
 use flexus::domain::pricing::PriceTable;
 use flexus::secret::Secret;
-use flexus::tui::app::{App, Clock};
+use flexus::tui::app::{App, Clock, Overlay};
 use flexus::tui::msg::{Effect, Msg};
+use flexus::tui::screens::dialogs::Confirmed;
 use flexus::tui::service::{Connector, Earlier, Lookup, OrderService, SignIn};
 use flexus::tui::theme::Theme;
 use flexus::tui::update::update;
@@ -344,6 +345,14 @@ pub fn down(app: &mut App, n: usize) {
 pub fn retype(app: &mut App, text: &str) {
     ctrl(app, 'u');
     type_text(app, text);
+}
+
+/// What the question on screen would confirm, if one is asked.
+pub fn asked(app: &App) -> Option<&Confirmed> {
+    match &app.overlay {
+        Some(Overlay::Confirm(question)) => Some(&question.confirmed),
+        _ => None,
+    }
 }
 
 /// Advances the message clock, as the runtime would between messages.

@@ -1,162 +1,231 @@
-//! Questions asked over the page (confirmations, saving the plan) and the
-//! help. Every question defaults to no: only the named key says yes.
+//! Questions asked over the page, saving the plan, and the help. A
+//! question carries its words, how yes is given and what is confirmed; the
+//! screen that asks writes the words, the dialog only returns what was
+//! confirmed, and `update::on_confirmed` acts on it. Every question
+//! defaults to no: only the named key or the typed word says yes.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
-use crate::domain::order::PeriodType;
-use crate::domain::summary::{Summary, plural};
-use crate::tui::app::{App, Connection, Overlay};
-use crate::tui::msg::Effect;
+use super::keys::{self, Binding, ENTER, ESC, Hint, Key};
+use crate::tui::app::{App, Overlay};
 use crate::tui::submission::Submission;
-use crate::tui::text::clean;
-use crate::tui::widgets::{self, FieldLook, Hint, TextField, hint, typed_char};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{self, FieldLook, TextField};
 
-/// Several instances or a yearly period ask a second time.
-pub fn needs_second_confirmation(app: &App) -> bool {
-    app.draft.purchase_quantity > 1 || app.draft.period_type == PeriodType::Year
+/// What the user said yes to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirmed {
+    /// Place the order; `second` is the typed yes a large order asks for.
+    Submit {
+        second: bool,
+    },
+    /// Send it although a same-body purchase of unknown outcome (or a
+    /// damaged record) may be its double: a separate purchase.
+    SubmitSeparate,
+    /// The same purchase again, after its answer was lost.
+    Resend,
+    Pay {
+        order_id: String,
+    },
+    Quit,
+    SavePlan(PathBuf),
+    OverwritePlan(PathBuf),
 }
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let Some(overlay) = app.overlay.take() else {
-        return Vec::new();
-    };
-    let yes = matches!(typed_char(key), Some('y' | 'Y'));
-    match overlay {
-        Overlay::Help => {}
-        Overlay::ConfirmSubmit => {
-            if yes {
-                if needs_second_confirmation(app) {
-                    app.overlay = Some(Overlay::ConfirmSubmitAgain(TextField::default()));
-                } else {
-                    return crate::tui::update::submit(app);
-                }
-            }
-        }
-        Overlay::ConfirmSubmitAgain(mut typed) => match key.code {
-            KeyCode::Esc => {}
-            KeyCode::Enter => {
-                if typed.value().trim().eq_ignore_ascii_case("yes") {
-                    return crate::tui::update::submit(app);
-                }
-            }
-            _ => {
-                typed.handle(key);
-                app.overlay = Some(Overlay::ConfirmSubmitAgain(typed));
-            }
-        },
-        Overlay::ConfirmQuit => {
-            if yes {
-                app.quit = true;
-                return vec![Effect::Quit];
-            }
-        }
-        Overlay::ConfirmPay { order_id } => {
-            if yes {
-                return crate::tui::update::pay(app, order_id);
-            }
-        }
-        Overlay::ConfirmResend => {
-            if yes {
-                return crate::tui::update::resend(app);
-            }
-        }
-        Overlay::ConfirmSeparate(mut typed) => match key.code {
-            KeyCode::Esc => {}
-            KeyCode::Enter => {
-                if typed.value().trim().eq_ignore_ascii_case("separate") {
-                    return crate::tui::update::submit_separate(app);
-                }
-            }
-            _ => {
-                typed.handle(key);
-                app.overlay = Some(Overlay::ConfirmSeparate(typed));
-            }
-        },
-        Overlay::SavePlan(mut path) => match key.code {
-            KeyCode::Esc => {}
-            KeyCode::Enter => {
-                let text = path.value().trim().to_string();
-                if text.is_empty() {
-                    app.overlay = Some(Overlay::SavePlan(path));
-                } else {
-                    return crate::tui::update::save_plan(app, PathBuf::from(text), false);
-                }
-            }
-            _ => {
-                path.handle(key);
-                app.overlay = Some(Overlay::SavePlan(path));
-            }
-        },
-        Overlay::ConfirmOverwrite { path } => {
-            if yes {
-                return crate::tui::update::save_plan(app, path, true);
-            }
+/// How yes is given.
+#[derive(Clone)]
+pub enum Answer {
+    /// `y`; any other key is no.
+    Key,
+    /// The word, typed, then Enter: a doubled key press cannot say it.
+    Word {
+        word: &'static str,
+        typed: TextField,
+    },
+}
+
+#[derive(Clone)]
+pub struct Confirmation {
+    pub title: &'static str,
+    pub lines: Vec<Line<'static>>,
+    pub answer: Answer,
+    /// The footer's words for yes and for no.
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub confirmed: Confirmed,
+}
+
+impl Confirmation {
+    /// A question that `y` answers; any other key is no.
+    pub fn new(title: &'static str, confirmed: Confirmed) -> Confirmation {
+        Confirmation {
+            title,
+            lines: Vec::new(),
+            answer: Answer::Key,
+            yes: "yes",
+            no: "no",
+            confirmed,
         }
     }
-    Vec::new()
+
+    /// Yes is `word`, typed and then Enter; Esc (or another word) is no.
+    pub fn typed(mut self, word: &'static str) -> Confirmation {
+        self.answer = Answer::Word {
+            word,
+            typed: TextField::default(),
+        };
+        self
+    }
+
+    pub fn saying(mut self, yes: &'static str, no: &'static str) -> Confirmation {
+        self.yes = yes;
+        self.no = no;
+        self
+    }
+
+    pub fn line(mut self, line: impl Into<Line<'static>>) -> Confirmation {
+        self.lines.push(line.into());
+        self
+    }
+
+    /// The last words: the key or word that says yes, then `rest` (" to
+    /// pay; any other key: no.").
+    pub fn closing(self, theme: &Theme, rest: &'static str) -> Confirmation {
+        let (verb, answer) = match &self.answer {
+            Answer::Key => ("Press ", "y"),
+            Answer::Word { word, .. } => ("Type ", *word),
+        };
+        self.line(Line::default()).line(vec![
+            Span::raw(verb),
+            Span::styled(answer, theme.key()),
+            Span::raw(rest),
+        ])
+    }
 }
 
-pub fn paste(app: &mut App, text: &str) {
-    if let Some(
-        Overlay::SavePlan(field)
-        | Overlay::ConfirmSubmitAgain(field)
-        | Overlay::ConfirmSeparate(field),
-    ) = &mut app.overlay
-    {
-        field.paste(text);
+/// What a key does in a dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answering {
+    Close,
+    Yes,
+    /// Enter after typing: yes when the word is right, else no.
+    Typed,
+    Edit,
+    Save,
+}
+
+fn bindings(overlay: &Overlay) -> Vec<Binding<Answering>> {
+    match overlay {
+        Overlay::Help(_) => vec![Binding::new(
+            &[Key::Any],
+            "close the help",
+            Answering::Close,
+        )],
+        Overlay::Confirm(question) => match &question.answer {
+            Answer::Key => vec![
+                Binding::new(
+                    &[Key::Char('y'), Key::Char('Y')],
+                    question.yes,
+                    Answering::Yes,
+                )
+                .shown_as("y"),
+                Binding::new(&[Key::Any], question.no, Answering::Close).shown_as("any other key"),
+            ],
+            Answer::Word { word, .. } => {
+                let mut list = vec![
+                    Binding::new(&[ENTER], question.yes, Answering::Typed)
+                        .shown_as(format!("{word} Enter")),
+                    Binding::new(&[ESC], question.no, Answering::Close),
+                ];
+                list.extend(TextField::bindings(Answering::Edit));
+                list
+            }
+        },
+        Overlay::SavePlan(path) => {
+            let mut list = vec![
+                Binding::new(&[ENTER], "save", Answering::Save)
+                    .when(!path.value().trim().is_empty()),
+                Binding::new(&[ESC], "cancel", Answering::Close),
+            ];
+            list.extend(TextField::bindings(Answering::Edit));
+            list
+        }
     }
 }
 
 pub fn hints(overlay: &Overlay) -> Vec<Hint> {
+    bindings(overlay).iter().map(Binding::hint).collect()
+}
+
+fn field_mut(overlay: &mut Overlay) -> Option<&mut TextField> {
     match overlay {
-        Overlay::Help => vec![hint("any key", "close the help")],
-        Overlay::ConfirmSubmit => vec![
-            hint("y", "yes, place the order"),
-            hint("any other key", "no"),
-        ],
-        Overlay::ConfirmSubmitAgain(_) => {
-            vec![hint("yes Enter", "place the order"), hint("Esc", "no")]
-        }
-        Overlay::ConfirmQuit => vec![hint("y", "quit"), hint("any other key", "stay")],
-        Overlay::ConfirmPay { .. } => vec![hint("y", "pay now"), hint("any other key", "no")],
-        Overlay::ConfirmResend => vec![hint("y", "resend"), hint("any other key", "no")],
-        Overlay::ConfirmSeparate(_) => vec![
-            hint("separate Enter", "send it as another purchase"),
-            hint("Esc", "no"),
-        ],
-        Overlay::SavePlan(_) => vec![hint("Enter", "save"), hint("Esc", "cancel")],
-        Overlay::ConfirmOverwrite { .. } => {
-            vec![hint("y", "replace the file"), hint("any other key", "no")]
-        }
+        Overlay::Confirm(Confirmation {
+            answer: Answer::Word { typed, .. },
+            ..
+        }) => Some(typed),
+        Overlay::SavePlan(path) => Some(path),
+        Overlay::Help(_) | Overlay::Confirm(_) => None,
     }
 }
 
-/// Where the order goes, in the header's words: a confirmation names it so
-/// that a real purchase is never mistaken for a sandbox one.
-fn destination(app: &App) -> Line<'static> {
-    let brief = match &app.connection {
-        Connection::Ready { brief, .. } => clean(brief).into_owned(),
-        _ => "nowhere: not signed in".to_string(),
-    };
-    Line::from(format!("Sent to: {brief}"))
+/// A key while a dialog is open: what was confirmed, if this key said yes.
+/// The dialog closes on yes and no alike.
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Option<Confirmed> {
+    let overlay = app.overlay.as_mut()?;
+    match keys::find(&bindings(overlay), key)? {
+        Answering::Edit => {
+            field_mut(overlay)?.handle(key);
+            None
+        }
+        Answering::Close => {
+            app.overlay = match app.overlay.take() {
+                Some(Overlay::Help(under)) => under.map(|o| *o),
+                _ => None,
+            };
+            None
+        }
+        Answering::Yes | Answering::Typed | Answering::Save => match app.overlay.take()? {
+            Overlay::Confirm(question) => match &question.answer {
+                Answer::Word { word, typed }
+                    if !typed.value().trim().eq_ignore_ascii_case(word) =>
+                {
+                    None
+                }
+                _ => Some(question.confirmed),
+            },
+            Overlay::SavePlan(path) => {
+                Some(Confirmed::SavePlan(PathBuf::from(path.value().trim())))
+            }
+            Overlay::Help(_) => None,
+        },
+    }
 }
 
-/// What the purchase commits to, in one line.
-fn purchase_words(app: &App) -> String {
-    let d = &app.draft;
-    format!(
-        "{} of {} in {} for {}",
-        plural(d.purchase_quantity, "instance"),
-        d.plan_spec,
-        app.catalog.region_name(&d.region),
-        d.period_type.describe(d.period_num)
-    )
+pub fn paste(app: &mut App, text: &str) {
+    if let Some(field) = app.overlay.as_mut().and_then(field_mut) {
+        field.paste(text);
+    }
+}
+
+/// Asked before quitting while an order is in flight.
+pub fn quit_question(app: &App) -> Confirmation {
+    let why = match &app.submission {
+        Submission::Submitting(_) => "The order was sent and its answer has not come yet.",
+        Submission::Unknown(_) => "The answer to the order was lost; an order may exist.",
+        _ => "The order is not final yet; flexus stops tracking it.",
+    };
+    Confirmation::new("Quit while an order is in flight?", Confirmed::Quit)
+        .saying("quit", "stay")
+        .line(why)
+        .line("Its ID is in the journal either way.")
+        .closing(&app.theme, " to quit; any other key stays.")
 }
 
 fn dialog_area(area: Rect, width: u16, height: u16) -> Rect {
@@ -179,140 +248,20 @@ pub fn view(
     buf: &mut Buffer,
 ) -> Option<Position> {
     let theme = &app.theme;
-    if let Overlay::Help = overlay {
-        return help(app, page_hints, area, buf);
-    }
-    let summary = Summary::new(&app.catalog, &app.prices, &app.draft);
-    let total = summary.estimate.total_text();
     let (title, mut lines, field): (&str, Vec<Line>, Option<(&TextField, &str)>) = match overlay {
-        Overlay::Help => unreachable!("drawn above"),
-        Overlay::ConfirmSubmit => (
-            "Place this order?",
-            vec![
-                Line::from(purchase_words(app)),
-                Line::from(format!("Estimated cost: {}", clean(&total))),
-                destination(app),
-                Line::default(),
-                Line::from(vec![
-                    Span::raw("Press "),
-                    Span::styled("y", theme.key()),
-                    Span::raw(" to place it. Any other key: no, nothing is sent."),
-                ]),
-            ],
-            None,
+        Overlay::Help(None) => return help(app, "On this page", page_hints, area, buf),
+        Overlay::Help(Some(question)) => {
+            view(app, question, page_hints, area, buf);
+            return help(app, "In this question", &hints(question), area, buf);
+        }
+        Overlay::Confirm(question) => (
+            question.title,
+            question.lines.clone(),
+            match &question.answer {
+                Answer::Key => None,
+                Answer::Word { typed, .. } => Some((typed, "Answer")),
+            },
         ),
-        Overlay::ConfirmSubmitAgain(typed) => (
-            "Please confirm once more",
-            vec![
-                Line::from(purchase_words(app)),
-                Line::from(vec![
-                    Span::raw("You are agreeing to: "),
-                    Span::styled(clean(&total).into_owned(), theme.warning()),
-                ]),
-                destination(app),
-                Line::default(),
-                Line::from(vec![
-                    Span::raw("Type "),
-                    Span::styled("yes", theme.key()),
-                    Span::raw(" and press Enter to place it; anything else is no."),
-                ]),
-            ],
-            Some((typed, "Answer")),
-        ),
-        Overlay::ConfirmQuit => {
-            let why = match &app.submission {
-                Submission::Submitting(_) => "The order was sent and its answer has not come yet.",
-                Submission::Unknown(_) => "The answer to the order was lost; an order may exist.",
-                _ => "The order is not final yet; flexus stops tracking it.",
-            };
-            (
-                "Quit while an order is in flight?",
-                vec![
-                    Line::from(why),
-                    Line::from("Its ID is in the journal either way."),
-                    Line::default(),
-                    Line::from(vec![
-                        Span::raw("Press "),
-                        Span::styled("y", theme.key()),
-                        Span::raw(" to quit; any other key stays."),
-                    ]),
-                ],
-                None,
-            )
-        }
-        Overlay::ConfirmPay { order_id } => {
-            let amount = match &app.submission {
-                Submission::Placed(t) => t
-                    .latest
-                    .as_ref()
-                    .and_then(crate::tui::submission::amount_text)
-                    .unwrap_or_else(|| "the order's amount".to_string()),
-                _ => "the order's amount".to_string(),
-            };
-            (
-                "Pay this order now?",
-                vec![
-                    Line::from(format!("Order {}", clean(order_id))),
-                    Line::from(format!("Pays {amount} from the account balance.")),
-                    Line::default(),
-                    Line::from(vec![
-                        Span::raw("Press "),
-                        Span::styled("y", theme.key()),
-                        Span::raw(" to pay; any other key: no."),
-                    ]),
-                ],
-                None,
-            )
-        }
-        Overlay::ConfirmResend => {
-            let id = match &app.submission {
-                Submission::Unknown(u) => u.request_id.clone(),
-                _ => String::new(),
-            };
-            (
-                "Send the same order again?",
-                vec![
-                    Line::from("Only if you are sure no order was placed: if one was, you may"),
-                    Line::from("buy twice. The resend uses the same Client-Request-Id:"),
-                    Line::from(id),
-                    Line::default(),
-                    Line::from(vec![
-                        Span::raw("Press "),
-                        Span::styled("y", theme.key()),
-                        Span::raw(" to resend; any other key: no."),
-                    ]),
-                ],
-                None,
-            )
-        }
-        Overlay::ConfirmSeparate(typed) => {
-            let earlier = crate::tui::update::separate_from(app).len().max(1);
-            (
-                "A separate, additional purchase?",
-                vec![
-                    Line::from(purchase_words(app)),
-                    Line::from(vec![
-                        Span::raw("You are agreeing to: "),
-                        Span::styled(clean(&total).into_owned(), theme.warning()),
-                    ]),
-                    destination(app),
-                    Line::from(if earlier == 1 {
-                        "If the earlier purchase placed an order, you will have both.".to_string()
-                    } else {
-                        format!(
-                            "If the {earlier} earlier purchases placed orders, you will have all."
-                        )
-                    }),
-                    Line::default(),
-                    Line::from(vec![
-                        Span::raw("Type "),
-                        Span::styled("separate", theme.key()),
-                        Span::raw(" and press Enter to send it; anything else is no."),
-                    ]),
-                ],
-                Some((typed, "Answer")),
-            )
-        }
         Overlay::SavePlan(path) => (
             "Save the plan",
             vec![
@@ -320,22 +269,6 @@ pub fn view(
                 Line::from("An existing file is never replaced without asking."),
             ],
             Some((path, "File")),
-        ),
-        Overlay::ConfirmOverwrite { path } => (
-            "Replace the file?",
-            vec![
-                Line::from(format!(
-                    "{} exists already.",
-                    clean(&path.display().to_string())
-                )),
-                Line::default(),
-                Line::from(vec![
-                    Span::raw("Press "),
-                    Span::styled("y", theme.key()),
-                    Span::raw(" to replace it; any other key: no."),
-                ]),
-            ],
-            None,
         ),
     };
     let width = (lines.iter().map(|l| l.width()).max().unwrap_or(20).max(40) as u16 + 2)
@@ -393,40 +326,54 @@ fn clear_around(dialog: Rect, screen: Rect, buf: &mut Buffer) {
     Clear.render(Rect::new(x, dialog.y, right - x, dialog.height), buf);
 }
 
-/// Every key: the ones that work everywhere, then this page's.
-pub fn global_keys() -> Vec<Hint> {
-    vec![
-        hint("Enter", "accept and go on"),
-        hint("Esc", "back, keeping every choice"),
-        hint("↑↓ j/k", "move in lists and between fields"),
-        hint("type", "filter a list (/ starts a filter; Esc clears it)"),
-        hint("Tab Shift-Tab", "next or previous field"),
-        hint("1-6", "on the review: reopen a step"),
-        hint("? F1", "this help (F1 also while typing)"),
-        hint("Ctrl-C", "quit (asks first while an order is in flight)"),
-        hint(
-            "--mouse",
-            "the wheel moves in lists (then Shift selects text)",
-        ),
-    ]
+/// One line of the help: the keys, then what they do; a key that does not
+/// work now says why.
+fn help_line(theme: &Theme, hint: &Hint) -> Line<'static> {
+    let words: Cow<str> = hint.detail.clone().unwrap_or_else(|| hint.words.clone());
+    let mut spans = vec![
+        Span::styled(format!("  {:<15} ", theme.keys(&hint.label())), theme.key()),
+        Span::raw(words.into_owned()),
+    ];
+    if !hint.enabled
+        && let Some(why) = hint.off_because
+    {
+        spans[0].style = theme.muted();
+        spans[1].style = theme.muted();
+        spans.push(Span::styled(format!(" (not now: {why})"), theme.muted()));
+    }
+    Line::from(spans)
 }
 
-fn help(app: &App, page_hints: &[Hint], area: Rect, buf: &mut Buffer) -> Option<Position> {
+/// Every key: this page's (or this question's), then the ones that work
+/// everywhere; the same lists the footer and key handling read.
+fn help(
+    app: &App,
+    heading: &'static str,
+    hints_here: &[Hint],
+    area: Rect,
+    buf: &mut Buffer,
+) -> Option<Position> {
     let theme = &app.theme;
-    let key_line = |h: &Hint| {
-        Line::from(vec![
-            Span::styled(format!("  {:<16}", theme.keys(h.keys)), theme.key()),
-            Span::raw(
-                h.detail
-                    .map_or_else(|| h.action.to_string(), str::to_string),
-            ),
-        ])
+    let listed = |hints: &[Hint]| -> Vec<Line<'static>> {
+        hints
+            .iter()
+            .filter(|h| h.in_help())
+            .map(|h| help_line(theme, h))
+            .collect()
     };
-    let mut lines = vec![Line::from(Span::styled("On this page", theme.accent()))];
-    lines.extend(page_hints.iter().map(key_line));
+    let global: Vec<Hint> = super::global_bindings(app)
+        .iter()
+        .map(Binding::hint)
+        .collect();
+    let mut lines = vec![Line::from(Span::styled(heading, theme.accent()))];
+    lines.extend(listed(hints_here));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Everywhere", theme.accent())));
-    lines.extend(global_keys().iter().map(key_line));
+    lines.extend(listed(&global));
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {:<16}", "--mouse"), theme.key()),
+        Span::raw("the wheel moves in lists (then Shift selects text)"),
+    ]));
     let height = lines.len() as u16 + 2;
     let outer = dialog_area(area, 74, height);
     clear_around(outer, area, buf);

@@ -1,16 +1,16 @@
-//! Step 5: add-ons. An EVS data disk and CBR backup (each sized), and HSS
+//! The extras step: add-ons. An EVS data disk and CBR backup (each sized), and HSS
 //! host security; all off unless chosen.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, cycle, draw_intro, form_key, take_rows};
+use super::keys::{Binding, Key, SPACE, typed_char};
+use super::{Reply, Screen, back, cycle, draw_intro, form_bindings, take_rows};
 use crate::domain::order::{EXTRA_SIZE_GIB_RANGE, Extra, ExtraKind, check_extra_size};
 use crate::tui::app::{App, Step};
-use crate::tui::msg::Effect;
-use crate::tui::widgets::{self, FieldLook, Hint, TextField, field_note, hint, typed_char};
+use crate::tui::widgets::{self, FieldLook, TextField, field_note};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Field {
@@ -85,99 +85,142 @@ impl State {
     }
 }
 
-pub fn sync(app: &mut App) {
-    let mut state = State {
-        focus: app.extras.focus,
-        ..State::default()
-    };
-    for extra in &app.draft.extra_resources {
-        let size = extra.size.map(|s| s.to_string()).unwrap_or_default();
-        match extra.kind {
-            ExtraKind::Evs => {
-                state.evs = true;
-                state.evs_size = TextField::new(size);
-            }
-            ExtraKind::Cbr => {
-                state.cbr = true;
-                state.cbr_size = TextField::new(size);
-            }
-            ExtraKind::Hss => state.hss = true,
-        }
-    }
-    if !state.fields().contains(&state.focus) {
-        state.focus = Field::Evs;
-    }
-    app.extras = state;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Accept,
+    Back,
+    Next,
+    Previous,
+    Toggle,
+    Set(bool),
+    /// A digit on a sized add-on's row: the start of its size.
+    Size,
+    /// Any other key on a switch: says which keys work.
+    Other,
+    Edit,
 }
 
-pub fn captures_text(app: &App) -> bool {
-    matches!(app.extras.focus, Field::EvsSize | Field::CbrSize)
-}
+pub struct ExtrasScreen;
 
-/// Pasted text goes to the focused size field; elsewhere it is refused
-/// with a word, as a typed key would be.
-pub fn paste(app: &mut App, text: &str) {
-    let state = &mut app.extras;
-    state.note = None;
-    match state.focus {
-        Field::EvsSize => state.evs_size.paste(text.trim()),
-        Field::CbrSize => state.cbr_size.paste(text.trim()),
-        Field::Evs | Field::Cbr | Field::Hss => {
-            state.note = Some(format!("the pasted text did nothing here. {KEYS_HERE}"));
-        }
-    }
-}
+impl Screen for ExtrasScreen {
+    type Action = Action;
+    const NAME: &'static str = "Extras";
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    if form_key(app, key, submit) {
-        return Vec::new();
-    }
-    let state = &mut app.extras;
-    state.note = None;
-    match key.code {
-        KeyCode::Tab | KeyCode::Down => return moved(state, 1),
-        KeyCode::BackTab | KeyCode::Up => return moved(state, -1),
-        _ => {}
-    }
-    let c = typed_char(key);
-    match state.focus {
-        Field::EvsSize => {
-            state.evs_size.handle(key);
+    fn bindings(app: &App) -> Vec<Binding<Action>> {
+        let on_size = matches!(app.extras.focus, Field::EvsSize | Field::CbrSize);
+        let mut list = form_bindings(Action::Accept, Action::Next, Action::Previous, true);
+        if on_size {
+            list.push(back(app, Action::Back));
+            list.extend(TextField::bindings(Action::Edit));
+            return list;
         }
-        Field::CbrSize => {
-            state.cbr_size.handle(key);
-        }
-        Field::Evs | Field::Cbr | Field::Hss => {
-            let flag = match state.focus {
-                Field::Evs => &mut state.evs,
-                Field::Cbr => &mut state.cbr,
-                _ => &mut state.hss,
-            };
-            let before = *flag;
-            match c {
-                Some(' ') => *flag = !*flag,
-                Some('y') => *flag = true,
-                Some('n') => *flag = false,
-                Some('j') => return moved(state, 1),
-                Some('k') => return moved(state, -1),
-                Some(digit) if digit.is_ascii_digit() => {
-                    type_size(state, key, digit);
-                    return Vec::new();
-                }
-                Some(_) => state.note = Some(KEYS_HERE.to_string()),
-                None => {}
+        list.extend([
+            Binding::new(&[SPACE], "on/off", Action::Toggle),
+            Binding::new(&[Key::Char('y')], "on", Action::Set(true)).help_only(),
+            Binding::new(&[Key::Char('n')], "off", Action::Set(false)).help_only(),
+            Binding::new(&[Key::Char('j')], "next field", Action::Next).help_only(),
+            Binding::new(&[Key::Char('k')], "previous field", Action::Previous).help_only(),
+            Binding::new(&[Key::Range('0', '9')], "start the size", Action::Size)
+                .detail("start the size of a sized add-on that is on")
+                .help_only(),
+            back(app, Action::Back),
+            Binding::new(&[Key::TextButHelp], "say which keys work", Action::Other).unlisted(),
+        ]);
+        list
+    }
+
+    fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
+        let state = &mut app.extras;
+        match action {
+            Action::Accept => {
+                submit(app);
+                return Reply::Done;
             }
-            // Switching a sized add-on on leads straight to its size.
-            if !before && *flag {
-                match state.focus {
-                    Field::Evs => state.focus = Field::EvsSize,
-                    Field::Cbr => state.focus = Field::CbrSize,
-                    _ => {}
+            Action::Back => {
+                app.back();
+                return Reply::Done;
+            }
+            _ => state.note = None,
+        }
+        match action {
+            Action::Next => state.move_focus(1),
+            Action::Previous => state.move_focus(-1),
+            Action::Edit => {
+                if state.focus == Field::EvsSize {
+                    state.evs_size.handle(key);
+                } else {
+                    state.cbr_size.handle(key);
                 }
             }
+            Action::Size => type_size(state, key, typed_char(key).unwrap_or('0')),
+            Action::Other => state.note = Some(KEYS_HERE.to_string()),
+            Action::Toggle | Action::Set(_) => {
+                let flag = match state.focus {
+                    Field::Evs => &mut state.evs,
+                    Field::Cbr => &mut state.cbr,
+                    _ => &mut state.hss,
+                };
+                let before = *flag;
+                *flag = match action {
+                    Action::Set(on) => on,
+                    _ => !before,
+                };
+                // Switching a sized add-on on leads straight to its size.
+                if !before && *flag {
+                    match state.focus {
+                        Field::Evs => state.focus = Field::EvsSize,
+                        Field::Cbr => state.focus = Field::CbrSize,
+                        _ => {}
+                    }
+                }
+            }
+            Action::Accept | Action::Back => {}
+        }
+        Reply::Done
+    }
+
+    /// Pasted text goes to the focused size field; elsewhere it is refused
+    /// with a word, as a typed key would be.
+    fn paste(app: &mut App, text: &str) {
+        let state = &mut app.extras;
+        state.note = None;
+        match state.focus {
+            Field::EvsSize => state.evs_size.paste(text.trim()),
+            Field::CbrSize => state.cbr_size.paste(text.trim()),
+            Field::Evs | Field::Cbr | Field::Hss => {
+                state.note = Some(format!("the pasted text did nothing here. {KEYS_HERE}"));
+            }
         }
     }
-    Vec::new()
+
+    fn sync(app: &mut App) {
+        let mut state = State {
+            focus: app.extras.focus,
+            ..State::default()
+        };
+        for extra in &app.draft.extra_resources {
+            let size = extra.size.map(|s| s.to_string()).unwrap_or_default();
+            match extra.kind {
+                ExtraKind::Evs => {
+                    state.evs = true;
+                    state.evs_size = TextField::new(size);
+                }
+                ExtraKind::Cbr => {
+                    state.cbr = true;
+                    state.cbr_size = TextField::new(size);
+                }
+                ExtraKind::Hss => state.hss = true,
+            }
+        }
+        if !state.fields().contains(&state.focus) {
+            state.focus = Field::Evs;
+        }
+        app.extras = state;
+    }
+
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        view(app, area, buf)
+    }
 }
 
 const KEYS_HERE: &str = "Space turns the focused add-on on or off; Tab moves to the next.";
@@ -203,11 +246,6 @@ fn type_size(state: &mut State, key: &KeyEvent, digit: char) {
             "{name} is off, so \"{digit}\" did nothing: Space turns it on, then type its size."
         ));
     }
-}
-
-fn moved(state: &mut State, delta: isize) -> Vec<Effect> {
-    state.move_focus(delta);
-    Vec::new()
 }
 
 fn submit(app: &mut App) {
@@ -246,16 +284,7 @@ fn submit(app: &mut App) {
     app.accept(Step::Extras);
 }
 
-pub fn hints(app: &App) -> Vec<Hint> {
-    let mut hints = vec![hint("Enter", "accept"), hint("Tab", "next field")];
-    if !captures_text(app) {
-        hints.push(hint("Space", "on/off"));
-    }
-    hints.push(back_hint(app));
-    hints
-}
-
-pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.extras;
     draw_intro(

@@ -1,20 +1,17 @@
-//! Step 2: the image. Application images, OS images (then their version),
+//! The image step: application images, OS images (then their version),
 //! or a private image given by ID with its operating system.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, draw_intro, list_hints, take_all_but, take_rows};
+use super::keys::{BACK_TAB, Binding, DOWN, ENTER, ESC, Key, LEFT, RIGHT, SPACE, TAB, UP};
+use super::{Reply, Screen, back_words, draw_intro, take_all_but, take_rows};
 use crate::domain::catalog::Platform;
 use crate::domain::order::{Draft, ImageRef};
 use crate::tui::app::{App, Step};
-use crate::tui::msg::Effect;
-use crate::tui::widgets::{
-    self, FieldLook, Hint, ListRow, Picker, PickerKey, TextField, field_note, hint, is_key,
-    typed_char,
-};
+use crate::tui::widgets::{self, FieldLook, ListKey, ListRow, Picker, TextField, field_note};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
@@ -161,54 +158,160 @@ fn refresh_versions(app: &mut App, os: &str) {
     }
 }
 
-/// Points the screen at the draft's image.
-pub fn sync(app: &mut App) {
-    app.image.pane = Pane::List;
-    app.image.error = None;
-    let wanted = match &app.draft.image {
-        ImageRef::Unset => return,
-        ImageRef::Public { name, version } => {
-            if app.catalog.os_image(name).is_some() {
-                let (name, version) = (name.clone(), version.clone());
-                refresh_versions(app, &name);
-                if let Some(i) = app
-                    .image
-                    .version_rows
-                    .iter()
-                    .position(|(v, _)| *v == version)
-                {
-                    app.image.versions.cursor = i;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Images(ListKey),
+    Versions(ListKey),
+    UsePrivate,
+    OtherField,
+    BackToImages,
+    TogglePlatform,
+    Platform(Platform),
+    EditId,
+}
+
+pub struct ImageScreen;
+
+impl Screen for ImageScreen {
+    type Action = Action;
+    const NAME: &'static str = "Image";
+
+    fn bindings(app: &App) -> Vec<Binding<Action>> {
+        let state = &app.image;
+        match state.pane {
+            Pane::List => state
+                .picker
+                .bindings(&state.search, Some(back_words(app)))
+                .into_iter()
+                .map(|b| b.map(Action::Images))
+                .collect(),
+            Pane::Versions => state
+                .versions
+                .bindings(&state.version_search, Some("back to images".into()))
+                .into_iter()
+                .map(|b| b.map(Action::Versions))
+                .collect(),
+            Pane::Private => {
+                let on_platform = state.private_focus == PrivateFocus::Platform;
+                let mut list = vec![
+                    Binding::new(&[ENTER], "use it", Action::UsePrivate),
+                    Binding::new(&[TAB], "next field", Action::OtherField),
+                    Binding::new(&[BACK_TAB, UP, DOWN], "the other field", Action::OtherField)
+                        .help_only(),
+                    Binding::new(
+                        &[LEFT, RIGHT, SPACE],
+                        "Linux/Windows",
+                        Action::TogglePlatform,
+                    )
+                    .when(on_platform),
+                    Binding::new(
+                        &[Key::Char('h'), Key::Char('l')],
+                        "Linux/Windows",
+                        Action::TogglePlatform,
+                    )
+                    .help_only()
+                    .when(on_platform),
+                    Binding::new(
+                        &[Key::Char('L')],
+                        "Linux",
+                        Action::Platform(Platform::Linux),
+                    )
+                    .help_only()
+                    .when(on_platform),
+                    Binding::new(
+                        &[Key::Char('W'), Key::Char('w')],
+                        "Windows",
+                        Action::Platform(Platform::Windows),
+                    )
+                    .help_only()
+                    .when(on_platform),
+                    Binding::new(&[ESC], "back to images", Action::BackToImages),
+                ];
+                if !on_platform {
+                    list.extend(TextField::bindings(Action::EditId));
                 }
-                Entry::Os { name }
-            } else {
-                Entry::Application {
-                    name: name.clone(),
-                    version: version.clone(),
+                list
+            }
+        }
+    }
+
+    fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
+        match action {
+            Action::Images(list) => images_key(app, list, key),
+            Action::Versions(list) => versions_key(app, list, key),
+            Action::UsePrivate => use_private(app),
+            Action::OtherField => {
+                let state = &mut app.image;
+                state.private_focus = match state.private_focus {
+                    PrivateFocus::Id => PrivateFocus::Platform,
+                    PrivateFocus::Platform => PrivateFocus::Id,
+                };
+            }
+            Action::BackToImages => {
+                app.image.error = None;
+                app.image.pane = Pane::List;
+            }
+            Action::TogglePlatform => {
+                let platform = &mut app.image.private_platform;
+                *platform = Some(match platform {
+                    Some(Platform::Windows) => Platform::Linux,
+                    _ => Platform::Windows,
+                });
+            }
+            Action::Platform(platform) => app.image.private_platform = Some(platform),
+            Action::EditId => {
+                if app.image.private_id.handle(key) {
+                    app.image.error = None;
                 }
             }
         }
-        ImageRef::Private { image_id } => {
-            app.image.private_id.set(image_id.clone());
-            app.image.private_platform = app.private_platform;
-            Entry::Private
+        Reply::Done
+    }
+
+    fn paste(app: &mut App, text: &str) {
+        if app.image.pane == Pane::Private && app.image.private_focus == PrivateFocus::Id {
+            app.image.private_id.paste(text);
         }
-    };
-    if let Some(i) = app.image.items.iter().position(|item| item.entry == wanted) {
-        app.image.picker.cursor = i;
     }
-}
 
-pub fn captures_text(app: &App) -> bool {
-    match app.image.pane {
-        Pane::List => app.image.picker.captures_text(),
-        Pane::Versions => app.image.versions.captures_text(),
-        Pane::Private => app.image.private_focus == PrivateFocus::Id,
+    fn sync(app: &mut App) {
+        app.image.pane = Pane::List;
+        app.image.error = None;
+        let wanted = match &app.draft.image {
+            ImageRef::Unset => return,
+            ImageRef::Public { name, version } => {
+                if app.catalog.os_image(name).is_some() {
+                    let (name, version) = (name.clone(), version.clone());
+                    refresh_versions(app, &name);
+                    if let Some(i) = app
+                        .image
+                        .version_rows
+                        .iter()
+                        .position(|(v, _)| *v == version)
+                    {
+                        app.image.versions.cursor = i;
+                    }
+                    Entry::Os { name }
+                } else {
+                    Entry::Application {
+                        name: name.clone(),
+                        version: version.clone(),
+                    }
+                }
+            }
+            ImageRef::Private { image_id } => {
+                app.image.private_id.set(image_id.clone());
+                app.image.private_platform = app.private_platform;
+                Entry::Private
+            }
+        };
+        if let Some(i) = app.image.items.iter().position(|item| item.entry == wanted) {
+            app.image.picker.cursor = i;
+        }
     }
-}
 
-pub fn paste(app: &mut App, text: &str) {
-    if app.image.pane == Pane::Private && app.image.private_focus == PrivateFocus::Id {
-        app.image.private_id.paste(text);
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        view(app, area, buf)
     }
 }
 
@@ -222,26 +325,14 @@ fn choose(app: &mut App, image: ImageRef, platform: Option<Platform>) {
     app.accept(Step::Image);
 }
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    match app.image.pane {
-        Pane::List => list_key(app, key),
-        Pane::Versions => versions_key(app, key),
-        Pane::Private => private_key(app, key),
-    }
-    Vec::new()
-}
-
-fn list_key(app: &mut App, key: &KeyEvent) {
+fn images_key(app: &mut App, action: ListKey, key: &KeyEvent) {
     let state = &mut app.image;
-    let outcome = state.picker.handle(key, &state.search);
-    if outcome != PickerKey::Unhandled {
-        state.error = None;
-    }
-    match outcome {
-        PickerKey::Accept => {
-            let item = app.image.items[app.image.picker.cursor].clone();
+    state.error = None;
+    match action {
+        ListKey::Choose => {
+            let item = state.items[state.picker.cursor].clone();
             if let Some(reason) = item.unavailable {
-                app.image.error = Some(reason);
+                state.error = Some(reason);
                 return;
             }
             match item.entry {
@@ -262,37 +353,34 @@ fn list_key(app: &mut App, key: &KeyEvent) {
                     state.pane = Pane::Versions;
                 }
                 Entry::Private => {
-                    if app.image.private_platform.is_none() {
-                        app.image.private_platform = Some(Platform::Linux);
+                    if state.private_platform.is_none() {
+                        state.private_platform = Some(Platform::Linux);
                     }
-                    app.image.pane = Pane::Private;
+                    state.pane = Pane::Private;
                 }
             }
         }
-        PickerKey::Back => app.back(),
-        _ => {}
+        ListKey::Back => app.back(),
+        other => state.picker.apply(other, key, &state.search),
     }
 }
 
-fn versions_key(app: &mut App, key: &KeyEvent) {
+fn versions_key(app: &mut App, action: ListKey, key: &KeyEvent) {
     let state = &mut app.image;
-    let outcome = state.versions.handle(key, &state.version_search);
-    if outcome != PickerKey::Unhandled {
-        state.error = None;
-    }
-    match outcome {
-        PickerKey::Accept => {
-            let (version, unavailable) = app.image.version_rows[app.image.versions.cursor].clone();
+    state.error = None;
+    match action {
+        ListKey::Choose => {
+            let (version, unavailable) = state.version_rows[state.versions.cursor].clone();
             match unavailable {
-                Some(reason) => app.image.error = Some(reason),
+                Some(reason) => state.error = Some(reason),
                 None => {
-                    let name = app.image.os.clone();
+                    let name = state.os.clone();
                     choose(app, ImageRef::Public { name, version }, None);
                 }
             }
         }
-        PickerKey::Back => app.image.pane = Pane::List,
-        _ => {}
+        ListKey::Back => state.pane = Pane::List,
+        other => state.versions.apply(other, key, &state.version_search),
     }
 }
 
@@ -311,83 +399,24 @@ fn image_id_problem(catalog: &crate::domain::catalog::Catalog, id: &str) -> Opti
         .map(|p| p.message)
 }
 
-fn private_key(app: &mut App, key: &KeyEvent) {
+fn use_private(app: &mut App) {
     let id_problem = image_id_problem(&app.catalog, app.image.private_id.value().trim());
     let state = &mut app.image;
-    match key.code {
-        KeyCode::Esc => {
-            state.error = None;
-            state.pane = Pane::List;
-            return;
+    state.private_id.touched = true;
+    let id = state.private_id.value().trim().to_string();
+    match id_problem {
+        Some(problem) => {
+            state.error = Some(problem);
+            state.private_focus = PrivateFocus::Id;
         }
-        KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
-            state.private_focus = match state.private_focus {
-                PrivateFocus::Id => PrivateFocus::Platform,
-                PrivateFocus::Platform => PrivateFocus::Id,
-            };
-            return;
-        }
-        KeyCode::Enter => {
-            state.private_id.touched = true;
-            let id = state.private_id.value().trim().to_string();
-            match id_problem {
-                Some(problem) => {
-                    state.error = Some(problem);
-                    state.private_focus = PrivateFocus::Id;
-                }
-                None => {
-                    let platform = state.private_platform.unwrap_or(Platform::Linux);
-                    choose(app, ImageRef::Private { image_id: id }, Some(platform));
-                }
-            }
-            return;
-        }
-        _ => {}
-    }
-    match state.private_focus {
-        PrivateFocus::Id => {
-            if state.private_id.handle(key) {
-                state.error = None;
-            }
-        }
-        PrivateFocus::Platform => {
-            let toggle = matches!(key.code, KeyCode::Left | KeyCode::Right)
-                || is_key(key, KeyCode::Char(' '))
-                || matches!(typed_char(key), Some('h' | 'l'));
-            let pick = match typed_char(key) {
-                Some('L') => Some(Platform::Linux),
-                Some('W' | 'w') => Some(Platform::Windows),
-                _ => None,
-            };
-            if let Some(platform) = pick {
-                state.private_platform = Some(platform);
-            } else if toggle {
-                state.private_platform = Some(match state.private_platform {
-                    Some(Platform::Windows) => Platform::Linux,
-                    _ => Platform::Windows,
-                });
-            }
+        None => {
+            let platform = state.private_platform.unwrap_or(Platform::Linux);
+            choose(app, ImageRef::Private { image_id: id }, Some(platform));
         }
     }
 }
 
-pub fn hints(app: &App) -> Vec<Hint> {
-    let state = &app.image;
-    match state.pane {
-        Pane::List => list_hints(&state.picker, Some(back_hint(app))),
-        Pane::Versions => list_hints(&state.versions, Some(hint("Esc", "back to images"))),
-        Pane::Private => {
-            let mut hints = vec![hint("Enter", "use it"), hint("Tab", "next field")];
-            if state.private_focus == PrivateFocus::Platform {
-                hints.push(hint("←→ Space", "Linux/Windows"));
-            }
-            hints.push(hint("Esc", "back to images"));
-            hints
-        }
-    }
-}
-
-pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.image;
     let region = app.catalog.region_name(&app.draft.region);

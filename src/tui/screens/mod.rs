@@ -1,9 +1,11 @@
-//! One file per screen: its widget state, its keys, its hints and its
-//! drawing. `update` and `view` dispatch here by page.
+//! One file per screen: its widget state, its bindings (keys, words, and
+//! what they do), and its drawing. The table below lists every page once;
+//! `update` and `view` reach the screens only through it.
 
 pub mod dialogs;
 pub mod extras;
 pub mod image;
+pub mod keys;
 pub mod naming;
 pub mod period;
 pub mod purchases;
@@ -13,104 +15,182 @@ pub mod signin;
 pub mod spec;
 pub mod status;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use std::borrow::Cow;
+
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 
-use super::app::{App, Page, Step};
+use self::keys::{BACK_TAB, Binding, DOWN, ENTER, ESC, F1, Hint, Key, TAB, UP};
+use super::app::{App, Overlay, Page, Step};
 use super::msg::Effect;
-use super::widgets::{Hint, Picker, hint};
+use super::service::SignIn;
+use crate::api::journal::PurchaseRecord;
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    match app.page {
-        Page::SignIn => signin::handle_key(app, key),
-        Page::Status => status::handle_key(app, key),
-        Page::Purchases => purchases::handle_key(app, key),
+/// What a screen provides, once. `bindings` is the one list that key
+/// handling, the footer and the help all read.
+pub trait Screen {
+    type Action: Clone;
+    /// The page's name: a step's in the progress displays too.
+    const NAME: &'static str;
+    fn bindings(app: &App) -> Vec<Binding<Self::Action>>;
+    /// Acts on the action of the binding `key` matched (the key itself is
+    /// there for what it carries: a typed character, an arrow's direction).
+    fn apply(app: &mut App, action: Self::Action, key: &KeyEvent) -> Reply;
+    /// Pasted text goes to the focused text field, if there is one.
+    fn paste(_app: &mut App, _text: &str) {}
+    /// Points the screen's widgets at the draft (a step, when shown again).
+    fn sync(_app: &mut App) {}
+    /// Draws the page into `area`; returns where the text cursor goes.
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position>;
+}
+
+/// What a key on a screen leads to beyond the screen's own state.
+#[must_use]
+pub enum Reply {
+    Done,
+    /// Work for the runtime.
+    Run(Vec<Effect>),
+    /// Something only `update` does; it acts on it in one place.
+    Do(Command),
+}
+
+impl From<Vec<Effect>> for Reply {
+    fn from(effects: Vec<Effect>) -> Reply {
+        Reply::Run(effects)
+    }
+}
+
+/// What the user asked for that reaches beyond one screen.
+pub enum Command {
+    /// Quit, asking first while an order is in flight.
+    Quit,
+    /// Enter on the review: check the order and the journal, then ask.
+    PlaceOrder,
+    SignIn(SignIn),
+    /// Open a journaled purchase on the status pane and follow it.
+    Reopen(Box<PurchaseRecord>),
+}
+
+/// A screen's functions, as plain function pointers, so that one table
+/// can hold every screen whatever its action type.
+#[derive(Clone, Copy)]
+pub struct Table {
+    pub name: &'static str,
+    pub handle_key: fn(&mut App, &KeyEvent) -> Reply,
+    pub hints: fn(&App) -> Vec<Hint>,
+    pub paste: fn(&mut App, &str),
+    pub sync: fn(&mut App),
+    pub view: fn(&App, Rect, &mut Buffer) -> Option<Position>,
+}
+
+const fn table<S: Screen>() -> Table {
+    Table {
+        name: S::NAME,
+        handle_key: handle_key_with::<S>,
+        hints: hints_of::<S>,
+        paste: S::paste,
+        sync: S::sync,
+        view: S::view,
+    }
+}
+
+fn handle_key_with<S: Screen>(app: &mut App, key: &KeyEvent) -> Reply {
+    match keys::find(&S::bindings(app), key) {
+        Some(action) => S::apply(app, action, key),
+        None => Reply::Done,
+    }
+}
+
+fn hints_of<S: Screen>(app: &App) -> Vec<Hint> {
+    S::bindings(app).iter().map(Binding::hint).collect()
+}
+
+/// Every page, once.
+pub fn of(page: Page) -> Table {
+    match page {
+        Page::SignIn => const { table::<signin::SignInScreen>() },
+        Page::Status => const { table::<status::StatusScreen>() },
+        Page::Purchases => const { table::<purchases::PurchasesScreen>() },
         Page::Step(step) => match step {
-            Step::Region => region::handle_key(app, key),
-            Step::Image => image::handle_key(app, key),
-            Step::Spec => spec::handle_key(app, key),
-            Step::Period => period::handle_key(app, key),
-            Step::Extras => extras::handle_key(app, key),
-            Step::Naming => naming::handle_key(app, key),
-            Step::Review => review::handle_key(app, key),
+            Step::Region => const { table::<region::RegionScreen>() },
+            Step::Image => const { table::<image::ImageScreen>() },
+            Step::Spec => const { table::<spec::SpecScreen>() },
+            Step::Period => const { table::<period::PeriodScreen>() },
+            Step::Extras => const { table::<extras::ExtrasScreen>() },
+            Step::Naming => const { table::<naming::NamingScreen>() },
+            Step::Review => const { table::<review::ReviewScreen>() },
         },
     }
 }
 
-/// Pasted text goes to the focused text field, if there is one.
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Reply {
+    (of(app.page).handle_key)(app, key)
+}
+
 pub fn paste(app: &mut App, text: &str) {
-    match app.page {
-        Page::SignIn => signin::paste(app, text),
-        Page::Step(Step::Image) => image::paste(app, text),
-        Page::Step(Step::Period) => period::paste(app, text),
-        Page::Step(Step::Extras) => extras::paste(app, text),
-        Page::Step(Step::Naming) => naming::paste(app, text),
-        _ => {}
-    }
+    (of(app.page).paste)(app, text)
+}
+
+pub fn hints(app: &App) -> Vec<Hint> {
+    (of(app.page).hints)(app)
 }
 
 /// Whether printable keys are text here (so `?` types a question mark).
 pub fn captures_text(app: &App) -> bool {
-    match app.page {
-        Page::SignIn => signin::captures_text(app),
-        Page::Status | Page::Purchases => false,
-        Page::Step(step) => match step {
-            Step::Region => app.region.picker.captures_text(),
-            Step::Image => image::captures_text(app),
-            Step::Spec => app.spec.picker.captures_text(),
-            Step::Period => period::captures_text(app),
-            Step::Extras => extras::captures_text(app),
-            Step::Naming => naming::captures_text(app),
-            Step::Review => false,
-        },
-    }
-}
-
-pub fn hints(app: &App) -> Vec<Hint> {
-    match app.page {
-        Page::SignIn => signin::hints(app),
-        Page::Status => status::hints(app),
-        Page::Purchases => purchases::hints(app),
-        Page::Step(step) => match step {
-            Step::Region => region::hints(app),
-            Step::Image => image::hints(app),
-            Step::Spec => spec::hints(app),
-            Step::Period => period::hints(app),
-            Step::Extras => extras::hints(app),
-            Step::Naming => naming::hints(app),
-            Step::Review => review::hints(app),
-        },
-    }
+    let hints = match &app.overlay {
+        Some(overlay) => dialogs::hints(overlay),
+        None => hints(app),
+    };
+    hints.iter().any(Binding::takes_text)
 }
 
 /// The page's title, for the frame around it.
 pub fn title(app: &App) -> String {
+    let name = of(app.page).name;
     match app.page {
-        Page::SignIn => "Sign in".to_string(),
-        Page::Status => "Order status".to_string(),
-        Page::Purchases => "Unfinished purchases".to_string(),
-        Page::Step(step) => format!("{}. {}", step.number(), step.title()),
+        Page::Step(step) => format!("{}. {name}", step.number()),
+        _ => name.to_string(),
     }
 }
 
 /// Draws the page into `area`; returns where the text cursor goes.
 pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    match app.page {
-        Page::SignIn => signin::view(app, area, buf),
-        Page::Status => status::view(app, area, buf),
-        Page::Purchases => purchases::view(app, area, buf),
-        Page::Step(step) => match step {
-            Step::Region => region::view(app, area, buf),
-            Step::Image => image::view(app, area, buf),
-            Step::Spec => spec::view(app, area, buf),
-            Step::Period => period::view(app, area, buf),
-            Step::Extras => extras::view(app, area, buf),
-            Step::Naming => naming::view(app, area, buf),
-            Step::Review => review::view(app, area, buf),
-        },
-    }
+    (of(app.page).view)(app, area, buf)
+}
+
+/// The keys that work on every page, before the page's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Global {
+    Help,
+    Quit,
+}
+
+pub fn global_bindings(app: &App) -> Vec<Binding<Global>> {
+    let asking_to_quit = matches!(
+        &app.overlay,
+        Some(Overlay::Confirm(c)) if c.confirmed == dialogs::Confirmed::Quit
+    );
+    let on_page = app.overlay.is_none();
+    let showing_help = matches!(app.overlay, Some(Overlay::Help(_)));
+    let typing = captures_text(app);
+    let quit = Binding::new(&[Key::Ctrl('c')], "quit", Global::Quit)
+        .detail("quit (asks first while an order is in flight)");
+    vec![
+        // Over a question `?` is an answer (no, or a typed character).
+        Binding::new(&[Key::Char('?')], "help", Global::Help)
+            .detail("this help")
+            .when((on_page || showing_help) && !typing)
+            .shown_in_footer_if(on_page),
+        // The footer names one help key: F1 where `?` is not the help.
+        Binding::new(&[F1], "help", Global::Help)
+            .detail("this help, also while typing or asked a question")
+            .shown_in_footer_if(!showing_help && (typing || !on_page)),
+        // Asked already, a second Ctrl-C leaves the question as it is; the
+        // help names it among the keys that work everywhere.
+        quit.shown_in_footer_if(!asking_to_quit && !showing_help),
+    ]
 }
 
 /// Splits off the first `n` rows of `area`.
@@ -142,39 +222,34 @@ pub fn cycle<T: Copy + PartialEq>(fields: &[T], current: T, delta: isize) -> T {
     fields[(here + delta).rem_euclid(fields.len() as isize) as usize]
 }
 
-/// The keys every form step shares: Esc goes back, Enter checks the form
-/// and accepts it. Returns whether the key was one of them.
-pub fn form_key(app: &mut App, key: &KeyEvent, submit: fn(&mut App)) -> bool {
-    match key.code {
-        KeyCode::Esc => app.back(),
-        KeyCode::Enter => submit(app),
-        _ => return false,
-    }
-    true
-}
-
-/// The keys of a step that is one list: choose, move, and Esc, which
-/// clears a filter first and otherwise does `back` (None: nothing to go
-/// back to).
-pub fn list_hints(picker: &Picker, back: Option<Hint>) -> Vec<Hint> {
-    let mut hints = vec![hint("Enter", "choose"), hint("↑↓", "move")];
-    if picker.captures_text() {
-        hints.push(hint("Esc", "clear filter"));
+/// What Esc says on a step: back one step, or back to the review it came
+/// from.
+pub fn back_words(app: &App) -> Cow<'static, str> {
+    Cow::Borrowed(if app.from_review {
+        "back to review"
     } else {
-        hints.extend(back);
-        hints.push(hint("type", "filter"));
-    }
-    hints
+        "back"
+    })
 }
 
-/// Esc's hint on a step: back one step, or back to the review it came from.
-pub fn back_hint(app: &App) -> Hint {
-    hint(
-        "Esc",
-        if app.from_review {
-            "back to review"
-        } else {
-            "back"
-        },
-    )
+/// The keys every form step starts with: Enter checks the form and accepts
+/// it, Tab and Shift-Tab (and the arrows, where they are free) move between
+/// fields. Esc comes from [`back`], after the step's own keys.
+pub fn form_bindings<A: Clone>(accept: A, next: A, previous: A, arrows: bool) -> Vec<Binding<A>> {
+    vec![
+        Binding::new(&[ENTER], "accept", accept),
+        Binding::new(&[TAB], "next field", next.clone()),
+        Binding::new(&[DOWN], "next field", next)
+            .help_only()
+            .when(arrows),
+        Binding::new(&[BACK_TAB], "previous field", previous.clone()).help_only(),
+        Binding::new(&[UP], "previous field", previous)
+            .help_only()
+            .when(arrows),
+    ]
+}
+
+/// Esc on a step: back one step, keeping everything typed.
+pub fn back<A>(app: &App, action: A) -> Binding<A> {
+    Binding::new(&[ESC], back_words(app), action)
 }

@@ -1,21 +1,19 @@
-//! Step 6: the instance name (checked as it is typed, with the rule in
+//! The naming step: the instance name (checked as it is typed, with the rule in
 //! view), an optional description, and tags.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, cycle, form_key, take_all_but, take_rows};
+use super::keys::{BACK_TAB, Binding, DELETE, DOWN, ENTER, ESC, Key, TAB, UP};
+use super::{Reply, Screen, back, cycle, form_bindings, take_all_but, take_rows};
 use crate::domain::order::{
     DESCRIPTION_MAX_CHARS, Draft, NAME_MAX_CHARS, TAG_KEY_MAX_CHARS, TAG_VALUE_MAX_CHARS, Tag,
     check_description, check_instance_name,
 };
 use crate::tui::app::{App, Step};
-use crate::tui::msg::Effect;
-use crate::tui::widgets::{
-    self, FieldLook, Hint, ListRow, TextField, field_note, hint, is_key, typed_char,
-};
+use crate::tui::widgets::{self, FieldLook, ListRow, TextField, field_note};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Focus {
@@ -89,145 +87,192 @@ impl State {
     }
 }
 
-pub fn sync(app: &mut App) {
-    let d = &app.draft;
-    app.naming = State {
-        focus: app.naming.focus,
-        name: TextField::new(d.instance_name.clone()),
-        description: TextField::new(d.description.clone()),
-        tags: d.tags.clone(),
-        tag_cursor: 0,
-        editor: None,
-        tried: false,
-    };
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Accept,
+    Back,
+    Next,
+    Previous,
+    Edit,
+    TagUp,
+    TagDown,
+    AddTag,
+    EditTag,
+    DeleteTag,
+    SaveTag,
+    CancelTag,
+    KeyOrValue,
 }
 
-pub fn captures_text(app: &App) -> bool {
-    app.naming.editor.is_some() || matches!(app.naming.focus, Focus::Name | Focus::Description)
-}
+pub struct NamingScreen;
 
-pub fn paste(app: &mut App, text: &str) {
-    let state = &mut app.naming;
-    match &mut state.editor {
-        Some(editor) if editor.on_value => editor.value.paste(text),
-        Some(editor) => editor.key.paste(text),
-        None => match state.focus {
-            Focus::Name => state.name.paste(text),
-            Focus::Description => state.description.paste(text),
-            Focus::Tags => {}
-        },
-    }
-}
+impl Screen for NamingScreen {
+    type Action = Action;
+    const NAME: &'static str = "Name and tags";
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    if app.naming.editor.is_some() {
-        editor_key(app, key);
-        return Vec::new();
-    }
-    if form_key(app, key, submit) {
-        return Vec::new();
-    }
-    let state = &mut app.naming;
-    let next = |f: Focus| cycle(&FOCUS_ORDER, f, 1);
-    let previous = |f: Focus| cycle(&FOCUS_ORDER, f, -1);
-    match key.code {
-        KeyCode::Tab => state.focus = next(state.focus),
-        KeyCode::BackTab => state.focus = previous(state.focus),
-        KeyCode::Down if state.focus != Focus::Tags => state.focus = next(state.focus),
-        KeyCode::Up if state.focus != Focus::Tags => state.focus = previous(state.focus),
-        _ => match state.focus {
-            Focus::Name => {
-                state.name.handle(key);
-            }
-            Focus::Description => {
-                state.description.handle(key);
-            }
-            Focus::Tags => tags_key(state, key),
-        },
-    }
-    Vec::new()
-}
-
-fn tags_key(state: &mut State, key: &KeyEvent) {
-    let count = state.tags.len();
-    let c = typed_char(key);
-    if key.code == KeyCode::Up || c == Some('k') {
-        if state.tag_cursor == 0 {
-            state.focus = Focus::Description;
-        } else {
-            state.tag_cursor -= 1;
+    fn bindings(app: &App) -> Vec<Binding<Action>> {
+        let state = &app.naming;
+        if state.editor.is_some() {
+            let mut list = vec![
+                Binding::new(&[ENTER], "save tag", Action::SaveTag),
+                Binding::new(&[TAB], "key/value", Action::KeyOrValue),
+                Binding::new(&[BACK_TAB, UP, DOWN], "key/value", Action::KeyOrValue).help_only(),
+                Binding::new(&[ESC], "cancel tag", Action::CancelTag),
+            ];
+            list.extend(TextField::bindings(Action::Edit));
+            return list;
         }
-    } else if key.code == KeyCode::Down || c == Some('j') {
-        state.tag_cursor = (state.tag_cursor + 1).min(count.saturating_sub(1));
-    } else if matches!(c, Some('a' | '+')) {
-        state.editor = Some(TagEditor::default());
-    } else if c == Some('e') && count > 0 {
-        let tag = &state.tags[state.tag_cursor];
-        state.editor = Some(TagEditor {
-            index: Some(state.tag_cursor),
-            key: TextField::new(tag.key.clone()),
-            value: TextField::new(tag.value.clone()),
-            on_value: false,
-            error: None,
-        });
-    } else if (c == Some('d') || is_key(key, KeyCode::Delete)) && count > 0 {
-        state.tags.remove(state.tag_cursor);
-        state.tag_cursor = state.tag_cursor.min(state.tags.len().saturating_sub(1));
+        let on_tags = state.focus == Focus::Tags;
+        let any = !state.tags.is_empty();
+        let mut list = form_bindings(Action::Accept, Action::Next, Action::Previous, !on_tags);
+        if on_tags {
+            list.extend([
+                Binding::new(&[Key::Char('a'), Key::Char('+')], "add tag", Action::AddTag)
+                    .shown_as("a"),
+                Binding::new(&[Key::Char('e')], "edit", Action::EditTag)
+                    .detail("edit the highlighted tag")
+                    .when(any),
+                Binding::new(&[Key::Char('d'), DELETE], "delete", Action::DeleteTag)
+                    .shown_as("d")
+                    .detail("delete the highlighted tag (Del too)")
+                    .when(any),
+                Binding::new(&[UP, Key::Char('k')], "previous tag", Action::TagUp)
+                    .detail("the tag above; from the first, the description")
+                    .help_only(),
+                Binding::new(&[DOWN, Key::Char('j')], "next tag", Action::TagDown).help_only(),
+            ]);
+        }
+        list.push(back(app, Action::Back));
+        if !on_tags {
+            list.extend(TextField::bindings(Action::Edit));
+        }
+        list
+    }
+
+    fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
+        let state = &mut app.naming;
+        let count = state.tags.len();
+        match action {
+            Action::Accept => submit(app),
+            Action::Back => app.back(),
+            Action::Next => state.focus = cycle(&FOCUS_ORDER, state.focus, 1),
+            Action::Previous => state.focus = cycle(&FOCUS_ORDER, state.focus, -1),
+            Action::Edit => match &mut state.editor {
+                Some(editor) => {
+                    let field = if editor.on_value {
+                        &mut editor.value
+                    } else {
+                        &mut editor.key
+                    };
+                    if field.handle(key) {
+                        editor.error = None;
+                    }
+                }
+                None if state.focus == Focus::Name => {
+                    state.name.handle(key);
+                }
+                None => {
+                    state.description.handle(key);
+                }
+            },
+            Action::TagUp if state.tag_cursor == 0 => state.focus = Focus::Description,
+            Action::TagUp => state.tag_cursor -= 1,
+            Action::TagDown => {
+                state.tag_cursor = (state.tag_cursor + 1).min(count.saturating_sub(1))
+            }
+            Action::AddTag => state.editor = Some(TagEditor::default()),
+            Action::EditTag => {
+                let tag = &state.tags[state.tag_cursor];
+                state.editor = Some(TagEditor {
+                    index: Some(state.tag_cursor),
+                    key: TextField::new(tag.key.clone()),
+                    value: TextField::new(tag.value.clone()),
+                    on_value: false,
+                    error: None,
+                });
+            }
+            Action::DeleteTag => {
+                state.tags.remove(state.tag_cursor);
+                state.tag_cursor = state.tag_cursor.min(state.tags.len().saturating_sub(1));
+            }
+            Action::SaveTag => save_tag(app),
+            Action::CancelTag => state.editor = None,
+            Action::KeyOrValue => {
+                if let Some(editor) = &mut state.editor {
+                    editor.on_value = !editor.on_value;
+                }
+            }
+        }
+        Reply::Done
+    }
+
+    fn paste(app: &mut App, text: &str) {
+        let state = &mut app.naming;
+        match &mut state.editor {
+            Some(editor) if editor.on_value => editor.value.paste(text),
+            Some(editor) => editor.key.paste(text),
+            None => match state.focus {
+                Focus::Name => state.name.paste(text),
+                Focus::Description => state.description.paste(text),
+                Focus::Tags => {}
+            },
+        }
+    }
+
+    fn sync(app: &mut App) {
+        let d = &app.draft;
+        app.naming = State {
+            focus: app.naming.focus,
+            name: TextField::new(d.instance_name.clone()),
+            description: TextField::new(d.description.clone()),
+            tags: d.tags.clone(),
+            tag_cursor: 0,
+            editor: None,
+            tried: false,
+        };
+    }
+
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        view(app, area, buf)
     }
 }
 
-fn editor_key(app: &mut App, key: &KeyEvent) {
+/// Enter in the tag editor: the tag goes in when it keeps every tag
+/// rule, else the editor says which it breaks.
+fn save_tag(app: &mut App) {
     let catalog = app.catalog.clone();
     let state = &mut app.naming;
     let Some(editor) = state.editor.as_mut() else {
         return;
     };
-    match key.code {
-        KeyCode::Esc => state.editor = None,
-        KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
-            editor.on_value = !editor.on_value
+    let tag = Tag {
+        key: editor.key.value().to_string(),
+        value: editor.value.value().to_string(),
+    };
+    let mut tags = state.tags.clone();
+    let index = match editor.index {
+        Some(i) => {
+            tags[i] = tag;
+            i
         }
-        KeyCode::Enter => {
-            let tag = Tag {
-                key: editor.key.value().to_string(),
-                value: editor.value.value().to_string(),
-            };
-            let mut tags = state.tags.clone();
-            let index = match editor.index {
-                Some(i) => {
-                    tags[i] = tag;
-                    i
-                }
-                None => {
-                    tags.push(tag);
-                    tags.len() - 1
-                }
-            };
-            let problems: Vec<(String, String)> = tag_problems(&catalog, &tags)
-                .into_iter()
-                .filter(|(i, _, _)| *i == index)
-                .map(|(_, part, m)| (part, m))
-                .collect();
-            if problems.is_empty() {
-                state.tags = tags;
-                state.tag_cursor = index;
-                state.editor = None;
-            } else {
-                editor.on_value = problems[0].0 == "value";
-                let messages: Vec<String> = problems.into_iter().map(|(_, m)| m).collect();
-                editor.error = Some(messages.join("; "));
-            }
+        None => {
+            tags.push(tag);
+            tags.len() - 1
         }
-        _ => {
-            let field = if editor.on_value {
-                &mut editor.value
-            } else {
-                &mut editor.key
-            };
-            if field.handle(key) {
-                editor.error = None;
-            }
-        }
+    };
+    let problems: Vec<(String, String)> = tag_problems(&catalog, &tags)
+        .into_iter()
+        .filter(|(i, _, _)| *i == index)
+        .map(|(_, part, m)| (part, m))
+        .collect();
+    if problems.is_empty() {
+        state.tags = tags;
+        state.tag_cursor = index;
+        state.editor = None;
+    } else {
+        editor.on_value = problems[0].0 == "value";
+        let messages: Vec<String> = problems.into_iter().map(|(_, m)| m).collect();
+        editor.error = Some(messages.join("; "));
     }
 }
 
@@ -255,28 +300,7 @@ fn submit(app: &mut App) {
     app.accept(Step::Naming);
 }
 
-pub fn hints(app: &App) -> Vec<Hint> {
-    let state = &app.naming;
-    if state.editor.is_some() {
-        return vec![
-            hint("Enter", "save tag"),
-            hint("Tab", "key/value"),
-            hint("Esc", "cancel tag"),
-        ];
-    }
-    let mut hints = vec![hint("Enter", "accept"), hint("Tab", "next field")];
-    if state.focus == Focus::Tags {
-        hints.push(hint("a", "add tag"));
-        if !state.tags.is_empty() {
-            hints.push(hint("e", "edit"));
-            hints.push(hint("d", "delete"));
-        }
-    }
-    hints.push(back_hint(app));
-    hints
-}
-
-pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.naming;
     let mut cursor = None;

@@ -1,15 +1,15 @@
-//! Step 4: how long, how many, and whether to renew and pay automatically.
+//! The period step: how long, how many, and whether to renew and pay automatically.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, cycle, draw_intro, form_key, take_rows};
+use super::keys::{Binding, Key, LEFT, RIGHT, SPACE, typed_char};
+use super::{Reply, Screen, back, cycle, draw_intro, form_bindings, take_rows};
 use crate::domain::order::{PeriodType, QUANTITY_RANGE, check_period, check_quantity};
 use crate::tui::app::{App, Step};
-use crate::tui::msg::Effect;
-use crate::tui::widgets::{self, FieldLook, Hint, TextField, field_note, hint, is_key, typed_char};
+use crate::tui::widgets::{self, FieldLook, TextField, field_note};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Field {
@@ -88,31 +88,145 @@ impl State {
     }
 }
 
-pub fn sync(app: &mut App) {
-    let d = &app.draft;
-    app.period = State {
-        focus: app.period.focus,
-        unit: d.period_type,
-        length: TextField::new(d.period_num.to_string()),
-        quantity: TextField::new(d.purchase_quantity.to_string()),
-        auto_renew: d.is_auto_renew,
-        auto_pay: d.is_auto_pay,
-        tried: false,
-    };
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Accept,
+    Back,
+    Next,
+    Previous,
+    ToggleUnit,
+    Unit(PeriodType),
+    /// + or -: one more or one less.
+    Nudge,
+    Edit,
+    ToggleFlag,
+    Flag(bool),
 }
 
-pub fn captures_text(app: &App) -> bool {
-    matches!(app.period.focus, Field::Length | Field::Quantity)
-}
+pub struct PeriodScreen;
 
-/// Pasted text goes to the focused number field (without the line break a
-/// copied number often ends with); a switch takes no text.
-pub fn paste(app: &mut App, text: &str) {
-    let state = &mut app.period;
-    match state.focus {
-        Field::Length => state.length.paste(text.trim()),
-        Field::Quantity => state.quantity.paste(text.trim()),
-        Field::Unit | Field::AutoRenew | Field::AutoPay => {}
+impl Screen for PeriodScreen {
+    type Action = Action;
+    const NAME: &'static str = "Period";
+
+    fn bindings(app: &App) -> Vec<Binding<Action>> {
+        let focus = app.period.focus;
+        let mut list = form_bindings(Action::Accept, Action::Next, Action::Previous, true);
+        match focus {
+            Field::Unit => list.extend([
+                Binding::new(&[LEFT, RIGHT], "month/year", Action::ToggleUnit),
+                Binding::new(
+                    &[SPACE, Key::Char('h'), Key::Char('l')],
+                    "month/year",
+                    Action::ToggleUnit,
+                )
+                .help_only(),
+                Binding::new(
+                    &[Key::Char('m')],
+                    "by the month",
+                    Action::Unit(PeriodType::Month),
+                )
+                .help_only(),
+                Binding::new(
+                    &[Key::Char('y')],
+                    "by the year",
+                    Action::Unit(PeriodType::Year),
+                )
+                .help_only(),
+            ]),
+            Field::Length | Field::Quantity => list.push(
+                Binding::new(&[Key::Char('+'), Key::Char('-')], "up/down", Action::Nudge)
+                    .shown_as("+/-")
+                    .detail("one more or one less"),
+            ),
+            Field::AutoRenew | Field::AutoPay => list.extend([
+                Binding::new(&[SPACE], "on/off", Action::ToggleFlag),
+                Binding::new(&[Key::Char('y')], "on", Action::Flag(true)).help_only(),
+                Binding::new(&[Key::Char('n')], "off", Action::Flag(false)).help_only(),
+            ]),
+        }
+        if !matches!(focus, Field::Length | Field::Quantity) {
+            list.extend([
+                Binding::new(&[Key::Char('j')], "next field", Action::Next).help_only(),
+                Binding::new(&[Key::Char('k')], "previous field", Action::Previous).help_only(),
+            ]);
+        }
+        list.push(back(app, Action::Back));
+        if matches!(focus, Field::Length | Field::Quantity) {
+            list.extend(TextField::bindings(Action::Edit));
+        }
+        list
+    }
+
+    fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
+        let state = &mut app.period;
+        match action {
+            Action::Accept => submit(app),
+            Action::Back => app.back(),
+            Action::Next => move_focus(state, 1),
+            Action::Previous => move_focus(state, -1),
+            Action::ToggleUnit => {
+                state.unit = match state.unit {
+                    PeriodType::Month => PeriodType::Year,
+                    PeriodType::Year => PeriodType::Month,
+                }
+            }
+            Action::Unit(unit) => state.unit = unit,
+            Action::Nudge | Action::Edit => {
+                let field = if state.focus == Field::Length {
+                    &mut state.length
+                } else {
+                    &mut state.quantity
+                };
+                match (action, typed_char(key)) {
+                    (Action::Nudge, Some('-')) => nudge(field, -1),
+                    (Action::Nudge, _) => nudge(field, 1),
+                    _ => {
+                        field.handle(key);
+                    }
+                }
+            }
+            Action::ToggleFlag | Action::Flag(_) => {
+                let flag = if state.focus == Field::AutoRenew {
+                    &mut state.auto_renew
+                } else {
+                    &mut state.auto_pay
+                };
+                *flag = match action {
+                    Action::Flag(on) => on,
+                    _ => !*flag,
+                };
+            }
+        }
+        Reply::Done
+    }
+
+    /// Pasted text goes to the focused number field (without the line
+    /// break a copied number often ends with); a switch takes no text.
+    fn paste(app: &mut App, text: &str) {
+        let state = &mut app.period;
+        match state.focus {
+            Field::Length => state.length.paste(text.trim()),
+            Field::Quantity => state.quantity.paste(text.trim()),
+            Field::Unit | Field::AutoRenew | Field::AutoPay => {}
+        }
+    }
+
+    fn sync(app: &mut App) {
+        let d = &app.draft;
+        app.period = State {
+            focus: app.period.focus,
+            unit: d.period_type,
+            length: TextField::new(d.period_num.to_string()),
+            quantity: TextField::new(d.purchase_quantity.to_string()),
+            auto_renew: d.is_auto_renew,
+            auto_pay: d.is_auto_pay,
+            tried: false,
+        };
+    }
+
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        view(app, area, buf)
     }
 }
 
@@ -125,77 +239,6 @@ fn nudge(field: &mut TextField, delta: i64) {
         field.set((n + delta).max(1).to_string());
         field.touched = true;
     }
-}
-
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    if form_key(app, key, submit) {
-        return Vec::new();
-    }
-    let text_focus = captures_text(app);
-    let state = &mut app.period;
-    match key.code {
-        KeyCode::Tab | KeyCode::Down => return move_and_done(state, 1),
-        KeyCode::BackTab | KeyCode::Up => return move_and_done(state, -1),
-        _ => {}
-    }
-    let c = typed_char(key);
-    if !text_focus {
-        match c {
-            Some('j') => return move_and_done(state, 1),
-            Some('k') => return move_and_done(state, -1),
-            _ => {}
-        }
-    }
-    match state.focus {
-        Field::Unit => {
-            if matches!(key.code, KeyCode::Left | KeyCode::Right)
-                || is_key(key, KeyCode::Char(' '))
-                || matches!(c, Some('h' | 'l'))
-            {
-                state.unit = match state.unit {
-                    PeriodType::Month => PeriodType::Year,
-                    PeriodType::Year => PeriodType::Month,
-                };
-            } else if c == Some('m') {
-                state.unit = PeriodType::Month;
-            } else if c == Some('y') {
-                state.unit = PeriodType::Year;
-            }
-        }
-        Field::Length | Field::Quantity => {
-            let field = if state.focus == Field::Length {
-                &mut state.length
-            } else {
-                &mut state.quantity
-            };
-            match c {
-                Some('+') => nudge(field, 1),
-                Some('-') => nudge(field, -1),
-                _ => {
-                    field.handle(key);
-                }
-            }
-        }
-        Field::AutoRenew | Field::AutoPay => {
-            let flag = if state.focus == Field::AutoRenew {
-                &mut state.auto_renew
-            } else {
-                &mut state.auto_pay
-            };
-            match c {
-                Some(' ') => *flag = !*flag,
-                Some('y') => *flag = true,
-                Some('n') => *flag = false,
-                _ => {}
-            }
-        }
-    }
-    Vec::new()
-}
-
-fn move_and_done(state: &mut State, delta: isize) -> Vec<Effect> {
-    move_focus(state, delta);
-    Vec::new()
 }
 
 fn submit(app: &mut App) {
@@ -219,18 +262,7 @@ fn submit(app: &mut App) {
     app.accept(Step::Period);
 }
 
-pub fn hints(app: &App) -> Vec<Hint> {
-    let mut hints = vec![hint("Enter", "accept"), hint("Tab", "next field")];
-    match app.period.focus {
-        Field::Unit => hints.push(hint("←→", "month/year")),
-        Field::Length | Field::Quantity => hints.push(hint("+/-", "up/down")),
-        Field::AutoRenew | Field::AutoPay => hints.push(hint("Space", "on/off")),
-    }
-    hints.push(back_hint(app));
-    hints
-}
-
-pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.period;
     draw_intro(

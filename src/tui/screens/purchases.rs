@@ -2,18 +2,18 @@
 //! when each was sent, what it buys, where it stands. Enter opens one on
 //! the status pane; n or Esc goes on to a new order.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::draw_intro;
+use super::keys::{Binding, DOWN, ENTER, ESC, Key, UP, is_up};
+use super::{Command, Reply, Screen, draw_intro};
 use crate::api::journal::PurchaseRecord;
 use crate::tui::app::{App, Page, Step};
-use crate::tui::msg::Effect;
 use crate::tui::submission::purchase_text;
 use crate::tui::text::{clean, utc};
-use crate::tui::widgets::{self, Hint, ListRow, hint, typed_char};
+use crate::tui::widgets::{self, ListRow};
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -22,31 +22,49 @@ pub struct State {
     pub cursor: usize,
 }
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let count = app.purchases.records.len();
-    match (key.code, typed_char(key)) {
-        (KeyCode::Up, _) | (_, Some('k')) => {
-            app.purchases.cursor = app.purchases.cursor.saturating_sub(1)
-        }
-        (KeyCode::Down, _) | (_, Some('j')) => {
-            app.purchases.cursor = (app.purchases.cursor + 1).min(count.saturating_sub(1))
-        }
-        (KeyCode::Enter, _) if count > 0 => {
-            let record = app.purchases.records[app.purchases.cursor.min(count - 1)].clone();
-            return crate::tui::update::reopen(app, record);
-        }
-        (KeyCode::Esc, _) | (_, Some('n')) => app.go_to(Page::Step(Step::Region)),
-        _ => {}
-    }
-    Vec::new()
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Move,
+    Open,
+    NewOrder,
 }
 
-pub fn hints(_app: &App) -> Vec<Hint> {
-    vec![
-        hint("Enter", "open").detail("show the highlighted purchase and follow it"),
-        hint("↑↓", "move"),
-        hint("n Esc", "new order").detail("leave these for later and order something new"),
-    ]
+pub struct PurchasesScreen;
+
+impl Screen for PurchasesScreen {
+    type Action = Action;
+    const NAME: &'static str = "Unfinished purchases";
+
+    fn bindings(app: &App) -> Vec<Binding<Action>> {
+        vec![
+            Binding::new(&[ENTER], "open", Action::Open)
+                .detail("show the highlighted purchase and follow it")
+                .when(!app.purchases.records.is_empty()),
+            Binding::new(&[UP, DOWN], "move", Action::Move),
+            Binding::new(&[Key::Char('k'), Key::Char('j')], "move", Action::Move).help_only(),
+            Binding::new(&[Key::Char('n'), ESC], "new order", Action::NewOrder)
+                .detail("leave these for later and order something new"),
+        ]
+    }
+
+    fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
+        let state = &mut app.purchases;
+        let count = state.records.len();
+        match action {
+            Action::Move if is_up(key) => state.cursor = state.cursor.saturating_sub(1),
+            Action::Move => state.cursor = (state.cursor + 1).min(count.saturating_sub(1)),
+            Action::Open => {
+                let record = state.records[state.cursor.min(count - 1)].clone();
+                return Reply::Do(Command::Reopen(Box::new(record)));
+            }
+            Action::NewOrder => app.go_to(Page::Step(Step::Region)),
+        }
+        Reply::Done
+    }
+
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        view(app, area, buf)
+    }
 }
 
 /// One row: when it was sent, where it stands, what it buys (cut last).
@@ -59,7 +77,7 @@ fn row_text(record: &PurchaseRecord) -> String {
     )
 }
 
-pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let count = app.purchases.records.len();
     draw_intro(

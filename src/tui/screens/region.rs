@@ -1,16 +1,16 @@
-//! Step 1: where the instances run.
+//! The region step: where the instances run.
 
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, draw_intro, list_hints, take_rows};
+use super::keys::Binding;
+use super::{Reply, Screen, back_words, draw_intro, take_rows};
 use crate::domain::catalog::Catalog;
 use crate::domain::pricing::{Money, PriceTable};
 use crate::tui::app::{App, Step};
-use crate::tui::msg::Effect;
-use crate::tui::widgets::{self, Hint, ListRow, Picker, PickerKey};
+use crate::tui::widgets::{self, ListKey, ListRow, Picker};
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -49,40 +49,54 @@ impl State {
     }
 }
 
-pub fn sync(app: &mut App) {
-    if let Some(i) = app
-        .catalog
-        .regions
-        .iter()
-        .position(|r| r.code == app.draft.region)
-    {
-        app.region.picker.cursor = i;
-    }
-}
+pub struct RegionScreen;
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let state = &mut app.region;
-    let outcome = state.picker.handle(key, &state.search);
-    match outcome {
-        PickerKey::Accept => {
-            let code = app.catalog.regions[app.region.picker.cursor].code.clone();
-            app.draft.region = code;
-            app.region.picker.clear_filter();
-            app.accept(Step::Region);
+impl Screen for RegionScreen {
+    type Action = ListKey;
+    const NAME: &'static str = "Region";
+
+    fn bindings(app: &App) -> Vec<Binding<ListKey>> {
+        // The first step has no step before it: Esc only leads back to the
+        // review it was reopened from.
+        let state = &app.region;
+        let back = app.from_review.then(|| back_words(app));
+        state.picker.bindings(&state.search, back)
+    }
+
+    fn apply(app: &mut App, action: ListKey, key: &KeyEvent) -> Reply {
+        match action {
+            ListKey::Choose => {
+                let code = app.catalog.regions[app.region.picker.cursor].code.clone();
+                app.draft.region = code;
+                app.region.picker.clear_filter();
+                app.accept(Step::Region);
+            }
+            ListKey::Back => app.back(),
+            other => {
+                let state = &mut app.region;
+                state.picker.apply(other, key, &state.search);
+            }
         }
-        PickerKey::Back => app.back(),
-        _ => {}
+        Reply::Done
     }
-    Vec::new()
+
+    fn sync(app: &mut App) {
+        if let Some(i) = app
+            .catalog
+            .regions
+            .iter()
+            .position(|r| r.code == app.draft.region)
+        {
+            app.region.picker.cursor = i;
+        }
+    }
+
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        view(app, area, buf)
+    }
 }
 
-pub fn hints(app: &App) -> Vec<Hint> {
-    // The first step has no step before it: Esc only leads back to the
-    // review it was reopened from.
-    list_hints(&app.region.picker, app.from_review.then(|| back_hint(app)))
-}
-
-pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     draw_intro(
         "Where should the instances run? List prices are known only where shown.",

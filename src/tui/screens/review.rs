@@ -1,6 +1,6 @@
-//! Step 7: everything chosen, the spec sheet, the cost estimate, the exact
-//! request body and the equivalent headless command. Any step can be
-//! reopened from here; submitting asks first.
+//! The review: everything chosen, the spec sheet, the cost estimate, the
+//! exact request body and the equivalent headless command. Any step can be
+//! reopened from here; submitting asks first, in the words written here.
 
 use std::path::{Path, PathBuf};
 
@@ -11,13 +11,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::dialogs::{Confirmation, Confirmed};
+use super::keys::{Binding, DOWN, END, ENTER, ESC, HOME, Key, PAGE_DOWN, PAGE_UP, UP, typed_char};
+use super::{Command, Reply, Screen};
 use crate::api::journal::PurchaseRecord;
-use crate::domain::order::{Draft, RequestBody};
+use crate::domain::order::{Draft, PeriodType, RequestBody};
 use crate::domain::summary::{Summary, plural};
 use crate::tui::app::{App, Connection, Overlay, Step, Tone};
-use crate::tui::msg::Effect;
+use crate::tui::submission::{Origin, Submission};
 use crate::tui::text::clean;
-use crate::tui::widgets::{Hint, TextField, cells, hint, labelled, typed_char};
+use crate::tui::widgets::{TextField, cells, labelled};
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -76,50 +79,216 @@ pub fn shell_word(path: &Path) -> String {
     }
 }
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let max_scroll = max_scroll(app);
-    let state = &mut app.review;
-    match key.code {
-        KeyCode::Enter => return crate::tui::update::ask_to_submit(app),
-        KeyCode::Esc => {
-            app.back();
-            return Vec::new();
-        }
-        KeyCode::Up => state.scroll = state.scroll.saturating_sub(1),
-        KeyCode::Down => state.scroll = (state.scroll + 1).min(max_scroll),
-        KeyCode::PageUp => state.scroll = state.scroll.saturating_sub(10),
-        KeyCode::PageDown => state.scroll = (state.scroll + 10).min(max_scroll),
-        KeyCode::Home => state.scroll = 0,
-        KeyCode::End => state.scroll = max_scroll,
-        _ => match typed_char(key) {
-            Some('k') => state.scroll = state.scroll.saturating_sub(1),
-            Some('j') => state.scroll = (state.scroll + 1).min(max_scroll),
-            Some('v') => state.show_json = !state.show_json,
-            Some('s') => {
+/// The review's keys reopen the steps by number: 1 to this.
+const LAST_FORM_STEP: char = (b'0' + Step::FORM.len() as u8) as char;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Order,
+    Reopen,
+    ToggleJson,
+    SavePlan,
+    Scroll,
+    Back,
+}
+
+pub struct ReviewScreen;
+
+impl Screen for ReviewScreen {
+    type Action = Action;
+    const NAME: &'static str = "Review";
+
+    fn bindings(app: &App) -> Vec<Binding<Action>> {
+        let scrolls = max_scroll(app) > 0;
+        let before = Step::Review.previous().map_or(0, Step::number);
+        vec![
+            Binding::new(&[ENTER], "order", Action::Order)
+                .detail("place the order (asks first; nothing is sent before)"),
+            Binding::new(&[Key::Range('1', LAST_FORM_STEP)], "change", Action::Reopen)
+                .detail("reopen that step; the review comes back after it"),
+            Binding::new(&[Key::Char('v')], "JSON", Action::ToggleJson)
+                .detail("show or hide the exact request body"),
+            Binding::new(&[Key::Char('s')], "save plan", Action::SavePlan)
+                .detail("save the plan file for `flexus order --plan`"),
+            Binding::new(&[UP, DOWN], "scroll", Action::Scroll).when(scrolls),
+            Binding::new(
+                &[Key::Char('j'), Key::Char('k')],
+                "scroll by a line",
+                Action::Scroll,
+            )
+            .help_only()
+            .when(scrolls),
+            Binding::new(&[PAGE_UP, PAGE_DOWN], "scroll by ten lines", Action::Scroll)
+                .help_only()
+                .when(scrolls),
+            Binding::new(&[HOME, END], "to the top or the end", Action::Scroll)
+                .help_only()
+                .when(scrolls),
+            Binding::new(&[ESC], "back", Action::Back).detail(format!("back to step {before}")),
+        ]
+    }
+
+    fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
+        match action {
+            Action::Order => return Reply::Do(Command::PlaceOrder),
+            Action::Back => app.back(),
+            Action::ToggleJson => app.review.show_json = !app.review.show_json,
+            Action::SavePlan => {
                 let path = default_plan_path(app);
                 app.overlay = Some(Overlay::SavePlan(TextField::new(
                     path.display().to_string(),
                 )));
             }
-            Some(c @ '1'..='6') => {
-                let step = Step::from_number(c as usize - '0' as usize).expect("1 to 6 are steps");
-                app.reopen(step);
+            Action::Reopen => {
+                if let Some(step) = typed_char(key)
+                    .and_then(|c| c.to_digit(10))
+                    .and_then(|n| Step::from_number(n as usize))
+                {
+                    app.reopen(step);
+                }
             }
-            _ => {}
-        },
+            Action::Scroll => {
+                let max_scroll = max_scroll(app);
+                let scroll = &mut app.review.scroll;
+                *scroll = match (key.code, typed_char(key)) {
+                    (KeyCode::Up, _) | (_, Some('k')) => scroll.saturating_sub(1),
+                    (KeyCode::Down, _) | (_, Some('j')) => (*scroll + 1).min(max_scroll),
+                    (KeyCode::PageUp, _) => scroll.saturating_sub(10),
+                    (KeyCode::PageDown, _) => (*scroll + 10).min(max_scroll),
+                    (KeyCode::Home, _) => 0,
+                    _ => max_scroll,
+                };
+            }
+        }
+        Reply::Done
     }
-    Vec::new()
+
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        view(app, area, buf)
+    }
 }
 
-pub fn hints(_app: &App) -> Vec<Hint> {
-    vec![
-        hint("Enter", "order").detail("place the order (asks first; nothing is sent before)"),
-        hint("1-6", "change").detail("reopen that step; the review comes back after it"),
-        hint("v", "JSON").detail("show or hide the exact request body"),
-        hint("s", "save plan").detail("save the plan file for `flexus order --plan`"),
-        hint("↑↓", "scroll"),
-        hint("Esc", "back").detail("back to step 6"),
-    ]
+/// Several instances or a yearly period ask a second time.
+pub fn needs_second_confirmation(app: &App) -> bool {
+    app.draft.purchase_quantity > 1 || app.draft.period_type == PeriodType::Year
+}
+
+/// Where the order goes, in the header's words: a question names it so
+/// that a real purchase is never mistaken for a sandbox one.
+fn destination(app: &App) -> Line<'static> {
+    let brief = match &app.connection {
+        Connection::Ready { brief, .. } => clean(brief).into_owned(),
+        _ => "nowhere: not signed in".to_string(),
+    };
+    Line::from(format!("Sent to: {brief}"))
+}
+
+/// What the purchase commits to, in one line.
+fn purchase_words(app: &App) -> String {
+    let d = &app.draft;
+    format!(
+        "{} of {} in {} for {}",
+        plural(d.purchase_quantity, "instance"),
+        d.plan_spec,
+        app.catalog.region_name(&d.region),
+        d.period_type.describe(d.period_num)
+    )
+}
+
+fn estimated_total(app: &App) -> String {
+    let summary = Summary::new(&app.catalog, &app.prices, &app.draft);
+    clean(&summary.estimate.total_text()).into_owned()
+}
+
+/// The order, what it costs (as what the user agrees to) and where it
+/// goes: the opening of every typed question about sending it.
+fn agreeing_to(app: &App, question: Confirmation) -> Confirmation {
+    question
+        .line(purchase_words(app))
+        .line(vec![
+            Span::raw("You are agreeing to: "),
+            Span::styled(estimated_total(app), app.theme.warning()),
+        ])
+        .line(destination(app))
+}
+
+/// The first question before an order is sent: y places it.
+pub fn order_question(app: &App) -> Confirmation {
+    Confirmation::new("Place this order?", Confirmed::Submit { second: false })
+        .saying("yes, place the order", "no")
+        .line(purchase_words(app))
+        .line(format!("Estimated cost: {}", estimated_total(app)))
+        .line(destination(app))
+        .closing(
+            &app.theme,
+            " to place it. Any other key: no, nothing is sent.",
+        )
+}
+
+/// The second question for a large order: the word "yes" must be typed.
+pub fn order_again_question(app: &App) -> Confirmation {
+    let question = Confirmation::new(
+        "Please confirm once more",
+        Confirmed::Submit { second: true },
+    )
+    .typed("yes")
+    .saying("place the order", "no");
+    agreeing_to(app, question).closing(
+        &app.theme,
+        " and press Enter to place it; anything else is no.",
+    )
+}
+
+/// After a same-body purchase of unknown outcome (or a damaged record that
+/// may be one) stopped the order: "separate" must be typed to send it.
+pub fn separate_question(app: &App) -> Confirmation {
+    let earlier = separate_from(app).len().max(1);
+    let question = Confirmation::new(
+        "A separate, additional purchase?",
+        Confirmed::SubmitSeparate,
+    )
+    .typed("separate")
+    .saying("send it as another purchase", "no");
+    agreeing_to(app, question)
+        .line(if earlier == 1 {
+            "If the earlier purchase placed an order, you will have both.".to_string()
+        } else {
+            format!("If the {earlier} earlier purchases placed orders, you will have all.")
+        })
+        .closing(
+            &app.theme,
+            " and press Enter to send it; anything else is no.",
+        )
+}
+
+/// What a "separate purchase" answer acknowledges now: the same-body
+/// purchases on the status pane, and the damaged records the review names.
+pub fn separate_from(app: &App) -> Vec<String> {
+    let same = match &app.submission {
+        Submission::Unknown(unknown) => match &unknown.origin {
+            Origin::Double { same, .. } => same.as_slice(),
+            _ => &[],
+        },
+        _ => &[],
+    };
+    same.iter()
+        .map(|r| r.client_request_id.clone())
+        .chain(
+            app.review
+                .damaged
+                .iter()
+                .map(crate::api::purchase::damaged_key),
+        )
+        .collect()
+}
+
+/// The plan file exists: replace it only on a yes.
+pub fn overwrite_question(app: &App, path: PathBuf) -> Confirmation {
+    let shown = clean(&path.display().to_string()).into_owned();
+    Confirmation::new("Replace the file?", Confirmed::OverwritePlan(path))
+        .saying("replace the file", "no")
+        .line(format!("{shown} exists already."))
+        .closing(&app.theme, " to replace it; any other key: no.")
 }
 
 fn step_of_label(label: &str) -> Step {
@@ -344,7 +513,7 @@ fn max_scroll(app: &App) -> u16 {
     (total as u16).saturating_sub(text_rows(total, body.height))
 }
 
-pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let lines = content(app, area.width);
     let total = lines.len();
     let rows = text_rows(total, area.height);

@@ -3,19 +3,19 @@
 //! an MFA code when the account asks for one), AK/SK from the environment,
 //! or the sandbox.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::take_rows;
+use super::keys::{BACK_TAB, Binding, DOWN, ENTER, ESC, Key, TAB, UP, is_up, typed_char};
+use super::{Command, Reply, Screen, take_rows};
 use crate::secret::Secret;
 use crate::tui::app::{App, Connection};
-use crate::tui::msg::Effect;
 use crate::tui::service::SignIn;
 use crate::tui::submission::failure_text;
-use crate::tui::widgets::{self, FieldLook, Hint, ListRow, TextField, hint, typed_char};
+use crate::tui::widgets::{self, FieldLook, ListRow, TextField};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -109,77 +109,115 @@ impl State {
     }
 }
 
-pub fn captures_text(app: &App) -> bool {
-    app.signin.pane == Pane::Form
-}
-
-pub fn paste(app: &mut App, text: &str) {
-    let state = &mut app.signin;
-    if state.pane == Pane::Form {
-        let focus = state.focus;
-        state.field_mut(focus).paste(text);
-    }
-}
-
 fn signing_in(app: &App) -> bool {
     matches!(app.connection, Connection::SigningIn { .. })
 }
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    if signing_in(app) {
-        if key.code == KeyCode::Esc {
-            // The answer, when it comes, no longer matches and is dropped.
-            app.connect_attempts += 1;
-            app.connection = Connection::NotSignedIn;
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    StopWaiting,
+    Move,
+    /// 1 to 4: that way.
+    Pick,
+    Choose,
+    Later,
+    Next,
+    Previous,
+    SignIn,
+    OtherWays,
+    Edit,
+}
+
+/// The sign-in methods are picked by number: 1 to this.
+const LAST_METHOD: char = (b'0' + METHODS.len() as u8) as char;
+
+pub struct SignInScreen;
+
+impl Screen for SignInScreen {
+    type Action = Action;
+    const NAME: &'static str = "Sign in";
+
+    fn bindings(app: &App) -> Vec<Binding<Action>> {
+        if signing_in(app) {
+            return vec![Binding::new(&[ESC], "stop waiting", Action::StopWaiting)];
         }
-        return Vec::new();
-    }
-    let state = &mut app.signin;
-    match state.pane {
-        Pane::Methods => {
-            let c = typed_char(key);
-            match key.code {
-                KeyCode::Up => state.cursor = state.cursor.saturating_sub(1),
-                KeyCode::Down => state.cursor = (state.cursor + 1).min(METHODS.len() - 1),
-                // The order can be put together first; placing it asks to
-                // sign in again.
-                KeyCode::Esc => {
-                    state.error = None;
-                    app.go_to(app.resume);
-                }
-                KeyCode::Enter => {
-                    state.error = None;
-                    if state.field_count() == 0 {
-                        return connect(app);
-                    }
-                    state.pane = Pane::Form;
-                    state.focus = 0;
-                }
-                _ => match c {
-                    Some('k') => state.cursor = state.cursor.saturating_sub(1),
-                    Some('j') => state.cursor = (state.cursor + 1).min(METHODS.len() - 1),
-                    Some(d @ '1'..='4') => state.cursor = d as usize - '1' as usize,
-                    _ => {}
-                },
-            }
-        }
-        Pane::Form => {
-            let count = state.field_count();
-            match key.code {
-                KeyCode::Esc => state.pane = Pane::Methods,
-                KeyCode::Tab | KeyCode::Down => state.focus = (state.focus + 1) % count,
-                KeyCode::BackTab | KeyCode::Up => state.focus = (state.focus + count - 1) % count,
-                KeyCode::Enter => return connect(app),
-                _ => {
-                    let focus = state.focus;
-                    if state.field_mut(focus).handle(key) {
-                        state.error = None;
-                    }
-                }
+        match app.signin.pane {
+            Pane::Methods => vec![
+                Binding::new(&[ENTER], "choose", Action::Choose),
+                Binding::new(&[UP, DOWN], "move", Action::Move),
+                Binding::new(&[Key::Char('k'), Key::Char('j')], "move", Action::Move).help_only(),
+                Binding::new(&[Key::Range('1', LAST_METHOD)], "that way", Action::Pick).help_only(),
+                Binding::new(&[ESC], "sign in later", Action::Later)
+                    .detail("go on with the order; placing it asks again"),
+            ],
+            Pane::Form => {
+                let mut list = vec![
+                    Binding::new(&[ENTER], "sign in", Action::SignIn),
+                    Binding::new(&[TAB, DOWN], "next field", Action::Next).shown_as("Tab"),
+                    Binding::new(&[BACK_TAB, UP], "previous field", Action::Previous).help_only(),
+                    Binding::new(&[ESC], "other ways", Action::OtherWays),
+                ];
+                list.extend(TextField::bindings(Action::Edit));
+                list
             }
         }
     }
-    Vec::new()
+
+    fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
+        let state = &mut app.signin;
+        let count = state.field_count();
+        match action {
+            Action::StopWaiting => {
+                // The answer, when it comes, no longer matches and is dropped.
+                app.connect_attempts += 1;
+                app.connection = Connection::NotSignedIn;
+            }
+            Action::Move if is_up(key) => state.cursor = state.cursor.saturating_sub(1),
+            Action::Move => state.cursor = (state.cursor + 1).min(METHODS.len() - 1),
+            Action::Pick => {
+                if let Some(n) = typed_char(key).and_then(|c| c.to_digit(10)) {
+                    state.cursor = n as usize - 1;
+                }
+            }
+            // The order can be put together first; placing it asks to
+            // sign in again.
+            Action::Later => {
+                state.error = None;
+                app.go_to(app.resume);
+            }
+            Action::Choose => {
+                state.error = None;
+                if count == 0 {
+                    return connect(app);
+                }
+                state.pane = Pane::Form;
+                state.focus = 0;
+            }
+            Action::Next => state.focus = (state.focus + 1) % count,
+            Action::Previous => state.focus = (state.focus + count - 1) % count,
+            Action::SignIn => return connect(app),
+            Action::OtherWays => state.pane = Pane::Methods,
+            Action::Edit => {
+                let focus = state.focus;
+                if state.field_mut(focus).handle(key) {
+                    state.error = None;
+                }
+            }
+        }
+        Reply::Done
+    }
+
+    fn paste(app: &mut App, text: &str) {
+        let state = &mut app.signin;
+        if state.pane == Pane::Form {
+            let focus = state.focus;
+            state.field_mut(focus).paste(text);
+        }
+    }
+
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        view(app, area, buf)
+    }
 }
 
 /// The choice the form describes, or what is missing from it.
@@ -239,36 +277,18 @@ fn choice(state: &State) -> Result<SignIn, (usize, String)> {
     }
 }
 
-fn connect(app: &mut App) -> Vec<Effect> {
+fn connect(app: &mut App) -> Reply {
     match choice(&app.signin) {
         Err((index, message)) => {
             app.signin.focus = index;
             app.signin.error = Some(message);
-            Vec::new()
+            Reply::Done
         }
-        Ok(choice) => crate::tui::update::start_connecting(app, choice),
+        Ok(choice) => Reply::Do(Command::SignIn(choice)),
     }
 }
 
-pub fn hints(app: &App) -> Vec<Hint> {
-    if signing_in(app) {
-        return vec![hint("Esc", "stop waiting")];
-    }
-    match app.signin.pane {
-        Pane::Methods => vec![
-            hint("Enter", "choose"),
-            hint("↑↓", "move"),
-            hint("Esc", "sign in later").detail("go on with the order; placing it asks again"),
-        ],
-        Pane::Form => vec![
-            hint("Enter", "sign in"),
-            hint("Tab", "next field"),
-            hint("Esc", "other ways"),
-        ],
-    }
-}
-
-pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.signin;
     let mut intro = vec![Line::from(

@@ -1,4 +1,4 @@
-//! Step 3: the package. Every specification code in a table; those the
+//! The spec step: the package. Every specification code in a table; those the
 //! region or image does not allow are greyed, with the catalog's reason.
 
 use crossterm::event::KeyEvent;
@@ -6,11 +6,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{back_hint, draw_intro, list_hints, take_rows};
+use super::keys::Binding;
+use super::{Reply, Screen, back_words, draw_intro, take_rows};
 use crate::domain::catalog::format_gib;
 use crate::tui::app::{App, Step};
-use crate::tui::msg::Effect;
-use crate::tui::widgets::{self, Hint, ListRow, Picker, PickerKey};
+use crate::tui::widgets::{self, ListKey, ListRow, Picker};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -75,50 +75,61 @@ pub fn refresh(app: &mut App) {
     }
 }
 
-pub fn sync(app: &mut App) {
-    let state = &mut app.spec;
-    state.error = None;
-    if let Some(i) = state
-        .rows
-        .iter()
-        .position(|r| r.code == app.draft.plan_spec)
-    {
-        state.picker.cursor = i;
-    } else if state.rows[state.picker.cursor].unavailable.is_some()
-        && let Some(i) = state.rows.iter().position(|r| r.unavailable.is_none())
-    {
-        state.picker.cursor = i;
-    }
-}
+pub struct SpecScreen;
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    let state = &mut app.spec;
-    let outcome = state.picker.handle(key, &state.search);
-    if outcome != PickerKey::Unhandled {
-        state.error = None;
+impl Screen for SpecScreen {
+    type Action = ListKey;
+    const NAME: &'static str = "Spec";
+
+    fn bindings(app: &App) -> Vec<Binding<ListKey>> {
+        let state = &app.spec;
+        state.picker.bindings(&state.search, Some(back_words(app)))
     }
-    match outcome {
-        PickerKey::Accept => {
-            let row = &app.spec.rows[app.spec.picker.cursor];
-            match &row.unavailable {
-                Some(reason) => {
-                    app.spec.error = Some(format!("{} cannot be chosen: {reason}", row.code))
-                }
-                None => {
-                    app.draft.plan_spec = row.code.clone();
-                    app.spec.picker.clear_filter();
-                    app.accept(Step::Spec);
+
+    fn apply(app: &mut App, action: ListKey, key: &KeyEvent) -> Reply {
+        app.spec.error = None;
+        match action {
+            ListKey::Choose => {
+                let row = &app.spec.rows[app.spec.picker.cursor];
+                match &row.unavailable {
+                    Some(reason) => {
+                        app.spec.error = Some(format!("{} cannot be chosen: {reason}", row.code))
+                    }
+                    None => {
+                        app.draft.plan_spec = row.code.clone();
+                        app.spec.picker.clear_filter();
+                        app.accept(Step::Spec);
+                    }
                 }
             }
+            ListKey::Back => app.back(),
+            other => {
+                let state = &mut app.spec;
+                state.picker.apply(other, key, &state.search);
+            }
         }
-        PickerKey::Back => app.back(),
-        _ => {}
+        Reply::Done
     }
-    Vec::new()
-}
 
-pub fn hints(app: &App) -> Vec<Hint> {
-    list_hints(&app.spec.picker, Some(back_hint(app)))
+    fn sync(app: &mut App) {
+        let state = &mut app.spec;
+        state.error = None;
+        if let Some(i) = state
+            .rows
+            .iter()
+            .position(|r| r.code == app.draft.plan_spec)
+        {
+            state.picker.cursor = i;
+        } else if state.rows[state.picker.cursor].unavailable.is_some()
+            && let Some(i) = state.rows.iter().position(|r| r.unavailable.is_none())
+        {
+            state.picker.cursor = i;
+        }
+    }
+
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        view(app, area, buf)
+    }
 }
 
 const COLUMNS: [(&str, usize); 7] = [
@@ -139,7 +150,7 @@ fn cells(values: [&str; 7]) -> String {
     out.trim_end().to_string()
 }
 
-pub fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.spec;
     let image = match app.image_selection() {

@@ -1,6 +1,7 @@
-//! Step 8: the live status of the order being placed and tracked: its IDs,
-//! a timeline with times, the amount the order states, the next check,
-//! failures as they happen, and paying a pending order.
+//! The status pane, after the review: the live status of the order being
+//! placed and tracked: its IDs, a timeline with times, the amount the order
+//! states, the next check, failures as they happen, and paying a pending
+//! order.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
@@ -9,7 +10,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::take_rows;
+use super::dialogs::{Confirmation, Confirmed};
+use super::keys::{Binding, DOWN, END, ESC, HOME, Key, PAGE_DOWN, PAGE_UP, UP, is_up, typed_char};
+use super::{Command, Reply, Screen, take_rows};
 use crate::api::wire::status as order_status;
 use crate::tui::app::{App, Overlay, Page, Step, Tone};
 use crate::tui::msg::Effect;
@@ -17,7 +20,7 @@ use crate::tui::submission::{
     Origin, Payment, Submission, Tracking, amount_text, failure_text, purchase_text, seconds_text,
 };
 use crate::tui::text::{clean, clock_time, utc, wrap_words};
-use crate::tui::widgets::{self, Hint, TextField, hint, typed_char};
+use crate::tui::widgets;
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -46,31 +49,189 @@ const LABEL_WIDTH: usize = 19;
 /// The timeline's time column: two spaces, HH:MM:SS, two spaces.
 const TIME_WIDTH: usize = 12;
 
-pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
-    if scroll_key(app, key) {
-        return Vec::new();
-    }
-    let c = typed_char(key);
-    match &mut app.submission {
-        Submission::Draft => {}
-        Submission::Submitting(_) => {}
-        Submission::Failed { .. } => {
-            if key.code == KeyCode::Esc || c == Some('e') {
-                app.submission = Submission::Draft;
-                app.go_to(Page::Step(Step::Review));
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Scroll,
+    /// Back to the review with every choice kept; this purchase is set
+    /// aside (refused, or stopped as a double).
+    BackToReview,
+    Choose,
+    Claim,
+    Dismiss,
+    Resend,
+    LookAgain,
+    Separate,
+    NewOrder,
+    CheckLater,
+    Pay,
+    TrackAgain,
+    ToggleIds,
+    Quit,
+}
+
+pub struct StatusScreen;
+
+impl Screen for StatusScreen {
+    type Action = Action;
+    const NAME: &'static str = "Order status";
+
+    fn bindings(app: &App) -> Vec<Binding<Action>> {
+        let layout = layout(app, body_area(app));
+        let scrolls = layout.rows.len() > layout.section.height as usize;
+        let mut list = Vec::new();
+        // After a lost answer ↑↓ choose among the orders found, so only
+        // the page keys scroll there.
+        let mut choosing = false;
+        match &app.submission {
+            Submission::Draft | Submission::Submitting(_) => {}
+            Submission::Failed { .. } => list.push(
+                Binding::new(
+                    &[Key::Char('e'), ESC],
+                    "back to the review, everything kept",
+                    Action::BackToReview,
+                )
+                .detail("edit the order: back to the review, everything kept"),
+            ),
+            Submission::Unknown(unknown) => {
+                choosing = !unknown.candidates.is_empty();
+                let can_choose = unknown.can_choose();
+                let double = matches!(unknown.origin, Origin::Double { .. });
+                list.extend([
+                    Binding::new(&[UP, DOWN], "choose", Action::Choose)
+                        .detail("highlight another of the orders found")
+                        .when(can_choose && unknown.candidates.len() > 1),
+                    Binding::new(&[Key::Char('k'), Key::Char('j')], "choose", Action::Choose)
+                        .help_only()
+                        .when(can_choose && unknown.candidates.len() > 1),
+                    Binding::new(&[Key::Char('t')], "mine: track it", Action::Claim)
+                        .detail("the highlighted order is this purchase: claim it and track it")
+                        .when(can_choose),
+                    Binding::new(&[Key::Char('d')], "not mine", Action::Dismiss)
+                        .detail("the highlighted order is not this purchase: leave it out")
+                        .when(can_choose),
+                    Binding::new(&[Key::Char('r')], "resend", Action::Resend)
+                        .detail("send it again with its own Client-Request-Id (asks first)")
+                        .when(unknown.can_resend()),
+                    Binding::new(&[Key::Char('g')], "look again", Action::LookAgain)
+                        .detail("look in the order list again for an order this purchase placed")
+                        .when(unknown.can_look_again()),
+                    Binding::new(&[Key::Char('s')], "separate", Action::Separate)
+                        .detail("this is another, additional purchase (type `separate`)")
+                        .when(double),
+                    Binding::new(&[ESC], "back", Action::BackToReview)
+                        .detail("back to the review, everything kept")
+                        .when(double),
+                    Binding::new(&[Key::Char('n')], "new order", Action::NewOrder)
+                        .detail("leave this one for later; order something new")
+                        .when(unknown.origin == Origin::Reopened),
+                    Binding::new(&[Key::Char('l')], "check later", Action::CheckLater)
+                        .detail("quit; the journal keeps the request"),
+                ]);
+            }
+            Submission::Placed(tracking) => {
+                let ids = tracking.instance_ids.len();
+                let ids_words = match app.status.section {
+                    Section::InstanceIds => {
+                        Binding::new(&[Key::Char('i')], "timeline", Action::ToggleIds)
+                            .detail("show the timeline again")
+                    }
+                    Section::Timeline if layout.ids_summarised => Binding::new(
+                        &[Key::Char('i')],
+                        format!("all {ids} IDs"),
+                        Action::ToggleIds,
+                    )
+                    .detail("list every instance ID, one per line"),
+                    Section::Timeline => Binding::new(
+                        &[Key::Char('i')],
+                        "list every instance ID",
+                        Action::ToggleIds,
+                    )
+                    .help_only(),
+                };
+                list.extend([
+                    Binding::new(&[Key::Char('p')], "pay now", Action::Pay)
+                        .detail("pay the order from the account balance (asks first)")
+                        .when(tracking.can_pay()),
+                    Binding::new(&[Key::Char('t')], "track again", Action::TrackAgain)
+                        .when(!tracking.active && !tracking.is_final()),
+                    Binding::new(&[Key::Char('n')], "new order", Action::NewOrder)
+                        .detail("leave this order (the journal keeps it); order something new")
+                        .when(tracking.can_leave()),
+                    ids_words.when(ids > 0),
+                ]);
             }
         }
+        list.push(if choosing {
+            Binding::new(&[PAGE_UP, PAGE_DOWN], "scroll", Action::Scroll).when(scrolls)
+        } else {
+            Binding::new(&[UP, DOWN, PAGE_UP, PAGE_DOWN], "scroll", Action::Scroll).when(scrolls)
+        });
+        list.push(
+            Binding::new(&[HOME, END], "to the top or the newest", Action::Scroll)
+                .help_only()
+                .when(scrolls),
+        );
+        if !choosing {
+            list.push(
+                Binding::new(&[Key::Char('k'), Key::Char('j')], "scroll", Action::Scroll)
+                    .help_only()
+                    .when(scrolls),
+            );
+        }
+        if matches!(app.submission, Submission::Placed(_)) {
+            list.push(Binding::new(&[Key::Char('q')], "quit", Action::Quit));
+        }
+        list
+    }
+
+    fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
+        apply(app, action, key)
+    }
+
+    fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        view(app, area, buf)
+    }
+}
+
+fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
+    match action {
+        Action::Scroll => {
+            scroll(app, key);
+            return Reply::Done;
+        }
+        Action::BackToReview => {
+            app.submission = Submission::Draft;
+            app.timeline = Default::default();
+            app.status = Default::default();
+            app.go_to(Page::Step(Step::Review));
+            return Reply::Done;
+        }
+        Action::Quit => return Reply::Do(Command::Quit),
+        Action::CheckLater => {
+            app.quit = true;
+            return Reply::Run(vec![Effect::Quit]);
+        }
+        Action::Resend => {
+            app.overlay = Some(Overlay::Confirm(resend_question(app)));
+            return Reply::Done;
+        }
+        Action::Separate => {
+            app.overlay = Some(Overlay::Confirm(super::review::separate_question(app)));
+            return Reply::Done;
+        }
+        _ => {}
+    }
+    match &mut app.submission {
         Submission::Unknown(unknown) => {
             let count = unknown.candidates.len();
-            let double = matches!(unknown.origin, Origin::Double { .. });
-            match (key.code, c) {
-                (KeyCode::Up, _) | (_, Some('k')) => {
+            match action {
+                Action::Choose if is_up(key) => {
                     app.status.candidate = app.status.candidate.saturating_sub(1)
                 }
-                (KeyCode::Down, _) | (_, Some('j')) => {
+                Action::Choose => {
                     app.status.candidate = (app.status.candidate + 1).min(count.saturating_sub(1))
                 }
-                (_, Some('t')) if unknown.can_choose() => {
+                Action::Claim => {
                     let order_id =
                         clean(unknown.candidates[app.status.candidate.min(count - 1)].order_id())
                             .into_owned();
@@ -81,20 +242,20 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                         format!("you chose order {order_id} as this purchase; recording it"),
                     );
                     unknown.claiming = Some(order_id.clone());
-                    return vec![Effect::Claim {
+                    return Reply::Run(vec![Effect::Claim {
                         request_id,
                         order_id,
-                    }];
+                    }]);
                 }
-                (_, Some('g')) if unknown.can_look_again() => {
+                Action::LookAgain => {
                     app.timeline
                         .push(&app.clock, Tone::Info, "looking in the order list again");
                     unknown.looking = Some(app.clock.mono);
-                    return vec![Effect::LookAgain {
+                    return Reply::Run(vec![Effect::LookAgain {
                         record: Box::new(unknown.as_record()),
-                    }];
+                    }]);
                 }
-                (_, Some('d')) if unknown.can_choose() => {
+                Action::Dismiss => {
                     let order_id =
                         clean(unknown.candidates[app.status.candidate.min(count - 1)].order_id())
                             .into_owned();
@@ -104,66 +265,79 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
                         Tone::Info,
                         format!("you said order {order_id} is not this purchase; recording it"),
                     );
-                    return vec![Effect::Dismiss {
+                    return Reply::Run(vec![Effect::Dismiss {
                         request_id,
                         order_id,
-                    }];
+                    }]);
                 }
-                (_, Some('r')) if unknown.can_resend() => {
-                    app.overlay = Some(Overlay::ConfirmResend)
-                }
-                (_, Some('s')) if double => {
-                    app.overlay = Some(Overlay::ConfirmSeparate(TextField::default()))
-                }
-                (KeyCode::Esc, _) if double => {
-                    app.submission = Submission::Draft;
-                    app.timeline = Default::default();
-                    app.status = Default::default();
-                    app.go_to(Page::Step(Step::Review));
-                }
-                (_, Some('n')) if unknown.origin == Origin::Reopened => {
-                    new_order(app);
-                }
-                (_, Some('l')) => {
-                    app.quit = true;
-                    return vec![Effect::Quit];
-                }
+                Action::NewOrder => new_order(app),
                 _ => {}
             }
         }
-        Submission::Placed(tracking) => match c {
-            Some('p') if tracking.can_pay() => {
-                app.overlay = Some(Overlay::ConfirmPay {
-                    order_id: tracking.order_id.clone(),
-                })
+        Submission::Placed(tracking) => match action {
+            Action::Pay => {
+                let order_id = tracking.order_id.clone();
+                app.overlay = Some(Overlay::Confirm(pay_question(app, order_id)));
             }
-            Some('t') if !tracking.active && !tracking.is_final() => {
+            Action::TrackAgain => {
                 tracking.active = true;
                 let order_id = tracking.order_id.clone();
                 app.timeline
                     .push(&app.clock, Tone::Info, "tracking the order again");
-                return vec![Effect::Track { order_id }];
+                return Reply::Run(vec![Effect::Track { order_id }]);
             }
-            Some('i') if !tracking.instance_ids.is_empty() => {
+            Action::ToggleIds => {
                 let status = &mut app.status;
                 (status.section, status.scroll) = match status.section {
                     Section::Timeline => (Section::InstanceIds, Some(0)),
                     Section::InstanceIds => (Section::Timeline, None),
                 };
             }
-            Some('n') if tracking.can_leave() => {
+            Action::NewOrder => {
                 let stop =
                     (tracking.active && !tracking.is_final()).then(|| Effect::StopTracking {
                         order_id: tracking.order_id.clone(),
                     });
                 new_order(app);
-                return stop.into_iter().collect();
+                return Reply::Run(stop.into_iter().collect());
             }
-            Some('q') => return crate::tui::update::ask_to_quit(app),
             _ => {}
         },
+        _ => {}
     }
-    Vec::new()
+    Reply::Done
+}
+
+/// Asked before paying: the amount the order states, from the balance.
+fn pay_question(app: &App, order_id: String) -> Confirmation {
+    let amount = match &app.submission {
+        Submission::Placed(t) => t
+            .latest
+            .as_ref()
+            .and_then(amount_text)
+            .unwrap_or_else(|| "the order's amount".to_string()),
+        _ => "the order's amount".to_string(),
+    };
+    let shown = clean(&order_id).into_owned();
+    Confirmation::new("Pay this order now?", Confirmed::Pay { order_id })
+        .saying("pay now", "no")
+        .line(format!("Order {shown}"))
+        .line(format!("Pays {amount} from the account balance."))
+        .closing(&app.theme, " to pay; any other key: no.")
+}
+
+/// Asked before sending a purchase again whose answer was lost.
+fn resend_question(app: &App) -> Confirmation {
+    let id = match &app.submission {
+        Submission::Unknown(u) => u.request_id.clone(),
+        _ => String::new(),
+    };
+    Confirmation::new("Send the same order again?", Confirmed::Resend)
+        .saying("resend", "no")
+        .line("Only if you are sure no order was placed: if one was, you may")
+        .line("buy twice. The resend uses the same Client-Request-Id:")
+        .line(id)
+        .closing(&app.theme, " to resend; any other key: no.")
 }
 
 /// On to a new order from the same choices; this purchase stays in the
@@ -181,20 +355,17 @@ fn new_order(app: &mut App) {
     );
 }
 
-/// Scrolls the section under the facts; false when the key is not for
-/// scrolling. After a lost answer ↑↓ choose an order, so only the page keys
-/// scroll there.
-fn scroll_key(app: &mut App, key: &KeyEvent) -> bool {
-    let choosing = matches!(&app.submission, Submission::Unknown(u) if !u.candidates.is_empty());
+/// Scrolls the section under the facts, by a line, a page, or to either
+/// end.
+fn scroll(app: &mut App, key: &KeyEvent) {
     // Rows to move by, in pages or lines; None for the very top or end.
     let (pages, lines, to_end) = match (key.code, typed_char(key)) {
         (KeyCode::PageUp, _) => (-1, 0, None),
         (KeyCode::PageDown, _) => (1, 0, None),
         (KeyCode::Home, _) => (0, 0, Some(false)),
         (KeyCode::End, _) => (0, 0, Some(true)),
-        (KeyCode::Up, _) | (_, Some('k')) if !choosing => (0, -1, None),
-        (KeyCode::Down, _) | (_, Some('j')) if !choosing => (0, 1, None),
-        _ => return false,
+        _ if is_up(key) => (0, -1, None),
+        _ => (0, 1, None),
     };
     let section = layout(app, body_area(app));
     let height = section.section.height as usize;
@@ -207,7 +378,6 @@ fn scroll_key(app: &mut App, key: &KeyEvent) -> bool {
         None => now.saturating_add_signed(pages * page + lines),
     };
     app.status.scroll = (next < max).then_some(next);
-    true
 }
 
 /// The page's area at the current terminal size, for keys and hints that
@@ -215,89 +385,6 @@ fn scroll_key(app: &mut App, key: &KeyEvent) -> bool {
 fn body_area(app: &App) -> Rect {
     let (w, h) = app.size;
     crate::tui::view::areas(app, Rect::new(0, 0, w, h)).body
-}
-
-pub fn hints(app: &App) -> Vec<Hint> {
-    let layout = layout(app, body_area(app));
-    let scrolls = layout.rows.len() > layout.section.height as usize;
-    let mut hints = Vec::new();
-    match &app.submission {
-        Submission::Draft | Submission::Submitting(_) => {}
-        Submission::Failed { .. } => hints.push(hint("Esc", "back to the review, everything kept")),
-        Submission::Unknown(unknown) => {
-            if unknown.can_choose() {
-                if unknown.candidates.len() > 1 {
-                    hints.push(hint("↑↓", "choose"));
-                }
-                hints.push(
-                    hint("t", "mine: track it")
-                        .detail("the highlighted order is this purchase: claim it and track it"),
-                );
-                hints.push(
-                    hint("d", "not mine")
-                        .detail("the highlighted order is not this purchase: leave it out"),
-                );
-            }
-            if unknown.can_resend() {
-                hints.push(
-                    hint("r", "resend")
-                        .detail("send it again with its own Client-Request-Id (asks first)"),
-                );
-            }
-            if unknown.can_look_again() {
-                hints.push(
-                    hint("g", "look again")
-                        .detail("look in the order list again for an order this purchase placed"),
-                );
-            }
-            match unknown.origin {
-                Origin::Double { .. } => {
-                    hints.push(
-                        hint("s", "separate")
-                            .detail("this is another, additional purchase (type `separate`)"),
-                    );
-                    hints.push(hint("Esc", "back").detail("back to the review, everything kept"));
-                }
-                Origin::Reopened => hints.push(
-                    hint("n", "new order").detail("leave this one for later; order something new"),
-                ),
-                Origin::Lost => {}
-            }
-            hints.push(hint("l", "check later").detail("quit; the journal keeps the request"));
-            if scrolls {
-                hints.push(hint("PgUp PgDn", "scroll"));
-            }
-            return hints;
-        }
-        Submission::Placed(tracking) => {
-            if tracking.can_pay() {
-                hints.push(hint("p", "pay now"));
-            }
-            if !tracking.active && !tracking.is_final() {
-                hints.push(hint("t", "track again"));
-            }
-            if tracking.can_leave() {
-                hints.push(hint("n", "new order"));
-            }
-            match app.status.section {
-                Section::InstanceIds => {
-                    hints.push(hint("i", "timeline").detail("show the timeline again"))
-                }
-                Section::Timeline if layout.ids_summarised => hints.push(
-                    hint("i", format!("all {} IDs", tracking.instance_ids.len()))
-                        .detail("list every instance ID, one per line"),
-                ),
-                Section::Timeline => {}
-            }
-        }
-    }
-    if scrolls {
-        hints.push(hint("↑↓ PgUp PgDn", "scroll"));
-    }
-    if matches!(app.submission, Submission::Placed(_)) {
-        hints.push(hint("q", "quit"));
-    }
-    hints
 }
 
 /// Where everything goes: the facts on top (always in view), the orders to
@@ -346,7 +433,7 @@ fn layout(app: &App, mut area: Rect) -> Layout {
     }
 }
 
-pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let layout = layout(app, area);
     Paragraph::new(layout.facts.clone())
