@@ -12,9 +12,8 @@ use crate::api::auth::{self, AuthSource};
 use crate::api::client::{Client, ClientConfig, LookupOptions};
 use crate::api::endpoints::{DEFAULT_AUTH_REGION, EndpointOverrides, Endpoints};
 use crate::api::engine::ApiFailure;
-use crate::api::ids::OrderId;
+use crate::api::ids::{ClientRequestId, OrderId};
 use crate::api::journal::{Journal, PurchaseRecord, PurchaseState};
-use crate::api::purchase::ClientRequestId;
 use crate::api::tracking::TrackOptions;
 use crate::exit::{EXIT_FAILURE, EXIT_INVALID, Failure, io_words, output_failure};
 

@@ -8,7 +8,8 @@ use std::io::{IsTerminal, Write};
 use super::common::{Session, ask};
 use super::follow::follow;
 use crate::api::engine::{ApiFailure, SubmitOutcome};
-use crate::api::purchase::{self, ClientRequestId, FoundOrder};
+use crate::api::ids::ClientRequestId;
+use crate::api::purchase::{self, FoundOrder};
 use crate::domain::order::RequestBody;
 use crate::exit::{EXIT_FAILURE, EXIT_UNKNOWN_OUTCOME, EXIT_UNRECORDED, Failure, output_failure};
 

@@ -8,7 +8,7 @@ use clap::Args;
 use super::common::{ConnectArgs, Unbreakable, confirm, connect, unresolved_purchase};
 use super::placing::{Start, place};
 use super::{Data, Execute};
-use crate::api::purchase::ClientRequestId;
+use crate::api::ids::ClientRequestId;
 use crate::domain::summary::Summary;
 use crate::exit::{EXIT_INVALID, Failure, output_failure};
 
