@@ -1121,6 +1121,19 @@ mod tests {
     }
 
     #[test]
+    fn a_key_outside_the_body_is_never_printed_raw() {
+        let text = r#"{"\u001b]0;pwned\u0007": 1, "image_ref": {"\u202ex": 1}}"#;
+        let (_, problems) = Draft::from_plan_json(text);
+        let printed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(printed.len() >= 2, "{printed:?}");
+        assert!(printed[0].starts_with("\\u{1b}]0;pwned\\u{7}: is not a field"));
+        assert!(printed[1].starts_with("image_ref.\\u{202e}x: is not a field"));
+        for line in printed {
+            assert!(!line.chars().any(|c| c.is_control() || c == '\u{202e}'));
+        }
+    }
+
+    #[test]
     fn rule_problems_are_named_at_their_place_in_the_plan() {
         // The first add-on cannot be read, so the draft's first is the
         // plan's second; the plan calls the list by the table's name.
