@@ -12,7 +12,7 @@ use clap::Args;
 use super::common::{ConnectArgs, connection_settings, journal_dir, token_files};
 use super::{Data, Execute};
 use crate::domain::catalog::Catalog;
-use crate::domain::order::Draft;
+use crate::domain::order::{Draft, ProblemKind};
 use crate::domain::pricing::PriceTable;
 use crate::exit::{EXIT_FAILURE, EXIT_INVALID, Failure};
 use crate::tui::live::{self, LiveConnector};
@@ -91,7 +91,7 @@ fn launch(
                 )
             })?;
             let (draft, problems) = Draft::from_plan_json(&text);
-            if let Some(unreadable) = problems.iter().find(|p| p.field == "plan") {
+            if let Some(unreadable) = problems.iter().find(|p| p.kind == ProblemKind::Unreadable) {
                 return Err(Failure::new(
                     EXIT_INVALID,
                     format!("the plan {} {}", path.display(), unreadable.message),
@@ -99,7 +99,7 @@ fn launch(
             }
             let twice: Vec<String> = problems
                 .iter()
-                .filter(|p| p.is_duplicate_key())
+                .filter(|p| p.kind == ProblemKind::DuplicateKey)
                 .map(|p| format!("  - {p}"))
                 .collect();
             if !twice.is_empty() {
