@@ -657,3 +657,46 @@ fn error_bodies_name_their_fields_as_the_samples_do() {
     let inner: Vec<&Value> = nested.iter().map(|b| &b["error"]).collect();
     assert_fields_in_samples::<NestedError>(&inner, &[]);
 }
+
+// ---- nullable counts and lists ----
+
+/// `sample` with the named top-level fields set to `null`.
+fn with_nulls(name: &str, fields: &[&str]) -> String {
+    let mut value = sample(name);
+    for field in fields {
+        value[*field] = Value::Null;
+    }
+    value.to_string()
+}
+
+/// The SDK models declare these counts and lists nullable (`*int32`,
+/// `*[]T`): a `null` one reads as none instead of making the whole answer
+/// unreadable (which, for the purchase answer, would leave an order of
+/// unknown outcome although its ID is right there).
+#[test]
+fn null_counts_and_lists_read_as_none() {
+    let details: OrderDetails = serde_json::from_str(&with_nulls(
+        "order_details_pending",
+        &["total_count", "order_line_items"],
+    ))
+    .unwrap();
+    assert_eq!(details.order_info.order_id, "CS2403041015K7QZP");
+    assert_eq!(details.total_count, 0);
+    assert!(details.order_line_items.is_empty());
+
+    let list: OrderList =
+        serde_json::from_str(&with_nulls("order_list", &["total_count", "order_infos"])).unwrap();
+    assert_eq!((list.total_count, list.order_infos.len()), (0, 0));
+
+    let created: CreatedOrder =
+        serde_json::from_str(&with_nulls("purchase_answer", &["instance_ids"])).unwrap();
+    assert_eq!(created.order_id, "CS24022811305H1EW");
+    assert!(created.instance_ids.is_empty());
+
+    let projects: ProjectList =
+        serde_json::from_str(&with_nulls("iam_projects", &["projects"])).unwrap();
+    assert!(projects.projects.is_empty());
+    let domains: DomainList =
+        serde_json::from_str(&with_nulls("iam_domains", &["domains"])).unwrap();
+    assert!(domains.domains.is_empty());
+}
