@@ -615,7 +615,7 @@ async fn list_orders(
         total_count: total as i64,
         order_infos: page
             .into_iter()
-            .map(|o| o.info(&shared.account, now, now_instant, shared.timing))
+            .map(|o| o.list_entry(&shared.account, now, now_instant, shared.timing))
             .collect(),
         left_out: 0,
     };
