@@ -266,7 +266,7 @@ pub fn view(
         }
         Overlay::ConfirmResend => {
             let id = match &app.submission {
-                Submission::Unknown(u) => u.request_id.clone(),
+                Submission::Unknown(u) => u.request_id.to_string(),
                 _ => String::new(),
             };
             (
