@@ -9,7 +9,7 @@ use super::service::{Connector, SignIn, Start};
 use super::theme::Theme;
 use crate::cli::WizardArgs;
 use crate::domain::catalog::Catalog;
-use crate::domain::order::Draft;
+use crate::domain::order::{Draft, ProblemKind};
 use crate::domain::pricing::PriceTable;
 use crate::headless::{EXIT_FAILURE, EXIT_INVALID, Failure};
 
@@ -36,7 +36,7 @@ pub fn launch(
                 )
             })?;
             let (draft, problems) = Draft::from_plan_json(&text);
-            if let Some(unreadable) = problems.iter().find(|p| p.field == "plan") {
+            if let Some(unreadable) = problems.iter().find(|p| p.kind == ProblemKind::Unreadable) {
                 return Err(Failure::new(
                     EXIT_INVALID,
                     format!("the plan {} {}", path.display(), unreadable.message),
@@ -44,7 +44,7 @@ pub fn launch(
             }
             let twice: Vec<String> = problems
                 .iter()
-                .filter(|p| p.is_duplicate_key())
+                .filter(|p| p.kind == ProblemKind::DuplicateKey)
                 .map(|p| format!("  - {p}"))
                 .collect();
             if !twice.is_empty() {

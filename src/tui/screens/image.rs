@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::{back_hint, draw_intro, list_hints, take_all_but, take_rows};
 use crate::domain::catalog::Platform;
+use crate::domain::field::{Field, ImageField};
 use crate::domain::order::{Draft, ImageRef};
 use crate::tui::app::{App, Step};
 use crate::tui::msg::Effect;
@@ -307,7 +308,7 @@ fn image_id_problem(catalog: &crate::domain::catalog::Catalog, id: &str) -> Opti
     draft
         .problems(catalog)
         .into_iter()
-        .find(|p| p.field == "image_ref.image_id")
+        .find(|p| p.field == Field::ImageRef(Some(ImageField::ImageId)))
         .map(|p| p.message)
 }
 
