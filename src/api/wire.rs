@@ -276,19 +276,6 @@ impl ErrorBody {
         }
     }
 
-    /// The nested shape some gateways (and IAM) use.
-    pub fn nested(code: &str, message: &str) -> Self {
-        ErrorBody {
-            error_code: None,
-            error_msg: None,
-            error: Some(NestedError {
-                code: Some(code.to_string()),
-                message: Some(message.to_string()),
-                title: None,
-            }),
-        }
-    }
-
     /// (code, message), whichever shape carried them.
     pub fn code_and_message(&self) -> (Option<&str>, Option<&str>) {
         let nested = self.error.as_ref();
