@@ -135,17 +135,7 @@ pub(super) fn journal_dir() -> Result<PathBuf, Failure> {
 
 /// The order journal in the user's state directory.
 pub(super) fn open_journal() -> Result<Journal, Failure> {
-    let dir = journal_dir()?;
-    Journal::open(&dir).map_err(|e| {
-        Failure::new(
-            EXIT_FAILURE,
-            format!(
-                "cannot open the order journal in {}: {e}. Fix the directory's permissions or \
-                 set FLEXUS_STATE_DIR to another directory",
-                dir.display()
-            ),
-        )
-    })
+    crate::api::purchase::open_journal(&journal_dir()?).map_err(api_failure)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {

@@ -7,7 +7,7 @@ use clap::Args;
 use super::common::{ConnectArgs, api_failure, confirm, connect, order_id_argument};
 use super::follow::{follow, known_instances, write_details};
 use super::{Data, Execute};
-use crate::api::purchase;
+use crate::api::purchase::{self, OrderAction};
 use crate::api::wire::status;
 use crate::exit::{EXIT_FAILURE, Failure, output_failure};
 
@@ -29,7 +29,8 @@ pub struct PayArgs {
 /// follows it to the end.
 impl Execute for PayArgs {
     fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        let order_id = order_id_argument(&self.order_id)?.to_string();
+        let checked = order_id_argument(&self.order_id)?;
+        let order_id = checked.to_string();
         let session = connect(&self.connect)?;
         let rt = &session.rt;
         let details = rt
@@ -58,7 +59,8 @@ impl Execute for PayArgs {
             err,
         )?;
         rt.block_on(async {
-            let paid = purchase::pay(&session.client, &session.journal, &order_id).await;
+            let pay = OrderAction::Pay { order_id: checked };
+            let paid = purchase::act(&session.client, &session.journal, &pay).await;
             paid.map_err(|f| {
                 Failure::new(EXIT_FAILURE, format!("order {order_id} was not paid: {f}"))
             })?;
