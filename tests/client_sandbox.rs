@@ -9,8 +9,9 @@ use flexus::api::client::{
 };
 use flexus::api::endpoints::Endpoints;
 use flexus::api::engine::{SubmitOutcome, TrackEvent};
+use flexus::api::ids::OrderId;
 use flexus::api::journal::{Entry, Journal, PurchaseState};
-use flexus::api::purchase::{self, ClientRequestId};
+use flexus::api::purchase::{self, ClientRequestId, OrderAction};
 use flexus::api::signer::SigningKey;
 use flexus::api::signer::percent_decode;
 use flexus::api::tracking::{self, TrackOptions};
@@ -555,7 +556,7 @@ async fn a_dropped_answer_is_ambiguous_finds_the_order_and_is_never_resent() {
             lookup_failed,
             ..
         } => {
-            assert_eq!(client_request_id, id.as_str());
+            assert_eq!(client_request_id, id);
             assert_eq!(reason.status, None);
             assert!(
                 reason.next_step.contains("flexus orders"),
@@ -1158,7 +1159,12 @@ async fn an_order_claimed_after_a_lost_answer_counts_as_placed_and_is_never_rese
     assert!(matches!(outcome, SubmitOutcome::Ambiguous { .. }));
     let order_id = h.created_orders()[0].order_id.clone();
 
-    purchase::claim(&journal, &id, &order_id).unwrap();
+    // Through the engine's one door for actions, as both front ends do.
+    let claim = OrderAction::Claim {
+        request_id: id.clone(),
+        order_id: OrderId::parse(&order_id).unwrap(),
+    };
+    purchase::act(&client, &journal, &claim).await.unwrap();
     let record = &journal.purchases().unwrap()[0];
     assert_eq!(record.state, PurchaseState::Placed);
     assert_eq!(record.order_id.as_deref(), Some(order_id.as_str()));
@@ -1166,6 +1172,41 @@ async fn an_order_claimed_after_a_lost_answer_counts_as_placed_and_is_never_rese
     let again = purchase::resend(&client, &journal, &body, &id).await;
     assert!(matches!(again, SubmitOutcome::Rejected(_)), "{again:?}");
     assert_eq!(h.created_orders().len(), 1, "nothing was sent again");
+}
+
+#[tokio::test]
+async fn a_payment_through_the_engine_is_journaled_paid_or_failed() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let mut body = example_body();
+    body.is_auto_pay = false;
+    let outcome = purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await;
+    let SubmitOutcome::Placed { order_id, .. } = outcome else {
+        panic!("placed: {outcome:?}")
+    };
+    let pay = OrderAction::Pay {
+        order_id: OrderId::parse(&order_id).unwrap(),
+    };
+    purchase::act(&client, &journal, &pay).await.unwrap();
+    // Paying twice: the service refuses, and the refusal is journaled too.
+    let again = purchase::act(&client, &journal, &pay).await;
+    assert!(again.is_err(), "{again:?}");
+    let payments: Vec<_> = journal
+        .entries()
+        .unwrap()
+        .0
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Entry::Payment {
+                order_id: paid,
+                failed,
+                ..
+            } => Some((paid, failed.is_some())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(payments, vec![(order_id.clone(), false), (order_id, true)]);
 }
 
 #[tokio::test]

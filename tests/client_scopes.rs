@@ -285,11 +285,7 @@ async fn the_wizards_password_sign_in_orders_in_istanbul_to_completion() {
         .await
         .unwrap();
     let SubmitOutcome::Placed { order_id, .. } = service
-        .submit(
-            body_in("tr-west-1"),
-            ClientRequestId::new().to_string(),
-            Vec::new(),
-        )
+        .submit(body_in("tr-west-1"), ClientRequestId::new(), Vec::new())
         .await
     else {
         panic!("not placed");

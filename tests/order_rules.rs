@@ -58,7 +58,7 @@ fn assert_ok(draft: &Draft) {
 fn only_problem(draft: &Draft, field: &str) -> String {
     let found = problems(draft);
     assert_eq!(found.len(), 1, "expected one problem, got {found:#?}");
-    assert_eq!(found[0].field, field, "{found:#?}");
+    assert_eq!(found[0].field.to_string(), field, "{found:#?}");
     assert!(draft.request_body(&Catalog::embedded()).is_err());
     let message = found[0].message.clone();
     assert_plain(&message);
@@ -522,7 +522,10 @@ fn a_draft_with_many_mistakes_gets_all_of_them_at_once() {
             tag("a", ""),
         ],
     };
-    let fields: Vec<String> = problems(&draft).into_iter().map(|p| p.field).collect();
+    let fields: Vec<String> = problems(&draft)
+        .into_iter()
+        .map(|p| p.field.to_string())
+        .collect();
     assert_eq!(
         fields,
         [
@@ -552,7 +555,7 @@ fn with_an_unknown_region_a_wrong_version_is_still_reported() {
         d.image = public("Ubuntu", "24.04");
     }))
     .into_iter()
-    .map(|p| p.field)
+    .map(|p| p.field.to_string())
     .collect();
     assert_eq!(fields, ["region", "image_ref.image_version"]);
 }

@@ -4,7 +4,8 @@
 //! one body the API expects. Mistakes in a plan name their field.
 
 use flexus::domain::catalog::Catalog;
-use flexus::domain::order::{Draft, Problem};
+use flexus::domain::field::Field;
+use flexus::domain::order::{Draft, Problem, ProblemKind};
 use serde_json::{Value, json};
 
 /// "Example Request" of the purchase document, exactly as printed there,
@@ -76,7 +77,7 @@ fn reading_problems(text: &str) -> Vec<Problem> {
 fn problem_about<'p>(problems: &'p [Problem], field: &str) -> &'p Problem {
     problems
         .iter()
-        .find(|p| p.field == field)
+        .find(|p| p.field.to_string() == field)
         .unwrap_or_else(|| panic!("no problem about {field} in {problems:#?}"))
 }
 
@@ -414,13 +415,13 @@ fn a_wrong_type_names_the_field_and_what_it_must_be() {
 #[test]
 fn missing_required_fields_are_each_named() {
     let problems = reading_problems("{}");
-    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    let fields: Vec<String> = problems.iter().map(|p| p.field.to_string()).collect();
     assert_eq!(fields, ["period_type", "period_num"]);
     let (draft, _) = Draft::from_plan_json("{}");
     let rules: Vec<String> = draft
         .problems(&Catalog::embedded())
         .into_iter()
-        .map(|p| p.field)
+        .map(|p| p.field.to_string())
         .collect();
     assert_eq!(rules, ["instance_name", "region", "image_ref", "plan_spec"]);
 }
@@ -435,7 +436,8 @@ fn text_that_is_not_json_says_where_it_broke() {
         let problems = reading_problems(text);
         assert_eq!(problems.len(), 1, "{problems:#?}");
         let problem = &problems[0];
-        assert_eq!(problem.field, "plan");
+        assert_eq!(problem.field, Field::Plan);
+        assert_eq!(problem.kind, ProblemKind::Unreadable);
         assert!(problem.message.contains("is not valid JSON"), "{problem}");
         assert!(problem.message.contains(line), "{problem}");
         // The place is given once, not twice.
@@ -444,7 +446,8 @@ fn text_that_is_not_json_says_where_it_broke() {
     for empty in ["", " \n"] {
         let problems = reading_problems(empty);
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].field, "plan");
+        assert_eq!(problems[0].field, Field::Plan);
+        assert_eq!(problems[0].kind, ProblemKind::Unreadable);
         assert!(
             problems[0].message.starts_with("is empty"),
             "{}",
@@ -460,7 +463,8 @@ fn text_that_is_not_json_says_where_it_broke() {
     for not_an_object in ["[]", "\"plan\"", "42", "null"] {
         let problems = reading_problems(not_an_object);
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].field, "plan");
+        assert_eq!(problems[0].field, Field::Plan);
+        assert_eq!(problems[0].kind, ProblemKind::Unreadable);
         assert!(
             problems[0].message.contains("JSON object"),
             "{}",
@@ -543,5 +547,5 @@ fn a_checked_plan_reports_an_unreadable_field_once() {
     );
     let broken = Draft::from_plan_checked("{", &Catalog::embedded()).1;
     assert_eq!(broken.len(), 1);
-    assert_eq!(broken[0].field, "plan");
+    assert_eq!(broken[0].field, Field::Plan);
 }

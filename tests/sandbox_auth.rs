@@ -318,7 +318,7 @@ async fn iam_refuses_a_wrong_password_user_or_account() {
         assert!(response.headers().get("x-subject-token").is_none());
         let (status, answer) = answer(response).await;
         assert_eq!(status, 401);
-        assert_eq!(answer["error"]["code"], "401");
+        assert_eq!(answer["error"]["code"], 401, "a number, as IAM sends it");
         assert_eq!(
             answer["error"]["message"],
             "The username or password is wrong."

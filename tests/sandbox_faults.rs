@@ -251,7 +251,7 @@ async fn iam_faults_use_gateway_codes() {
     );
     let (status, body) = answer(get(&sb, "/v3/projects").await).await;
     assert_eq!(status, 500);
-    assert_eq!(body["error"]["code"], "500");
+    assert_eq!(body["error"]["code"], 500);
     let (status, _) = answer(get(&sb, "/v3/projects").await).await;
     assert_eq!(status, 200);
 }

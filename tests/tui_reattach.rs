@@ -146,7 +146,7 @@ fn the_check_comes_before_the_question_and_a_double_sends_nothing() {
     assert_eq!(app.page, Page::Status);
     let u = unknown(&app);
     assert!(matches!(u.origin, Origin::Double { .. }));
-    assert_eq!(u.request_id, EARLIER_ID);
+    assert_eq!(u.request_id.as_str(), EARLIER_ID);
     assert_eq!(u.candidates.len(), 1);
 }
 
@@ -222,7 +222,7 @@ fn y_and_enter_alone_do_nothing_and_only_typed_separate_sends() {
     else {
         panic!("one submission: {effects:?}");
     };
-    assert_ne!(request_id, EARLIER_ID, "a new purchase, a new ID");
+    assert_ne!(request_id.as_str(), EARLIER_ID, "a new purchase, a new ID");
     assert_eq!(*body, body_of(&app));
     assert_eq!(separate_from, &vec![EARLIER_ID.to_string()]);
     assert!(matches!(app.submission, Submission::Submitting(_)));
@@ -244,19 +244,15 @@ fn resend_is_not_offered_while_a_found_order_is_unclaimed() {
     let effects = press(&mut app, KeyCode::Char('d'));
     assert_eq!(
         effects,
-        vec![Effect::Dismiss {
-            request_id: EARLIER_ID.into(),
-            order_id: ORDER_ID.into()
-        }]
+        vec![Effect::Act(dismiss_action(EARLIER_ID, ORDER_ID))]
     );
     // Until the journal says it recorded it, the order stays.
     assert!(press(&mut app, KeyCode::Char('r')).is_empty());
     assert!(app.overlay.is_none());
     update(
         &mut app,
-        Msg::Dismissed {
-            request_id: EARLIER_ID.into(),
-            order_id: ORDER_ID.into(),
+        Msg::Acted {
+            action: dismiss_action(EARLIER_ID, ORDER_ID),
             result: Ok(()),
         },
     );
@@ -269,7 +265,7 @@ fn resend_is_not_offered_while_a_found_order_is_unclaimed() {
     assert_eq!(
         effects,
         vec![Effect::Submit {
-            request_id: EARLIER_ID.into(),
+            request_id: request_id(EARLIER_ID),
             body: body_of(&app),
             separate_from: Vec::new(),
             resend: true,
@@ -283,10 +279,7 @@ fn a_found_order_is_followed_with_t_and_claimed() {
     let effects = press(&mut app, KeyCode::Char('t'));
     assert_eq!(
         effects,
-        vec![Effect::Claim {
-            request_id: EARLIER_ID.into(),
-            order_id: ORDER_ID.into()
-        }]
+        vec![Effect::Act(claim_action(EARLIER_ID, ORDER_ID))]
     );
     // Followed once the journal has the claim, not before.
     assert!(matches!(&app.submission, Submission::Unknown(_)));
@@ -301,9 +294,8 @@ fn a_claim_the_journal_refused_leaves_the_choice_open() {
     press(&mut app, KeyCode::Char('t'));
     let effects = update(
         &mut app,
-        Msg::Claimed {
-            request_id: EARLIER_ID.into(),
-            order_id: ORDER_ID.into(),
+        Msg::Acted {
+            action: claim_action(EARLIER_ID, ORDER_ID),
             result: Err(failure(
                 None,
                 None,
@@ -326,9 +318,10 @@ fn a_purchase_another_flexus_is_sending_can_be_looked_at_again() {
     });
     assert!(hint_keys(&app).contains(&"g".to_string()));
     let effects = press(&mut app, KeyCode::Char('g'));
-    let [Effect::LookAgain { record }] = effects.as_slice() else {
+    let [Effect::LookAgain { request_id, record }] = effects.as_slice() else {
         panic!("a fresh look: {effects:?}");
     };
+    assert_eq!(request_id.as_str(), EARLIER_ID);
     assert_eq!(record.client_request_id, EARLIER_ID);
     assert!(unknown(&app).looking.is_some());
     assert!(
@@ -529,9 +522,10 @@ fn a_new_order_begun_while_signing_in_is_not_taken_over() {
 fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
     let (mut app, effects) = starting_with(vec![record(EARLIER_ID, a_body(), lost_answer())]);
     assert_eq!(app.page, Page::Status);
-    let [Effect::LookAgain { record }] = effects.as_slice() else {
+    let [Effect::LookAgain { request_id, record }] = effects.as_slice() else {
         panic!("a fresh look: {effects:?}");
     };
+    assert_eq!(request_id.as_str(), EARLIER_ID);
     assert_eq!(record.client_request_id, EARLIER_ID);
     assert!(unknown(&app).looking.is_some());
     // While looking nothing can be resent or claimed.
@@ -543,7 +537,7 @@ fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
     update(
         &mut app,
         Msg::LookedAgain {
-            request_id: OTHER_ID.into(),
+            request_id: support::request_id(OTHER_ID),
             lookup: with_candidate(),
         },
     );
@@ -551,7 +545,7 @@ fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
     update(
         &mut app,
         Msg::LookedAgain {
-            request_id: EARLIER_ID.into(),
+            request_id: support::request_id(EARLIER_ID),
             lookup: with_candidate(),
         },
     );
@@ -561,10 +555,7 @@ fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
     let effects = press(&mut app, KeyCode::Char('t'));
     assert_eq!(
         effects,
-        vec![Effect::Claim {
-            request_id: EARLIER_ID.into(),
-            order_id: ORDER_ID.into()
-        }]
+        vec![Effect::Act(claim_action(EARLIER_ID, ORDER_ID))]
     );
     claim_recorded(&mut app, EARLIER_ID);
 }
@@ -580,7 +571,7 @@ fn one_placed_order_opens_and_is_tracked() {
     );
     assert_eq!(app.page, Page::Status);
     assert!(matches!(&app.submission, Submission::Placed(t)
-        if t.order_id == ORDER_ID && t.request_id.as_deref() == Some(EARLIER_ID)));
+        if t.order_id == ORDER_ID && t.request_id.as_ref().map(|id| id.as_str()) == Some(EARLIER_ID)));
 }
 
 #[test]
@@ -648,7 +639,7 @@ fn a_reopened_purchase_leads_on_to_a_new_order_that_the_check_stops() {
     update(
         &mut app,
         Msg::LookedAgain {
-            request_id: EARLIER_ID.into(),
+            request_id: request_id(EARLIER_ID),
             lookup: Lookup::default(),
         },
     );

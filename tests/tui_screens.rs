@@ -376,7 +376,7 @@ fn save_plan_prompt() {
     snap("review_plan_saved", &mut app);
 }
 
-fn submitted(app: &mut App) -> String {
+fn submitted(app: &mut App) -> flexus::api::purchase::ClientRequestId {
     enter_and_check(app, Default::default());
     let effects = press(app, KeyCode::Char('y'));
     let Effect::Submit { request_id, .. } = &effects[0] else {
@@ -459,8 +459,10 @@ fn status_of_a_tracked_order() {
     snap("status_paying", &mut app);
     update(
         &mut app,
-        Msg::Paid {
-            order_id: ORDER_ID.into(),
+        Msg::Acted {
+            action: flexus::api::purchase::OrderAction::Pay {
+                order_id: flexus::api::ids::OrderId::parse(ORDER_ID).unwrap(),
+            },
             result: Ok(()),
         },
     );
@@ -779,7 +781,7 @@ impl flexus::tui::service::OrderService for Named {
     fn submit(
         &self,
         body: flexus::domain::order::RequestBody,
-        client_request_id: String,
+        client_request_id: flexus::api::purchase::ClientRequestId,
         separate_from: Vec<String>,
     ) -> futures::future::BoxFuture<'static, SubmitOutcome> {
         self.inner.submit(body, client_request_id, separate_from)
@@ -788,7 +790,7 @@ impl flexus::tui::service::OrderService for Named {
     fn resend(
         &self,
         body: flexus::domain::order::RequestBody,
-        client_request_id: String,
+        client_request_id: flexus::api::purchase::ClientRequestId,
     ) -> futures::future::BoxFuture<'static, SubmitOutcome> {
         self.inner.resend(body, client_request_id)
     }
@@ -819,14 +821,6 @@ impl flexus::tui::service::OrderService for Named {
         self.inner.look_again(record)
     }
 
-    fn dismiss(
-        &self,
-        client_request_id: String,
-        order_id: String,
-    ) -> futures::future::BoxFuture<'static, Result<(), flexus::api::engine::ApiFailure>> {
-        self.inner.dismiss(client_request_id, order_id)
-    }
-
     fn track(
         &self,
         order_id: String,
@@ -835,19 +829,11 @@ impl flexus::tui::service::OrderService for Named {
         self.inner.track(order_id, events)
     }
 
-    fn pay(
+    fn act(
         &self,
-        order_id: String,
+        action: flexus::api::purchase::OrderAction,
     ) -> futures::future::BoxFuture<'static, Result<(), flexus::api::engine::ApiFailure>> {
-        self.inner.pay(order_id)
-    }
-
-    fn claim(
-        &self,
-        client_request_id: String,
-        order_id: String,
-    ) -> futures::future::BoxFuture<'static, Result<(), flexus::api::engine::ApiFailure>> {
-        self.inner.claim(client_request_id, order_id)
+        self.inner.act(action)
     }
 
     fn describe(&self) -> String {
@@ -985,14 +971,11 @@ fn text_from_the_service_is_cleaned_and_never_shown_as_debug() {
     assert_clean(&mut app);
     press(&mut app, KeyCode::Char('p'));
     assert_clean(&mut app);
-    press(&mut app, KeyCode::Char('y'));
-    update(
-        &mut app,
-        Msg::Paid {
-            order_id: order_id.clone(),
-            result: Err(failure(None, None, &format!("refused{HOSTILE}"), "")),
-        },
-    );
+    // An order ID of no shape Huawei uses never reaches a payment request.
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
+    press(&mut app, KeyCode::Char('i'));
+    let shown = frame(&mut app, 120, 40);
+    assert!(shown.contains("cannot be paid from here"), "{shown}");
     update(
         &mut app,
         poll(TrackEvent::Finished {

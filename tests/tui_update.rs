@@ -10,7 +10,8 @@ use std::time::Duration;
 use crossterm::event::KeyCode;
 
 use flexus::api::engine::{SubmitOutcome, TrackEvent};
-use flexus::api::purchase::FoundOrder;
+use flexus::api::ids::OrderId;
+use flexus::api::purchase::{FoundOrder, OrderAction};
 use flexus::api::wire::status;
 use flexus::domain::catalog::Platform;
 use flexus::domain::order::{Draft, ImageRef, PeriodType};
@@ -514,7 +515,7 @@ fn submitting_asks_first_and_the_default_is_no() {
     else {
         panic!("expected one submission, got {effects:?}");
     };
-    let id = uuid::Uuid::parse_str(request_id).expect("a UUID");
+    let id = uuid::Uuid::parse_str(request_id.as_str()).expect("a UUID");
     assert_eq!(id.get_version_num(), 4);
     assert!(separate_from.is_empty());
     assert_eq!(body.instance_name, "web-01");
@@ -560,7 +561,7 @@ fn a_placed_order_is_tracked_and_paid_on_request() {
     update(
         &mut app,
         Msg::Submitted {
-            request_id: "another".into(),
+            request_id: support::request_id("7c1d9e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f"),
             outcome: SubmitOutcome::Placed {
                 order_id: "X".into(),
                 instance_ids: vec![],
@@ -621,14 +622,16 @@ fn a_placed_order_is_tracked_and_paid_on_request() {
     let effects = press(&mut app, KeyCode::Char('y'));
     assert_eq!(
         effects,
-        vec![Effect::Pay {
-            order_id: ORDER_ID.into()
-        }]
+        vec![Effect::Act(OrderAction::Pay {
+            order_id: OrderId::parse(ORDER_ID).unwrap()
+        })]
     );
     update(
         &mut app,
-        Msg::Paid {
-            order_id: ORDER_ID.into(),
+        Msg::Acted {
+            action: OrderAction::Pay {
+                order_id: OrderId::parse(ORDER_ID).unwrap(),
+            },
             result: Ok(()),
         },
     );
@@ -839,12 +842,9 @@ fn an_order_found_after_a_lost_answer_can_be_tracked() {
     // order is followed once the journal has it.
     assert_eq!(
         effects,
-        vec![Effect::Claim {
-            request_id: request_id.clone(),
-            order_id: ORDER_ID.into()
-        }]
+        vec![Effect::Act(claim_action(request_id.as_str(), ORDER_ID))]
     );
-    claim_recorded(&mut app, &request_id);
+    claim_recorded(&mut app, request_id.as_str());
     assert!(matches!(&app.submission, Submission::Placed(t) if t.can_pay()));
 }
 

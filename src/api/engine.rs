@@ -6,6 +6,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::ids::ClientRequestId;
 use super::purchase::FoundOrder;
 use super::wire::OrderDetails;
 
@@ -75,7 +76,7 @@ pub enum SubmitOutcome {
     /// Never resend without the user's word, and then with the same
     /// Client-Request-Id.
     Ambiguous {
-        client_request_id: String,
+        client_request_id: ClientRequestId,
         /// When the purchase was first sent (UTC, `yyyy-MM-ddTHH:mm:ssZ`):
         /// after a resend, the first send too may have placed the order.
         sent_at: String,

@@ -66,9 +66,10 @@ impl Operation {
     }
 }
 
-/// A non-success HTTP answer as a failure. `redact` removes the caller's
-/// own secrets in case a service echoes them back.
-pub(crate) fn from_response(
+/// A non-success HTTP answer as a failure: the one place error bodies are
+/// read, whichever shape they come in (see [`ErrorBody`]). `redact` removes
+/// the caller's own secrets in case a service echoes them back.
+pub fn from_response(
     operation: Operation,
     status: u16,
     body: &[u8],

@@ -81,6 +81,44 @@ impl fmt::Display for InstanceId {
     }
 }
 
+/// The header that ties every send of one purchase together. Unlike the
+/// IDs above, flexus makes it; the purchase document bounds it: 36 to 128
+/// letters, digits and hyphens, starting with a letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClientRequestId(String);
+
+impl ClientRequestId {
+    /// A fresh UUID v4, for a new purchase.
+    pub fn new() -> Self {
+        ClientRequestId(uuid::Uuid::new_v4().to_string())
+    }
+
+    /// An ID from the journal or the user, checked against the rule above.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        crate::domain::order::check_client_request_id(text)
+            .map(|()| ClientRequestId(text.to_string()))
+            .map_err(|why| format!("the Client-Request-Id {why}"))
+    }
+
+    /// The header value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for ClientRequestId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for ClientRequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 fn check<'a>(text: &'a str, what: &str, also: &[char], allowed: &str) -> Result<&'a str, String> {
     if text.is_empty() {
         return Err(format!(

@@ -3,8 +3,6 @@
 //! answer is investigated rather than resent, and a resend happens only on
 //! the user's word, with the same Client-Request-Id and the same body.
 
-use std::fmt;
-
 use time::OffsetDateTime;
 
 use super::client::{Client, CreateFailure, OrderQuery};
@@ -15,49 +13,15 @@ use super::journal::{
 use super::wire::{FLEXUSL_SERVICE_TYPE_CODE, OrderInfo, OrderLineItem, bss_time};
 use crate::domain::order::RequestBody;
 
+pub use super::ids::ClientRequestId;
+use super::ids::OrderId;
+
 /// BSS `order_type` of a new purchase.
 const ORDER_TYPE_NEW_PURCHASE: i32 = 1;
 
 /// How far around the send time the order list is searched: the service's
 /// clock may differ from ours.
 const CLOCK_SLACK: time::Duration = time::Duration::minutes(2);
-
-/// The header that ties every send of one purchase together: 36 to 128
-/// letters, digits and hyphens, starting with a letter or digit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ClientRequestId(String);
-
-impl ClientRequestId {
-    /// A fresh UUID v4, for a new purchase.
-    pub fn new() -> Self {
-        ClientRequestId(uuid::Uuid::new_v4().to_string())
-    }
-
-    /// An ID from the journal or the user, checked against the rule above.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let text = text.trim();
-        crate::domain::order::check_client_request_id(text)
-            .map(|()| ClientRequestId(text.to_string()))
-            .map_err(|why| format!("the Client-Request-Id {why}"))
-    }
-
-    /// The header value.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Default for ClientRequestId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Display for ClientRequestId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// An order the order list showed after a lost answer, with what its
 /// details said of it, so a person can tell whether it is theirs.
@@ -600,7 +564,7 @@ pub async fn resend(
             )
         };
         return SubmitOutcome::Ambiguous {
-            client_request_id: client_request_id.to_string(),
+            client_request_id: client_request_id.clone(),
             sent_at: bss_time(first_sent),
             reason,
             candidates: found,
@@ -635,6 +599,103 @@ pub async fn pay(client: &Client, journal: &Journal, order_id: &str) -> Result<(
         failed: paid.as_ref().err().map(RecordedFailure::from),
     });
     paid
+}
+
+/// What a person asks of an order once a purchase was sent. The wizard and
+/// the CLI both go through `act`, so each is checked and journaled the same
+/// way whichever front end asks; a new one is a variant here and its arm in
+/// `act`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderAction {
+    /// Pay an order pending payment from the account balance.
+    Pay { order_id: OrderId },
+    /// The user's word that `order_id`, found after a lost answer, is the
+    /// purchase sent with `request_id`.
+    Claim {
+        request_id: ClientRequestId,
+        order_id: OrderId,
+    },
+    /// The user's word that `order_id` is *not* that purchase.
+    Dismiss {
+        request_id: ClientRequestId,
+        order_id: OrderId,
+    },
+}
+
+impl OrderAction {
+    pub fn order_id(&self) -> &OrderId {
+        match self {
+            OrderAction::Pay { order_id }
+            | OrderAction::Claim { order_id, .. }
+            | OrderAction::Dismiss { order_id, .. } => order_id,
+        }
+    }
+
+    /// The purchase the action is about, when it is about one.
+    pub fn request_id(&self) -> Option<&ClientRequestId> {
+        match self {
+            OrderAction::Pay { .. } => None,
+            OrderAction::Claim { request_id, .. } | OrderAction::Dismiss { request_id, .. } => {
+                Some(request_id)
+            }
+        }
+    }
+}
+
+/// The journal in `dir`, for a front end: the words say what to do when it
+/// cannot be opened.
+pub fn open_journal(dir: &std::path::Path) -> Result<Journal, ApiFailure> {
+    Journal::open(dir).map_err(|e| {
+        ApiFailure::local(
+            format!("cannot open the order journal in {}: {e}", dir.display()),
+            "Fix the directory's permissions or set FLEXUS_STATE_DIR to another directory",
+        )
+    })
+}
+
+/// Carries out `action`. The journal's own work (a lock, a read, a line)
+/// runs off the async workers: it may wait for another flexus.
+pub async fn act(
+    client: &Client,
+    journal: &Journal,
+    action: &OrderAction,
+) -> Result<(), ApiFailure> {
+    match action.clone() {
+        OrderAction::Pay { order_id } => pay(client, journal, order_id.as_str()).await,
+        OrderAction::Claim {
+            request_id,
+            order_id,
+        } => {
+            in_journal(journal, move |journal| {
+                claim(journal, &request_id, order_id.as_str())
+            })
+            .await
+        }
+        OrderAction::Dismiss {
+            request_id,
+            order_id,
+        } => {
+            in_journal(journal, move |journal| {
+                dismiss(journal, &request_id, order_id.as_str())
+            })
+            .await
+        }
+    }
+}
+
+async fn in_journal(
+    journal: &Journal,
+    work: impl FnOnce(&Journal) -> Result<(), ApiFailure> + Send + 'static,
+) -> Result<(), ApiFailure> {
+    let journal = journal.clone();
+    tokio::task::spawn_blocking(move || work(&journal))
+        .await
+        .unwrap_or_else(|_| {
+            Err(ApiFailure::local(
+                "flexus could not finish writing to the order journal",
+                "Look at the purchase again (`flexus orders`), then try again",
+            ))
+        })
 }
 
 /// Looks in the order list again for what purchase `record` (of unknown
@@ -738,7 +799,7 @@ async fn investigate(
     let (candidates, lookup_failed) = find_candidates(client, journal, id, since, checks).await;
     record_lookup(journal, id, &candidates, lookup_failed.as_ref());
     SubmitOutcome::Ambiguous {
-        client_request_id: id.to_string(),
+        client_request_id: id.clone(),
         sent_at: bss_time(since),
         reason,
         candidates,

@@ -4,6 +4,14 @@
 //!
 //! Fields the services may leave out are `Option` with `#[serde(default)]`;
 //! unknown fields are ignored, as real services add fields over time.
+//! Counts and lists read an explicit `null` as empty: Huawei's SDKs declare
+//! those of BSS and IAM nullable (`*int32`, `*[]T` in
+//! `huaweicloud-sdk-go-v3`), and a `null` list must never make a whole
+//! answer unreadable; not even the purchase answer's `instance_ids`, whose
+//! order ID is what matters.
+//!
+//! `tests/wire_samples.rs` holds these types against the documents' and the
+//! official SDKs' own shapes, independently of the sandbox.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -45,7 +53,7 @@ pub const FLEXUSL_SERVICE_TYPE_CODE: &str = "hws.service.type.hcss";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedOrder {
     pub order_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub instance_ids: Vec<String>,
 }
 
@@ -170,19 +178,19 @@ pub struct OrderLineItem {
 /// `GET {bss}/v2/orders/customer-orders/details/{order_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderDetails {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub total_count: i64,
     pub order_info: OrderInfo,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub order_line_items: Vec<OrderLineItem>,
 }
 
 /// `GET {bss}/v2/orders/customer-orders`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct OrderList {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub total_count: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub order_infos: Vec<OrderInfo>,
     /// Orders of the answer left out of `order_infos` because their ID is
     /// not of Huawei's shape ([`OrderId`](super::ids::OrderId)): such an
@@ -241,6 +249,15 @@ pub struct NestedError {
     pub title: Option<String>,
 }
 
+/// A count or list sent as `null` reads as none.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {
         Some(serde_json::Value::String(s)) => Some(s),
@@ -256,19 +273,6 @@ impl ErrorBody {
             error_code: Some(code.to_string()),
             error_msg: Some(message.to_string()),
             error: None,
-        }
-    }
-
-    /// The nested shape some gateways (and IAM) use.
-    pub fn nested(code: &str, message: &str) -> Self {
-        ErrorBody {
-            error_code: None,
-            error_msg: None,
-            error: Some(NestedError {
-                code: Some(code.to_string()),
-                message: Some(message.to_string()),
-                title: None,
-            }),
         }
     }
 
@@ -553,7 +557,7 @@ pub struct TokenDomain {
 /// `GET {iam}/v3/projects?name={region}`.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct ProjectList {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub projects: Vec<Project>,
 }
 
@@ -566,7 +570,7 @@ pub struct Project {
 /// `GET {iam}/v3/auth/domains`: the caller's domain comes first.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct DomainList {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub domains: Vec<Domain>,
 }
 

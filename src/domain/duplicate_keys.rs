@@ -4,12 +4,14 @@
 
 use std::collections::HashMap;
 
+use super::field::{Field, PathPart};
+
 /// A key given a second time in the same object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DuplicateKey {
-    /// Where it is, as plan problems name fields: `period_num`,
-    /// `image_ref.image_name`, `extra_resources[1].type`.
-    pub field: String,
+    /// Where it is: `period_num`, `image_ref.image_name`,
+    /// `extra_resources[1].type`.
+    pub field: Field,
     /// The key itself, with anything unprintable escaped.
     pub key: String,
     pub line: usize,
@@ -19,14 +21,14 @@ pub struct DuplicateKey {
 
 enum Frame {
     Object {
-        path: String,
+        path: Field,
         /// Each key seen so far with the line it was first seen on.
         keys: HashMap<String, usize>,
         expecting_key: bool,
         current: Option<String>,
     },
     Array {
-        path: String,
+        path: Field,
         index: usize,
     },
 }
@@ -86,7 +88,7 @@ pub fn find(text: &str) -> Vec<DuplicateKey> {
                     let key: String = serde_json::from_str(raw).unwrap_or_default();
                     match keys.get(&key) {
                         Some(&first_line) => found.push(DuplicateKey {
-                            field: join(path, &key),
+                            field: path.child(PathPart::Key(key.clone())),
                             key: key.escape_debug().to_string(),
                             line,
                             first_line,
@@ -105,27 +107,21 @@ pub fn find(text: &str) -> Vec<DuplicateKey> {
     found
 }
 
-/// The path of a value about to open inside the innermost container.
-fn child_path(stack: &[Frame]) -> String {
+/// The place of a value about to open inside the innermost container.
+fn child_path(stack: &[Frame]) -> Field {
     match stack.last() {
-        None => String::new(),
-        Some(Frame::Object { path, current, .. }) => join(path, current.as_deref().unwrap_or("")),
-        Some(Frame::Array { path, index }) => format!("{path}[{index}]"),
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    let key: String = key.escape_debug().collect();
-    if path.is_empty() {
-        key
-    } else {
-        format!("{path}.{key}")
+        None => Field::Plan,
+        Some(Frame::Object { path, current, .. }) => {
+            path.child(PathPart::Key(current.clone().unwrap_or_default()))
+        }
+        Some(Frame::Array { path, index }) => path.child(PathPart::Index(*index)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::field::{ExtraField, ExtrasName, ImageField};
 
     #[test]
     fn finds_duplicates_at_every_level_with_both_lines() {
@@ -138,18 +134,24 @@ mod tests {
   "tags": [["period_num"]]
 }"#;
         let found = find(text);
-        let summary: Vec<(&str, usize, usize)> = found
+        let summary: Vec<(String, usize, usize)> = found
             .iter()
-            .map(|d| (d.field.as_str(), d.line, d.first_line))
+            .map(|d| (d.field.to_string(), d.line, d.first_line))
             .collect();
         assert_eq!(
             summary,
             [
-                ("image_ref.image_name", 3, 3),
-                ("extra_resources[1].type", 4, 4),
-                ("period_num", 5, 2),
+                ("image_ref.image_name".to_string(), 3, 3),
+                ("extra_resources[1].type".to_string(), 4, 4),
+                ("period_num".to_string(), 5, 2),
             ]
         );
+        assert_eq!(found[0].field, Field::ImageRef(Some(ImageField::ImageName)));
+        assert_eq!(
+            found[1].field,
+            Field::Extra(ExtrasName::Example, 1, Some(ExtraField::Type))
+        );
+        assert_eq!(found[2].field, Field::PeriodNum);
         assert_eq!(found[2].key, "period_num");
     }
 
@@ -170,6 +172,6 @@ mod tests {
     fn unprintable_keys_are_escaped() {
         let found = find("{\"\\u001b[2J\": 1, \"\\u001b[2J\": 2}");
         assert_eq!(found[0].key, "\\u{1b}[2J");
-        assert!(!found[0].field.chars().any(char::is_control));
+        assert!(!found[0].field.to_string().chars().any(char::is_control));
     }
 }

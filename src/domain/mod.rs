@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod duplicate_keys;
+pub mod field;
 pub mod order;
 pub mod pricing;
 pub mod summary;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::catalog::{Catalog, ImageSelection};
+use super::field::{ExtraField, ExtrasName, Field, ImageField, PathPart, TagField};
 
 pub const NAME_MAX_CHARS: usize = 128;
 pub const DESCRIPTION_MAX_CHARS: usize = 1024;
@@ -179,25 +180,40 @@ impl Default for Draft {
 /// One thing wrong with an order, naming the field as the request body does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub field: String,
+    pub field: Field,
+    pub kind: ProblemKind,
     pub message: String,
 }
 
-/// How a duplicate-key problem's message starts.
-const DUPLICATE_KEY: &str = "duplicate key";
+/// What a problem stops: the one field, or the reading of the whole plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A field breaks a rule of the document: its name, its type or its
+    /// value. The rest of the plan is still read.
+    Rule,
+    /// The plan's text is empty, not JSON, or not an object: nothing in it
+    /// could be read. Its field is [`Field::Plan`].
+    Unreadable,
+    /// A key given twice in one object: the plan says two things, so none
+    /// of it is read (the draft is empty).
+    DuplicateKey,
+}
 
 impl Problem {
-    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    fn new(field: Field, message: impl Into<String>) -> Self {
         Problem {
-            field: field.into(),
+            field,
+            kind: ProblemKind::Rule,
             message: message.into(),
         }
     }
 
-    /// A key given twice in one object: the plan says two things, so none
-    /// of it is read (the draft is empty).
-    pub fn is_duplicate_key(&self) -> bool {
-        self.message.starts_with(DUPLICATE_KEY)
+    fn unreadable(message: impl Into<String>) -> Self {
+        Problem {
+            field: Field::Plan,
+            kind: ProblemKind::Unreadable,
+            message: message.into(),
+        }
     }
 }
 
@@ -393,16 +409,19 @@ impl Draft {
     /// Every rule of the document that this draft breaks, in field order.
     pub fn problems(&self, catalog: &Catalog) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let mut add = |field: &str, result: Result<(), String>| {
+        let mut add = |field: Field, result: Result<(), String>| {
             if let Err(message) = result {
                 problems.push(Problem::new(field, message));
             }
         };
-        add("instance_name", check_instance_name(&self.instance_name));
-        add("description", check_description(&self.description));
+        add(
+            Field::InstanceName,
+            check_instance_name(&self.instance_name),
+        );
+        add(Field::Description, check_description(&self.description));
 
         let region_ok = if self.region.is_empty() {
-            add("region", Err("choose a region".to_string()));
+            add(Field::Region, Err("choose a region".to_string()));
             false
         } else {
             let result = catalog
@@ -410,25 +429,28 @@ impl Draft {
                 .map(|_| ())
                 .map_err(|r| r.to_string());
             let ok = result.is_ok();
-            add("region", result);
+            add(Field::Region, result);
             ok
         };
 
         let image_ok = match &self.image {
             ImageRef::Unset => {
                 add(
-                    "image_ref",
+                    Field::ImageRef(None),
                     Err("choose an image: image_name and image_version, or the image_id of a private image".to_string()),
                 );
                 false
             }
             ImageRef::Public { name, version } => {
                 if name.is_empty() {
-                    add("image_ref.image_name", Err("give the image name".into()));
+                    add(
+                        Field::ImageRef(Some(ImageField::ImageName)),
+                        Err("give the image name".into()),
+                    );
                     false
                 } else if version.is_empty() {
                     add(
-                        "image_ref.image_version",
+                        Field::ImageRef(Some(ImageField::ImageVersion)),
                         Err(format!("give the version of {name}")),
                     );
                     false
@@ -441,18 +463,18 @@ impl Draft {
                     .map_err(|r| r.to_string());
                     let ok = result.is_ok();
                     let field = if catalog.image_kind(name).is_some() {
-                        "image_ref.image_version"
+                        ImageField::ImageVersion
                     } else {
-                        "image_ref.image_name"
+                        ImageField::ImageName
                     };
-                    add(field, result);
+                    add(Field::ImageRef(Some(field)), result);
                     ok
                 }
             }
             ImageRef::Private { image_id } => {
                 if image_id.trim().is_empty() {
                     add(
-                        "image_ref.image_id",
+                        Field::ImageRef(Some(ImageField::ImageId)),
                         Err("give the private image's ID".into()),
                     );
                     false
@@ -463,20 +485,20 @@ impl Draft {
         };
 
         if self.plan_spec.is_empty() {
-            add("plan_spec", Err("choose a specification code".into()));
+            add(Field::PlanSpec, Err("choose a specification code".into()));
         } else if let Some(selection) = self
             .image_selection(catalog)
             .filter(|_| region_ok && image_ok)
         {
             add(
-                "plan_spec",
+                Field::PlanSpec,
                 catalog
                     .check_spec(&self.region, &selection, &self.plan_spec)
                     .map_err(|r| r.to_string()),
             );
         } else if catalog.spec(&self.plan_spec).is_none() {
             add(
-                "plan_spec",
+                Field::PlanSpec,
                 Err(super::catalog::Reason::UnknownSpec {
                     code: self.plan_spec.clone(),
                 }
@@ -485,16 +507,19 @@ impl Draft {
         }
 
         add(
-            "period_num",
+            Field::PeriodNum,
             check_period(self.period_type, self.period_num),
         );
-        add("purchase_quantity", check_quantity(self.purchase_quantity));
+        add(
+            Field::PurchaseQuantity,
+            check_quantity(self.purchase_quantity),
+        );
 
         let mut seen_kinds = HashSet::new();
         for (i, extra) in self.extra_resources.iter().enumerate() {
             if !seen_kinds.insert(extra.kind) {
                 add(
-                    &format!("extra_resources[{i}].type"),
+                    Field::Extra(ExtrasName::Example, i, Some(ExtraField::Type)),
                     Err(format!(
                         "{} is already in the order; each add-on type can appear once",
                         extra.kind.code()
@@ -502,24 +527,27 @@ impl Draft {
                 );
             }
             add(
-                &format!("extra_resources[{i}].size"),
+                Field::Extra(ExtrasName::Example, i, Some(ExtraField::Size)),
                 check_extra_size(extra.kind, extra.size),
             );
         }
 
         let mut seen_keys = HashSet::new();
         for (i, tag) in self.tags.iter().enumerate() {
-            add(&format!("tags[{i}].key"), check_tag_key(&tag.key));
+            add(Field::Tag(i, Some(TagField::Key)), check_tag_key(&tag.key));
             if !tag.key.is_empty() && !seen_keys.insert(tag.key.as_str()) {
                 add(
-                    &format!("tags[{i}].key"),
+                    Field::Tag(i, Some(TagField::Key)),
                     Err(format!(
                         "\"{}\" is used by another tag; tag keys must be unique",
                         tag.key
                     )),
                 );
             }
-            add(&format!("tags[{i}].value"), check_tag_value(&tag.value));
+            add(
+                Field::Tag(i, Some(TagField::Value)),
+                check_tag_value(&tag.value),
+            );
         }
         problems
     }
@@ -603,19 +631,19 @@ impl Draft {
     pub fn from_plan_value_checked(value: &Value, catalog: &Catalog) -> (Draft, Vec<Problem>) {
         let mut reader = PlanReader::default();
         let draft = reader.read(value);
-        let mut unread: Vec<String> = reader.problems.iter().map(|p| p.field.clone()).collect();
-        if unread.iter().any(|f| f == "period_type") {
+        let mut unread: Vec<Field> = reader.problems.iter().map(|p| p.field.clone()).collect();
+        if unread.contains(&Field::PeriodType) {
             // Without months or years, no range for period_num applies.
-            unread.push("period_num".to_string());
+            unread.push(Field::PeriodNum);
         }
         let rule_problems: Vec<Problem> = draft
             .problems(catalog)
             .into_iter()
             .map(|p| Problem {
-                field: reader.place_in_plan(&p.field),
-                message: p.message,
+                field: reader.place_in_plan(p.field),
+                ..p
             })
-            .filter(|p| !unread.iter().any(|field| is_within(&p.field, field)))
+            .filter(|p| !unread.iter().any(|field| p.field.is_within(field)))
             .collect();
         let mut problems = reader.problems;
         problems.extend(rule_problems);
@@ -628,45 +656,33 @@ impl Draft {
 /// bought, so it must say it once).
 fn parse_plan(text: &str) -> Result<Value, Vec<Problem>> {
     if text.trim().is_empty() {
-        return Err(vec![Problem::new(
-            "plan",
+        return Err(vec![Problem::unreadable(
             "is empty; write a JSON object with the request body's fields, like examples/plan.json",
         )]);
     }
     let value = serde_json::from_str::<Value>(text).map_err(|e| {
-        vec![Problem::new(
-            "plan",
-            format!(
-                "is not valid JSON (line {}, column {}): {}",
-                e.line(),
-                e.column(),
-                super::json_error_words(&e)
-            ),
-        )]
+        vec![Problem::unreadable(format!(
+            "is not valid JSON (line {}, column {}): {}",
+            e.line(),
+            e.column(),
+            super::json_error_words(&e)
+        ))]
     })?;
     let duplicates = super::duplicate_keys::find(text);
     if !duplicates.is_empty() {
         return Err(duplicates
             .into_iter()
-            .map(|d| {
-                Problem::new(
-                    d.field,
-                    format!(
-                        "{DUPLICATE_KEY} \"{}\" at line {} (also at line {}); give each field once",
-                        d.key, d.line, d.first_line
-                    ),
-                )
+            .map(|d| Problem {
+                field: d.field,
+                kind: ProblemKind::DuplicateKey,
+                message: format!(
+                    "duplicate key \"{}\" at line {} (also at line {}); give each field once",
+                    d.key, d.line, d.first_line
+                ),
             })
             .collect());
     }
     Ok(value)
-}
-
-/// Is `field` the field `parent` or a part of it (`parent.x`, `parent[0]`)?
-fn is_within(field: &str, parent: &str) -> bool {
-    field
-        .strip_prefix(parent)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
 }
 
 /// The request body of `POST /v1/light-instances`, field for field. Optional
@@ -733,108 +749,88 @@ impl RequestBody {
     }
 }
 
-const PLAN_FIELDS: &[&str] = &[
-    "instance_name",
-    "description",
-    "plan_spec",
-    "image_ref",
-    "region",
-    "charging_mode",
-    "period_type",
-    "period_num",
-    "purchase_quantity",
-    "is_auto_renew",
-    "is_auto_pay",
-    "extra_resources",
-    "tags",
-];
-
 #[derive(Default)]
 struct PlanReader {
     problems: Vec<Problem>,
-    /// "ExtraResources" when the plan used the table's spelling.
-    extras_field: Option<&'static str>,
+    /// The name the plan gave the add-on list.
+    extras_name: ExtrasName,
     /// For each add-on and tag in the draft, its position in the plan.
     extra_positions: Vec<usize>,
     tag_positions: Vec<usize>,
 }
 
+/// The value a plan's object gives `field`, looked up by the body's name.
+fn value_of<'v>(obj: &'v Map<String, Value>, field: &Field) -> Option<&'v Value> {
+    obj.get(&field.to_string())
+}
+
 impl PlanReader {
-    /// A draft field such as `extra_resources[0].size`, named as in the plan.
-    fn place_in_plan(&self, field: &str) -> String {
-        let lists = [
-            (
-                "extra_resources",
-                self.extras_field.unwrap_or("extra_resources"),
-                &self.extra_positions,
-            ),
-            ("tags", "tags", &self.tag_positions),
-        ];
-        for (draft_name, plan_name, positions) in lists {
-            let Some((index, rest)) = field
-                .strip_prefix(draft_name)
-                .and_then(|f| f.strip_prefix('['))
-                .and_then(|f| f.split_once(']'))
-            else {
-                continue;
-            };
-            if let Some(position) = index.parse::<usize>().ok().and_then(|i| positions.get(i)) {
-                return format!("{plan_name}[{position}]{rest}");
-            }
+    /// A field of the draft such as `extra_resources[0].size`, moved to its
+    /// place in the plan: list entries that could not be read are not in the
+    /// draft, and the add-ons may have the table's name.
+    fn place_in_plan(&self, field: Field) -> Field {
+        match field {
+            Field::Extra(_, index, part) => match self.extra_positions.get(index) {
+                Some(&position) => Field::Extra(self.extras_name, position, part),
+                None => field,
+            },
+            Field::Tag(index, part) => match self.tag_positions.get(index) {
+                Some(&position) => Field::Tag(position, part),
+                None => field,
+            },
+            field => field,
         }
-        field.to_string()
     }
 
-    fn problem(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    fn problem(&mut self, field: Field, message: impl Into<String>) {
         self.problems.push(Problem::new(field, message));
     }
 
     fn read(&mut self, value: &Value) -> Draft {
         let mut draft = Draft::default();
         let Some(obj) = value.as_object() else {
-            self.problem(
-                "plan",
+            self.problems.push(Problem::unreadable(
                 "must be a JSON object with the request body's fields",
-            );
+            ));
             return draft;
         };
         for key in obj.keys() {
-            // The document's table calls the add-ons `ExtraResources` while
-            // its example sends `extra_resources`; accept both spellings.
-            if !PLAN_FIELDS.contains(&key.as_str()) && key != "ExtraResources" {
+            let field = Field::Plan.child(PathPart::Key(key.clone()));
+            if matches!(field, Field::Unknown(_)) {
+                let fields: Vec<String> = Field::BODY.iter().map(ToString::to_string).collect();
                 self.problem(
-                    key.clone(),
+                    field,
                     format!(
                         "is not a field of the request body; fields are {}",
-                        PLAN_FIELDS.join(", ")
+                        fields.join(", ")
                     ),
                 );
             }
         }
-        draft.instance_name = self.string(obj, "instance_name").unwrap_or_default();
-        draft.description = self.string(obj, "description").unwrap_or_default();
-        draft.plan_spec = self.string(obj, "plan_spec").unwrap_or_default();
-        draft.region = self.string(obj, "region").unwrap_or_default();
+        draft.instance_name = self.string(obj, Field::InstanceName).unwrap_or_default();
+        draft.description = self.string(obj, Field::Description).unwrap_or_default();
+        draft.plan_spec = self.string(obj, Field::PlanSpec).unwrap_or_default();
+        draft.region = self.string(obj, Field::Region).unwrap_or_default();
         draft.image = self.image(obj);
-        if let Some(mode) = self.string(obj, "charging_mode")
+        if let Some(mode) = self.string(obj, Field::ChargingMode)
             && mode != CHARGING_MODE
         {
             self.problem(
-                "charging_mode",
+                Field::ChargingMode,
                 format!("only \"{CHARGING_MODE}\" (yearly/monthly) is offered, not \"{mode}\""),
             );
         }
-        match self.string(obj, "period_type").as_deref() {
-            None => self.problem("period_type", "choose \"month\" or \"year\""),
+        match self.string(obj, Field::PeriodType).as_deref() {
+            None => self.problem(Field::PeriodType, "choose \"month\" or \"year\""),
             Some("month") => draft.period_type = PeriodType::Month,
             Some("year") => draft.period_type = PeriodType::Year,
             Some(other) => self.problem(
-                "period_type",
+                Field::PeriodType,
                 format!("must be \"month\" or \"year\", not \"{other}\""),
             ),
         }
-        match obj.get("period_num") {
-            None => self.problem("period_num", "give the number of months or years"),
+        match value_of(obj, &Field::PeriodNum) {
+            None => self.problem(Field::PeriodNum, "give the number of months or years"),
             Some(v) => {
                 // The table types it String, the example sends an integer:
                 // accept both, send an integer.
@@ -843,83 +839,88 @@ impl PlanReader {
                     .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
                 match parsed {
                     Some(n) => draft.period_num = n,
-                    None => self.problem("period_num", format!("must be a whole number, not {v}")),
+                    None => {
+                        self.problem(Field::PeriodNum, format!("must be a whole number, not {v}"))
+                    }
                 }
             }
         }
-        if let Some(v) = obj.get("purchase_quantity").filter(|v| !v.is_null()) {
+        if let Some(v) = value_of(obj, &Field::PurchaseQuantity).filter(|v| !v.is_null()) {
             match v.as_i64() {
                 Some(n) => draft.purchase_quantity = n,
                 None => self.problem(
-                    "purchase_quantity",
+                    Field::PurchaseQuantity,
                     format!("must be a whole number, not {v}"),
                 ),
             }
         }
-        draft.is_auto_renew = self.boolean(obj, "is_auto_renew");
-        draft.is_auto_pay = self.boolean(obj, "is_auto_pay");
+        draft.is_auto_renew = self.boolean(obj, Field::IsAutoRenew);
+        draft.is_auto_pay = self.boolean(obj, Field::IsAutoPay);
         draft.extra_resources = self.extras(obj);
         draft.tags = self.tags(obj);
         draft
     }
 
-    fn string(&mut self, obj: &Map<String, Value>, field: &str) -> Option<String> {
-        match obj.get(field)? {
+    fn string(&mut self, obj: &Map<String, Value>, field: Field) -> Option<String> {
+        match value_of(obj, &field)? {
             Value::String(s) => Some(s.clone()),
             Value::Null => None,
             other => {
-                self.problem(field, format!("must be text, not {other}"));
+                let message = format!("must be text, not {other}");
+                self.problem(field, message);
                 None
             }
         }
     }
 
-    fn boolean(&mut self, obj: &Map<String, Value>, field: &str) -> bool {
-        match obj.get(field) {
+    fn boolean(&mut self, obj: &Map<String, Value>, field: Field) -> bool {
+        match value_of(obj, &field) {
             None | Some(Value::Null) => false,
             Some(Value::Bool(b)) => *b,
             Some(other) => {
-                self.problem(field, format!("must be true or false, not {other}"));
+                let message = format!("must be true or false, not {other}");
+                self.problem(field, message);
                 false
             }
         }
     }
 
     fn image(&mut self, obj: &Map<String, Value>) -> ImageRef {
-        let Some(value) = obj.get("image_ref") else {
+        let Some(value) = value_of(obj, &Field::ImageRef(None)) else {
             return ImageRef::Unset;
         };
         let Some(image) = value.as_object() else {
             self.problem(
-                "image_ref",
+                Field::ImageRef(None),
                 "must be an object with image_name and image_version, or image_id",
             );
             return ImageRef::Unset;
         };
         for key in image.keys() {
-            if !["image_name", "image_version", "image_id"].contains(&key.as_str()) {
+            let field = Field::ImageRef(None).child(PathPart::Key(key.clone()));
+            if matches!(field, Field::Beneath(..)) {
                 self.problem(
-                    format!("image_ref.{key}"),
+                    field,
                     "is not a field of image_ref; fields are image_name, image_version, image_id",
                 );
             }
         }
-        let text = |this: &mut Self, key: &str| -> Option<String> {
-            match image.get(key) {
+        let text = |this: &mut Self, part: ImageField| -> Option<String> {
+            match image.get(part.name()) {
                 None | Some(Value::Null) => None,
                 Some(Value::String(s)) => Some(s.clone()),
                 Some(other) => {
                     this.problem(
-                        format!("image_ref.{key}"),
+                        Field::ImageRef(Some(part)),
                         format!("must be text, not {other}"),
                     );
                     None
                 }
             }
         };
-        let name = text(self, "image_name");
-        let version = text(self, "image_version");
-        let id = text(self, "image_id");
+        let name = text(self, ImageField::ImageName);
+        let version = text(self, ImageField::ImageVersion);
+        let id = text(self, ImageField::ImageId);
         match (name, version, id) {
             (None, None, None) => ImageRef::Unset,
             (None, None, Some(image_id)) => ImageRef::Private { image_id },
@@ -929,7 +930,7 @@ impl PlanReader {
             },
             (_, _, Some(_)) => {
                 self.problem(
-                    "image_ref",
+                    Field::ImageRef(None),
                     "give either image_name and image_version (a public image) or image_id (a private image), not both",
                 );
                 ImageRef::Unset
@@ -937,76 +938,79 @@ impl PlanReader {
         }
     }
 
-    fn list<'v>(&mut self, obj: &'v Map<String, Value>, field: &str) -> &'v [Value] {
-        match obj.get(field) {
+    fn list<'v>(&mut self, obj: &'v Map<String, Value>, field: Field) -> &'v [Value] {
+        match value_of(obj, &field) {
             None | Some(Value::Null) => &[],
             Some(Value::Array(items)) => items,
             Some(other) => {
-                self.problem(field, format!("must be a list, not {other}"));
+                let message = format!("must be a list, not {other}");
+                self.problem(field, message);
                 &[]
             }
         }
     }
 
     fn extras(&mut self, obj: &Map<String, Value>) -> Vec<Extra> {
-        let (field, items) =
-            if obj.contains_key("ExtraResources") && !obj.contains_key("extra_resources") {
-                ("ExtraResources", self.list(obj, "ExtraResources"))
-            } else {
-                if obj.contains_key("ExtraResources") {
-                    self.problem(
-                        "ExtraResources",
-                        "give the add-ons once, as extra_resources",
-                    );
-                }
-                ("extra_resources", self.list(obj, "extra_resources"))
-            };
-        self.extras_field = Some(field);
+        let given = |name: ExtrasName| obj.contains_key(name.name());
+        let name = if given(ExtrasName::Table) && !given(ExtrasName::Example) {
+            ExtrasName::Table
+        } else {
+            if given(ExtrasName::Table) {
+                self.problem(
+                    Field::ExtraResources(ExtrasName::Table),
+                    "give the add-ons once, as extra_resources",
+                );
+            }
+            ExtrasName::Example
+        };
+        let items = self.list(obj, Field::ExtraResources(name));
+        self.extras_name = name;
         let mut extras = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let at = format!("{field}[{i}]");
+            let at = |part| Field::Extra(name, i, Some(part));
             let Some(entry) = item.as_object() else {
                 self.problem(
-                    at,
+                    Field::Extra(name, i, None),
                     "must be an object like {\"type\": \"evs\", \"size\": 20}",
                 );
                 continue;
             };
             for key in entry.keys() {
-                if key != "type" && key != "size" {
+                let field = Field::Extra(name, i, None).child(PathPart::Key(key.clone()));
+                if matches!(field, Field::Beneath(..)) {
                     self.problem(
-                        format!("{at}.{key}"),
+                        field,
                         "is not a field of an add-on; fields are type and size",
                     );
                 }
             }
-            let kind = match entry.get("type") {
+            let kind = match entry.get(ExtraField::Type.name()) {
                 Some(Value::String(code)) => match ExtraKind::from_code(code) {
                     Some(kind) => kind,
                     None => {
                         self.problem(
-                            format!("{at}.type"),
+                            at(ExtraField::Type),
                             format!("\"{code}\" is not an add-on; use evs (data disk), cbr (backup) or hss (host security)"),
                         );
                         continue;
                     }
                 },
                 None => {
-                    self.problem(format!("{at}.type"), "say which add-on: evs, cbr or hss");
+                    self.problem(at(ExtraField::Type), "say which add-on: evs, cbr or hss");
                     continue;
                 }
                 Some(other) => {
-                    self.problem(format!("{at}.type"), format!("must be text, not {other}"));
+                    self.problem(at(ExtraField::Type), format!("must be text, not {other}"));
                     continue;
                 }
             };
-            let size = match entry.get("size") {
+            let size = match entry.get(ExtraField::Size.name()) {
                 None | Some(Value::Null) => None,
                 Some(v) => match v.as_i64() {
                     Some(n) => Some(n),
                     None => {
                         self.problem(
-                            format!("{at}.size"),
+                            at(ExtraField::Size),
                             format!("must be a whole number of GiB, not {v}"),
                         );
                         continue;
@@ -1020,44 +1024,137 @@ impl PlanReader {
     }
 
     fn tags(&mut self, obj: &Map<String, Value>) -> Vec<Tag> {
-        let items = self.list(obj, "tags");
+        let items = self.list(obj, Field::Tags);
         let mut tags = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let at = format!("tags[{i}]");
             let Some(entry) = item.as_object() else {
                 self.problem(
-                    at,
+                    Field::Tag(i, None),
                     "must be an object like {\"key\": \"env\", \"value\": \"prod\"}",
                 );
                 continue;
             };
             for key in entry.keys() {
-                if key != "key" && key != "value" {
-                    self.problem(
-                        format!("{at}.{key}"),
-                        "is not a field of a tag; fields are key and value",
-                    );
+                let field = Field::Tag(i, None).child(PathPart::Key(key.clone()));
+                if matches!(field, Field::Beneath(..)) {
+                    self.problem(field, "is not a field of a tag; fields are key and value");
                 }
             }
-            let mut text = |name: &str, required: bool| match entry.get(name) {
-                Some(Value::String(s)) => Some(s.clone()),
-                None if !required => Some(String::new()),
-                None => {
-                    self.problem(format!("{at}.{name}"), "is missing");
-                    None
-                }
-                Some(other) => {
-                    self.problem(format!("{at}.{name}"), format!("must be text, not {other}"));
-                    None
+            let mut text = |part: TagField| {
+                let field = Field::Tag(i, Some(part));
+                match entry.get(part.name()) {
+                    Some(Value::String(s)) => Some(s.clone()),
+                    None => {
+                        self.problem(field, "is missing");
+                        None
+                    }
+                    Some(other) => {
+                        self.problem(field, format!("must be text, not {other}"));
+                        None
+                    }
                 }
             };
-            let key = text("key", true);
-            let value = text("value", true);
+            let key = text(TagField::Key);
+            let value = text(TagField::Value);
             if let (Some(key), Some(value)) = (key, value) {
                 tags.push(Tag { key, value });
                 self.tag_positions.push(i);
             }
         }
         tags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(ProblemKind, Field)> {
+        let (_, problems) = Draft::from_plan_checked(text, &Catalog::embedded());
+        problems.into_iter().map(|p| (p.kind, p.field)).collect()
+    }
+
+    #[test]
+    fn a_plan_that_cannot_be_read_is_unreadable_as_a_whole() {
+        for text in ["", "  \n", "{", "instance_name = web", "[]", "42"] {
+            let found = kinds(text);
+            assert_eq!(
+                found.first(),
+                Some(&(ProblemKind::Unreadable, Field::Plan)),
+                "{text:?}: {found:?}"
+            );
+            assert_eq!(
+                found
+                    .iter()
+                    .filter(|(kind, _)| *kind == ProblemKind::Unreadable)
+                    .count(),
+                1,
+                "{text:?}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_a_duplicate_key_at_its_typed_place() {
+        let found = kinds(r#"{"tags": [{"key": "a", "key": "b", "value": ""}], "region": 1}"#);
+        assert_eq!(
+            found,
+            [(
+                ProblemKind::DuplicateKey,
+                Field::Tag(0, Some(TagField::Key))
+            )]
+        );
+    }
+
+    #[test]
+    fn every_other_problem_is_about_one_field_and_the_rest_is_read() {
+        let found = kinds(r#"{"colour": "red", "period_type": "month", "period_num": 1}"#);
+        assert!(
+            found.iter().all(|(kind, _)| *kind == ProblemKind::Rule),
+            "{found:?}"
+        );
+        assert_eq!(
+            found[0].1,
+            Field::Unknown(vec![PathPart::Key("colour".into())])
+        );
+        assert!(found.iter().any(|(_, field)| *field == Field::InstanceName));
+    }
+
+    #[test]
+    fn a_key_outside_the_body_is_never_printed_raw() {
+        let text = r#"{"\u001b]0;pwned\u0007": 1, "image_ref": {"\u202ex": 1}}"#;
+        let (_, problems) = Draft::from_plan_json(text);
+        let printed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(printed.len() >= 2, "{printed:?}");
+        assert!(printed[0].starts_with("\\u{1b}]0;pwned\\u{7}: is not a field"));
+        assert!(printed[1].starts_with("image_ref.\\u{202e}x: is not a field"));
+        for line in printed {
+            assert!(!line.chars().any(|c| c.is_control() || c == '\u{202e}'));
+        }
+    }
+
+    #[test]
+    fn rule_problems_are_named_at_their_place_in_the_plan() {
+        // The first add-on cannot be read, so the draft's first is the
+        // plan's second; the plan calls the list by the table's name.
+        let text = r#"{"instance_name": "web", "period_type": "month", "period_num": 1,
+            "ExtraResources": [{"type": "tape"}, {"type": "evs", "size": 5}],
+            "tags": [{"key": 1, "value": "x"}, {"key": "", "value": "y"}]}"#;
+        let found = kinds(text);
+        let extra_size = Field::Extra(ExtrasName::Table, 1, Some(ExtraField::Size));
+        assert!(
+            found.contains(&(ProblemKind::Rule, extra_size)),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&(ProblemKind::Rule, Field::Tag(1, Some(TagField::Key)))),
+            "{found:?}"
+        );
+        // The tag whose key is not text is not told again that it needs one.
+        let tag_zero = found
+            .iter()
+            .filter(|(_, field)| field.is_within(&Field::Tag(0, None)))
+            .count();
+        assert_eq!(tag_zero, 1, "{found:?}");
     }
 }

@@ -2,6 +2,7 @@
 //! CLI's summary and the wizard's review screen.
 
 use super::catalog::{Catalog, Spec, format_gib};
+use super::field::{ExtrasName, Field};
 use super::order::{Draft, ImageRef};
 use super::pricing::{Estimate, EstimateInput, PriceTable};
 
@@ -9,7 +10,7 @@ use super::pricing::{Estimate, EstimateInput, PriceTable};
 /// the estimate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
-    pub choices: Vec<(&'static str, String)>,
+    pub choices: Vec<Choice>,
     pub spec: Option<Spec>,
     pub estimate: Estimate,
 }
@@ -52,20 +53,39 @@ impl Summary {
                 .join(", ")
         };
         let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+        let choice = |field, label, value| Choice {
+            field,
+            label,
+            value,
+        };
         let mut choices = vec![
-            ("Name", draft.instance_name.clone()),
-            ("Region", region),
-            ("Image", image),
-            ("Spec", draft.plan_spec.clone()),
-            ("Period", draft.period_type.describe(draft.period_num)),
-            ("Quantity", draft.purchase_quantity.to_string()),
-            ("Auto-renew", yes_no(draft.is_auto_renew)),
-            ("Auto-pay", yes_no(draft.is_auto_pay)),
-            ("Extras", extras),
-            ("Tags", tags),
+            choice(Field::InstanceName, "Name", draft.instance_name.clone()),
+            choice(Field::Region, "Region", region),
+            choice(Field::ImageRef(None), "Image", image),
+            choice(Field::PlanSpec, "Spec", draft.plan_spec.clone()),
+            // The period's type and number read as one: "3 months".
+            choice(
+                Field::PeriodNum,
+                "Period",
+                draft.period_type.describe(draft.period_num),
+            ),
+            choice(
+                Field::PurchaseQuantity,
+                "Quantity",
+                draft.purchase_quantity.to_string(),
+            ),
+            choice(
+                Field::IsAutoRenew,
+                "Auto-renew",
+                yes_no(draft.is_auto_renew),
+            ),
+            choice(Field::IsAutoPay, "Auto-pay", yes_no(draft.is_auto_pay)),
+            choice(Field::ExtraResources(ExtrasName::Example), "Extras", extras),
+            choice(Field::Tags, "Tags", tags),
         ];
         if !draft.description.is_empty() {
-            choices.insert(1, ("Description", draft.description.clone()));
+            let description = draft.description.clone();
+            choices.insert(1, choice(Field::Description, "Description", description));
         }
         let estimate = Estimate::new(
             prices,
@@ -107,7 +127,7 @@ impl Summary {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let width = 16;
-        for (label, value) in &self.choices {
+        for Choice { label, value, .. } in &self.choices {
             out.push_str(&format!("{label:<width$}{value}\n"));
         }
         for (label, value) in self.spec_sheet() {
@@ -141,6 +161,14 @@ impl Summary {
         }
         out
     }
+}
+
+/// One line of what was chosen: the field it shows, labelled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub field: Field,
+    pub label: &'static str,
+    pub value: String,
 }
 
 /// "1 month", "3 months".

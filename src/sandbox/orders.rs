@@ -143,6 +143,23 @@ impl Order {
         }
     }
 
+    /// The order as an entry of the order list, which says less than the
+    /// details: BSS's list entries (`CustomerOrderV2` in Huawei's SDKs) have
+    /// no `user_name` and no `pending_payment_end_time`.
+    pub fn list_entry(
+        &self,
+        account: &Account,
+        now: OffsetDateTime,
+        now_instant: Instant,
+        timing: Timing,
+    ) -> OrderInfo {
+        OrderInfo {
+            user_name: None,
+            pending_payment_end_time: None,
+            ..self.info(account, now, now_instant, timing)
+        }
+    }
+
     pub fn line_item(&self, catalog: &Catalog) -> OrderLineItem {
         let spec = catalog
             .spec(&self.request.plan_spec)
@@ -466,6 +483,35 @@ mod tests {
         assert_eq!(
             amount(&prices, &unpriced),
             UNLISTED_MONTHLY_PRICE.times(24).times(3)
+        );
+    }
+
+    #[test]
+    fn a_list_entry_leaves_out_what_only_the_details_say() {
+        let now = datetime!(2024-02-28 11:30:00 UTC);
+        let t0 = Instant::now();
+        let (book, id) = book_with(false, now, t0);
+        let order = book.find(&id).unwrap();
+        let account = Account {
+            customer_id: "c0ffee".into(),
+            user_name: "buyer".into(),
+        };
+        let details = order.info(&account, now, t0, TIMING);
+        assert_eq!(details.status, status::PENDING_PAYMENT);
+        assert_eq!(details.user_name.as_deref(), Some("buyer"));
+        assert!(details.pending_payment_end_time.is_some());
+        let entry = order.list_entry(&account, now, t0, TIMING);
+        assert_eq!(
+            (entry.user_name, entry.pending_payment_end_time),
+            (None, None)
+        );
+        assert_eq!(
+            OrderInfo {
+                user_name: details.user_name.clone(),
+                pending_payment_end_time: details.pending_payment_end_time.clone(),
+                ..entry
+            },
+            details
         );
     }
 

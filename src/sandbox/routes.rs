@@ -86,14 +86,22 @@ fn invalid_parameter(service: Service, message: &str) -> Response {
     )
 }
 
-/// IAM's 401: `{"error": {"code": 401, "message": ..., "title": "Unauthorized"}}`
-/// (the code is sent as text; see `wire::NestedError`).
+/// IAM's errors: `{"error": {"code": 401, "message": ..., "title": ...}}`,
+/// the code a JSON number as real IAM sends it (written out here, not with
+/// our own wire type, so the client is tested against IAM's shape).
+fn iam_error(status: StatusCode, message: &str) -> Response {
+    let body = serde_json::json!({
+        "error": {
+            "code": status.as_u16(),
+            "message": message,
+            "title": status.canonical_reason().unwrap_or(""),
+        }
+    });
+    json(status, &body)
+}
+
 fn iam_unauthorized(message: &str) -> Response {
-    let mut body = ErrorBody::nested(iam_codes::UNAUTHORIZED, message);
-    if let Some(error) = body.error.as_mut() {
-        error.title = Some("Unauthorized".to_string());
-    }
-    json(StatusCode::UNAUTHORIZED, &body)
+    iam_error(StatusCode::UNAUTHORIZED, message)
 }
 
 async fn no_such_api() -> Response {
@@ -448,10 +456,7 @@ fn server_error(service: Service) -> Response {
             bss_codes::OTHER,
             "Other errors.",
         ),
-        Service::Iam => json(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &ErrorBody::nested("500", "Internal server error."),
-        ),
+        Service::Iam => iam_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error."),
     }
 }
 
@@ -615,7 +620,7 @@ async fn list_orders(
         total_count: total as i64,
         order_infos: page
             .into_iter()
-            .map(|o| o.info(&shared.account, now, now_instant, shared.timing))
+            .map(|o| o.list_entry(&shared.account, now, now_instant, shared.timing))
             .collect(),
         left_out: 0,
     };
@@ -891,9 +896,9 @@ async fn check_token(State(shared): Sandbox, headers: HeaderMap) -> Response {
                 token: token_info(&shared, &issued),
             },
         ),
-        _ => json(
+        _ => iam_error(
             StatusCode::NOT_FOUND,
-            &ErrorBody::nested("404", "The X-Subject-Token is invalid or has expired."),
+            "The X-Subject-Token is invalid or has expired.",
         ),
     }
 }

@@ -18,6 +18,7 @@ use super::submission::{Submission, Timeline};
 use super::theme::Theme;
 use crate::api::engine::ApiFailure;
 use crate::domain::catalog::{Catalog, ImageSelection, Platform};
+use crate::domain::field::Field;
 use crate::domain::order::{Draft, ImageRef, Problem};
 use crate::domain::pricing::PriceTable;
 
@@ -70,17 +71,21 @@ impl Step {
     }
 
     /// The step where a field of the request body is chosen.
-    pub fn of_field(field: &str) -> Step {
-        let root = field.split(['.', '[']).next().unwrap_or(field);
-        match root {
-            "region" => Step::Region,
-            "image_ref" => Step::Image,
-            "plan_spec" => Step::Spec,
-            "period_type" | "period_num" | "purchase_quantity" | "is_auto_renew"
-            | "is_auto_pay" | "charging_mode" => Step::Period,
-            "extra_resources" | "ExtraResources" => Step::Extras,
-            "instance_name" | "description" | "tags" => Step::Naming,
-            _ => Step::Review,
+    pub fn of_field(field: &Field) -> Step {
+        match field {
+            Field::Region => Step::Region,
+            Field::ImageRef(_) => Step::Image,
+            Field::PlanSpec => Step::Spec,
+            Field::PeriodType
+            | Field::PeriodNum
+            | Field::PurchaseQuantity
+            | Field::IsAutoRenew
+            | Field::IsAutoPay
+            | Field::ChargingMode => Step::Period,
+            Field::ExtraResources(_) | Field::Extra(..) => Step::Extras,
+            Field::InstanceName | Field::Description | Field::Tags | Field::Tag(..) => Step::Naming,
+            Field::Beneath(within, _) => Step::of_field(within),
+            Field::Plan | Field::Unknown(_) => Step::Review,
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::api::client::{Client, ClientConfig, MfaCode, PasswordLogin};
 use crate::api::endpoints::Endpoints;
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
 use crate::api::journal::{Journal, PurchaseRecord};
-use crate::api::purchase::{self, ClientRequestId};
+use crate::api::purchase::{self, ClientRequestId, OrderAction};
 use crate::api::tracking::{self, TrackOptions};
 use crate::domain::catalog::Catalog;
 use crate::domain::order::RequestBody;
@@ -40,15 +40,6 @@ pub struct LiveConnector {
     /// What an in-process sandbox sells: the wizard's own catalog.
     pub catalog: Catalog,
     pub prices: PriceTable,
-}
-
-fn open_journal(dir: PathBuf) -> Result<Journal, ApiFailure> {
-    Journal::open(&dir).map_err(|e| {
-        ApiFailure::local(
-            format!("cannot open the order journal in {}: {e}", dir.display()),
-            "Fix the directory's permissions or set FLEXUS_STATE_DIR to another directory",
-        )
-    })
 }
 
 impl Connector for LiveConnector {
@@ -173,7 +164,7 @@ impl Connector for LiveConnector {
             // One cheap authenticated call: wrong credentials show on the
             // sign-in screen, not after the seventh step.
             client.check_sign_in().await?;
-            let journal = open_journal(journal_dir)?;
+            let journal = purchase::open_journal(&journal_dir)?;
             let service: Arc<dyn OrderService> = Arc::new(LiveService {
                 client,
                 track: TrackOptions {
@@ -193,22 +184,14 @@ impl Connector for LiveConnector {
     }
 }
 
-/// What is checked before the journal hears of a send: the wizard's ID is
-/// valid, and the order could be placed and followed (the credentials for
-/// its region); otherwise the refusal, naming what is missing.
-async fn ready(
-    client: &Client,
-    body: &RequestBody,
-    client_request_id: &str,
-) -> Result<ClientRequestId, SubmitOutcome> {
-    let id = ClientRequestId::parse(client_request_id).map_err(|why| {
-        SubmitOutcome::Rejected(ApiFailure::local(why, "Start the purchase again"))
-    })?;
+/// What is checked before the journal hears of a send: the order could be
+/// placed and followed (the credentials for its region); otherwise the
+/// refusal, naming what is missing.
+async fn ready(client: &Client, body: &RequestBody) -> Result<(), SubmitOutcome> {
     client
         .ready_to_order(&body.region)
         .await
-        .map_err(SubmitOutcome::Rejected)?;
-    Ok(id)
+        .map_err(SubmitOutcome::Rejected)
 }
 
 /// Orders through the purchase engine, recorded in the journal.
@@ -226,13 +209,16 @@ impl OrderService for LiveService {
     fn submit(
         &self,
         body: RequestBody,
-        client_request_id: String,
+        client_request_id: ClientRequestId,
         separate_from: Vec<String>,
     ) -> BoxFuture<'static, SubmitOutcome> {
         let (client, journal) = (self.client.clone(), self.journal.clone());
         Box::pin(async move {
-            match ready(&client, &body, &client_request_id).await {
-                Ok(id) => purchase::submit(&client, &journal, &body, &id, &separate_from).await,
+            match ready(&client, &body).await {
+                Ok(()) => {
+                    purchase::submit(&client, &journal, &body, &client_request_id, &separate_from)
+                        .await
+                }
                 Err(refused) => refused,
             }
         })
@@ -241,12 +227,12 @@ impl OrderService for LiveService {
     fn resend(
         &self,
         body: RequestBody,
-        client_request_id: String,
+        client_request_id: ClientRequestId,
     ) -> BoxFuture<'static, SubmitOutcome> {
         let (client, journal) = (self.client.clone(), self.journal.clone());
         Box::pin(async move {
-            match ready(&client, &body, &client_request_id).await {
-                Ok(id) => purchase::resend(&client, &journal, &body, &id).await,
+            match ready(&client, &body).await {
+                Ok(()) => purchase::resend(&client, &journal, &body, &client_request_id).await,
                 Err(refused) => refused,
             }
         })
@@ -307,19 +293,6 @@ impl OrderService for LiveService {
         Box::pin(async move { lookup(&client, &journal, &record).await })
     }
 
-    fn dismiss(
-        &self,
-        client_request_id: String,
-        order_id: String,
-    ) -> BoxFuture<'static, Result<(), ApiFailure>> {
-        let journal = self.journal.clone();
-        Box::pin(async move {
-            let id = ClientRequestId::parse(&client_request_id)
-                .map_err(|why| ApiFailure::local(why, "Start the purchase again"))?;
-            purchase::dismiss(&journal, &id, &order_id)
-        })
-    }
-
     fn track(&self, order_id: String, events: Sender<TrackEvent>) -> BoxFuture<'static, ()> {
         let client = self.client.clone();
         let options = self.track.clone();
@@ -328,23 +301,9 @@ impl OrderService for LiveService {
         })
     }
 
-    fn pay(&self, order_id: String) -> BoxFuture<'static, Result<(), ApiFailure>> {
-        let client = self.client.clone();
-        let journal = self.journal.clone();
-        Box::pin(async move { purchase::pay(&client, &journal, &order_id).await })
-    }
-
-    fn claim(
-        &self,
-        client_request_id: String,
-        order_id: String,
-    ) -> BoxFuture<'static, Result<(), ApiFailure>> {
-        let journal = self.journal.clone();
-        Box::pin(async move {
-            let id = ClientRequestId::parse(&client_request_id)
-                .map_err(|why| ApiFailure::local(why, "Start the purchase again"))?;
-            purchase::claim(&journal, &id, &order_id)
-        })
+    fn act(&self, action: OrderAction) -> BoxFuture<'static, Result<(), ApiFailure>> {
+        let (client, journal) = (self.client.clone(), self.journal.clone());
+        Box::pin(async move { purchase::act(&client, &journal, &action).await })
     }
 
     fn describe(&self) -> String {

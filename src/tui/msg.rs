@@ -11,6 +11,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use super::service::{Earlier, Lookup, OrderService, SignIn};
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
 use crate::api::journal::PurchaseRecord;
+use crate::api::purchase::{ClientRequestId, OrderAction};
 use crate::domain::order::RequestBody;
 
 pub enum Msg {
@@ -27,7 +28,7 @@ pub enum Msg {
         result: Result<Arc<dyn OrderService>, ApiFailure>,
     },
     Submitted {
-        request_id: String,
+        request_id: ClientRequestId,
         outcome: SubmitOutcome,
     },
     Tracked {
@@ -38,18 +39,9 @@ pub enum Msg {
     TrackingEnded {
         order_id: String,
     },
-    Paid {
-        order_id: String,
-        result: Result<(), ApiFailure>,
-    },
-    Claimed {
-        request_id: String,
-        order_id: String,
-        result: Result<(), ApiFailure>,
-    },
-    Dismissed {
-        request_id: String,
-        order_id: String,
+    /// An action on an order (pay, claim, dismiss) was carried out, or not.
+    Acted {
+        action: OrderAction,
         result: Result<(), ApiFailure>,
     },
     /// The earlier purchases of unknown outcome, for check `check`.
@@ -60,7 +52,7 @@ pub enum Msg {
     /// The journal's unfinished purchases, read once at the start.
     Unfinished(Result<Vec<PurchaseRecord>, ApiFailure>),
     LookedAgain {
-        request_id: String,
+        request_id: ClientRequestId,
         lookup: Lookup,
     },
     PlanSaved {
@@ -83,7 +75,7 @@ pub enum Effect {
         choice: SignIn,
     },
     Submit {
-        request_id: String,
+        request_id: ClientRequestId,
         body: RequestBody,
         /// Earlier purchases of the same body the user said this one is
         /// separate from (empty unless they did).
@@ -100,11 +92,8 @@ pub enum Effect {
     /// Read the journal's unfinished purchases (once, at the start).
     LoadUnfinished,
     LookAgain {
+        request_id: ClientRequestId,
         record: Box<PurchaseRecord>,
-    },
-    Dismiss {
-        request_id: String,
-        order_id: String,
     },
     Track {
         order_id: String,
@@ -113,13 +102,8 @@ pub enum Effect {
     StopTracking {
         order_id: String,
     },
-    Pay {
-        order_id: String,
-    },
-    Claim {
-        request_id: String,
-        order_id: String,
-    },
+    /// Pay, claim or dismiss an order; the engine journals it.
+    Act(OrderAction),
     SavePlan {
         path: PathBuf,
         contents: String,

@@ -311,8 +311,7 @@ impl Runner {
                     None => Err(not_signed_in()),
                 })
             }),
-            Effect::LookAgain { record } => self.spawn(async move {
-                let request_id = record.client_request_id.clone();
+            Effect::LookAgain { request_id, record } => self.spawn(async move {
                 let lookup = match service {
                     Some(service) => service.look_again(*record).await,
                     None => Lookup {
@@ -321,20 +320,6 @@ impl Runner {
                     },
                 };
                 Msg::LookedAgain { request_id, lookup }
-            }),
-            Effect::Dismiss {
-                request_id,
-                order_id,
-            } => self.spawn(async move {
-                let result = match service {
-                    Some(service) => service.dismiss(request_id.clone(), order_id.clone()).await,
-                    None => Err(not_signed_in()),
-                };
-                Msg::Dismissed {
-                    request_id,
-                    order_id,
-                    result,
-                }
             }),
             Effect::Track { order_id } => {
                 let Some(service) = service else {
@@ -368,26 +353,12 @@ impl Runner {
                     tracker.abort();
                 }
             }
-            Effect::Pay { order_id } => self.spawn(async move {
+            Effect::Act(action) => self.spawn(async move {
                 let result = match service {
-                    Some(service) => service.pay(order_id.clone()).await,
+                    Some(service) => service.act(action.clone()).await,
                     None => Err(not_signed_in()),
                 };
-                Msg::Paid { order_id, result }
-            }),
-            Effect::Claim {
-                request_id,
-                order_id,
-            } => self.spawn(async move {
-                let result = match service {
-                    Some(service) => service.claim(request_id.clone(), order_id.clone()).await,
-                    None => Err(not_signed_in()),
-                };
-                Msg::Claimed {
-                    request_id,
-                    order_id,
-                    result,
-                }
+                Msg::Acted { action, result }
             }),
             Effect::SavePlan {
                 path,

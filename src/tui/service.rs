@@ -11,7 +11,7 @@ use tokio::sync::mpsc::Sender;
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
 use crate::api::journal::DamagedRecord;
 use crate::api::journal::PurchaseRecord;
-use crate::api::purchase::FoundOrder;
+use crate::api::purchase::{ClientRequestId, FoundOrder, OrderAction};
 use crate::domain::order::RequestBody;
 use crate::secret::Secret;
 
@@ -56,7 +56,7 @@ pub trait OrderService: Send + Sync + 'static {
     fn submit(
         &self,
         body: RequestBody,
-        client_request_id: String,
+        client_request_id: ClientRequestId,
         separate_from: Vec<String>,
     ) -> BoxFuture<'static, SubmitOutcome>;
 
@@ -66,7 +66,7 @@ pub trait OrderService: Send + Sync + 'static {
     fn resend(
         &self,
         body: RequestBody,
-        client_request_id: String,
+        client_request_id: ClientRequestId,
     ) -> BoxFuture<'static, SubmitOutcome>;
 
     /// Earlier purchases of unknown outcome, before `body` is sent as a new
@@ -82,27 +82,13 @@ pub trait OrderService: Send + Sync + 'static {
     /// may have placed.
     fn look_again(&self, record: PurchaseRecord) -> BoxFuture<'static, Lookup>;
 
-    /// Record that `order_id`, found after a lost answer, is *not* the
-    /// purchase sent with `client_request_id`.
-    fn dismiss(
-        &self,
-        client_request_id: String,
-        order_id: String,
-    ) -> BoxFuture<'static, Result<(), ApiFailure>>;
-
     /// Track until final, sending TrackEvents (the tracker owns the polling
     /// schedule; the UI just shows it).
     fn track(&self, order_id: String, events: Sender<TrackEvent>) -> BoxFuture<'static, ()>;
 
-    fn pay(&self, order_id: String) -> BoxFuture<'static, Result<(), ApiFailure>>;
-
-    /// Record that `order_id`, found after a lost answer, is the purchase
-    /// sent with `client_request_id`, so it is never sent again.
-    fn claim(
-        &self,
-        client_request_id: String,
-        order_id: String,
-    ) -> BoxFuture<'static, Result<(), ApiFailure>>;
+    /// Pay, claim or dismiss an order, as the engine does it for every
+    /// front end (`purchase::act`).
+    fn act(&self, action: OrderAction) -> BoxFuture<'static, Result<(), ApiFailure>>;
 
     /// Where this service sends orders, for the review screen (e.g. "sandbox
     /// at http://127.0.0.1:PORT", or the endpoint and the credential source;

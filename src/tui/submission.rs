@@ -11,8 +11,9 @@ use super::msg::Effect;
 use super::service::Lookup;
 use super::text::clean;
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::ids::OrderId;
 use crate::api::journal::{PurchaseRecord, PurchaseState};
-use crate::api::purchase::FoundOrder;
+use crate::api::purchase::{ClientRequestId, FoundOrder, OrderAction};
 use crate::api::wire::{OrderInfo, status};
 use crate::domain::order::RequestBody;
 
@@ -27,7 +28,7 @@ pub enum Submission {
     /// order exists and the draft is intact.
     Failed {
         error: ApiFailure,
-        request_id: String,
+        request_id: ClientRequestId,
     },
     /// The answer was lost: an order may exist. Only the user's explicit
     /// word resends, and then with the same Client-Request-Id.
@@ -47,7 +48,7 @@ pub enum How<'a> {
 }
 
 pub struct Sending {
-    pub request_id: String,
+    pub request_id: ClientRequestId,
     pub body: RequestBody,
     pub since: Instant,
     pub resend: bool,
@@ -56,7 +57,7 @@ pub struct Sending {
 pub struct Tracking {
     pub order_id: String,
     pub instance_ids: Vec<String>,
-    pub request_id: Option<String>,
+    pub request_id: Option<ClientRequestId>,
     /// The last order details seen.
     pub latest: Option<OrderInfo>,
     pub next_poll_at: Option<Instant>,
@@ -91,8 +92,17 @@ struct FailureRun {
     failure: String,
 }
 
+/// What the user says of a found order after a lost answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// It is this purchase.
+    Claim,
+    /// It is not.
+    Dismiss,
+}
+
 pub struct Unknown {
-    pub request_id: String,
+    pub request_id: ClientRequestId,
     pub body: RequestBody,
     pub sent_at: String,
     pub reason: ApiFailure,
@@ -153,10 +163,77 @@ impl Unknown {
         !self.busy_elsewhere && self.looking.is_none() && self.claiming.is_none()
     }
 
+    /// The user's word about the found order at `index`: it is this
+    /// purchase, or it is not. Recorded by the engine; an order ID that is
+    /// not of Huawei's shape cannot be recorded, and the timeline says so.
+    pub fn choose(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        index: usize,
+        choice: Choice,
+    ) -> Vec<Effect> {
+        let Some(found) = self
+            .candidates
+            .get(index.min(self.candidates.len().saturating_sub(1)))
+        else {
+            return Vec::new();
+        };
+        let shown = clean(found.order_id()).into_owned();
+        let order_id = match OrderId::parse(found.order_id()) {
+            Ok(id) => id,
+            Err(why) => {
+                timeline.push(
+                    clock,
+                    Tone::Error,
+                    format!("order {shown} cannot be recorded: the order ID {why}"),
+                );
+                return Vec::new();
+            }
+        };
+        let request_id = self.request_id.clone();
+        let action = match choice {
+            Choice::Claim => {
+                timeline.push(
+                    clock,
+                    Tone::Info,
+                    format!("you chose order {shown} as this purchase; recording it"),
+                );
+                self.claiming = Some(shown);
+                OrderAction::Claim {
+                    request_id,
+                    order_id,
+                }
+            }
+            Choice::Dismiss => {
+                timeline.push(
+                    clock,
+                    Tone::Info,
+                    format!("you said order {shown} is not this purchase; recording it"),
+                );
+                OrderAction::Dismiss {
+                    request_id,
+                    order_id,
+                }
+            }
+        };
+        vec![Effect::Act(action)]
+    }
+
+    /// Looks in the order list again, on the user's word.
+    pub fn look_again(&mut self, timeline: &mut Timeline, clock: &Clock) -> Vec<Effect> {
+        timeline.push(clock, Tone::Info, "looking in the order list again");
+        self.looking = Some(clock.mono);
+        vec![Effect::LookAgain {
+            request_id: self.request_id.clone(),
+            record: Box::new(self.as_record()),
+        }]
+    }
+
     /// This purchase as the journal holds it, for a fresh look.
     pub fn as_record(&self) -> PurchaseRecord {
         PurchaseRecord {
-            client_request_id: self.request_id.clone(),
+            client_request_id: self.request_id.to_string(),
             first_sent_at: self.sent_at.clone(),
             last_sent_at: self.sent_at.clone(),
             attempts: 1,
@@ -224,7 +301,11 @@ impl Unknown {
     }
 
     /// A purchase of the journal, as the status pane shows it.
-    pub fn from_record(record: &PurchaseRecord, origin: Origin) -> Unknown {
+    pub fn from_record(
+        record: &PurchaseRecord,
+        request_id: ClientRequestId,
+        origin: Origin,
+    ) -> Unknown {
         let reason = match &record.state {
             PurchaseState::Ambiguous { error, .. } => ApiFailure {
                 status: error.status,
@@ -242,7 +323,7 @@ impl Unknown {
             },
         };
         Unknown {
-            request_id: record.client_request_id.clone(),
+            request_id,
             body: record.body.clone(),
             sent_at: record.first_sent_at.clone(),
             reason,
@@ -352,7 +433,7 @@ impl Submission {
         &mut self,
         timeline: &mut Timeline,
         clock: &Clock,
-        request_id: String,
+        request_id: ClientRequestId,
         body: RequestBody,
         how: How<'_>,
     ) -> Vec<Effect> {
@@ -392,13 +473,13 @@ impl Submission {
         &mut self,
         timeline: &mut Timeline,
         clock: &Clock,
-        request_id: &str,
+        request_id: &ClientRequestId,
         outcome: SubmitOutcome,
     ) -> Vec<Effect> {
         let Submission::Submitting(sending) = self else {
             return Vec::new();
         };
-        if sending.request_id != request_id {
+        if sending.request_id != *request_id {
             return Vec::new();
         }
         match outcome {
@@ -425,7 +506,7 @@ impl Submission {
                         .iter()
                         .map(|id| clean(id).into_owned())
                         .collect(),
-                    Some(request_id.to_string()),
+                    Some(request_id.clone()),
                 )));
                 vec![Effect::Track { order_id }]
             }
@@ -437,7 +518,7 @@ impl Submission {
                 );
                 *self = Submission::Failed {
                     error,
-                    request_id: request_id.to_string(),
+                    request_id: request_id.clone(),
                 };
                 Vec::new()
             }
@@ -606,7 +687,91 @@ impl Submission {
         }
     }
 
-    pub fn on_paid(
+    /// The engine's answer to an action on an order; answers about anything
+    /// but the purchase or order on screen are dropped.
+    pub fn on_acted(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        action: &OrderAction,
+        result: Result<(), ApiFailure>,
+    ) -> Vec<Effect> {
+        match action {
+            OrderAction::Pay { order_id } => {
+                self.on_paid(timeline, clock, order_id.as_str(), result);
+                Vec::new()
+            }
+            OrderAction::Claim {
+                request_id,
+                order_id,
+            } => {
+                if !matches!(self, Submission::Unknown(u) if u.request_id == *request_id) {
+                    return Vec::new();
+                }
+                let Submission::Unknown(unknown) = std::mem::replace(self, Submission::Draft)
+                else {
+                    unreachable!("checked above")
+                };
+                let (next, effects) =
+                    unknown.on_claimed(timeline, clock, order_id.as_str(), result);
+                *self = next;
+                effects
+            }
+            OrderAction::Dismiss {
+                request_id,
+                order_id,
+            } => {
+                self.on_dismissed(timeline, clock, request_id, order_id.as_str(), result);
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_dismissed(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        request_id: &ClientRequestId,
+        order_id: &str,
+        result: Result<(), ApiFailure>,
+    ) {
+        let Submission::Unknown(unknown) = self else {
+            return;
+        };
+        if unknown.request_id != *request_id {
+            return;
+        }
+        match result {
+            Ok(()) => {
+                unknown
+                    .candidates
+                    .retain(|c| clean(c.order_id()).as_ref() != order_id);
+                timeline.push(
+                    clock,
+                    Tone::Good,
+                    format!("recorded: order {order_id} is not this purchase"),
+                );
+                if unknown.candidates.is_empty() {
+                    timeline.push(
+                        clock,
+                        Tone::Info,
+                        "no found order is left; r sends the purchase again with its own \
+                     Client-Request-Id",
+                    );
+                }
+            }
+            Err(failure) => timeline.push(
+                clock,
+                Tone::Error,
+                format!(
+                    "the journal could not record that order {order_id} is not this purchase: {}",
+                    clean(&failure.to_string())
+                ),
+            ),
+        }
+    }
+
+    fn on_paid(
         &mut self,
         timeline: &mut Timeline,
         clock: &Clock,
@@ -673,7 +838,7 @@ impl Tracking {
     pub fn new(
         order_id: String,
         instance_ids: Vec<String>,
-        request_id: Option<String>,
+        request_id: Option<ClientRequestId>,
     ) -> Tracking {
         Tracking {
             order_id,

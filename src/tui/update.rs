@@ -18,7 +18,9 @@ use super::text::clean;
 use super::view;
 use crate::api::engine::{ApiFailure, SubmitOutcome};
 use crate::api::failure::needs_sign_in;
+use crate::api::ids::OrderId;
 use crate::api::journal::{PurchaseRecord, PurchaseState};
+use crate::api::purchase::OrderAction;
 
 /// The effects to run when the wizard opens.
 pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
@@ -167,42 +169,23 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 .on_tracking_ended(&mut app.timeline, &app.clock, &order_id);
             Vec::new()
         }
-        Msg::Paid { order_id, result } => {
-            app.submission
-                .on_paid(&mut app.timeline, &app.clock, &order_id, result);
-            Vec::new()
-        }
-        Msg::Claimed {
-            request_id,
-            order_id,
-            result,
-        } => {
-            let Submission::Unknown(unknown) = &app.submission else {
-                return Vec::new();
-            };
-            if unknown.request_id != request_id {
-                return Vec::new();
+        Msg::Acted { action, result } => {
+            let was_placed = matches!(app.submission, Submission::Placed(_));
+            let effects = app
+                .submission
+                .on_acted(&mut app.timeline, &app.clock, &action, result);
+            match &app.submission {
+                Submission::Unknown(unknown) => {
+                    app.status.candidate = app
+                        .status
+                        .candidate
+                        .min(unknown.candidates.len().saturating_sub(1))
+                }
+                // A claimed order: its timeline follows from the newest.
+                Submission::Placed(_) if !was_placed => app.status.scroll = None,
+                _ => {}
             }
-            let Submission::Unknown(unknown) =
-                std::mem::replace(&mut app.submission, Submission::Draft)
-            else {
-                unreachable!("checked above")
-            };
-            let (next, effects) =
-                unknown.on_claimed(&mut app.timeline, &app.clock, &order_id, result);
-            if matches!(next, Submission::Placed(_)) {
-                app.status.scroll = None;
-            }
-            app.submission = next;
             effects
-        }
-        Msg::Dismissed {
-            request_id,
-            order_id,
-            result,
-        } => {
-            on_dismissed(app, &request_id, &order_id, result);
-            Vec::new()
         }
         Msg::EarlierChecked { check, result } => on_earlier(app, check, result),
         Msg::Unfinished(result) => on_unfinished(app, result),
@@ -456,6 +439,20 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
         return Vec::new();
     }
     let first = earlier.same[0].clone();
+    let request_id = match first.request_id() {
+        Ok(id) => id,
+        Err(why) => {
+            app.notice(
+                Tone::Error,
+                format!(
+                    "Nothing was sent: the journal holds the same order, of unknown outcome, \
+                     but its record is unreadable ({why}). Check `flexus orders` and the \
+                     console's order list first."
+                ),
+            );
+            return Vec::new();
+        }
+    };
     app.timeline = Timeline::default();
     app.status = Default::default();
     app.timeline.push(
@@ -470,6 +467,7 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
     );
     let mut unknown = Unknown::from_record(
         &first,
+        request_id,
         Origin::Double {
             same: earlier.same,
             other: earlier.other,
@@ -553,6 +551,20 @@ fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
         ),
     );
     app.go_to(Page::Status);
+    let request_id = match record.request_id() {
+        Ok(id) => id,
+        Err(why) => {
+            app.timeline.push(
+                &app.clock,
+                Tone::Error,
+                format!(
+                    "the journal's record of it cannot be followed here: {why}; `flexus orders` \
+                     lists it"
+                ),
+            );
+            return Vec::new();
+        }
+    };
     match (&record.state, &record.order_id) {
         (PurchaseState::Placed, Some(order_id)) => {
             let order_id = clean(order_id).into_owned();
@@ -568,7 +580,7 @@ fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
                     .iter()
                     .map(|id| clean(id).into_owned())
                     .collect(),
-                Some(record.client_request_id.clone()),
+                Some(request_id),
             )));
             vec![Effect::Track { order_id }]
         }
@@ -578,55 +590,15 @@ fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
                 Tone::Info,
                 "its outcome is unknown; looking in the order list again",
             );
-            let mut unknown = Unknown::from_record(&record, Origin::Reopened);
+            let mut unknown = Unknown::from_record(&record, request_id.clone(), Origin::Reopened);
             unknown.looking = Some(app.clock.mono);
             app.submission = Submission::Unknown(Box::new(unknown));
             vec![Effect::LookAgain {
+                request_id,
                 record: Box::new(record),
             }]
         }
         _ => Vec::new(),
-    }
-}
-
-fn on_dismissed(app: &mut App, request_id: &str, order_id: &str, result: Result<(), ApiFailure>) {
-    let Submission::Unknown(unknown) = &mut app.submission else {
-        return;
-    };
-    if unknown.request_id != request_id {
-        return;
-    }
-    match result {
-        Ok(()) => {
-            unknown
-                .candidates
-                .retain(|c| clean(c.order_id()).as_ref() != order_id);
-            app.status.candidate = app
-                .status
-                .candidate
-                .min(unknown.candidates.len().saturating_sub(1));
-            app.timeline.push(
-                &app.clock,
-                Tone::Good,
-                format!("recorded: order {order_id} is not this purchase"),
-            );
-            if unknown.candidates.is_empty() {
-                app.timeline.push(
-                    &app.clock,
-                    Tone::Info,
-                    "no found order is left; r sends the purchase again with its own \
-                     Client-Request-Id",
-                );
-            }
-        }
-        Err(failure) => app.timeline.push(
-            &app.clock,
-            Tone::Error,
-            format!(
-                "the journal could not record that order {order_id} is not this purchase: {}",
-                clean(&failure.to_string())
-            ),
-        ),
     }
 }
 
@@ -654,7 +626,7 @@ fn submit_new(app: &mut App, separate_from: Vec<String>) -> Vec<Effect> {
         return Vec::new();
     };
     let label = label.clone();
-    let request_id = crate::api::purchase::ClientRequestId::new().to_string();
+    let request_id = crate::api::purchase::ClientRequestId::new();
     app.timeline = Timeline::default();
     app.status = Default::default();
     if !separate_from.is_empty() {
@@ -699,12 +671,23 @@ fn pay(app: &mut App, order_id: String) -> Vec<Effect> {
     if tracking.order_id != order_id || !tracking.can_pay() {
         return Vec::new();
     }
+    let order_id = match OrderId::parse(&order_id) {
+        Ok(id) => id,
+        Err(why) => {
+            app.timeline.push(
+                &app.clock,
+                Tone::Error,
+                format!("this order cannot be paid from here: the order ID {why}"),
+            );
+            return Vec::new();
+        }
+    };
     tracking.payment = Payment::Paying {
         since: app.clock.mono,
     };
     app.timeline
         .push(&app.clock, Tone::Info, "paying from the account balance");
-    vec![Effect::Pay { order_id }]
+    vec![Effect::Act(OrderAction::Pay { order_id })]
 }
 
 fn save_plan(app: &mut App, path: PathBuf, overwrite: bool) -> Vec<Effect> {

@@ -17,7 +17,9 @@ use time::macros::datetime;
 use tokio::sync::mpsc::Sender;
 
 use flexus::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use flexus::api::ids::OrderId;
 use flexus::api::journal::PurchaseRecord;
+use flexus::api::purchase::{ClientRequestId, OrderAction};
 use flexus::api::wire::{OrderDetails, OrderInfo, status};
 use flexus::domain::catalog::Catalog;
 use flexus::domain::order::RequestBody;
@@ -117,7 +119,7 @@ impl OrderService for FakeService {
     fn resend(
         &self,
         body: RequestBody,
-        client_request_id: String,
+        client_request_id: ClientRequestId,
     ) -> BoxFuture<'static, SubmitOutcome> {
         self.submit(body, client_request_id, Vec::new())
     }
@@ -125,7 +127,7 @@ impl OrderService for FakeService {
     fn submit(
         &self,
         body: RequestBody,
-        client_request_id: String,
+        client_request_id: ClientRequestId,
         separate_from: Vec<String>,
     ) -> BoxFuture<'static, SubmitOutcome> {
         self.state.separate_from.lock().unwrap().push(separate_from);
@@ -141,7 +143,7 @@ impl OrderService for FakeService {
             .submitted
             .lock()
             .unwrap()
-            .push((body.clone(), client_request_id));
+            .push((body.clone(), client_request_id.to_string()));
         let scripted = state.outcome.lock().unwrap().take();
         let quantity = body.purchase_quantity;
         Box::pin(async move {
@@ -201,26 +203,37 @@ impl OrderService for FakeService {
         })
     }
 
-    fn pay(&self, _order_id: String) -> BoxFuture<'static, Result<(), ApiFailure>> {
+    fn act(&self, action: OrderAction) -> BoxFuture<'static, Result<(), ApiFailure>> {
         let state = self.state.clone();
-        Box::pin(async move {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            state.paid.store(true, Ordering::SeqCst);
-            Ok(())
-        })
-    }
-
-    fn claim(
-        &self,
-        client_request_id: String,
-        order_id: String,
-    ) -> BoxFuture<'static, Result<(), ApiFailure>> {
-        self.state
-            .claims
-            .lock()
-            .unwrap()
-            .push((client_request_id, order_id));
-        Box::pin(async { Ok(()) })
+        match action {
+            OrderAction::Pay { .. } => Box::pin(async move {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                state.paid.store(true, Ordering::SeqCst);
+                Ok(())
+            }),
+            OrderAction::Claim {
+                request_id,
+                order_id,
+            } => {
+                state
+                    .claims
+                    .lock()
+                    .unwrap()
+                    .push((request_id.to_string(), order_id.to_string()));
+                Box::pin(async { Ok(()) })
+            }
+            OrderAction::Dismiss {
+                request_id,
+                order_id,
+            } => {
+                state
+                    .dismissals
+                    .lock()
+                    .unwrap()
+                    .push((request_id.to_string(), order_id.to_string()));
+                Box::pin(async { Ok(()) })
+            }
+        }
     }
 
     fn earlier(&self, _body: RequestBody) -> BoxFuture<'static, Result<Earlier, ApiFailure>> {
@@ -236,19 +249,6 @@ impl OrderService for FakeService {
     fn look_again(&self, _record: PurchaseRecord) -> BoxFuture<'static, Lookup> {
         let lookup = self.state.lookup.lock().unwrap().clone();
         Box::pin(async move { lookup })
-    }
-
-    fn dismiss(
-        &self,
-        client_request_id: String,
-        order_id: String,
-    ) -> BoxFuture<'static, Result<(), ApiFailure>> {
-        self.state
-            .dismissals
-            .lock()
-            .unwrap()
-            .push((client_request_id, order_id));
-        Box::pin(async { Ok(()) })
     }
 
     fn describe(&self) -> String {
@@ -431,9 +431,8 @@ pub fn enter_and_check(app: &mut App, earlier: Earlier) -> Vec<Effect> {
 pub fn claim_recorded(app: &mut App, request_id: &str) {
     let effects = update(
         app,
-        Msg::Claimed {
-            request_id: request_id.into(),
-            order_id: ORDER_ID.into(),
+        Msg::Acted {
+            action: claim_action(request_id, ORDER_ID),
             result: Ok(()),
         },
     );
@@ -443,4 +442,25 @@ pub fn claim_recorded(app: &mut App, request_id: &str) {
             order_id: ORDER_ID.into()
         }]
     );
+}
+
+/// A Client-Request-Id written in a test.
+pub fn request_id(text: &str) -> ClientRequestId {
+    ClientRequestId::parse(text).expect("a valid Client-Request-Id")
+}
+
+/// Claiming `order` for the purchase sent as `request`.
+pub fn claim_action(request: &str, order: &str) -> OrderAction {
+    OrderAction::Claim {
+        request_id: request_id(request),
+        order_id: OrderId::parse(order).expect("a valid order ID"),
+    }
+}
+
+/// Saying `order` is not the purchase sent as `request`.
+pub fn dismiss_action(request: &str, order: &str) -> OrderAction {
+    OrderAction::Dismiss {
+        request_id: request_id(request),
+        order_id: OrderId::parse(order).expect("a valid order ID"),
+    }
 }

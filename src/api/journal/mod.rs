@@ -268,6 +268,12 @@ pub struct PurchaseRecord {
 }
 
 impl PurchaseRecord {
+    /// The purchase's Client-Request-Id, checked: a journal edited by hand
+    /// may hold anything.
+    pub fn request_id(&self) -> Result<crate::api::ids::ClientRequestId, String> {
+        crate::api::ids::ClientRequestId::parse(&self.client_request_id)
+    }
+
     /// The outcome is not known: an order may or may not exist.
     pub fn is_unresolved(&self) -> bool {
         matches!(

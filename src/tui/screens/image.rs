@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use super::keys::{BACK_TAB, Binding, DOWN, ENTER, ESC, Key, LEFT, RIGHT, SPACE, TAB, UP};
 use super::{Reply, Screen, back_words, draw_intro, take_all_but, take_rows};
 use crate::domain::catalog::Platform;
+use crate::domain::field::{Field, ImageField};
 use crate::domain::order::{Draft, ImageRef};
 use crate::tui::app::{App, Step};
 use crate::tui::widgets::{self, FieldLook, ListKey, ListRow, Picker, TextField, field_note};
@@ -395,7 +396,7 @@ fn image_id_problem(catalog: &crate::domain::catalog::Catalog, id: &str) -> Opti
     draft
         .problems(catalog)
         .into_iter()
-        .find(|p| p.field == "image_ref.image_id")
+        .find(|p| p.field == Field::ImageRef(Some(ImageField::ImageId)))
         .map(|p| p.message)
 }
 

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::keys::{BACK_TAB, Binding, DELETE, DOWN, ENTER, ESC, Key, TAB, UP};
 use super::{Reply, Screen, back, cycle, form_bindings, take_all_but, take_rows};
+use crate::domain::field::{Field, TagField};
 use crate::domain::order::{
     DESCRIPTION_MAX_CHARS, Draft, NAME_MAX_CHARS, TAG_KEY_MAX_CHARS, TAG_VALUE_MAX_CHARS, Tag,
     check_description, check_instance_name,
@@ -51,11 +52,11 @@ pub fn name_rule() -> String {
 }
 
 /// The document's tag rules (lengths, unique keys) for a list of tags, as
-/// the domain states them: (index, "key" or "value", message) per problem.
+/// the domain states them: (index, key or value, message) per problem.
 pub fn tag_problems(
     catalog: &crate::domain::catalog::Catalog,
     tags: &[Tag],
-) -> Vec<(usize, String, String)> {
+) -> Vec<(usize, TagField, String)> {
     let draft = Draft {
         tags: tags.to_vec(),
         ..Draft::default()
@@ -64,15 +65,15 @@ pub fn tag_problems(
         .problems(catalog)
         .into_iter()
         .filter_map(|p| {
-            let rest = p.field.strip_prefix("tags[")?;
-            let (index, part) = rest.split_once(']')?;
-            let part = part.trim_start_matches('.').to_string();
+            let Field::Tag(index, Some(part)) = p.field else {
+                return None;
+            };
             let message = if p.message.starts_with("is ") {
-                format!("the {part} {}", p.message)
+                format!("the {} {}", part.name(), p.message)
             } else {
                 p.message
             };
-            Some((index.parse().ok()?, part, message))
+            Some((index, part, message))
         })
         .collect()
 }
@@ -260,7 +261,7 @@ fn save_tag(app: &mut App) {
             tags.len() - 1
         }
     };
-    let problems: Vec<(String, String)> = tag_problems(&catalog, &tags)
+    let problems: Vec<(TagField, String)> = tag_problems(&catalog, &tags)
         .into_iter()
         .filter(|(i, _, _)| *i == index)
         .map(|(_, part, m)| (part, m))
@@ -270,7 +271,7 @@ fn save_tag(app: &mut App) {
         state.tag_cursor = index;
         state.editor = None;
     } else {
-        editor.on_value = problems[0].0 == "value";
+        editor.on_value = problems[0].0 == TagField::Value;
         let messages: Vec<String> = problems.into_iter().map(|(_, m)| m).collect();
         editor.error = Some(messages.join("; "));
     }

@@ -15,8 +15,9 @@ use super::dialogs::{Confirmation, Confirmed};
 use super::keys::{Binding, DOWN, END, ENTER, ESC, HOME, Key, PAGE_DOWN, PAGE_UP, UP, typed_char};
 use super::{Command, Reply, Screen};
 use crate::api::journal::PurchaseRecord;
+use crate::domain::field::Field;
 use crate::domain::order::{Draft, PeriodType, RequestBody};
-use crate::domain::summary::{Summary, plural};
+use crate::domain::summary::{Choice, Summary, plural};
 use crate::tui::app::{App, Connection, Overlay, Step, Tone};
 use crate::tui::submission::{Origin, Submission};
 use crate::tui::text::clean;
@@ -291,17 +292,6 @@ pub fn overwrite_question(app: &App, path: PathBuf) -> Confirmation {
         .closing(&app.theme, " to replace it; any other key: no.")
 }
 
-fn step_of_label(label: &str) -> Step {
-    match label {
-        "Region" => Step::Region,
-        "Image" => Step::Image,
-        "Spec" => Step::Spec,
-        "Period" | "Quantity" | "Auto-renew" | "Auto-pay" => Step::Period,
-        "Extras" => Step::Extras,
-        _ => Step::Naming,
-    }
-}
-
 /// Everything the review shows, top to bottom, wrapped to `width`.
 pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
     let theme = &app.theme;
@@ -377,14 +367,19 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
 
     lines.push(heading("Your choices (press a step's number to change it)"));
     let mut choices = summary.choices.clone();
-    choices.sort_by_key(|(label, _)| step_of_label(label));
+    choices.sort_by_key(|choice| Step::of_field(&choice.field));
     let mut last_step = None;
-    for (label, value) in choices {
-        let step = step_of_label(label);
+    for Choice {
+        field,
+        label,
+        value,
+    } in choices
+    {
+        let step = Step::of_field(&field);
         let number = (last_step != Some(step)).then(|| step.number());
         last_step = Some(step);
-        let value = match (&summary.spec, label) {
-            (Some(spec), "Spec") => format!("{value} ({})", spec.short_description()),
+        let value = match (&summary.spec, field) {
+            (Some(spec), Field::PlanSpec) => format!("{value} ({})", spec.short_description()),
             _ => value,
         };
         lines.extend(row(number, label, &value, plain));

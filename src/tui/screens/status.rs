@@ -17,7 +17,8 @@ use crate::api::wire::status as order_status;
 use crate::tui::app::{App, Overlay, Page, Step, Tone};
 use crate::tui::msg::Effect;
 use crate::tui::submission::{
-    Origin, Payment, Submission, Tracking, amount_text, failure_text, purchase_text, seconds_text,
+    Choice, Origin, Payment, Submission, Tracking, amount_text, failure_text, purchase_text,
+    seconds_text,
 };
 use crate::tui::text::{clean, clock_time, utc, wrap_words};
 use crate::tui::widgets;
@@ -232,43 +233,25 @@ fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
                     app.status.candidate = (app.status.candidate + 1).min(count.saturating_sub(1))
                 }
                 Action::Claim => {
-                    let order_id =
-                        clean(unknown.candidates[app.status.candidate.min(count - 1)].order_id())
-                            .into_owned();
-                    let request_id = unknown.request_id.clone();
-                    app.timeline.push(
+                    let effects = unknown.choose(
+                        &mut app.timeline,
                         &app.clock,
-                        Tone::Info,
-                        format!("you chose order {order_id} as this purchase; recording it"),
+                        app.status.candidate,
+                        Choice::Claim,
                     );
-                    unknown.claiming = Some(order_id.clone());
-                    return Reply::Run(vec![Effect::Claim {
-                        request_id,
-                        order_id,
-                    }]);
+                    return Reply::Run(effects);
                 }
                 Action::LookAgain => {
-                    app.timeline
-                        .push(&app.clock, Tone::Info, "looking in the order list again");
-                    unknown.looking = Some(app.clock.mono);
-                    return Reply::Run(vec![Effect::LookAgain {
-                        record: Box::new(unknown.as_record()),
-                    }]);
+                    return Reply::Run(unknown.look_again(&mut app.timeline, &app.clock));
                 }
                 Action::Dismiss => {
-                    let order_id =
-                        clean(unknown.candidates[app.status.candidate.min(count - 1)].order_id())
-                            .into_owned();
-                    let request_id = unknown.request_id.clone();
-                    app.timeline.push(
+                    let effects = unknown.choose(
+                        &mut app.timeline,
                         &app.clock,
-                        Tone::Info,
-                        format!("you said order {order_id} is not this purchase; recording it"),
+                        app.status.candidate,
+                        Choice::Dismiss,
                     );
-                    return Reply::Run(vec![Effect::Dismiss {
-                        request_id,
-                        order_id,
-                    }]);
+                    return Reply::Run(effects);
                 }
                 Action::NewOrder => new_order(app),
                 _ => {}
@@ -329,7 +312,7 @@ fn pay_question(app: &App, order_id: String) -> Confirmation {
 /// Asked before sending a purchase again whose answer was lost.
 fn resend_question(app: &App) -> Confirmation {
     let id = match &app.submission {
-        Submission::Unknown(u) => u.request_id.clone(),
+        Submission::Unknown(u) => u.request_id.to_string(),
         _ => String::new(),
     };
     Confirmation::new("Send the same order again?", Confirmed::Resend)
@@ -658,7 +641,7 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
                     theme.title(),
                 ),
             ]));
-            head.extend(pair("Client-Request-Id", sending.request_id.clone()));
+            head.extend(pair("Client-Request-Id", sending.request_id.to_string()));
             head.push(Line::from(Span::styled(
                 "Waiting for Huawei Cloud to answer. If the answer is lost, flexus looks for the order before anything else.",
                 theme.muted(),
@@ -670,7 +653,7 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
                 theme.error(),
             )));
             head.extend(pair("Why", failure_text(error)));
-            head.extend(pair("Client-Request-Id", request_id.clone()));
+            head.extend(pair("Client-Request-Id", request_id.to_string()));
             let next = if error.status == Some(401) {
                 "Esc goes back to the review with every choice kept; placing the order again \
                  asks to sign in first."
@@ -700,7 +683,7 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
                 head.extend(pair("What", purchase_text(&unknown.body)));
             }
             head.extend(pair("Why", failure_text(&unknown.reason)));
-            head.extend(pair("Client-Request-Id", unknown.request_id.clone()));
+            head.extend(pair("Client-Request-Id", unknown.request_id.to_string()));
             head.extend(pair("Sent at", utc(&unknown.sent_at)));
             if let Origin::Double { same, other } = &unknown.origin {
                 if same.len() > 1 {
@@ -834,7 +817,7 @@ fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static
         head.extend(pair(label, text));
     }
     if let Some(id) = &tracking.request_id {
-        head.extend(pair("Client-Request-Id", id.clone()));
+        head.extend(pair("Client-Request-Id", id.to_string()));
     }
     if let Some(info) = &tracking.latest {
         if let Some(amount) = amount_text(info) {
