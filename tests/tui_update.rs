@@ -613,7 +613,10 @@ fn a_placed_order_is_tracked_and_paid_on_request() {
     assert!(tracking.can_pay());
 
     press(&mut app, KeyCode::Char('p'));
-    assert!(matches!(asked(&app), Some(Confirmed::Pay { .. })));
+    assert!(matches!(
+        asked(&app),
+        Some(Confirmed::Act(OrderAction::Pay { .. }))
+    ));
     assert!(
         press(&mut app, KeyCode::Char('n')).is_empty(),
         "no is the default"
@@ -1400,7 +1403,10 @@ fn the_status_pane_scrolls_and_lists_every_instance_id() {
     assert_eq!(app.status.scroll, None);
     // The keys still do what they did.
     press(&mut app, KeyCode::Char('p'));
-    assert!(matches!(asked(&app), Some(Confirmed::Pay { .. })));
+    assert!(matches!(
+        asked(&app),
+        Some(Confirmed::Act(OrderAction::Pay { .. }))
+    ));
 }
 
 #[test]

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use super::app::{Clock, Tone};
 use super::msg::Effect;
-use super::service::Lookup;
+use super::service::{Earlier, Lookup};
 use super::text::clean;
 use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
 use crate::api::ids::OrderId;
@@ -107,6 +107,8 @@ pub struct Unknown {
     pub sent_at: String,
     pub reason: ApiFailure,
     pub candidates: Vec<FoundOrder>,
+    /// The found order the user's next word is about (↑↓ move it).
+    pub highlighted: usize,
     pub lookup_failed: Option<ApiFailure>,
     /// How this purchase came on screen.
     pub origin: Origin,
@@ -163,71 +165,20 @@ impl Unknown {
         !self.busy_elsewhere && self.looking.is_none() && self.claiming.is_none()
     }
 
-    /// The user's word about the found order at `index`: it is this
-    /// purchase, or it is not. Recorded by the engine; an order ID that is
-    /// not of Huawei's shape cannot be recorded, and the timeline says so.
-    pub fn choose(
-        &mut self,
-        timeline: &mut Timeline,
-        clock: &Clock,
-        index: usize,
-        choice: Choice,
-    ) -> Vec<Effect> {
-        let Some(found) = self
-            .candidates
-            .get(index.min(self.candidates.len().saturating_sub(1)))
-        else {
-            return Vec::new();
-        };
-        let shown = clean(found.order_id()).into_owned();
-        let order_id = match OrderId::parse(found.order_id()) {
-            Ok(id) => id,
-            Err(why) => {
-                timeline.push(
-                    clock,
-                    Tone::Error,
-                    format!("order {shown} cannot be recorded: the order ID {why}"),
-                );
-                return Vec::new();
-            }
-        };
-        let request_id = self.request_id.clone();
-        let action = match choice {
-            Choice::Claim => {
-                timeline.push(
-                    clock,
-                    Tone::Info,
-                    format!("you chose order {shown} as this purchase; recording it"),
-                );
-                self.claiming = Some(shown);
-                OrderAction::Claim {
-                    request_id,
-                    order_id,
-                }
-            }
-            Choice::Dismiss => {
-                timeline.push(
-                    clock,
-                    Tone::Info,
-                    format!("you said order {shown} is not this purchase; recording it"),
-                );
-                OrderAction::Dismiss {
-                    request_id,
-                    order_id,
-                }
-            }
-        };
-        vec![Effect::Act(action)]
+    /// Moves the highlight among the orders found, `by` rows.
+    pub fn highlight(&mut self, by: isize) {
+        let last = self.candidates.len().saturating_sub(1);
+        self.highlighted = self
+            .highlighted
+            .min(last)
+            .saturating_add_signed(by)
+            .min(last);
     }
 
-    /// Looks in the order list again, on the user's word.
-    pub fn look_again(&mut self, timeline: &mut Timeline, clock: &Clock) -> Vec<Effect> {
-        timeline.push(clock, Tone::Info, "looking in the order list again");
-        self.looking = Some(clock.mono);
-        vec![Effect::LookAgain {
-            request_id: self.request_id.clone(),
-            record: Box::new(self.as_record()),
-        }]
+    /// The found order the highlight is on.
+    pub fn highlighted(&self) -> Option<&FoundOrder> {
+        let last = self.candidates.len().checked_sub(1)?;
+        self.candidates.get(self.highlighted.min(last))
     }
 
     /// This purchase as the journal holds it, for a fresh look.
@@ -328,6 +279,7 @@ impl Unknown {
             sent_at: record.first_sent_at.clone(),
             reason,
             candidates: Vec::new(),
+            highlighted: 0,
             lookup_failed: None,
             origin,
             busy_elsewhere: false,
@@ -339,6 +291,7 @@ impl Unknown {
     /// What a fresh look found; the timeline says it in words.
     pub fn found(&mut self, timeline: &mut Timeline, clock: &Clock, lookup: Lookup) {
         self.looking = None;
+        self.highlighted = 0;
         self.busy_elsewhere = lookup.busy_elsewhere;
         self.candidates = lookup.found;
         self.lookup_failed = lookup.failed;
@@ -467,6 +420,341 @@ impl Submission {
         }]
     }
 
+    /// A new purchase goes out, with a fresh timeline; `separate_from`
+    /// names the earlier same-body purchases the user said it is not.
+    pub fn send_new(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        body: RequestBody,
+        destination: &str,
+        separate_from: Vec<String>,
+    ) -> Vec<Effect> {
+        *timeline = Timeline::default();
+        if !separate_from.is_empty() {
+            timeline.push(
+                clock,
+                Tone::Info,
+                format!(
+                    "you said this is a separate purchase from {}",
+                    separate_from.join(", ")
+                ),
+            );
+        }
+        self.start(
+            timeline,
+            clock,
+            ClientRequestId::new(),
+            body,
+            How::New {
+                destination,
+                separate_from,
+            },
+        )
+    }
+
+    /// After a lost answer, on the user's explicit word: the same body
+    /// with the same Client-Request-Id.
+    pub fn resend(&mut self, timeline: &mut Timeline, clock: &Clock) -> Vec<Effect> {
+        let Submission::Unknown(unknown) = self else {
+            return Vec::new();
+        };
+        let (request_id, body) = (unknown.request_id.clone(), unknown.body.clone());
+        self.start(timeline, clock, request_id, body, How::Resend)
+    }
+
+    /// The journal holds this same order, of unknown outcome: nothing was
+    /// sent, and the earlier purchase is shown with what a fresh look found.
+    pub fn stop_as_double(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        request_id: ClientRequestId,
+        earlier: Earlier,
+    ) {
+        let Some(first) = earlier.same.first() else {
+            return;
+        };
+        *timeline = Timeline::default();
+        timeline.push(
+            clock,
+            Tone::Warning,
+            format!(
+                "nothing was sent: the same order was sent at {} (Client-Request-Id {}) and its \
+                 outcome is unknown",
+                super::text::utc(&first.first_sent_at),
+                clean(&first.client_request_id)
+            ),
+        );
+        let mut unknown = Unknown::from_record(
+            first,
+            request_id,
+            Origin::Double {
+                same: earlier.same.clone(),
+                other: earlier.other,
+            },
+        );
+        unknown.found(timeline, clock, earlier.lookup);
+        *self = Submission::Unknown(Box::new(unknown));
+    }
+
+    /// A purchase of the journal, reopened: a placed order is tracked, one
+    /// of unknown outcome is looked up again.
+    pub fn reopen(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        record: PurchaseRecord,
+    ) -> Vec<Effect> {
+        *self = Submission::Draft;
+        *timeline = Timeline::default();
+        timeline.push(
+            clock,
+            Tone::Info,
+            format!(
+                "reopened from the journal: {}, sent at {}",
+                purchase_text(&record.body),
+                super::text::utc(&record.first_sent_at)
+            ),
+        );
+        let request_id = match record.request_id() {
+            Ok(id) => id,
+            Err(why) => {
+                timeline.push(
+                    clock,
+                    Tone::Error,
+                    format!(
+                        "the journal's record of it cannot be followed here: {why}; `flexus \
+                         orders` lists it"
+                    ),
+                );
+                return Vec::new();
+            }
+        };
+        match (&record.state, &record.order_id) {
+            (PurchaseState::Placed, Some(order_id)) => {
+                let order_id = clean(order_id).into_owned();
+                timeline.push(
+                    clock,
+                    Tone::Info,
+                    format!("order {order_id} was placed; tracking it"),
+                );
+                *self = Submission::Placed(Box::new(Tracking::new(
+                    order_id.clone(),
+                    record
+                        .instance_ids
+                        .iter()
+                        .map(|id| clean(id).into_owned())
+                        .collect(),
+                    Some(request_id),
+                )));
+                vec![Effect::Track { order_id }]
+            }
+            _ if record.is_unresolved() => {
+                timeline.push(
+                    clock,
+                    Tone::Info,
+                    "its outcome is unknown; looking in the order list again",
+                );
+                let mut unknown =
+                    Unknown::from_record(&record, request_id.clone(), Origin::Reopened);
+                unknown.looking = Some(clock.mono);
+                *self = Submission::Unknown(Box::new(unknown));
+                vec![Effect::LookAgain {
+                    request_id,
+                    record: Box::new(record),
+                }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The user leaves this purchase on the status pane (back to the
+    /// review, or on to a new order); the journal keeps it. A placed order
+    /// still followed is no longer polled.
+    pub fn leave(&mut self, timeline: &mut Timeline) -> Vec<Effect> {
+        let stop = match self {
+            Submission::Placed(tracking) if tracking.active && !tracking.is_final() => {
+                Some(Effect::StopTracking {
+                    order_id: tracking.order_id.clone(),
+                })
+            }
+            _ => None,
+        };
+        *self = Submission::Draft;
+        *timeline = Timeline::default();
+        stop.into_iter().collect()
+    }
+
+    /// Follows a placed order again after its tracking stopped early.
+    pub fn track_again(&mut self, timeline: &mut Timeline, clock: &Clock) -> Vec<Effect> {
+        let Submission::Placed(tracking) = self else {
+            return Vec::new();
+        };
+        if tracking.active || tracking.is_final() {
+            return Vec::new();
+        }
+        tracking.active = true;
+        timeline.push(clock, Tone::Info, "tracking the order again");
+        vec![Effect::Track {
+            order_id: tracking.order_id.clone(),
+        }]
+    }
+
+    /// Looks in the order list again for a purchase of unknown outcome, on
+    /// the user's word.
+    pub fn look_again(&mut self, timeline: &mut Timeline, clock: &Clock) -> Vec<Effect> {
+        let Submission::Unknown(unknown) = self else {
+            return Vec::new();
+        };
+        if !unknown.can_look_again() {
+            return Vec::new();
+        }
+        timeline.push(clock, Tone::Info, "looking in the order list again");
+        unknown.looking = Some(clock.mono);
+        vec![Effect::LookAgain {
+            request_id: unknown.request_id.clone(),
+            record: Box::new(unknown.as_record()),
+        }]
+    }
+
+    /// What a fresh look found, for the purchase looked for; whether it was.
+    pub fn on_looked_again(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        request_id: &ClientRequestId,
+        lookup: Lookup,
+    ) -> bool {
+        match self {
+            Submission::Unknown(unknown)
+                if unknown.request_id == *request_id && unknown.looking.is_some() =>
+            {
+                unknown.found(timeline, clock, lookup);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The user's word about the highlighted found order: it is this
+    /// purchase, or it is not. An order ID that is not of Huawei's shape
+    /// cannot be recorded, and the timeline says so.
+    pub fn choose(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        choice: Choice,
+    ) -> Vec<Effect> {
+        let Submission::Unknown(unknown) = self else {
+            return Vec::new();
+        };
+        let Some(found) = unknown.highlighted().filter(|_| unknown.can_choose()) else {
+            return Vec::new();
+        };
+        let order_id = match OrderId::parse(found.order_id()) {
+            Ok(id) => id,
+            Err(why) => {
+                let shown = clean(found.order_id()).into_owned();
+                timeline.push(
+                    clock,
+                    Tone::Error,
+                    format!("order {shown} cannot be recorded: the order ID {why}"),
+                );
+                return Vec::new();
+            }
+        };
+        let request_id = unknown.request_id.clone();
+        let action = match choice {
+            Choice::Claim => OrderAction::Claim {
+                request_id,
+                order_id,
+            },
+            Choice::Dismiss => OrderAction::Dismiss {
+                request_id,
+                order_id,
+            },
+        };
+        self.act(timeline, clock, action)
+    }
+
+    /// An action on the placed order for the engine, built by `make` from
+    /// its ID; `what` it would be ("paid") names it when the ID is of no
+    /// shape Huawei uses, so that it cannot be sent, and the timeline says so.
+    pub fn order_action(
+        &self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        what: &str,
+        make: impl FnOnce(OrderId) -> OrderAction,
+    ) -> Option<OrderAction> {
+        let Submission::Placed(tracking) = self else {
+            return None;
+        };
+        match OrderId::parse(&tracking.order_id) {
+            Ok(order_id) => Some(make(order_id)),
+            Err(why) => {
+                timeline.push(
+                    clock,
+                    Tone::Error,
+                    format!("this order cannot be {what} from here: the order ID {why}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Hands `action` to the engine, saying so on the timeline, if it fits
+    /// the purchase on screen; the answer comes back to `on_acted`.
+    pub fn act(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        action: OrderAction,
+    ) -> Vec<Effect> {
+        match (&mut *self, &action) {
+            (Submission::Placed(tracking), OrderAction::Pay { order_id })
+                if tracking.order_id == order_id.as_str() && tracking.can_pay() =>
+            {
+                tracking.payment = Payment::Paying { since: clock.mono };
+                timeline.push(clock, Tone::Info, "paying from the account balance");
+            }
+            (
+                Submission::Unknown(unknown),
+                OrderAction::Claim {
+                    request_id,
+                    order_id,
+                },
+            ) if unknown.request_id == *request_id && unknown.can_choose() => {
+                let shown = clean(order_id.as_str()).into_owned();
+                timeline.push(
+                    clock,
+                    Tone::Info,
+                    format!("you chose order {shown} as this purchase; recording it"),
+                );
+                unknown.claiming = Some(shown);
+            }
+            (
+                Submission::Unknown(unknown),
+                OrderAction::Dismiss {
+                    request_id,
+                    order_id,
+                },
+            ) if unknown.request_id == *request_id && unknown.can_choose() => {
+                timeline.push(
+                    clock,
+                    Tone::Info,
+                    format!(
+                        "you said order {} is not this purchase; recording it",
+                        clean(order_id.as_str())
+                    ),
+                );
+            }
+            _ => return Vec::new(),
+        }
+        vec![Effect::Act(action)]
+    }
+
     /// The answer to a submission. Answers to anything but the request in
     /// the air are dropped.
     pub fn on_submitted(
@@ -558,6 +846,7 @@ impl Submission {
                     sent_at,
                     reason,
                     candidates,
+                    highlighted: 0,
                     lookup_failed,
                     origin: Origin::Lost,
                     busy_elsewhere: false,

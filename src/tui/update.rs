@@ -9,18 +9,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 use super::app::{App, Connection, Overlay, Page, Step, Tone};
 use super::msg::{Effect, Msg, SaveError};
 use super::screens::dialogs::{self, Confirmed};
-use super::screens::{self, Command, Global, Reply, keys, purchases, review};
+use super::screens::{self, Command, Global, Reply, keys, purchases, review, status};
 use super::service::{Earlier, SignIn, Start};
-use super::submission::{
-    How, Origin, Payment, Submission, Timeline, Tracking, Unknown, purchase_text,
-};
+use super::submission::Submission;
 use super::text::clean;
 use super::view;
 use crate::api::engine::{ApiFailure, SubmitOutcome};
 use crate::api::failure::needs_sign_in;
-use crate::api::ids::OrderId;
-use crate::api::journal::{PurchaseRecord, PurchaseState};
-use crate::api::purchase::OrderAction;
+use crate::api::journal::PurchaseRecord;
 
 /// The effects to run when the wizard opens.
 pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
@@ -174,29 +170,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let effects = app
                 .submission
                 .on_acted(&mut app.timeline, &app.clock, &action, result);
-            match &app.submission {
-                Submission::Unknown(unknown) => {
-                    app.status.candidate = app
-                        .status
-                        .candidate
-                        .min(unknown.candidates.len().saturating_sub(1))
-                }
-                // A claimed order: its timeline follows from the newest.
-                Submission::Placed(_) if !was_placed => app.status.scroll = None,
-                _ => {}
+            if !was_placed && matches!(app.submission, Submission::Placed(_)) {
+                status::follow_newest(app);
             }
             effects
         }
         Msg::EarlierChecked { check, result } => on_earlier(app, check, result),
         Msg::Unfinished(result) => on_unfinished(app, result),
         Msg::LookedAgain { request_id, lookup } => {
-            if let Submission::Unknown(unknown) = &mut app.submission
-                && unknown.request_id == request_id
-                && unknown.looking.is_some()
-            {
-                unknown.found(&mut app.timeline, &app.clock, lookup);
-                app.status.candidate = 0;
-            }
+            app.submission
+                .on_looked_again(&mut app.timeline, &app.clock, &request_id, lookup);
             Vec::new()
         }
         Msg::PlanSaved { path, result } => {
@@ -280,8 +263,8 @@ pub fn on_confirmed(app: &mut App, confirmed: Confirmed) -> Vec<Effect> {
         }
         Confirmed::Submit { .. } => submit(app),
         Confirmed::SubmitSeparate => submit_separate(app),
-        Confirmed::Resend => resend(app),
-        Confirmed::Pay { order_id } => pay(app, order_id),
+        Confirmed::Resend => app.submission.resend(&mut app.timeline, &app.clock),
+        Confirmed::Act(action) => app.submission.act(&mut app.timeline, &app.clock, action),
         Confirmed::Quit => {
             app.quit = true;
             vec![Effect::Quit]
@@ -438,8 +421,7 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
         app.overlay = Some(Overlay::Confirm(question));
         return Vec::new();
     }
-    let first = earlier.same[0].clone();
-    let request_id = match first.request_id() {
+    let request_id = match earlier.same[0].request_id() {
         Ok(id) => id,
         Err(why) => {
             app.notice(
@@ -453,29 +435,9 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
             return Vec::new();
         }
     };
-    app.timeline = Timeline::default();
-    app.status = Default::default();
-    app.timeline.push(
-        &app.clock,
-        Tone::Warning,
-        format!(
-            "nothing was sent: the same order was sent at {} (Client-Request-Id {}) and its \
-             outcome is unknown",
-            super::text::utc(&first.first_sent_at),
-            first.client_request_id
-        ),
-    );
-    let mut unknown = Unknown::from_record(
-        &first,
-        request_id,
-        Origin::Double {
-            same: earlier.same,
-            other: earlier.other,
-        },
-    );
-    unknown.found(&mut app.timeline, &app.clock, earlier.lookup);
-    app.submission = Submission::Unknown(Box::new(unknown));
-    app.go_to(Page::Status);
+    app.submission
+        .stop_as_double(&mut app.timeline, &app.clock, request_id, earlier);
+    status::show(app);
     Vec::new()
 }
 
@@ -539,67 +501,8 @@ fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
     // Going on to a new order afterwards starts from the same choices, as
     // after an order placed here.
     app.fill_draft(crate::domain::order::Draft::from_request_body(&record.body));
-    app.timeline = Timeline::default();
-    app.status = Default::default();
-    app.timeline.push(
-        &app.clock,
-        Tone::Info,
-        format!(
-            "reopened from the journal: {}, sent at {}",
-            purchase_text(&record.body),
-            super::text::utc(&record.first_sent_at)
-        ),
-    );
-    app.go_to(Page::Status);
-    let request_id = match record.request_id() {
-        Ok(id) => id,
-        Err(why) => {
-            app.timeline.push(
-                &app.clock,
-                Tone::Error,
-                format!(
-                    "the journal's record of it cannot be followed here: {why}; `flexus orders` \
-                     lists it"
-                ),
-            );
-            return Vec::new();
-        }
-    };
-    match (&record.state, &record.order_id) {
-        (PurchaseState::Placed, Some(order_id)) => {
-            let order_id = clean(order_id).into_owned();
-            app.timeline.push(
-                &app.clock,
-                Tone::Info,
-                format!("order {order_id} was placed; tracking it"),
-            );
-            app.submission = Submission::Placed(Box::new(Tracking::new(
-                order_id.clone(),
-                record
-                    .instance_ids
-                    .iter()
-                    .map(|id| clean(id).into_owned())
-                    .collect(),
-                Some(request_id),
-            )));
-            vec![Effect::Track { order_id }]
-        }
-        _ if record.is_unresolved() => {
-            app.timeline.push(
-                &app.clock,
-                Tone::Info,
-                "its outcome is unknown; looking in the order list again",
-            );
-            let mut unknown = Unknown::from_record(&record, request_id.clone(), Origin::Reopened);
-            unknown.looking = Some(app.clock.mono);
-            app.submission = Submission::Unknown(Box::new(unknown));
-            vec![Effect::LookAgain {
-                request_id,
-                record: Box::new(record),
-            }]
-        }
-        _ => Vec::new(),
-    }
+    status::show(app);
+    app.submission.reopen(&mut app.timeline, &app.clock, record)
 }
 
 /// The user said yes: a fresh Client-Request-Id, and the order goes out.
@@ -625,69 +528,15 @@ fn submit_new(app: &mut App, separate_from: Vec<String>) -> Vec<Effect> {
     let Connection::Ready { label, .. } = &app.connection else {
         return Vec::new();
     };
-    let label = label.clone();
-    let request_id = crate::api::purchase::ClientRequestId::new();
-    app.timeline = Timeline::default();
-    app.status = Default::default();
-    if !separate_from.is_empty() {
-        app.timeline.push(
-            &app.clock,
-            Tone::Info,
-            format!(
-                "you said this is a separate purchase from {}",
-                separate_from.join(", ")
-            ),
-        );
-    }
-    let effects = app.submission.start(
+    let effects = app.submission.send_new(
         &mut app.timeline,
         &app.clock,
-        request_id,
         body,
-        How::New {
-            destination: &label,
-            separate_from,
-        },
+        &label.clone(),
+        separate_from,
     );
-    app.go_to(Page::Status);
+    status::show(app);
     effects
-}
-
-/// After a lost answer, on the user's explicit word: the same body with the
-/// same Client-Request-Id.
-fn resend(app: &mut App) -> Vec<Effect> {
-    let Submission::Unknown(unknown) = &app.submission else {
-        return Vec::new();
-    };
-    let (request_id, body) = (unknown.request_id.clone(), unknown.body.clone());
-    app.submission
-        .start(&mut app.timeline, &app.clock, request_id, body, How::Resend)
-}
-
-fn pay(app: &mut App, order_id: String) -> Vec<Effect> {
-    let Submission::Placed(tracking) = &mut app.submission else {
-        return Vec::new();
-    };
-    if tracking.order_id != order_id || !tracking.can_pay() {
-        return Vec::new();
-    }
-    let order_id = match OrderId::parse(&order_id) {
-        Ok(id) => id,
-        Err(why) => {
-            app.timeline.push(
-                &app.clock,
-                Tone::Error,
-                format!("this order cannot be paid from here: the order ID {why}"),
-            );
-            return Vec::new();
-        }
-    };
-    tracking.payment = Payment::Paying {
-        since: app.clock.mono,
-    };
-    app.timeline
-        .push(&app.clock, Tone::Info, "paying from the account balance");
-    vec![Effect::Act(OrderAction::Pay { order_id })]
 }
 
 fn save_plan(app: &mut App, path: PathBuf, overwrite: bool) -> Vec<Effect> {

@@ -4,16 +4,17 @@
 //! confirmed, and `update::on_confirmed` acts on it. Every question
 //! defaults to no: only the named key or the typed word says yes.
 
-use std::borrow::Cow;
 use std::path::PathBuf;
 
 use crossterm::event::KeyEvent;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::keys::{self, Binding, ENTER, ESC, Hint, Key};
+use crate::api::purchase::OrderAction;
 use crate::tui::app::{App, Overlay};
 use crate::tui::submission::Submission;
 use crate::tui::theme::Theme;
@@ -31,9 +32,9 @@ pub enum Confirmed {
     SubmitSeparate,
     /// The same purchase again, after its answer was lost.
     Resend,
-    Pay {
-        order_id: String,
-    },
+    /// An action on an order, carried out by the engine: asking costs
+    /// the question's words only.
+    Act(OrderAction),
     Quit,
     SavePlan(PathBuf),
     OverwritePlan(PathBuf),
@@ -326,22 +327,35 @@ fn clear_around(dialog: Rect, screen: Rect, buf: &mut Buffer) {
     Clear.render(Rect::new(x, dialog.y, right - x, dialog.height), buf);
 }
 
-/// One line of the help: the keys, then what they do; a key that does not
-/// work now says why.
-fn help_line(theme: &Theme, hint: &Hint) -> Line<'static> {
-    let words: Cow<str> = hint.detail.clone().unwrap_or_else(|| hint.words.clone());
-    let mut spans = vec![
-        Span::styled(format!("  {:<15} ", theme.keys(&hint.label())), theme.key()),
-        Span::raw(words.into_owned()),
-    ];
-    if !hint.enabled
-        && let Some(why) = hint.off_because
-    {
-        spans[0].style = theme.muted();
-        spans[1].style = theme.muted();
-        spans.push(Span::styled(format!(" (not now: {why})"), theme.muted()));
-    }
-    Line::from(spans)
+/// The help's width, and its column of keys.
+const HELP_WIDTH: u16 = 74;
+const HELP_KEYS_WIDTH: usize = 18;
+
+/// A binding in the help: the keys, then what they do, wrapped in its own
+/// column; a key that does not work now is greyed and says why.
+fn help_lines(theme: &Theme, hint: &Hint, width: u16) -> Vec<Line<'static>> {
+    let mut words = hint
+        .detail
+        .clone()
+        .unwrap_or_else(|| hint.words.clone())
+        .into_owned();
+    let (key_style, words_style) = match hint.off_because {
+        Some(why) if !hint.enabled => {
+            words.push_str(&format!(" (not now: {why})"));
+            (theme.muted(), theme.muted())
+        }
+        _ => (theme.key(), Style::new()),
+    };
+    let keys = format!("  {} ", theme.keys(&hint.label()));
+    widgets::labelled(
+        0,
+        &keys,
+        HELP_KEYS_WIDTH,
+        key_style,
+        &words,
+        words_style,
+        width,
+    )
 }
 
 /// Every key: this page's (or this question's), then the ones that work
@@ -358,7 +372,7 @@ fn help(
         hints
             .iter()
             .filter(|h| h.in_help())
-            .map(|h| help_line(theme, h))
+            .flat_map(|h| help_lines(theme, h, HELP_WIDTH - 2))
             .collect()
     };
     let global: Vec<Hint> = super::global_bindings(app)
@@ -375,7 +389,7 @@ fn help(
         Span::raw("the wheel moves in lists (then Shift selects text)"),
     ]));
     let height = lines.len() as u16 + 2;
-    let outer = dialog_area(area, 74, height);
+    let outer = dialog_area(area, HELP_WIDTH, height);
     clear_around(outer, area, buf);
     let block = widgets::block(
         Line::from(Span::styled(" Keys ", theme.title())),

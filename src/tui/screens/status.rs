@@ -13,6 +13,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use super::dialogs::{Confirmation, Confirmed};
 use super::keys::{Binding, DOWN, END, ESC, HOME, Key, PAGE_DOWN, PAGE_UP, UP, is_up, typed_char};
 use super::{Command, Reply, Screen, take_rows};
+use crate::api::purchase::OrderAction;
 use crate::api::wire::status as order_status;
 use crate::tui::app::{App, Overlay, Page, Step, Tone};
 use crate::tui::msg::Effect;
@@ -25,8 +26,6 @@ use crate::tui::widgets;
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
-    /// The highlighted candidate order after a lost answer.
-    pub candidate: usize,
     /// What the scrolling part under the facts shows.
     pub section: Section,
     /// Rows scrolled from the top of the section; None stays at its end, so
@@ -112,7 +111,10 @@ impl Screen for StatusScreen {
                         .when(can_choose),
                     Binding::new(&[Key::Char('r')], "resend", Action::Resend)
                         .detail("send it again with its own Client-Request-Id (asks first)")
-                        .when(unknown.can_resend()),
+                        .when_else(
+                            unknown.can_resend(),
+                            "not while a found order may be it, or a look is under way",
+                        ),
                     Binding::new(&[Key::Char('g')], "look again", Action::LookAgain)
                         .detail("look in the order list again for an order this purchase placed")
                         .when(unknown.can_look_again()),
@@ -152,7 +154,7 @@ impl Screen for StatusScreen {
                 list.extend([
                     Binding::new(&[Key::Char('p')], "pay now", Action::Pay)
                         .detail("pay the order from the account balance (asks first)")
-                        .when(tracking.can_pay()),
+                        .when_else(tracking.can_pay(), "only while the order waits for payment"),
                     Binding::new(&[Key::Char('t')], "track again", Action::TrackAgain)
                         .when(!tracking.active && !tracking.is_final()),
                     Binding::new(&[Key::Char('n')], "new order", Action::NewOrder)
@@ -195,104 +197,83 @@ impl Screen for StatusScreen {
 }
 
 fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
-    match action {
+    let (timeline, clock) = (&mut app.timeline, &app.clock);
+    let effects = match action {
         Action::Scroll => {
             scroll(app, key);
-            return Reply::Done;
+            Vec::new()
         }
         Action::BackToReview => {
-            app.submission = Submission::Draft;
-            app.timeline = Default::default();
-            app.status = Default::default();
+            let effects = app.submission.leave(timeline);
+            app.status = State::default();
             app.go_to(Page::Step(Step::Review));
-            return Reply::Done;
+            effects
+        }
+        Action::NewOrder => {
+            let effects = app.submission.leave(timeline);
+            new_order(app);
+            effects
         }
         Action::Quit => return Reply::Do(Command::Quit),
         Action::CheckLater => {
             app.quit = true;
-            return Reply::Run(vec![Effect::Quit]);
+            vec![Effect::Quit]
         }
-        Action::Resend => {
-            app.overlay = Some(Overlay::Confirm(resend_question(app)));
-            return Reply::Done;
-        }
-        Action::Separate => {
-            app.overlay = Some(Overlay::Confirm(super::review::separate_question(app)));
-            return Reply::Done;
-        }
-        _ => {}
-    }
-    match &mut app.submission {
-        Submission::Unknown(unknown) => {
-            let count = unknown.candidates.len();
-            match action {
-                Action::Choose if is_up(key) => {
-                    app.status.candidate = app.status.candidate.saturating_sub(1)
-                }
-                Action::Choose => {
-                    app.status.candidate = (app.status.candidate + 1).min(count.saturating_sub(1))
-                }
-                Action::Claim => {
-                    let effects = unknown.choose(
-                        &mut app.timeline,
-                        &app.clock,
-                        app.status.candidate,
-                        Choice::Claim,
-                    );
-                    return Reply::Run(effects);
-                }
-                Action::LookAgain => {
-                    return Reply::Run(unknown.look_again(&mut app.timeline, &app.clock));
-                }
-                Action::Dismiss => {
-                    let effects = unknown.choose(
-                        &mut app.timeline,
-                        &app.clock,
-                        app.status.candidate,
-                        Choice::Dismiss,
-                    );
-                    return Reply::Run(effects);
-                }
-                Action::NewOrder => new_order(app),
-                _ => {}
+        Action::Resend => ask(app, resend_question(app)),
+        Action::Separate => ask(app, super::review::separate_question(app)),
+        Action::Pay => {
+            let pay = app
+                .submission
+                .order_action(timeline, clock, "paid", |order_id| OrderAction::Pay {
+                    order_id,
+                });
+            match pay {
+                Some(action) => ask(app, pay_question(app, action)),
+                None => Vec::new(),
             }
         }
-        Submission::Placed(tracking) => match action {
-            Action::Pay => {
-                let order_id = tracking.order_id.clone();
-                app.overlay = Some(Overlay::Confirm(pay_question(app, order_id)));
+        Action::Choose => {
+            if let Submission::Unknown(unknown) = &mut app.submission {
+                unknown.highlight(if is_up(key) { -1 } else { 1 });
             }
-            Action::TrackAgain => {
-                tracking.active = true;
-                let order_id = tracking.order_id.clone();
-                app.timeline
-                    .push(&app.clock, Tone::Info, "tracking the order again");
-                return Reply::Run(vec![Effect::Track { order_id }]);
-            }
-            Action::ToggleIds => {
-                let status = &mut app.status;
-                (status.section, status.scroll) = match status.section {
-                    Section::Timeline => (Section::InstanceIds, Some(0)),
-                    Section::InstanceIds => (Section::Timeline, None),
-                };
-            }
-            Action::NewOrder => {
-                let stop =
-                    (tracking.active && !tracking.is_final()).then(|| Effect::StopTracking {
-                        order_id: tracking.order_id.clone(),
-                    });
-                new_order(app);
-                return Reply::Run(stop.into_iter().collect());
-            }
-            _ => {}
-        },
-        _ => {}
-    }
-    Reply::Done
+            Vec::new()
+        }
+        Action::Claim => app.submission.choose(timeline, clock, Choice::Claim),
+        Action::Dismiss => app.submission.choose(timeline, clock, Choice::Dismiss),
+        Action::LookAgain => app.submission.look_again(timeline, clock),
+        Action::TrackAgain => app.submission.track_again(timeline, clock),
+        Action::ToggleIds => {
+            let status = &mut app.status;
+            (status.section, status.scroll) = match status.section {
+                Section::Timeline => (Section::InstanceIds, Some(0)),
+                Section::InstanceIds => (Section::Timeline, None),
+            };
+            Vec::new()
+        }
+    };
+    Reply::Run(effects)
+}
+
+fn ask(app: &mut App, question: Confirmation) -> Vec<Effect> {
+    app.overlay = Some(Overlay::Confirm(question));
+    Vec::new()
+}
+
+/// Shows the status pane for a purchase just sent or opened, from the top
+/// of its facts and the newest of its timeline.
+pub fn show(app: &mut App) {
+    app.status = State::default();
+    app.go_to(Page::Status);
+}
+
+/// The timeline follows its newest entries again (a found order was
+/// claimed, and its own tracking begins).
+pub fn follow_newest(app: &mut App) {
+    app.status.scroll = None;
 }
 
 /// Asked before paying: the amount the order states, from the balance.
-fn pay_question(app: &App, order_id: String) -> Confirmation {
+fn pay_question(app: &App, pay: OrderAction) -> Confirmation {
     let amount = match &app.submission {
         Submission::Placed(t) => t
             .latest
@@ -301,8 +282,8 @@ fn pay_question(app: &App, order_id: String) -> Confirmation {
             .unwrap_or_else(|| "the order's amount".to_string()),
         _ => "the order's amount".to_string(),
     };
-    let shown = clean(&order_id).into_owned();
-    Confirmation::new("Pay this order now?", Confirmed::Pay { order_id })
+    let shown = clean(pay.order_id().as_str()).into_owned();
+    Confirmation::new("Pay this order now?", Confirmed::Act(pay))
         .saying("pay now", "no")
         .line(format!("Order {shown}"))
         .line(format!("Pays {amount} from the account balance."))
@@ -327,9 +308,7 @@ fn resend_question(app: &App) -> Confirmation {
 /// journal (and, while its outcome is unknown, stops the same order being
 /// sent again unless the user says it is separate).
 fn new_order(app: &mut App) {
-    app.submission = Submission::Draft;
-    app.timeline = Default::default();
-    app.status = Default::default();
+    app.status = State::default();
     app.from_review = false;
     app.go_to(Page::Step(Step::Region));
     app.notice(
@@ -524,8 +503,11 @@ fn candidate_rows(app: &App, width: u16) -> Vec<CandidateRow> {
     const ID_WIDTH: usize = 22;
     let room = (width as usize).saturating_sub(ID_WIDTH + 3).max(10);
     let mut rows = Vec::new();
+    let highlighted = unknown
+        .highlighted
+        .min(unknown.candidates.len().saturating_sub(1));
     for (i, found) in unknown.candidates.iter().enumerate() {
-        let selected = i == app.status.candidate;
+        let selected = i == highlighted;
         for (n, text) in wrap_parts(&clean(&found.describe(&unknown.sent_at)), room)
             .into_iter()
             .enumerate()
