@@ -10,10 +10,10 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use flexus::api::engine::{SubmitOutcome, TrackEvent};
+use flexus::api::engine::TrackEvent;
 use flexus::api::wire::status;
 use flexus::tui::app::App;
-use flexus::tui::msg::{Effect, Msg};
+use flexus::tui::msg::Msg;
 use flexus::tui::service::Start;
 use flexus::tui::update::update;
 use flexus::tui::view;
@@ -38,24 +38,11 @@ fn status_app() -> App {
 /// (alternating between two failures, so each is a timeline entry).
 fn status_app_with(instances: usize, failures: u32) -> App {
     let (mut app, _) = app_at_review();
-    enter_and_check(&mut app, Default::default());
-    let effects = press(&mut app, KeyCode::Char('y'));
-    let Effect::Submit { request_id, .. } = &effects[0] else {
-        unreachable!("the order is submitted")
-    };
-    update(
-        &mut app,
-        Msg::Submitted {
-            request_id: request_id.clone(),
-            outcome: SubmitOutcome::Placed {
-                order_id: ORDER_ID.into(),
-                instance_ids: (0..instances)
-                    .map(|i| format!("65dea8d23005da564c78d9{i:03}"))
-                    .collect(),
-                unrecorded: None,
-            },
-        },
-    );
+    let request_id = submitted(&mut app);
+    let ids = (0..instances)
+        .map(|i| format!("65dea8d23005da564c78d9{i:03}"))
+        .collect();
+    answer_placed(&mut app, request_id, ids);
     let failed = (1..=failures).map(|attempt| TrackEvent::PollFailed {
         failure: failure(
             None,
@@ -71,13 +58,7 @@ fn status_app_with(instances: usize, failures: u32) -> App {
         .chain(failed)
         .chain([TrackEvent::NextPollIn(Duration::from_secs(5))]);
     for event in events {
-        update(
-            &mut app,
-            Msg::Tracked {
-                order_id: ORDER_ID.into(),
-                event,
-            },
-        );
+        tracked(&mut app, event);
     }
     app
 }

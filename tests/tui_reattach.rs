@@ -23,18 +23,6 @@ use support::*;
 const EARLIER_ID: &str = "0b5e2a8c-4f7e-4d52-9a3e-6f1c2d3e4a5b";
 const OTHER_ID: &str = "7c1d9e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f";
 
-fn snap(name: &str, app: &mut App) {
-    for (w, h) in [(80, 24), (120, 40)] {
-        let text = frame(app, w, h);
-        insta::with_settings!({
-            filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", "[request-id]")],
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
-        });
-    }
-}
-
 fn record(id: &str, body: RequestBody, state: PurchaseState) -> PurchaseRecord {
     let placed = matches!(state, PurchaseState::Placed);
     PurchaseRecord {
@@ -166,17 +154,17 @@ fn the_double_pane_shows_the_earlier_purchase_and_what_was_found() {
     assert!(text.contains("hf.large.2.30m.linux x 1"), "{text}");
     // The other unresolved purchase is named too.
     assert!(text.contains("3 x hf.large.2.30m.linux"), "{text}");
-    snap("status_double_found", &mut app);
+    snap!("status_double_found", &mut app);
 
     let (mut app, _) = double_found(Lookup::default());
-    snap("status_double_nothing_found", &mut app);
+    snap!("status_double_nothing_found", &mut app);
 
     let (mut app, _) = double_found(Lookup {
         busy_elsewhere: true,
         ..Lookup::default()
     });
     assert!(frame(&mut app, 80, 24).contains("another flexus right now"));
-    snap("status_double_busy", &mut app);
+    snap!("status_double_busy", &mut app);
 }
 
 #[test]
@@ -189,7 +177,7 @@ fn y_and_enter_alone_do_nothing_and_only_typed_separate_sends() {
 
     assert!(press(&mut app, KeyCode::Char('s')).is_empty());
     assert_eq!(asked(&app), Some(&Confirmed::SubmitSeparate));
-    snap("confirm_separate", &mut app);
+    snap!("confirm_separate", &mut app);
     // y, Enter: no.
     press(&mut app, KeyCode::Char('y'));
     assert!(enter(&mut app).is_empty());
@@ -374,7 +362,7 @@ fn other_unresolved_purchases_are_named_and_the_question_follows() {
     press(&mut app, KeyCode::Esc);
     let text = frame(&mut app, 80, 24);
     assert!(text.contains("outcome is unknown"), "{text}");
-    snap("review_names_other_unresolved", &mut app);
+    snap!("review_names_other_unresolved", &mut app);
 }
 
 #[test]
@@ -531,7 +519,7 @@ fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
     // While looking nothing can be resent or claimed.
     assert!(press(&mut app, KeyCode::Char('r')).is_empty());
     assert!(app.overlay.is_none());
-    snap("status_reopened_looking", &mut app);
+    snap!("status_reopened_looking", &mut app);
 
     // A stale answer (another purchase) is dropped.
     update(
@@ -551,7 +539,7 @@ fn one_unknown_purchase_opens_looked_up_and_one_key_follows_the_order() {
     );
     assert_eq!(unknown(&app).candidates.len(), 1);
     assert!(!hint_keys(&app).contains(&"r".to_string()));
-    snap("status_reopened_found", &mut app);
+    snap!("status_reopened_found", &mut app);
     let effects = press(&mut app, KeyCode::Char('t'));
     assert_eq!(
         effects,
@@ -612,7 +600,7 @@ fn several_are_listed_first_and_enter_opens_one() {
     let (mut app, effects) = starting_with(records.clone());
     assert!(effects.is_empty());
     assert_eq!(app.page, Page::Purchases);
-    snap("purchases_unfinished", &mut app);
+    snap!("purchases_unfinished", &mut app);
     press(&mut app, KeyCode::Down);
     let effects = enter(&mut app);
     assert_eq!(

@@ -22,21 +22,6 @@ use flexus::tui::update::update;
 use flexus::tui::view;
 use support::*;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
-/// Snapshots the app at both sizes.
-fn snap(name: &str, app: &mut App) {
-    for (w, h) in SIZES {
-        let text = frame(app, w, h);
-        insta::with_settings!({
-            filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", "[request-id]")],
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
-        });
-    }
-}
-
 fn buffer(app: &mut App, w: u16, h: u16) -> Buffer {
     app.size = (w, h);
     let mut terminal = terminal(w, h);
@@ -70,7 +55,7 @@ fn sign_in_app() -> App {
 
 #[test]
 fn sign_in_choices() {
-    snap("signin_methods", &mut sign_in_app());
+    snap!("signin_methods", &mut sign_in_app());
 }
 
 #[test]
@@ -84,7 +69,7 @@ fn sign_in_refused_token() {
     let [Effect::Connect { attempt, .. }] = effects.as_slice() else {
         panic!()
     };
-    snap("signin_signing_in", &mut app);
+    snap!("signin_signing_in", &mut app);
     update(
         &mut app,
         Msg::Connected {
@@ -97,7 +82,7 @@ fn sign_in_refused_token() {
             )),
         },
     );
-    snap("signin_token_refused", &mut app);
+    snap!("signin_token_refused", &mut app);
     let text = frame(&mut app, 80, 24);
     // The escape sequence from the network arrives without its ESC.
     assert!(
@@ -117,14 +102,14 @@ fn sign_in_password_form_masks_the_password() {
     type_text(&mut app, "alice");
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "hunter2");
-    snap("signin_password", &mut app);
+    snap!("signin_password", &mut app);
     assert!(!frame(&mut app, 120, 40).contains("hunter2"));
 }
 
 #[test]
 fn region() {
     let (mut app, _) = signed_in_app();
-    snap("region", &mut app);
+    snap!("region", &mut app);
     let buf = buffer(&mut app, 80, 24);
     assert!(
         style_of(&buf, "CN-Hong Kong")
@@ -137,9 +122,9 @@ fn region() {
     assert!(line_with(&text, "AP-Singapore").starts_with("\"│    AP-Singapore"));
     type_text(&mut app, "ap-");
     press(&mut app, KeyCode::Down);
-    snap("region_filtered", &mut app);
+    snap!("region_filtered", &mut app);
     type_text(&mut app, "zz");
-    snap("region_filter_matches_nothing", &mut app);
+    snap!("region_filter_matches_nothing", &mut app);
 }
 
 #[test]
@@ -147,10 +132,10 @@ fn image_lists() {
     let (mut app, _) = signed_in_app();
     type_text(&mut app, "istanbul");
     enter(&mut app);
-    snap("image_list", &mut app);
+    snap!("image_list", &mut app);
     type_text(&mut app, "centos");
     enter(&mut app);
-    snap("image_versions_some_unavailable", &mut app);
+    snap!("image_versions_some_unavailable", &mut app);
     let buf = buffer(&mut app, 80, 24);
     let unavailable = style_of(&buf, "8.2");
     assert_eq!(
@@ -166,7 +151,7 @@ fn image_lists() {
     );
     press(&mut app, KeyCode::Up);
     enter(&mut app);
-    snap("image_version_refused", &mut app);
+    snap!("image_version_refused", &mut app);
     let buf = buffer(&mut app, 80, 24);
     assert_eq!(
         style_of(&buf, "✗ CentOS 8.0 is not offered").fg,
@@ -181,11 +166,11 @@ fn image_private() {
     type_text(&mut app, "private");
     enter(&mut app);
     enter(&mut app);
-    snap("image_private_missing_id", &mut app);
+    snap!("image_private_missing_id", &mut app);
     type_text(&mut app, "img-7f3a");
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Right);
-    snap("image_private_windows", &mut app);
+    snap!("image_private_windows", &mut app);
 }
 
 #[test]
@@ -195,7 +180,7 @@ fn spec_table_greys_what_the_image_does_not_allow() {
     enter(&mut app);
     type_text(&mut app, "gitlab");
     enter(&mut app);
-    snap("spec_gitlab", &mut app);
+    snap!("spec_gitlab", &mut app);
     let buf = buffer(&mut app, 80, 24);
     assert_eq!(
         style_of(&buf, "hf.large.025.30m.linux").fg,
@@ -212,9 +197,9 @@ fn spec_table_greys_what_the_image_does_not_allow() {
     // Enter on a greyed package says why it cannot be had.
     press(&mut app, KeyCode::Home);
     enter(&mut app);
-    snap("spec_refused", &mut app);
+    snap!("spec_refused", &mut app);
     press(&mut app, KeyCode::End);
-    snap("spec_windows_row", &mut app);
+    snap!("spec_windows_row", &mut app);
 }
 
 #[test]
@@ -233,7 +218,7 @@ fn a_region_change_tells_what_it_cleared() {
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Down);
     enter(&mut app); // Bangkok
-    snap("image_after_region_change", &mut app);
+    snap!("image_after_region_change", &mut app);
     let text = frame(&mut app, 80, 24);
     assert!(
         text.contains("! Spec hf.large.025.30m.linux was cleared: 0.5 GiB packages exist"),
@@ -250,7 +235,7 @@ fn period_with_wrong_input() {
     press(&mut app, KeyCode::Tab);
     retype(&mut app, "lots");
     enter(&mut app);
-    snap("period_errors", &mut app);
+    snap!("period_errors", &mut app);
     let buf = buffer(&mut app, 80, 24);
     assert_eq!(style_of(&buf, "! a monthly period").fg, Some(Color::Red));
 }
@@ -259,14 +244,14 @@ fn period_with_wrong_input() {
 fn extras_with_a_size_error() {
     let (mut app, _) = app_at_review();
     type_text(&mut app, "5");
-    snap("extras_off", &mut app);
+    snap!("extras_off", &mut app);
     press(&mut app, KeyCode::Char(' '));
     type_text(&mut app, "5");
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char(' '));
     type_text(&mut app, "100");
     enter(&mut app);
-    snap("extras_size_error", &mut app);
+    snap!("extras_size_error", &mut app);
 }
 
 #[test]
@@ -284,11 +269,11 @@ fn naming_with_errors_and_tags() {
         type_text(&mut app, v);
         enter(&mut app);
     }
-    snap("naming_name_error", &mut app);
+    snap!("naming_name_error", &mut app);
     press(&mut app, KeyCode::Char('a'));
     type_text(&mut app, "env");
     enter(&mut app);
-    snap("naming_tag_editor_duplicate", &mut app);
+    snap!("naming_tag_editor_duplicate", &mut app);
 }
 
 #[test]
@@ -312,10 +297,10 @@ fn an_empty_name_shows_its_whole_rule_at_80_columns() {
 #[test]
 fn review() {
     let (mut app, _) = app_at_review();
-    snap("review", &mut app);
+    snap!("review", &mut app);
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::PageDown);
-    snap("review_json", &mut app);
+    snap!("review_json", &mut app);
 }
 
 #[test]
@@ -335,9 +320,9 @@ fn review_of_an_unpriced_yearly_order() {
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char(' '));
     enter(&mut app);
-    snap("review_unpriced_yearly", &mut app);
+    snap!("review_unpriced_yearly", &mut app);
     enter_and_check(&mut app, Default::default());
-    snap("confirm_submit", &mut app);
+    snap!("confirm_submit", &mut app);
     let text = frame(&mut app, 80, 24);
     assert!(
         text.contains("│Sent to: fake service (test double)"),
@@ -345,14 +330,14 @@ fn review_of_an_unpriced_yearly_order() {
     );
     press(&mut app, KeyCode::Char('y'));
     type_text(&mut app, "ye");
-    snap("confirm_submit_again", &mut app);
+    snap!("confirm_submit_again", &mut app);
 }
 
 #[test]
 fn save_plan_prompt() {
     let (mut app, _) = app_at_review();
     press(&mut app, KeyCode::Char('s'));
-    snap("save_plan_prompt", &mut app);
+    snap!("save_plan_prompt", &mut app);
     let effects = enter(&mut app);
     let [Effect::SavePlan { path, .. }] = effects.as_slice() else {
         panic!()
@@ -364,7 +349,7 @@ fn save_plan_prompt() {
             result: Err(flexus::tui::msg::SaveError::Exists),
         },
     );
-    snap("save_plan_overwrite", &mut app);
+    snap!("save_plan_overwrite", &mut app);
     press(&mut app, KeyCode::Char('y'));
     update(
         &mut app,
@@ -373,51 +358,23 @@ fn save_plan_prompt() {
             result: Ok(()),
         },
     );
-    snap("review_plan_saved", &mut app);
-}
-
-fn submitted(app: &mut App) -> flexus::api::purchase::ClientRequestId {
-    enter_and_check(app, Default::default());
-    let effects = press(app, KeyCode::Char('y'));
-    let Effect::Submit { request_id, .. } = &effects[0] else {
-        panic!()
-    };
-    request_id.clone()
+    snap!("review_plan_saved", &mut app);
 }
 
 #[test]
 fn status_while_sending() {
     let (mut app, _) = app_at_review();
     submitted(&mut app);
-    snap("status_submitting", &mut app);
+    snap!("status_submitting", &mut app);
     ctrl(&mut app, 'c');
-    snap("confirm_quit", &mut app);
+    snap!("confirm_quit", &mut app);
 }
 
+/// Sent, and placed a second later with one instance.
 fn placed(app: &mut App) {
     let request_id = submitted(app);
     advance(app, Duration::from_secs(1));
-    update(
-        app,
-        Msg::Submitted {
-            request_id,
-            outcome: SubmitOutcome::Placed {
-                order_id: ORDER_ID.into(),
-                instance_ids: vec!["65dea8d23005da564c78d9d2".into()],
-                unrecorded: None,
-            },
-        },
-    );
-}
-
-fn track(app: &mut App, event: TrackEvent) {
-    update(
-        app,
-        Msg::Tracked {
-            order_id: ORDER_ID.into(),
-            event,
-        },
-    );
+    answer_placed(app, request_id, vec!["65dea8d23005da564c78d9d2".into()]);
 }
 
 #[test]
@@ -425,12 +382,12 @@ fn status_of_a_tracked_order() {
     let (mut app, _) = app_at_review();
     placed(&mut app);
     advance(&mut app, Duration::from_secs(1));
-    track(&mut app, polled(status::PENDING_PAYMENT));
-    track(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    tracked(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
     advance(&mut app, Duration::from_millis(1500));
-    snap("status_pending_payment", &mut app);
+    snap!("status_pending_payment", &mut app);
     advance(&mut app, Duration::from_millis(3500));
-    track(
+    tracked(
         &mut app,
         TrackEvent::PollFailed {
             failure: failure(None, None, "network unreachable", "flexus keeps trying"),
@@ -439,7 +396,7 @@ fn status_of_a_tracked_order() {
         },
     );
     advance(&mut app, Duration::from_secs(2));
-    snap("status_poll_failed", &mut app);
+    snap!("status_poll_failed", &mut app);
     let text = frame(&mut app, 80, 24);
     assert!(line_with(&text, "Next check").contains("in 6s"), "{text}");
     assert!(
@@ -453,10 +410,10 @@ fn status_of_a_tracked_order() {
         "a failed check stands out"
     );
     press(&mut app, KeyCode::Char('p'));
-    snap("confirm_pay", &mut app);
+    snap!("confirm_pay", &mut app);
     press(&mut app, KeyCode::Char('y'));
     advance(&mut app, Duration::from_millis(300));
-    snap("status_paying", &mut app);
+    snap!("status_paying", &mut app);
     update(
         &mut app,
         Msg::Acted {
@@ -467,17 +424,17 @@ fn status_of_a_tracked_order() {
         },
     );
     advance(&mut app, Duration::from_secs(6));
-    track(&mut app, polled(status::PROCESSING));
+    tracked(&mut app, polled(status::PROCESSING));
     advance(&mut app, Duration::from_secs(5));
-    track(&mut app, polled(status::COMPLETED));
-    track(
+    tracked(&mut app, polled(status::COMPLETED));
+    tracked(
         &mut app,
         TrackEvent::Finished {
             status: Some(status::COMPLETED),
             failure: None,
         },
     );
-    snap("status_completed", &mut app);
+    snap!("status_completed", &mut app);
     let buf = buffer(&mut app, 80, 24);
     assert_eq!(style_of(&buf, "Order completed").fg, Some(Color::Green));
 }
@@ -486,14 +443,14 @@ fn status_of_a_tracked_order() {
 fn status_when_tracking_stops_early() {
     let (mut app, _) = app_at_review();
     placed(&mut app);
-    track(&mut app, polled(status::PROCESSING));
+    tracked(&mut app, polled(status::PROCESSING));
     update(
         &mut app,
         Msg::TrackingEnded {
             order_id: ORDER_ID.into(),
         },
     );
-    snap("status_tracking_stopped", &mut app);
+    snap!("status_tracking_stopped", &mut app);
 }
 
 #[test]
@@ -512,7 +469,7 @@ fn status_of_a_refused_order() {
             )),
         },
     );
-    snap("status_refused", &mut app);
+    snap!("status_refused", &mut app);
     let buf = buffer(&mut app, 80, 24);
     assert_eq!(style_of(&buf, "The order was refused").fg, Some(Color::Red));
 }
@@ -560,7 +517,7 @@ fn lost(app: &mut App, candidates: usize, lookup_failed: bool) {
 fn status_after_a_lost_answer() {
     let (mut app, _) = app_at_review();
     lost(&mut app, 2, false);
-    snap("status_unknown_candidates", &mut app);
+    snap!("status_unknown_candidates", &mut app);
     // No resend while a found order may be this purchase.
     press(&mut app, KeyCode::Char('r'));
     assert!(app.overlay.is_none());
@@ -568,21 +525,21 @@ fn status_after_a_lost_answer() {
     let (mut app, _) = app_at_review();
     lost(&mut app, 0, false);
     press(&mut app, KeyCode::Char('r'));
-    snap("confirm_resend", &mut app);
+    snap!("confirm_resend", &mut app);
 
     let (mut app, _) = app_at_review();
     lost(&mut app, 0, true);
-    snap("status_unknown_lookup_failed", &mut app);
+    snap!("status_unknown_lookup_failed", &mut app);
 }
 
 #[test]
 fn help_lists_this_page_and_everywhere() {
     let (mut app, _) = signed_in_app();
     press(&mut app, KeyCode::Char('?'));
-    snap("help_region", &mut app);
+    snap!("help_region", &mut app);
     let (mut app, _) = app_at_review();
     press(&mut app, KeyCode::Char('?'));
-    snap("help_review", &mut app);
+    snap!("help_review", &mut app);
 }
 
 #[test]
@@ -644,22 +601,14 @@ fn wide_terminals_show_the_choices_in_a_side_panel() {
     );
 }
 
+/// Sent, and placed a second later with `instances` instances.
 fn placed_with(app: &mut App, instances: usize) {
     let request_id = submitted(app);
     advance(app, Duration::from_secs(1));
-    update(
-        app,
-        Msg::Submitted {
-            request_id,
-            outcome: SubmitOutcome::Placed {
-                order_id: ORDER_ID.into(),
-                instance_ids: (0..instances)
-                    .map(|i| format!("6b085eca238ced20aa014d{i:02}"))
-                    .collect(),
-                unrecorded: None,
-            },
-        },
-    );
+    let ids = (0..instances)
+        .map(|i| format!("6b085eca238ced20aa014d{i:02}"))
+        .collect();
+    answer_placed(app, request_id, ids);
 }
 
 /// What must stay in view at 80x24 whatever the order's size.
@@ -683,9 +632,9 @@ fn status_of_a_thirty_instance_order_stays_readable() {
     let (mut app, _) = app_at_review();
     placed_with(&mut app, 30);
     advance(&mut app, Duration::from_secs(1));
-    track(&mut app, polled(status::PENDING_PAYMENT));
-    track(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
-    snap("status_30_instances", &mut app);
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    tracked(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
+    snap!("status_30_instances", &mut app);
     let text = scrubbed(&mut app);
     assert_the_essentials_show(&text);
     assert!(
@@ -706,7 +655,7 @@ fn status_of_a_thirty_instance_order_stays_readable() {
         } else {
             failure(Some(503), None, "the service is unavailable", "")
         };
-        track(
+        tracked(
             &mut app,
             TrackEvent::PollFailed {
                 failure,
@@ -715,7 +664,7 @@ fn status_of_a_thirty_instance_order_stays_readable() {
             },
         );
     }
-    snap("status_30_instances_long_outage", &mut app);
+    snap!("status_30_instances_long_outage", &mut app);
     let text = scrubbed(&mut app);
     assert_the_essentials_show(&text);
     assert!(
@@ -734,7 +683,7 @@ fn status_of_a_thirty_instance_order_stays_readable() {
 
     // i lists every instance ID, one per line, and scrolls through them.
     press(&mut app, KeyCode::Char('i'));
-    snap("status_30_instances_all_ids", &mut app);
+    snap!("status_30_instances_all_ids", &mut app);
     let text = scrubbed(&mut app);
     assert!(text.contains("All 30 instance IDs (i goes back to the timeline)"));
     assert_the_essentials_show(&text.replace("All 30 instance IDs", "Timeline (UTC)"));

@@ -488,12 +488,6 @@ fn lists_filter_as_you_type_and_question_mark_is_help_only_outside_text() {
     assert!(matches!(app.overlay, Some(Overlay::Help(None))));
 }
 
-fn confirm_and_submit(app: &mut flexus::tui::app::App) -> Vec<Effect> {
-    assert!(enter_and_check(app, Default::default()).is_empty());
-    assert!(asked(app) == Some(&Confirmed::Submit { second: false }));
-    press(app, KeyCode::Char('y'))
-}
-
 #[test]
 fn submitting_asks_first_and_the_default_is_no() {
     let (mut app, _) = app_at_review();
@@ -587,17 +581,8 @@ fn a_placed_order_is_tracked_and_paid_on_request() {
             order_id: ORDER_ID.into()
         }]
     );
-    let track = |app: &mut flexus::tui::app::App, event| {
-        update(
-            app,
-            Msg::Tracked {
-                order_id: ORDER_ID.into(),
-                event,
-            },
-        )
-    };
-    track(&mut app, polled(status::PENDING_PAYMENT));
-    track(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    tracked(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
     // News about another order is dropped.
     update(
         &mut app,
@@ -638,7 +623,7 @@ fn a_placed_order_is_tracked_and_paid_on_request() {
             result: Ok(()),
         },
     );
-    track(
+    tracked(
         &mut app,
         TrackEvent::PollFailed {
             failure: failure(None, None, "connection refused", "retrying"),
@@ -651,8 +636,8 @@ fn a_placed_order_is_tracked_and_paid_on_request() {
     };
     assert_eq!(tracking.payment, Payment::Paid);
     assert_eq!(tracking.trouble.as_ref().map(|(n, _)| *n), Some(1));
-    track(&mut app, polled(status::COMPLETED));
-    track(
+    tracked(&mut app, polled(status::COMPLETED));
+    tracked(
         &mut app,
         TrackEvent::Finished {
             status: Some(status::COMPLETED),
@@ -1268,31 +1253,13 @@ fn the_review_tells_when_the_order_no_longer_matches_its_plan_file() {
     assert!(headless(&mut app).contains("(changed since; s saves it)"));
 }
 
-fn placed_with_ids(app: &mut flexus::tui::app::App, ids: usize) {
-    let effects = confirm_and_submit(app);
-    let Effect::Submit { request_id, .. } = &effects[0] else {
-        unreachable!()
-    };
-    update(
+/// Sent and placed at once, with `ids` instances.
+fn placed_with_ids(app: &mut App, ids: usize) {
+    let request_id = submitted(app);
+    answer_placed(
         app,
-        Msg::Submitted {
-            request_id: request_id.clone(),
-            outcome: SubmitOutcome::Placed {
-                order_id: ORDER_ID.into(),
-                instance_ids: (0..ids).map(|i| format!("i-{i}")).collect(),
-                unrecorded: None,
-            },
-        },
-    );
-}
-
-fn tracked(app: &mut flexus::tui::app::App, event: TrackEvent) {
-    update(
-        app,
-        Msg::Tracked {
-            order_id: ORDER_ID.into(),
-            event,
-        },
+        request_id,
+        (0..ids).map(|i| format!("i-{i}")).collect(),
     );
 }
 

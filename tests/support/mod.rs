@@ -426,6 +426,74 @@ pub fn enter_and_check(app: &mut App, earlier: Earlier) -> Vec<Effect> {
     )
 }
 
+/// The terminal sizes every screen is drawn at: the smallest, and a wide one.
+pub const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// Snapshots the app at 80x24 and 120x40 under `tests/snapshots`, with
+/// Client-Request-Ids scrubbed. A macro, so that insta names the calling
+/// test file as the snapshots' source.
+#[allow(unused_macros)]
+macro_rules! snap {
+    ($name:expr, $app:expr) => {
+        for (w, h) in SIZES {
+            let text = frame($app, w, h);
+            insta::with_settings!({
+                filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", "[request-id]")],
+                prepend_module_to_snapshot => false,
+            }, {
+                insta::assert_snapshot!(format!("{}_{w}x{h}", $name), text);
+            });
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use snap;
+
+/// At the review, nothing earlier in the journal: the question is asked
+/// and `y` answers it; what that sends.
+pub fn confirm_and_submit(app: &mut App) -> Vec<Effect> {
+    assert!(enter_and_check(app, Default::default()).is_empty());
+    assert_eq!(asked(app), Some(&Confirmed::Submit { second: false }));
+    press(app, KeyCode::Char('y'))
+}
+
+/// The order is sent from the review (asked and confirmed); its
+/// Client-Request-Id.
+pub fn submitted(app: &mut App) -> ClientRequestId {
+    let effects = confirm_and_submit(app);
+    let [Effect::Submit { request_id, .. }] = effects.as_slice() else {
+        panic!("one submission: {effects:?}");
+    };
+    request_id.clone()
+}
+
+/// The service's answer to the order sent with `request_id`: placed as
+/// `ORDER_ID`, with these instance IDs.
+pub fn answer_placed(app: &mut App, request_id: ClientRequestId, instance_ids: Vec<String>) {
+    update(
+        app,
+        Msg::Submitted {
+            request_id,
+            outcome: SubmitOutcome::Placed {
+                order_id: ORDER_ID.into(),
+                instance_ids,
+                unrecorded: None,
+            },
+        },
+    );
+}
+
+/// Tracking news of `ORDER_ID`.
+pub fn tracked(app: &mut App, event: TrackEvent) -> Vec<Effect> {
+    update(
+        app,
+        Msg::Tracked {
+            order_id: ORDER_ID.into(),
+            event,
+        },
+    )
+}
+
 /// The journal recorded the claim of `ORDER_ID` for purchase `request_id`:
 /// only now is the order followed.
 pub fn claim_recorded(app: &mut App, request_id: &str) {
