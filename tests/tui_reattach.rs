@@ -7,9 +7,8 @@ mod support;
 
 use crossterm::event::KeyCode;
 
-use flexus::api::journal::{DamagedRecord, PurchaseRecord, PurchaseState, RecordedFailure};
-use flexus::api::purchase::FoundOrder;
-use flexus::api::wire::{OrderLineItem, status};
+use flexus::api::journal::{DamagedRecord, PurchaseState, RecordedFailure};
+use flexus::api::wire::status;
 use flexus::domain::order::RequestBody;
 use flexus::tui::app::{App, Overlay, Page, Step};
 use flexus::tui::msg::{Effect, Msg};
@@ -20,32 +19,6 @@ use flexus::tui::submission::{Origin, Submission};
 use flexus::tui::update::update;
 use support::*;
 
-const EARLIER_ID: &str = "0b5e2a8c-4f7e-4d52-9a3e-6f1c2d3e4a5b";
-const OTHER_ID: &str = "7c1d9e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f";
-
-fn record(id: &str, body: RequestBody, state: PurchaseState) -> PurchaseRecord {
-    let placed = matches!(state, PurchaseState::Placed);
-    PurchaseRecord {
-        client_request_id: id.to_string(),
-        first_sent_at: "2026-01-15T09:10:00Z".to_string(),
-        last_sent_at: "2026-01-15T09:10:00Z".to_string(),
-        attempts: 1,
-        endpoint: "https://hcss.example".to_string(),
-        body,
-        state,
-        order_id: placed.then(|| ORDER_ID.to_string()),
-        instance_ids: if placed {
-            vec!["65dea8d23005da564c78d9d1".to_string()]
-        } else {
-            Vec::new()
-        },
-        last_status: None,
-        pending_payment_end_time: None,
-        dismissed: Vec::new(),
-        found: Vec::new(),
-    }
-}
-
 fn lost_answer() -> PurchaseState {
     PurchaseState::Ambiguous {
         error: RecordedFailure {
@@ -55,21 +28,6 @@ fn lost_answer() -> PurchaseState {
         },
         candidates: Vec::new(),
     }
-}
-
-fn found() -> FoundOrder {
-    FoundOrder {
-        info: order_info(status::PENDING_PAYMENT),
-        line_items: vec![OrderLineItem {
-            product_spec_desc: Some("hf.large.2.30m.linux".to_string()),
-            subscription_num: Some(1),
-            ..OrderLineItem::default()
-        }],
-    }
-}
-
-fn body_of(app: &App) -> RequestBody {
-    app.draft.request_body(&app.catalog).unwrap()
 }
 
 fn other_body(app: &App) -> RequestBody {
@@ -453,18 +411,6 @@ fn a_stale_check_answer_is_dropped() {
 }
 
 // ---- reopening at the start ----
-
-/// A wizard that reopens the journal's purchases, signed in.
-fn starting_with(records: Vec<PurchaseRecord>) -> (App, Vec<Effect>) {
-    let mut app = new_app();
-    app.reattach = true;
-    let service = FakeService::new();
-    *service.state.unfinished.lock().unwrap() = records.clone();
-    let effects = flexus::tui::update::start(&mut app, &Start::Connected(service));
-    assert_eq!(effects, vec![Effect::LoadUnfinished]);
-    let effects = update(&mut app, Msg::Unfinished(Ok(records)));
-    (app, effects)
-}
 
 fn a_body() -> RequestBody {
     let (app, _) = app_at_review();

@@ -985,3 +985,334 @@ fn a_server_error_on_the_purchase_is_named_as_such_not_as_a_lost_answer() {
     );
     assert!(!text.contains("was lost"), "{text}");
 }
+
+// ---- keys: one list drives key handling, the footer and the help ----
+
+/// A screen in a state with keys of its own, built afresh on each call.
+type State = (&'static str, fn() -> App);
+
+/// An app at the review after `keys` (a step's number, then more).
+fn from_review(keys: &str) -> App {
+    let (mut app, _) = app_at_review();
+    type_text(&mut app, keys);
+    app
+}
+
+fn signed_in() -> App {
+    signed_in_app().0
+}
+
+fn at_review() -> App {
+    app_at_review().0
+}
+
+fn sending() -> App {
+    let mut app = at_review();
+    submitted(&mut app);
+    app
+}
+
+fn pending_payment() -> App {
+    let mut app = at_review();
+    placed(&mut app);
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    app
+}
+
+fn lost_with_orders() -> App {
+    let mut app = at_review();
+    lost(&mut app, 2, false);
+    app
+}
+
+fn lost_with_none() -> App {
+    let mut app = at_review();
+    lost(&mut app, 0, false);
+    app
+}
+
+fn double_found() -> App {
+    let mut app = at_review();
+    let earlier = flexus::tui::service::Earlier {
+        same: vec![record(
+            EARLIER_ID,
+            body_of(&app),
+            flexus::api::journal::PurchaseState::Unanswered,
+        )],
+        lookup: flexus::tui::service::Lookup {
+            found: vec![found()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    enter_and_check(&mut app, earlier);
+    app
+}
+
+fn every_state() -> Vec<State> {
+    vec![
+        ("sign-in ways", sign_in_app),
+        ("sign-in token form", || {
+            let mut app = sign_in_app();
+            enter(&mut app);
+            app
+        }),
+        ("signing in", || {
+            let mut app = sign_in_app();
+            type_text(&mut app, "4");
+            enter(&mut app);
+            app
+        }),
+        ("region", signed_in),
+        ("region, filtered", || {
+            let mut app = signed_in();
+            type_text(&mut app, "ap-");
+            app
+        }),
+        ("region, from the review", || from_review("1")),
+        ("image list", || {
+            let mut app = signed_in();
+            enter(&mut app);
+            app
+        }),
+        ("image list, from the review", || from_review("2")),
+        ("image versions", || {
+            let mut app = signed_in();
+            enter(&mut app);
+            type_text(&mut app, "ubuntu");
+            enter(&mut app);
+            app
+        }),
+        ("private image ID", || {
+            let mut app = signed_in();
+            enter(&mut app);
+            type_text(&mut app, "private");
+            enter(&mut app);
+            app
+        }),
+        ("private image system", || {
+            let mut app = signed_in();
+            enter(&mut app);
+            type_text(&mut app, "private");
+            enter(&mut app);
+            press(&mut app, KeyCode::Tab);
+            app
+        }),
+        ("spec", || from_review("3")),
+        ("period unit", || from_review("4")),
+        ("period length", || {
+            let mut app = from_review("4");
+            press(&mut app, KeyCode::Tab);
+            app
+        }),
+        ("period auto-pay", || {
+            let mut app = from_review("4");
+            for _ in 0..4 {
+                press(&mut app, KeyCode::Tab);
+            }
+            app
+        }),
+        ("extras switch", || from_review("5")),
+        ("extras size", || from_review("5 ")),
+        ("naming name", || from_review("6")),
+        ("naming tags", || {
+            let mut app = from_review("6");
+            press(&mut app, KeyCode::Tab);
+            press(&mut app, KeyCode::Tab);
+            for tag in ["env", "team"] {
+                press(&mut app, KeyCode::Char('a'));
+                type_text(&mut app, tag);
+                enter(&mut app);
+            }
+            app
+        }),
+        ("tag editor", || {
+            let mut app = from_review("6");
+            press(&mut app, KeyCode::Tab);
+            press(&mut app, KeyCode::Tab);
+            press(&mut app, KeyCode::Char('a'));
+            app
+        }),
+        ("review", at_review),
+        ("review with JSON", || from_review("v")),
+        ("place-order question", || {
+            let mut app = at_review();
+            enter_and_check(&mut app, Default::default());
+            app
+        }),
+        ("second question", || {
+            let mut app = from_review("4");
+            press(&mut app, KeyCode::Right); // a year
+            enter(&mut app);
+            enter_and_check(&mut app, Default::default());
+            press(&mut app, KeyCode::Char('y'));
+            app
+        }),
+        ("save plan", || from_review("s")),
+        ("sending", sending),
+        ("quit question", || {
+            let mut app = sending();
+            ctrl(&mut app, 'c');
+            app
+        }),
+        ("pending payment", pending_payment),
+        ("pay question", || {
+            let mut app = pending_payment();
+            press(&mut app, KeyCode::Char('p'));
+            app
+        }),
+        ("completed", || {
+            let mut app = pending_payment();
+            tracked(&mut app, polled(status::COMPLETED));
+            tracked(
+                &mut app,
+                TrackEvent::Finished {
+                    status: Some(status::COMPLETED),
+                    failure: None,
+                },
+            );
+            app
+        }),
+        ("refused", || {
+            let mut app = at_review();
+            let request_id = submitted(&mut app);
+            update(
+                &mut app,
+                Msg::Submitted {
+                    request_id,
+                    outcome: SubmitOutcome::Rejected(failure(Some(400), None, "no", "")),
+                },
+            );
+            app
+        }),
+        ("lost, orders found", lost_with_orders),
+        ("lost, nothing found", lost_with_none),
+        ("resend question", || {
+            let mut app = lost_with_none();
+            press(&mut app, KeyCode::Char('r'));
+            app
+        }),
+        ("the same order found", double_found),
+        ("separate question", || {
+            let mut app = double_found();
+            press(&mut app, KeyCode::Char('s'));
+            app
+        }),
+        ("reopened", || {
+            let body = body_of(&at_review());
+            let records = vec![record(
+                EARLIER_ID,
+                body,
+                flexus::api::journal::PurchaseState::Unanswered,
+            )];
+            starting_with(records).0
+        }),
+        ("unfinished purchases", || {
+            let body = body_of(&at_review());
+            let records = [EARLIER_ID, OTHER_ID]
+                .map(|id| {
+                    record(
+                        id,
+                        body.clone(),
+                        flexus::api::journal::PurchaseState::Unanswered,
+                    )
+                })
+                .to_vec();
+            starting_with(records).0
+        }),
+        ("help", || {
+            let mut app = signed_in();
+            press(&mut app, KeyCode::Char('?'));
+            app
+        }),
+    ]
+}
+
+/// The keys of the page, or of the question over it, then those that work
+/// everywhere: the order key handling reads them in.
+fn hints_here(app: &App) -> Vec<flexus::tui::screens::keys::Hint> {
+    let here = match &app.overlay {
+        Some(overlay) => flexus::tui::screens::dialogs::hints(overlay),
+        None => flexus::tui::screens::hints(app),
+    };
+    let global = flexus::tui::screens::global_bindings(app);
+    global.iter().map(|b| b.hint()).chain(here).collect()
+}
+
+/// A key press a binding's key stands for.
+fn press_of(key: flexus::tui::screens::keys::Key) -> crossterm::event::KeyEvent {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    use flexus::tui::screens::keys::Key;
+    match key {
+        Key::Code(KeyCode::BackTab) => KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+        Key::Code(code) => key_event(code),
+        Key::Char(c) | Key::Range(c, _) => key_event(KeyCode::Char(c)),
+        Key::Ctrl(c) => KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL),
+        Key::Text | Key::TextButHelp | Key::Any => key_event(KeyCode::Char('x')),
+    }
+}
+
+#[test]
+fn every_key_the_footer_names_does_something_there() {
+    for (name, build) in every_state() {
+        for hint in hints_here(&build()).iter().filter(|h| h.in_footer()) {
+            let acts = hint.keys.iter().any(|&key| {
+                let mut app = build();
+                let before = frame(&mut app, 80, 24);
+                let effects = update(&mut app, Msg::Key(press_of(key)));
+                !effects.is_empty() || app.quit || frame(&mut app, 80, 24) != before
+            });
+            assert!(
+                acts,
+                "{name}: the footer says \"{} {}\" but no key of it does anything",
+                hint.label(),
+                hint.words
+            );
+        }
+    }
+}
+
+#[test]
+fn every_key_that_works_is_in_the_help_and_reaches_its_binding() {
+    use flexus::tui::app::Overlay;
+    for (name, build) in every_state() {
+        for (w, h) in SIZES {
+            let mut app = build();
+            if matches!(app.overlay, Some(Overlay::Help(_))) {
+                continue;
+            }
+            // What works depends on what fits (scrolling, above all).
+            app.size = (w, h);
+            let hints = hints_here(&app);
+            // The first binding that answers a key is the one the help
+            // names for it: none is shadowed by an earlier one, or by a key
+            // that works everywhere.
+            for hint in hints.iter().filter(|h| h.enabled) {
+                for &key in hint.keys {
+                    let event = press_of(key);
+                    let first = hints.iter().find(|h| h.matches(&event)).unwrap();
+                    assert!(
+                        first == hint || key == flexus::tui::screens::keys::Key::Any,
+                        "{name}: {key:?} of \"{} {}\" is taken by \"{} {}\"",
+                        hint.label(),
+                        hint.words,
+                        first.label(),
+                        first.words
+                    );
+                }
+            }
+            press(&mut app, KeyCode::F(1));
+            assert!(matches!(app.overlay, Some(Overlay::Help(_))), "{name}: F1");
+            let help = frame(&mut app, w, h);
+            for hint in hints.iter().filter(|h| h.in_help()) {
+                let words = hint.detail.as_ref().unwrap_or(&hint.words);
+                let start: String = words.chars().take(24).collect();
+                let shown = format!("  {:<15} {start}", hint.label());
+                assert!(
+                    help.contains(&shown),
+                    "{name} at {w}x{h}: the help does not name \"{shown}\":\n{help}"
+                );
+            }
+        }
+    }
+}

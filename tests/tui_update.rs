@@ -470,6 +470,31 @@ fn a_step_reopened_from_the_review_leads_back_to_it() {
 }
 
 #[test]
+fn a_leading_j_or_k_is_typed_into_a_list_filter_not_taken_for_a_move() {
+    // `jo` Enter on the image step used to move down with j, filter by "o"
+    // and choose Ghost.
+    let (mut app, _) = signed_in_app();
+    choose_region(&mut app, "singapore");
+    type_text(&mut app, "jo");
+    assert_eq!(app.image.picker.filter, "jo");
+    enter(&mut app);
+    assert_eq!(
+        app.draft.image,
+        ImageRef::Public {
+            name: "Joomla".into(),
+            version: "5.0.3".into()
+        }
+    );
+    assert_eq!(app.page, page(Step::Spec));
+    // The same on a list of versions: k is the start of nothing but text.
+    press(&mut app, KeyCode::Esc);
+    type_text(&mut app, "ubuntu");
+    enter(&mut app);
+    type_text(&mut app, "k");
+    assert_eq!(app.image.versions.filter, "k");
+}
+
+#[test]
 fn lists_filter_as_you_type_and_question_mark_is_help_only_outside_text() {
     let (mut app, _) = signed_in_app();
     press(&mut app, KeyCode::Char('?'));
@@ -693,6 +718,19 @@ fn a_refused_order_goes_back_to_the_review_with_the_draft_kept() {
         unreachable!()
     };
     assert_ne!(*request_id, first_id, "a new purchase gets a new id");
+}
+
+#[test]
+fn e_on_a_refused_order_is_named_in_the_footer_and_leads_back_to_the_review() {
+    let (mut app, _) = app_at_review();
+    refused_with(&mut app, 400, "HCSS.14000011", "Insufficient quota");
+    let screen = frame(&mut app, 80, 24);
+    let footer = screen.lines().last().unwrap();
+    assert!(footer.contains("e Esc back to the review"), "{footer}");
+    press(&mut app, KeyCode::Char('e'));
+    assert_eq!(app.page, page(Step::Review));
+    assert!(matches!(app.submission, Submission::Draft));
+    assert_eq!(app.draft.instance_name, "web-01");
 }
 
 fn refused_with(app: &mut App, status: u16, code: &str, message: &str) {

@@ -18,8 +18,10 @@ use tokio::sync::mpsc::Sender;
 
 use flexus::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
 use flexus::api::ids::OrderId;
-use flexus::api::journal::PurchaseRecord;
+use flexus::api::journal::{PurchaseRecord, PurchaseState};
+use flexus::api::purchase::FoundOrder;
 use flexus::api::purchase::{ClientRequestId, OrderAction};
+use flexus::api::wire::OrderLineItem;
 use flexus::api::wire::{OrderDetails, OrderInfo, status};
 use flexus::domain::catalog::Catalog;
 use flexus::domain::order::RequestBody;
@@ -28,7 +30,7 @@ use flexus::secret::Secret;
 use flexus::tui::app::{App, Clock, Overlay};
 use flexus::tui::msg::{Effect, Msg};
 use flexus::tui::screens::dialogs::Confirmed;
-use flexus::tui::service::{Connector, Earlier, Lookup, OrderService, SignIn};
+use flexus::tui::service::{Connector, Earlier, Lookup, OrderService, SignIn, Start};
 use flexus::tui::theme::Theme;
 use flexus::tui::update::update;
 use flexus::tui::view;
@@ -531,4 +533,64 @@ pub fn dismiss_action(request: &str, order: &str) -> OrderAction {
         request_id: request_id(request),
         order_id: OrderId::parse(order).expect("a valid order ID"),
     }
+}
+
+// ---- the journal's purchases ----
+
+/// The Client-Request-Ids of earlier purchases in the journal.
+pub const EARLIER_ID: &str = "0b5e2a8c-4f7e-4d52-9a3e-6f1c2d3e4a5b";
+pub const OTHER_ID: &str = "7c1d9e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f";
+
+/// A journaled purchase of `body`, sent at 09:10; placed ones as `ORDER_ID`.
+pub fn record(id: &str, body: RequestBody, state: PurchaseState) -> PurchaseRecord {
+    let placed = matches!(state, PurchaseState::Placed);
+    PurchaseRecord {
+        client_request_id: id.to_string(),
+        first_sent_at: "2026-01-15T09:10:00Z".to_string(),
+        last_sent_at: "2026-01-15T09:10:00Z".to_string(),
+        attempts: 1,
+        endpoint: "https://hcss.example".to_string(),
+        body,
+        state,
+        order_id: placed.then(|| ORDER_ID.to_string()),
+        instance_ids: if placed {
+            vec!["65dea8d23005da564c78d9d1".to_string()]
+        } else {
+            Vec::new()
+        },
+        last_status: None,
+        pending_payment_end_time: None,
+        dismissed: Vec::new(),
+        found: Vec::new(),
+    }
+}
+
+/// An order the order list shows after a lost answer: `ORDER_ID`, pending
+/// payment, of the review's package.
+pub fn found() -> FoundOrder {
+    FoundOrder {
+        info: order_info(status::PENDING_PAYMENT),
+        line_items: vec![OrderLineItem {
+            product_spec_desc: Some("hf.large.2.30m.linux".to_string()),
+            subscription_num: Some(1),
+            ..OrderLineItem::default()
+        }],
+    }
+}
+
+/// The request body of the order on the review.
+pub fn body_of(app: &App) -> RequestBody {
+    app.draft.request_body(&app.catalog).unwrap()
+}
+
+/// A wizard that reopens the journal's purchases, signed in.
+pub fn starting_with(records: Vec<PurchaseRecord>) -> (App, Vec<Effect>) {
+    let mut app = new_app();
+    app.reattach = true;
+    let service = FakeService::new();
+    *service.state.unfinished.lock().unwrap() = records.clone();
+    let effects = flexus::tui::update::start(&mut app, &Start::Connected(service));
+    assert_eq!(effects, vec![Effect::LoadUnfinished]);
+    let effects = update(&mut app, Msg::Unfinished(Ok(records)));
+    (app, effects)
 }
