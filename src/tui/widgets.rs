@@ -513,6 +513,40 @@ pub fn draw_list(rows: &[ListRow<'_>], theme: &Theme, area: Rect, buf: &mut Buff
     }
 }
 
+/// A list with lines under it (an error, the filter being typed) at the
+/// bottom of `area`, `gap` blank rows between them when there are any.
+pub fn draw_list_with_lines(
+    rows: &[ListRow<'_>],
+    lines: Vec<Line<'_>>,
+    gap: u16,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let below = if lines.is_empty() {
+        0
+    } else {
+        lines.len() as u16 + gap
+    };
+    let list_height = area.height.saturating_sub(below);
+    draw_list(
+        rows,
+        theme,
+        Rect {
+            height: list_height,
+            ..area
+        },
+        buf,
+    );
+    let used = (list_height + gap).min(area.height);
+    let under = Rect {
+        y: area.y + used,
+        height: area.height - used,
+        ..area
+    };
+    draw_lines(lines, under, buf);
+}
+
 /// A bordered block in the theme's border set.
 pub fn block<'a>(title: impl Into<Line<'a>>, theme: &Theme, focused: bool) -> Block<'a> {
     Block::bordered()

@@ -7,7 +7,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
 use super::keys::{BACK_TAB, Binding, DOWN, ENTER, ESC, Key, LEFT, RIGHT, SPACE, TAB, UP};
-use super::{Reply, Screen, back_words, draw_intro, take_all_but, take_rows};
+use super::{Reply, Screen, back_words, draw_intro, take_rows};
 use crate::domain::catalog::Platform;
 use crate::domain::field::{Field, ImageField};
 use crate::domain::order::{Draft, ImageRef};
@@ -462,7 +462,7 @@ fn error_line(app: &App) -> Option<Line<'static>> {
     })
 }
 
-fn draw_items(app: &App, mut area: Rect, buf: &mut Buffer) {
+fn draw_items(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let state = &app.image;
     let visible = state.picker.visible(&state.search);
@@ -514,15 +514,11 @@ fn draw_items(app: &App, mut area: Rect, buf: &mut Buffer) {
     let filter_line = state
         .picker
         .filter_line(theme, visible.len(), state.items.len());
-    let error = error_line(app);
-    let reserved = u16::from(filter_line.is_some()) + u16::from(error.is_some());
-    let list_area = take_all_but(&mut area, reserved);
-    widgets::draw_list(&rows, theme, list_area, buf);
-    let lines: Vec<Line> = error.into_iter().chain(filter_line).collect();
-    widgets::draw_lines(lines, area, buf);
+    let lines = error_line(app).into_iter().chain(filter_line).collect();
+    widgets::draw_list_with_lines(&rows, lines, 0, theme, area, buf);
 }
 
-fn draw_versions(app: &App, mut area: Rect, buf: &mut Buffer) {
+fn draw_versions(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let state = &app.image;
     let visible = state.versions.visible(&state.version_search);
@@ -555,12 +551,8 @@ fn draw_versions(app: &App, mut area: Rect, buf: &mut Buffer) {
     let filter_line = state
         .versions
         .filter_line(theme, visible.len(), state.version_rows.len());
-    let error = error_line(app);
-    let reserved = u16::from(filter_line.is_some()) + u16::from(error.is_some());
-    let list_area = take_all_but(&mut area, reserved);
-    widgets::draw_list(&rows, theme, list_area, buf);
-    let lines: Vec<Line> = error.into_iter().chain(filter_line).collect();
-    widgets::draw_lines(lines, area, buf);
+    let lines = error_line(app).into_iter().chain(filter_line).collect();
+    widgets::draw_list_with_lines(&rows, lines, 0, theme, area, buf);
 }
 
 fn draw_private(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {

@@ -6,7 +6,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
 use super::keys::Binding;
-use super::{Reply, Screen, back_words, draw_intro, take_rows};
+use super::{Reply, Screen, back_words, draw_intro};
 use crate::domain::catalog::Catalog;
 use crate::domain::pricing::{Money, PriceTable};
 use crate::tui::app::{App, Step};
@@ -108,9 +108,6 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let filter_line = state
         .picker
         .filter_line(theme, visible.len(), state.search.len());
-    let list_height = area
-        .height
-        .saturating_sub(u16::from(filter_line.is_some()) * 2);
     let name_width = 18;
     let rows: Vec<ListRow> = visible
         .iter()
@@ -130,11 +127,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             }
         })
         .collect();
-    let list_area = take_rows(&mut area, list_height);
-    widgets::draw_list(&rows, theme, list_area, buf);
-    if let Some(line) = filter_line {
-        take_rows(&mut area, 1);
-        widgets::draw_lines(vec![line], area, buf);
-    }
+    let lines = filter_line.into_iter().collect();
+    widgets::draw_list_with_lines(&rows, lines, 1, theme, area, buf);
     None
 }

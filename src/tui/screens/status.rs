@@ -22,6 +22,7 @@ use crate::tui::submission::{
     seconds_text,
 };
 use crate::tui::text::{clean, clock_time, utc, wrap_words};
+use crate::tui::theme::Theme;
 use crate::tui::widgets;
 
 #[derive(Debug, Clone, Default)]
@@ -593,22 +594,18 @@ fn instance_id_rows(app: &App) -> Vec<Line<'static>> {
     }
 }
 
+/// One fact: its label in the facts' column, the value wrapped under
+/// itself.
+fn fact(theme: &Theme, width: u16, label: &str, value: &str, style: Style) -> Vec<Line<'static>> {
+    widgets::labelled(0, label, LABEL_WIDTH, theme.title(), value, style, width)
+}
+
 /// The facts about the purchase, and whether they name only some of the
 /// instance IDs.
 fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
     let theme = &app.theme;
     let mut head: Vec<Line<'static>> = Vec::new();
-    let pair = |label: &str, value: String| {
-        widgets::labelled(
-            0,
-            label,
-            LABEL_WIDTH,
-            theme.title(),
-            &value,
-            Style::new(),
-            width,
-        )
-    };
+    let pair = |label: &str, value: String| fact(theme, width, label, &value, Style::new());
     match &app.submission {
         Submission::Draft => head.push(Line::from("Nothing has been sent.")),
         Submission::Submitting(sending) => {
@@ -756,17 +753,7 @@ fn instance_ids_text(ids: &[String], room: usize) -> (String, bool) {
 fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static>>, bool) {
     let theme = &app.theme;
     let mut head = Vec::new();
-    let pair = |label: &str, value: String| {
-        widgets::labelled(
-            0,
-            label,
-            LABEL_WIDTH,
-            theme.title(),
-            &value,
-            Style::new(),
-            width,
-        )
-    };
+    let pair = |label: &str, value: String| fact(theme, width, label, &value, Style::new());
     let words = tracking.status_words();
     let (style, headline) = match tracking.status() {
         Some(order_status::COMPLETED) => (
@@ -821,14 +808,12 @@ fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static
             format!("{} paying...", app.spinner(*since)),
         )),
         Payment::Paid => head.extend(pair("Payment", "accepted".to_string())),
-        Payment::Failed(failure) => head.extend(widgets::labelled(
-            0,
+        Payment::Failed(failure) => head.extend(fact(
+            theme,
+            width,
             "Payment",
-            LABEL_WIDTH,
-            theme.title(),
             &format!("failed: {}", failure_text(failure)),
             theme.error(),
-            width,
         )),
     }
     if let Some(finished) = &tracking.finished {
@@ -852,14 +837,12 @@ fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static
             } else {
                 String::new()
             };
-            head.extend(widgets::labelled(
-                0,
+            head.extend(fact(
+                theme,
+                width,
                 "Last check",
-                LABEL_WIDTH,
-                theme.title(),
                 &format!("failed{in_a_row}: {}", failure_text(failure)),
                 theme.warning(),
-                width,
             ));
         }
     } else if !tracking.active {
