@@ -426,14 +426,7 @@ fn status_of_a_tracked_order() {
     advance(&mut app, Duration::from_secs(6));
     tracked(&mut app, polled(status::PROCESSING));
     advance(&mut app, Duration::from_secs(5));
-    tracked(&mut app, polled(status::COMPLETED));
-    tracked(
-        &mut app,
-        TrackEvent::Finished {
-            status: Some(status::COMPLETED),
-            failure: None,
-        },
-    );
+    completed(&mut app);
     snap!("status_completed", &mut app);
     let buf = buffer(&mut app, 80, 24);
     assert_eq!(style_of(&buf, "Order completed").fg, Some(Color::Green));
@@ -1006,6 +999,14 @@ fn at_review() -> App {
     app_at_review().0
 }
 
+fn private_image() -> App {
+    let mut app = signed_in();
+    enter(&mut app);
+    type_text(&mut app, "private");
+    enter(&mut app);
+    app
+}
+
 fn sending() -> App {
     let mut app = at_review();
     submitted(&mut app);
@@ -1083,18 +1084,9 @@ fn every_state() -> Vec<State> {
             enter(&mut app);
             app
         }),
-        ("private image ID", || {
-            let mut app = signed_in();
-            enter(&mut app);
-            type_text(&mut app, "private");
-            enter(&mut app);
-            app
-        }),
+        ("private image ID", private_image),
         ("private image system", || {
-            let mut app = signed_in();
-            enter(&mut app);
-            type_text(&mut app, "private");
-            enter(&mut app);
+            let mut app = private_image();
             press(&mut app, KeyCode::Tab);
             app
         }),
@@ -1163,14 +1155,7 @@ fn every_state() -> Vec<State> {
         }),
         ("completed", || {
             let mut app = pending_payment();
-            tracked(&mut app, polled(status::COMPLETED));
-            tracked(
-                &mut app,
-                TrackEvent::Finished {
-                    status: Some(status::COMPLETED),
-                    failure: None,
-                },
-            );
+            completed(&mut app);
             app
         }),
         ("refused", || {

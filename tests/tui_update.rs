@@ -661,14 +661,7 @@ fn a_placed_order_is_tracked_and_paid_on_request() {
     };
     assert_eq!(tracking.payment, Payment::Paid);
     assert_eq!(tracking.trouble.as_ref().map(|(n, _)| *n), Some(1));
-    tracked(&mut app, polled(status::COMPLETED));
-    tracked(
-        &mut app,
-        TrackEvent::Finished {
-            status: Some(status::COMPLETED),
-            failure: None,
-        },
-    );
+    completed(&mut app);
     let texts: Vec<_> = app
         .timeline
         .entries

@@ -496,6 +496,18 @@ pub fn tracked(app: &mut App, event: TrackEvent) -> Vec<Effect> {
     )
 }
 
+/// `ORDER_ID` is completed, and its tracking ends.
+pub fn completed(app: &mut App) {
+    tracked(app, polled(status::COMPLETED));
+    tracked(
+        app,
+        TrackEvent::Finished {
+            status: Some(status::COMPLETED),
+            failure: None,
+        },
+    );
+}
+
 /// The journal recorded the claim of `ORDER_ID` for purchase `request_id`:
 /// only now is the order followed.
 pub fn claim_recorded(app: &mut App, request_id: &str) {
