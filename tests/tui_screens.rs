@@ -1220,7 +1220,8 @@ fn hints_here(app: &App) -> Vec<flexus::tui::screens::keys::Hint> {
         Some(overlay) => flexus::tui::screens::dialogs::hints(overlay),
         None => flexus::tui::screens::hints(app),
     };
-    let global = flexus::tui::screens::global_bindings(app);
+    let typing = here.iter().any(|h| h.takes_text());
+    let global = flexus::tui::screens::global_bindings(app, typing);
     global.iter().map(|b| b.hint()).chain(here).collect()
 }
 

@@ -216,7 +216,10 @@ fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
-    match keys::find(&screens::global_bindings(app), key) {
+    // Whether `?` is text matters to `?` alone; no other key pays for
+    // finding out.
+    let typing = keys::typed_char(key) == Some('?') && screens::captures_text(app);
+    match keys::find(&screens::global_bindings(app, typing), key) {
         Some(Global::Quit) => return ask_to_quit(app),
         Some(Global::Help) => {
             app.overlay = match app.overlay.take() {

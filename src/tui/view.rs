@@ -133,7 +133,8 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         }
         None => page_hints,
     };
-    let global: Vec<Hint> = screens::global_bindings(app)
+    let typing = hints.iter().any(Hint::takes_text);
+    let global: Vec<Hint> = screens::global_bindings(app, typing)
         .iter()
         .map(|b| b.hint())
         .collect();

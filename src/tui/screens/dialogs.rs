@@ -375,7 +375,8 @@ fn help(
             .flat_map(|h| help_lines(theme, h, HELP_WIDTH - 2))
             .collect()
     };
-    let global: Vec<Hint> = super::global_bindings(app)
+    // Under the help no field has focus: `?` closes it like any key.
+    let global: Vec<Hint> = super::global_bindings(app, false)
         .iter()
         .map(Binding::hint)
         .collect();

@@ -56,12 +56,6 @@ pub enum Reply {
     Do(Command),
 }
 
-impl From<Vec<Effect>> for Reply {
-    fn from(effects: Vec<Effect>) -> Reply {
-        Reply::Run(effects)
-    }
-}
-
 /// What the user asked for that reaches beyond one screen.
 pub enum Command {
     /// Quit, asking first while an order is in flight.
@@ -167,14 +161,16 @@ pub enum Global {
     Quit,
 }
 
-pub fn global_bindings(app: &App) -> Vec<Binding<Global>> {
+/// `typing`: whether printable keys are text here ([`captures_text`]),
+/// which only `?` depends on; a caller that has the page's hints already
+/// passes what they say rather than building them again.
+pub fn global_bindings(app: &App, typing: bool) -> Vec<Binding<Global>> {
     let asking_to_quit = matches!(
         &app.overlay,
         Some(Overlay::Confirm(c)) if c.confirmed == dialogs::Confirmed::Quit
     );
     let on_page = app.overlay.is_none();
     let showing_help = matches!(app.overlay, Some(Overlay::Help(_)));
-    let typing = captures_text(app);
     let quit = Binding::new(&[Key::Ctrl('c')], "quit", Global::Quit)
         .detail("quit (asks first while an order is in flight)");
     vec![

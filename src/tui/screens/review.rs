@@ -89,7 +89,10 @@ pub enum Action {
     Reopen,
     ToggleJson,
     SavePlan,
-    Scroll,
+    /// Scroll, no further than `max` (how far the review scrolls now).
+    Scroll {
+        max: u16,
+    },
     Back,
 }
 
@@ -100,7 +103,8 @@ impl Screen for ReviewScreen {
     const NAME: &'static str = "Review";
 
     fn bindings(app: &App) -> Vec<Binding<Action>> {
-        let scrolls = max_scroll(app) > 0;
+        let max = max_scroll(app);
+        let scrolls = max > 0;
         let before = Step::Review.previous().map_or(0, Step::number);
         vec![
             Binding::new(&[ENTER], "order", Action::Order)
@@ -111,20 +115,28 @@ impl Screen for ReviewScreen {
                 .detail("show or hide the exact request body"),
             Binding::new(&[Key::Char('s')], "save plan", Action::SavePlan)
                 .detail("save the plan file for `flexus order --plan`"),
-            Binding::new(&[UP, DOWN], "scroll", Action::Scroll).when(scrolls),
+            Binding::new(&[UP, DOWN], "scroll", Action::Scroll { max }).when(scrolls),
             Binding::new(
                 &[Key::Char('j'), Key::Char('k')],
                 "scroll by a line",
-                Action::Scroll,
+                Action::Scroll { max },
             )
             .help_only()
             .when(scrolls),
-            Binding::new(&[PAGE_UP, PAGE_DOWN], "scroll by ten lines", Action::Scroll)
-                .help_only()
-                .when(scrolls),
-            Binding::new(&[HOME, END], "to the top or the end", Action::Scroll)
-                .help_only()
-                .when(scrolls),
+            Binding::new(
+                &[PAGE_UP, PAGE_DOWN],
+                "scroll by ten lines",
+                Action::Scroll { max },
+            )
+            .help_only()
+            .when(scrolls),
+            Binding::new(
+                &[HOME, END],
+                "to the top or the end",
+                Action::Scroll { max },
+            )
+            .help_only()
+            .when(scrolls),
             Binding::new(&[ESC], "back", Action::Back).detail(format!("back to step {before}")),
         ]
     }
@@ -148,8 +160,7 @@ impl Screen for ReviewScreen {
                     app.reopen(step);
                 }
             }
-            Action::Scroll => {
-                let max_scroll = max_scroll(app);
+            Action::Scroll { max: max_scroll } => {
                 let scroll = &mut app.review.scroll;
                 *scroll = match (key.code, typed_char(key)) {
                     (KeyCode::Up, _) | (_, Some('k')) => scroll.saturating_sub(1),

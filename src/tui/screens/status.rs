@@ -78,7 +78,8 @@ impl Screen for StatusScreen {
 
     fn bindings(app: &App) -> Vec<Binding<Action>> {
         let layout = layout(app, body_area(app));
-        let scrolls = layout.rows.len() > layout.section.height as usize;
+        let height = layout.section.height as usize;
+        let scrolls = section_len(app, layout.section.width, Some(height + 1)) > height;
         let mut list = Vec::new();
         // After a lost answer ↑↓ choose among the orders found, so only
         // the page keys scroll there.
@@ -330,9 +331,9 @@ fn scroll(app: &mut App, key: &KeyEvent) {
         _ if is_up(key) => (0, -1, None),
         _ => (0, 1, None),
     };
-    let section = layout(app, body_area(app));
-    let height = section.section.height as usize;
-    let max = section.rows.len().saturating_sub(height);
+    let section = layout(app, body_area(app)).section;
+    let height = section.height as usize;
+    let max = section_len(app, section.width, None).saturating_sub(height);
     let now = app.status.scroll.unwrap_or(max).min(max);
     let page = height.saturating_sub(1).max(1) as isize;
     let next = match to_end {
@@ -360,8 +361,6 @@ struct Layout {
     candidates: Rect,
     title: Rect,
     section: Rect,
-    /// The section's content, one entry per row, already wrapped.
-    rows: Vec<Line<'static>>,
 }
 
 /// Rows the section keeps however long the facts are.
@@ -381,10 +380,6 @@ fn layout(app: &App, mut area: Rect) -> Layout {
     };
     take_rows(&mut area, 1);
     let title = take_rows(&mut area, 1);
-    let rows = match app.status.section {
-        Section::Timeline => timeline_rows(app, area.width),
-        Section::InstanceIds => instance_id_rows(app),
-    };
     Layout {
         facts,
         facts_area,
@@ -392,13 +387,49 @@ fn layout(app: &App, mut area: Rect) -> Layout {
         candidates,
         title,
         section: area,
-        rows,
     }
+}
+
+/// The section's content, one entry per row, already wrapped.
+fn section_rows(app: &App, width: u16) -> Vec<Line<'static>> {
+    match app.status.section {
+        Section::Timeline => timeline_rows(app, width),
+        Section::InstanceIds => instance_id_rows(app),
+    }
+}
+
+/// How many rows the section's content takes, counted no further than
+/// `enough` (whether it scrolls needs no more): keys and hints ask this on
+/// every key press, and a long timeline is costly to lay out whole.
+fn section_len(app: &App, width: u16, enough: Option<usize>) -> usize {
+    let enough = enough.unwrap_or(usize::MAX);
+    match app.status.section {
+        Section::InstanceIds => match &app.submission {
+            Submission::Placed(tracking) => tracking.instance_ids.len(),
+            _ => 0,
+        },
+        Section::Timeline => {
+            let mut rows = 0;
+            for entry in &app.timeline.entries {
+                rows += wrap_words(&clean(&entry.text), timeline_text_width(width)).len();
+                if rows >= enough {
+                    break;
+                }
+            }
+            rows
+        }
+    }
+}
+
+/// The room for a timeline entry's words, beside its time.
+fn timeline_text_width(width: u16) -> usize {
+    (width as usize).saturating_sub(TIME_WIDTH).max(10)
 }
 
 fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let layout = layout(app, area);
+    let section_rows = section_rows(app, layout.section.width);
     Paragraph::new(layout.facts.clone())
         .wrap(Wrap { trim: false })
         .render(layout.facts_area, buf);
@@ -429,7 +460,7 @@ fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
 
     let section = layout.section;
     let height = section.height as usize;
-    let max = layout.rows.len().saturating_sub(height);
+    let max = section_rows.len().saturating_sub(height);
     let offset = app.status.scroll.unwrap_or(max).min(max);
     let cut_below = offset < max;
     let shown = height - usize::from(cut_below);
@@ -461,11 +492,11 @@ fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
             .saturating_sub(widgets::cells(&above) as u16);
         buf.set_string(x, layout.title.y, &above, theme.muted());
     }
-    for (i, row) in layout.rows[offset..].iter().take(shown).enumerate() {
+    for (i, row) in section_rows[offset..].iter().take(shown).enumerate() {
         buf.set_line(section.x, section.y + i as u16, row, section.width);
     }
     if cut_below {
-        let below = layout.rows.len() - offset - shown;
+        let below = section_rows.len() - offset - shown;
         let text = match app.status.section {
             Section::Timeline => format!(
                 "{} ({below} newer line{}; End shows the newest)",
@@ -556,7 +587,7 @@ fn wrap_parts(text: &str, room: usize) -> Vec<String> {
 /// The timeline, oldest first: the time, then the text wrapped under itself.
 fn timeline_rows(app: &App, width: u16) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let text_width = (width as usize).saturating_sub(TIME_WIDTH).max(10);
+    let text_width = timeline_text_width(width);
     let mut rows = Vec::new();
     for entry in &app.timeline.entries {
         let style = match entry.tone {
