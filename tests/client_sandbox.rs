@@ -944,6 +944,130 @@ async fn pending_payment_shows_its_deadline_then_pay_completes_it() {
     );
 }
 
+/// The next event of `rx` that is a poll's answer or the announced wait,
+/// skipping none: the schedule is what these tests read.
+async fn next_schedule_event(rx: &mut mpsc::Receiver<TrackEvent>) -> TrackEvent {
+    tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("the tracker goes on")
+        .expect("an event")
+}
+
+#[tokio::test]
+async fn waiting_for_payment_slows_the_checks_to_their_cap_and_paying_quickens_them() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let body = plan_body(|v| v["is_auto_pay"] = false.into());
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await);
+    let ms = Duration::from_millis;
+    let options = TrackOptions {
+        first_interval: ms(10),
+        max_interval: ms(40),
+        pending_payment_max_interval: ms(120),
+        growth: 2.0,
+        ..fast_tracking(&journal)
+    };
+    let (tx, mut rx) = mpsc::channel(8);
+    let task = tokio::spawn(tracking::track(
+        client.clone(),
+        order_id.clone(),
+        options,
+        tx,
+    ));
+
+    // Past the in-progress cap of 40 ms, up to the pending one, and there.
+    let mut waits = Vec::new();
+    while waits.len() < 7 {
+        match next_schedule_event(&mut rx).await {
+            TrackEvent::Polled(d) => assert_eq!(d.order_info.status, status::PENDING_PAYMENT),
+            TrackEvent::NextPollIn(after) => waits.push(after),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(
+        waits,
+        [ms(10), ms(20), ms(40), ms(80), ms(120), ms(120), ms(120)]
+    );
+
+    // Once the order moves on, the first pace again, under the usual cap.
+    client.pay_order(&order_id).await.unwrap();
+    let mut seen = None;
+    let mut after_the_change = Vec::new();
+    loop {
+        match next_schedule_event(&mut rx).await {
+            TrackEvent::Polled(d) => seen = Some(d.order_info.status),
+            TrackEvent::NextPollIn(after) if seen != Some(status::PENDING_PAYMENT) => {
+                after_the_change.push(after);
+            }
+            TrackEvent::NextPollIn(_) => {}
+            TrackEvent::Finished { status, .. } => {
+                assert_eq!(status, Some(status::COMPLETED));
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(
+        after_the_change.first(),
+        Some(&ms(10)),
+        "{after_the_change:?}"
+    );
+    assert!(
+        after_the_change.iter().all(|wait| *wait <= ms(40)),
+        "{after_the_change:?}"
+    );
+    task.await.unwrap();
+}
+
+#[tokio::test]
+async fn a_check_asked_for_cuts_a_long_wait_for_payment_short() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let body = plan_body(|v| v["is_auto_pay"] = false.into());
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await);
+    let check_now = tracking::CheckNow::default();
+    let options = TrackOptions {
+        first_interval: Duration::from_millis(10),
+        max_interval: Duration::from_millis(40),
+        pending_payment_max_interval: Duration::from_secs(600),
+        // 10 ms, then 10 minutes: the wait to cut short comes at once.
+        growth: 60_000.0,
+        check_now: Some(check_now.clone()),
+        ..fast_tracking(&journal)
+    };
+    let (tx, mut rx) = mpsc::channel(8);
+    let task = tokio::spawn(tracking::track(
+        client.clone(),
+        order_id.clone(),
+        options,
+        tx,
+    ));
+    loop {
+        if let TrackEvent::NextPollIn(after) = next_schedule_event(&mut rx).await
+            && after >= Duration::from_secs(600)
+        {
+            break;
+        }
+    }
+
+    client.pay_order(&order_id).await.unwrap();
+    check_now.ask();
+    // Well before the ten minutes are up: `next_schedule_event` gives up
+    // after ten seconds.
+    let status = loop {
+        if let TrackEvent::Polled(d) = next_schedule_event(&mut rx).await {
+            break d.order_info.status;
+        }
+    };
+    assert_ne!(status, status::PENDING_PAYMENT);
+    drop(rx);
+    task.await.unwrap();
+}
+
 #[tokio::test]
 async fn a_pending_order_can_be_cancelled() {
     let h = sandbox_with(&[]).await;
