@@ -422,6 +422,77 @@ async fn throttled_purchase_is_resent_with_the_same_id_and_placed_once() {
 }
 
 #[tokio::test]
+async fn each_wait_a_throttled_purchase_makes_is_told_as_it_starts() {
+    let h = sandbox_with(&["429=2:2@create"]).await;
+    let config = ClientConfig {
+        retry: RetryPolicy {
+            max_retry_after: Duration::from_millis(400),
+            ..fast_config().retry
+        },
+        ..fast_config()
+    };
+    let (waits_tx, mut waits) = mpsc::channel(8);
+    let client = token_client(&h, config).reporting_waits(waits_tx);
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let submitting = {
+        let (client, journal, id) = (client.clone(), journal.clone(), id.clone());
+        tokio::spawn(
+            async move { purchase::submit(&client, &journal, &example_body(), &id, &[]).await },
+        )
+    };
+
+    let first = tokio::time::timeout(Duration::from_secs(5), waits.recv())
+        .await
+        .expect("told in time")
+        .expect("a wait");
+    assert!(!submitting.is_finished(), "told while the purchase waits");
+    assert_eq!(first.reason.status, Some(429));
+    assert_eq!(first.reason.code.as_deref(), Some(codes::TOO_MANY_REQUESTS));
+    assert_eq!(first.asked, Some(Duration::from_secs(2)));
+    assert_eq!(first.waiting, Duration::from_millis(400), "cut to the cap");
+    assert_eq!((first.attempt, first.attempts), (2, 4));
+    assert!(
+        first
+            .why()
+            .starts_with("the service asked us to wait 2 s (HTTP 429, HCSS.14290001)"),
+        "{}",
+        first.why()
+    );
+    let second = waits.recv().await.expect("a second wait");
+    assert_eq!((second.attempt, second.attempts), (3, 4));
+
+    placed(submitting.await.unwrap());
+    drop(client);
+    assert_eq!(waits.recv().await, None, "two waits, no more");
+    assert_eq!(creates(&h), 3);
+    assert_eq!(h.created_orders().len(), 1);
+}
+
+#[tokio::test]
+async fn a_purchase_whose_answer_may_be_lost_is_not_resent_so_no_wait_is_told() {
+    let h = sandbox_with(&["500@create"]).await;
+    let (waits_tx, mut waits) = mpsc::channel(8);
+    let client = token_client(&h, fast_config()).reporting_waits(waits_tx);
+    let (_dir, journal) = journal();
+    let outcome = purchase::submit(
+        &client,
+        &journal,
+        &example_body(),
+        &ClientRequestId::new(),
+        &[],
+    )
+    .await;
+    assert!(
+        matches!(outcome, SubmitOutcome::Ambiguous { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(creates(&h), 1);
+    drop(client);
+    assert_eq!(waits.recv().await, None);
+}
+
+#[tokio::test]
 async fn throttling_beyond_the_retry_budget_is_a_refusal() {
     let h = sandbox_with(&["429=0:*@create"]).await;
     let client = token_client(&h, fast_config());

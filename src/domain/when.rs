@@ -51,6 +51,18 @@ pub fn dated_stamp(stamp: &str, zone: &TimeZone) -> String {
     }
 }
 
+/// "37 s", "0.5 s", "2.3 s": a wait, as precise as a person cares for.
+pub fn duration_text(d: std::time::Duration) -> String {
+    let seconds = d.as_secs_f64();
+    if d.subsec_nanos() == 0 {
+        format!("{} s", d.as_secs())
+    } else if seconds < 10.0 {
+        format!("{seconds:.1} s")
+    } else {
+        format!("{seconds:.0} s")
+    }
+}
+
 /// "UTC+08:00", "UTC-03:30", "UTC+00:00". Seconds of an offset (only local
 /// mean times of centuries ago have them) are left out.
 pub fn offset_text(offset: Offset) -> String {
@@ -132,6 +144,16 @@ mod tests {
     fn an_instant_with_an_offset_is_the_same_instant() {
         let at = datetime!(2026-01-22 16:46:05 +08:00);
         assert_eq!(clock_time(at, &TimeZone::UTC), "08:46:05 (UTC+00:00)");
+    }
+
+    #[test]
+    fn waits_read_in_seconds_with_a_tenth_only_when_short() {
+        use std::time::Duration;
+        assert_eq!(duration_text(Duration::from_secs(37)), "37 s");
+        assert_eq!(duration_text(Duration::from_secs(60)), "60 s");
+        assert_eq!(duration_text(Duration::from_millis(500)), "0.5 s");
+        assert_eq!(duration_text(Duration::from_millis(2340)), "2.3 s");
+        assert_eq!(duration_text(Duration::from_millis(12_600)), "13 s");
     }
 
     #[test]
