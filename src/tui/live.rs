@@ -42,15 +42,6 @@ pub struct LiveConnector {
     pub prices: PriceTable,
 }
 
-fn open_journal(dir: PathBuf) -> Result<Journal, ApiFailure> {
-    Journal::open(&dir).map_err(|e| {
-        ApiFailure::local(
-            format!("cannot open the order journal in {}: {e}", dir.display()),
-            "Fix the directory's permissions or set FLEXUS_STATE_DIR to another directory",
-        )
-    })
-}
-
 impl Connector for LiveConnector {
     fn connect(
         &self,
@@ -173,7 +164,7 @@ impl Connector for LiveConnector {
             // One cheap authenticated call: wrong credentials show on the
             // sign-in screen, not after the seventh step.
             client.check_sign_in().await?;
-            let journal = open_journal(journal_dir)?;
+            let journal = purchase::open_journal(&journal_dir)?;
             let service: Arc<dyn OrderService> = Arc::new(LiveService {
                 client,
                 track: TrackOptions {
