@@ -57,6 +57,9 @@ pub(super) struct Session {
     pub(super) journal: Journal,
     pub(super) source: AuthSource,
     pub(super) track: TrackOptions,
+    /// The zone times are told to people in (the system's; `TZ` wins),
+    /// looked up once for the command.
+    pub(super) zone: jiff::tz::TimeZone,
     /// One runtime for the whole command: the client's pooled connections
     /// belong to the runtime that opened them.
     pub(super) rt: tokio::runtime::Runtime,
@@ -84,6 +87,7 @@ pub(super) fn connection_settings(
         let step = Duration::from_millis(ms.max(1));
         track.first_interval = step;
         track.max_interval = step * 15 / 2;
+        track.pending_payment_max_interval = step * 30;
         config.ambiguity_lookup = LookupOptions {
             interval: step,
             ..LookupOptions::default()
@@ -111,6 +115,7 @@ pub(super) fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
         journal,
         source: resolved.source,
         track,
+        zone: jiff::tz::TimeZone::system(),
         rt,
     })
 }

@@ -28,7 +28,9 @@ fn status_line(order_id: &str, info: &OrderInfo) -> String {
     }
 }
 
-/// Follows an order to its end, one line per state change. With
+/// Follows an order to its end, one line per state change, and a line
+/// when nothing changed for as long as the slowest check waits (a minute),
+/// so a script's log shows the follower alive and when it looks next. With
 /// `just_placed` (the order this command placed), an order waiting for
 /// payment ends the command (a script should not wait a day for a person
 /// to pay), and losing sight of the order exits with
@@ -67,6 +69,9 @@ pub(super) async fn follow(
         tx,
     ));
     let mut shown: Option<i32> = None;
+    let quiet_limit = session.track.pending_payment_max_interval;
+    let mut changed_at = tokio::time::Instant::now();
+    let mut said_at = changed_at;
     let result = loop {
         let Some(event) = rx.recv().await else {
             break Err(lost_sight(format!(
@@ -79,6 +84,8 @@ pub(super) async fn follow(
                 if shown != Some(info.status) {
                     writeln!(out, "{}", status_line(order_id, info)).map_err(io)?;
                     shown = Some(info.status);
+                    changed_at = tokio::time::Instant::now();
+                    said_at = changed_at;
                 }
                 if stop_on_pending && info.status == status::PENDING_PAYMENT {
                     break Err(Failure::new(
@@ -104,8 +111,24 @@ pub(super) async fn follow(
                     seconds(retry_in)
                 )
                 .map_err(io)?;
+                said_at = tokio::time::Instant::now();
             }
-            TrackEvent::NextPollIn(_) => {}
+            TrackEvent::NextPollIn(after) => {
+                let now = tokio::time::Instant::now();
+                if let Some(current) = shown
+                    && now - said_at >= quiet_limit
+                {
+                    writeln!(
+                        out,
+                        "Order {order_id}: still {}, nothing changed for {} (next check in {})",
+                        status::describe(current),
+                        quiet_text(now - changed_at),
+                        seconds(after)
+                    )
+                    .map_err(io)?;
+                    said_at = now;
+                }
+            }
             TrackEvent::Finished {
                 status: Some(status::COMPLETED),
                 ..
@@ -140,6 +163,15 @@ fn failure_brief(f: &ApiFailure) -> String {
         (Some(s), Some(c)) => format!("{}, HTTP {s}, {c}", f.message),
         (Some(s), None) => format!("{}, HTTP {s}", f.message),
         (None, _) => f.message.clone(),
+    }
+}
+
+/// "3 min" once it is a minute or more; seconds below that.
+fn quiet_text(d: Duration) -> String {
+    if d >= Duration::from_secs(60) {
+        format!("{} min", d.as_secs() / 60)
+    } else {
+        seconds(d)
     }
 }
 

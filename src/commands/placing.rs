@@ -3,10 +3,14 @@
 //! found since, the offer to resend when nothing was found, and the
 //! following of a placed order.
 
+use std::future::Future;
 use std::io::{IsTerminal, Write};
+
+use tokio::sync::mpsc;
 
 use super::common::{Session, ask};
 use super::follow::follow;
+use crate::api::client::Client;
 use crate::api::engine::{ApiFailure, SubmitOutcome};
 use crate::api::ids::ClientRequestId;
 use crate::api::purchase::{self, FoundOrder};
@@ -32,14 +36,20 @@ pub(super) async fn place(
         Start::New { separate_from } => {
             let id = ClientRequestId::new();
             writeln!(out, "Submitting the order (Client-Request-Id {id})").map_err(io)?;
-            let outcome =
-                purchase::submit(&session.client, &session.journal, body, &id, &separate_from)
-                    .await;
+            let (this, separate_from) = (&id, &separate_from);
+            let outcome = telling_waits(session, err, |client| async move {
+                purchase::submit(&client, &session.journal, body, this, separate_from).await
+            })
+            .await?;
             (id, outcome)
         }
         Start::Resend(id) => {
             writeln!(out, "Sending the purchase again (Client-Request-Id {id})").map_err(io)?;
-            let outcome = purchase::resend(&session.client, &session.journal, body, &id).await;
+            let this = &id;
+            let outcome = telling_waits(session, err, |client| async move {
+                purchase::resend(&client, &session.journal, body, this).await
+            })
+            .await?;
             (id, outcome)
         }
     };
@@ -130,8 +140,45 @@ pub(super) async fn place(
                     return Err(unknown);
                 }
                 writeln!(out, "Sending the purchase again (Client-Request-Id {id})").map_err(io)?;
-                outcome = purchase::resend(&session.client, &session.journal, body, &id).await;
+                let this = &id;
+                outcome = telling_waits(session, err, |client| async move {
+                    purchase::resend(&client, &session.journal, body, this).await
+                })
+                .await?;
             }
+        }
+    }
+}
+
+/// Sends with a client that reports each wait before a retry, and writes
+/// one line to `err` per wait as it starts: the service may ask for a
+/// minute, several times, and a person or a script's log should see why
+/// nothing happens.
+async fn telling_waits<'a, Sending>(
+    session: &'a Session,
+    err: &mut dyn Write,
+    send: impl FnOnce(Client) -> Sending,
+) -> Result<SubmitOutcome, Failure>
+where
+    Sending: Future<Output = SubmitOutcome> + 'a,
+{
+    let (waits_tx, mut waits) = mpsc::channel(8);
+    let sending = send(session.client.reporting_waits(waits_tx));
+    tokio::pin!(sending);
+    let mut tell = |wait: crate::api::engine::RetryWait| {
+        let mut line = wait.describe(&session.zone);
+        line[..1].make_ascii_uppercase();
+        writeln!(err, "{line}").map_err(output_failure)
+    };
+    loop {
+        tokio::select! {
+            outcome = &mut sending => {
+                while let Ok(wait) = waits.try_recv() {
+                    tell(wait)?;
+                }
+                return Ok(outcome);
+            }
+            Some(wait) = waits.recv() => tell(wait)?,
         }
     }
 }

@@ -16,11 +16,12 @@ use ratatui::backend::TestBackend;
 use time::macros::datetime;
 use tokio::sync::mpsc::Sender;
 
-use flexus::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use flexus::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use flexus::api::ids::OrderId;
 use flexus::api::journal::{PurchaseRecord, PurchaseState};
 use flexus::api::purchase::FoundOrder;
 use flexus::api::purchase::{ClientRequestId, OrderAction};
+use flexus::api::tracking::CheckNow;
 use flexus::api::wire::OrderLineItem;
 use flexus::api::wire::{OrderDetails, OrderInfo, status};
 use flexus::domain::catalog::Catalog;
@@ -122,8 +123,9 @@ impl OrderService for FakeService {
         &self,
         body: RequestBody,
         client_request_id: ClientRequestId,
+        waits: Sender<RetryWait>,
     ) -> BoxFuture<'static, SubmitOutcome> {
-        self.submit(body, client_request_id, Vec::new())
+        self.submit(body, client_request_id, Vec::new(), waits)
     }
 
     fn submit(
@@ -131,6 +133,7 @@ impl OrderService for FakeService {
         body: RequestBody,
         client_request_id: ClientRequestId,
         separate_from: Vec<String>,
+        _waits: Sender<RetryWait>,
     ) -> BoxFuture<'static, SubmitOutcome> {
         self.state.separate_from.lock().unwrap().push(separate_from);
         // Lets the terminal tests see what a bug in an effect task does.
@@ -160,7 +163,12 @@ impl OrderService for FakeService {
         })
     }
 
-    fn track(&self, _order_id: String, events: Sender<TrackEvent>) -> BoxFuture<'static, ()> {
+    fn track(
+        &self,
+        _order_id: String,
+        events: Sender<TrackEvent>,
+        _check_now: CheckNow,
+    ) -> BoxFuture<'static, ()> {
         let state = self.state.clone();
         Box::pin(async move {
             let mut processing_polls = 0;
