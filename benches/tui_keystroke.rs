@@ -134,6 +134,23 @@ fn cases() -> Vec<Case> {
         app: json,
         keys: [KeyCode::Down, KeyCode::Up],
     });
+    // A year asks twice; the second answer is a typed word, whose keys go
+    // through the question's bindings and its field's.
+    let (mut asked, _) = app_at_review();
+    press(&mut asked, KeyCode::Char('4'));
+    press(&mut asked, KeyCode::Right);
+    enter(&mut asked);
+    enter_and_check(&mut asked, Default::default());
+    press(&mut asked, KeyCode::Char('y'));
+    assert!(
+        flexus::tui::screens::captures_text(&asked),
+        "the second question is open"
+    );
+    cases.push(Case {
+        name: "question-typing",
+        app: asked,
+        keys: [KeyCode::Char('y'), KeyCode::Backspace],
+    });
     let mut help = status_app();
     press(&mut help, KeyCode::Char('?'));
     cases.push(Case {
