@@ -4,7 +4,7 @@
 //! frames on it with as few bytes as a slow SSH link deserves.
 
 use std::fmt;
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -19,6 +19,26 @@ mod moved_rows;
 pub mod paint;
 
 pub use paint::Painter;
+
+/// Where frames go: standard output itself, past its line buffer, which
+/// would split a frame with line feeds in it into two writes.
+#[cfg(unix)]
+type FrameOutput = std::fs::File;
+#[cfg(not(unix))]
+type FrameOutput = io::Stdout;
+
+#[cfg(unix)]
+fn frame_output() -> io::Result<FrameOutput> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(
+        io::stdout().as_fd().try_clone_to_owned()?,
+    ))
+}
+
+#[cfg(not(unix))]
+fn frame_output() -> io::Result<FrameOutput> {
+    Ok(io::stdout())
+}
 
 /// Mouse reports for button presses and the wheel only (modes 1000 and
 /// 1006). Crossterm's `EnableMouseCapture` also asks for every motion,
@@ -52,7 +72,7 @@ static HOOK: Once = Once::new();
 
 /// The terminal, taken over; dropping it gives the terminal back.
 pub struct Screen {
-    painter: Painter<BufWriter<Stdout>>,
+    painter: Painter<FrameOutput>,
 }
 
 impl Screen {
@@ -74,12 +94,9 @@ impl Screen {
             restore();
             return Err(e);
         }
-        match Screen::size() {
-            Ok((width, height)) => Ok(Screen {
-                painter: Painter::new(
-                    BufWriter::with_capacity(64 * 1024, io::stdout()),
-                    Size { width, height },
-                ),
+        match frame_output().and_then(|out| Ok((out, Screen::size()?))) {
+            Ok((out, (width, height))) => Ok(Screen {
+                painter: Painter::new(out, Size { width, height }),
             }),
             Err(e) => {
                 restore();
