@@ -1,6 +1,7 @@
 //! Bytes sent to the terminal for one keystroke, per screen and key, at
-//! 80x24 and 120x40: ratatui's cell diff (before) and flexus's painter
-//! (after). Companion to `tui_keystroke`, which times the same work.
+//! 80x24 and 120x40: ratatui's cell diff (what flexus sent before its
+//! painter) and flexus's painter. Companion to `tui_keystroke`, which times
+//! the same work.
 //!
 //!     cargo bench --bench keystroke_bytes
 
@@ -12,31 +13,32 @@ mod support;
 use keystroke_bytes::{BUDGET, Reach, measure};
 
 fn main() {
-    for (width, height) in [(80u16, 24u16), (120, 40)] {
-        println!("\n{width}x{height}: bytes written for one keystroke's frame\n");
-        println!("| screen | key | ratatui cell diff | flexus painter |");
-        println!("|---|---|---|---|");
-        let measured = measure(width, height);
-        for m in &measured {
-            let mark = if !m.same_screen {
-                " (SCREENS DIFFER)"
-            } else if m.painter >= BUDGET && width == 80 {
-                match m.reach {
-                    Reach::Step => " (OVER BUDGET)",
-                    Reach::Page => " (a page of new rows)",
-                    Reach::View => " (a new view)",
-                }
-            } else {
-                ""
-            };
-            println!(
-                "| {} | {} | {} | {}{mark} |",
-                m.screen, m.key, m.cell_diff, m.painter
-            );
-        }
-        let worst = measured.iter().max_by_key(|m| m.painter);
-        if let Some(w) = worst {
-            println!("\nlargest: {} bytes ({}, {})", w.painter, w.screen, w.key);
-        }
+    let narrow = measure(80, 24);
+    let wide = measure(120, 40);
+    println!("Bytes written for one keystroke's frame, after a first full frame:\n");
+    println!("| screen | key | 80x24 before | 80x24 after | 120x40 before | 120x40 after |");
+    println!("|---|---|---|---|---|---|");
+    for (n, w) in narrow.iter().zip(&wide) {
+        let note = match n.reach {
+            _ if !n.same_screen || !w.same_screen => " (SCREENS DIFFER)",
+            Reach::Step if n.painter >= BUDGET => " (OVER BUDGET)",
+            Reach::Step => "",
+            Reach::Page => " (a page)",
+            Reach::View => " (a new view)",
+        };
+        println!(
+            "| {} | {}{note} | {} | {} | {} | {} |",
+            n.screen, n.key, n.cell_diff, n.painter, w.cell_diff, w.painter
+        );
+    }
+    if let Some(worst) = narrow
+        .iter()
+        .filter(|m| m.reach == Reach::Step)
+        .max_by_key(|m| m.painter)
+    {
+        println!(
+            "\nThe largest step at 80x24: {} bytes ({}, {}); the budget is {BUDGET}.",
+            worst.painter, worst.screen, worst.key
+        );
     }
 }
