@@ -1,9 +1,16 @@
 //! flexus: buy Huawei Cloud FlexusL instances from the terminal.
+//!
+//! The layers, bottom to top; each uses only those below it (checked by
+//! `tests/layers.rs`): `secret` and `domain`, `api`, `sandbox` (the
+//! server), `tui` (the wizard's state, screens and runtime), `exit` (how a
+//! command fails), `commands` (each command's arguments and run), `cli`
+//! (the command line that names them), and `main`.
 
 pub mod api;
 pub mod cli;
+pub mod commands;
 pub mod domain;
-pub mod headless;
+pub mod exit;
 pub mod sandbox;
 pub mod secret;
 pub mod tui;

@@ -694,3 +694,99 @@ async fn a_purchase_token_of_another_region_sends_nothing() {
     assert!(s.sandbox.created_orders().is_empty());
     assert_eq!(s.journal_text(), "", "not even an intent was recorded");
 }
+
+/// Seconds since midnight of "HH:MM:SS".
+fn seconds_of_day(clock: &str) -> i64 {
+    let parts: Vec<i64> = clock.split(':').map(|p| p.parse().unwrap()).collect();
+    parts[0] * 3600 + parts[1] * 60 + parts[2]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_order_tells_each_wait_on_stderr_in_local_time() {
+    let s = Setup::new(&["429=1:2@create"]).await;
+    let mut cmd = s.command(&["order", "--plan", EXAMPLE_PLAN, "--yes"]);
+    // A zone eight hours east of UTC, by its POSIX rule.
+    cmd.env("TZ", "CST-8");
+    let run = s.run_with(cmd).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert_eq!(s.sandbox.created_orders().len(), 1, "placed once");
+    let waits: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("The service asked us to wait 1 s (HTTP 429, HCSS.14290001)"))
+        .collect();
+    assert_eq!(waits.len(), 2, "{}", run.stderr);
+    assert!(
+        waits[0].ends_with("(UTC+08:00), attempt 2 of 4"),
+        "{}",
+        waits[0]
+    );
+    assert!(
+        waits[1].ends_with("(UTC+08:00), attempt 3 of 4"),
+        "{}",
+        waits[1]
+    );
+    let at = waits[0]
+        .split("retrying at ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap();
+    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
+    let expected = i64::from(now.hour()) * 3600 + i64::from(now.minute()) * 60;
+    let off = (seconds_of_day(at) - expected - i64::from(now.second())).rem_euclid(86_400);
+    assert!(off.min(86_400 - off) <= 30, "{at} is not the local time");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watching_a_quiet_order_says_now_and_then_that_it_is_still_waiting() {
+    let s = Setup::new(&[]).await;
+    let plan = plan_file(s.home.path(), |p| p["is_auto_pay"] = false.into());
+    let placed = s
+        .run(&["order", "--plan", plan.to_str().unwrap(), "--yes"])
+        .await;
+    assert_eq!(placed.code, 4, "{}", placed.all());
+    let order_id = s.sandbox.created_orders()[0].order_id.clone();
+
+    // With FLEXUS_POLL_INTERVAL_MS=50 the slowest check, and so the quiet
+    // spell that earns a line, is 1.5 s rather than a minute.
+    let mut watch = s
+        .command(&["status", &order_id, "--watch"])
+        .spawn()
+        .unwrap();
+    let stdout = watch.stdout.take().unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            if lines_tx.send(line.unwrap()).is_err() {
+                return;
+            }
+        }
+    });
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    let alive = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(15))
+            .unwrap_or_else(|_| panic!("no line that says it is alive: {seen:?}"));
+        if line.contains("still pending payment") {
+            break line;
+        }
+        seen.push(line);
+    };
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    assert_eq!(seen.len(), 1, "the state once, then quiet: {seen:?}");
+    assert!(
+        seen[0].starts_with(&format!("Order {order_id}: pending payment")),
+        "{seen:?}"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(1500));
+    assert!(
+        alive.starts_with(&format!(
+            "Order {order_id}: still pending payment, nothing changed for "
+        )),
+        "{alive}"
+    );
+    assert!(alive.contains(" s (next check in "), "{alive}");
+}

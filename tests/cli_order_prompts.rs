@@ -6,20 +6,14 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use flexus::sandbox::{self, SandboxConfig, SandboxHandle};
+use flexus::sandbox::SandboxHandle;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
-const EXAMPLE_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json");
+mod cli_support;
+use cli_support::{EXAMPLE_PLAN, clean_env, start_sandbox};
 
 async fn sandbox_with(faults: &[&str]) -> SandboxHandle {
-    let config = SandboxConfig {
-        faults: faults.iter().map(|f| f.parse().expect("a fault")).collect(),
-        complete_after: Duration::from_millis(300),
-        ..SandboxConfig::default()
-    };
-    sandbox::start("127.0.0.1:0".parse().unwrap(), config)
-        .await
-        .unwrap()
+    start_sandbox(faults, Duration::from_millis(300)).await
 }
 
 /// flexus running in a pseudo-terminal, its screen output collected.
@@ -44,19 +38,9 @@ impl Session {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_flexus"));
         cmd.args(args);
         cmd.env_clear();
-        cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        cmd.env("HOME", home.path());
-        cmd.env("FLEXUS_STATE_DIR", home.path().join("state"));
-        let creds = h.credentials();
-        cmd.env(
-            "FLEXUS_TOKEN",
-            creds.project_token("ap-southeast-3").unwrap().expose(),
-        );
-        cmd.env("FLEXUS_BSS_TOKEN", creds.domain_token.expose());
-        cmd.env("FLEXUS_IAM_ENDPOINT", h.url());
-        cmd.env("FLEXUS_HCSS_ENDPOINT", h.url());
-        cmd.env("FLEXUS_BSS_ENDPOINT", h.url());
-        cmd.env("FLEXUS_POLL_INTERVAL_MS", "50");
+        for (name, value) in clean_env(h, home.path()) {
+            cmd.env(name, value);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();

@@ -422,6 +422,77 @@ async fn throttled_purchase_is_resent_with_the_same_id_and_placed_once() {
 }
 
 #[tokio::test]
+async fn each_wait_a_throttled_purchase_makes_is_told_as_it_starts() {
+    let h = sandbox_with(&["429=2:2@create"]).await;
+    let config = ClientConfig {
+        retry: RetryPolicy {
+            max_retry_after: Duration::from_millis(400),
+            ..fast_config().retry
+        },
+        ..fast_config()
+    };
+    let (waits_tx, mut waits) = mpsc::channel(8);
+    let client = token_client(&h, config).reporting_waits(waits_tx);
+    let (_dir, journal) = journal();
+    let id = ClientRequestId::new();
+    let submitting = {
+        let (client, journal, id) = (client.clone(), journal.clone(), id.clone());
+        tokio::spawn(
+            async move { purchase::submit(&client, &journal, &example_body(), &id, &[]).await },
+        )
+    };
+
+    let first = tokio::time::timeout(Duration::from_secs(5), waits.recv())
+        .await
+        .expect("told in time")
+        .expect("a wait");
+    assert!(!submitting.is_finished(), "told while the purchase waits");
+    assert_eq!(first.reason.status, Some(429));
+    assert_eq!(first.reason.code.as_deref(), Some(codes::TOO_MANY_REQUESTS));
+    assert_eq!(first.asked, Some(Duration::from_secs(2)));
+    assert_eq!(first.waiting, Duration::from_millis(400), "cut to the cap");
+    assert_eq!((first.attempt, first.attempts), (2, 4));
+    assert!(
+        first
+            .why()
+            .starts_with("the service asked us to wait 2 s (HTTP 429, HCSS.14290001)"),
+        "{}",
+        first.why()
+    );
+    let second = waits.recv().await.expect("a second wait");
+    assert_eq!((second.attempt, second.attempts), (3, 4));
+
+    placed(submitting.await.unwrap());
+    drop(client);
+    assert_eq!(waits.recv().await, None, "two waits, no more");
+    assert_eq!(creates(&h), 3);
+    assert_eq!(h.created_orders().len(), 1);
+}
+
+#[tokio::test]
+async fn a_purchase_whose_answer_may_be_lost_is_not_resent_so_no_wait_is_told() {
+    let h = sandbox_with(&["500@create"]).await;
+    let (waits_tx, mut waits) = mpsc::channel(8);
+    let client = token_client(&h, fast_config()).reporting_waits(waits_tx);
+    let (_dir, journal) = journal();
+    let outcome = purchase::submit(
+        &client,
+        &journal,
+        &example_body(),
+        &ClientRequestId::new(),
+        &[],
+    )
+    .await;
+    assert!(
+        matches!(outcome, SubmitOutcome::Ambiguous { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(creates(&h), 1);
+    drop(client);
+    assert_eq!(waits.recv().await, None);
+}
+
+#[tokio::test]
 async fn throttling_beyond_the_retry_budget_is_a_refusal() {
     let h = sandbox_with(&["429=0:*@create"]).await;
     let client = token_client(&h, fast_config());
@@ -942,6 +1013,130 @@ async fn pending_payment_shows_its_deadline_then_pay_completes_it() {
         again.status.is_some_and(|s| (400..500).contains(&s)),
         "{again}"
     );
+}
+
+/// The next event of `rx` that is a poll's answer or the announced wait,
+/// skipping none: the schedule is what these tests read.
+async fn next_schedule_event(rx: &mut mpsc::Receiver<TrackEvent>) -> TrackEvent {
+    tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("the tracker goes on")
+        .expect("an event")
+}
+
+#[tokio::test]
+async fn waiting_for_payment_slows_the_checks_to_their_cap_and_paying_quickens_them() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let body = plan_body(|v| v["is_auto_pay"] = false.into());
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await);
+    let ms = Duration::from_millis;
+    let options = TrackOptions {
+        first_interval: ms(10),
+        max_interval: ms(40),
+        pending_payment_max_interval: ms(120),
+        growth: 2.0,
+        ..fast_tracking(&journal)
+    };
+    let (tx, mut rx) = mpsc::channel(8);
+    let task = tokio::spawn(tracking::track(
+        client.clone(),
+        order_id.clone(),
+        options,
+        tx,
+    ));
+
+    // Past the in-progress cap of 40 ms, up to the pending one, and there.
+    let mut waits = Vec::new();
+    while waits.len() < 7 {
+        match next_schedule_event(&mut rx).await {
+            TrackEvent::Polled(d) => assert_eq!(d.order_info.status, status::PENDING_PAYMENT),
+            TrackEvent::NextPollIn(after) => waits.push(after),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(
+        waits,
+        [ms(10), ms(20), ms(40), ms(80), ms(120), ms(120), ms(120)]
+    );
+
+    // Once the order moves on, the first pace again, under the usual cap.
+    client.pay_order(&order_id).await.unwrap();
+    let mut seen = None;
+    let mut after_the_change = Vec::new();
+    loop {
+        match next_schedule_event(&mut rx).await {
+            TrackEvent::Polled(d) => seen = Some(d.order_info.status),
+            TrackEvent::NextPollIn(after) if seen != Some(status::PENDING_PAYMENT) => {
+                after_the_change.push(after);
+            }
+            TrackEvent::NextPollIn(_) => {}
+            TrackEvent::Finished { status, .. } => {
+                assert_eq!(status, Some(status::COMPLETED));
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(
+        after_the_change.first(),
+        Some(&ms(10)),
+        "{after_the_change:?}"
+    );
+    assert!(
+        after_the_change.iter().all(|wait| *wait <= ms(40)),
+        "{after_the_change:?}"
+    );
+    task.await.unwrap();
+}
+
+#[tokio::test]
+async fn a_check_asked_for_cuts_a_long_wait_for_payment_short() {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let body = plan_body(|v| v["is_auto_pay"] = false.into());
+    let (order_id, _) =
+        placed(purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await);
+    let check_now = tracking::CheckNow::default();
+    let options = TrackOptions {
+        first_interval: Duration::from_millis(10),
+        max_interval: Duration::from_millis(40),
+        pending_payment_max_interval: Duration::from_secs(600),
+        // 10 ms, then 10 minutes: the wait to cut short comes at once.
+        growth: 60_000.0,
+        check_now: Some(check_now.clone()),
+        ..fast_tracking(&journal)
+    };
+    let (tx, mut rx) = mpsc::channel(8);
+    let task = tokio::spawn(tracking::track(
+        client.clone(),
+        order_id.clone(),
+        options,
+        tx,
+    ));
+    loop {
+        if let TrackEvent::NextPollIn(after) = next_schedule_event(&mut rx).await
+            && after >= Duration::from_secs(600)
+        {
+            break;
+        }
+    }
+
+    client.pay_order(&order_id).await.unwrap();
+    check_now.ask();
+    // Well before the ten minutes are up: `next_schedule_event` gives up
+    // after ten seconds.
+    let status = loop {
+        if let TrackEvent::Polled(d) = next_schedule_event(&mut rx).await {
+            break d.order_info.status;
+        }
+    };
+    assert_ne!(status, status::PENDING_PAYMENT);
+    drop(rx);
+    task.await.unwrap();
 }
 
 #[tokio::test]

@@ -285,13 +285,18 @@ async fn the_wizards_password_sign_in_orders_in_istanbul_to_completion() {
         .await
         .unwrap();
     let SubmitOutcome::Placed { order_id, .. } = service
-        .submit(body_in("tr-west-1"), ClientRequestId::new(), Vec::new())
+        .submit(
+            body_in("tr-west-1"),
+            ClientRequestId::new(),
+            Vec::new(),
+            mpsc::channel(1).0,
+        )
         .await
     else {
         panic!("not placed");
     };
     let (tx, mut rx) = mpsc::channel(8);
-    tokio::spawn(service.track(order_id, tx));
+    tokio::spawn(service.track(order_id, tx, Default::default()));
     let mut last = None;
     while let Some(event) = rx.recv().await {
         if let TrackEvent::Finished { status, .. } = event {

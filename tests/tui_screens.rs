@@ -783,16 +783,19 @@ impl flexus::tui::service::OrderService for Named {
         body: flexus::domain::order::RequestBody,
         client_request_id: flexus::api::purchase::ClientRequestId,
         separate_from: Vec<String>,
+        waits: tokio::sync::mpsc::Sender<flexus::api::engine::RetryWait>,
     ) -> futures::future::BoxFuture<'static, SubmitOutcome> {
-        self.inner.submit(body, client_request_id, separate_from)
+        self.inner
+            .submit(body, client_request_id, separate_from, waits)
     }
 
     fn resend(
         &self,
         body: flexus::domain::order::RequestBody,
         client_request_id: flexus::api::purchase::ClientRequestId,
+        waits: tokio::sync::mpsc::Sender<flexus::api::engine::RetryWait>,
     ) -> futures::future::BoxFuture<'static, SubmitOutcome> {
-        self.inner.resend(body, client_request_id)
+        self.inner.resend(body, client_request_id, waits)
     }
 
     fn earlier(
@@ -825,8 +828,9 @@ impl flexus::tui::service::OrderService for Named {
         &self,
         order_id: String,
         events: tokio::sync::mpsc::Sender<TrackEvent>,
+        check_now: flexus::api::tracking::CheckNow,
     ) -> futures::future::BoxFuture<'static, ()> {
-        self.inner.track(order_id, events)
+        self.inner.track(order_id, events, check_now)
     }
 
     fn act(

@@ -1191,14 +1191,15 @@ fn a_signal_is_remembered_for_the_exit_code() {
 
 #[test]
 fn a_timer_runs_only_while_something_on_screen_moves() {
-    use flexus::tui::runtime::animation;
+    use flexus::tui::runtime::next_change;
     let (mut app, _) = app_at_review();
-    assert_eq!(animation(&app), None, "nothing moves on the review");
+    let now = app.clock.mono;
+    assert_eq!(next_change(&app, now), None, "nothing moves on the review");
     let effects = confirm_and_submit(&mut app);
     assert_eq!(
-        animation(&app),
-        Some(Duration::from_millis(100)),
-        "the sending spinner"
+        next_change(&app, now),
+        Some(now + Duration::from_millis(100)),
+        "the sending spinner's next frame"
     );
     let Effect::Submit { request_id, .. } = &effects[0] else {
         unreachable!()
@@ -1214,7 +1215,11 @@ fn a_timer_runs_only_while_something_on_screen_moves() {
             },
         },
     );
-    assert_eq!(animation(&app), None, "placed, no poll scheduled yet");
+    assert_eq!(
+        next_change(&app, now),
+        None,
+        "placed, no poll scheduled yet"
+    );
     update(
         &mut app,
         Msg::Tracked {
@@ -1223,9 +1228,19 @@ fn a_timer_runs_only_while_something_on_screen_moves() {
         },
     );
     assert_eq!(
-        animation(&app),
-        Some(Duration::from_millis(250)),
-        "the countdown"
+        next_change(&app, now),
+        Some(now + Duration::from_secs(1)),
+        "the countdown: once a second"
+    );
+    assert_eq!(
+        next_change(&app, now + Duration::from_millis(1300)),
+        Some(now + Duration::from_secs(2)),
+        "on the second it shows, however late the last wake was"
+    );
+    assert_eq!(
+        next_change(&app, now + Duration::from_secs(5)),
+        None,
+        "nothing more to count"
     );
     update(
         &mut app,
@@ -1237,7 +1252,99 @@ fn a_timer_runs_only_while_something_on_screen_moves() {
             },
         },
     );
-    assert_eq!(animation(&app), None, "final: the timer is dropped");
+    assert_eq!(next_change(&app, now), None, "final: the timer is dropped");
+}
+
+#[test]
+fn a_countdown_wakes_the_wizard_once_for_each_second_it_shows() {
+    use flexus::tui::runtime::next_change;
+    let (mut app, _) = app_at_review();
+    placed_with_ids(&mut app, 1);
+    tracked(&mut app, TrackEvent::NextPollIn(Duration::from_secs(60)));
+    let start = app.clock.mono;
+    let mut now = start;
+    let mut wakes = 0;
+    let mut shown = Vec::new();
+    while let Some(at) = next_change(&app, now) {
+        assert!(at > now, "never a wake for nothing");
+        now = at;
+        wakes += 1;
+        app.clock.mono = now;
+        shown.push(field(&frame(&mut app, 80, 24), "Next check"));
+    }
+    assert_eq!(wakes, 60, "one wake a second for a minute");
+    assert_eq!(shown[0], "in 59s");
+    assert_eq!(shown[58], "in 1s");
+    assert_eq!(shown[59], "checking now");
+    let distinct: std::collections::HashSet<_> = shown.iter().collect();
+    assert_eq!(distinct.len(), 60, "each wake shows a new number");
+}
+
+#[test]
+fn a_purchase_the_service_makes_wait_says_so_and_counts_down_to_the_retry() {
+    let (mut app, _) = app_at_review();
+    let effects = confirm_and_submit(&mut app);
+    let Effect::Submit { request_id, .. } = &effects[0] else {
+        unreachable!()
+    };
+    let wait = flexus::api::engine::RetryWait {
+        reason: failure(
+            Some(429),
+            Some("APIGW.0308"),
+            "HCSS is receiving too many requests",
+            "Wait a minute and try again",
+        ),
+        waiting: Duration::from_secs(37),
+        asked: Some(Duration::from_secs(37)),
+        retry_at: app.clock.wall + Duration::from_secs(37),
+        attempt: 2,
+        attempts: 4,
+    };
+    let stale = flexus::api::purchase::ClientRequestId::new();
+    update(
+        &mut app,
+        Msg::Waiting {
+            request_id: stale,
+            wait: wait.clone(),
+        },
+    );
+    let entries = app.timeline.entries.len();
+    update(
+        &mut app,
+        Msg::Waiting {
+            request_id: request_id.clone(),
+            wait,
+        },
+    );
+    assert_eq!(
+        app.timeline.entries.len(),
+        entries + 1,
+        "one entry, for this purchase only"
+    );
+    assert_eq!(
+        app.timeline.entries.last().unwrap().text,
+        "the service asked us to wait 37 s (HTTP 429, APIGW.0308); attempt 2 of 4 follows"
+    );
+    assert_eq!(
+        field(&frame(&mut app, 80, 24), "Retrying"),
+        "attempt 2 of 4 in 37s"
+    );
+    advance(&mut app, Duration::from_millis(12_500));
+    assert_eq!(
+        field(&frame(&mut app, 80, 24), "Retrying"),
+        "attempt 2 of 4 in 25s"
+    );
+}
+
+/// The value of the status pane's `label` row.
+fn field(screen: &str, label: &str) -> String {
+    let line = line_with(screen, label);
+    let inside = line.trim_matches(|c| c == '"' || c == '│' || c == ' ');
+    inside
+        .strip_prefix(label)
+        .unwrap_or_else(|| panic!("{line}"))
+        .trim()
+        .to_string()
 }
 
 #[test]

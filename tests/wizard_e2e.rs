@@ -314,3 +314,139 @@ fn keys_pressed_while_the_terminal_is_too_small_place_no_order() {
     assert!(wizard.wait_exit().success());
     runtime.block_on(sandbox.shutdown());
 }
+
+#[test]
+fn a_throttled_purchase_shows_the_wait_and_the_retry_as_they_happen() {
+    let runtime = sandbox_runtime();
+    let sandbox = runtime
+        .block_on(sandbox::start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            SandboxConfig {
+                faults: vec!["429=3:1@create".parse().unwrap()],
+                complete_after: Duration::from_millis(300),
+                ..SandboxConfig::default()
+            },
+        ))
+        .unwrap();
+    let url = sandbox.url();
+    let creds = sandbox.credentials();
+    let token = creds
+        .project_token("ap-southeast-3")
+        .unwrap()
+        .expose()
+        .to_string();
+    let billing = creds.domain_token.expose().to_string();
+    let state = tempfile::tempdir().unwrap();
+    let mut wizard = Session::start(
+        env!("CARGO_BIN_EXE_flexus"),
+        &[
+            "--plan",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json"),
+            "--hcss-endpoint",
+            &url,
+            "--bss-endpoint",
+            &url,
+            "--iam-endpoint",
+            &url,
+        ],
+        &[
+            ("FLEXUS_TOKEN", &token),
+            ("FLEXUS_BSS_TOKEN", &billing),
+            ("FLEXUS_STATE_DIR", state.path().to_str().unwrap()),
+            ("FLEXUS_POLL_INTERVAL_MS", "100"),
+            ("TERM", "xterm-256color"),
+        ],
+    );
+    wizard.wait_for("7. Review");
+    wizard.wait_for("/ with IAM tokens");
+    wizard.keys(ENTER);
+    wizard.wait_for("Place this order?");
+    wizard.keys("y");
+    wizard.wait_for("Please confirm once more");
+    wizard.keys("yes");
+    wizard.keys(ENTER);
+
+    // While the service makes it wait: the reason, and the attempt to come.
+    wizard.wait_for("asked us to wait 3 s (HTTP 429");
+    wizard.wait_for("attempt 2 of 4 in");
+    assert!(sandbox.created_orders().is_empty(), "nothing placed yet");
+    wizard.wait_for("Order completed");
+    assert_eq!(sandbox.created_orders().len(), 1, "placed once");
+
+    wizard.keys("q");
+    assert!(wizard.wait_exit().success());
+    runtime.block_on(sandbox.shutdown());
+}
+
+#[test]
+fn paying_in_the_wizard_shows_the_change_without_waiting_for_the_next_check() {
+    let runtime = sandbox_runtime();
+    let sandbox = runtime
+        .block_on(sandbox::start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            SandboxConfig {
+                complete_after: Duration::from_secs(30),
+                ..SandboxConfig::default()
+            },
+        ))
+        .unwrap();
+    let url = sandbox.url();
+    let creds = sandbox.credentials();
+    let token = creds
+        .project_token("ap-southeast-3")
+        .unwrap()
+        .expose()
+        .to_string();
+    let billing = creds.domain_token.expose().to_string();
+    let state = tempfile::tempdir().unwrap();
+    let plan = state.path().join("plan.json");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json"))
+        .unwrap();
+    std::fs::write(
+        &plan,
+        text.replace("\"is_auto_pay\": true", "\"is_auto_pay\": false"),
+    )
+    .unwrap();
+    let mut wizard = Session::start(
+        env!("CARGO_BIN_EXE_flexus"),
+        &[
+            "--plan",
+            plan.to_str().unwrap(),
+            "--hcss-endpoint",
+            &url,
+            "--bss-endpoint",
+            &url,
+            "--iam-endpoint",
+            &url,
+        ],
+        &[
+            ("FLEXUS_TOKEN", &token),
+            ("FLEXUS_BSS_TOKEN", &billing),
+            ("FLEXUS_STATE_DIR", state.path().to_str().unwrap()),
+            // A minute between checks: longer than `wait_for` waits.
+            ("FLEXUS_POLL_INTERVAL_MS", "60000"),
+            ("TERM", "xterm-256color"),
+        ],
+    );
+    wizard.wait_for("7. Review");
+    wizard.wait_for("/ with IAM tokens");
+    wizard.keys(ENTER);
+    wizard.wait_for("Place this order?");
+    wizard.keys("y");
+    wizard.wait_for("Please confirm once more");
+    wizard.keys("yes");
+    wizard.keys(ENTER);
+    wizard.wait_for("Order pending payment");
+    wizard.wait_for("Next check         in 1m");
+    wizard.keys("p");
+    wizard.wait_for("Pay this order now?");
+    wizard.keys("y");
+    wizard.wait_for("payment accepted");
+    wizard.wait_for("Order processing.");
+
+    wizard.keys("q");
+    wizard.wait_for("Quit while an order is in flight?");
+    wizard.keys("y");
+    assert!(wizard.wait_exit().success());
+    runtime.block_on(sandbox.shutdown());
+}

@@ -8,6 +8,9 @@
 //! - calls that change something (create, pay, cancel) are sent again only
 //!   when the request provably never left (no connection could be made) or
 //!   after a 429. A lost answer is reported as such, never resent here.
+//!
+//! Each wait before a retry is told, as it starts, to whoever asked for it
+//! with [`Client::reporting_waits`]: the service may ask for a minute.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -16,11 +19,11 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Url};
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, mpsc};
 
 use super::auth::{AccessKey, Auth, ENV_BSS_TOKEN, ENV_DOMAIN_ID, ENV_PROJECT_ID, ENV_TOKEN};
 use super::endpoints::{Endpoints, join};
-use super::engine::ApiFailure;
+use super::engine::{ApiFailure, RetryWait};
 use super::failure::{self, NetworkTrouble, Operation};
 use super::ids::{InstanceId, OrderId};
 use super::signer::{self, RequestToSign};
@@ -205,6 +208,8 @@ impl OrderQuery {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Where each wait before a retry is told (see [`Client::reporting_waits`]).
+    waits: Option<mpsc::Sender<RetryWait>>,
 }
 
 struct Inner {
@@ -382,6 +387,7 @@ impl Client {
         })?;
         Ok(Client {
             inner: Arc::new(Inner::new(http, endpoints, config, auth)),
+            waits: None,
         })
     }
 
@@ -394,6 +400,18 @@ impl Client {
                 self.inner.config.clone(),
                 Some(auth),
             )),
+            waits: self.waits.clone(),
+        }
+    }
+
+    /// The same client (pool, credentials and all), telling `waits` of each
+    /// wait before a retry as it starts: a purchase the service throttles
+    /// can then say so while it waits. A report the receiver has no room
+    /// for is dropped; the request never waits for the front end.
+    pub fn reporting_waits(&self, waits: mpsc::Sender<RetryWait>) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            waits: Some(waits),
         }
     }
 
@@ -1149,7 +1167,22 @@ impl Client {
                 return outcome;
             }
             attempt += 1;
-            tokio::time::sleep(policy.delay(attempt, retry_after)).await;
+            let waiting = policy.delay(attempt, retry_after);
+            if let Some(waits) = &self.waits {
+                let reason = match &outcome {
+                    Ok(answer) => self.failure(call.operation, answer),
+                    Err(trouble) => trouble.failure().clone(),
+                };
+                let _ = waits.try_send(RetryWait {
+                    reason,
+                    waiting,
+                    asked: retry_after,
+                    retry_at: time::OffsetDateTime::now_utc() + waiting,
+                    attempt,
+                    attempts: policy.max_attempts,
+                });
+            }
+            tokio::time::sleep(waiting).await;
         }
     }
 
@@ -1283,6 +1316,12 @@ impl Client {
 
 impl Transport {
     fn into_failure(self) -> ApiFailure {
+        match self {
+            Transport::NotSent(f) | Transport::Lost(f) | Transport::TooLarge(f) => f,
+        }
+    }
+
+    fn failure(&self) -> &ApiFailure {
         match self {
             Transport::NotSent(f) | Transport::Lost(f) | Transport::TooLarge(f) => f,
         }

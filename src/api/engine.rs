@@ -6,6 +6,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use jiff::tz::TimeZone;
+use time::OffsetDateTime;
+
 use super::ids::ClientRequestId;
 use super::purchase::FoundOrder;
 use super::wire::OrderDetails;
@@ -34,22 +37,28 @@ impl ApiFailure {
             next_step: next_step.into(),
         }
     }
-}
 
-impl fmt::Display for ApiFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
+    /// " (HTTP 429, APIGW.0308)", " (HTTP 500)", or nothing: what the
+    /// service answered, to follow the words.
+    pub fn answer_text(&self) -> String {
         // IAM answers with the status as its code ("401"): say it once.
         let code = self
             .code
             .as_ref()
             .filter(|code| self.status.is_none_or(|s| code.as_str() != s.to_string()));
         match (self.status, code) {
-            (Some(status), Some(code)) => write!(f, " (HTTP {status}, {code})")?,
-            (Some(status), None) => write!(f, " (HTTP {status})")?,
-            (None, Some(code)) => write!(f, " ({code})")?,
-            (None, None) => {}
+            (Some(status), Some(code)) => format!(" (HTTP {status}, {code})"),
+            (Some(status), None) => format!(" (HTTP {status})"),
+            (None, Some(code)) => format!(" ({code})"),
+            (None, None) => String::new(),
         }
+    }
+}
+
+impl fmt::Display for ApiFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        f.write_str(&self.answer_text())?;
         if !self.next_step.is_empty() {
             write!(f, ". {}", self.next_step)?;
         }
@@ -88,6 +97,62 @@ pub enum SubmitOutcome {
     },
 }
 
+/// A wait before a request goes again (after a 429, a 5xx on a read, or a
+/// request that provably never left), reported as it starts: the service
+/// may ask for a minute, and a person or a script's log should not sit
+/// through it in silence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryWait {
+    /// What the last attempt met.
+    pub reason: ApiFailure,
+    /// How long until the next attempt.
+    pub waiting: Duration,
+    /// The wait the service asked for (`Retry-After`), when it named one;
+    /// `waiting` is shorter when this was over the cap.
+    pub asked: Option<Duration>,
+    /// When the next attempt goes.
+    pub retry_at: OffsetDateTime,
+    /// The attempt that comes next (2 for the first retry) ...
+    pub attempt: u32,
+    /// ... of this many in all, the first included.
+    pub attempts: u32,
+}
+
+impl RetryWait {
+    /// "the service asked us to wait 37 s (HTTP 429, APIGW.0308)", or
+    /// "could not connect to ...; waiting 0.5 s": why nothing happens now.
+    pub fn why(&self) -> String {
+        let waiting = crate::domain::when::duration_text(self.waiting);
+        let answer = self.reason.answer_text();
+        match self.asked {
+            Some(asked) if asked == self.waiting => {
+                format!("the service asked us to wait {waiting}{answer}")
+            }
+            Some(asked) => format!(
+                "the service asked us to wait {}{answer}; waiting {waiting}",
+                crate::domain::when::duration_text(asked)
+            ),
+            None => format!("{}{answer}; waiting {waiting}", self.reason.message),
+        }
+    }
+
+    /// "attempt 2 of 4".
+    pub fn attempt_text(&self) -> String {
+        format!("attempt {} of {}", self.attempt, self.attempts)
+    }
+
+    /// The whole line for a log: "the service asked us to wait 37 s (HTTP
+    /// 429, APIGW.0308); retrying at 16:46:05 (UTC+08:00), attempt 2 of 4".
+    pub fn describe(&self, zone: &TimeZone) -> String {
+        format!(
+            "{}; retrying at {}, {}",
+            self.why(),
+            crate::domain::when::clock_time(self.retry_at, zone),
+            self.attempt_text()
+        )
+    }
+}
+
 /// What order tracking reports, in order, until `Finished`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrackEvent {
@@ -121,6 +186,43 @@ mod tests {
             message: "the password is wrong".to_string(),
             next_step: "Check it and sign in again".to_string(),
         }
+    }
+
+    fn wait(asked: Option<u64>, waiting: u64) -> RetryWait {
+        RetryWait {
+            reason: ApiFailure {
+                status: Some(429),
+                code: Some("APIGW.0308".to_string()),
+                message: "HCSS is receiving too many requests".to_string(),
+                next_step: "Wait a minute and try again".to_string(),
+            },
+            waiting: Duration::from_secs(waiting),
+            asked: asked.map(Duration::from_secs),
+            retry_at: time::macros::datetime!(2026-01-22 08:46:05 UTC),
+            attempt: 2,
+            attempts: 4,
+        }
+    }
+
+    #[test]
+    fn a_wait_says_who_asked_for_it_when_the_retry_goes_and_which_it_is() {
+        let beijing = TimeZone::fixed(jiff::tz::Offset::constant(8));
+        assert_eq!(
+            wait(Some(37), 37).describe(&beijing),
+            "the service asked us to wait 37 s (HTTP 429, APIGW.0308); retrying at 16:46:05 \
+             (UTC+08:00), attempt 2 of 4"
+        );
+        assert_eq!(
+            wait(Some(600), 60).why(),
+            "the service asked us to wait 600 s (HTTP 429, APIGW.0308); waiting 60 s"
+        );
+        let mut unnamed = wait(None, 1);
+        unnamed.reason = ApiFailure::local("could not connect to 127.0.0.1:9", "Check");
+        assert_eq!(
+            unnamed.describe(&TimeZone::UTC),
+            "could not connect to 127.0.0.1:9; waiting 1 s; retrying at 08:46:05 (UTC+00:00), \
+             attempt 2 of 4"
+        );
     }
 
     #[test]

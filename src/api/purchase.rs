@@ -642,6 +642,17 @@ impl OrderAction {
     }
 }
 
+/// The journal in `dir`, for a front end: the words say what to do when it
+/// cannot be opened.
+pub fn open_journal(dir: &std::path::Path) -> Result<Journal, ApiFailure> {
+    Journal::open(dir).map_err(|e| {
+        ApiFailure::local(
+            format!("cannot open the order journal in {}: {e}", dir.display()),
+            "Fix the directory's permissions or set FLEXUS_STATE_DIR to another directory",
+        )
+    })
+}
+
 /// Carries out `action`. The journal's own work (a lock, a read, a line)
 /// runs off the async workers: it may wait for another flexus.
 pub async fn act(

@@ -7,6 +7,7 @@ pub mod field;
 pub mod order;
 pub mod pricing;
 pub mod summary;
+pub mod when;
 
 /// A JSON syntax or shape error in words. serde_json ends its messages with
 /// " at line L column C"; callers state the place once, their own way.

@@ -8,7 +8,6 @@
 //! every endpoint setting can point at [`SandboxHandle::url`].
 
 mod auth;
-pub mod command;
 pub mod fault;
 mod ids;
 pub mod orders;

@@ -13,10 +13,10 @@ use tokio::sync::mpsc::Sender;
 use crate::api::auth::{self, Auth};
 use crate::api::client::{Client, ClientConfig, MfaCode, PasswordLogin};
 use crate::api::endpoints::Endpoints;
-use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use crate::api::journal::{Journal, PurchaseRecord};
 use crate::api::purchase::{self, ClientRequestId, OrderAction};
-use crate::api::tracking::{self, TrackOptions};
+use crate::api::tracking::{self, CheckNow, TrackOptions};
 use crate::domain::catalog::Catalog;
 use crate::domain::order::RequestBody;
 use crate::domain::pricing::PriceTable;
@@ -40,15 +40,6 @@ pub struct LiveConnector {
     /// What an in-process sandbox sells: the wizard's own catalog.
     pub catalog: Catalog,
     pub prices: PriceTable,
-}
-
-fn open_journal(dir: PathBuf) -> Result<Journal, ApiFailure> {
-    Journal::open(&dir).map_err(|e| {
-        ApiFailure::local(
-            format!("cannot open the order journal in {}: {e}", dir.display()),
-            "Fix the directory's permissions or set FLEXUS_STATE_DIR to another directory",
-        )
-    })
 }
 
 impl Connector for LiveConnector {
@@ -173,7 +164,7 @@ impl Connector for LiveConnector {
             // One cheap authenticated call: wrong credentials show on the
             // sign-in screen, not after the seventh step.
             client.check_sign_in().await?;
-            let journal = open_journal(journal_dir)?;
+            let journal = purchase::open_journal(&journal_dir)?;
             let service: Arc<dyn OrderService> = Arc::new(LiveService {
                 client,
                 track: TrackOptions {
@@ -220,8 +211,10 @@ impl OrderService for LiveService {
         body: RequestBody,
         client_request_id: ClientRequestId,
         separate_from: Vec<String>,
+        waits: Sender<RetryWait>,
     ) -> BoxFuture<'static, SubmitOutcome> {
-        let (client, journal) = (self.client.clone(), self.journal.clone());
+        let client = self.client.reporting_waits(waits);
+        let journal = self.journal.clone();
         Box::pin(async move {
             match ready(&client, &body).await {
                 Ok(()) => {
@@ -237,8 +230,10 @@ impl OrderService for LiveService {
         &self,
         body: RequestBody,
         client_request_id: ClientRequestId,
+        waits: Sender<RetryWait>,
     ) -> BoxFuture<'static, SubmitOutcome> {
-        let (client, journal) = (self.client.clone(), self.journal.clone());
+        let client = self.client.reporting_waits(waits);
+        let journal = self.journal.clone();
         Box::pin(async move {
             match ready(&client, &body).await {
                 Ok(()) => purchase::resend(&client, &journal, &body, &client_request_id).await,
@@ -302,9 +297,17 @@ impl OrderService for LiveService {
         Box::pin(async move { lookup(&client, &journal, &record).await })
     }
 
-    fn track(&self, order_id: String, events: Sender<TrackEvent>) -> BoxFuture<'static, ()> {
+    fn track(
+        &self,
+        order_id: String,
+        events: Sender<TrackEvent>,
+        check_now: CheckNow,
+    ) -> BoxFuture<'static, ()> {
         let client = self.client.clone();
-        let options = self.track.clone();
+        let options = TrackOptions {
+            check_now: Some(check_now),
+            ..self.track.clone()
+        };
         Box::pin(async move {
             tracking::track(client, order_id, options, events).await;
         })

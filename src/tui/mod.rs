@@ -4,7 +4,6 @@
 //! results back as messages.
 
 pub mod app;
-pub mod launch;
 pub mod live;
 pub mod msg;
 pub mod runtime;
@@ -18,6 +17,5 @@ pub mod update;
 pub mod view;
 pub mod widgets;
 
-pub use launch::launch;
 pub use runtime::{Exit, Options, PlanStart, run};
 pub use service::{Connector, OrderService, SignIn, Start};

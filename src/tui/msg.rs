@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::service::{Earlier, Lookup, OrderService, SignIn};
-use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use crate::api::journal::PurchaseRecord;
 use crate::api::purchase::{ClientRequestId, OrderAction};
 use crate::domain::order::RequestBody;
@@ -30,6 +30,12 @@ pub enum Msg {
     Submitted {
         request_id: ClientRequestId,
         outcome: SubmitOutcome,
+    },
+    /// The purchase in the air waits before it is sent again (the service
+    /// throttles); its answer is still to come.
+    Waiting {
+        request_id: ClientRequestId,
+        wait: RetryWait,
     },
     Tracked {
         order_id: String,

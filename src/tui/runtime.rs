@@ -1,19 +1,19 @@
 //! The loop: one `select!` over terminal input, task results, signals, a
-//! timer that exists only while something on screen moves, and a draw that
-//! happens only when something changed. Effects run on tokio tasks and
+//! timer set for the next moment the screen changes on its own (none while
+//! nothing on screen moves), and a draw that happens only when something
+//! changed. Effects run on tokio tasks and
 //! answer through a bounded channel; nothing here blocks the UI.
 
 use std::future::{Future, pending};
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
-use tokio::time::{Interval, MissedTickBehavior};
 
 use super::app::{App, Clock, Connection, Page, SPINNER_STEP};
 use super::msg::{Effect, Msg, SaveError};
@@ -23,6 +23,8 @@ use super::terminal::Screen;
 use super::theme::Theme;
 use super::{update, view};
 use crate::api::engine::{ApiFailure, SubmitOutcome};
+use crate::api::purchase::OrderAction;
+use crate::api::tracking::CheckNow;
 use crate::domain::catalog::Catalog;
 use crate::domain::order::{Draft, Problem};
 use crate::domain::pricing::PriceTable;
@@ -100,19 +102,10 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
         runner.run(effect, &app);
     }
     let mut events = EventStream::new();
-    let mut ticker: Option<(Duration, Interval)> = None;
     let mut dirty = false;
     let mut undrawn = 0u32;
     while !app.quit {
-        match (animation(&app), &ticker) {
-            (None, Some(_)) => ticker = None,
-            (Some(every), current) if current.as_ref().map(|(d, _)| *d) != Some(every) => {
-                let mut interval = tokio::time::interval(every);
-                interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
-                ticker = Some((every, interval));
-            }
-            _ => {}
-        }
+        let wake = next_change(&app, Instant::now());
         // Draw once nothing else is waiting, so a burst of input makes one
         // frame; a long burst still draws now and then.
         let draw_now = dirty && undrawn >= 64;
@@ -129,7 +122,7 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
             },
             Some(msg) = rx.recv() => Some(msg),
             name = signals.recv() => Some(Msg::Signal(name)),
-            _ = tick(&mut ticker) => Some(Msg::Tick),
+            _ = wake_at(wake) => Some(Msg::Tick),
             _ = std::future::ready(()), if dirty => None,
         };
         let Some(msg) = msg else {
@@ -161,26 +154,60 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
     })
 }
 
-/// How often the screen changes on its own: spinners every 100 ms,
-/// countdowns every 250 ms, nothing otherwise.
-pub fn animation(app: &App) -> Option<Duration> {
-    let spinner = matches!(app.connection, Connection::SigningIn { .. })
-        || match &app.submission {
-            Submission::Submitting(_) => app.page == Page::Status,
-            Submission::Placed(t) => {
-                app.page == Page::Status
-                    && matches!(t.payment, super::submission::Payment::Paying { .. })
-            }
-            Submission::Unknown(u) => app.page == Page::Status && u.looking.is_some(),
-            _ => false,
-        };
-    if spinner {
-        return Some(SPINNER_STEP);
+/// The next moment the screen changes on its own, seen at `now`: a
+/// spinner's next frame, or the moment a countdown shows its next second;
+/// `None` while nothing on screen moves. Sleeping until then wakes the
+/// wizard once a second for a countdown, on the second, and more often
+/// only while a spinner turns.
+pub fn next_change(app: &App, now: Instant) -> Option<Instant> {
+    let frame = spinner_since(app).map(|since| {
+        let turns = now.saturating_duration_since(since).as_millis() / SPINNER_STEP.as_millis();
+        since + SPINNER_STEP * (turns as u32 + 1)
+    });
+    let second = countdown_to(app).and_then(|at| next_second_shown(at, now));
+    frame.into_iter().chain(second).min()
+}
+
+/// When the countdown to `at` next shows another number of seconds. It
+/// shows whole seconds rounded up (`seconds_text`), so "5s" turns to "4s"
+/// when exactly 4 s are left; at zero it stops.
+fn next_second_shown(at: Instant, now: Instant) -> Option<Instant> {
+    let left = at.saturating_duration_since(now);
+    if left.is_zero() {
+        return None;
+    }
+    let shown = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+    Some(at - Duration::from_secs(shown - 1))
+}
+
+/// Since when the spinner on screen turns, if one does.
+fn spinner_since(app: &App) -> Option<Instant> {
+    if let Connection::SigningIn { since, .. } = &app.connection {
+        return Some(*since);
+    }
+    if app.page != Page::Status {
+        return None;
     }
     match &app.submission {
-        Submission::Placed(t) if app.page == Page::Status && t.next_poll_at.is_some() => {
-            Some(Duration::from_millis(250))
-        }
+        Submission::Submitting(sending) => Some(sending.since),
+        Submission::Placed(t) => match t.payment {
+            super::submission::Payment::Paying { since } => Some(since),
+            _ => None,
+        },
+        Submission::Unknown(u) => u.looking,
+        _ => None,
+    }
+}
+
+/// What the countdown on screen counts down to: the next status check, or
+/// the next attempt of a purchase the service made wait.
+fn countdown_to(app: &App) -> Option<Instant> {
+    if app.page != Page::Status {
+        return None;
+    }
+    match &app.submission {
+        Submission::Placed(t) => t.next_poll_at,
+        Submission::Submitting(sending) => sending.retry.as_ref().map(|retry| retry.at),
         _ => None,
     }
 }
@@ -188,31 +215,15 @@ pub fn animation(app: &App) -> Option<Duration> {
 /// What a tick can change on screen: the spinner's frame and the countdown
 /// as shown, so a tick that changes neither draws nothing.
 fn moving_parts(app: &App) -> (Option<usize>, Option<String>) {
-    let since = match (&app.connection, &app.submission) {
-        (Connection::SigningIn { since, .. }, _) => Some(*since),
-        (_, Submission::Submitting(sending)) => Some(sending.since),
-        (_, Submission::Placed(t)) => match t.payment {
-            super::submission::Payment::Paying { since } => Some(since),
-            _ => None,
-        },
-        (_, Submission::Unknown(u)) => u.looking,
-        _ => None,
-    };
-    let frame = since.map(|since| app.clock.spinner_frame(since));
-    let countdown = match &app.submission {
-        Submission::Placed(t) => t.next_poll_at.map(|at| {
-            super::submission::seconds_text(at.saturating_duration_since(app.clock.mono))
-        }),
-        _ => None,
-    };
+    let frame = spinner_since(app).map(|since| app.clock.spinner_frame(since));
+    let countdown = countdown_to(app)
+        .map(|at| super::submission::seconds_text(at.saturating_duration_since(app.clock.mono)));
     (frame, countdown)
 }
 
-async fn tick(ticker: &mut Option<(Duration, Interval)>) {
-    match ticker {
-        Some((_, interval)) => {
-            interval.tick().await;
-        }
+async fn wake_at(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
         None => pending().await,
     }
 }
@@ -241,7 +252,14 @@ struct Runner {
     connector: Option<Arc<dyn Connector>>,
     /// The tracking task of each order followed, so leaving an order
     /// (a new order while one waits for payment) stops its polling.
-    trackers: std::collections::HashMap<String, tokio::task::AbortHandle>,
+    trackers: std::collections::HashMap<String, Tracker>,
+}
+
+struct Tracker {
+    task: tokio::task::AbortHandle,
+    /// Paying the order asks through this for a check at once: the status
+    /// is about to change, and the tracker may be in a minute's wait.
+    check_now: CheckNow,
 }
 
 fn not_signed_in() -> ApiFailure {
@@ -282,21 +300,35 @@ impl Runner {
                 body,
                 separate_from,
                 resend,
-            } => self.spawn(async move {
-                let outcome = match service {
-                    Some(service) if resend => service.resend(body, request_id.clone()).await,
-                    Some(service) => {
-                        service
-                            .submit(body, request_id.clone(), separate_from)
-                            .await
+            } => {
+                let (waits_tx, mut waits) = mpsc::channel(8);
+                let (tx, waiting_for) = (self.tx.clone(), request_id.clone());
+                tokio::spawn(async move {
+                    while let Some(wait) = waits.recv().await {
+                        let request_id = waiting_for.clone();
+                        if tx.send(Msg::Waiting { request_id, wait }).await.is_err() {
+                            return;
+                        }
                     }
-                    None => SubmitOutcome::Rejected(not_signed_in()),
-                };
-                Msg::Submitted {
-                    request_id,
-                    outcome,
-                }
-            }),
+                });
+                self.spawn(async move {
+                    let outcome = match service {
+                        Some(service) if resend => {
+                            service.resend(body, request_id.clone(), waits_tx).await
+                        }
+                        Some(service) => {
+                            service
+                                .submit(body, request_id.clone(), separate_from, waits_tx)
+                                .await
+                        }
+                        None => SubmitOutcome::Rejected(not_signed_in()),
+                    };
+                    Msg::Submitted {
+                        request_id,
+                        outcome,
+                    }
+                })
+            }
             Effect::CheckEarlier { check, body } => self.spawn(async move {
                 let result = match service {
                     Some(service) => service.earlier(body).await,
@@ -326,12 +358,15 @@ impl Runner {
                     return;
                 };
                 let (events_tx, mut events_rx) = mpsc::channel(16);
-                let tracker = tokio::spawn(service.track(order_id.clone(), events_tx));
-                if let Some(earlier) = self
-                    .trackers
-                    .insert(order_id.clone(), tracker.abort_handle())
-                {
-                    earlier.abort();
+                let check_now = CheckNow::default();
+                let task =
+                    tokio::spawn(service.track(order_id.clone(), events_tx, check_now.clone()));
+                let tracker = Tracker {
+                    task: task.abort_handle(),
+                    check_now,
+                };
+                if let Some(earlier) = self.trackers.insert(order_id.clone(), tracker) {
+                    earlier.task.abort();
                 }
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -349,16 +384,28 @@ impl Runner {
             }
             Effect::StopTracking { order_id } => {
                 if let Some(tracker) = self.trackers.remove(&order_id) {
-                    tracker.abort();
+                    tracker.task.abort();
                 }
             }
-            Effect::Act(action) => self.spawn(async move {
-                let result = match service {
-                    Some(service) => service.act(action.clone()).await,
-                    None => Err(not_signed_in()),
+            Effect::Act(action) => {
+                let paid_check = match &action {
+                    OrderAction::Pay { order_id } => self
+                        .trackers
+                        .get(order_id.as_str())
+                        .map(|t| t.check_now.clone()),
+                    _ => None,
                 };
-                Msg::Acted { action, result }
-            }),
+                self.spawn(async move {
+                    let result = match service {
+                        Some(service) => service.act(action.clone()).await,
+                        None => Err(not_signed_in()),
+                    };
+                    if let (Ok(()), Some(check_now)) = (&result, paid_check) {
+                        check_now.ask();
+                    }
+                    Msg::Acted { action, result }
+                })
+            }
             Effect::SavePlan {
                 path,
                 contents,

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use tokio::sync::mpsc::Sender;
 
-use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use crate::api::journal::DamagedRecord;
 use crate::api::journal::PurchaseRecord;
 use crate::api::purchase::{ClientRequestId, FoundOrder, OrderAction};
+use crate::api::tracking::CheckNow;
 use crate::domain::order::RequestBody;
 use crate::secret::Secret;
 
@@ -53,20 +54,24 @@ pub trait OrderService: Send + Sync + 'static {
     /// after an ambiguous outcome. `separate_from` names the earlier
     /// purchases of the same body and unknown outcome that the user said
     /// this one is separate from; any other such purchase refuses it.
+    /// Each wait before a retry (the service throttling) is told to `waits`
+    /// as it starts.
     fn submit(
         &self,
         body: RequestBody,
         client_request_id: ClientRequestId,
         separate_from: Vec<String>,
+        waits: Sender<RetryWait>,
     ) -> BoxFuture<'static, SubmitOutcome>;
 
     /// Send a purchase again after its answer was lost, with its own
     /// Client-Request-Id, on the user's word; the engine checks first that
-    /// nothing found may be its order.
+    /// nothing found may be its order. Waits are told as for `submit`.
     fn resend(
         &self,
         body: RequestBody,
         client_request_id: ClientRequestId,
+        waits: Sender<RetryWait>,
     ) -> BoxFuture<'static, SubmitOutcome>;
 
     /// Earlier purchases of unknown outcome, before `body` is sent as a new
@@ -83,8 +88,13 @@ pub trait OrderService: Send + Sync + 'static {
     fn look_again(&self, record: PurchaseRecord) -> BoxFuture<'static, Lookup>;
 
     /// Track until final, sending TrackEvents (the tracker owns the polling
-    /// schedule; the UI just shows it).
-    fn track(&self, order_id: String, events: Sender<TrackEvent>) -> BoxFuture<'static, ()>;
+    /// schedule; the UI just shows it). `check_now` cuts a wait short.
+    fn track(
+        &self,
+        order_id: String,
+        events: Sender<TrackEvent>,
+        check_now: CheckNow,
+    ) -> BoxFuture<'static, ()>;
 
     /// Pay, claim or dismiss an order, as the engine does it for every
     /// front end (`purchase::act`).

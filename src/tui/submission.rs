@@ -10,7 +10,7 @@ use super::app::{Clock, Tone};
 use super::msg::Effect;
 use super::service::Lookup;
 use super::text::clean;
-use crate::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use crate::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use crate::api::ids::OrderId;
 use crate::api::journal::{PurchaseRecord, PurchaseState};
 use crate::api::purchase::{ClientRequestId, FoundOrder, OrderAction};
@@ -21,7 +21,7 @@ pub enum Submission {
     /// Nothing sent yet (or the last attempt was refused and is forgotten).
     Draft,
     /// The request is on its way; its answer decides everything.
-    Submitting(Sending),
+    Submitting(Box<Sending>),
     /// The service accepted the order; it is being tracked.
     Placed(Box<Tracking>),
     /// The service refused the order, or it provably never arrived: no
@@ -52,6 +52,15 @@ pub struct Sending {
     pub body: RequestBody,
     pub since: Instant,
     pub resend: bool,
+    /// The service asked for a wait before the next attempt.
+    pub retry: Option<Retry>,
+}
+
+pub struct Retry {
+    /// When the next attempt goes.
+    pub at: Instant,
+    /// Which it is: "attempt 2 of 4".
+    pub attempt: String,
 }
 
 pub struct Tracking {
@@ -453,12 +462,13 @@ impl Submission {
             ),
         };
         timeline.push(clock, Tone::Info, text);
-        *self = Submission::Submitting(Sending {
+        *self = Submission::Submitting(Box::new(Sending {
             request_id: request_id.clone(),
             body: body.clone(),
             since: clock.mono,
             resend,
-        });
+            retry: None,
+        }));
         vec![Effect::Submit {
             request_id,
             body,
@@ -567,6 +577,32 @@ impl Submission {
                 Vec::new()
             }
         }
+    }
+
+    /// A wait before the purchase in the air goes again: said in the
+    /// timeline, and counted down on the status pane until the attempt.
+    pub fn on_waiting(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        request_id: &ClientRequestId,
+        wait: RetryWait,
+    ) {
+        let Submission::Submitting(sending) = self else {
+            return;
+        };
+        if sending.request_id != *request_id {
+            return;
+        }
+        timeline.push(
+            clock,
+            Tone::Warning,
+            clean(&format!("{}; {} follows", wait.why(), wait.attempt_text())).into_owned(),
+        );
+        sending.retry = Some(Retry {
+            at: clock.mono + wait.waiting,
+            attempt: wait.attempt_text(),
+        });
     }
 
     /// Tracking news for the order on screen; news of any other is dropped.

@@ -157,6 +157,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             effects
         }
+        Msg::Waiting { request_id, wait } => {
+            app.submission
+                .on_waiting(&mut app.timeline, &app.clock, &request_id, wait);
+            Vec::new()
+        }
         Msg::Tracked { order_id, event } => {
             app.submission
                 .on_tracked(&mut app.timeline, &app.clock, &order_id, event);

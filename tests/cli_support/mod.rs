@@ -3,6 +3,7 @@
 //! with a clean environment pointed at it.
 #![allow(dead_code)]
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -10,6 +11,55 @@ use std::time::Duration;
 use flexus::sandbox::{self, SandboxConfig, SandboxHandle};
 
 pub const EXAMPLE_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json");
+
+/// A sandbox on a free loopback port with these faults, whose paid orders
+/// take `complete_after` to complete.
+pub async fn start_sandbox(faults: &[&str], complete_after: Duration) -> SandboxHandle {
+    let config = SandboxConfig {
+        faults: faults.iter().map(|f| f.parse().expect("a fault")).collect(),
+        complete_after,
+        ..SandboxConfig::default()
+    };
+    sandbox::start("127.0.0.1:0".parse().unwrap(), config)
+        .await
+        .expect("the sandbox starts")
+}
+
+/// A clean environment for flexus: `home` as its home (the journal in
+/// `state` inside it), the sandbox's tokens and its URL for every endpoint,
+/// short waits, and nothing from the developer's own setup.
+pub fn clean_env(sandbox: &SandboxHandle, home: &Path) -> Vec<(&'static str, OsString)> {
+    let url = OsString::from(sandbox.url());
+    vec![
+        ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+        ("HOME", home.into()),
+        ("FLEXUS_STATE_DIR", state_dir(home).into()),
+        ("FLEXUS_TOKEN", purchase_token(sandbox).into()),
+        ("FLEXUS_BSS_TOKEN", billing_token(sandbox).into()),
+        ("FLEXUS_HCSS_ENDPOINT", url.clone()),
+        ("FLEXUS_BSS_ENDPOINT", url.clone()),
+        ("FLEXUS_IAM_ENDPOINT", url),
+        ("FLEXUS_POLL_INTERVAL_MS", "50".into()),
+    ]
+}
+
+fn state_dir(home: &Path) -> PathBuf {
+    home.join("state")
+}
+
+/// The sandbox's token for the example plan's region (ap-southeast-3).
+fn purchase_token(sandbox: &SandboxHandle) -> String {
+    let creds = sandbox.credentials();
+    creds
+        .project_token("ap-southeast-3")
+        .unwrap()
+        .expose()
+        .to_string()
+}
+
+fn billing_token(sandbox: &SandboxHandle) -> String {
+    sandbox.credentials().domain_token.expose().to_string()
+}
 
 pub struct Run {
     pub code: i32,
@@ -36,22 +86,14 @@ impl Setup {
 
     /// A sandbox whose paid orders take `complete_after` to complete.
     pub async fn with_completion(faults: &[&str], complete_after: Duration) -> Setup {
-        let config = SandboxConfig {
-            faults: faults.iter().map(|f| f.parse().expect("a fault")).collect(),
-            complete_after,
-            ..SandboxConfig::default()
-        };
-        let sandbox = sandbox::start("127.0.0.1:0".parse().unwrap(), config)
-            .await
-            .expect("the sandbox starts");
         Setup {
-            sandbox,
+            sandbox: start_sandbox(faults, complete_after).await,
             home: tempfile::tempdir().unwrap(),
         }
     }
 
     pub fn state_dir(&self) -> PathBuf {
-        self.home.path().join("state")
+        state_dir(self.home.path())
     }
 
     pub fn journal_text(&self) -> String {
@@ -60,33 +102,19 @@ impl Setup {
 
     /// The sandbox's token for the example plan's region (ap-southeast-3).
     pub fn purchase_token(&self) -> String {
-        let creds = self.sandbox.credentials();
-        creds
-            .project_token("ap-southeast-3")
-            .unwrap()
-            .expose()
-            .to_string()
+        purchase_token(&self.sandbox)
     }
 
     pub fn billing_token(&self) -> String {
-        self.sandbox.credentials().domain_token.expose().to_string()
+        billing_token(&self.sandbox)
     }
 
-    /// The command with a clean environment: the sandbox's token, its URL
-    /// for every endpoint, and nothing from the developer's own setup.
+    /// The command with a clean environment pointed at the sandbox.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_flexus"));
         cmd.args(args)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("FLEXUS_STATE_DIR", self.state_dir())
-            .env("FLEXUS_TOKEN", self.purchase_token())
-            .env("FLEXUS_BSS_TOKEN", self.billing_token())
-            .env("FLEXUS_HCSS_ENDPOINT", self.sandbox.url())
-            .env("FLEXUS_BSS_ENDPOINT", self.sandbox.url())
-            .env("FLEXUS_IAM_ENDPOINT", self.sandbox.url())
-            .env("FLEXUS_POLL_INTERVAL_MS", "50")
+            .envs(clean_env(&self.sandbox, self.home.path()))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -16,10 +16,11 @@ use ratatui::backend::TestBackend;
 use time::macros::datetime;
 use tokio::sync::mpsc::Sender;
 
-use flexus::api::engine::{ApiFailure, SubmitOutcome, TrackEvent};
+use flexus::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use flexus::api::ids::OrderId;
 use flexus::api::journal::PurchaseRecord;
 use flexus::api::purchase::{ClientRequestId, OrderAction};
+use flexus::api::tracking::CheckNow;
 use flexus::api::wire::{OrderDetails, OrderInfo, status};
 use flexus::domain::catalog::Catalog;
 use flexus::domain::order::RequestBody;
@@ -119,8 +120,9 @@ impl OrderService for FakeService {
         &self,
         body: RequestBody,
         client_request_id: ClientRequestId,
+        waits: Sender<RetryWait>,
     ) -> BoxFuture<'static, SubmitOutcome> {
-        self.submit(body, client_request_id, Vec::new())
+        self.submit(body, client_request_id, Vec::new(), waits)
     }
 
     fn submit(
@@ -128,6 +130,7 @@ impl OrderService for FakeService {
         body: RequestBody,
         client_request_id: ClientRequestId,
         separate_from: Vec<String>,
+        _waits: Sender<RetryWait>,
     ) -> BoxFuture<'static, SubmitOutcome> {
         self.state.separate_from.lock().unwrap().push(separate_from);
         // Lets the terminal tests see what a bug in an effect task does.
@@ -157,7 +160,12 @@ impl OrderService for FakeService {
         })
     }
 
-    fn track(&self, _order_id: String, events: Sender<TrackEvent>) -> BoxFuture<'static, ()> {
+    fn track(
+        &self,
+        _order_id: String,
+        events: Sender<TrackEvent>,
+        _check_now: CheckNow,
+    ) -> BoxFuture<'static, ()> {
         let state = self.state.clone();
         Box::pin(async move {
             let mut processing_polls = 0;

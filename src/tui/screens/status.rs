@@ -553,6 +553,15 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
                 ),
             ]));
             head.extend(pair("Client-Request-Id", sending.request_id.to_string()));
+            if let Some(retry) = &sending.retry {
+                let left = retry.at.saturating_duration_since(app.clock.mono);
+                let when = if left.is_zero() {
+                    "now".to_string()
+                } else {
+                    format!("in {}", seconds_text(left))
+                };
+                head.extend(pair("Retrying", format!("{} {when}", retry.attempt)));
+            }
             head.push(Line::from(Span::styled(
                 "Waiting for Huawei Cloud to answer. If the answer is lost, flexus looks for the order before anything else.",
                 theme.muted(),

@@ -1,28 +1,83 @@
-//! Starting the wizard from the command line: read the plan, check that
-//! there is a terminal, build the runtime, run, and report how it ended.
+//! The wizard (flexus without a subcommand): connected to the real API
+//! layer, or to an in-process sandbox with `--sandbox`. Reads the plan,
+//! checks that there is a terminal, builds the runtime, runs, and reports
+//! how it ended.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::runtime::{Options, PlanStart, run};
-use super::service::{Connector, SignIn, Start};
-use super::theme::Theme;
-use crate::cli::WizardArgs;
+use clap::Args;
+
+use super::common::{ConnectArgs, connection_settings, journal_dir, token_files};
+use super::{Data, Execute};
 use crate::domain::catalog::Catalog;
 use crate::domain::order::{Draft, ProblemKind};
 use crate::domain::pricing::PriceTable;
-use crate::headless::{EXIT_FAILURE, EXIT_INVALID, Failure};
+use crate::exit::{EXIT_FAILURE, EXIT_INVALID, Failure};
+use crate::tui::live::{self, LiveConnector};
+use crate::tui::theme::Theme;
+use crate::tui::{Connector, Options, PlanStart, SignIn, Start, run};
+
+/// How the wizard (flexus without a subcommand) starts.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WizardArgs {
+    /// Open the wizard with this saved plan filled in, at the review
+    #[arg(long = "plan", value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+
+    /// Use the built-in sandbox instead of Huawei Cloud: no account, no money
+    #[arg(long)]
+    pub sandbox: bool,
+
+    /// Let the mouse wheel scroll lists (text selection then needs Shift)
+    #[arg(long)]
+    pub mouse: bool,
+
+    /// Exit right after the first frame is drawn (start-up measurement)
+    #[arg(long, hide = true)]
+    pub first_frame_exit: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+impl Execute for WizardArgs {
+    fn execute(self, data: Data, _: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let Data { catalog, prices } = data;
+        let (endpoints, config, track) = connection_settings(&self.connect)?;
+        let journal_dir = journal_dir()?;
+        let found = if self.sandbox {
+            None
+        } else {
+            live::found_credentials(token_files(&self.connect))
+                .map_err(|message| Failure::new(EXIT_INVALID, message))?
+        };
+        let connector = Arc::new(LiveConnector {
+            endpoints,
+            config,
+            track,
+            journal_dir,
+            token_file: self.connect.token_file.clone(),
+            bss_token_file: self.connect.bss_token_file.clone(),
+            catalog: catalog.clone(),
+            prices: prices.clone(),
+        });
+        launch(self, catalog, prices, connector, found, err)
+    }
+}
 
 /// Runs the wizard. `connector` signs in; `found` is the way to sign in
 /// that the caller discovered (e.g. AK/SK in the environment): with it the
 /// wizard opens at once and signs in behind it, without it the sign-in
 /// screen comes first. `--sandbox` always signs in to the sandbox.
-pub fn launch(
+fn launch(
     args: WizardArgs,
     catalog: Catalog,
     prices: PriceTable,
     connector: Arc<dyn Connector>,
     found: Option<SignIn>,
+    err: &mut dyn Write,
 ) -> Result<(), Failure> {
     // Keys are read from the controlling terminal even when standard input
     // is redirected; the screen needs standard output.
@@ -103,7 +158,7 @@ pub fn launch(
     // what they were about is in the journal and in the message below.
     runtime.shutdown_background();
     if let Some(message) = exit.message {
-        eprintln!("{message}");
+        let _ = writeln!(err, "{message}");
     }
     // Ended by a signal: exit as a process killed by it would (128 + n).
     match exit.signal {

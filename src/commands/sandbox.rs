@@ -5,19 +5,61 @@ use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use clap::Args;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::{Data, Execute};
 use crate::api::auth::{ENV_AK, ENV_BSS_TOKEN, ENV_SK, ENV_TOKEN};
-use crate::cli::SandboxArgs;
-use crate::domain::catalog::Catalog;
-use crate::domain::pricing::PriceTable;
 use crate::domain::summary;
-use crate::headless::{EXIT_FAILURE, Failure};
+use crate::exit::{EXIT_FAILURE, Failure};
+use crate::sandbox::{self, Fault, SandboxConfig, SandboxHandle};
 
-use super::{SandboxConfig, SandboxHandle};
+#[derive(Debug, Args)]
+#[command(after_long_help = AFTER_HELP)]
+pub struct SandboxArgs {
+    /// Address to listen on: loopback only (port 0 picks a free port)
+    #[arg(long, value_name = "ADDR", default_value = sandbox::DEFAULT_LISTEN, value_parser = parse_listen)]
+    pub listen: SocketAddr,
+
+    /// Inject a fault, e.g. 429:3@create, 500:2@details, slow=4000@create, drop@create, error=HCSS.14000011@create, huge=300@create, badid@create (repeatable; see --help)
+    #[arg(long = "fault", value_name = "FAULT")]
+    pub faults: Vec<Fault>,
+
+    /// Seconds a paid order stays processing (3) before it is completed (5)
+    #[arg(long, value_name = "SECS", default_value = "3", value_parser = parse_seconds)]
+    pub complete_after: Duration,
+
+    /// Milliseconds added to every answer
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+
+    /// Require login protection (MFA) on the IAM token call; the code is 123456
+    #[arg(long)]
+    pub require_mfa: bool,
+}
+
+impl Execute for SandboxArgs {
+    fn execute(self, data: Data, _: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let config = SandboxConfig {
+            faults: self.faults,
+            complete_after: self.complete_after,
+            latency: Duration::from_millis(self.latency),
+            require_mfa: self.require_mfa,
+            catalog: data.catalog,
+            prices: data.prices,
+            ..SandboxConfig::default()
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the sandbox: {e}")))?;
+        runtime.block_on(serve(self.listen, config, err))
+    }
+}
 
 /// The long help of `flexus sandbox`, after the flags.
-pub const AFTER_HELP: &str = "\
+const AFTER_HELP: &str = "\
 The sandbox answers the HCSS purchase call, the BSS order calls (details, list,
 pay, cancel) and the IAM token, project and domain calls on ONE address, so
 every --*-endpoint flag can point at it. Scopes are enforced as on Huawei
@@ -68,7 +110,7 @@ Examples:
   flexus sandbox --fault error=HCSS.14000010@create --require-mfa";
 
 /// Parses `--listen`: an IP and port, or `localhost:PORT`; loopback only.
-pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
     let addr = match text.strip_prefix("localhost:") {
         Some(port) => port
             .parse::<u16>()
@@ -89,35 +131,12 @@ pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
 }
 
 /// Parses a number of seconds, fractions allowed.
-pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+fn parse_seconds(text: &str) -> Result<Duration, String> {
     text.trim()
         .parse::<f64>()
         .ok()
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
         .ok_or_else(|| format!("\"{text}\" is not a number of seconds (0 or more, e.g. 3 or 0.5)"))
-}
-
-pub fn run(
-    args: &SandboxArgs,
-    catalog: Catalog,
-    prices: PriceTable,
-    err: &mut dyn Write,
-) -> Result<(), Failure> {
-    let config = SandboxConfig {
-        faults: args.faults.clone(),
-        complete_after: args.complete_after,
-        latency: Duration::from_millis(args.latency),
-        require_mfa: args.require_mfa,
-        catalog,
-        prices,
-        ..SandboxConfig::default()
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the sandbox: {e}")))?;
-    runtime.block_on(serve(args.listen, config, err))
 }
 
 async fn serve(
@@ -127,7 +146,7 @@ async fn serve(
 ) -> Result<(), Failure> {
     let faults = config.faults.clone();
     let require_mfa = config.require_mfa;
-    let handle = super::start(listen, config).await.map_err(|e| {
+    let handle = sandbox::start(listen, config).await.map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
             " (something else listens there: pick another port with --listen 127.0.0.1:PORT, or port 0 for any free one)"
         } else {
@@ -195,7 +214,7 @@ async fn stop_signal() {
 }
 
 /// What the user needs to try the sandbox, printed once at start.
-fn banner(handle: &SandboxHandle, faults: &[super::Fault], require_mfa: bool) -> String {
+fn banner(handle: &SandboxHandle, faults: &[Fault], require_mfa: bool) -> String {
     let url = handle.url();
     let c = handle.credentials();
     let faults = if faults.is_empty() {
@@ -211,7 +230,7 @@ fn banner(handle: &SandboxHandle, faults: &[super::Fault], require_mfa: bool) ->
         format!(
             "required: add the totp method with user id {} and code {}",
             c.user_id,
-            super::SANDBOX_MFA_PASSCODE
+            sandbox::SANDBOX_MFA_PASSCODE
         )
     } else {
         "not required (--require-mfa turns it on)".to_string()
@@ -286,11 +305,11 @@ mod tests {
 
     #[test]
     fn the_help_states_the_real_figures() {
-        assert!(AFTER_HELP.contains(&format!("code {}", crate::sandbox::SANDBOX_MFA_PASSCODE)));
-        let price = super::super::orders::UNLISTED_MONTHLY_PRICE;
+        assert!(AFTER_HELP.contains(&format!("code {}", sandbox::SANDBOX_MFA_PASSCODE)));
+        let price = sandbox::orders::UNLISTED_MONTHLY_PRICE;
         assert!(AFTER_HELP.contains(&format!(
             "{price} {} per instance per month",
-            super::super::orders::CURRENCY
+            sandbox::orders::CURRENCY
         )));
         let window = SandboxConfig::default().payment_window.as_secs() / 3600;
         assert!(AFTER_HELP.contains(&format!("pending payment (6) for {window} hours")));
@@ -300,11 +319,7 @@ mod tests {
         {
             let words: Vec<&str> = example.split_whitespace().collect();
             for pair in words.windows(2).filter(|w| w[0] == "--fault") {
-                assert!(
-                    pair[1].parse::<crate::sandbox::Fault>().is_ok(),
-                    "{}",
-                    pair[1]
-                );
+                assert!(pair[1].parse::<Fault>().is_ok(), "{}", pair[1]);
             }
         }
     }

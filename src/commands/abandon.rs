@@ -1,0 +1,65 @@
+//! `flexus abandon CLIENT_REQUEST_ID`: after a lost answer, the user's word
+//! that the purchase placed no order.
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::common::{api_failure, confirm, open_journal, unresolved_purchase};
+use super::{Data, Execute};
+use crate::api::purchase;
+use crate::exit::{Failure, output_failure};
+
+const ABANDON_HELP: &str = "For a purchase whose answer was lost and that you do not want to \
+send again: after checking the console's order list for an order it placed, say it placed none. \
+The journal keeps it as settled; it is no longer reopened, offered for resending, or counted as \
+a double of the same order. If it did place an order, use `flexus claim` instead.
+
+Exit codes: 0 recorded; 1 the journal could not be written or nothing was confirmed; 2 unknown \
+or settled purchase, or invalid arguments.";
+
+#[derive(Debug, Args)]
+#[command(after_help = ABANDON_HELP)]
+pub struct AbandonArgs {
+    /// The purchase's Client-Request-Id, as `flexus orders` shows it
+    #[arg(value_name = "CLIENT_REQUEST_ID")]
+    pub client_request_id: String,
+
+    /// Record it without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `flexus abandon CLIENT_REQUEST_ID [--yes]`: the user's word, after a
+/// lost answer, that the purchase placed no order. Only the journal
+/// changes.
+impl Execute for AbandonArgs {
+    fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let journal = open_journal()?;
+        let (id, record) = unresolved_purchase(&journal, &self.client_request_id)?;
+        let described = match &record {
+            Some(record) => format!(
+                "{}, sent at {}, {}",
+                record.body.describe(),
+                record.first_sent_at,
+                record.state_text()
+            ),
+            None => "its journal record is damaged, so what it ordered cannot be read".to_string(),
+        };
+        writeln!(err, "Purchase {id}: {described}.").map_err(output_failure)?;
+        confirm(
+            self.yes,
+            "Record that it placed no order? Check the console's order list first: if it did place \
+             one, it would no longer be followed.",
+            "recording it",
+            err,
+        )?;
+        purchase::nothing_placed(&journal, &id).map_err(api_failure)?;
+        writeln!(
+            out,
+            "Recorded: purchase {id} placed no order; it will never be sent again."
+        )
+        .map_err(output_failure)?;
+        Ok(())
+    }
+}

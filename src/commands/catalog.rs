@@ -1,0 +1,114 @@
+//! `flexus catalog`: what can be bought, as a table or as JSON.
+
+use std::io::Write;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::{Data, Execute};
+use crate::domain::catalog::{Catalog, MatrixRow};
+use crate::exit::{EXIT_INVALID, Failure, output_failure};
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// Only this region (e.g. ap-southeast-3)
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Print JSON: one object per (region, image, version) that can be bought
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Execute for CatalogArgs {
+    fn execute(self, data: Data, out: &mut dyn Write, _: &mut dyn Write) -> Result<(), Failure> {
+        let catalog = &data.catalog;
+        if let Some(region) = &self.region {
+            catalog
+                .check_region(region)
+                .map_err(|reason| Failure::new(EXIT_INVALID, format!("--region: {reason}")))?;
+        }
+        let rows = catalog.matrix(self.region.as_deref());
+        let written = if self.json {
+            let array: Vec<_> = rows.iter().map(MatrixJson::from).collect();
+            let text = serde_json::to_string_pretty(&array).expect("JSON values serialize");
+            writeln!(out, "{text}")
+        } else {
+            write_catalog_table(catalog, &rows, out)
+        };
+        written.map_err(output_failure)
+    }
+}
+
+/// One row of `flexus catalog --json`, fields in the documented order.
+#[derive(Serialize)]
+struct MatrixJson<'a> {
+    region: &'a str,
+    image_type: &'a str,
+    image_name: Option<&'a str>,
+    image_version: Option<&'a str>,
+    plan_specs: &'a [String],
+}
+
+impl<'a> From<&'a MatrixRow> for MatrixJson<'a> {
+    fn from(row: &'a MatrixRow) -> Self {
+        MatrixJson {
+            region: &row.region,
+            image_type: row.image_type,
+            image_name: row.image_name.as_deref(),
+            image_version: row.image_version.as_deref(),
+            plan_specs: &row.plan_specs,
+        }
+    }
+}
+
+fn write_catalog_table(
+    catalog: &Catalog,
+    rows: &[MatrixRow],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut current_region = None;
+    for row in rows {
+        if current_region != Some(&row.region) {
+            if current_region.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "{} ({})", catalog.region_name(&row.region), row.region)?;
+            writeln!(out, "  {:<16}{:<22}{:<9}SPECS", "TYPE", "IMAGE", "VERSION")?;
+            current_region = Some(&row.region);
+        }
+        let name = row.image_name.as_deref().unwrap_or("(your image ID)");
+        let version = row.image_version.as_deref().unwrap_or("-");
+        writeln!(
+            out,
+            "  {:<16}{:<22}{:<9}{}",
+            row.image_type,
+            name,
+            version,
+            row.plan_specs.join(" ")
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Specification codes")?;
+    writeln!(
+        out,
+        "  {:<24}{:>6}{:>9}{:>13}{:>11}{:>15}",
+        "CODE", "vCPUs", "MEMORY", "SYSTEM DISK", "BANDWIDTH", "DATA PACKAGE"
+    )?;
+    for spec in &catalog.specs {
+        writeln!(
+            out,
+            "  {:<24}{:>6}{:>9}{:>13}{:>11}{:>15}",
+            spec.code,
+            spec.vcpus,
+            format!(
+                "{} GiB",
+                crate::domain::catalog::format_gib(spec.memory_gib)
+            ),
+            format!("{} GiB", spec.system_disk_gib),
+            format!("{} Mbit/s", spec.peak_bandwidth_mbit),
+            format!("{} GB", spec.data_package_gb),
+        )?;
+    }
+    Ok(())
+}

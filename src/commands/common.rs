@@ -1,0 +1,291 @@
+//! What the commands that talk to Huawei Cloud, or to the journal, share:
+//! how to reach the services (`ConnectArgs`, `connect`), the journal, the
+//! yes/no prompts, and the checks of the IDs a user types.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::api::auth::{self, AuthSource};
+use crate::api::client::{Client, ClientConfig, LookupOptions};
+use crate::api::endpoints::{DEFAULT_AUTH_REGION, EndpointOverrides, Endpoints};
+use crate::api::engine::ApiFailure;
+use crate::api::ids::{ClientRequestId, OrderId};
+use crate::api::journal::{Journal, PurchaseRecord, PurchaseState};
+use crate::api::tracking::TrackOptions;
+use crate::exit::{EXIT_FAILURE, EXIT_INVALID, Failure, io_words, output_failure};
+
+/// Shortens every wait (polls, lookups, retries) to this many milliseconds,
+/// so tests of the binary run in seconds. Not for everyday use.
+pub const ENV_POLL_INTERVAL_MS: &str = "FLEXUS_POLL_INTERVAL_MS";
+
+/// Where the services are and how to reach them, for every command that
+/// talks to Huawei Cloud. Credentials come from the environment or a file,
+/// never from the command line.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnectArgs {
+    /// Purchase (HCSS) endpoint [env: FLEXUS_HCSS_ENDPOINT] [default: https://hcss.ap-southeast-3.myhuaweicloud.com]
+    #[arg(long, value_name = "URL")]
+    pub hcss_endpoint: Option<String>,
+
+    /// Billing (BSS) endpoint [env: FLEXUS_BSS_ENDPOINT] [default: https://bss-intl.myhuaweicloud.com]
+    #[arg(long, value_name = "URL")]
+    pub bss_endpoint: Option<String>,
+
+    /// IAM endpoint [env: FLEXUS_IAM_ENDPOINT] [default: https://iam.ap-southeast-3.myhuaweicloud.com]
+    #[arg(long, value_name = "URL")]
+    pub iam_endpoint: Option<String>,
+
+    /// Read the purchase token (scoped to the project of the order's region) from this file [env: FLEXUS_TOKEN]; without tokens, AK/SK credentials are used
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// Read the billing token (scoped to the account's domain: order status, payment, cancellation) from this file [env: FLEXUS_BSS_TOKEN]
+    #[arg(long, value_name = "FILE")]
+    pub bss_token_file: Option<PathBuf>,
+
+    /// Seconds to wait for an answer before treating it as lost
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+}
+
+/// Everything a command needs to talk to the services.
+pub(super) struct Session {
+    pub(super) client: Client,
+    pub(super) journal: Journal,
+    pub(super) source: AuthSource,
+    pub(super) track: TrackOptions,
+    /// The zone times are told to people in (the system's; `TZ` wins),
+    /// looked up once for the command.
+    pub(super) zone: jiff::tz::TimeZone,
+    /// One runtime for the whole command: the client's pooled connections
+    /// belong to the runtime that opened them.
+    pub(super) rt: tokio::runtime::Runtime,
+}
+
+/// How to reach the services, without credentials: endpoints, timeouts,
+/// and the polling schedule. Shared by the headless commands and the wizard.
+pub(super) fn connection_settings(
+    args: &ConnectArgs,
+) -> Result<(Endpoints, ClientConfig, TrackOptions), Failure> {
+    let env = |name: &str| std::env::var(name).ok();
+    let overrides = EndpointOverrides {
+        hcss: args.hcss_endpoint.clone(),
+        bss: args.bss_endpoint.clone(),
+        iam: args.iam_endpoint.clone(),
+    };
+    let endpoints = Endpoints::resolve(&overrides, &env, DEFAULT_AUTH_REGION)
+        .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?;
+    let mut config = ClientConfig {
+        request_timeout: Duration::from_secs(args.timeout),
+        ..ClientConfig::default()
+    };
+    let mut track = TrackOptions::default();
+    if let Some(ms) = env(ENV_POLL_INTERVAL_MS).and_then(|v| v.trim().parse::<u64>().ok()) {
+        let step = Duration::from_millis(ms.max(1));
+        track.first_interval = step;
+        track.max_interval = step * 15 / 2;
+        track.pending_payment_max_interval = step * 30;
+        config.ambiguity_lookup = LookupOptions {
+            interval: step,
+            ..LookupOptions::default()
+        };
+        config.retry.base_delay = config.retry.base_delay.min(step);
+        config.retry.max_delay = config.retry.max_delay.min(step * 4);
+    }
+    Ok((endpoints, config, track))
+}
+
+pub(super) fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
+    let (endpoints, config, mut track) = connection_settings(args)?;
+    let resolved = auth::resolve_from_process(token_files(args))
+        .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?
+        .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()))?;
+    let client = Client::new(endpoints, resolved.auth, config).map_err(api_failure)?;
+    let rt = runtime()?;
+    // Wrong credentials show here, before any question or order.
+    rt.block_on(client.check_sign_in())
+        .map_err(|f| Failure::new(EXIT_FAILURE, format!("signing in failed: {f}")))?;
+    let journal = open_journal()?;
+    track.journal = Some(journal.clone());
+    Ok(Session {
+        client,
+        journal,
+        source: resolved.source,
+        track,
+        zone: jiff::tz::TimeZone::system(),
+        rt,
+    })
+}
+
+/// The token files of the command line.
+pub(super) fn token_files(args: &ConnectArgs) -> auth::TokenFiles<'_> {
+    auth::TokenFiles {
+        purchase: args.token_file.as_deref(),
+        billing: args.bss_token_file.as_deref(),
+    }
+}
+
+/// Where the order journal lives: the user's state directory.
+pub(super) fn journal_dir() -> Result<PathBuf, Failure> {
+    Journal::default_dir().ok_or_else(|| {
+        Failure::new(
+            EXIT_FAILURE,
+            "cannot find a directory for the order journal; set FLEXUS_STATE_DIR to one",
+        )
+    })
+}
+
+/// The order journal in the user's state directory.
+pub(super) fn open_journal() -> Result<Journal, Failure> {
+    crate::api::purchase::open_journal(&journal_dir()?).map_err(api_failure)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start: {e}")))
+}
+
+pub(super) fn api_failure(f: ApiFailure) -> Failure {
+    Failure::new(EXIT_FAILURE, f.to_string())
+}
+
+/// A file the user named, read whole; `what` names it in the error.
+pub(super) fn read_file(path: &Path, what: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Failure::new(
+            EXIT_FAILURE,
+            format!(
+                "cannot read the {what} {}: {}",
+                path.display(),
+                io_words(&e)
+            ),
+        )
+    })
+}
+
+/// Asks a yes/no question on the terminal; the default is no. Without a
+/// terminal there is nobody to ask, so the answer is no.
+pub(super) fn ask(question: &str, err: &mut dyn Write) -> Result<bool, Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    write!(err, "{question} [y/N] ").map_err(output_failure)?;
+    err.flush().map_err(output_failure)?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the answer: {e}")))?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// `--yes`, or a "yes" typed on the terminal; with neither, a refusal that
+/// says how to confirm.
+pub(super) fn confirm(
+    yes: bool,
+    question: &str,
+    what: &str,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::new(
+            EXIT_INVALID,
+            format!(
+                "not {what} without confirmation: standard input is not a terminal, so flexus \
+                 cannot ask. Add --yes to confirm"
+            ),
+        ));
+    }
+    if ask(question, err)? {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            EXIT_FAILURE,
+            format!("nothing was done: {what} was not confirmed"),
+        ))
+    }
+}
+
+/// Passes writes on and ignores their failures: output is a report, and a
+/// closed or full stream must not cut a purchase or its tracking short.
+pub(super) struct Unbreakable<'a>(pub(super) &'a mut dyn Write);
+
+impl Write for Unbreakable<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = self.0.write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = self.0.flush();
+        Ok(())
+    }
+}
+
+/// An ORDER_ID argument, checked before anything is sent, stored or
+/// printed; the error never repeats what was given.
+pub(super) fn order_id_argument(text: &str) -> Result<OrderId, Failure> {
+    OrderId::parse(text).map_err(|why| {
+        Failure::new(
+            EXIT_INVALID,
+            format!(
+                "the order ID {why}. Give it as `flexus orders` or the console shows it, e.g. \
+                 CS24022811305H1EW"
+            ),
+        )
+    })
+}
+
+/// A purchase of the journal whose outcome is unknown, by its ID as the
+/// user typed it; `None` for one whose intent is damaged (its body and
+/// state cannot be read, but it can be settled).
+pub(super) fn unresolved_purchase(
+    journal: &Journal,
+    typed: &str,
+) -> Result<(ClientRequestId, Option<PurchaseRecord>), Failure> {
+    let id = ClientRequestId::parse(typed).map_err(|why| Failure::new(EXIT_INVALID, why))?;
+    let unreadable = |e: std::io::Error| {
+        Failure::new(EXIT_FAILURE, format!("cannot read the order journal: {e}"))
+    };
+    let Some(record) = journal.purchase(id.as_str()).map_err(unreadable)? else {
+        let hidden = journal.hidden_unresolved().map_err(unreadable)?;
+        if hidden
+            .iter()
+            .any(|d| d.client_request_id.as_deref() == Some(id.as_str()))
+        {
+            return Ok((id, None));
+        }
+        return Err(Failure::new(
+            EXIT_INVALID,
+            format!("the journal has no purchase {id}; `flexus orders` lists them"),
+        ));
+    };
+    match &record.state {
+        PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => Ok((id, Some(record))),
+        PurchaseState::Placed => Err(Failure::new(
+            EXIT_INVALID,
+            format!(
+                "purchase {id} is already known as order {}; nothing was changed",
+                record.order_id.as_deref().unwrap_or("-")
+            ),
+        )),
+        PurchaseState::Rejected(_) | PurchaseState::NothingPlaced => Err(Failure::new(
+            EXIT_INVALID,
+            format!(
+                "purchase {id} is {}, so it placed no order; nothing was changed",
+                record.state_text()
+            ),
+        )),
+    }
+}

@@ -1,0 +1,231 @@
+//! How an order is shown and followed: its state in one line, its details,
+//! and the following of it to its end, one line per state change.
+
+use std::io::Write;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::common::Session;
+use crate::api::engine::{ApiFailure, TrackEvent};
+use crate::api::journal::Journal;
+use crate::api::tracking;
+use crate::api::wire::{OrderDetails, OrderInfo, status};
+use crate::exit::{
+    EXIT_FAILURE, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure, output_failure,
+};
+
+fn status_line(order_id: &str, info: &OrderInfo) -> String {
+    match info.status {
+        status::COMPLETED => format!("Order {order_id}: completed, the instances are created"),
+        status::PENDING_PAYMENT => match &info.pending_payment_end_time {
+            Some(deadline) => {
+                format!("Order {order_id}: pending payment, to be paid before {deadline}")
+            }
+            None => format!("Order {order_id}: pending payment"),
+        },
+        other => format!("Order {order_id}: {}", status::describe(other)),
+    }
+}
+
+/// Follows an order to its end, one line per state change, and a line
+/// when nothing changed for as long as the slowest check waits (a minute),
+/// so a script's log shows the follower alive and when it looks next. With
+/// `just_placed` (the order this command placed), an order waiting for
+/// payment ends the command (a script should not wait a day for a person
+/// to pay), and losing sight of the order exits with
+/// [`EXIT_UNKNOWN_OUTCOME`]: the usual failure code would tell a script
+/// that nothing was bought, and it might buy again.
+pub(super) async fn follow(
+    session: &Session,
+    order_id: &str,
+    instance_ids: &[String],
+    just_placed: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let stop_on_pending = just_placed;
+    let lost_sight = |why: String| {
+        if just_placed {
+            Failure::new(
+                EXIT_UNKNOWN_OUTCOME,
+                format!(
+                    "order {order_id} was placed, but flexus could not follow it to the end: \
+                     {why}. Do not order again: check it with `flexus status {order_id} --watch`"
+                ),
+            )
+        } else {
+            Failure::new(
+                EXIT_FAILURE,
+                format!("stopped following order {order_id}: {why}"),
+            )
+        }
+    };
+    let io = output_failure;
+    let (tx, mut rx) = mpsc::channel(16);
+    let tracker = tokio::spawn(tracking::track(
+        session.client.clone(),
+        order_id.to_string(),
+        session.track.clone(),
+        tx,
+    ));
+    let mut shown: Option<i32> = None;
+    let quiet_limit = session.track.pending_payment_max_interval;
+    let mut changed_at = tokio::time::Instant::now();
+    let mut said_at = changed_at;
+    let result = loop {
+        let Some(event) = rx.recv().await else {
+            break Err(lost_sight(format!(
+                "the tracking stopped; check it with `flexus status {order_id}`"
+            )));
+        };
+        match event {
+            TrackEvent::Polled(details) => {
+                let info = &details.order_info;
+                if shown != Some(info.status) {
+                    writeln!(out, "{}", status_line(order_id, info)).map_err(io)?;
+                    shown = Some(info.status);
+                    changed_at = tokio::time::Instant::now();
+                    said_at = changed_at;
+                }
+                if stop_on_pending && info.status == status::PENDING_PAYMENT {
+                    break Err(Failure::new(
+                        EXIT_PENDING_PAYMENT,
+                        format!(
+                            "order {order_id} waits for payment{}. Pay it with `flexus pay \
+                             {order_id}` (or in the console), which then follows it to the end",
+                            info.pending_payment_end_time
+                                .as_deref()
+                                .map(|t| format!(" until {t}"))
+                                .unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+            TrackEvent::PollFailed {
+                failure, retry_in, ..
+            } => {
+                writeln!(
+                    out,
+                    "  could not check the order ({}); trying again in {}",
+                    failure_brief(&failure),
+                    seconds(retry_in)
+                )
+                .map_err(io)?;
+                said_at = tokio::time::Instant::now();
+            }
+            TrackEvent::NextPollIn(after) => {
+                let now = tokio::time::Instant::now();
+                if let Some(current) = shown
+                    && now - said_at >= quiet_limit
+                {
+                    writeln!(
+                        out,
+                        "Order {order_id}: still {}, nothing changed for {} (next check in {})",
+                        status::describe(current),
+                        quiet_text(now - changed_at),
+                        seconds(after)
+                    )
+                    .map_err(io)?;
+                    said_at = now;
+                }
+            }
+            TrackEvent::Finished {
+                status: Some(status::COMPLETED),
+                ..
+            } => {
+                if !instance_ids.is_empty() {
+                    writeln!(out, "Instances: {}", instance_ids.join(", ")).map_err(io)?;
+                }
+                break Ok(());
+            }
+            TrackEvent::Finished {
+                status: Some(status::CANCELLED),
+                ..
+            } => {
+                break Err(Failure::new(
+                    EXIT_FAILURE,
+                    format!("order {order_id} was cancelled; nothing was bought"),
+                ));
+            }
+            TrackEvent::Finished { failure, .. } => {
+                let why = failure.map_or_else(|| "no reason given".to_string(), |f| f.to_string());
+                break Err(lost_sight(why));
+            }
+        }
+    };
+    drop(rx);
+    tracker.abort();
+    result
+}
+
+fn failure_brief(f: &ApiFailure) -> String {
+    match (f.status, &f.code) {
+        (Some(s), Some(c)) => format!("{}, HTTP {s}, {c}", f.message),
+        (Some(s), None) => format!("{}, HTTP {s}", f.message),
+        (None, _) => f.message.clone(),
+    }
+}
+
+/// "3 min" once it is a minute or more; seconds below that.
+fn quiet_text(d: Duration) -> String {
+    if d >= Duration::from_secs(60) {
+        format!("{} min", d.as_secs() / 60)
+    } else {
+        seconds(d)
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 10.0 {
+        format!("{s:.1} s")
+    } else {
+        format!("{s:.0} s")
+    }
+}
+
+pub(super) fn known_instances(journal: &Journal, order_id: &str) -> Vec<String> {
+    journal
+        .purchase_of_order(order_id)
+        .ok()
+        .flatten()
+        .map(|p| p.instance_ids)
+        .unwrap_or_default()
+}
+
+pub(super) fn write_details(
+    order_id: &str,
+    details: &OrderDetails,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let io = output_failure;
+    let info = &details.order_info;
+    writeln!(out, "{}", status_line(order_id, info)).map_err(io)?;
+    let mut facts: Vec<(&str, String)> = Vec::new();
+    if let Some(t) = &info.create_time {
+        facts.push(("Created", t.clone()));
+    }
+    if let Some(t) = &info.payment_time {
+        facts.push(("Paid", t.clone()));
+    }
+    if let Some(amount) = info.amount_text() {
+        facts.push(("Amount", amount));
+    }
+    for item in &details.order_line_items {
+        let mut text = item
+            .product_spec_desc
+            .clone()
+            .unwrap_or_else(|| "item".to_string());
+        if let Some(n) = item.subscription_num {
+            text.push_str(&format!(" x {n}"));
+        }
+        if let Some(expire) = &item.expire_time {
+            text.push_str(&format!(", until {expire}"));
+        }
+        facts.push(("Item", text));
+    }
+    for (label, value) in facts {
+        writeln!(out, "  {label:<9}{value}").map_err(io)?;
+    }
+    Ok(())
+}

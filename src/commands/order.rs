@@ -1,0 +1,313 @@
+//! `flexus order --plan FILE`: check the plan, look for an unresolved
+//! double, confirm, submit, follow (`--dry-run`: only check it).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::common::{ConnectArgs, Session, Unbreakable, api_failure, confirm, connect, read_file};
+use super::placing::{Start, place};
+use super::{Data, Execute};
+use crate::api::journal::PurchaseRecord;
+use crate::api::purchase;
+use crate::domain::catalog::Catalog;
+use crate::domain::order::{Draft, RequestBody};
+use crate::domain::pricing::PriceTable;
+use crate::domain::summary::Summary;
+use crate::exit::{EXIT_FAILURE, EXIT_INVALID, EXIT_UNKNOWN_OUTCOME, Failure, output_failure};
+
+/// What a plan looks like, for `flexus order --help`. The test suite runs the
+/// example through `--dry-run`, so it stays a valid plan.
+const ORDER_HELP: &str = r#"A plan is the purchase request body as JSON, for example:
+  {
+    "instance_name": "web-01",
+    "plan_spec": "hf.large.1.30m.linux",
+    "image_ref": {"image_name": "Ubuntu", "image_version": "22.04"},
+    "region": "ap-southeast-3",
+    "period_type": "month",
+    "period_num": 1
+  }
+Optional fields: description, purchase_quantity (1 to 200), is_auto_renew,
+is_auto_pay, extra_resources ([{"type": "evs", "size": 20}, {"type": "hss"}]),
+tags ([{"key": "env", "value": "prod"}]). For a private image, give
+"image_ref": {"image_id": "..."} instead. `flexus catalog` lists regions,
+images, versions and specification codes.
+
+Before sending, flexus looks in its journal for an earlier purchase of the
+same order whose outcome is unknown (an answer lost, a process killed while
+sending). If there is one, nothing is sent: it shows that purchase and what
+the order list holds now, and the ways on: `flexus claim` an order it placed,
+`flexus resend` it with its own Client-Request-Id, or --separate-purchase.
+
+Exit codes: 0 completed; 1 refused, failed or cancelled; 2 invalid plan or
+usage; 3 outcome unknown (the answer was lost and the purchase was not sent
+again, the order was placed but could not be followed to its end, or an
+earlier purchase of the same order is unresolved: check `flexus orders` and
+`flexus status`); 4 placed and waiting for payment (`flexus pay`); 5 placed,
+but the journal could not record it (the order ID is printed)."#;
+
+#[derive(Debug, Args)]
+#[command(after_help = ORDER_HELP)]
+pub struct OrderArgs {
+    /// The plan: a JSON file with the request body's fields (format below)
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+
+    /// Check the plan and print the request body it makes; send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Place the order without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+
+    /// This is a separate, additional purchase, even though an earlier purchase of the same order has an unknown outcome
+    #[arg(long)]
+    pub separate_purchase: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+impl Execute for OrderArgs {
+    fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        if self.dry_run {
+            dry_run(&data.catalog, &data.prices, &self, out, err)
+        } else {
+            order(&data.catalog, &data.prices, &self, out, err)
+        }
+    }
+}
+
+/// A plan that breaks no rule: the draft (for the summary) and the exact
+/// body to send.
+struct Plan {
+    draft: Draft,
+    body: RequestBody,
+}
+
+/// Reads and checks a plan file: the plan, or every problem in it.
+fn read_plan(catalog: &Catalog, path: &Path) -> Result<Plan, Failure> {
+    let text = read_file(path, "plan")?;
+    let (draft, problems) = Draft::from_plan_checked(&text, catalog);
+    if problems.is_empty() {
+        let body = draft
+            .request_body(catalog)
+            .expect("a draft without problems has a request body");
+        Ok(Plan { draft, body })
+    } else {
+        let count = problems.len();
+        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+        Err(Failure::new(
+            EXIT_INVALID,
+            format!(
+                "the plan {} has {count} problem{}:\n{}\nFix {} and run the command again.",
+                path.display(),
+                if count == 1 { "" } else { "s" },
+                list.join("\n"),
+                if count == 1 { "it" } else { "them" }
+            ),
+        ))
+    }
+}
+
+fn dry_run(
+    catalog: &Catalog,
+    prices: &PriceTable,
+    args: &OrderArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let Plan { draft, body } = read_plan(catalog, &args.plan)?;
+    let summary = Summary::new(catalog, prices, &draft);
+    let io = output_failure;
+    write!(err, "{}", summary.to_text()).map_err(io)?;
+    writeln!(
+        err,
+        "Dry run: nothing was sent. The request body is on standard output."
+    )
+    .map_err(io)?;
+    writeln!(out, "{}", body.to_pretty_json()).map_err(io)?;
+    Ok(())
+}
+
+/// `flexus order --plan FILE [--yes] [--separate-purchase]`: check,
+/// look for an unresolved double, confirm, submit, follow.
+fn order(
+    catalog: &Catalog,
+    prices: &PriceTable,
+    args: &OrderArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let Plan { draft, body } = read_plan(catalog, &args.plan)?;
+    let session = connect(&args.connect)?;
+    // What the order's region needs (its project, a token for it) is found
+    // now: if the order could not be placed, or not followed, nothing is
+    // asked and nothing is sent.
+    session
+        .rt
+        .block_on(session.client.ready_to_order(&body.region))
+        .map_err(|f| Failure::new(EXIT_FAILURE, format!("nothing was sent: {f}")))?;
+    // Once a purchase may be under way, its outcome decides the exit code,
+    // not a reader that went away (`flexus order --yes | head -1`).
+    let out = &mut Unbreakable(out);
+    let err = &mut Unbreakable(err);
+    let io = output_failure;
+    write!(err, "{}", Summary::new(catalog, prices, &draft).to_text()).map_err(io)?;
+    writeln!(
+        err,
+        "{:<16}{} (signed in with the {})",
+        "Endpoint",
+        session.client.endpoints().hcss,
+        session.source
+    )
+    .map_err(io)?;
+    let rt = &session.rt;
+    let earlier = rt
+        .block_on(purchase::earlier_open(
+            &session.client,
+            &session.journal,
+            &body,
+        ))
+        .map_err(api_failure)?;
+    for record in &earlier.other {
+        writeln!(
+            err,
+            "Note: the purchase of {} sent at {} (Client-Request-Id {}) has an unknown outcome; \
+             `flexus orders` shows it.",
+            record.body.describe(),
+            record.last_sent_at,
+            record.client_request_id
+        )
+        .map_err(io)?;
+    }
+    if !earlier.damaged.is_empty() && !args.separate_purchase {
+        for record in &earlier.damaged {
+            writeln!(
+                err,
+                "\nThis could be the same order: {}.",
+                purchase::damaged_words(record)
+            )
+            .map_err(io)?;
+            if let Some(id) = &record.client_request_id {
+                writeln!(
+                    err,
+                    "Check the console's order list. If it placed nothing: flexus abandon \
+                     {id}\nIf it placed an order:  flexus claim {id} ORDER_ID"
+                )
+                .map_err(io)?;
+            }
+        }
+        writeln!(
+            err,
+            "If this is a separate, additional purchase: flexus order --plan {} \
+             --separate-purchase",
+            args.plan.display()
+        )
+        .map_err(io)?;
+        return Err(Failure::new(
+            EXIT_UNKNOWN_OUTCOME,
+            "nothing was sent: the journal has a damaged purchase record whose outcome is \
+             unknown, and it may be this same order. Choose one of the ways above",
+        ));
+    }
+    if !earlier.same.is_empty() && !args.separate_purchase {
+        for record in &earlier.same {
+            rt.block_on(report_double(&session, record, &args.plan, err))?;
+        }
+        return Err(Failure::new(
+            EXIT_UNKNOWN_OUTCOME,
+            "nothing was sent: this same order was sent before and is not finished, so it may \
+             already be bought. Choose one of the ways above",
+        ));
+    }
+    confirm(
+        args.yes,
+        "Place this order? It is charged to the account.",
+        "ordering",
+        err,
+    )?;
+    let start = Start::New {
+        separate_from: earlier.separate_from(),
+    };
+    rt.block_on(place(&session, &body, start, args.yes, out, err))
+}
+
+/// An earlier purchase with the same body whose outcome is unknown: what
+/// became of it as far as can be seen now, and the deliberate ways on.
+async fn report_double(
+    session: &Session,
+    record: &PurchaseRecord,
+    plan: &std::path::Path,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let io = output_failure;
+    let id = &record.client_request_id;
+    let separate = format!(
+        "If this is a separate, additional purchase: flexus order --plan {} --separate-purchase",
+        plan.display()
+    );
+    if let Some(order_id) = &record.order_id {
+        writeln!(
+            err,
+            "\nThis same order was placed at {} as order {order_id} (Client-Request-Id {id}), \
+             which is {}.\nFollow it: flexus status {order_id} --watch\n{separate}",
+            record.first_sent_at,
+            record.state_text()
+        )
+        .map_err(io)?;
+        return Ok(());
+    }
+    writeln!(
+        err,
+        "\nThis same order was sent at {} (Client-Request-Id {id}{}) and its outcome is unknown: \
+         it may have placed an order.",
+        record.first_sent_at,
+        if record.attempts > 1 {
+            format!(", {} sends", record.attempts)
+        } else {
+            String::new()
+        }
+    )
+    .map_err(io)?;
+    if purchase::in_flight_elsewhere(&session.journal, id) {
+        writeln!(
+            err,
+            "Another flexus is sending it right now; wait for it to finish, then run this again."
+        )
+        .map_err(io)?;
+        return Ok(());
+    }
+    let (found, failed) = purchase::look_again(&session.client, &session.journal, record).await;
+    match (found.is_empty(), failed) {
+        (false, _) => {
+            writeln!(err, "Orders created since then that may be it:").map_err(io)?;
+            for order in &found {
+                let described = order.describe(&record.first_sent_at);
+                writeln!(err, "  {}  {described}", order.order_id()).map_err(io)?;
+            }
+            writeln!(
+                err,
+                "If one is that purchase:   flexus claim {id} ORDER_ID   (then flexus status \
+                 ORDER_ID --watch)\nIf one is not:             flexus dismiss {id} ORDER_ID"
+            )
+            .map_err(io)?;
+        }
+        (true, None) => {
+            writeln!(
+                err,
+                "No order created since then was found in the order list.\nTo send that \
+                 purchase again (same Client-Request-Id): flexus resend {id}\nIf the console \
+                 shows it placed none and you want none: flexus abandon {id}"
+            )
+            .map_err(io)?;
+        }
+        (true, Some(failure)) => {
+            writeln!(err, "The order list could not be checked: {failure}").map_err(io)?;
+        }
+    }
+    writeln!(err, "{separate}").map_err(io)?;
+    Ok(())
+}

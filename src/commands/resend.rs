@@ -1,0 +1,85 @@
+//! `flexus resend CLIENT_REQUEST_ID`: a journaled purchase of unknown
+//! outcome, sent again with its own Client-Request-Id.
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::common::{ConnectArgs, Unbreakable, confirm, connect, unresolved_purchase};
+use super::placing::{Start, place};
+use super::{Data, Execute};
+use crate::api::ids::ClientRequestId;
+use crate::domain::summary::Summary;
+use crate::exit::{EXIT_INVALID, Failure, output_failure};
+
+const RESEND_HELP: &str = "Only a purchase whose outcome is unknown can be resent, to the endpoint it was first sent to, by one flexus at a time. The order list is checked first: an order created since the first send that may be this purchase stops the resend until it is claimed or dismissed.
+
+Exit codes: as for `flexus order`.";
+
+#[derive(Debug, Args)]
+#[command(after_help = RESEND_HELP)]
+pub struct ResendArgs {
+    /// The purchase's Client-Request-Id, as `flexus orders` shows it
+    #[arg(value_name = "CLIENT_REQUEST_ID")]
+    pub client_request_id: String,
+
+    /// Resend without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `flexus resend CLIENT_REQUEST_ID [--yes]`: sends a journaled purchase of
+/// unknown outcome again, with its own Client-Request-Id, body and
+/// endpoint, after looking once more for an order it placed.
+impl Execute for ResendArgs {
+    fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let Data { catalog, prices } = &data;
+        ClientRequestId::parse(&self.client_request_id)
+            .map_err(|why| Failure::new(EXIT_INVALID, why))?;
+        let session = connect(&self.connect)?;
+        let (id, record) = unresolved_purchase(&session.journal, &self.client_request_id)?;
+        let Some(record) = record else {
+            return Err(Failure::new(
+                EXIT_INVALID,
+                format!(
+                    "the journal record of purchase {id} is damaged, so what it ordered cannot be \
+                     read and it cannot be sent again; nothing was sent. Check the console's order \
+                     list, then `flexus abandon {id}` or `flexus claim {id} ORDER_ID`"
+                ),
+            ));
+        };
+        let out = &mut Unbreakable(out);
+        let err = &mut Unbreakable(err);
+        let io = output_failure;
+        let draft = crate::domain::order::Draft::from_request_body(&record.body);
+        write!(err, "{}", Summary::new(catalog, prices, &draft).to_text()).map_err(io)?;
+        writeln!(
+            err,
+            "{:<16}first sent at {} to {}, {} send{} so far",
+            "Purchase",
+            record.first_sent_at,
+            record.endpoint,
+            record.attempts,
+            if record.attempts == 1 { "" } else { "s" }
+        )
+        .map_err(io)?;
+        confirm(
+            self.yes,
+            "Send this purchase again? If its first send placed an order that is not yet listed, \
+             you would buy twice.",
+            "resending",
+            err,
+        )?;
+        session.rt.block_on(place(
+            &session,
+            &record.body,
+            Start::Resend(id),
+            self.yes,
+            out,
+            err,
+        ))
+    }
+}

@@ -1,0 +1,60 @@
+//! The exit protocol: how a command that failed says so. Every failure is
+//! worded for the user once, where it happens, and carries the exit code a
+//! script reads; `main` prints the words and exits with the code.
+
+/// Exit codes: scripts can tell a bad plan from a failure to act on it.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILURE: i32 = 1;
+pub const EXIT_INVALID: i32 = 2;
+/// A purchase was sent but its answer was lost, and it was not resent: an
+/// order may exist (see `flexus orders`, `flexus status`). Also an order
+/// placed but not followed to its end.
+pub const EXIT_UNKNOWN_OUTCOME: i32 = 3;
+/// The order was placed and waits for payment (`flexus pay`).
+pub const EXIT_PENDING_PAYMENT: i32 = 4;
+/// The order was placed, but the journal could not record it (a full disk,
+/// say): its ID was printed, and `flexus orders` will not know it.
+pub const EXIT_UNRECORDED: i32 = 5;
+
+/// A failure already worded for the user, with the exit code it deserves.
+/// An empty message exits with the code and prints nothing.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub code: i32,
+}
+
+impl Failure {
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            code,
+        }
+    }
+}
+
+/// An I/O error in words, without the OS's "(os error N)" suffix.
+pub fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".to_string(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+/// A reader that went away (`flexus catalog | head`) is not an error worth
+/// a message; anything else is.
+pub fn output_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::new(EXIT_OK, "")
+    } else {
+        Failure::new(EXIT_FAILURE, format!("cannot write the output: {e}"))
+    }
+}
