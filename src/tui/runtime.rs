@@ -83,9 +83,8 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
     };
     let mut signals = Signals::new()?;
     let mut screen = Screen::enter(options.mouse)?;
-    let size = screen.terminal.size()?;
-    app.size = (size.width, size.height);
-    screen.terminal.draw(|f| view::render(&app, f))?;
+    app.size = Screen::size()?;
+    screen.draw(|area, buf| view::draw(&app, area, buf))?;
     if options.first_frame_exit {
         return Ok(Exit {
             message: None,
@@ -127,7 +126,7 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
             _ = std::future::ready(()), if dirty => None,
         };
         let Some(msg) = msg else {
-            screen.terminal.draw(|f| view::render(&app, f))?;
+            screen.draw(|area, buf| view::draw(&app, area, buf))?;
             dirty = false;
             undrawn = 0;
             continue;

@@ -1,9 +1,10 @@
 //! Taking the terminal over and giving it back: raw mode, the alternate
 //! screen, bracketed paste and mouse reports on the way in; all of it undone
-//! on the way out, whether by return, panic, Ctrl-C or a signal.
+//! on the way out, whether by return, panic, Ctrl-C or a signal. And drawing
+//! frames on it with as few bytes as a slow SSH link deserves.
 
 use std::fmt;
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -11,10 +12,33 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{Command, cursor, event, execute};
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect, Size};
 
-pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
+mod moved_rows;
+pub mod paint;
+
+pub use paint::Painter;
+
+/// Where frames go: standard output itself, past its line buffer, which
+/// would split a frame with line feeds in it into two writes.
+#[cfg(unix)]
+type FrameOutput = std::fs::File;
+#[cfg(not(unix))]
+type FrameOutput = io::Stdout;
+
+#[cfg(unix)]
+fn frame_output() -> io::Result<FrameOutput> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(
+        io::stdout().as_fd().try_clone_to_owned()?,
+    ))
+}
+
+#[cfg(not(unix))]
+fn frame_output() -> io::Result<FrameOutput> {
+    Ok(io::stdout())
+}
 
 /// Mouse reports for button presses and the wheel only (modes 1000 and
 /// 1006). Crossterm's `EnableMouseCapture` also asks for every motion,
@@ -48,7 +72,7 @@ static HOOK: Once = Once::new();
 
 /// The terminal, taken over; dropping it gives the terminal back.
 pub struct Screen {
-    pub terminal: Terminal<Backend>,
+    painter: Painter<FrameOutput>,
 }
 
 impl Screen {
@@ -70,20 +94,36 @@ impl Screen {
             restore();
             return Err(e);
         }
-        let backend = CrosstermBackend::new(BufWriter::with_capacity(64 * 1024, io::stdout()));
-        match Terminal::new(backend) {
-            Ok(terminal) => Ok(Screen { terminal }),
+        match frame_output().and_then(|out| Ok((out, Screen::size()?))) {
+            Ok((out, (width, height))) => Ok(Screen {
+                painter: Painter::new(out, Size { width, height }),
+            }),
             Err(e) => {
                 restore();
                 Err(e)
             }
         }
     }
+
+    /// The terminal's size as (columns, rows).
+    pub fn size() -> io::Result<(u16, u16)> {
+        crossterm::terminal::size()
+    }
+
+    /// Draws a frame at the terminal's size now; `render` fills it and says
+    /// where the text cursor goes.
+    pub fn draw(
+        &mut self,
+        render: impl FnOnce(Rect, &mut Buffer) -> Option<Position>,
+    ) -> io::Result<()> {
+        let (width, height) = Screen::size()?;
+        self.painter.draw(Size { width, height }, render)
+    }
 }
 
 impl Drop for Screen {
     fn drop(&mut self) {
-        let _ = self.terminal.backend_mut().flush();
+        let _ = self.painter.writer_mut().flush();
         restore();
     }
 }
