@@ -631,6 +631,15 @@ impl OrderAction {
         }
     }
 
+    /// Whether the service changes the order (its status moves on), rather
+    /// than only the journal learning the user's word.
+    pub fn changes_order(&self) -> bool {
+        match self {
+            OrderAction::Pay { .. } => true,
+            OrderAction::Claim { .. } | OrderAction::Dismiss { .. } => false,
+        }
+    }
+
     /// The purchase the action is about, when it is about one.
     pub fn request_id(&self) -> Option<&ClientRequestId> {
         match self {

@@ -23,7 +23,6 @@ use super::terminal::Screen;
 use super::theme::Theme;
 use super::{update, view};
 use crate::api::engine::{ApiFailure, SubmitOutcome};
-use crate::api::purchase::OrderAction;
 use crate::api::tracking::CheckNow;
 use crate::domain::catalog::Catalog;
 use crate::domain::order::{Draft, Problem};
@@ -388,19 +387,19 @@ impl Runner {
                 }
             }
             Effect::Act(action) => {
-                let paid_check = match &action {
-                    OrderAction::Pay { order_id } => self
-                        .trackers
-                        .get(order_id.as_str())
-                        .map(|t| t.check_now.clone()),
-                    _ => None,
-                };
+                // Once the service has changed the order, its tracker looks
+                // at once rather than at its next (up to a minute away) check.
+                let check_now = action
+                    .changes_order()
+                    .then(|| self.trackers.get(action.order_id().as_str()))
+                    .flatten()
+                    .map(|t| t.check_now.clone());
                 self.spawn(async move {
                     let result = match service {
                         Some(service) => service.act(action.clone()).await,
                         None => Err(not_signed_in()),
                     };
-                    if let (Ok(()), Some(check_now)) = (&result, paid_check) {
+                    if let (Ok(()), Some(check_now)) = (&result, check_now) {
                         check_now.ask();
                     }
                     Msg::Acted { action, result }
