@@ -1405,6 +1405,47 @@ async fn a_payment_through_the_engine_is_journaled_paid_or_failed() {
 }
 
 #[tokio::test]
+async fn a_cancellation_through_the_engine_is_journaled_and_a_second_one_refused_in_the_services_words()
+ {
+    let h = sandbox_with(&[]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let mut body = example_body();
+    body.is_auto_pay = false;
+    let outcome = purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await;
+    let SubmitOutcome::Placed { order_id, .. } = outcome else {
+        panic!("placed: {outcome:?}")
+    };
+    let cancel = OrderAction::Cancel {
+        order_id: OrderId::parse(&order_id).unwrap(),
+    };
+    purchase::act(&client, &journal, &cancel).await.unwrap();
+    let details = client.order_details(&order_id).await.unwrap();
+    assert_eq!(details.order_info.status, status::CANCELLED);
+    // No longer cancellable: the service says why, and flexus passes it on.
+    let again = purchase::act(&client, &journal, &cancel).await.unwrap_err();
+    assert!(again.code.is_some(), "{again:?}");
+    let cancellations: Vec<_> = journal
+        .entries()
+        .unwrap()
+        .0
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Entry::Cancellation {
+                order_id: cancelled,
+                failed,
+                ..
+            } => Some((cancelled, failed.map(|f| f.message))),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        cancellations,
+        vec![(order_id.clone(), None), (order_id, Some(again.message))]
+    );
+}
+
+#[tokio::test]
 async fn a_huge_purchase_answer_is_ambiguous_looked_up_and_never_resent() {
     // 20 MiB of whitespace before a valid answer: without the cap the order
     // would simply be "placed" after reading it all.

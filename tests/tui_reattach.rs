@@ -13,7 +13,7 @@ use flexus::domain::order::RequestBody;
 use flexus::tui::app::{App, Overlay, Page, Step};
 use flexus::tui::msg::{Effect, Msg};
 use flexus::tui::screens::dialogs::Confirmed;
-use flexus::tui::screens::{self, review};
+use flexus::tui::screens::review;
 use flexus::tui::service::{Earlier, Lookup, Start};
 use flexus::tui::submission::{Origin, Submission};
 use flexus::tui::update::update;
@@ -58,15 +58,6 @@ fn with_candidate() -> Lookup {
         found: vec![found()],
         ..Lookup::default()
     }
-}
-
-/// The keys the footer names on the status pane.
-fn hint_keys(app: &App) -> Vec<String> {
-    screens::hints(app)
-        .iter()
-        .filter(|h| h.in_footer())
-        .map(|h| h.label().into_owned())
-        .collect()
 }
 
 fn unknown(app: &App) -> &flexus::tui::submission::Unknown {

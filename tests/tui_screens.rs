@@ -1306,3 +1306,12 @@ fn every_key_that_works_is_in_the_help_and_reaches_its_binding() {
         }
     }
 }
+
+#[test]
+fn confirm_cancel() {
+    let (mut app, _) = app_at_review();
+    placed(&mut app);
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    press(&mut app, KeyCode::Char('c'));
+    snap!("confirm_cancel", &mut app);
+}

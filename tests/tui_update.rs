@@ -1547,3 +1547,90 @@ fn no_key_acts_while_the_terminal_is_too_small() {
     update(&mut idle, Msg::Resize(40, 10));
     assert_eq!(ctrl(&mut idle, 'c'), vec![Effect::Quit]);
 }
+
+#[test]
+fn a_pending_order_is_cancelled_only_on_a_yes_and_its_status_follows() {
+    let (mut app, _) = app_at_review();
+    placed_with_ids(&mut app, 1);
+    // Before the order is known to wait for payment, there is nothing to
+    // cancel.
+    assert!(press(&mut app, KeyCode::Char('c')).is_empty());
+    assert!(asked(&app).is_none());
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    assert!(
+        hint_keys(&app).iter().any(|k| k == "c"),
+        "{:?}",
+        hint_keys(&app)
+    );
+
+    press(&mut app, KeyCode::Char('c'));
+    let cancel = OrderAction::Cancel {
+        order_id: OrderId::parse(ORDER_ID).unwrap(),
+    };
+    assert_eq!(asked(&app), Some(&Confirmed::Act(cancel.clone())));
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "no is the default: Enter keeps the order"
+    );
+    assert!(asked(&app).is_none());
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(
+        press(&mut app, KeyCode::Char('y')),
+        vec![Effect::Act(cancel.clone())]
+    );
+    // While the service is asked, the order is neither paid nor cancelled
+    // twice.
+    assert!(press(&mut app, KeyCode::Char('p')).is_empty());
+    assert!(press(&mut app, KeyCode::Char('c')).is_empty());
+    assert!(asked(&app).is_none());
+
+    update(
+        &mut app,
+        Msg::Acted {
+            action: cancel,
+            result: Ok(()),
+        },
+    );
+    tracked(&mut app, polled(status::CANCELLED));
+    let Submission::Placed(tracking) = &app.submission else {
+        panic!("placed")
+    };
+    assert!(tracking.is_final());
+    assert!(!tracking.can_cancel() && !tracking.can_pay());
+    let shown = frame(&mut app, 80, 24);
+    assert!(shown.contains("cancellation accepted"), "{shown}");
+}
+
+#[test]
+fn a_cancellation_the_service_refuses_says_its_words_and_keeps_the_order() {
+    let (mut app, _) = app_at_review();
+    placed_with_ids(&mut app, 1);
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    press(&mut app, KeyCode::Char('c'));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let [Effect::Act(cancel)] = effects.as_slice() else {
+        panic!("one cancellation: {effects:?}")
+    };
+    update(
+        &mut app,
+        Msg::Acted {
+            action: cancel.clone(),
+            result: Err(failure(
+                Some(400),
+                Some("CBC.30000067"),
+                "The order cannot be cancelled in its current status.",
+                "",
+            )),
+        },
+    );
+    let shown = frame(&mut app, 120, 40);
+    assert!(
+        shown.contains("the order was not cancelled: The order cannot be cancelled"),
+        "{shown}"
+    );
+    assert!(shown.contains("CBC.30000067"), "{shown}");
+    let Submission::Placed(tracking) = &app.submission else {
+        panic!("placed")
+    };
+    assert!(tracking.can_cancel(), "it may be tried again");
+}

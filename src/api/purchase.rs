@@ -609,6 +609,8 @@ pub async fn pay(client: &Client, journal: &Journal, order_id: &str) -> Result<(
 pub enum OrderAction {
     /// Pay an order pending payment from the account balance.
     Pay { order_id: OrderId },
+    /// Cancel an order pending payment; nothing is bought.
+    Cancel { order_id: OrderId },
     /// The user's word that `order_id`, found after a lost answer, is the
     /// purchase sent with `request_id`.
     Claim {
@@ -626,6 +628,7 @@ impl OrderAction {
     pub fn order_id(&self) -> &OrderId {
         match self {
             OrderAction::Pay { order_id }
+            | OrderAction::Cancel { order_id }
             | OrderAction::Claim { order_id, .. }
             | OrderAction::Dismiss { order_id, .. } => order_id,
         }
@@ -635,7 +638,7 @@ impl OrderAction {
     /// than only the journal learning the user's word.
     pub fn changes_order(&self) -> bool {
         match self {
-            OrderAction::Pay { .. } => true,
+            OrderAction::Pay { .. } | OrderAction::Cancel { .. } => true,
             OrderAction::Claim { .. } | OrderAction::Dismiss { .. } => false,
         }
     }
@@ -643,7 +646,7 @@ impl OrderAction {
     /// The purchase the action is about, when it is about one.
     pub fn request_id(&self) -> Option<&ClientRequestId> {
         match self {
-            OrderAction::Pay { .. } => None,
+            OrderAction::Pay { .. } | OrderAction::Cancel { .. } => None,
             OrderAction::Claim { request_id, .. } | OrderAction::Dismiss { request_id, .. } => {
                 Some(request_id)
             }
@@ -671,6 +674,17 @@ pub async fn act(
 ) -> Result<(), ApiFailure> {
     match action.clone() {
         OrderAction::Pay { order_id } => pay(client, journal, order_id.as_str()).await,
+        OrderAction::Cancel { order_id } => {
+            let cancelled = client.cancel_order(order_id.as_str()).await;
+            // As with a payment: the service's to record; the journal
+            // keeps the attempt.
+            let _ = journal.append(&Entry::Cancellation {
+                at: bss_time(OffsetDateTime::now_utc()),
+                order_id: order_id.to_string(),
+                failed: cancelled.as_ref().err().map(RecordedFailure::from),
+            });
+            cancelled
+        }
         OrderAction::Claim {
             request_id,
             order_id,

@@ -79,6 +79,8 @@ pub struct Tracking {
     /// The tracking task is running.
     pub active: bool,
     pub payment: Payment,
+    /// A cancellation asked for and not answered yet, since when.
+    pub cancelling: Option<Instant>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -729,6 +731,12 @@ impl Submission {
                 tracking.payment = Payment::Paying { since: clock.mono };
                 timeline.push(clock, Tone::Info, "paying from the account balance");
             }
+            (Submission::Placed(tracking), OrderAction::Cancel { order_id })
+                if tracking.order_id == order_id.as_str() && tracking.can_cancel() =>
+            {
+                tracking.cancelling = Some(clock.mono);
+                timeline.push(clock, Tone::Info, "asking the service to cancel the order");
+            }
             (
                 Submission::Unknown(unknown),
                 OrderAction::Claim {
@@ -1026,6 +1034,26 @@ impl Submission {
                 self.on_paid(timeline, clock, order_id.as_str(), result);
                 Vec::new()
             }
+            OrderAction::Cancel { order_id } => {
+                if let Submission::Placed(tracking) = self
+                    && tracking.order_id == order_id.as_str()
+                    && tracking.cancelling.take().is_some()
+                {
+                    match result {
+                        Ok(()) => timeline.push(
+                            clock,
+                            Tone::Good,
+                            "cancellation accepted; the order's status follows",
+                        ),
+                        Err(failure) => timeline.push(
+                            clock,
+                            Tone::Error,
+                            format!("the order was not cancelled: {}", failure_text(&failure)),
+                        ),
+                    }
+                }
+                Vec::new()
+            }
             OrderAction::Claim {
                 request_id,
                 order_id,
@@ -1176,6 +1204,7 @@ impl Tracking {
             finished: None,
             active: true,
             payment: Payment::NotAsked,
+            cancelling: None,
         }
     }
 
@@ -1210,5 +1239,12 @@ impl Tracking {
     pub fn can_pay(&self) -> bool {
         self.status() == Some(status::PENDING_PAYMENT)
             && !matches!(self.payment, Payment::Paying { .. } | Payment::Paid)
+            && self.cancelling.is_none()
+    }
+
+    /// Only an order waiting for payment can be cancelled, and not while
+    /// it is being paid.
+    pub fn can_cancel(&self) -> bool {
+        self.can_pay()
     }
 }

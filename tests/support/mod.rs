@@ -94,6 +94,7 @@ pub struct FakeState {
     /// (Client-Request-Id, order ID) the user claimed after a lost answer.
     pub claims: Mutex<Vec<(String, String)>>,
     paid: AtomicBool,
+    cancelled: AtomicBool,
     polls: AtomicU32,
     poll_every: Duration,
 }
@@ -111,6 +112,7 @@ impl FakeService {
                 outcome: Mutex::new(None),
                 claims: Mutex::new(Vec::new()),
                 paid: AtomicBool::new(false),
+                cancelled: AtomicBool::new(false),
                 polls: AtomicU32::new(0),
                 poll_every: Duration::from_secs(3),
             }),
@@ -187,7 +189,9 @@ impl OrderService for FakeService {
                     tokio::time::sleep(Duration::from_secs(2)).await;
                     continue;
                 }
-                let code = if !state.paid.load(Ordering::SeqCst) {
+                let code = if state.cancelled.load(Ordering::SeqCst) {
+                    status::CANCELLED
+                } else if !state.paid.load(Ordering::SeqCst) {
                     status::PENDING_PAYMENT
                 } else if processing_polls < 1 {
                     processing_polls += 1;
@@ -216,6 +220,11 @@ impl OrderService for FakeService {
     fn act(&self, action: OrderAction) -> BoxFuture<'static, Result<(), ApiFailure>> {
         let state = self.state.clone();
         match action {
+            OrderAction::Cancel { .. } => Box::pin(async move {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                state.cancelled.store(true, Ordering::SeqCst);
+                Ok(())
+            }),
             OrderAction::Pay { .. } => Box::pin(async move {
                 tokio::time::sleep(Duration::from_millis(500)).await;
                 state.paid.store(true, Ordering::SeqCst);
@@ -613,4 +622,13 @@ pub fn starting_with(records: Vec<PurchaseRecord>) -> (App, Vec<Effect>) {
     assert_eq!(effects, vec![Effect::LoadUnfinished]);
     let effects = update(&mut app, Msg::Unfinished(Ok(records)));
     (app, effects)
+}
+
+/// The keys the footer names on the page shown.
+pub fn hint_keys(app: &App) -> Vec<String> {
+    flexus::tui::screens::hints(app)
+        .iter()
+        .filter(|h| h.in_footer())
+        .map(|h| h.label().into_owned())
+        .collect()
 }

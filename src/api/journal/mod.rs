@@ -155,6 +155,13 @@ pub enum Entry {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         failed: Option<RecordedFailure>,
     },
+    /// A cancellation was requested (`ok`), or refused.
+    Cancellation {
+        at: String,
+        order_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failed: Option<RecordedFailure>,
+    },
 }
 
 impl Entry {
@@ -184,7 +191,7 @@ impl Entry {
             | Entry::NothingPlaced {
                 client_request_id, ..
             } => Some(client_request_id),
-            Entry::Status { .. } | Entry::Payment { .. } => None,
+            Entry::Status { .. } | Entry::Payment { .. } | Entry::Cancellation { .. } => None,
         }
     }
 
@@ -201,6 +208,7 @@ impl Entry {
             Entry::NothingPlaced { .. } => "nothing_placed",
             Entry::Status { .. } => "status",
             Entry::Payment { .. } => "payment",
+            Entry::Cancellation { .. } => "cancellation",
         }
     }
 
@@ -211,7 +219,8 @@ impl Entry {
             | Entry::Claimed { order_id, .. }
             | Entry::Dismissed { order_id, .. }
             | Entry::Status { order_id, .. }
-            | Entry::Payment { order_id, .. } => Some(order_id),
+            | Entry::Payment { order_id, .. }
+            | Entry::Cancellation { order_id, .. } => Some(order_id),
             _ => None,
         }
     }
@@ -1006,7 +1015,11 @@ pub fn orders_not_from(entries: &[Entry], client_request_id: &str) -> HashSet<St
             Entry::LookedUp { order_ids, .. } if before => {
                 unrelated.extend(order_ids.iter().cloned());
             }
-            Entry::Status { order_id, .. } | Entry::Payment { order_id, .. } if before => {
+            Entry::Status { order_id, .. }
+            | Entry::Payment { order_id, .. }
+            | Entry::Cancellation { order_id, .. }
+                if before =>
+            {
                 unrelated.insert(order_id.clone());
             }
             _ => {}

@@ -65,6 +65,7 @@ pub enum Action {
     NewOrder,
     CheckLater,
     Pay,
+    Cancel,
     TrackAgain,
     ToggleIds,
     Quit,
@@ -157,6 +158,12 @@ impl Screen for StatusScreen {
                     Binding::new(&[Key::Char('p')], "pay now", Action::Pay)
                         .detail("pay the order from the account balance (asks first)")
                         .when_else(tracking.can_pay(), "only while the order waits for payment"),
+                    Binding::new(&[Key::Char('c')], "cancel", Action::Cancel)
+                        .detail("cancel the order; nothing is bought (asks first)")
+                        .when_else(
+                            tracking.can_cancel(),
+                            "only while the order waits for payment",
+                        ),
                     Binding::new(&[Key::Char('t')], "track again", Action::TrackAgain)
                         .when(!tracking.active && !tracking.is_final()),
                     Binding::new(&[Key::Char('n')], "new order", Action::NewOrder)
@@ -234,6 +241,17 @@ fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
                 None => Vec::new(),
             }
         }
+        Action::Cancel => {
+            let cancel = app
+                .submission
+                .order_action(timeline, clock, "cancelled", |order_id| {
+                    OrderAction::Cancel { order_id }
+                });
+            match cancel {
+                Some(action) => ask(app, cancel_question(app, action)),
+                None => Vec::new(),
+            }
+        }
         Action::Choose => {
             if let Submission::Unknown(unknown) = &mut app.submission {
                 unknown.highlight(if is_up(key) { -1 } else { 1 });
@@ -290,6 +308,23 @@ fn pay_question(app: &App, pay: OrderAction) -> Confirmation {
         .line(format!("Order {shown}"))
         .line(format!("Pays {amount} from the account balance."))
         .closing(&app.theme, " to pay; any other key: no.")
+}
+
+/// Asked before cancelling: which order, and for how much.
+fn cancel_question(app: &App, cancel: OrderAction) -> Confirmation {
+    let amount = match &app.submission {
+        Submission::Placed(t) => t.latest.as_ref().and_then(amount_text),
+        _ => None,
+    };
+    let shown = clean(cancel.order_id().as_str()).into_owned();
+    Confirmation::new("Cancel this order?", Confirmed::Act(cancel))
+        .saying("cancel it", "no, keep it")
+        .line(format!(
+            "Cancels order {shown}{}.",
+            amount.map(|a| format!(" ({a})")).unwrap_or_default()
+        ))
+        .line("Nothing is bought, and the order cannot be paid after.")
+        .closing(&app.theme, " to cancel; any other key keeps the order.")
 }
 
 /// Asked before sending a purchase again whose answer was lost.
