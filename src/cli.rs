@@ -7,6 +7,7 @@ use std::io::Write;
 use clap::{Parser, Subcommand};
 
 use crate::commands::abandon::AbandonArgs;
+use crate::commands::cancel::CancelArgs;
 use crate::commands::catalog::CatalogArgs;
 use crate::commands::claim::ClaimArgs;
 use crate::commands::dismiss::DismissArgs;
@@ -53,6 +54,8 @@ pub enum Command {
     Orders(OrdersArgs),
     /// Pay an order that is pending payment, then follow it
     Pay(PayArgs),
+    /// Cancel an order that is pending payment: nothing is bought
+    Cancel(CancelArgs),
     /// Record that an order found after a lost answer is that purchase, so it is never sent again
     Claim(ClaimArgs),
     /// Record that an order found after a lost answer is not that purchase
@@ -74,6 +77,7 @@ impl Execute for Command {
             Command::Status(args) => args.execute(data, out, err),
             Command::Orders(args) => args.execute(data, out, err),
             Command::Pay(args) => args.execute(data, out, err),
+            Command::Cancel(args) => args.execute(data, out, err),
             Command::Claim(args) => args.execute(data, out, err),
             Command::Dismiss(args) => args.execute(data, out, err),
             Command::Resend(args) => args.execute(data, out, err),

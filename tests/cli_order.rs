@@ -790,3 +790,57 @@ async fn watching_a_quiet_order_says_now_and_then_that_it_is_still_waiting() {
     );
     assert!(alive.contains(" s (next check in "), "{alive}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_asks_cancels_a_pending_order_and_refuses_one_that_is_not() {
+    let s = Setup::new(&[]).await;
+    let plan = plan_file(s.home.path(), |p| p["is_auto_pay"] = false.into());
+    let run = s
+        .run(&["order", "--plan", plan.to_str().unwrap(), "--yes"])
+        .await;
+    assert_eq!(run.code, 4, "{}", run.all());
+    let order_id = s.sandbox.created_orders()[0].order_id.clone();
+
+    // Standard input is no terminal: without --yes nothing is cancelled.
+    let refused = s.run(&["cancel", &order_id]).await;
+    assert_eq!(refused.code, 2, "{}", refused.all());
+    assert!(
+        refused.stderr.contains("not cancelling without confirmation"),
+        "{}",
+        refused.stderr
+    );
+
+    let cancelled = s.run(&["cancel", &order_id, "--yes"]).await;
+    assert_eq!(cancelled.code, 0, "{}", cancelled.all());
+    assert!(
+        cancelled
+            .stdout
+            .contains(&format!("Order {order_id}: cancellation accepted")),
+        "{}",
+        cancelled.stdout
+    );
+    assert!(
+        cancelled
+            .stdout
+            .contains(&format!("Order {order_id}: cancelled")),
+        "{}",
+        cancelled.stdout
+    );
+    let orders = s.run(&["orders"]).await;
+    let row = orders
+        .stdout
+        .lines()
+        .find(|l| l.contains(&order_id))
+        .unwrap();
+    assert!(row.contains("cancelled"), "{row}");
+
+    let again = s.run(&["cancel", &order_id, "--yes"]).await;
+    assert_eq!(again.code, 1, "{}", again.all());
+    assert!(
+        again.stderr.contains("not pending payment"),
+        "{}",
+        again.stderr
+    );
+    let bad = s.run(&["cancel", "../pay"]).await;
+    assert_eq!(bad.code, 2, "{}", bad.all());
+}

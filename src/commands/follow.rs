@@ -43,6 +43,34 @@ pub(super) async fn follow(
     just_placed: bool,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    follow_to(
+        session,
+        order_id,
+        instance_ids,
+        just_placed,
+        Wanted::Completed,
+        out,
+    )
+    .await
+}
+
+/// What ending counts as success when following an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Wanted {
+    /// The instances are created.
+    Completed,
+    /// The order is cancelled (the user asked for it).
+    Cancelled,
+}
+
+pub(super) async fn follow_to(
+    session: &Session,
+    order_id: &str,
+    instance_ids: &[String],
+    just_placed: bool,
+    wanted: Wanted,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let stop_on_pending = just_placed;
     let lost_sight = |why: String| {
         if just_placed {
@@ -138,6 +166,10 @@ pub(super) async fn follow(
                 }
                 break Ok(());
             }
+            TrackEvent::Finished {
+                status: Some(status::CANCELLED),
+                ..
+            } if wanted == Wanted::Cancelled => break Ok(()),
             TrackEvent::Finished {
                 status: Some(status::CANCELLED),
                 ..

@@ -7,6 +7,7 @@
 //! error; results and one line per state change go to standard output.
 
 pub mod abandon;
+pub mod cancel;
 pub mod catalog;
 pub mod claim;
 pub mod common;

@@ -1,0 +1,83 @@
+//! `flexus cancel ORDER_ID`: an order pending payment, cancelled so nothing
+//! is bought.
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::common::{ConnectArgs, api_failure, confirm, connect, order_id_argument};
+use super::follow::{Wanted, follow_to, write_details};
+use super::{Data, Execute};
+use crate::api::purchase::{self, OrderAction};
+use crate::api::wire::status;
+use crate::exit::{EXIT_FAILURE, Failure, output_failure};
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The order ID of an order pending payment
+    #[arg(value_name = "ORDER_ID")]
+    pub order_id: String,
+
+    /// Cancel without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// Shows the order, asks (default no), asks the service to cancel it, and
+/// says what the order is now.
+impl Execute for CancelArgs {
+    fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let checked = order_id_argument(&self.order_id)?;
+        let order_id = checked.to_string();
+        let session = connect(&self.connect)?;
+        let rt = &session.rt;
+        let details = rt
+            .block_on(session.client.order_details(&order_id))
+            .map_err(api_failure)?;
+        let info = &details.order_info;
+        if info.status != status::PENDING_PAYMENT {
+            return Err(Failure::new(
+                EXIT_FAILURE,
+                format!(
+                    "order {order_id} is {}, not pending payment; only an order waiting for \
+                     payment can be cancelled",
+                    status::describe(info.status)
+                ),
+            ));
+        }
+        write_details(&order_id, &details, err)?;
+        confirm(
+            self.yes,
+            &format!(
+                "Cancel order {order_id}{}? Nothing is bought, and it cannot be paid after.",
+                info.amount_text()
+                    .map(|a| format!(" ({a})"))
+                    .unwrap_or_default()
+            ),
+            "cancelling",
+            err,
+        )?;
+        let cancel = OrderAction::Cancel { order_id: checked };
+        rt.block_on(purchase::act(&session.client, &session.journal, &cancel))
+            .map_err(|f| {
+                Failure::new(
+                    EXIT_FAILURE,
+                    format!("order {order_id} was not cancelled: {f}"),
+                )
+            })?;
+        writeln!(out, "Order {order_id}: cancellation accepted").map_err(output_failure)?;
+        // Followed to its end, so the journal and `flexus orders` see it
+        // cancelled too.
+        rt.block_on(follow_to(
+            &session,
+            &order_id,
+            &[],
+            false,
+            Wanted::Cancelled,
+            out,
+        ))
+    }
+}
