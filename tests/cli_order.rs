@@ -805,7 +805,9 @@ async fn cancel_asks_cancels_a_pending_order_and_refuses_one_that_is_not() {
     let refused = s.run(&["cancel", &order_id]).await;
     assert_eq!(refused.code, 2, "{}", refused.all());
     assert!(
-        refused.stderr.contains("not cancelling without confirmation"),
+        refused
+            .stderr
+            .contains("not cancelling without confirmation"),
         "{}",
         refused.stderr
     );

@@ -10,6 +10,8 @@ use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 pub struct Session {
     pub child: Box<dyn Child + Send + Sync>,
     output: Arc<Mutex<Vec<u8>>>,
+    /// The reader saw the end of the output (the child and its pty closed).
+    drained: Arc<std::sync::atomic::AtomicBool>,
     writer: Box<dyn Write + Send>,
     master: Box<dyn portable_pty::MasterPty + Send>,
     /// Where the output was when the terminal took each new size (rows,
@@ -40,6 +42,8 @@ impl Session {
         let output = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let sink = output.clone();
+        let drained = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let all_read = drained.clone();
         std::thread::spawn(move || {
             let mut chunk = [0u8; 4096];
             while let Ok(n) = reader.read(&mut chunk) {
@@ -48,11 +52,13 @@ impl Session {
                 }
                 sink.lock().unwrap().extend_from_slice(&chunk[..n]);
             }
+            all_read.store(true, std::sync::atomic::Ordering::SeqCst);
         });
         let writer = pair.master.take_writer().unwrap();
         Session {
             child,
             output,
+            drained,
             writer,
             master: pair.master,
             sizes: vec![(0, 24, 80)],
@@ -113,6 +119,13 @@ impl Session {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {
+                // What it wrote last (leaving the alternate screen) may
+                // still be in the pty: read to the end before anyone looks.
+                while !self.drained.load(std::sync::atomic::Ordering::SeqCst)
+                    && Instant::now() < deadline
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 return status;
             }
             std::thread::sleep(Duration::from_millis(20));
