@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 mod cli_support;
-use cli_support::{EXAMPLE_PLAN, Setup, plan_file};
+use cli_support::{EXAMPLE_PLAN, Run, Setup, plan_file};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn order_with_yes_places_one_order_and_follows_it_to_completed() {
@@ -296,15 +296,21 @@ async fn throttling_and_flaky_polls_are_ridden_out() {
     assert!(run.stdout.contains("completed"), "{}", run.stdout);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pending_payment_exits_4_and_pay_completes_the_order() {
-    let s = Setup::new(&[]).await;
+/// `flexus order` of a plan without auto-pay: it exits 4, the order waiting
+/// for payment; its ID and the run.
+async fn ordered_pending(s: &Setup) -> (String, Run) {
     let plan = plan_file(s.home.path(), |p| p["is_auto_pay"] = false.into());
     let run = s
         .run(&["order", "--plan", plan.to_str().unwrap(), "--yes"])
         .await;
     assert_eq!(run.code, 4, "{}", run.all());
-    let order_id = s.sandbox.created_orders()[0].order_id.clone();
+    (s.sandbox.created_orders()[0].order_id.clone(), run)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_payment_exits_4_and_pay_completes_the_order() {
+    let s = Setup::new(&[]).await;
+    let (order_id, run) = ordered_pending(&s).await;
     assert!(
         run.stdout.contains(&format!(
             "Order {order_id}: pending payment, to be paid before "
@@ -794,12 +800,7 @@ async fn watching_a_quiet_order_says_now_and_then_that_it_is_still_waiting() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_asks_cancels_a_pending_order_and_refuses_one_that_is_not() {
     let s = Setup::new(&[]).await;
-    let plan = plan_file(s.home.path(), |p| p["is_auto_pay"] = false.into());
-    let run = s
-        .run(&["order", "--plan", plan.to_str().unwrap(), "--yes"])
-        .await;
-    assert_eq!(run.code, 4, "{}", run.all());
-    let order_id = s.sandbox.created_orders()[0].order_id.clone();
+    let (order_id, _) = ordered_pending(&s).await;
 
     // Standard input is no terminal: without --yes nothing is cancelled.
     let refused = s.run(&["cancel", &order_id]).await;

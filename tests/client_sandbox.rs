@@ -1369,17 +1369,23 @@ async fn an_order_claimed_after_a_lost_answer_counts_as_placed_and_is_never_rese
     assert_eq!(h.created_orders().len(), 1, "nothing was sent again");
 }
 
+/// An order placed through the engine that waits for payment; its ID.
+async fn pending_order(client: &Client, journal: &Journal) -> String {
+    let mut body = example_body();
+    body.is_auto_pay = false;
+    let outcome = purchase::submit(client, journal, &body, &ClientRequestId::new(), &[]).await;
+    let SubmitOutcome::Placed { order_id, .. } = outcome else {
+        panic!("placed: {outcome:?}")
+    };
+    order_id
+}
+
 #[tokio::test]
 async fn a_payment_through_the_engine_is_journaled_paid_or_failed() {
     let h = sandbox_with(&[]).await;
     let client = token_client(&h, fast_config());
     let (_dir, journal) = journal();
-    let mut body = example_body();
-    body.is_auto_pay = false;
-    let outcome = purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await;
-    let SubmitOutcome::Placed { order_id, .. } = outcome else {
-        panic!("placed: {outcome:?}")
-    };
+    let order_id = pending_order(&client, &journal).await;
     let pay = OrderAction::Pay {
         order_id: OrderId::parse(&order_id).unwrap(),
     };
@@ -1410,12 +1416,7 @@ async fn a_cancellation_through_the_engine_is_journaled_and_a_second_one_refused
     let h = sandbox_with(&[]).await;
     let client = token_client(&h, fast_config());
     let (_dir, journal) = journal();
-    let mut body = example_body();
-    body.is_auto_pay = false;
-    let outcome = purchase::submit(&client, &journal, &body, &ClientRequestId::new(), &[]).await;
-    let SubmitOutcome::Placed { order_id, .. } = outcome else {
-        panic!("placed: {outcome:?}")
-    };
+    let order_id = pending_order(&client, &journal).await;
     let cancel = OrderAction::Cancel {
         order_id: OrderId::parse(&order_id).unwrap(),
     };

@@ -22,20 +22,19 @@ fn sandbox_runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-#[test]
-fn a_whole_purchase_by_keyboard_reaches_completed() {
-    let runtime = sandbox_runtime();
+/// A sandbox on loopback, its URL, and a token per scope (the orders'
+/// region is AP-Singapore; billing takes the domain token).
+fn signed_in_sandbox(
+    runtime: &tokio::runtime::Runtime,
+    config: SandboxConfig,
+) -> (sandbox::SandboxHandle, String, String, String) {
     let sandbox = runtime
         .block_on(sandbox::start(
             SocketAddr::from(([127, 0, 0, 1], 0)),
-            SandboxConfig {
-                complete_after: Duration::from_millis(500),
-                ..SandboxConfig::default()
-            },
+            config,
         ))
         .unwrap();
     let url = sandbox.url();
-    // A token per scope: the order's region is AP-Singapore.
     let creds = sandbox.credentials();
     let token = creds
         .project_token("ap-southeast-3")
@@ -43,6 +42,19 @@ fn a_whole_purchase_by_keyboard_reaches_completed() {
         .expose()
         .to_string();
     let billing = creds.domain_token.expose().to_string();
+    (sandbox, url, token, billing)
+}
+
+#[test]
+fn a_whole_purchase_by_keyboard_reaches_completed() {
+    let runtime = sandbox_runtime();
+    let (sandbox, url, token, billing) = signed_in_sandbox(
+        &runtime,
+        SandboxConfig {
+            complete_after: Duration::from_millis(500),
+            ..SandboxConfig::default()
+        },
+    );
     let state = tempfile::tempdir().unwrap();
     let state_dir = state.path().to_str().unwrap();
 
@@ -223,20 +235,7 @@ fn flexus_sandbox_buys_one_instance_with_no_setup() {
 #[test]
 fn keys_pressed_while_the_terminal_is_too_small_place_no_order() {
     let runtime = sandbox_runtime();
-    let sandbox = runtime
-        .block_on(sandbox::start(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            SandboxConfig::default(),
-        ))
-        .unwrap();
-    let url = sandbox.url();
-    let creds = sandbox.credentials();
-    let token = creds
-        .project_token("ap-southeast-3")
-        .unwrap()
-        .expose()
-        .to_string();
-    let billing = creds.domain_token.expose().to_string();
+    let (sandbox, url, token, billing) = signed_in_sandbox(&runtime, SandboxConfig::default());
     let state = tempfile::tempdir().unwrap();
     let state_dir = state.path().to_str().unwrap();
     // A copy: a key acting blind could save over the plan file.
@@ -318,24 +317,14 @@ fn keys_pressed_while_the_terminal_is_too_small_place_no_order() {
 #[test]
 fn a_throttled_purchase_shows_the_wait_and_the_retry_as_they_happen() {
     let runtime = sandbox_runtime();
-    let sandbox = runtime
-        .block_on(sandbox::start(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            SandboxConfig {
-                faults: vec!["429=3:1@create".parse().unwrap()],
-                complete_after: Duration::from_millis(300),
-                ..SandboxConfig::default()
-            },
-        ))
-        .unwrap();
-    let url = sandbox.url();
-    let creds = sandbox.credentials();
-    let token = creds
-        .project_token("ap-southeast-3")
-        .unwrap()
-        .expose()
-        .to_string();
-    let billing = creds.domain_token.expose().to_string();
+    let (sandbox, url, token, billing) = signed_in_sandbox(
+        &runtime,
+        SandboxConfig {
+            faults: vec!["429=3:1@create".parse().unwrap()],
+            complete_after: Duration::from_millis(300),
+            ..SandboxConfig::default()
+        },
+    );
     let state = tempfile::tempdir().unwrap();
     let mut wizard = Session::start(
         env!("CARGO_BIN_EXE_flexus"),
@@ -381,23 +370,13 @@ fn a_throttled_purchase_shows_the_wait_and_the_retry_as_they_happen() {
 #[test]
 fn paying_in_the_wizard_shows_the_change_without_waiting_for_the_next_check() {
     let runtime = sandbox_runtime();
-    let sandbox = runtime
-        .block_on(sandbox::start(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            SandboxConfig {
-                complete_after: Duration::from_secs(30),
-                ..SandboxConfig::default()
-            },
-        ))
-        .unwrap();
-    let url = sandbox.url();
-    let creds = sandbox.credentials();
-    let token = creds
-        .project_token("ap-southeast-3")
-        .unwrap()
-        .expose()
-        .to_string();
-    let billing = creds.domain_token.expose().to_string();
+    let (sandbox, url, token, billing) = signed_in_sandbox(
+        &runtime,
+        SandboxConfig {
+            complete_after: Duration::from_secs(30),
+            ..SandboxConfig::default()
+        },
+    );
     let state = tempfile::tempdir().unwrap();
     let plan = state.path().join("plan.json");
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/plan.json"))

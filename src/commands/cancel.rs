@@ -5,11 +5,10 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{ConnectArgs, api_failure, confirm, connect, order_id_argument};
-use super::follow::{Wanted, follow_to, write_details};
+use super::common::{ConnectArgs, confirm, connect, order_id_argument};
+use super::follow::{Wanted, follow_to, pending_payment};
 use super::{Data, Execute};
 use crate::api::purchase::{self, OrderAction};
-use crate::api::wire::status;
 use crate::exit::{EXIT_FAILURE, Failure, output_failure};
 
 #[derive(Debug, Args)]
@@ -34,21 +33,13 @@ impl Execute for CancelArgs {
         let order_id = checked.to_string();
         let session = connect(&self.connect)?;
         let rt = &session.rt;
-        let details = rt
-            .block_on(session.client.order_details(&order_id))
-            .map_err(api_failure)?;
+        let details = pending_payment(
+            &session,
+            &order_id,
+            "only an order waiting for payment can be cancelled",
+            err,
+        )?;
         let info = &details.order_info;
-        if info.status != status::PENDING_PAYMENT {
-            return Err(Failure::new(
-                EXIT_FAILURE,
-                format!(
-                    "order {order_id} is {}, not pending payment; only an order waiting for \
-                     payment can be cancelled",
-                    status::describe(info.status)
-                ),
-            ));
-        }
-        write_details(&order_id, &details, err)?;
         confirm(
             self.yes,
             &format!(

@@ -261,3 +261,30 @@ pub(super) fn write_details(
     }
     Ok(())
 }
+
+/// The order's details, shown on `err`, when it waits for payment;
+/// otherwise a refusal saying what it is, and `why_not` (what only an order
+/// pending payment allows).
+pub(super) fn pending_payment(
+    session: &Session,
+    order_id: &str,
+    why_not: &str,
+    err: &mut dyn Write,
+) -> Result<crate::api::wire::OrderDetails, Failure> {
+    let details = session
+        .rt
+        .block_on(session.client.order_details(order_id))
+        .map_err(super::common::api_failure)?;
+    let info = &details.order_info;
+    if info.status != status::PENDING_PAYMENT {
+        return Err(Failure::new(
+            EXIT_FAILURE,
+            format!(
+                "order {order_id} is {}, not pending payment; {why_not}",
+                status::describe(info.status)
+            ),
+        ));
+    }
+    write_details(order_id, &details, err)?;
+    Ok(details)
+}

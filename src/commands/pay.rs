@@ -4,11 +4,10 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{ConnectArgs, api_failure, confirm, connect, order_id_argument};
-use super::follow::{follow, known_instances, write_details};
+use super::common::{ConnectArgs, confirm, connect, order_id_argument};
+use super::follow::{follow, known_instances, pending_payment};
 use super::{Data, Execute};
 use crate::api::purchase::{self, OrderAction};
-use crate::api::wire::status;
 use crate::exit::{EXIT_FAILURE, Failure, output_failure};
 
 #[derive(Debug, Args)]
@@ -33,20 +32,8 @@ impl Execute for PayArgs {
         let order_id = checked.to_string();
         let session = connect(&self.connect)?;
         let rt = &session.rt;
-        let details = rt
-            .block_on(session.client.order_details(&order_id))
-            .map_err(api_failure)?;
+        let details = pending_payment(&session, &order_id, "there is nothing to pay", err)?;
         let info = &details.order_info;
-        if info.status != status::PENDING_PAYMENT {
-            return Err(Failure::new(
-                EXIT_FAILURE,
-                format!(
-                    "order {order_id} is {}, not pending payment; there is nothing to pay",
-                    status::describe(info.status)
-                ),
-            ));
-        }
-        write_details(&order_id, &details, err)?;
         confirm(
             self.yes,
             &format!(
