@@ -121,11 +121,28 @@ async fn the_confirmation_defaults_to_no() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_order_needs_yes_typed_out_a_second_time() {
+    let h = sandbox_with(&[]).await;
+    let mut s = Session::start(&h, &["order", "--plan", EXAMPLE_PLAN]);
+    s.wait_for("[y/N]").await;
+    s.type_line("y");
+    s.wait_for("Please confirm once more: 2 x").await;
+    s.type_line("y");
+    let (code, screen) = s.exit_code().await;
+    assert_eq!(code, 1, "{screen}");
+    assert!(screen.contains("type yes to confirm"), "{screen}");
+    assert!(h.created_orders().is_empty(), "a single y buys nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn yes_on_the_terminal_places_the_order() {
     let h = sandbox_with(&[]).await;
     let mut s = Session::start(&h, &["order", "--plan", EXAMPLE_PLAN]);
     s.wait_for("[y/N]").await;
     s.type_line("y");
+    // Two instances: asked again, as the wizard asks, for a typed yes.
+    s.wait_for("Type yes and press Enter").await;
+    s.type_line("yes");
     let (code, screen) = s.exit_code().await;
     assert_eq!(code, 0, "{screen}");
     assert!(
@@ -141,6 +158,8 @@ async fn after_a_lost_answer_with_an_order_found_no_resend_is_offered() {
     let mut s = Session::start(&h, &["order", "--plan", EXAMPLE_PLAN]);
     s.wait_for("Place this order?").await;
     s.type_line("y");
+    s.wait_for("Type yes and press Enter").await;
+    s.type_line("yes");
     s.wait_for("FlexusL orders created since").await;
     let order_id = h.created_orders()[0].order_id.clone();
     s.wait_for(&order_id).await;
@@ -159,6 +178,8 @@ async fn after_a_lost_answer_with_nothing_found_no_means_no_resend() {
     let mut s = Session::start(&h, &["order", "--plan", EXAMPLE_PLAN]);
     s.wait_for("Place this order?").await;
     s.type_line("y");
+    s.wait_for("Type yes and press Enter").await;
+    s.type_line("yes");
     s.wait_for("Send the same purchase again, with the same Client-Request-Id? [y/N]")
         .await;
     s.type_line("n");
@@ -174,6 +195,8 @@ async fn after_a_lost_answer_yes_resends_with_the_same_client_request_id() {
     let mut s = Session::start(&h, &["order", "--plan", EXAMPLE_PLAN]);
     s.wait_for("Place this order?").await;
     s.type_line("y");
+    s.wait_for("Type yes and press Enter").await;
+    s.type_line("yes");
     s.wait_for("Send the same purchase again, with the same Client-Request-Id? [y/N]")
         .await;
     s.type_line("y");

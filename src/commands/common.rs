@@ -187,6 +187,31 @@ pub(super) fn ask(question: &str, err: &mut dyn Write) -> Result<bool, Failure> 
     ))
 }
 
+/// The second question for a large purchase: only the word "yes", typed
+/// out, goes on (a `y` alone does not); `--yes` skips it, as it does the
+/// first.
+pub(super) fn confirm_typed(
+    question: &str,
+    what: &str,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    write!(err, "{question}: ").map_err(output_failure)?;
+    err.flush().map_err(output_failure)?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the answer: {e}")))?;
+    if answer.trim().eq_ignore_ascii_case("yes") {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            EXIT_FAILURE,
+            format!("nothing was done: {what} was not confirmed (type yes to confirm)"),
+        ))
+    }
+}
+
 /// `--yes`, or a "yes" typed on the terminal; with neither, a refusal that
 /// says how to confirm.
 pub(super) fn confirm(

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::common::{ConnectArgs, Session, Unbreakable, api_failure, confirm, connect, read_file};
+use super::common::{
+    ConnectArgs, Session, Unbreakable, api_failure, confirm, confirm_typed, connect, read_file,
+};
 use super::placing::{Start, place};
 use super::{Data, Execute};
 use crate::api::journal::PurchaseRecord;
@@ -229,6 +231,18 @@ fn order(
         "ordering",
         err,
     )?;
+    if !args.yes
+        && crate::domain::order::asks_twice(i64::from(body.purchase_quantity), body.period_type)
+    {
+        confirm_typed(
+            &format!(
+                "Please confirm once more: {}. Type yes and press Enter",
+                body.describe()
+            ),
+            "ordering",
+            err,
+        )?;
+    }
     let start = Start::New {
         separate_from: earlier.separate_from(),
     };

@@ -388,6 +388,13 @@ pub fn check_client_request_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Several instances or a yearly period are confirmed twice, the second
+/// time with a typed "yes", by every front end: a slip of one key should not
+/// buy that much.
+pub fn asks_twice(purchase_quantity: i64, period_type: PeriodType) -> bool {
+    purchase_quantity > 1 || period_type == PeriodType::Year
+}
+
 impl Draft {
     /// The catalog's view of the chosen image. A private image's OS is not in
     /// the request body, so it follows from the package: `.byol` packages

@@ -16,7 +16,7 @@ use super::keys::{Binding, DOWN, END, ENTER, ESC, HOME, Key, PAGE_DOWN, PAGE_UP,
 use super::{Command, Reply, Screen};
 use crate::api::journal::PurchaseRecord;
 use crate::domain::field::Field;
-use crate::domain::order::{Draft, PeriodType, RequestBody};
+use crate::domain::order::{Draft, RequestBody};
 use crate::domain::summary::{Choice, Summary, plural};
 use crate::tui::app::{App, Connection, Overlay, Step, Tone};
 use crate::tui::submission::{Origin, Submission};
@@ -182,7 +182,7 @@ impl Screen for ReviewScreen {
 
 /// Several instances or a yearly period ask a second time.
 pub fn needs_second_confirmation(app: &App) -> bool {
-    app.draft.purchase_quantity > 1 || app.draft.period_type == PeriodType::Year
+    crate::domain::order::asks_twice(app.draft.purchase_quantity, app.draft.period_type)
 }
 
 /// Where the order goes, in the header's words: a question names it so
