@@ -11,7 +11,13 @@ use super::{Data, Execute};
 use crate::api::purchase::{self, OrderAction};
 use crate::exit::{EXIT_FAILURE, Failure, output_failure};
 
+const CANCEL_HELP: &str = "Only an order pending payment can be cancelled; a paid or completed one \
+cannot. Exit codes: 0 cancelled; 1 not pending payment, refused by the service (its code and words \
+are shown), not confirmed, or cancelled but not followed to its end; 2 invalid order ID or \
+usage, or no terminal to ask and no --yes.";
+
 #[derive(Debug, Args)]
+#[command(after_help = CANCEL_HELP)]
 pub struct CancelArgs {
     /// The order ID of an order pending payment
     #[arg(value_name = "ORDER_ID")]

@@ -10,7 +10,12 @@ use super::{Data, Execute};
 use crate::api::purchase::{self, OrderAction};
 use crate::exit::{EXIT_FAILURE, Failure, output_failure};
 
+const PAY_HELP: &str = "Exit codes: 0 paid and completed; 1 not pending payment, refused by the \
+service, not confirmed, or paid but not followed to its end (check `flexus status ORDER_ID \
+--watch`); 2 invalid order ID or usage, or no terminal to ask and no --yes.";
+
 #[derive(Debug, Args)]
+#[command(after_help = PAY_HELP)]
 pub struct PayArgs {
     /// The order ID of an order pending payment
     #[arg(value_name = "ORDER_ID")]
