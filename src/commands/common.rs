@@ -174,17 +174,20 @@ pub(super) fn ask(question: &str, err: &mut dyn Write) -> Result<bool, Failure> 
     if !std::io::stdin().is_terminal() {
         return Ok(false);
     }
-    write!(err, "{question} [y/N] ").map_err(output_failure)?;
+    let answer = answer_to(&format!("{question} [y/N] "), err)?;
+    Ok(matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes"))
+}
+
+/// Writes `prompt` and reads one line from the terminal, trimmed.
+fn answer_to(prompt: &str, err: &mut dyn Write) -> Result<String, Failure> {
+    write!(err, "{prompt}").map_err(output_failure)?;
     err.flush().map_err(output_failure)?;
     let mut answer = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
         .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the answer: {e}")))?;
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
+    Ok(answer.trim().to_string())
 }
 
 /// The second question for a large purchase: only the word "yes", typed
@@ -195,14 +198,7 @@ pub(super) fn confirm_typed(
     what: &str,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
-    write!(err, "{question}: ").map_err(output_failure)?;
-    err.flush().map_err(output_failure)?;
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the answer: {e}")))?;
-    if answer.trim().eq_ignore_ascii_case("yes") {
+    if answer_to(&format!("{question}: "), err)?.eq_ignore_ascii_case("yes") {
         Ok(())
     } else {
         Err(Failure::new(
