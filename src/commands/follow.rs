@@ -160,6 +160,16 @@ pub(super) async fn follow_to(
             TrackEvent::Finished {
                 status: Some(status::COMPLETED),
                 ..
+            } if wanted == Wanted::Cancelled => {
+                // Paid (elsewhere) before the cancellation took: bought.
+                break Err(Failure::new(
+                    EXIT_FAILURE,
+                    format!("order {order_id} completed; it was not cancelled and is bought"),
+                ));
+            }
+            TrackEvent::Finished {
+                status: Some(status::COMPLETED),
+                ..
             } => {
                 if !instance_ids.is_empty() {
                     writeln!(out, "Instances: {}", instance_ids.join(", ")).map_err(io)?;
