@@ -480,7 +480,7 @@ impl Index {
             .unwrap_or(i64::MAX);
         let mut stmt = self.conn.prepare_cached(
             "SELECT 1 FROM mentions WHERE order_id = ?1 AND (
-                 (offset < ?2 AND event IN ('placed', 'looked_up', 'status', 'payment'))
+                 (offset < ?2 AND event IN ('placed', 'looked_up', 'status', 'payment', 'cancellation'))
                  OR (event = 'placed' AND crid IS NOT ?3)
                  OR (event = 'dismissed' AND crid = ?3)
              ) LIMIT 1",

@@ -680,3 +680,34 @@ fn a_torn_last_record_is_damage_to_that_record_only() {
     assert_eq!(listing.damaged.len(), 1);
     assert_eq!(listing.purchases[1].last_status.as_ref().unwrap().0, 5);
 }
+
+#[test]
+fn an_order_paid_or_cancelled_before_a_purchase_is_not_its_result_indexed_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let [indexed, reference] = both(dir.path());
+    indexed
+        .append(&Entry::Cancellation {
+            at: "2026-11-26T11:00:00Z".into(),
+            order_id: "CS-CANCELLED".into(),
+            failed: None,
+        })
+        .unwrap();
+    indexed
+        .append(&Entry::Payment {
+            at: "2026-11-26T11:00:01Z".into(),
+            order_id: "CS-PAID".into(),
+            failed: None,
+        })
+        .unwrap();
+    indexed
+        .append(&intent(&crid(4), "2026-11-26T12:00:00Z", 1))
+        .unwrap();
+    let candidates = ["CS-CANCELLED", "CS-PAID", "CS-NEW"].map(String::from);
+    for journal in [&indexed, &reference] {
+        let unrelated = journal.orders_not_from(&crid(4), &candidates).unwrap();
+        assert_eq!(
+            unrelated,
+            HashSet::from(["CS-CANCELLED".to_string(), "CS-PAID".to_string()])
+        );
+    }
+}
