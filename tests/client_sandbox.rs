@@ -1093,6 +1093,42 @@ async fn waiting_for_payment_slows_the_checks_to_their_cap_and_paying_quickens_t
 }
 
 #[tokio::test]
+async fn a_check_asked_for_does_not_cut_short_a_wait_the_service_asked_for() {
+    // The first status check is answered 429 with Retry-After: 2.
+    let h = sandbox_with(&["429=2:1@details"]).await;
+    let client = token_client(&h, fast_config());
+    let (_dir, journal) = journal();
+    let order_id = pending_order(&client, &journal).await;
+    let check_now = tracking::CheckNow::default();
+    let options = TrackOptions {
+        first_interval: Duration::from_millis(10),
+        check_now: Some(check_now.clone()),
+        ..fast_tracking(&journal)
+    };
+    let (tx, mut rx) = mpsc::channel(8);
+    let task = tokio::spawn(tracking::track(client.clone(), order_id, options, tx));
+    let asked_at = loop {
+        if let TrackEvent::PollFailed { retry_in, .. } = next_schedule_event(&mut rx).await {
+            assert_eq!(retry_in, Duration::from_secs(2));
+            check_now.ask();
+            break std::time::Instant::now();
+        }
+    };
+    loop {
+        if let TrackEvent::Polled(_) = next_schedule_event(&mut rx).await {
+            break;
+        }
+    }
+    assert!(
+        asked_at.elapsed() >= Duration::from_millis(1900),
+        "checked again after {:?}, inside the service's Retry-After",
+        asked_at.elapsed()
+    );
+    drop(rx);
+    task.await.unwrap();
+}
+
+#[tokio::test]
 async fn a_check_asked_for_cuts_a_long_wait_for_payment_short() {
     let h = sandbox_with(&[]).await;
     let client = token_client(&h, fast_config());

@@ -216,10 +216,17 @@ pub async fn track(
                 {
                     return None;
                 }
-                interval = match options.wait(retry_in).await {
-                    Waited::Out => options.next(interval, last_status),
-                    Waited::Asked => options.first_interval,
-                };
+                // A wait the service asked for (Retry-After) is sat out
+                // whole: a payment made meanwhile does not cut it short.
+                if retry_after.is_some() {
+                    tokio::time::sleep(retry_in).await;
+                    interval = options.next(interval, last_status);
+                } else {
+                    interval = match options.wait(retry_in).await {
+                        Waited::Out => options.next(interval, last_status),
+                        Waited::Asked => options.first_interval,
+                    };
+                }
             }
         }
     }
