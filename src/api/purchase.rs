@@ -549,7 +549,7 @@ pub async fn resend(
     // by now. Anything that may be it stops the resend.
     let (found, lookup_failed) =
         find_candidates(client, journal, client_request_id, first_sent, 1).await;
-    record_lookup(journal, client_request_id, &found, lookup_failed.as_ref());
+    record_lookup(journal, client_request_id, &found, lookup_failed.as_ref()).await;
     if !found.is_empty() || lookup_failed.is_some() {
         let reason = if found.is_empty() {
             ApiFailure::local(
@@ -591,13 +591,12 @@ pub async fn resend(
 /// the attempt (paid or failed), as every payment flexus makes is.
 pub async fn pay(client: &Client, journal: &Journal, order_id: &str) -> Result<(), ApiFailure> {
     let paid = client.pay_order(order_id).await;
-    // The payment is the service's to record; a journal that cannot take
-    // the line does not undo it.
-    let _ = journal.append(&Entry::Payment {
+    let entry = Entry::Payment {
         at: bss_time(OffsetDateTime::now_utc()),
         order_id: order_id.to_string(),
         failed: paid.as_ref().err().map(RecordedFailure::from),
-    });
+    };
+    note(journal, entry).await;
     paid
 }
 
@@ -676,13 +675,12 @@ pub async fn act(
         OrderAction::Pay { order_id } => pay(client, journal, order_id.as_str()).await,
         OrderAction::Cancel { order_id } => {
             let cancelled = client.cancel_order(order_id.as_str()).await;
-            // As with a payment: the service's to record; the journal
-            // keeps the attempt.
-            let _ = journal.append(&Entry::Cancellation {
+            let entry = Entry::Cancellation {
                 at: bss_time(OffsetDateTime::now_utc()),
                 order_id: order_id.to_string(),
                 failed: cancelled.as_ref().err().map(RecordedFailure::from),
-            });
+            };
+            note(journal, entry).await;
             cancelled
         }
         OrderAction::Claim {
@@ -710,15 +708,32 @@ async fn in_journal(
     journal: &Journal,
     work: impl FnOnce(&Journal) -> Result<(), ApiFailure> + Send + 'static,
 ) -> Result<(), ApiFailure> {
+    off_workers(journal, work).await.unwrap_or_else(|| {
+        Err(ApiFailure::local(
+            "flexus could not finish writing to the order journal",
+            "Look at the purchase again (`flexus orders`), then try again",
+        ))
+    })
+}
+
+/// Runs journal work (file locks, fsyncs, the index) on a blocking thread:
+/// the async workers also run the wizard's other tasks. None when that
+/// thread died.
+async fn off_workers<T: Send + 'static>(
+    journal: &Journal,
+    work: impl FnOnce(&Journal) -> T + Send + 'static,
+) -> Option<T> {
     let journal = journal.clone();
     tokio::task::spawn_blocking(move || work(&journal))
         .await
-        .unwrap_or_else(|_| {
-            Err(ApiFailure::local(
-                "flexus could not finish writing to the order journal",
-                "Look at the purchase again (`flexus orders`), then try again",
-            ))
-        })
+        .ok()
+}
+
+/// Journals what the service was asked and answered (a payment, a
+/// cancellation, a lookup). The service keeps the real record; a journal
+/// that cannot take the line does not undo it.
+async fn note(journal: &Journal, entry: Entry) {
+    let _ = off_workers(journal, move |journal| journal.append(&entry)).await;
 }
 
 /// Looks in the order list again for what purchase `record` (of unknown
@@ -740,7 +755,7 @@ pub async fn look_again(
     let since =
         super::journal::parse_utc(&record.first_sent_at).unwrap_or_else(OffsetDateTime::now_utc);
     let (found, failed) = find_candidates(client, journal, &id, since, 1).await;
-    record_lookup(journal, &id, &found, failed.as_ref());
+    record_lookup(journal, &id, &found, failed.as_ref()).await;
     (found, failed)
 }
 
@@ -820,7 +835,7 @@ async fn investigate(
 ) -> SubmitOutcome {
     let checks = client.config().ambiguity_lookup.checks;
     let (candidates, lookup_failed) = find_candidates(client, journal, id, since, checks).await;
-    record_lookup(journal, id, &candidates, lookup_failed.as_ref());
+    record_lookup(journal, id, &candidates, lookup_failed.as_ref()).await;
     SubmitOutcome::Ambiguous {
         client_request_id: id.clone(),
         sent_at: bss_time(since),
@@ -830,18 +845,19 @@ async fn investigate(
     }
 }
 
-fn record_lookup(
+async fn record_lookup(
     journal: &Journal,
     id: &ClientRequestId,
     found: &[FoundOrder],
     failed: Option<&ApiFailure>,
 ) {
-    let _ = journal.append(&Entry::LookedUp {
+    let entry = Entry::LookedUp {
         at: bss_time(OffsetDateTime::now_utc()),
         client_request_id: id.to_string(),
         order_ids: found.iter().map(|c| c.info.order_id.clone()).collect(),
         failed: failed.map(RecordedFailure::from),
-    });
+    };
+    note(journal, entry).await;
 }
 
 /// New FlexusL purchase orders created around `since` (newest first),
