@@ -275,14 +275,10 @@ impl Unknown {
                 message: format!("its answer was lost: {}", error.message),
                 next_step: String::new(),
             },
-            _ => ApiFailure {
-                status: None,
-                code: None,
-                message: "no answer was recorded: flexus stopped (or is still waiting) after \
-                          sending it"
-                    .to_string(),
-                next_step: String::new(),
-            },
+            _ => ApiFailure::local(
+                "no answer was recorded: flexus stopped (or is still waiting) after sending it",
+                "",
+            ),
         };
         Unknown {
             request_id,
@@ -1118,7 +1114,7 @@ impl Submission {
                 Tone::Error,
                 format!(
                     "the journal could not record that order {order_id} is not this purchase: {}",
-                    clean(&failure.to_string())
+                    failure_text(&failure)
                 ),
             ),
         }

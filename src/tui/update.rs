@@ -11,8 +11,7 @@ use super::msg::{Effect, Msg, SaveError};
 use super::screens::dialogs::{self, Confirmed};
 use super::screens::{self, Command, Global, Reply, keys, purchases, review, status};
 use super::service::{Earlier, SignIn, Start};
-use super::submission::Submission;
-use super::text::clean;
+use super::submission::{Submission, failure_text};
 use super::view;
 use crate::api::engine::{ApiFailure, SubmitOutcome};
 use crate::api::failure::needs_sign_in;
@@ -399,7 +398,7 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
                 Tone::Error,
                 format!(
                     "Could not check the journal for earlier purchases, so nothing was sent: {}",
-                    clean(&failure.to_string())
+                    failure_text(&failure)
                 ),
             );
             return Vec::new();
@@ -409,7 +408,7 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
         app.signin.reason = Some(format!(
             "Nothing was sent: {}. Sign in so that this order can be placed and followed; it is \
              kept as it is.",
-            clean(&failure.to_string())
+            failure_text(failure)
         ));
         app.resume = Page::Step(Step::Review);
         app.go_to(Page::SignIn);
@@ -467,7 +466,7 @@ fn on_unfinished(app: &mut App, result: Result<Vec<PurchaseRecord>, ApiFailure>)
                 Tone::Warning,
                 format!(
                     "Could not read the order journal for unfinished purchases: {}",
-                    clean(&failure.to_string())
+                    failure_text(&failure)
                 ),
             );
             return Vec::new();
