@@ -7,10 +7,11 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::common::Session;
-use crate::api::engine::{ApiFailure, TrackEvent};
+use crate::api::engine::TrackEvent;
 use crate::api::journal::Journal;
 use crate::api::tracking;
 use crate::api::wire::{OrderDetails, OrderInfo, status};
+use crate::domain::when::duration_text;
 use crate::exit::{
     EXIT_FAILURE, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure, output_failure,
 };
@@ -134,9 +135,10 @@ pub(super) async fn follow_to(
             } => {
                 writeln!(
                     out,
-                    "  could not check the order ({}); trying again in {}",
-                    failure_brief(&failure),
-                    seconds(retry_in)
+                    "  could not check the order: {}{}; trying again in {}",
+                    failure.message,
+                    failure.answer_text(),
+                    duration_text(retry_in)
                 )
                 .map_err(io)?;
                 said_at = tokio::time::Instant::now();
@@ -151,7 +153,7 @@ pub(super) async fn follow_to(
                         "Order {order_id}: still {}, nothing changed for {} (next check in {})",
                         status::describe(current),
                         quiet_text(now - changed_at),
-                        seconds(after)
+                        duration_text(after)
                     )
                     .map_err(io)?;
                     said_at = now;
@@ -200,29 +202,12 @@ pub(super) async fn follow_to(
     result
 }
 
-fn failure_brief(f: &ApiFailure) -> String {
-    match (f.status, &f.code) {
-        (Some(s), Some(c)) => format!("{}, HTTP {s}, {c}", f.message),
-        (Some(s), None) => format!("{}, HTTP {s}", f.message),
-        (None, _) => f.message.clone(),
-    }
-}
-
 /// "3 min" once it is a minute or more; seconds below that.
 fn quiet_text(d: Duration) -> String {
     if d >= Duration::from_secs(60) {
         format!("{} min", d.as_secs() / 60)
     } else {
-        seconds(d)
-    }
-}
-
-fn seconds(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s < 10.0 {
-        format!("{s:.1} s")
-    } else {
-        format!("{s:.0} s")
+        duration_text(d)
     }
 }
 
