@@ -1634,3 +1634,40 @@ fn a_cancellation_the_service_refuses_says_its_words_and_keeps_the_order() {
     };
     assert!(tracking.can_cancel(), "it may be tried again");
 }
+
+#[test]
+fn orders_found_from_before_the_send_are_not_counted_as_created_since() {
+    let (mut app, _) = app_at_review();
+    let request_id = submitted(&mut app);
+    let mut earlier = order_info(status::PENDING_PAYMENT);
+    earlier.order_id = "CS2601150929EARLY".into();
+    earlier.create_time = Some("2026-01-15T09:29:00Z".into());
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id: request_id.clone(),
+            outcome: SubmitOutcome::Ambiguous {
+                client_request_id: request_id,
+                sent_at: "2026-01-15T09:30:00Z".into(),
+                reason: failure(None, None, "timed out", ""),
+                candidates: vec![
+                    FoundOrder {
+                        info: order_info(status::PENDING_PAYMENT),
+                        line_items: Vec::new(),
+                    },
+                    FoundOrder {
+                        info: earlier,
+                        line_items: Vec::new(),
+                    },
+                ],
+                lookup_failed: None,
+            },
+        },
+    );
+    let shown = frame(&mut app, 120, 40);
+    assert!(
+        shown
+            .contains("1 order created since 2026-01-15 09:30:00 UTC found, and 1 created shortly"),
+        "{shown}"
+    );
+}

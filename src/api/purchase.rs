@@ -37,6 +37,20 @@ impl FoundOrder {
         &self.info.order_id
     }
 
+    /// Created before `sent_at` (UTC), so unlikely to be that purchase's;
+    /// false when either time is unreadable.
+    pub fn created_before(&self, sent_at: &str) -> bool {
+        let created = self
+            .info
+            .create_time
+            .as_deref()
+            .and_then(super::journal::parse_utc);
+        match (created, super::journal::parse_utc(sent_at)) {
+            (Some(created), Some(sent)) => created < sent,
+            _ => false,
+        }
+    }
+
     /// "created 2026-12-01T08:00:00Z, 12.00 USD, hf.large.1.30m.linux x 2,
     /// processing": enough to recognise an order by. An order created
     /// before the purchase was first sent (`sent_at`) is said to be so: the
@@ -45,14 +59,7 @@ impl FoundOrder {
     pub fn describe(&self, sent_at: &str) -> String {
         let mut parts = Vec::new();
         if let Some(created) = &self.info.create_time {
-            let before = match (
-                super::journal::parse_utc(created),
-                super::journal::parse_utc(sent_at),
-            ) {
-                (Some(created), Some(sent)) => created < sent,
-                _ => false,
-            };
-            parts.push(if before {
+            parts.push(if self.created_before(sent_at) {
                 format!("created {created}, BEFORE this purchase was sent")
             } else {
                 format!("created {created}")

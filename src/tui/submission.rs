@@ -318,12 +318,7 @@ impl Unknown {
             timeline.push(
                 clock,
                 Tone::Info,
-                format!(
-                    "{} order{} created since {} found",
-                    self.candidates.len(),
-                    if self.candidates.len() == 1 { "" } else { "s" },
-                    super::text::utc(&self.sent_at)
-                ),
+                found_text(&self.candidates, &self.sent_at),
             );
         }
     }
@@ -360,6 +355,25 @@ impl Timeline {
 
 /// A failure as one line: the words, the code, the next step; all cleaned,
 /// since they come from the network.
+/// What a look in the order list found: the orders created since the
+/// purchase was sent, and apart from them those the search's margin for
+/// clocks caught from shortly before (listed as BEFORE).
+fn found_text(found: &[FoundOrder], sent_at: &str) -> String {
+    let before = found.iter().filter(|f| f.created_before(sent_at)).count();
+    let since = found.len() - before;
+    let mut text = format!(
+        "{since} order{} created since {} found",
+        if since == 1 { "" } else { "s" },
+        super::text::utc(sent_at)
+    );
+    if before > 0 {
+        text.push_str(&format!(
+            ", and {before} created shortly before it (marked BEFORE)"
+        ));
+    }
+    text
+}
+
 pub fn failure_text(failure: &ApiFailure) -> String {
     clean(&failure.to_string()).into_owned()
 }
@@ -842,16 +856,7 @@ impl Submission {
                         Tone::Error,
                         format!("could not look for the order: {}", failure_text(failure)),
                     ),
-                    None => timeline.push(
-                        clock,
-                        Tone::Info,
-                        format!(
-                            "{} order{} created since {} found",
-                            candidates.len(),
-                            if candidates.len() == 1 { "" } else { "s" },
-                            super::text::utc(&sent_at)
-                        ),
-                    ),
+                    None => timeline.push(clock, Tone::Info, found_text(&candidates, &sent_at)),
                 }
                 let body = sending.body.clone();
                 *self = Submission::Unknown(Box::new(Unknown {
