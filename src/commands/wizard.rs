@@ -84,12 +84,7 @@ fn launch(
     let plan = match &args.plan {
         None => None,
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Failure::new(
-                    EXIT_FAILURE,
-                    format!("cannot read the plan {}: {e}", path.display()),
-                )
-            })?;
+            let text = super::common::read_file(path, "plan")?;
             let (draft, problems) = Draft::from_plan_json(&text);
             if let Some(unreadable) = problems.iter().find(|p| p.kind == ProblemKind::Unreadable) {
                 return Err(Failure::new(
