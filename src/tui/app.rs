@@ -3,6 +3,7 @@
 //! change invalidates. Screens keep their own widget state here too, so
 //! going back and forth never loses what was typed.
 
+use jiff::tz::TimeZone;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -181,6 +182,9 @@ pub struct App {
     pub prices: Arc<PriceTable>,
     pub theme: Theme,
     pub clock: Clock,
+    /// The zone a person reads times in, looked up once at the start (tests
+    /// name one); the journal and the services keep UTC.
+    pub zone: TimeZone,
     /// Terminal size in cells, as last reported.
     pub size: (u16, u16),
 
@@ -243,6 +247,7 @@ impl App {
             prices,
             theme,
             clock,
+            zone: TimeZone::UTC,
             size: (80, 24),
             draft: Draft::default(),
             private_platform: None,

@@ -66,6 +66,7 @@ pub fn prepare(options: &mut Options, start: &Start) -> (App, Vec<Effect>) {
     let catalog = Arc::new(options.catalog.clone());
     let prices = Arc::new(options.prices.clone());
     let mut app = App::new(catalog, prices, options.theme, Clock::now());
+    app.zone = jiff::tz::TimeZone::system();
     app.reattach = options.reattach;
     if let Some(plan) = options.plan.take() {
         app.load_plan(plan.path, plan.draft, plan.problems);
