@@ -4,13 +4,15 @@
 
 use std::io::Write;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::commands::abandon::AbandonArgs;
 use crate::commands::cancel::CancelArgs;
 use crate::commands::catalog::CatalogArgs;
 use crate::commands::claim::ClaimArgs;
+use crate::commands::completions::CompletionsArgs;
 use crate::commands::dismiss::DismissArgs;
+use crate::commands::man::ManArgs;
 use crate::commands::order::OrderArgs;
 use crate::commands::orders::OrdersArgs;
 use crate::commands::pay::PayArgs;
@@ -19,7 +21,10 @@ use crate::commands::sandbox::SandboxArgs;
 use crate::commands::status::StatusArgs;
 use crate::commands::wizard::WizardArgs;
 use crate::commands::{Data, DataArgs, Execute};
-use crate::exit::Failure;
+use crate::exit::{
+    EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure,
+    exit_codes_help,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,6 +71,57 @@ pub enum Command {
     Abandon(AbandonArgs),
     /// Run a local stand-in for Huawei Cloud (HCSS, BSS, IAM) to try flexus or test against
     Sandbox(SandboxArgs),
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `flexus man | man -l -`
+    Man(ManArgs),
+}
+
+/// The command line as flexus parses it, help texts complete: every
+/// command's help ends with its exit codes, listed here for the commands
+/// that do not word their own. The completions and the manual page are
+/// made from this too, so they say what `--help` says.
+pub fn command() -> clap::Command {
+    let general = [EXIT_OK, EXIT_FAILURE, EXIT_INVALID];
+    Cli::command()
+        .after_help(format!(
+            "{}\n\nEach command's flags and exit codes: flexus COMMAND --help.",
+            exit_codes_help(&general)
+        ))
+        .mut_subcommands(move |sub| {
+            let codes: &[i32] = match sub.get_name() {
+                // --watch follows the order, as `flexus order` does.
+                "status" => &[
+                    EXIT_OK,
+                    EXIT_FAILURE,
+                    EXIT_INVALID,
+                    EXIT_UNKNOWN_OUTCOME,
+                    EXIT_PENDING_PAYMENT,
+                ],
+                _ => &general,
+            };
+            let codes = exit_codes_help(codes);
+            let ended = |own: Option<&clap::builder::StyledStr>| match own.map(|t| t.to_string()) {
+                Some(text) if text.contains("Exit codes") => text,
+                Some(text) => format!("{text}\n\n{codes}"),
+                None => codes.clone(),
+            };
+            let short = ended(sub.get_after_help());
+            // --help shows the long text where a command has one.
+            let long = sub.get_after_long_help().map(|text| ended(Some(text)));
+            let sub = sub.after_help(short);
+            match long {
+                Some(long) => sub.after_long_help(long),
+                None => sub,
+            }
+        })
+}
+
+/// Parses the process's arguments against [`command`]; a usage error or
+/// `--help` ends the process as clap does.
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Each command runs its own arguments; this only picks the one named.
@@ -83,6 +139,8 @@ impl Execute for Command {
             Command::Resend(args) => args.execute(data, out, err),
             Command::Abandon(args) => args.execute(data, out, err),
             Command::Sandbox(args) => args.execute(data, out, err),
+            Command::Completions(args) => args.write(&mut command(), out),
+            Command::Man(args) => args.write(command(), out),
         }
     }
 }

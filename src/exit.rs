@@ -58,3 +58,42 @@ pub fn output_failure(e: std::io::Error) -> Failure {
         Failure::new(EXIT_FAILURE, format!("cannot write the output: {e}"))
     }
 }
+
+/// What each exit code means in general, for the help of the commands that
+/// give no more precise meanings of their own; the constants above are the
+/// only source of the numbers.
+const EXIT_MEANINGS: [(i32, &str); 6] = [
+    (EXIT_OK, "done"),
+    (
+        EXIT_FAILURE,
+        "failed or refused (the message says why and what to do)",
+    ),
+    (
+        EXIT_INVALID,
+        "invalid arguments, plan or usage, or a question that could not be asked",
+    ),
+    (
+        EXIT_UNKNOWN_OUTCOME,
+        "outcome unknown: an order may exist or was not followed to its end (check `flexus \
+         orders` and `flexus status`)",
+    ),
+    (
+        EXIT_PENDING_PAYMENT,
+        "placed and waiting for payment (`flexus pay`)",
+    ),
+    (
+        EXIT_UNRECORDED,
+        "placed, but the journal could not record it (the order ID is printed)",
+    ),
+];
+
+/// "Exit codes: 0 done; 1 ...": the help text for a command that can end
+/// with `codes`.
+pub fn exit_codes_help(codes: &[i32]) -> String {
+    let listed: Vec<String> = EXIT_MEANINGS
+        .iter()
+        .filter(|(code, _)| codes.contains(code))
+        .map(|(code, meaning)| format!("{code} {meaning}"))
+        .collect();
+    format!("Exit codes: {}.", listed.join("; "))
+}

@@ -1,12 +1,11 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-use flexus::cli::Cli;
+use flexus::cli::{self, Cli};
 use flexus::commands::Execute;
-use flexus::exit::Failure;
+use flexus::exit::{EXIT_INVALID, Failure};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.message.is_empty() => ExitCode::from(failure.code as u8),
@@ -23,6 +22,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
     // held for the whole session, and a panic on another thread could not
     // give the terminal back.
     let Some(command) = cli.command else {
+        if data.no_input {
+            return Err(Failure::new(
+                EXIT_INVALID,
+                "the wizard asks questions, and --no-input forbids them; in scripts use \
+                 `flexus order --plan FILE --yes` (`flexus order --skeleton` prints a plan to start from)",
+            ));
+        }
         return cli
             .wizard
             .execute(data, &mut std::io::stdout(), &mut std::io::stderr());

@@ -34,7 +34,7 @@ pub struct AbandonArgs {
 /// lost answer, that the purchase placed no order. Only the journal
 /// changes.
 impl Execute for AbandonArgs {
-    fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+    fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let journal = open_journal()?;
         let (id, record) = unresolved_purchase(&journal, &self.client_request_id)?;
         let described = match &record {
@@ -52,6 +52,7 @@ impl Execute for AbandonArgs {
             "Record that it placed no order? Check the console's order list first: if it did place \
              one, it would no longer be followed.",
             "recording it",
+            data.no_input,
             err,
         )?;
         purchase::nothing_placed(&journal, &id).map_err(api_failure)?;

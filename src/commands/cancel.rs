@@ -34,7 +34,7 @@ pub struct CancelArgs {
 /// Shows the order, asks (default no), asks the service to cancel it, and
 /// says what the order is now.
 impl Execute for CancelArgs {
-    fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+    fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let checked = order_id_argument(&self.order_id)?;
         let order_id = checked.to_string();
         let session = connect(&self.connect)?;
@@ -55,6 +55,7 @@ impl Execute for CancelArgs {
                     .unwrap_or_default()
             ),
             "cancelling",
+            data.no_input,
             err,
         )?;
         let cancel = OrderAction::Cancel { order_id: checked };

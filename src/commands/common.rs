@@ -169,13 +169,34 @@ pub(super) fn read_file(path: &Path, what: &str) -> Result<String, Failure> {
 }
 
 /// Asks a yes/no question on the terminal; the default is no. Without a
-/// terminal there is nobody to ask, so the answer is no.
-pub(super) fn ask(question: &str, err: &mut dyn Write) -> Result<bool, Failure> {
-    if !std::io::stdin().is_terminal() {
+/// terminal, or with `--no-input`, there is nobody to ask, so the answer is
+/// no.
+pub(super) fn ask(question: &str, no_input: bool, err: &mut dyn Write) -> Result<bool, Failure> {
+    if !may_ask(no_input) {
         return Ok(false);
     }
     let answer = answer_to(&format!("{question} [y/N] "), err)?;
     Ok(matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes"))
+}
+
+/// Whether a question can be put to a person: standard input is a
+/// terminal and `--no-input` was not given.
+pub(super) fn may_ask(no_input: bool) -> bool {
+    !no_input && std::io::stdin().is_terminal()
+}
+
+/// The refusal when a confirmation cannot be asked for: why not, and the
+/// flag that gives it instead.
+fn cannot_ask(what: &str, no_input: bool) -> Failure {
+    let why = if no_input {
+        "--no-input forbids asking"
+    } else {
+        "standard input is not a terminal, so flexus cannot ask"
+    };
+    Failure::new(
+        EXIT_INVALID,
+        format!("not {what} without confirmation: {why}. Add --yes to confirm"),
+    )
 }
 
 /// Writes `prompt` and reads one line from the terminal, trimmed.
@@ -196,8 +217,12 @@ fn answer_to(prompt: &str, err: &mut dyn Write) -> Result<String, Failure> {
 pub(super) fn confirm_typed(
     question: &str,
     what: &str,
+    no_input: bool,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
+    if !may_ask(no_input) {
+        return Err(cannot_ask(what, no_input));
+    }
     if answer_to(&format!("{question}: "), err)?.eq_ignore_ascii_case("yes") {
         Ok(())
     } else {
@@ -208,27 +233,22 @@ pub(super) fn confirm_typed(
     }
 }
 
-/// `--yes`, or a "yes" typed on the terminal; with neither, a refusal that
-/// says how to confirm.
+/// `--yes`, or a "yes" typed on the terminal; with neither (no terminal,
+/// or `--no-input`), a refusal that says how to confirm.
 pub(super) fn confirm(
     yes: bool,
     question: &str,
     what: &str,
+    no_input: bool,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     if yes {
         return Ok(());
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(Failure::new(
-            EXIT_INVALID,
-            format!(
-                "not {what} without confirmation: standard input is not a terminal, so flexus \
-                 cannot ask. Add --yes to confirm"
-            ),
-        ));
+    if !may_ask(no_input) {
+        return Err(cannot_ask(what, no_input));
     }
-    if ask(question, err)? {
+    if ask(question, no_input, err)? {
         Ok(())
     } else {
         Err(Failure::new(

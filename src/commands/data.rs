@@ -10,9 +10,14 @@ use crate::domain::catalog::Catalog;
 use crate::domain::pricing::PriceTable;
 use crate::exit::{EXIT_FAILURE, Failure};
 
-/// Where the catalog and price table come from.
+/// The global options every command is given: where the catalog and price
+/// table come from, and whether it may ask questions.
 #[derive(Debug, Args, Clone, Default)]
 pub struct DataArgs {
+    /// Never ask a question: fail instead, naming the flag that answers it (--yes), even on a terminal
+    #[arg(long, global = true)]
+    pub no_input: bool,
+
     /// Use this catalog instead of the built-in one (same format as assets/catalog.json)
     #[arg(long, global = true, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
@@ -22,10 +27,13 @@ pub struct DataArgs {
     pub prices: Option<PathBuf>,
 }
 
-/// What can be bought and what it costs, as this run knows it.
+/// What can be bought and what it costs, as this run knows it, and
+/// whether this run may ask.
 pub struct Data {
     pub catalog: Catalog,
     pub prices: PriceTable,
+    /// `--no-input`: a question that would be asked is a failure instead.
+    pub no_input: bool,
 }
 
 impl DataArgs {
@@ -65,6 +73,10 @@ impl DataArgs {
                 )?
             }
         };
-        Ok(Data { catalog, prices })
+        Ok(Data {
+            catalog,
+            prices,
+            no_input: self.no_input,
+        })
     }
 }

@@ -1,7 +1,7 @@
 //! `flexus order --plan FILE`: check the plan, look for an unresolved
 //! double, confirm, submit, follow (`--dry-run`: only check it).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -16,8 +16,11 @@ use crate::api::purchase;
 use crate::domain::catalog::Catalog;
 use crate::domain::order::{Draft, RequestBody};
 use crate::domain::pricing::PriceTable;
+use crate::domain::skeleton::skeleton_plan;
 use crate::domain::summary::Summary;
-use crate::exit::{EXIT_FAILURE, EXIT_INVALID, EXIT_UNKNOWN_OUTCOME, Failure, output_failure};
+use crate::exit::{
+    EXIT_FAILURE, EXIT_INVALID, EXIT_UNKNOWN_OUTCOME, Failure, io_words, output_failure,
+};
 
 /// What a plan looks like, for `flexus order --help`. The test suite runs the
 /// example through `--dry-run`, so it stays a valid plan.
@@ -52,9 +55,13 @@ but the journal could not record it (the order ID is printed)."#;
 #[derive(Debug, Args)]
 #[command(after_help = ORDER_HELP)]
 pub struct OrderArgs {
-    /// The plan: a JSON file with the request body's fields (format below)
-    #[arg(long, value_name = "FILE")]
-    pub plan: PathBuf,
+    /// The plan: a JSON file with the request body's fields (format below); - reads it from standard input
+    #[arg(long, value_name = "FILE", required_unless_present = "skeleton")]
+    pub plan: Option<PathBuf>,
+
+    /// Print an example plan with every field of the request body, to edit and use with --plan
+    #[arg(long, conflicts_with_all = ["plan", "dry_run", "yes", "separate_purchase"])]
+    pub skeleton: bool,
 
     /// Check the plan and print the request body it makes; send nothing
     #[arg(long)]
@@ -74,12 +81,33 @@ pub struct OrderArgs {
 
 impl Execute for OrderArgs {
     fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let Some(plan) = self.plan.as_deref().filter(|_| !self.skeleton) else {
+            return skeleton(&data.catalog, out);
+        };
         if self.dry_run {
-            dry_run(&data.catalog, &data.prices, &self, out, err)
+            dry_run(&data.catalog, &data.prices, plan, out, err)
         } else {
-            order(&data.catalog, &data.prices, &self, out, err)
+            order(&data, plan, &self, out, err)
         }
     }
+}
+
+/// The example plan, checked as any plan is and printed as the request
+/// body it makes, so its fields are in the document's order.
+fn skeleton(catalog: &Catalog, out: &mut dyn Write) -> Result<(), Failure> {
+    let (draft, _) = Draft::from_plan_value_checked(&skeleton_plan(), catalog);
+    let body = draft.request_body(catalog).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        Failure::new(
+            EXIT_FAILURE,
+            format!(
+                "the example plan does not fit this catalog ({}); start from `flexus catalog` \
+                 and `flexus order --help` instead",
+                list.join("; ")
+            ),
+        )
+    })?;
+    writeln!(out, "{}", body.to_pretty_json()).map_err(output_failure)
 }
 
 /// A plan that breaks no rule: the draft (for the summary) and the exact
@@ -89,9 +117,35 @@ struct Plan {
     body: RequestBody,
 }
 
-/// Reads and checks a plan file: the plan, or every problem in it.
+/// `--plan -`: the plan comes on standard input.
+fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// The plan as messages name it.
+fn plan_name(path: &Path) -> String {
+    if is_stdin(path) {
+        "on standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads and checks a plan file (or standard input, for `-`): the plan,
+/// or every problem in it.
 fn read_plan(catalog: &Catalog, path: &Path) -> Result<Plan, Failure> {
-    let text = read_file(path, "plan")?;
+    let text = if is_stdin(path) {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            Failure::new(
+                EXIT_FAILURE,
+                format!("cannot read the plan from standard input: {}", io_words(&e)),
+            )
+        })?;
+        text
+    } else {
+        read_file(path, "plan")?
+    };
     let (draft, problems) = Draft::from_plan_checked(&text, catalog);
     if problems.is_empty() {
         let body = draft
@@ -105,7 +159,7 @@ fn read_plan(catalog: &Catalog, path: &Path) -> Result<Plan, Failure> {
             EXIT_INVALID,
             format!(
                 "the plan {} has {count} problem{}:\n{}\nFix {} and run the command again.",
-                path.display(),
+                plan_name(path),
                 if count == 1 { "" } else { "s" },
                 list.join("\n"),
                 if count == 1 { "it" } else { "them" }
@@ -117,11 +171,11 @@ fn read_plan(catalog: &Catalog, path: &Path) -> Result<Plan, Failure> {
 fn dry_run(
     catalog: &Catalog,
     prices: &PriceTable,
-    args: &OrderArgs,
+    plan: &Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let Plan { draft, body } = read_plan(catalog, &args.plan)?;
+    let Plan { draft, body } = read_plan(catalog, plan)?;
     let summary = Summary::new(catalog, prices, &draft);
     let io = output_failure;
     write!(err, "{}", summary.to_text()).map_err(io)?;
@@ -137,13 +191,14 @@ fn dry_run(
 /// `flexus order --plan FILE [--yes] [--separate-purchase]`: check,
 /// look for an unresolved double, confirm, submit, follow.
 fn order(
-    catalog: &Catalog,
-    prices: &PriceTable,
+    data: &Data,
+    plan: &Path,
     args: &OrderArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let Plan { draft, body } = read_plan(catalog, &args.plan)?;
+    let (catalog, prices) = (&data.catalog, &data.prices);
+    let Plan { draft, body } = read_plan(catalog, plan)?;
     let session = connect(&args.connect)?;
     // What the order's region needs (its project, a token for it) is found
     // now: if the order could not be placed, or not followed, nothing is
@@ -206,7 +261,7 @@ fn order(
             err,
             "If this is a separate, additional purchase: flexus order --plan {} \
              --separate-purchase",
-            args.plan.display()
+            plan.display()
         )
         .map_err(io)?;
         return Err(Failure::new(
@@ -217,7 +272,7 @@ fn order(
     }
     if !earlier.same.is_empty() && !args.separate_purchase {
         for record in &earlier.same {
-            rt.block_on(report_double(&session, record, &args.plan, err))?;
+            rt.block_on(report_double(&session, record, plan, err))?;
         }
         return Err(Failure::new(
             EXIT_UNKNOWN_OUTCOME,
@@ -229,6 +284,7 @@ fn order(
         args.yes,
         "Place this order? It is charged to the account.",
         "ordering",
+        data.no_input,
         err,
     )?;
     if !args.yes
@@ -240,13 +296,21 @@ fn order(
                 body.describe()
             ),
             "ordering",
+            data.no_input,
             err,
         )?;
     }
     let start = Start::New {
         separate_from: earlier.separate_from(),
     };
-    rt.block_on(place(&session, &body, start, args.yes, out, err))
+    rt.block_on(place(
+        &session,
+        &body,
+        start,
+        args.yes || data.no_input,
+        out,
+        err,
+    ))
 }
 
 /// An earlier purchase with the same body whose outcome is unknown: what

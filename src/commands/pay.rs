@@ -32,7 +32,7 @@ pub struct PayArgs {
 /// `flexus pay ORDER_ID [--yes]`: pays an order pending payment, then
 /// follows it to the end.
 impl Execute for PayArgs {
-    fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+    fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let checked = order_id_argument(&self.order_id)?;
         let order_id = checked.to_string();
         let session = connect(&self.connect)?;
@@ -48,6 +48,7 @@ impl Execute for PayArgs {
                     .unwrap_or_default()
             ),
             "paying",
+            data.no_input,
             err,
         )?;
         rt.block_on(async {

@@ -27,7 +27,8 @@ pub(super) async fn place(
     session: &Session,
     body: &RequestBody,
     start: Start,
-    yes: bool,
+    // --yes or --no-input: a lost answer ends the command, never a question.
+    never_ask: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
@@ -130,11 +131,12 @@ pub(super) async fn place(
                 );
                 // A found order may be this purchase: resending is not
                 // offered until the user has claimed or dismissed it.
-                if yes || !candidates.is_empty() || !std::io::stdin().is_terminal() {
+                if never_ask || !candidates.is_empty() || !std::io::stdin().is_terminal() {
                     return Err(unknown);
                 }
                 if !ask(
                     "Send the same purchase again, with the same Client-Request-Id?",
+                    never_ask,
                     err,
                 )? {
                     return Err(unknown);

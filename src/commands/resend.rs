@@ -36,7 +36,9 @@ pub struct ResendArgs {
 /// endpoint, after looking once more for an order it placed.
 impl Execute for ResendArgs {
     fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        let Data { catalog, prices } = &data;
+        let Data {
+            catalog, prices, ..
+        } = &data;
         ClientRequestId::parse(&self.client_request_id)
             .map_err(|why| Failure::new(EXIT_INVALID, why))?;
         let session = connect(&self.connect)?;
@@ -71,13 +73,14 @@ impl Execute for ResendArgs {
             "Send this purchase again? If its first send placed an order that is not yet listed, \
              you would buy twice.",
             "resending",
+            data.no_input,
             err,
         )?;
         session.rt.block_on(place(
             &session,
             &record.body,
             Start::Resend(id),
-            self.yes,
+            self.yes || data.no_input,
             out,
             err,
         ))

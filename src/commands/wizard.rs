@@ -44,7 +44,9 @@ pub struct WizardArgs {
 
 impl Execute for WizardArgs {
     fn execute(self, data: Data, _: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        let Data { catalog, prices } = data;
+        let Data {
+            catalog, prices, ..
+        } = data;
         let (endpoints, config, track) = connection_settings(&self.connect)?;
         let journal_dir = journal_dir()?;
         let found = if self.sandbox {

@@ -6,6 +6,7 @@ pub mod duplicate_keys;
 pub mod field;
 pub mod order;
 pub mod pricing;
+pub mod skeleton;
 pub mod summary;
 pub mod when;
 
