@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Data, Execute};
 use crate::domain::catalog::{Catalog, MatrixRow};
+use crate::domain::freshness::stale_prices_warning;
 use crate::exit::{EXIT_INVALID, Failure, output_failure};
 
 #[derive(Debug, Args)]
@@ -21,8 +22,12 @@ pub struct CatalogArgs {
 }
 
 impl Execute for CatalogArgs {
-    fn execute(self, data: Data, out: &mut dyn Write, _: &mut dyn Write) -> Result<(), Failure> {
+    fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let catalog = &data.catalog;
+        let today = jiff::ZonedDateTime::now().date();
+        if let Some(warning) = stale_prices_warning(&data.prices, today) {
+            writeln!(err, "Warning: {warning}.").map_err(output_failure)?;
+        }
         if let Some(region) = &self.region {
             catalog
                 .check_region(region)
@@ -34,7 +39,7 @@ impl Execute for CatalogArgs {
             let text = serde_json::to_string_pretty(&array).expect("JSON values serialize");
             writeln!(out, "{text}")
         } else {
-            write_catalog_table(catalog, &rows, out)
+            write_catalog_table(catalog, &rows, out).and_then(|()| write_data_dates(&data, out))
         };
         written.map_err(output_failure)
     }
@@ -111,4 +116,29 @@ fn write_catalog_table(
         )?;
     }
     Ok(())
+}
+
+/// Which day the catalog and the prices describe, so a reader can tell
+/// how old they are (`--catalog` and `--prices` bring newer ones).
+fn write_data_dates(data: &Data, out: &mut dyn Write) -> std::io::Result<()> {
+    let prices = &data.prices;
+    let published = prices
+        .published_on
+        .as_deref()
+        .map(|day| format!(", published {day}"))
+        .unwrap_or_default();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Catalog  {}",
+        data.catalog
+            .updated_on
+            .as_deref()
+            .map_or("undated".to_string(), |day| format!("as of {day}"))
+    )?;
+    writeln!(
+        out,
+        "Prices   recorded {}{published} ({})",
+        prices.recorded_on, prices.currency
+    )
 }

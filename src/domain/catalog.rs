@@ -130,6 +130,10 @@ impl PrivateImages {
 pub struct Catalog {
     #[serde(default)]
     pub source: Option<String>,
+    /// The day of the document the catalog was taken from ("2024-11-14");
+    /// older catalog files have none.
+    #[serde(default)]
+    pub updated_on: Option<String>,
     pub regions: Vec<Region>,
     pub specs: Vec<Spec>,
     pub application_images: Vec<ApplicationImage>,
@@ -365,6 +369,9 @@ impl Catalog {
 
     fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        if let Some(updated_on) = &self.updated_on {
+            problems.extend(super::freshness::day_problem("updated_on", updated_on));
+        }
         let region_codes: HashSet<&str> = self.regions.iter().map(|r| r.code.as_str()).collect();
         let spec_codes: HashSet<&str> = self.specs.iter().map(|s| s.code.as_str()).collect();
 

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod duplicate_keys;
 pub mod field;
+pub mod freshness;
 pub mod order;
 pub mod pricing;
 pub mod skeleton;

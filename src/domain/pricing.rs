@@ -117,6 +117,13 @@ impl PriceTable {
             )])
         })?;
         let mut problems = Vec::new();
+        problems.extend(super::freshness::day_problem(
+            "recorded_on",
+            &table.recorded_on,
+        ));
+        if let Some(published_on) = &table.published_on {
+            problems.extend(super::freshness::day_problem("published_on", published_on));
+        }
         if table.currency.trim().is_empty() {
             problems.push("currency: must not be empty".to_string());
         }
