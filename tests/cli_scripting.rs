@@ -139,3 +139,34 @@ async fn no_input_with_yes_places_the_order() {
     assert_eq!(run.code, 0, "{}", run.all());
     assert_eq!(setup.sandbox.created_orders().len(), 1);
 }
+
+/// What flexus writes on a terminal (a pseudo-terminal) with `envs` set.
+fn on_a_terminal(args: &[&str], envs: &[(&str, &str)]) -> String {
+    let mut session = pty::Session::start(env!("CARGO_BIN_EXE_flexus"), args, envs);
+    session.wait_exit();
+    session.raw()
+}
+
+#[test]
+fn no_color_leaves_help_and_usage_errors_without_colour_on_a_terminal() {
+    // clap colours its help and errors on a terminal unless NO_COLOR is set.
+    // An empty NO_COLOR counts as unset, whatever the test's own setting.
+    let coloured = on_a_terminal(&["--help"], &[("TERM", "xterm-256color"), ("NO_COLOR", "")]);
+    assert!(coloured.contains('\x1b'), "the check would see colour");
+    for args in [
+        &["--help"][..],
+        &["catalog", "--bogus"],
+        &["order", "--help"],
+    ] {
+        let plain = on_a_terminal(args, &[("TERM", "xterm-256color"), ("NO_COLOR", "1")]);
+        assert!(!plain.contains('\x1b'), "{args:?} coloured:\n{plain:?}");
+        assert!(plain.contains("flexus"), "{plain}");
+    }
+}
+
+#[test]
+fn headless_results_are_never_coloured() {
+    let table = on_a_terminal(&["catalog"], &[("TERM", "xterm-256color")]);
+    assert!(table.contains("Specification codes"), "{table}");
+    assert!(!table.contains('\x1b'), "{table:?}");
+}
