@@ -37,7 +37,9 @@ Optional fields: description, purchase_quantity (1 to 200), is_auto_renew,
 is_auto_pay, extra_resources ([{"type": "evs", "size": 20}, {"type": "hss"}]),
 tags ([{"key": "env", "value": "prod"}]). For a private image, give
 "image_ref": {"image_id": "..."} instead. `flexus catalog` lists regions,
-images, versions and specification codes.
+images, versions and specification codes. `flexus order --skeleton` prints
+a plan with every field to start from; `--plan -` reads one from standard
+input (then give --yes: there is no terminal left to ask on).
 
 Before sending, flexus looks in its journal for an earlier purchase of the
 same order whose outcome is unknown (an answer lost, a process killed while
