@@ -181,7 +181,7 @@ pub(super) fn ask(question: &str, no_input: bool, err: &mut dyn Write) -> Result
 
 /// Whether a question can be put to a person: standard input is a
 /// terminal and `--no-input` was not given.
-pub(super) fn may_ask(no_input: bool) -> bool {
+fn may_ask(no_input: bool) -> bool {
     !no_input && std::io::stdin().is_terminal()
 }
 
