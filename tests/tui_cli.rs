@@ -149,7 +149,7 @@ fn thirty_instances_from_the_sandbox_at_80x24() {
         "Client-Request-Id",
         "Amount             USD 570.00",
         "Next check",
-        "Timeline (UTC)",
+        "Timeline (UTC",
         "pending payment, USD 570.00",
         "p pay now",
         "i all 30 IDs",
@@ -160,7 +160,7 @@ fn thirty_instances_from_the_sandbox_at_80x24() {
     session.wait_for("All 30 instance IDs");
     session.wait_for("(22 below)");
     session.keys("i");
-    session.wait_for("Timeline (UTC)");
+    session.wait_for("Timeline (UTC");
     session.keys("p");
     session.wait_for("Pay this order now?");
     session.keys("y");
