@@ -643,14 +643,11 @@ fn timeline_rows(app: &App, width: u16) -> Vec<Line<'static>> {
         };
         // The heading says the offset once; an entry after a daylight-saving
         // change says its own, so its clock cannot be misread.
-        let text = if offset_at(entry.at, &app.zone) == offset {
+        let own = offset_at(entry.at, &app.zone);
+        let text = if own == offset {
             clean(&entry.text).into_owned()
         } else {
-            format!(
-                "({}) {}",
-                offset_text(offset_at(entry.at, &app.zone)),
-                clean(&entry.text)
-            )
+            format!("({}) {}", offset_text(own), clean(&entry.text))
         };
         for (i, text) in wrap_words(&text, text_width).into_iter().enumerate() {
             let time = if i == 0 {
