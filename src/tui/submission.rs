@@ -17,7 +17,7 @@ use crate::api::journal::{PurchaseRecord, PurchaseState};
 use crate::api::purchase::{ClientRequestId, FoundOrder, OrderAction};
 use crate::api::wire::{OrderInfo, status};
 use crate::domain::order::RequestBody;
-use crate::domain::when::{clock_time, dated_stamp};
+use crate::domain::when::{clock_digits, dated_stamp};
 
 pub enum Submission {
     /// Nothing sent yet (or the last attempt was refused and is forgotten).
@@ -971,12 +971,14 @@ impl Submission {
                 match run {
                     // The same failure again, and nothing else happened
                     // since: the run's entry grows instead of the timeline.
+                    // Its clock reads like the entry's own, in the offset the
+                    // timeline's heading names.
                     Some(run) => {
                         let entry = &mut timeline.entries[run.index];
                         entry.text = format!(
                             "status checks {} to {attempt} failed (the last at {}): {text}; next try in {next}",
                             run.first_attempt,
-                            clock_time(clock.wall, zone),
+                            clock_digits(clock.wall, zone),
                         );
                     }
                     None => {
