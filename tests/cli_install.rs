@@ -142,6 +142,18 @@ fn the_manual_page_is_roff_naming_every_command() {
 }
 
 #[test]
+fn each_command_has_its_own_page_with_all_its_flags() {
+    let page = stdout_of(&["man", "order"]);
+    assert!(page.contains(".TH flexus-order 1"), "{page}");
+    for flag in ["skeleton", "dry\\-run", "separate\\-purchase", "no\\-input"] {
+        assert!(page.contains(flag), "no {flag} in flexus-order(1)");
+    }
+    let out = flexus(&["man", "bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("flexus --help"));
+}
+
+#[test]
 fn every_help_ends_with_the_exit_codes() {
     let root = stdout_of(&["--help"]);
     assert!(root.contains("Exit codes: 0 done;"), "{root}");
