@@ -173,3 +173,32 @@ fn every_help_ends_with_the_exit_codes() {
     let catalog = stdout_of(&["catalog", "--help"]);
     assert!(!catalog.contains("3 outcome unknown"), "{catalog}");
 }
+
+#[test]
+fn the_package_holds_what_the_binary_embeds() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let out = Command::new(cargo)
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = String::from_utf8(out.stdout).unwrap();
+    let files: Vec<&str> = listed.lines().collect();
+    // The include_str! targets, the licences and the README the manifest names.
+    for file in [
+        "assets/catalog.json",
+        "assets/prices.json",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "README.md",
+        "src/main.rs",
+    ] {
+        assert!(files.contains(&file), "the package lacks {file}:\n{listed}");
+    }
+    assert!(!files.iter().any(|f| f.starts_with("target/")), "{listed}");
+}
