@@ -750,13 +750,13 @@ impl flexus::tui::service::OrderService for Named {
         self.inner.earlier(body)
     }
 
-    fn unfinished(
+    fn at_start(
         &self,
     ) -> futures::future::BoxFuture<
         'static,
-        Result<Vec<flexus::api::journal::PurchaseRecord>, flexus::api::engine::ApiFailure>,
+        Result<flexus::tui::service::AtStart, flexus::api::engine::ApiFailure>,
     > {
-        self.inner.unfinished()
+        self.inner.at_start()
     }
 
     fn look_again(
