@@ -281,7 +281,12 @@ impl OrderService for LiveService {
                 } else {
                     journal.unfinished()?
                 };
-                let last_order = journal.recent(Some(1))?.purchases.into_iter().next().map(Box::new);
+                let last_order = journal
+                    .recent(Some(1))?
+                    .purchases
+                    .into_iter()
+                    .next()
+                    .map(Box::new);
                 Ok::<_, std::io::Error>(AtStart {
                     unfinished,
                     last_order,
