@@ -413,7 +413,7 @@ fn nothing_unfinished_leaves_the_wizard_at_step_one() {
     let (app, effects) = starting_with(Vec::new());
     assert!(effects.is_empty());
     assert_eq!(app.page, Page::Step(Step::Region));
-    // Without reopening asked for (--sandbox, a plan), the journal is not read.
+    // Without reopening asked for (a plan), the journal is not read.
     let (mut app, _) = signed_in_app();
     assert!(!app.reattach);
     let effects = flexus::tui::update::start(&mut app, &Start::Connected(FakeService::new()));

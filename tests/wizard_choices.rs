@@ -57,7 +57,7 @@ fn a_half_made_order_survives_ctrl_c_and_is_continued_at_the_step_it_was_left() 
     assert!(
         first
             .raw()
-            .contains("the next `flexus` offers to continue them"),
+            .contains("the next start offers to continue them"),
         "the way out says where the choices went"
     );
 

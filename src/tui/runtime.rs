@@ -48,9 +48,10 @@ pub struct Options {
     pub mouse: bool,
     /// Leave right after the first frame is drawn (to measure start-up).
     pub first_frame_exit: bool,
-    /// Once signed in, reopen the journal's unfinished purchases (a bare
-    /// `flexus`). The journal is read by a task after the first frame, so
-    /// a long journal never delays the start.
+    /// Once signed in, reopen the journal's unfinished purchases and start
+    /// a new order from the last one's choices (no `--plan`). The journal
+    /// is read by a task after the first frame, so a long journal never
+    /// delays the start.
     pub reattach: bool,
     /// Where a half-made order is kept over a quit (`None`: not kept), and
     /// what that file held at the start (read before the terminal is taken
@@ -382,6 +383,7 @@ impl Runner {
                     None => Err(not_signed_in()),
                 })
             }),
+            // Written by the loop itself, which must not end before it is.
             Effect::KeepDraft { .. } => {}
             Effect::ForgetDraft => {
                 if let Some(path) = self.kept_file.clone() {
@@ -474,7 +476,7 @@ async fn keep_draft(path: Option<PathBuf>, contents: String) -> Option<String> {
     let written = tokio::task::spawn_blocking(move || kept::write(&path, &contents)).await;
     Some(match written {
         Ok(Ok(())) => format!(
-            "Your choices so far are kept in {shown}; the next `flexus` offers to continue them."
+            "Your choices so far are kept in {shown}; the next start offers to continue them."
         ),
         Ok(Err(e)) => format!(
             "Your choices could not be kept in {shown}: {e}. Check that the directory is \

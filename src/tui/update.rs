@@ -343,7 +343,6 @@ fn continue_kept(app: &mut App, kept: KeptDraft) {
     } else {
         app.go_to(Page::Step(step));
     }
-    app.sync_screen(step);
     app.notices.extend(dropped);
 }
 

@@ -466,6 +466,8 @@ fn help(
 
 /// Asked at the start when the last quit kept a half-made order.
 pub fn continue_question(app: &App, kept: &KeptDraft) -> Confirmation {
+    // The words the progress line gives these choices, from a wizard that
+    // holds them: this one takes the kept draft up only on a yes.
     let mut shown = App::new(
         app.catalog.clone(),
         app.prices.clone(),
