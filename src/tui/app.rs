@@ -324,7 +324,6 @@ impl App {
             }
         }
         self.resume = self.page;
-        self.opened_with = self.draft.clone();
     }
 
     /// The OS of a draft's private image, as far as its package tells.
@@ -341,9 +340,12 @@ impl App {
         }
     }
 
-    /// Every step filled in from `draft` and accepted, as if chosen.
+    /// Every step filled in from `draft` and accepted, as if chosen: a plan,
+    /// or a journaled purchase reopened, which is where this order starts
+    /// (nothing of it to keep over a quit).
     pub fn fill_draft(&mut self, draft: Draft) {
         self.private_platform = self.private_platform_of(&draft);
+        self.opened_with = draft.clone();
         self.draft = draft;
         self.accepted = [true; Step::COUNT];
         self.refresh_options();
