@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::app::Step;
+use crate::api::journal;
 use crate::domain::order::Draft;
 
 /// The file's name inside the state directory (the sandbox's own when the
@@ -81,7 +82,7 @@ pub fn read(path: &Path) -> Found {
 /// readable by the user alone.
 pub fn write(path: &Path, contents: &str) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    journal::create_private_dir(dir)?;
     let temporary = dir.join(format!(".{FILE_NAME}.{}", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -90,11 +91,13 @@ pub fn write(path: &Path, contents: &str) -> io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let written = (|| {
+    let written = (|| -> io::Result<()> {
         let mut file = options.open(&temporary)?;
         file.write_all(contents.as_bytes())?;
         file.sync_all()?;
-        std::fs::rename(&temporary, path)
+        std::fs::rename(&temporary, path)?;
+        journal::sync_dir(dir);
+        Ok(())
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
@@ -132,6 +135,8 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
+            let dir = std::fs::metadata(path.parent().unwrap()).unwrap();
+            assert_eq!(dir.permissions().mode() & 0o777, 0o700);
         }
         remove(&path).unwrap();
         assert_eq!(read(&path), Found::Nothing);
