@@ -244,7 +244,8 @@ pub struct App {
     pub submission: Submission,
     pub timeline: Timeline,
     pub quit: bool,
-    /// The signal that ended the wizard, if one did.
+    /// The signal that ended the wizard, if one did; SIGINT also for the
+    /// Ctrl-C key (the terminal's interrupt, which raw mode reads as a key).
     pub stopped_by: Option<&'static str>,
 }
 

@@ -64,7 +64,8 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exit {
     pub message: Option<String>,
-    /// The signal that ended the wizard (SIGTERM, SIGHUP, SIGINT).
+    /// The signal that ended the wizard (SIGTERM, SIGHUP, SIGINT; SIGINT
+    /// also for the Ctrl-C key).
     pub signal: Option<&'static str>,
 }
 
