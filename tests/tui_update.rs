@@ -1799,6 +1799,17 @@ fn the_quit_question_while_an_order_is_in_flight_keeps_no_draft() {
 }
 
 #[test]
+fn a_second_ctrl_c_while_an_order_is_in_flight_keeps_the_question_open() {
+    let (mut app, _) = app_at_review();
+    submitted(&mut app);
+    ctrl(&mut app, 'c');
+    let asked = question_text(&app);
+    assert_eq!(ctrl(&mut app, 'c'), Vec::new());
+    assert!(!app.quit);
+    assert_eq!(question_text(&app), asked);
+}
+
+#[test]
 fn a_hangup_or_sigterm_keeps_a_half_made_order() {
     for signal in ["SIGHUP", "SIGTERM"] {
         let mut app = half_made();

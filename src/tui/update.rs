@@ -307,13 +307,19 @@ pub fn on_confirmed(app: &mut App, confirmed: Confirmed) -> Vec<Effect> {
 
 /// Ctrl-C (`interrupted`) or `q`: quits, or asks first while an order is
 /// in flight or choices would be kept. Asked already, a second Ctrl-C
-/// quits at once, as a terminal's user expects.
+/// quits at once when only choices are at stake (they are kept), as a
+/// terminal's user expects; while an order is in flight the question stays,
+/// since a reflex must not leave a purchase mid-air unwatched.
 fn ask_to_quit(app: &mut App, interrupted: bool) -> Vec<Effect> {
-    app.interrupted = interrupted;
     if matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.confirmed == Confirmed::Quit) {
+        if app.order_in_flight() {
+            return Vec::new();
+        }
+        app.interrupted = interrupted;
         app.overlay = None;
         return leave(app);
     }
+    app.interrupted = interrupted;
     if app.order_in_flight() || app.has_unsent_choices() {
         app.overlay = Some(Overlay::Confirm(dialogs::quit_question(app)));
         Vec::new()
