@@ -276,6 +276,81 @@ fn naming_with_errors_and_tags() {
     snap!("naming_tag_editor_duplicate", &mut app);
 }
 
+/// Text of exactly `chars` characters, words and spaces as people write.
+fn prose(chars: usize) -> String {
+    "Shop front end, staging copy; rebuilt nightly from the main branch. "
+        .chars()
+        .cycle()
+        .take(chars)
+        .collect()
+}
+
+/// The review with the longest description and tag value the document
+/// allows, each typed on the naming step with its counter in view.
+fn at_review_with_long_texts() -> App {
+    let (mut app, _) = app_at_review();
+    type_text(&mut app, "6");
+    press(&mut app, KeyCode::Tab);
+    let description = prose(1024);
+    type_text(&mut app, &description[..1000]);
+    snap!("naming_description_counter", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        line_with(&text, "Description").contains(" 1000/1024"),
+        "{text}"
+    );
+    let buf = buffer(&mut app, 80, 24);
+    assert_eq!(
+        style_of(&buf, "1000/1024").fg,
+        Some(Color::Yellow),
+        "near the limit the counter warns"
+    );
+    type_text(&mut app, &description[1000..]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "notes");
+    press(&mut app, KeyCode::Tab);
+    let value = prose(2048);
+    type_text(&mut app, &value[..37]);
+    let text = frame(&mut app, 80, 24);
+    assert!(line_with(&text, "Value").contains(" 37/2048"), "{text}");
+    let buf = buffer(&mut app, 80, 24);
+    assert_ne!(style_of(&buf, "37/2048").fg, Some(Color::Yellow));
+    type_text(&mut app, &value[37..]);
+    snap!("naming_tag_value_counter", &mut app);
+    enter(&mut app);
+    enter(&mut app);
+    app
+}
+
+#[test]
+fn review_shortens_long_texts_to_keep_the_estimate_in_view() {
+    let mut app = at_review_with_long_texts();
+    snap!("review_long_texts", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        line_with(&text, "Description").contains("… (1024 characters)│"),
+        "{text}"
+    );
+    assert!(
+        line_with(&text, "Tags").contains("… (2048 characters)│"),
+        "{text}"
+    );
+    assert!(text.contains("Whole order    USD 19.00"), "{text}");
+    assert!(
+        text.contains("w show whole"),
+        "the footer names the key:\n{text}"
+    );
+
+    press(&mut app, KeyCode::Char('w'));
+    snap!("review_long_texts_whole", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(!text.contains("characters)"), "{text}");
+    assert!(text.contains("w shorten"), "{text}");
+    press(&mut app, KeyCode::Char('w'));
+    assert!(frame(&mut app, 80, 24).contains("(1024 characters)"));
+}
+
 #[test]
 fn an_empty_name_shows_its_whole_rule_at_80_columns() {
     let (mut app, _) = app_at_review();

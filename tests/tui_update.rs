@@ -1671,3 +1671,26 @@ fn orders_found_from_before_the_send_are_not_counted_as_created_since() {
         "{shown}"
     );
 }
+
+#[test]
+fn w_on_the_review_shows_long_texts_whole_and_shortens_them_again() {
+    let (mut app, _) = app_at_review();
+    app.size = (80, 24);
+    assert!(press(&mut app, KeyCode::Char('w')).is_empty());
+    assert!(
+        !app.review.show_whole,
+        "with nothing long to show, w does nothing"
+    );
+
+    app.draft.description = "a description longer than one row of the review ".repeat(20);
+    assert!(press(&mut app, KeyCode::Char('w')).is_empty());
+    assert!(app.review.show_whole);
+    assert_eq!(app.page, page(Step::Review), "the review stays open");
+    press(&mut app, KeyCode::Char('w'));
+    assert!(!app.review.show_whole);
+    press(&mut app, KeyCode::Char('v'));
+    assert!(
+        app.review.show_json && !app.review.show_whole,
+        "the JSON body keeps its own key"
+    );
+}
