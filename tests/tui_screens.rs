@@ -379,6 +379,19 @@ fn review() {
 }
 
 #[test]
+fn the_question_before_sending_calls_the_total_an_estimate() {
+    let (mut app, _) = app_at_review();
+    enter_and_check(&mut app, Default::default());
+    snap!("confirm_submit_priced", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(text.contains("│Estimated total: USD 19.00 "), "{text}");
+    assert!(
+        text.contains("An estimate from list prices; the placed order states what is charged."),
+        "{text}"
+    );
+}
+
+#[test]
 fn review_of_an_unpriced_yearly_order() {
     let (mut app, _) = app_at_review();
     type_text(&mut app, "1");

@@ -223,10 +223,26 @@ fn purchase_words(app: &App) -> String {
     )
 }
 
+/// What follows "Estimated total: ": "USD 19.00", or what the figure
+/// leaves out for want of a list price.
 fn estimated_total(app: &App) -> String {
-    let summary = Summary::new(&app.catalog, &app.prices, &app.draft);
-    clean(&summary.estimate.total_text()).into_owned()
+    let e = Summary::new(&app.catalog, &app.prices, &app.draft).estimate;
+    let unpriced = e.unpriced.join(", ");
+    let text = match e.total {
+        Some(total) if e.unpriced.is_empty() => format!("{} {total}", e.currency),
+        Some(total) => format!(
+            "{} {total}, not counting {unpriced} (no list price known)",
+            e.currency
+        ),
+        None => format!("not known; not counted: {unpriced}"),
+    };
+    clean(&text).into_owned()
 }
+
+/// Why the figure in a question about sending is not the price: every
+/// total before the order exists is worked out from list prices.
+const ESTIMATE_NOTE: &str =
+    "An estimate from list prices; the placed order states what is charged.";
 
 /// The order, what it costs (as what the user agrees to) and where it
 /// goes: the opening of every typed question about sending it.
@@ -234,9 +250,10 @@ fn agreeing_to(app: &App, question: Confirmation) -> Confirmation {
     question
         .line(purchase_words(app))
         .line(vec![
-            Span::raw("You are agreeing to: "),
+            Span::raw("Estimated total you agree to: "),
             Span::styled(estimated_total(app), app.theme.warning()),
         ])
+        .line(ESTIMATE_NOTE)
         .line(destination(app))
 }
 
@@ -245,7 +262,8 @@ pub fn order_question(app: &App) -> Confirmation {
     Confirmation::new("Place this order?", Confirmed::Submit { second: false })
         .saying("yes, place the order", "no")
         .line(purchase_words(app))
-        .line(format!("Estimated cost: {}", estimated_total(app)))
+        .line(format!("Estimated total: {}", estimated_total(app)))
+        .line(ESTIMATE_NOTE)
         .line(destination(app))
         .closing(
             &app.theme,
