@@ -521,6 +521,35 @@ fn status_of_a_tracked_order() {
 }
 
 #[test]
+fn status_says_when_the_order_states_another_amount_than_the_estimate() {
+    let (mut app, _) = app_at_review();
+    placed(&mut app);
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        !text.contains("Estimate "),
+        "an amount equal to the estimate needs no word:\n{text}"
+    );
+    let mut info = order_info(status::PENDING_PAYMENT);
+    info.amount_after_discount = Some(17.1);
+    tracked(
+        &mut app,
+        TrackEvent::Polled(Box::new(flexus::api::wire::OrderDetails {
+            total_count: 1,
+            order_info: info,
+            order_line_items: Vec::new(),
+        })),
+    );
+    snap!("status_amount_differs", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        line_with(&text, "Estimate")
+            .contains("USD 19.00 at list prices; the order's USD 17.10 is charged"),
+        "{text}"
+    );
+}
+
+#[test]
 fn status_when_tracking_stops_early() {
     let (mut app, _) = app_at_review();
     placed(&mut app);

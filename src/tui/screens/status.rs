@@ -867,6 +867,9 @@ fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static
         if let Some(amount) = amount_text(info) {
             head.extend(pair("Amount", format!("{amount} (stated by the order)")));
         }
+        if let Some(differs) = estimate_differs(app, tracking, info) {
+            head.extend(pair("Estimate", differs));
+        }
         if tracking.status() == Some(order_status::PENDING_PAYMENT)
             && let Some(end) = &info.pending_payment_end_time
         {
@@ -927,6 +930,30 @@ fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static
         )));
     }
     (head, summarised)
+}
+
+/// When the order states another amount than the estimate made from list
+/// prices before it was sent: both, and which one is charged. Nothing when
+/// they agree, or when this machine did not send the order or could not
+/// price it.
+fn estimate_differs(
+    app: &App,
+    tracking: &Tracking,
+    info: &crate::api::wire::OrderInfo,
+) -> Option<String> {
+    let draft = crate::domain::order::Draft::from_request_body(tracking.body.as_ref()?);
+    let estimate = crate::domain::summary::Summary::new(&app.catalog, &app.prices, &draft).estimate;
+    let estimated = estimate.total?;
+    let stated = info.amount_after_discount.or(info.official_amount)?;
+    let currency = clean(info.currency.as_deref().unwrap_or_default()).into_owned();
+    let same = (stated * 100.0).round() as i64 == estimated.cents && currency == estimate.currency;
+    (!same).then(|| {
+        format!(
+            "{} {estimated} at list prices; the order's {} is charged",
+            estimate.currency,
+            format!("{currency} {stated:.2}").trim()
+        )
+    })
 }
 
 #[cfg(test)]
