@@ -160,6 +160,33 @@ fn image_lists() {
 }
 
 #[test]
+fn the_highlighted_application_image_says_what_it_is() {
+    let (mut app, _) = signed_in_app();
+    enter(&mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        text.contains("│BT: BT Panel, a web control panel for sites, databases and files"),
+        "{text}"
+    );
+    down(&mut app, 14);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        text.contains("│SRS: Simple Realtime Server: live streaming"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("BT Panel"),
+        "only the highlighted one:\n{text}"
+    );
+    type_text(&mut app, "ubuntu");
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        !text.contains("SRS:"),
+        "an OS image has no line of its own:\n{text}"
+    );
+}
+
+#[test]
 fn image_private() {
     let (mut app, _) = signed_in_app();
     enter(&mut app);
