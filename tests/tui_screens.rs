@@ -574,6 +574,15 @@ fn status_says_when_the_order_states_another_amount_than_the_estimate() {
             .contains("USD 19.00 at list prices; the order's USD 17.10 is charged"),
         "{text}"
     );
+    let below_id = text
+        .lines()
+        .skip_while(|line| !line.contains("│Client-Request-Id"))
+        .nth(1)
+        .unwrap();
+    assert!(
+        below_id.contains("names this purchase to Huawei Cloud; a resend reuses it"),
+        "what the ID is for is said under it:\n{text}"
+    );
 }
 
 #[test]

@@ -395,6 +395,15 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
                 width,
             ));
         }
+        lines.extend(labelled(
+            2,
+            "",
+            2,
+            Style::new(),
+            &format!("Client-Request-Id: {}", super::status::REQUEST_ID_MEANING),
+            theme.muted(),
+            width,
+        ));
         lines.push(Line::default());
     }
     for damaged in &app.review.damaged {
