@@ -140,9 +140,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 _ => None,
             };
-            let effects =
-                app.submission
-                    .on_submitted(&mut app.timeline, &app.clock, &request_id, outcome);
+            let effects = app.submission.on_submitted(
+                &mut app.timeline,
+                &app.clock,
+                &app.zone,
+                &request_id,
+                outcome,
+            );
             if let Some(error) = sign_in_again {
                 app.connection = Connection::Failed {
                     error,
@@ -161,7 +165,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tracked { order_id, event } => {
             app.submission
-                .on_tracked(&mut app.timeline, &app.clock, &order_id, event);
+                .on_tracked(&mut app.timeline, &app.clock, &app.zone, &order_id, event);
             Vec::new()
         }
         Msg::TrackingEnded { order_id } => {
@@ -182,8 +186,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::EarlierChecked { check, result } => on_earlier(app, check, result),
         Msg::Unfinished(result) => on_unfinished(app, result),
         Msg::LookedAgain { request_id, lookup } => {
-            app.submission
-                .on_looked_again(&mut app.timeline, &app.clock, &request_id, lookup);
+            app.submission.on_looked_again(
+                &mut app.timeline,
+                &app.clock,
+                &app.zone,
+                &request_id,
+                lookup,
+            );
             Vec::new()
         }
         Msg::PlanSaved { path, result } => {
@@ -442,8 +451,13 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
             return Vec::new();
         }
     };
-    app.submission
-        .stop_as_double(&mut app.timeline, &app.clock, request_id, earlier);
+    app.submission.stop_as_double(
+        &mut app.timeline,
+        &app.clock,
+        &app.zone,
+        request_id,
+        earlier,
+    );
     status::show(app);
     Vec::new()
 }
@@ -509,7 +523,8 @@ fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
     // after an order placed here.
     app.fill_draft(crate::domain::order::Draft::from_request_body(&record.body));
     status::show(app);
-    app.submission.reopen(&mut app.timeline, &app.clock, record)
+    app.submission
+        .reopen(&mut app.timeline, &app.clock, &app.zone, record)
 }
 
 /// The user said yes: a fresh Client-Request-Id, and the order goes out.
