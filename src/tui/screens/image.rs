@@ -533,15 +533,13 @@ fn description_line(app: &App, width: u16) -> Option<Line<'static>> {
     if description.trim().is_empty() {
         return None;
     }
-    let label = format!("{name}: ");
-    let room = (width as usize).saturating_sub(widgets::cells(&label));
-    Some(Line::from(vec![
-        Span::styled(label, app.theme.title()),
-        Span::styled(
-            widgets::fit(description, room, &app.theme),
-            app.theme.muted(),
-        ),
-    ]))
+    // One style for the line: it is redrawn whenever the highlight moves,
+    // and each change of style costs bytes over SSH.
+    let text = format!("{name}: {description}");
+    Some(Line::from(Span::styled(
+        widgets::fit(&text, width as usize, &app.theme),
+        app.theme.muted(),
+    )))
 }
 
 fn draw_versions(app: &App, area: Rect, buf: &mut Buffer) {
