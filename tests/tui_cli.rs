@@ -161,7 +161,7 @@ fn thirty_instances_from_the_sandbox_at_80x24() {
     }
     session.keys("i");
     session.wait_for("All 30 instance IDs");
-    session.wait_for("(22 below)");
+    session.wait_for("(23 below)"); // a row less: the Client-Request-Id line says what it is
     session.keys("i");
     session.wait_for("Timeline (UTC+08:00)");
     session.keys("p");

@@ -18,7 +18,7 @@ use flexus::domain::order::{Draft, ImageRef, PeriodType};
 use flexus::tui::app::{App, Connection, Overlay, Page, Step};
 use flexus::tui::msg::{Effect, Msg, SaveError};
 use flexus::tui::screens::dialogs::Confirmed;
-use flexus::tui::screens::{extras, image, naming, period, status as status_screen};
+use flexus::tui::screens::{extras, image, naming, period, spec, status as status_screen};
 use flexus::tui::service::{SignIn, Start};
 use flexus::tui::submission::{Payment, Submission};
 use flexus::tui::update::update;
@@ -2013,4 +2013,68 @@ fn starting_afresh_forgets_the_kept_order_and_starts_from_the_last_one() {
     assert_eq!(app.page, page(Step::Region));
     assert_eq!(app.draft, Draft::from_request_body(&body));
     assert!(notices(&app)[0].starts_with("Starting from the choices of your last order"));
+}
+#[test]
+fn w_on_the_review_shows_long_texts_whole_and_shortens_them_again() {
+    let (mut app, _) = app_at_review();
+    app.size = (80, 24);
+    assert!(press(&mut app, KeyCode::Char('w')).is_empty());
+    assert!(
+        !app.review.show_whole,
+        "with nothing long to show, w does nothing"
+    );
+
+    app.draft.description = "a description longer than one row of the review ".repeat(20);
+    assert!(press(&mut app, KeyCode::Char('w')).is_empty());
+    assert!(app.review.show_whole);
+    assert_eq!(app.page, page(Step::Review), "the review stays open");
+    press(&mut app, KeyCode::Char('w'));
+    assert!(!app.review.show_whole);
+    press(&mut app, KeyCode::Char('v'));
+    assert!(
+        app.review.show_json && !app.review.show_whole,
+        "the JSON body keeps its own key"
+    );
+}
+
+/// The code of the package the spec step's cursor is on.
+fn spec_under_cursor(app: &App) -> &str {
+    &app.spec.rows[app.spec.picker.cursor].code
+}
+
+#[test]
+fn the_spec_cursor_starts_on_the_cheapest_priced_package_that_fits_unless_one_was_chosen() {
+    let (mut app, _) = signed_in_app();
+    choose_region(&mut app, "ap-southeast-3");
+    choose_os(&mut app, "Ubuntu", "22.04");
+    assert_eq!(app.page, page(Step::Spec));
+    assert_eq!(
+        spec_under_cursor(&app),
+        "hf.large.1.30m.linux",
+        "USD 9.00 a month: the 1 GiB package that fits Ubuntu has no list price"
+    );
+    assert_eq!(
+        spec::start_row(&app, Some("hf.xlarge.2.30m.linux"))
+            .map(|i| app.spec.rows[i].code.as_str()),
+        Some("hf.xlarge.2.30m.linux"),
+        "a remembered package wins"
+    );
+
+    choose_spec(&mut app, "hf.xlarge.2");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Spec));
+    assert_eq!(
+        spec_under_cursor(&app),
+        "hf.xlarge.2.30m.linux",
+        "the package chosen stays under the cursor"
+    );
+
+    let (mut app, _) = signed_in_app();
+    choose_region(&mut app, "ap-southeast-1");
+    choose_os(&mut app, "Ubuntu", "22.04");
+    assert_eq!(
+        spec_under_cursor(&app),
+        "hf.large.05.30m.linux",
+        "with no list prices in the region, the first package that fits"
+    );
 }
