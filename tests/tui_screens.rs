@@ -371,6 +371,49 @@ fn status_while_sending() {
     snap!("confirm_quit", &mut app);
 }
 
+/// AP-Singapore and Ubuntu 22.04 chosen, then Ctrl-C: the question says
+/// what is kept.
+fn quitting_half_made() -> App {
+    let (mut app, _) = signed_in_app();
+    down(&mut app, 1);
+    enter(&mut app);
+    type_text(&mut app, "ubuntu");
+    enter(&mut app);
+    enter(&mut app);
+    ctrl(&mut app, 'c');
+    app
+}
+
+/// The next start after `quitting_half_made` said yes.
+fn offered_to_continue() -> App {
+    let mut app = quitting_half_made();
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let Some(Effect::KeepDraft { contents }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let kept = flexus::tui::kept::KeptDraft::from_json(contents).unwrap();
+    let mut options = flexus::tui::Options {
+        catalog: flexus::domain::catalog::Catalog::embedded(),
+        prices: flexus::domain::pricing::PriceTable::embedded(),
+        theme: Theme::new(true, true),
+        plan: None,
+        mouse: false,
+        first_frame_exit: false,
+        reattach: true,
+        kept_file: None,
+        kept_found: flexus::tui::kept::Found::Draft(kept),
+    };
+    let (app, _) =
+        flexus::tui::runtime::prepare(&mut options, &Start::Connected(FakeService::new()));
+    app
+}
+
+#[test]
+fn the_quit_question_keeping_choices_and_the_offer_to_continue() {
+    snap!("confirm_quit_keeping_choices", &mut quitting_half_made());
+    snap!("offer_to_continue", &mut offered_to_continue());
+}
+
 /// A reader eight hours east of UTC sees the deadline and the timeline in
 /// their own time, with the offset said, so neither reads as UTC.
 #[test]
@@ -793,13 +836,13 @@ impl flexus::tui::service::OrderService for Named {
         self.inner.earlier(body)
     }
 
-    fn unfinished(
+    fn at_start(
         &self,
     ) -> futures::future::BoxFuture<
         'static,
-        Result<Vec<flexus::api::journal::PurchaseRecord>, flexus::api::engine::ApiFailure>,
+        Result<flexus::tui::service::AtStart, flexus::api::engine::ApiFailure>,
     > {
-        self.inner.unfinished()
+        self.inner.at_start()
     }
 
     fn look_again(
@@ -1194,6 +1237,8 @@ fn every_state() -> Vec<State> {
             ctrl(&mut app, 'c');
             app
         }),
+        ("quit question keeping choices", quitting_half_made),
+        ("offer to continue", offered_to_continue),
         ("pending payment", pending_payment),
         ("pay question", || {
             let mut app = pending_payment();

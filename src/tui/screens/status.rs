@@ -349,6 +349,8 @@ fn new_order(app: &mut App) {
     app.status = State::default();
     app.from_review = false;
     app.go_to(Page::Step(Step::Region));
+    // The same choices are where this order starts, not choices to keep.
+    app.opened_with = app.draft.clone();
     app.notice(
         Tone::Info,
         "A new order, starting from the same choices: change anything, or Enter through.",
