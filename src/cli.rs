@@ -85,7 +85,8 @@ pub fn command() -> clap::Command {
     let general = [EXIT_OK, EXIT_FAILURE, EXIT_INVALID];
     Cli::command()
         .after_help(format!(
-            "{}\n\nEach command's flags and exit codes: flexus COMMAND --help.",
+            "{} The wizard ended by Ctrl-C or a signal exits with 128 + the signal's number \
+             (130 for Ctrl-C).\n\nEach command's flags and exit codes: flexus COMMAND --help.",
             exit_codes_help(&general)
         ))
         .mut_subcommands(move |sub| {

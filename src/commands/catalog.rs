@@ -29,9 +29,10 @@ impl Execute for CatalogArgs {
             writeln!(err, "Warning: {warning}.").map_err(output_failure)?;
         }
         if let Some(region) = &self.region {
-            catalog
+            let checked = catalog
                 .check_region(region)
-                .map_err(|reason| Failure::new(EXIT_INVALID, format!("--region: {reason}")))?;
+                .map_err(|reason| Failure::new(EXIT_INVALID, format!("--region: {reason}")));
+            super::json::reporting_failure(self.json, out, checked)?;
         }
         let rows = catalog.matrix(self.region.as_deref());
         let written = if self.json {

@@ -15,6 +15,7 @@ pub mod completions;
 pub mod data;
 pub mod dismiss;
 mod follow;
+pub mod json;
 pub mod man;
 pub mod order;
 pub mod orders;

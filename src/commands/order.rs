@@ -9,12 +9,14 @@ use clap::Args;
 use super::common::{
     ConnectArgs, Session, Unbreakable, api_failure, confirm, confirm_typed, connect, read_file,
 };
+use super::json::{self, DryRunJson, ProblemJson};
 use super::placing::{Start, place};
 use super::{Data, Execute};
+use crate::api::ids::ClientRequestId;
 use crate::api::journal::PurchaseRecord;
 use crate::api::purchase;
 use crate::domain::catalog::Catalog;
-use crate::domain::order::{Draft, RequestBody};
+use crate::domain::order::{Draft, Problem, RequestBody};
 use crate::domain::pricing::PriceTable;
 use crate::domain::skeleton::skeleton_plan;
 use crate::domain::summary::Summary;
@@ -78,6 +80,10 @@ pub struct OrderArgs {
     #[arg(long)]
     pub separate_purchase: bool,
 
+    /// Print the result as one JSON object on standard output (with --dry-run: the body or the plan's problems); progress goes to standard error
+    #[arg(long)]
+    pub json: bool,
+
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -87,10 +93,24 @@ impl Execute for OrderArgs {
         let Some(plan) = self.plan.as_deref().filter(|_| !self.skeleton) else {
             return skeleton(&data.catalog, out);
         };
-        if self.dry_run {
-            dry_run(&data.catalog, &data.prices, plan, out, err)
+        let mut told = false;
+        let result = if self.dry_run {
+            dry_run(
+                &data.catalog,
+                &data.prices,
+                plan,
+                &self,
+                &mut told,
+                out,
+                err,
+            )
         } else {
-            order(&data, plan, &self, out, err)
+            order(&data, plan, &self, &mut told, out, err)
+        };
+        if told {
+            result
+        } else {
+            json::reporting_failure(self.json, out, result)
         }
     }
 }
@@ -134,50 +154,70 @@ fn plan_name(path: &Path) -> String {
     }
 }
 
-/// Reads and checks a plan file (or standard input, for `-`): the plan,
+/// A plan's text, from its file or (for `-`) standard input.
+fn read_plan_text(path: &Path) -> Result<String, Failure> {
+    if !is_stdin(path) {
+        return read_file(path, "plan");
+    }
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text).map_err(|e| {
+        Failure::new(
+            EXIT_FAILURE,
+            format!("cannot read the plan from standard input: {}", io_words(&e)),
+        )
+    })?;
+    Ok(text)
+}
+
+/// Reads and checks a plan (a file, or standard input for `-`): the plan,
 /// or every problem in it.
 fn read_plan(catalog: &Catalog, path: &Path) -> Result<Plan, Failure> {
-    let text = if is_stdin(path) {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            Failure::new(
-                EXIT_FAILURE,
-                format!("cannot read the plan from standard input: {}", io_words(&e)),
-            )
-        })?;
-        text
-    } else {
-        read_file(path, "plan")?
-    };
-    let (draft, problems) = Draft::from_plan_checked(&text, catalog);
+    let text = read_plan_text(path)?;
+    checked_plan(catalog, &text).map_err(|problems| problems_failure(path, &problems))
+}
+
+/// A plan's text checked: the plan, or every problem in it.
+fn checked_plan(catalog: &Catalog, text: &str) -> Result<Plan, Vec<Problem>> {
+    let (draft, problems) = Draft::from_plan_checked(text, catalog);
     if problems.is_empty() {
         let body = draft
             .request_body(catalog)
             .expect("a draft without problems has a request body");
         Ok(Plan { draft, body })
     } else {
-        let count = problems.len();
-        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
-        Err(Failure::new(
-            EXIT_INVALID,
-            format!(
-                "the plan {} has {count} problem{}:\n{}\nFix {} and run the command again.",
-                plan_name(path),
-                if count == 1 { "" } else { "s" },
-                list.join("\n"),
-                if count == 1 { "it" } else { "them" }
-            ),
-        ))
+        Err(problems)
     }
+}
+
+/// The refusal of a plan with problems, listing every one.
+fn problems_failure(path: &Path, problems: &[Problem]) -> Failure {
+    let count = problems.len();
+    let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+    Failure::new(
+        EXIT_INVALID,
+        format!(
+            "the plan {} has {count} problem{}:\n{}\nFix {} and run the command again.",
+            plan_name(path),
+            if count == 1 { "" } else { "s" },
+            list.join("\n"),
+            if count == 1 { "it" } else { "them" }
+        ),
+    )
 }
 
 fn dry_run(
     catalog: &Catalog,
     prices: &PriceTable,
     plan: &Path,
+    args: &OrderArgs,
+    told: &mut bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
+    if args.json {
+        *told = true;
+        return dry_run_json(catalog, prices, plan, out, err);
+    }
     let Plan { draft, body } = read_plan(catalog, plan)?;
     let summary = Summary::new(catalog, prices, &draft);
     let io = output_failure;
@@ -191,12 +231,48 @@ fn dry_run(
     Ok(())
 }
 
+/// `--dry-run --json`: one object, whether the plan is good or not.
+fn dry_run_json(
+    catalog: &Catalog,
+    prices: &PriceTable,
+    plan: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let text = json::reporting_failure(true, out, read_plan_text(plan))?;
+    match checked_plan(catalog, &text) {
+        Ok(Plan { draft, body }) => {
+            let summary = Summary::new(catalog, prices, &draft);
+            write!(err, "{}", summary.to_text()).map_err(output_failure)?;
+            let checked = DryRunJson {
+                valid: true,
+                body: Some(&body),
+                problems: Vec::new(),
+                error: None,
+            };
+            json::write_line(out, &checked)
+        }
+        Err(problems) => {
+            let failure = problems_failure(plan, &problems);
+            let refused = DryRunJson {
+                valid: false,
+                body: None,
+                problems: problems.iter().map(ProblemJson::from).collect(),
+                error: Some((&failure).into()),
+            };
+            json::write_line(out, &refused)?;
+            Err(failure)
+        }
+    }
+}
+
 /// `flexus order --plan FILE [--yes] [--separate-purchase]`: check,
 /// look for an unresolved double, confirm, submit, follow.
 fn order(
     data: &Data,
     plan: &Path,
     args: &OrderArgs,
+    told: &mut bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
@@ -209,7 +285,7 @@ fn order(
     session
         .rt
         .block_on(session.client.ready_to_order(&body.region))
-        .map_err(|f| Failure::new(EXIT_FAILURE, format!("nothing was sent: {f}")))?;
+        .map_err(|f| Failure::new(EXIT_FAILURE, format!("nothing was sent: {f}")).answering(&f))?;
     // Once a purchase may be under way, its outcome decides the exit code,
     // not a reader that went away (`flexus order --yes | head -1`).
     let out = &mut Unbreakable(out);
@@ -303,17 +379,27 @@ fn order(
             err,
         )?;
     }
+    let id = ClientRequestId::new();
     let start = Start::New {
+        id: id.clone(),
         separate_from: earlier.separate_from(),
     };
-    rt.block_on(place(
+    // --no-input: a lost answer ends the command instead of asking.
+    let never_ask = args.yes || data.no_input;
+    if !args.json {
+        return rt.block_on(place(&session, &body, start, never_ask, out, err));
+    }
+    // Everything `place` tells goes to standard error; standard output gets
+    // the one object of what became of the purchase.
+    json::telling_order(
         &session,
-        &body,
-        start,
-        args.yes || data.no_input,
+        Some(id.as_str()),
+        None,
+        told,
         out,
         err,
-    ))
+        |out, err| rt.block_on(place(&session, &body, start, never_ask, out, err)),
+    )
 }
 
 /// An earlier purchase with the same body whose outcome is unknown: what

@@ -48,6 +48,17 @@ pub struct Earlier {
     pub damaged: Vec<DamagedRecord>,
 }
 
+/// The journal as the wizard finds it at the start.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AtStart {
+    /// Purchases the user still has to follow (placed and not final, or of
+    /// unknown outcome), newest first, for reopening. Empty where they
+    /// cannot be followed (an in-process sandbox is new each run).
+    pub unfinished: Vec<PurchaseRecord>,
+    /// The newest purchase: a new order starts from its choices.
+    pub last_order: Option<Box<PurchaseRecord>>,
+}
+
 /// Places, tracks and pays orders on behalf of a signed-in user.
 pub trait OrderService: Send + Sync + 'static {
     /// Place the order; the same client_request_id is reused for a resend
@@ -78,10 +89,9 @@ pub trait OrderService: Send + Sync + 'static {
     /// one; the newest with the same body is looked up again.
     fn earlier(&self, body: RequestBody) -> BoxFuture<'static, Result<Earlier, ApiFailure>>;
 
-    /// Purchases the user still has to follow (placed and not final, or of
-    /// unknown outcome), newest first, for reopening at the start. Empty
-    /// where they cannot be followed (an in-process sandbox is new each run).
-    fn unfinished(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>>;
+    /// What the wizard reads from the journal once, at the start: the
+    /// purchases to reopen and the last order's choices.
+    fn at_start(&self) -> BoxFuture<'static, Result<AtStart, ApiFailure>>;
 
     /// Looks in the order list again for what a purchase of unknown outcome
     /// may have placed.
