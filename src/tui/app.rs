@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use super::screens::dialogs::Confirmation;
 use super::screens::{
-    self, extras, image, naming, period, purchases, region, review, signin, spec, status,
+    self, extras, image, naming, orders, period, purchases, region, review, signin, spec, status,
 };
 use super::service::OrderService;
 use super::submission::{Submission, Timeline};
@@ -99,6 +99,8 @@ pub enum Page {
     /// The journal's unfinished purchases, listed at the start when there
     /// are several.
     Purchases,
+    /// This machine's purchases and the account's orders, opened by `o`.
+    Orders,
 }
 
 /// The time of the message being handled, set by the runtime before each
@@ -213,6 +215,7 @@ pub struct App {
     /// them (a bare `flexus`; cleared once asked).
     pub reattach: bool,
     pub purchases: purchases::State,
+    pub orders: orders::State,
 
     pub signin: signin::State,
     pub region: region::State,
@@ -262,6 +265,7 @@ impl App {
             checks: 0,
             reattach: false,
             purchases: purchases::State::default(),
+            orders: orders::State::default(),
             submission: Submission::Draft,
             timeline: Timeline::default(),
             quit: false,

@@ -11,19 +11,20 @@ use futures::future::BoxFuture;
 use tokio::sync::mpsc::Sender;
 
 use crate::api::auth::{self, Auth};
-use crate::api::client::{Client, ClientConfig, MfaCode, PasswordLogin};
+use crate::api::client::{Client, ClientConfig, MfaCode, OrderQuery, PasswordLogin};
 use crate::api::endpoints::Endpoints;
 use crate::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use crate::api::journal::{Journal, PurchaseRecord};
 use crate::api::purchase::{self, ClientRequestId, OrderAction};
 use crate::api::tracking::{self, CheckNow, TrackOptions};
+use crate::api::wire::FLEXUSL_SERVICE_TYPE_CODE;
 use crate::domain::catalog::Catalog;
 use crate::domain::order::RequestBody;
 use crate::domain::pricing::PriceTable;
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 use crate::secret::Secret;
 
-use super::service::{Connector, Earlier, Lookup, OrderService, SignIn};
+use super::service::{Connector, Earlier, Lookup, OrderService, OrdersPage, SignIn};
 
 /// Everything needed to connect except the credentials.
 pub struct LiveConnector {
@@ -178,6 +179,7 @@ impl Connector for LiveConnector {
                 description,
                 brief,
                 sandbox: sandbox.map(Arc::new),
+                opened_at: time::OffsetDateTime::now_utc(),
             });
             Ok(service)
         })
@@ -203,6 +205,9 @@ pub struct LiveService {
     brief: String,
     /// An in-process sandbox lives exactly as long as the service using it.
     sandbox: Option<Arc<SandboxHandle>>,
+    /// When signing in finished: an in-process sandbox knows only the
+    /// orders sent since.
+    opened_at: time::OffsetDateTime,
 }
 
 impl OrderService for LiveService {
@@ -288,6 +293,69 @@ impl OrderService for LiveService {
                         "`flexus orders` lists what it holds",
                     )
                 })
+        })
+    }
+
+    fn journal_purchases(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>> {
+        let journal = self.journal.clone();
+        // The journal's earlier sandbox purchases went to sandboxes that
+        // died with their wizards: only this one's are listed.
+        let since = self.sandbox.is_some().then_some(self.opened_at);
+        Box::pin(async move {
+            let records = tokio::task::spawn_blocking(move || journal.purchases())
+                .await
+                .map_err(|e| {
+                    ApiFailure::local(format!("reading the order journal failed: {e}"), "")
+                })?
+                .map_err(|e| {
+                    ApiFailure::local(
+                        format!("cannot read the order journal: {e}"),
+                        "`flexus orders` lists what it holds",
+                    )
+                })?;
+            Ok(match since {
+                None => records,
+                Some(since) => records
+                    .into_iter()
+                    .filter(|r| {
+                        crate::api::journal::parse_utc(&r.first_sent_at)
+                            .is_some_and(|at| at >= since)
+                    })
+                    .collect(),
+            })
+        })
+    }
+
+    fn list_orders(
+        &self,
+        offset: u32,
+        limit: u32,
+    ) -> BoxFuture<'static, Result<OrdersPage, ApiFailure>> {
+        let client = self.client.clone();
+        Box::pin(async move {
+            let query = OrderQuery {
+                service_type_code: Some(FLEXUSL_SERVICE_TYPE_CODE.to_string()),
+                order_by: Some("-createTime".to_string()),
+                limit: Some(limit),
+                offset: Some(offset),
+                ..OrderQuery::default()
+            };
+            let list = client.list_orders(&query).await?;
+            Ok(OrdersPage {
+                total: usize::try_from(list.total_count).unwrap_or(0),
+                left_out: list.left_out,
+                // The query filters already; a service that ignores the
+                // filter must not slip another service's order in.
+                orders: list
+                    .order_infos
+                    .into_iter()
+                    .filter(|o| {
+                        o.service_type_code
+                            .as_deref()
+                            .is_none_or(|c| c == FLEXUSL_SERVICE_TYPE_CODE)
+                    })
+                    .collect(),
+            })
         })
     }
 

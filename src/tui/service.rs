@@ -13,6 +13,7 @@ use crate::api::journal::DamagedRecord;
 use crate::api::journal::PurchaseRecord;
 use crate::api::purchase::{ClientRequestId, FoundOrder, OrderAction};
 use crate::api::tracking::CheckNow;
+use crate::api::wire::OrderInfo;
 use crate::domain::order::RequestBody;
 use crate::secret::Secret;
 
@@ -46,6 +47,17 @@ pub struct Earlier {
     /// Damaged records that may hide a purchase of unknown outcome: any
     /// order may be their double (see `purchase::EarlierPurchases::damaged`).
     pub damaged: Vec<DamagedRecord>,
+}
+
+/// One page of the account's FlexusL orders from BSS, newest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrdersPage {
+    pub orders: Vec<OrderInfo>,
+    /// How many orders the account has in all, as BSS counts them.
+    pub total: usize,
+    /// Orders of the page left out because their ID is not of Huawei's
+    /// shape (never shown or followed).
+    pub left_out: usize,
 }
 
 /// Places, tracks and pays orders on behalf of a signed-in user.
@@ -82,6 +94,18 @@ pub trait OrderService: Send + Sync + 'static {
     /// unknown outcome), newest first, for reopening at the start. Empty
     /// where they cannot be followed (an in-process sandbox is new each run).
     fn unfinished(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>>;
+
+    /// Every purchase the journal holds, newest first, for the orders view;
+    /// read off the async workers (the journal may be long).
+    fn journal_purchases(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>>;
+
+    /// The account's FlexusL orders, newest first: `limit` of them from
+    /// `offset` on.
+    fn list_orders(
+        &self,
+        offset: u32,
+        limit: u32,
+    ) -> BoxFuture<'static, Result<OrdersPage, ApiFailure>>;
 
     /// Looks in the order list again for what a purchase of unknown outcome
     /// may have placed.
