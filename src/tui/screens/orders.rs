@@ -396,7 +396,10 @@ fn bss_lines(app: &App, width: usize) -> Vec<Line<'static>> {
             let text = if total == 0 && state.left_out == 0 {
                 "The account has no FlexusL orders.".to_string()
             } else {
-                format!("The account has {total} FlexusL orders; {listed} listed{more}{left_out}.")
+                let orders = if total == 1 { "order" } else { "orders" };
+                format!(
+                    "The account has {total} FlexusL {orders}; {listed} listed{more}{left_out}."
+                )
             };
             (theme.muted(), text)
         }
