@@ -1937,3 +1937,61 @@ fn after_reopening_an_unfinished_purchase_o_reaches_the_orders_view() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.page, Page::Status);
 }
+
+#[test]
+fn o_while_signing_in_waits_and_asks_for_the_orders_once_signed_in() {
+    let mut app = new_app();
+    let service = FakeService::new();
+    let connector = std::sync::Arc::new(FakeConnector {
+        service: service.clone(),
+    });
+    let effects = flexus::tui::update::start(
+        &mut app,
+        &Start::Connect {
+            connector,
+            choice: SignIn::Sandbox,
+        },
+    );
+    let [Effect::Connect { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let attempt = *attempt;
+    assert!(
+        press(&mut app, KeyCode::Char('o')).is_empty(),
+        "nothing can be asked before signing in is done"
+    );
+    assert_eq!(app.page, Page::Orders);
+    let shown = frame(&mut app, 80, 24);
+    line_with(&shown, "Signing in with the sandbox");
+    let effects = update(
+        &mut app,
+        Msg::Connected {
+            attempt,
+            result: Ok(service),
+        },
+    );
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::ReadJournal { .. },
+                Effect::ListOrders { offset: 0, .. }
+            ]
+        ),
+        "{effects:?}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Region), "Esc still goes back");
+}
+
+#[test]
+fn o_when_not_signed_in_opens_the_sign_in_screen_first_with_the_orders_to_follow() {
+    let mut app = new_app();
+    assert!(press(&mut app, KeyCode::Char('o')).is_empty());
+    assert_eq!(app.page, Page::SignIn);
+    assert_eq!(app.resume, Page::Orders);
+    line_with(
+        &frame(&mut app, 80, 24),
+        "Sign in to see the account's orders",
+    );
+}

@@ -151,3 +151,93 @@ fn an_order_left_pending_is_listed_with_its_amount_and_enter_opens_it() {
     assert!(second.wait_exit().success());
     second.assert_terminal_given_back();
 }
+
+/// An order placed from another machine (another journal) and left
+/// waiting for payment; its ID.
+fn order_from_elsewhere(world: &World) -> String {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let plan = elsewhere.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"instance_name": "db-01", "plan_spec": "hf.large.2.30m.linux",
+            "image_ref": {"image_name": "Ubuntu", "image_version": "22.04"},
+            "region": "ap-southeast-3", "period_type": "month", "period_num": 1}"#,
+    )
+    .unwrap();
+    let url = world.sandbox.url();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .args(["order", "--plan", plan.to_str().unwrap(), "--yes"])
+        .args(["--hcss-endpoint", &url, "--bss-endpoint", &url])
+        .args(["--iam-endpoint", &url])
+        .env("FLEXUS_TOKEN", &world.token)
+        .env("FLEXUS_BSS_TOKEN", &world.billing)
+        .env("FLEXUS_STATE_DIR", elsewhere.path())
+        .env("FLEXUS_POLL_INTERVAL_MS", "100")
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(4),
+        "placed and waiting for payment: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let orders = world.sandbox.created_orders();
+    assert_eq!(orders.len(), 1);
+    orders[0].order_id.clone()
+}
+
+#[test]
+fn an_order_only_the_account_knows_is_followed_by_its_id_and_can_be_cancelled() {
+    let world = world();
+    let order_id = order_from_elsewhere(&world);
+
+    // This machine's journal knows nothing: the wizard opens on step 1.
+    let mut wizard = wizard(&world);
+    wizard.wait_for("1. Region");
+    wizard.wait_for("o orders");
+    wizard.keys("o");
+    wizard.wait_for("The account has 1 FlexusL order;");
+    wizard.wait_for(&format!("Order {order_id}"));
+    wait_until("the row of the order with its amount", || {
+        wizard
+            .screen()
+            .lines()
+            .any(|l| l.contains("pending payment") && l.contains("USD "))
+    });
+    wizard.keys(ENTER);
+    wizard.wait_for("opened from the account's order list");
+    wizard.wait_for("c cancel");
+    wizard.keys("c");
+    wizard.wait_for("Cancel this order?");
+    wizard.keys("y");
+    wizard.wait_for("cancellation accepted");
+    wizard.wait_for("Order cancelled");
+    let cancels: Vec<_> = world
+        .sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT" && r.path.contains("cancel"))
+        .collect();
+    assert_eq!(cancels.len(), 1, "one cancellation: {cancels:?}");
+    assert!(
+        cancels[0].status.is_some_and(|s| (200..300).contains(&s)),
+        "{cancels:?}"
+    );
+    // The view asked BSS for a page of FlexusL's orders, newest first.
+    let page = format!("limit={}", flexus::tui::screens::orders::PAGE_SIZE);
+    let list = world
+        .sandbox
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/v2/orders/customer-orders" && r.query.contains(&page))
+        .expect("a page of the order list was asked for");
+    for part in [
+        "service_type_code=hws.service.type.hcss",
+        "order_by=-createTime",
+        "offset=0",
+    ] {
+        assert!(list.query.contains(part), "{}", list.query);
+    }
+    wizard.keys("q");
+    assert!(wizard.wait_exit().success());
+}

@@ -104,7 +104,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     if app.page == Page::SignIn {
                         app.go_to(app.resume);
                     }
-                    on_ready(app)
+                    let mut effects = on_ready(app);
+                    effects.extend(orders::on_signed_in(app));
+                    effects
                 }
                 Err(error) => {
                     app.connection = Connection::Failed { error, what };

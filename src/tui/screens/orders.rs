@@ -16,7 +16,7 @@ use crate::api::engine::ApiFailure;
 use crate::api::journal::{PurchaseRecord, parse_utc};
 use crate::api::wire::{OrderInfo, status};
 use crate::domain::when::dated_stamp;
-use crate::tui::app::{App, Notice, Page};
+use crate::tui::app::{App, Connection, Notice, Page};
 use crate::tui::msg::Effect;
 use crate::tui::service::OrdersPage;
 use crate::tui::submission::{amount_text, failure_text};
@@ -41,6 +41,9 @@ pub struct State {
     pub left_out: usize,
     pub bss: Bss,
     pub cursor: usize,
+    /// `o` came before signing in was done: the orders are asked for once
+    /// it is (both live behind the signed-in service).
+    pub waiting_for_sign_in: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -210,7 +213,7 @@ impl Screen for OrdersScreen {
                 ),
             Binding::new(&[Key::Char('r')], "reload", Action::Reload)
                 .detail("read the journal and ask for the account's orders again")
-                .when(!loading),
+                .when(!loading && !state.waiting_for_sign_in),
             Binding::new(&[ESC], "back", Action::Back)
                 .detail("back to where o was pressed, everything kept"),
         ]
@@ -280,10 +283,34 @@ fn list_page(generation: u64, offset: u32) -> Effect {
 }
 
 /// `o`: the view opens over the page it was pressed on, which Esc gives
-/// back as it was; the journal and the first page are asked for afresh.
+/// back as it was; the journal and the first page are asked for afresh,
+/// or once signing in is done.
 pub fn open(app: &mut App) -> Vec<Effect> {
     let came_from = Some((app.page, std::mem::take(&mut app.notices)));
     app.go_to(Page::Orders);
+    if app.service().is_some() {
+        return load(app, came_from);
+    }
+    app.orders = State {
+        came_from,
+        generation: app.orders.generation + 1,
+        waiting_for_sign_in: true,
+        ..State::default()
+    };
+    if !matches!(app.connection, Connection::SigningIn { .. }) {
+        app.resume = Page::Orders;
+        app.signin.reason = Some("Sign in to see the account's orders.".to_string());
+        app.go_to(Page::SignIn);
+    }
+    Vec::new()
+}
+
+/// Signing in is done: a view that waited for it asks now.
+pub fn on_signed_in(app: &mut App) -> Vec<Effect> {
+    if app.page != Page::Orders || !app.orders.waiting_for_sign_in {
+        return Vec::new();
+    }
+    let came_from = app.orders.came_from.take();
     load(app, came_from)
 }
 
@@ -453,6 +480,21 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         buf,
     );
     let width = area.width as usize;
+    if state.waiting_for_sign_in {
+        let text = match &app.connection {
+            Connection::SigningIn { what, since, .. } => format!(
+                "{} Signing in with {what}; the orders are asked for as soon as that is done.",
+                app.spinner(*since)
+            ),
+            Connection::Failed { error, what } => format!(
+                "Could not sign in with {what} ({}), so no order can be listed. Esc goes back.",
+                failure_text(error)
+            ),
+            _ => "Not signed in, so no order can be listed. Esc goes back.".to_string(),
+        };
+        widgets::draw_lines(said(&text, theme.muted(), width), area, buf);
+        return None;
+    }
     let mut lines = bss_lines(app, width);
     match &state.journal {
         Journal::Reading => lines.extend(said(
