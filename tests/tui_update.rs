@@ -1995,3 +1995,56 @@ fn o_when_not_signed_in_opens_the_sign_in_screen_first_with_the_orders_to_follow
         "Sign in to see the account's orders",
     );
 }
+
+#[test]
+fn rows_arriving_above_the_highlighted_one_do_not_move_the_highlight() {
+    let (mut app, _) = signed_in_app();
+    let body = body_of(&app_at_review().0);
+    let mine = record(OTHER_ID, body, PurchaseState::Unanswered); // sent 09:10
+    open_orders(
+        &mut app,
+        vec![mine],
+        Ok(flexus::tui::service::OrdersPage {
+            total: 2,
+            orders: vec![account_order(
+                "CS2601150920AAAA",
+                status::COMPLETED,
+                "2026-01-15T09:20:00Z",
+                1.0,
+            )],
+            left_out: 0,
+        }),
+    );
+    down(&mut app, 1);
+    let highlighted = |app: &App| {
+        let rows = flexus::tui::screens::orders::rows(&app.orders);
+        rows[app.orders.cursor]
+            .record
+            .map(|r| r.client_request_id.clone())
+    };
+    assert_eq!(highlighted(&app).as_deref(), Some(OTHER_ID));
+    let effects = press(&mut app, KeyCode::PageDown);
+    let [Effect::ListOrders { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    update(
+        &mut app,
+        Msg::OrdersListed {
+            generation: *generation,
+            offset: 1,
+            result: Ok(flexus::tui::service::OrdersPage {
+                total: 2,
+                orders: vec![account_order(
+                    "CS2601150915BBBB",
+                    status::COMPLETED,
+                    "2026-01-15T09:15:00Z",
+                    1.0,
+                )],
+                left_out: 0,
+            }),
+        },
+    );
+    assert_eq!(orders_rows(&app), 3);
+    assert_eq!(app.orders.cursor, 2);
+    assert_eq!(highlighted(&app).as_deref(), Some(OTHER_ID));
+}

@@ -132,6 +132,13 @@ impl Row<'_> {
         )
     }
 
+    /// What the row stays known by while rows arrive around it.
+    fn key(&self) -> Option<String> {
+        self.order_id()
+            .map(str::to_string)
+            .or_else(|| self.record.map(|r| r.client_request_id.clone()))
+    }
+
     /// Whether the status pane can follow it: an order, or a purchase whose
     /// outcome is still to be found out.
     pub fn can_open(&self) -> bool {
@@ -331,10 +338,26 @@ pub fn on_journal(app: &mut App, generation: u64, result: Result<Vec<PurchaseRec
     if generation != state.generation {
         return;
     }
-    state.journal = match result {
-        Ok(records) => Journal::Read(records),
-        Err(failure) => Journal::Failed(failure),
-    };
+    keeping_the_cursor(state, |state| {
+        state.journal = match result {
+            Ok(records) => Journal::Read(records),
+            Err(failure) => Journal::Failed(failure),
+        }
+    });
+}
+
+/// Rows that arrive newer than the highlighted one do not move the
+/// highlight to another order.
+fn keeping_the_cursor(state: &mut State, change: impl FnOnce(&mut State)) {
+    let highlighted = rows(state).get(state.cursor).and_then(Row::key);
+    change(state);
+    if let Some(key) = highlighted
+        && let Some(at) = rows(state)
+            .iter()
+            .position(|r| r.key().as_ref() == Some(&key))
+    {
+        state.cursor = at;
+    }
 }
 
 /// A page of the account's orders arrived (or BSS refused, or could not be
@@ -352,7 +375,7 @@ pub fn on_listed(
         return;
     }
     match result {
-        Ok(page) => {
+        Ok(page) => keeping_the_cursor(state, |state| {
             for info in page.orders {
                 if !state.listed.iter().any(|o| o.order_id == info.order_id) {
                     state.listed.push(info);
@@ -361,7 +384,7 @@ pub fn on_listed(
             state.total = Some(page.total);
             state.left_out += page.left_out;
             state.bss = Bss::Idle;
-        }
+        }),
         Err(failure) => state.bss = Bss::Failed(failure),
     }
 }
