@@ -701,6 +701,83 @@ async fn a_purchase_token_of_another_region_sends_nothing() {
     assert_eq!(s.journal_text(), "", "not even an intent was recorded");
 }
 
+/// The built binary run with `TZ` set to `zone`.
+async fn run_in_zone(s: &Setup, zone: &str, args: &[&str]) -> Run {
+    let mut cmd = s.command(args);
+    cmd.env("TZ", zone);
+    let run = s.run_with(cmd).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    run
+}
+
+/// The instant of "2026-01-22 16:46 (UTC+08:00)" found in `text` after
+/// `after`, read by its own offset.
+fn stated_time(text: &str, after: &str) -> time::OffsetDateTime {
+    let rest = &text[text
+        .find(after)
+        .unwrap_or_else(|| panic!("{after:?} in {text}"))
+        + after.len()..];
+    let stamp = &rest[..28];
+    let local = time::PrimitiveDateTime::parse(
+        &stamp[..16],
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]"),
+    )
+    .unwrap_or_else(|e| panic!("{stamp:?}: {e}"));
+    let offset = time::UtcOffset::parse(
+        &stamp[21..27],
+        time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]"),
+    )
+    .unwrap_or_else(|e| panic!("{stamp:?}: {e}"));
+    assert_eq!(&stamp[16..21], " (UTC", "{stamp:?}");
+    local.assume_offset(offset)
+}
+
+/// `TZ` (here a POSIX rule that needs no time zone database) moves every
+/// time a person reads, and says by how much; what a script reads stays UTC.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_output_is_in_local_time_and_json_stays_utc() {
+    let s = Setup::new(&[]).await;
+    let (order_id, _) = ordered_pending(&s).await;
+
+    let status_utc = run_in_zone(&s, "UTC0", &["status", &order_id]).await.stdout;
+    let status_local = run_in_zone(&s, "CST-8", &["status", &order_id])
+        .await
+        .stdout;
+    for label in ["to be paid before ", "Created  "] {
+        let utc = stated_time(&status_utc, label);
+        let local = stated_time(&status_local, label);
+        assert_eq!(utc, local, "the same instant, {label:?}");
+        assert_eq!(local.offset().whole_hours(), 8, "{status_local}");
+        assert_eq!(utc.offset().whole_hours(), 0, "{status_utc}");
+    }
+    assert!(status_local.contains("(UTC+08:00)"), "{status_local}");
+
+    let orders = run_in_zone(&s, "CST-8", &["orders"]).await.stdout;
+    let json = run_in_zone(&s, "CST-8", &["orders", "--json"]).await.stdout;
+    let json_in_utc = run_in_zone(&s, "UTC0", &["orders", "--json"]).await.stdout;
+    assert_eq!(json, json_in_utc, "JSON does not depend on the zone");
+    let record: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    let sent_at = record["sent_at"].as_str().unwrap();
+    assert!(sent_at.ends_with('Z'), "{sent_at}");
+    assert!(s.journal_text().contains(&format!("\"{sent_at}\"")));
+    let sent = time::OffsetDateTime::parse(sent_at, &time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let shown = sent.to_offset(time::macros::offset!(+8));
+    let row = orders.lines().find(|l| l.contains(&order_id)).unwrap();
+    assert!(
+        row.starts_with(&format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} (UTC+08:00)  ",
+            shown.year(),
+            shown.month() as u8,
+            shown.day(),
+            shown.hour(),
+            shown.minute()
+        )),
+        "{orders}"
+    );
+    assert!(orders.starts_with("SENT "), "{orders}");
+}
+
 /// Seconds since midnight of "HH:MM:SS".
 fn seconds_of_day(clock: &str) -> i64 {
     let parts: Vec<i64> = clock.split(':').map(|p| p.parse().unwrap()).collect();

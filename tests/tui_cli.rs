@@ -107,7 +107,8 @@ fn thirty_instances_from_the_sandbox_at_80x24() {
     let mut session = Session::start(
         env!("CARGO_BIN_EXE_flexus"),
         &["--sandbox"],
-        &[("FLEXUS_STATE_DIR", state_dir)],
+        // Eight hours east of UTC: the status pane reads in local time.
+        &[("FLEXUS_STATE_DIR", state_dir), ("TZ", "CST-8")],
     );
     session.wait_for("sandbox 127.0.0.1:");
     assert!(
@@ -149,7 +150,8 @@ fn thirty_instances_from_the_sandbox_at_80x24() {
         "Client-Request-Id",
         "Amount             USD 570.00",
         "Next check",
-        "Timeline (UTC)",
+        "Timeline (UTC+08:00)",
+        "(UTC+08:00), or it is cancelled",
         "pending payment, USD 570.00",
         "p pay now",
         "i all 30 IDs",
@@ -160,7 +162,7 @@ fn thirty_instances_from_the_sandbox_at_80x24() {
     session.wait_for("All 30 instance IDs");
     session.wait_for("(22 below)");
     session.keys("i");
-    session.wait_for("Timeline (UTC)");
+    session.wait_for("Timeline (UTC+08:00)");
     session.keys("p");
     session.wait_for("Pay this order now?");
     session.keys("y");

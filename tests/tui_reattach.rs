@@ -93,11 +93,11 @@ fn the_double_pane_shows_the_earlier_purchase_and_what_was_found() {
     let text = frame(&mut app, 120, 40);
     assert!(text.contains("Nothing was sent"), "{text}");
     assert!(text.contains(EARLIER_ID), "{text}");
-    assert!(text.contains("2026-01-15 09:10:00 UTC"), "{text}");
+    assert!(text.contains("2026-01-15 09:10 (UTC+00:00)"), "{text}");
     // The found order: created, amount, spec x quantity.
     let row = line_with(&text, ORDER_ID);
     assert!(
-        row.contains("created 2026-01-15T09:30:01Z, USD 19.00"),
+        row.contains("created 2026-01-15 09:30 (UTC+00:00), USD 19.00"),
         "{text}"
     );
     assert!(text.contains("hf.large.2.30m.linux x 1"), "{text}");

@@ -20,6 +20,7 @@ use flexus::tui::service::Start;
 use flexus::tui::theme::Theme;
 use flexus::tui::update::update;
 use flexus::tui::view;
+use jiff::tz::{Offset, TimeZone};
 use support::*;
 
 fn buffer(app: &mut App, w: u16, h: u16) -> Buffer {
@@ -370,6 +371,48 @@ fn status_while_sending() {
     snap!("confirm_quit", &mut app);
 }
 
+/// A reader eight hours east of UTC sees the deadline and the timeline in
+/// their own time, with the offset said, so neither reads as UTC.
+#[test]
+fn status_of_a_pending_order_in_local_time() {
+    let (mut app, _) = app_at_review();
+    app.zone = TimeZone::fixed(Offset::constant(8));
+    placed(&mut app);
+    advance(&mut app, Duration::from_secs(1));
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    tracked(&mut app, TrackEvent::NextPollIn(Duration::from_secs(5)));
+    advance(&mut app, Duration::from_millis(1500));
+    snap!("status_pending_payment_local_time", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        line_with(&text, "Pay before").contains("2026-01-22 17:30 (UTC+08:00), or it is cancelled"),
+        "{text}"
+    );
+    assert!(text.contains("Timeline (UTC+08:00)"), "{text}");
+    assert!(
+        line_with(&text, "pending payment, USD 19.00").contains("  17:30:02  "),
+        "{text}"
+    );
+}
+
+/// An entry after a daylight-saving change says its own offset: the
+/// heading's is the first entry's, and the same clock time can happen twice.
+#[test]
+fn a_timeline_entry_after_a_change_of_offset_says_its_own() {
+    let (mut app, _) = app_at_review();
+    // UTC+01:00, and UTC+02:00 from 09:30:01 UTC on 2026-01-15 (day 15).
+    app.zone = TimeZone::posix("AAA-1BBB,J15/10:30:01,J300").unwrap();
+    placed(&mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(text.contains("Timeline (UTC+01:00)"), "{text}");
+    assert!(
+        line_with(&text, "  10:30:00  ").contains("order sent"),
+        "{text}"
+    );
+    let placed_row = line_with(&text, "  11:30:01  ");
+    assert!(placed_row.contains("(UTC+02:00) "), "{text}");
+}
+
 /// Sent, and placed a second later with one instance.
 fn placed(app: &mut App) {
     let request_id = submitted(app);
@@ -613,7 +656,7 @@ fn assert_the_essentials_show(text: &str) {
         "Amount             USD 19.00",
         "Pay before",
         "Next check",
-        "Timeline (UTC)",
+        "Timeline (UTC+00:00)",
         "p pay now",
     ] {
         assert!(text.contains(needle), "{needle:?} is not in view:\n{text}");
@@ -665,7 +708,7 @@ fn status_of_a_thirty_instance_order_stays_readable() {
             .contains("failed (12 in a row): the service is unavailable (HTTP 503)")
     );
     assert!(text.contains("status check 12 failed"), "{text}");
-    assert!(line_with(&text, "Timeline (UTC)").contains("lines above)"));
+    assert!(line_with(&text, "Timeline (UTC+00:00)").contains("lines above)"));
     assert!(line_with(&text, "p pay now").contains("↑↓ PgUp PgDn scroll"));
     press(&mut app, KeyCode::Home);
     let top = scrubbed(&mut app);
@@ -679,7 +722,7 @@ fn status_of_a_thirty_instance_order_stays_readable() {
     snap!("status_30_instances_all_ids", &mut app);
     let text = scrubbed(&mut app);
     assert!(text.contains("All 30 instance IDs (i goes back to the timeline)"));
-    assert_the_essentials_show(&text.replace("All 30 instance IDs", "Timeline (UTC)"));
+    assert_the_essentials_show(&text.replace("All 30 instance IDs", "Timeline (UTC+00:00)"));
     assert!(line_with(&text, "p pay now").contains("i timeline"));
     press(&mut app, KeyCode::End);
     let text = scrubbed(&mut app);

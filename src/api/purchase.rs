@@ -51,14 +51,16 @@ impl FoundOrder {
         }
     }
 
-    /// "created 2026-12-01T08:00:00Z, 12.00 USD, hf.large.1.30m.linux x 2,
-    /// processing": enough to recognise an order by. An order created
+    /// "created 2026-12-01 16:00 (UTC+08:00), USD 12.00, hf.large.1.30m.linux
+    /// x 2, processing": enough to recognise an order by, its time read in
+    /// `zone`. An order created
     /// before the purchase was first sent (`sent_at`) is said to be so: the
     /// search reaches back a little for clocks that differ, and such an
     /// order is unlikely to be this one.
-    pub fn describe(&self, sent_at: &str) -> String {
+    pub fn describe(&self, sent_at: &str, zone: &jiff::tz::TimeZone) -> String {
         let mut parts = Vec::new();
         if let Some(created) = &self.info.create_time {
+            let created = crate::domain::when::dated_stamp(created, zone);
             parts.push(if self.created_before(sent_at) {
                 format!("created {created}, BEFORE this purchase was sent")
             } else {
@@ -211,6 +213,10 @@ pub async fn submit(
     }
 }
 
+/// The zone of the times in the engine's own refusals: it does not know the
+/// reader's, so it says UTC with its offset rather than a bare stamp.
+const ENGINE_ZONE: jiff::tz::TimeZone = jiff::tz::TimeZone::UTC;
+
 /// Everything a new purchase does before it leaves, under one cross-process
 /// lock so two processes cannot both find no double and both send: the
 /// checks, the purchase's own lock, and the intent on disk. Returns the
@@ -250,7 +256,8 @@ fn reserve_new(
         return Err(ApiFailure::local(
             format!(
                 "the same order sent at {} (Client-Request-Id {}) {what}; nothing was sent",
-                double.last_sent_at, double.client_request_id
+                crate::domain::when::dated_stamp(&double.last_sent_at, &ENGINE_ZONE),
+                double.client_request_id
             ),
             "Check it first (`flexus orders`), or say this is a separate purchase",
         ));
@@ -261,7 +268,7 @@ fn reserve_new(
         .find(|d| !separate_from.contains(&damaged_key(d)))
     {
         return Err(ApiFailure::local(
-            format!("{}; nothing was sent", damaged_words(hidden)),
+            format!("{}; nothing was sent", damaged_words(hidden, &ENGINE_ZONE)),
             &match &hidden.client_request_id {
                 Some(id) => format!(
                     "Check the console's order list: if it placed nothing, `flexus abandon {id}`; \
@@ -962,7 +969,7 @@ pub fn damaged_key(record: &DamagedRecord) -> String {
 }
 
 /// A damaged journal record that may hide a purchase, in words.
-pub fn damaged_words(record: &DamagedRecord) -> String {
+pub fn damaged_words(record: &DamagedRecord, zone: &jiff::tz::TimeZone) -> String {
     let mut text = format!(
         "a damaged record at {} of the journal may be a purchase whose outcome is unknown, and \
          its order cannot be read",
@@ -972,7 +979,10 @@ pub fn damaged_words(record: &DamagedRecord) -> String {
         text.push_str(&format!(" (Client-Request-Id {id})"));
     }
     if let Some(at) = &record.at {
-        text.push_str(&format!(", sent at {at}"));
+        text.push_str(&format!(
+            ", sent at {}",
+            crate::domain::when::dated_stamp(at, zone)
+        ));
     }
     text
 }
@@ -1005,6 +1015,7 @@ fn journal_failure(journal: &Journal, e: &std::io::Error) -> ApiFailure {
 mod tests {
     use super::*;
     use crate::domain::order::Draft;
+    use jiff::tz::{Offset, TimeZone};
 
     fn journal_with(entries: &[Entry]) -> (tempfile::TempDir, Journal) {
         let dir = tempfile::tempdir().unwrap();
@@ -1048,13 +1059,18 @@ mod tests {
             }],
         };
         assert_eq!(
-            found.describe("2026-12-01T07:59:58Z"),
-            "created 2026-12-01T08:00:00Z, USD 18.00, hf.large.1.30m.linux x 2, processing"
+            found.describe("2026-12-01T07:59:58Z", &TimeZone::UTC),
+            "created 2026-12-01 08:00 (UTC+00:00), USD 18.00, hf.large.1.30m.linux x 2, processing"
         );
         assert!(
             found
-                .describe("2026-12-01T08:00:34Z")
-                .starts_with("created 2026-12-01T08:00:00Z, BEFORE this purchase was sent, ")
+                .describe(
+                    "2026-12-01T08:00:34Z",
+                    &TimeZone::fixed(Offset::constant(8))
+                )
+                .starts_with(
+                    "created 2026-12-01 16:00 (UTC+08:00), BEFORE this purchase was sent, "
+                )
         );
     }
 

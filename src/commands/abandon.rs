@@ -5,7 +5,7 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{api_failure, confirm, open_journal, unresolved_purchase};
+use super::common::{api_failure, confirm, open_journal, reader_zone, unresolved_purchase};
 use super::{Data, Execute};
 use crate::api::purchase;
 use crate::exit::{Failure, output_failure};
@@ -36,12 +36,13 @@ pub struct AbandonArgs {
 impl Execute for AbandonArgs {
     fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let journal = open_journal()?;
+        let zone = reader_zone();
         let (id, record) = unresolved_purchase(&journal, &self.client_request_id)?;
         let described = match &record {
             Some(record) => format!(
                 "{}, sent at {}, {}",
                 record.body.describe(),
-                record.first_sent_at,
+                crate::domain::when::dated_stamp(&record.first_sent_at, &zone),
                 record.state_text()
             ),
             None => "its journal record is damaged, so what it ordered cannot be read".to_string(),

@@ -115,9 +115,16 @@ pub(super) fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
         journal,
         source: resolved.source,
         track,
-        zone: jiff::tz::TimeZone::system(),
+        zone: reader_zone(),
         rt,
     })
+}
+
+/// The zone this process shows times in: the system's, where `TZ` wins
+/// (a zone name, or a POSIX rule such as `CST-8`). Looked up once at a
+/// command's start; JSON and the journal keep UTC.
+pub(super) fn reader_zone() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::system()
 }
 
 /// The token files of the command line.

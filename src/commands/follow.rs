@@ -11,18 +11,20 @@ use crate::api::engine::TrackEvent;
 use crate::api::journal::Journal;
 use crate::api::tracking;
 use crate::api::wire::{OrderDetails, OrderInfo, status};
-use crate::domain::when::duration_text;
+use crate::domain::when::{dated_stamp, duration_text};
 use crate::exit::{
     EXIT_FAILURE, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure, output_failure,
 };
+use jiff::tz::TimeZone;
 
-fn status_line(order_id: &str, info: &OrderInfo) -> String {
+fn status_line(order_id: &str, info: &OrderInfo, zone: &TimeZone) -> String {
     match info.status {
         status::COMPLETED => format!("Order {order_id}: completed, the instances are created"),
         status::PENDING_PAYMENT => match &info.pending_payment_end_time {
-            Some(deadline) => {
-                format!("Order {order_id}: pending payment, to be paid before {deadline}")
-            }
+            Some(deadline) => format!(
+                "Order {order_id}: pending payment, to be paid before {}",
+                dated_stamp(deadline, zone)
+            ),
             None => format!("Order {order_id}: pending payment"),
         },
         other => format!("Order {order_id}: {}", status::describe(other)),
@@ -111,7 +113,7 @@ pub(super) async fn follow_to(
             TrackEvent::Polled(details) => {
                 let info = &details.order_info;
                 if shown != Some(info.status) {
-                    writeln!(out, "{}", status_line(order_id, info)).map_err(io)?;
+                    writeln!(out, "{}", status_line(order_id, info, &session.zone)).map_err(io)?;
                     shown = Some(info.status);
                     changed_at = tokio::time::Instant::now();
                     said_at = changed_at;
@@ -124,7 +126,7 @@ pub(super) async fn follow_to(
                              {order_id}` (or in the console), which then follows it to the end",
                             info.pending_payment_end_time
                                 .as_deref()
-                                .map(|t| format!(" until {t}"))
+                                .map(|t| format!(" until {}", dated_stamp(t, &session.zone)))
                                 .unwrap_or_default()
                         ),
                     ));
@@ -223,17 +225,18 @@ pub(super) fn known_instances(journal: &Journal, order_id: &str) -> Vec<String> 
 pub(super) fn write_details(
     order_id: &str,
     details: &OrderDetails,
+    zone: &TimeZone,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let io = output_failure;
     let info = &details.order_info;
-    writeln!(out, "{}", status_line(order_id, info)).map_err(io)?;
+    writeln!(out, "{}", status_line(order_id, info, zone)).map_err(io)?;
     let mut facts: Vec<(&str, String)> = Vec::new();
     if let Some(t) = &info.create_time {
-        facts.push(("Created", t.clone()));
+        facts.push(("Created", dated_stamp(t, zone)));
     }
     if let Some(t) = &info.payment_time {
-        facts.push(("Paid", t.clone()));
+        facts.push(("Paid", dated_stamp(t, zone)));
     }
     if let Some(amount) = info.amount_text() {
         facts.push(("Amount", amount));
@@ -247,7 +250,7 @@ pub(super) fn write_details(
             text.push_str(&format!(" x {n}"));
         }
         if let Some(expire) = &item.expire_time {
-            text.push_str(&format!(", until {expire}"));
+            text.push_str(&format!(", until {}", dated_stamp(expire, zone)));
         }
         facts.push(("Item", text));
     }
@@ -280,6 +283,6 @@ pub(super) fn pending_payment(
             ),
         ));
     }
-    write_details(order_id, &details, err)?;
+    write_details(order_id, &details, &session.zone, err)?;
     Ok(details)
 }

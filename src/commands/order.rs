@@ -17,6 +17,7 @@ use crate::domain::catalog::Catalog;
 use crate::domain::order::{Draft, RequestBody};
 use crate::domain::pricing::PriceTable;
 use crate::domain::summary::Summary;
+use crate::domain::when::dated_stamp;
 use crate::exit::{EXIT_FAILURE, EXIT_INVALID, EXIT_UNKNOWN_OUTCOME, Failure, output_failure};
 
 /// What a plan looks like, for `flexus order --help`. The test suite runs the
@@ -180,7 +181,7 @@ fn order(
             "Note: the purchase of {} sent at {} (Client-Request-Id {}) has an unknown outcome; \
              `flexus orders` shows it.",
             record.body.describe(),
-            record.last_sent_at,
+            dated_stamp(&record.last_sent_at, &session.zone),
             record.client_request_id
         )
         .map_err(io)?;
@@ -190,7 +191,7 @@ fn order(
             writeln!(
                 err,
                 "\nThis could be the same order: {}.",
-                purchase::damaged_words(record)
+                purchase::damaged_words(record, &session.zone)
             )
             .map_err(io)?;
             if let Some(id) = &record.client_request_id {
@@ -268,7 +269,7 @@ async fn report_double(
             err,
             "\nThis same order was placed at {} as order {order_id} (Client-Request-Id {id}), \
              which is {}.\nFollow it: flexus status {order_id} --watch\n{separate}",
-            record.first_sent_at,
+            dated_stamp(&record.first_sent_at, &session.zone),
             record.state_text()
         )
         .map_err(io)?;
@@ -278,7 +279,7 @@ async fn report_double(
         err,
         "\nThis same order was sent at {} (Client-Request-Id {id}{}) and its outcome is unknown: \
          it may have placed an order.",
-        record.first_sent_at,
+        dated_stamp(&record.first_sent_at, &session.zone),
         if record.attempts > 1 {
             format!(", {} sends", record.attempts)
         } else {
@@ -299,7 +300,7 @@ async fn report_double(
         (false, _) => {
             writeln!(err, "Orders created since then that may be it:").map_err(io)?;
             for order in &found {
-                let described = order.describe(&record.first_sent_at);
+                let described = order.describe(&record.first_sent_at, &session.zone);
                 writeln!(err, "  {}  {described}", order.order_id()).map_err(io)?;
             }
             writeln!(

@@ -5,9 +5,10 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::open_journal;
+use super::common::{open_journal, reader_zone};
 use super::{Data, Execute};
 use crate::api::journal::DamagedRecord;
+use crate::domain::when::dated_stamp;
 use crate::exit::{EXIT_FAILURE, Failure, output_failure};
 
 #[derive(Debug, Args)]
@@ -28,6 +29,7 @@ impl Execute for OrdersArgs {
     fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let io = output_failure;
         let journal = open_journal()?;
+        let zone = reader_zone();
         let listing = journal
             .recent((!self.all).then_some(ORDERS_SHOWN))
             .map_err(|e| {
@@ -64,17 +66,13 @@ impl Execute for OrdersArgs {
             .map_err(io)?;
             return Ok(());
         } else if !records.is_empty() {
-            writeln!(
-                out,
-                "{:<22}{:<22}{:<34}ORDER",
-                "SENT (UTC)", "ORDER ID", "STATE"
-            )
-            .map_err(io)?;
+            // "2026-01-22 16:46 (UTC+08:00)" and two spaces.
+            writeln!(out, "{:<30}{:<22}{:<34}ORDER", "SENT", "ORDER ID", "STATE").map_err(io)?;
             for record in records {
                 writeln!(
                     out,
-                    "{:<22}{:<22}{:<34}{}",
-                    record.first_sent_at,
+                    "{:<30}{:<22}{:<34}{}",
+                    dated_stamp(&record.first_sent_at, &zone),
                     record.order_id.as_deref().unwrap_or("-"),
                     record.state_text(),
                     record.body.describe()
@@ -94,7 +92,7 @@ impl Execute for OrdersArgs {
             .map_err(io)?;
         }
         for damaged in &listing.damaged {
-            writeln!(notes, "{}", damaged_text(damaged, journal.path())).map_err(io)?;
+            writeln!(notes, "{}", damaged_text(damaged, journal.path(), &zone)).map_err(io)?;
         }
         if self.json {
             return Ok(());
@@ -119,7 +117,7 @@ impl Execute for OrdersArgs {
                 "Unknown outcome: the purchase sent at {} (Client-Request-Id {id}) may have placed an \
                  order. Check with `flexus status ORDER_ID` or the console before ordering again; \
                  {ways}.",
-                record.last_sent_at
+                dated_stamp(&record.last_sent_at, &zone)
             )
             .map_err(io)?;
         }
@@ -131,9 +129,13 @@ impl Execute for OrdersArgs {
 const ORDERS_SHOWN: usize = 20;
 
 /// A damaged record in plain words, with the way to find out what it was.
-fn damaged_text(d: &DamagedRecord, path: &std::path::Path) -> String {
+fn damaged_text(d: &DamagedRecord, path: &std::path::Path, zone: &jiff::tz::TimeZone) -> String {
     let what = match (&d.event, &d.at) {
-        (Some(event), Some(at)) => format!(" (a {} record of {at})", event.replace('_', " ")),
+        (Some(event), Some(at)) => format!(
+            " (a {} record of {})",
+            event.replace('_', " "),
+            dated_stamp(at, zone)
+        ),
         (Some(event), None) => format!(" (a {} record)", event.replace('_', " ")),
         _ => String::new(),
     };

@@ -15,6 +15,7 @@ use crate::api::engine::{ApiFailure, SubmitOutcome};
 use crate::api::ids::ClientRequestId;
 use crate::api::purchase::{self, FoundOrder};
 use crate::domain::order::RequestBody;
+use crate::domain::when::dated_stamp;
 use crate::exit::{EXIT_FAILURE, EXIT_UNKNOWN_OUTCOME, EXIT_UNRECORDED, Failure, output_failure};
 
 /// How a purchase begins: a new one, or a resend of a journaled one.
@@ -105,7 +106,14 @@ pub(super) async fn place(
                 candidates,
                 lookup_failed,
             } => {
-                report_ambiguous(&sent_at, &reason, &candidates, lookup_failed.as_ref(), out)?;
+                report_ambiguous(
+                    &sent_at,
+                    &session.zone,
+                    &reason,
+                    &candidates,
+                    lookup_failed.as_ref(),
+                    out,
+                )?;
                 let next = if candidates.is_empty() {
                     format!(
                         "Check with `flexus orders` and `flexus status ORDER_ID` (or the \
@@ -185,6 +193,7 @@ where
 
 fn report_ambiguous(
     sent_at: &str,
+    zone: &jiff::tz::TimeZone,
     reason: &ApiFailure,
     candidates: &[FoundOrder],
     lookup_failed: Option<&ApiFailure>,
@@ -194,20 +203,22 @@ fn report_ambiguous(
     let mut headline = crate::api::failure::ambiguity(reason, true);
     headline[..1].make_ascii_uppercase();
     writeln!(out, "{headline}.").map_err(io)?;
+    let sent = dated_stamp(sent_at, zone);
     match (candidates.is_empty(), lookup_failed) {
         (false, _) => {
-            writeln!(out, "FlexusL orders created since {sent_at}:").map_err(io)?;
+            writeln!(out, "FlexusL orders created since {sent}:").map_err(io)?;
             for order in candidates {
-                writeln!(out, "  {}  {}", order.order_id(), order.describe(sent_at)).map_err(io)?;
+                let described = order.describe(sent_at, zone);
+                writeln!(out, "  {}  {described}", order.order_id()).map_err(io)?;
             }
         }
         (true, None) => {
-            writeln!(out, "No FlexusL order created since {sent_at} was found.").map_err(io)?;
+            writeln!(out, "No FlexusL order created since {sent} was found.").map_err(io)?;
         }
         (true, Some(failure)) => {
             writeln!(
                 out,
-                "Could not look for orders created since {sent_at}: {failure}"
+                "Could not look for orders created since {sent}: {failure}"
             )
             .map_err(io)?;
         }

@@ -60,7 +60,7 @@ impl Execute for ResendArgs {
             err,
             "{:<16}first sent at {} to {}, {} send{} so far",
             "Purchase",
-            record.first_sent_at,
+            crate::domain::when::dated_stamp(&record.first_sent_at, &session.zone),
             record.endpoint,
             record.attempts,
             if record.attempts == 1 { "" } else { "s" }

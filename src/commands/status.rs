@@ -40,7 +40,7 @@ impl Execute for StatusArgs {
                     .order_details(order_id)
                     .await
                     .map_err(api_failure)?;
-                write_details(order_id, &details, out)
+                write_details(order_id, &details, &session.zone, out)
             }
         })
     }

@@ -16,14 +16,29 @@ use time::OffsetDateTime;
 /// "16:46:05 (UTC+08:00)": a time of today, e.g. in a log line or when a
 /// retry is due.
 pub fn clock_time(at: OffsetDateTime, zone: &TimeZone) -> String {
-    let (local, offset) = in_zone(at, zone);
     format!(
-        "{:02}:{:02}:{:02} ({})",
+        "{} ({})",
+        clock_digits(at, zone),
+        offset_text(offset_at(at, zone))
+    )
+}
+
+/// "16:46:05": the time of day alone, for a list whose heading says the
+/// offset once ([`offset_at`]) so each row has room for its words.
+pub fn clock_digits(at: OffsetDateTime, zone: &TimeZone) -> String {
+    let (local, _) = in_zone(at, zone);
+    format!(
+        "{:02}:{:02}:{:02}",
         local.hour(),
         local.minute(),
-        local.second(),
-        offset_text(offset)
+        local.second()
     )
+}
+
+/// The zone's offset at that instant (it differs across a daylight-saving
+/// change).
+pub fn offset_at(at: OffsetDateTime, zone: &TimeZone) -> Offset {
+    in_zone(at, zone).1
 }
 
 /// "2026-01-22 16:46 (UTC+08:00)": a time that may be another day's, such
@@ -138,6 +153,14 @@ mod tests {
         let second = datetime!(2026-10-25 01:30:00 UTC);
         assert_eq!(dated(first, &berlin()), "2026-10-25 02:30 (UTC+02:00)");
         assert_eq!(dated(second, &berlin()), "2026-10-25 02:30 (UTC+01:00)");
+    }
+
+    #[test]
+    fn the_bare_clock_and_the_offset_make_up_the_clock_time() {
+        let at = datetime!(2026-03-29 01:00:00 UTC);
+        assert_eq!(clock_digits(at, &berlin()), "03:00:00");
+        assert_eq!(offset_text(offset_at(at, &berlin())), "UTC+02:00");
+        assert_eq!(clock_time(at, &berlin()), "03:00:00 (UTC+02:00)");
     }
 
     #[test]

@@ -500,6 +500,6 @@ impl App {
 
     /// What to tell the user on the way out, after the terminal is restored.
     pub fn exit_report(&self) -> Option<String> {
-        self.submission.exit_report()
+        self.submission.exit_report(&self.zone)
     }
 }

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use jiff::tz::TimeZone;
 use time::OffsetDateTime;
 
 use super::app::{Clock, Tone};
@@ -16,6 +17,7 @@ use crate::api::journal::{PurchaseRecord, PurchaseState};
 use crate::api::purchase::{ClientRequestId, FoundOrder, OrderAction};
 use crate::api::wire::{OrderInfo, status};
 use crate::domain::order::RequestBody;
+use crate::domain::when::{clock_digits, dated_stamp};
 
 pub enum Submission {
     /// Nothing sent yet (or the last attempt was refused and is forgotten).
@@ -296,7 +298,13 @@ impl Unknown {
     }
 
     /// What a fresh look found; the timeline says it in words.
-    pub fn found(&mut self, timeline: &mut Timeline, clock: &Clock, lookup: Lookup) {
+    pub fn found(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        zone: &TimeZone,
+        lookup: Lookup,
+    ) {
         self.looking = None;
         self.highlighted = 0;
         self.busy_elsewhere = lookup.busy_elsewhere;
@@ -318,7 +326,7 @@ impl Unknown {
             timeline.push(
                 clock,
                 Tone::Info,
-                found_text(&self.candidates, &self.sent_at),
+                found_text(&self.candidates, &self.sent_at, zone),
             );
         }
     }
@@ -358,13 +366,13 @@ impl Timeline {
 /// What a look in the order list found: the orders created since the
 /// purchase was sent, and apart from them those the search's margin for
 /// clocks caught from shortly before (listed as BEFORE).
-fn found_text(found: &[FoundOrder], sent_at: &str) -> String {
+fn found_text(found: &[FoundOrder], sent_at: &str, zone: &TimeZone) -> String {
     let before = found.iter().filter(|f| f.created_before(sent_at)).count();
     let since = found.len() - before;
     let mut text = format!(
         "{since} order{} created since {} found",
         if since == 1 { "" } else { "s" },
-        super::text::utc(sent_at)
+        clean(&dated_stamp(sent_at, zone))
     );
     if before > 0 {
         text.push_str(&format!(
@@ -491,6 +499,7 @@ impl Submission {
         &mut self,
         timeline: &mut Timeline,
         clock: &Clock,
+        zone: &TimeZone,
         request_id: ClientRequestId,
         earlier: Earlier,
     ) {
@@ -504,7 +513,7 @@ impl Submission {
             format!(
                 "nothing was sent: the same order was sent at {} (Client-Request-Id {}) and its \
                  outcome is unknown",
-                super::text::utc(&first.first_sent_at),
+                clean(&dated_stamp(&first.first_sent_at, zone)),
                 clean(&first.client_request_id)
             ),
         );
@@ -516,7 +525,7 @@ impl Submission {
                 other: earlier.other,
             },
         );
-        unknown.found(timeline, clock, earlier.lookup);
+        unknown.found(timeline, clock, zone, earlier.lookup);
         *self = Submission::Unknown(Box::new(unknown));
     }
 
@@ -526,6 +535,7 @@ impl Submission {
         &mut self,
         timeline: &mut Timeline,
         clock: &Clock,
+        zone: &TimeZone,
         record: PurchaseRecord,
     ) -> Vec<Effect> {
         *self = Submission::Draft;
@@ -536,7 +546,7 @@ impl Submission {
             format!(
                 "reopened from the journal: {}, sent at {}",
                 purchase_text(&record.body),
-                super::text::utc(&record.first_sent_at)
+                clean(&dated_stamp(&record.first_sent_at, zone))
             ),
         );
         let request_id = match record.request_id() {
@@ -665,6 +675,7 @@ impl Submission {
         &mut self,
         timeline: &mut Timeline,
         clock: &Clock,
+        zone: &TimeZone,
         request_id: &ClientRequestId,
         lookup: Lookup,
     ) -> bool {
@@ -672,7 +683,7 @@ impl Submission {
             Submission::Unknown(unknown)
                 if unknown.request_id == *request_id && unknown.looking.is_some() =>
             {
-                unknown.found(timeline, clock, lookup);
+                unknown.found(timeline, clock, zone, lookup);
                 true
             }
             _ => false,
@@ -809,6 +820,7 @@ impl Submission {
         &mut self,
         timeline: &mut Timeline,
         clock: &Clock,
+        zone: &TimeZone,
         request_id: &ClientRequestId,
         outcome: SubmitOutcome,
     ) -> Vec<Effect> {
@@ -876,7 +888,9 @@ impl Submission {
                         Tone::Error,
                         format!("could not look for the order: {}", failure_text(failure)),
                     ),
-                    None => timeline.push(clock, Tone::Info, found_text(&candidates, &sent_at)),
+                    None => {
+                        timeline.push(clock, Tone::Info, found_text(&candidates, &sent_at, zone))
+                    }
                 }
                 let body = sending.body.clone();
                 *self = Submission::Unknown(Box::new(Unknown {
@@ -928,6 +942,7 @@ impl Submission {
         &mut self,
         timeline: &mut Timeline,
         clock: &Clock,
+        zone: &TimeZone,
         order_id: &str,
         event: TrackEvent,
     ) {
@@ -976,12 +991,14 @@ impl Submission {
                 match run {
                     // The same failure again, and nothing else happened
                     // since: the run's entry grows instead of the timeline.
+                    // Its clock reads like the entry's own, in the offset the
+                    // timeline's heading names.
                     Some(run) => {
                         let entry = &mut timeline.entries[run.index];
                         entry.text = format!(
                             "status checks {} to {attempt} failed (the last at {}): {text}; next try in {next}",
                             run.first_attempt,
-                            super::text::clock_time(clock.wall),
+                            clock_digits(clock.wall, zone),
                         );
                     }
                     None => {
@@ -1174,7 +1191,7 @@ impl Submission {
         }
     }
 
-    pub fn exit_report(&self) -> Option<String> {
+    pub fn exit_report(&self, zone: &TimeZone) -> Option<String> {
         match self {
             Submission::Draft | Submission::Failed { .. } => None,
             Submission::Submitting(sending) => Some(format!(
@@ -1185,7 +1202,7 @@ impl Submission {
             Submission::Unknown(unknown) => Some(format!(
                 "The answer to the order sent at {} (Client-Request-Id {}) was lost, so an order may \
                  exist. The journal holds the request: check `flexus orders` before ordering again.",
-                super::text::utc(&unknown.sent_at),
+                clean(&dated_stamp(&unknown.sent_at, zone)),
                 unknown.request_id
             )),
             Submission::Placed(t) => {

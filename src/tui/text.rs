@@ -122,31 +122,6 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// The time of day as the timeline shows it: "09:30:01".
-pub fn clock_time(at: time::OffsetDateTime) -> String {
-    use time::macros::format_description;
-    at.format(format_description!("[hour]:[minute]:[second]"))
-        .unwrap_or_default()
-}
-
-/// "2026-01-22T09:30:01Z" as "2026-01-22 09:30:01 UTC"; anything else as it
-/// came, cleaned.
-pub fn utc(stamp: &str) -> String {
-    use time::macros::format_description;
-    let parsed = time::PrimitiveDateTime::parse(
-        stamp.trim_end_matches('Z'),
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
-    );
-    match parsed {
-        Ok(at) if stamp.ends_with('Z') => at
-            .format(format_description!(
-                "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
-            ))
-            .unwrap_or_else(|_| clean(stamp).into_owned()),
-        _ => clean(stamp).into_owned(),
-    }
-}
-
 #[cfg(test)]
 mod wrap_tests {
     use super::*;
@@ -156,11 +131,5 @@ mod wrap_tests {
         assert_eq!(wrap_words("one two three", 7), vec!["one two", "three"]);
         assert_eq!(wrap_words("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         assert_eq!(wrap_words("", 4), vec![""]);
-    }
-
-    #[test]
-    fn service_times_read_as_utc() {
-        assert_eq!(utc("2026-01-22T09:30:01Z"), "2026-01-22 09:30:01 UTC");
-        assert_eq!(utc("yesterday\x1b"), "yesterday");
     }
 }

@@ -142,9 +142,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 _ => None,
             };
-            let effects =
-                app.submission
-                    .on_submitted(&mut app.timeline, &app.clock, &request_id, outcome);
+            let effects = app.submission.on_submitted(
+                &mut app.timeline,
+                &app.clock,
+                &app.zone,
+                &request_id,
+                outcome,
+            );
             if let Some(error) = sign_in_again {
                 app.connection = Connection::Failed {
                     error,
@@ -163,7 +167,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tracked { order_id, event } => {
             app.submission
-                .on_tracked(&mut app.timeline, &app.clock, &order_id, event);
+                .on_tracked(&mut app.timeline, &app.clock, &app.zone, &order_id, event);
             Vec::new()
         }
         Msg::TrackingEnded { order_id } => {
@@ -184,8 +188,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::EarlierChecked { check, result } => on_earlier(app, check, result),
         Msg::Unfinished(result) => on_unfinished(app, result),
         Msg::LookedAgain { request_id, lookup } => {
-            app.submission
-                .on_looked_again(&mut app.timeline, &app.clock, &request_id, lookup);
+            app.submission.on_looked_again(
+                &mut app.timeline,
+                &app.clock,
+                &app.zone,
+                &request_id,
+                lookup,
+            );
             Vec::new()
         }
         Msg::JournalRead { generation, result } => {
@@ -461,8 +470,13 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
             return Vec::new();
         }
     };
-    app.submission
-        .stop_as_double(&mut app.timeline, &app.clock, request_id, earlier);
+    app.submission.stop_as_double(
+        &mut app.timeline,
+        &app.clock,
+        &app.zone,
+        request_id,
+        earlier,
+    );
     status::show(app);
     Vec::new()
 }
@@ -535,7 +549,10 @@ fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
     // after an order placed here.
     app.fill_draft(crate::domain::order::Draft::from_request_body(&record.body));
     status::show(app);
-    effects.extend(app.submission.reopen(&mut app.timeline, &app.clock, record));
+    effects.extend(
+        app.submission
+            .reopen(&mut app.timeline, &app.clock, &app.zone, record),
+    );
     effects
 }
 

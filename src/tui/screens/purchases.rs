@@ -10,9 +10,10 @@ use ratatui::text::{Line, Span};
 use super::keys::{Binding, DOWN, ENTER, ESC, Key, UP, is_up};
 use super::{Command, Reply, Screen, draw_intro};
 use crate::api::journal::PurchaseRecord;
+use crate::domain::when::dated_stamp;
 use crate::tui::app::{App, Page, Step};
 use crate::tui::submission::purchase_text;
-use crate::tui::text::{clean, utc};
+use crate::tui::text::clean;
 use crate::tui::widgets::{self, ListRow};
 
 #[derive(Debug, Clone, Default)]
@@ -68,10 +69,10 @@ impl Screen for PurchasesScreen {
 }
 
 /// One row: when it was sent, where it stands, what it buys (cut last).
-fn row_text(record: &PurchaseRecord) -> String {
+fn row_text(record: &PurchaseRecord, zone: &jiff::tz::TimeZone) -> String {
     format!(
         "  sent {}  {}  {}",
-        utc(&record.first_sent_at),
+        dated_stamp(&record.first_sent_at, zone),
         record.state_text(),
         purchase_text(&record.body)
     )
@@ -97,7 +98,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         .enumerate()
         .map(|(i, record)| ListRow {
             line: Line::from(widgets::fit(
-                &clean(&row_text(record)),
+                &clean(&row_text(record, &app.zone)),
                 area.width as usize,
                 theme,
             )),

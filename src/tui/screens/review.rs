@@ -354,7 +354,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
                 &format!(
                     "{}, sent at {} (Client-Request-Id {})",
                     crate::tui::submission::purchase_text(&record.body),
-                    crate::tui::text::utc(&record.first_sent_at),
+                    crate::domain::when::dated_stamp(&record.first_sent_at, &app.zone),
                     clean(&record.client_request_id)
                 ),
                 Style::new(),
@@ -369,7 +369,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
             "!",
             2,
             theme.warning(),
-            &clean(&crate::api::purchase::damaged_words(damaged)),
+            &clean(&crate::api::purchase::damaged_words(damaged, &app.zone)),
             Style::new(),
             width,
         ));

@@ -15,13 +15,14 @@ use super::keys::{Binding, DOWN, END, ESC, HOME, Key, PAGE_DOWN, PAGE_UP, UP, is
 use super::{Command, Reply, Screen, take_rows};
 use crate::api::purchase::OrderAction;
 use crate::api::wire::status as order_status;
+use crate::domain::when::{clock_digits, dated_stamp, offset_at, offset_text};
 use crate::tui::app::{App, Overlay, Page, Step, Tone};
 use crate::tui::msg::Effect;
 use crate::tui::submission::{
     Choice, Origin, Payment, Submission, Tracking, amount_text, failure_text, purchase_text,
     seconds_text,
 };
-use crate::tui::text::{clean, clock_time, utc, wrap_words};
+use crate::tui::text::{clean, wrap_words};
 use crate::tui::theme::Theme;
 use crate::tui::widgets;
 
@@ -505,7 +506,7 @@ fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
             "All {} instance IDs (i goes back to the timeline)",
             tracking.instance_ids.len()
         ),
-        _ => "Timeline (UTC)".to_string(),
+        _ => format!("Timeline ({})", offset_text(timeline_offset(app))),
     };
     widgets::draw_lines(
         vec![Line::from(Span::styled(title, theme.accent()))],
@@ -575,7 +576,7 @@ fn candidate_rows(app: &App, width: u16) -> Vec<CandidateRow> {
         .min(unknown.candidates.len().saturating_sub(1));
     for (i, found) in unknown.candidates.iter().enumerate() {
         let selected = i == highlighted;
-        for (n, text) in wrap_parts(&clean(&found.describe(&unknown.sent_at)), room)
+        for (n, text) in wrap_parts(&clean(&found.describe(&unknown.sent_at, &app.zone)), room)
             .into_iter()
             .enumerate()
         {
@@ -619,10 +620,19 @@ fn wrap_parts(text: &str, room: usize) -> Vec<String> {
         .collect()
 }
 
+/// The offset the timeline's heading names: the zone's at the first entry
+/// (or now, before there is one). Said once there rather than on every row,
+/// which at 80 columns would take 12 of the 68 cells the words have.
+fn timeline_offset(app: &App) -> jiff::tz::Offset {
+    let first = app.timeline.entries.first().map(|e| e.at);
+    offset_at(first.unwrap_or(app.clock.wall), &app.zone)
+}
+
 /// The timeline, oldest first: the time, then the text wrapped under itself.
 fn timeline_rows(app: &App, width: u16) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let text_width = timeline_text_width(width);
+    let offset = timeline_offset(app);
     let mut rows = Vec::new();
     for entry in &app.timeline.entries {
         let style = match entry.tone {
@@ -631,12 +641,17 @@ fn timeline_rows(app: &App, width: u16) -> Vec<Line<'static>> {
             Tone::Warning => theme.warning(),
             Tone::Error => theme.error(),
         };
-        for (i, text) in wrap_words(&clean(&entry.text), text_width)
-            .into_iter()
-            .enumerate()
-        {
+        // The heading says the offset once; an entry after a daylight-saving
+        // change says its own, so its clock cannot be misread.
+        let own = offset_at(entry.at, &app.zone);
+        let text = if own == offset {
+            clean(&entry.text).into_owned()
+        } else {
+            format!("({}) {}", offset_text(own), clean(&entry.text))
+        };
+        for (i, text) in wrap_words(&text, text_width).into_iter().enumerate() {
             let time = if i == 0 {
-                format!("  {}  ", clock_time(entry.at))
+                format!("  {}  ", clock_digits(entry.at, &app.zone))
             } else {
                 " ".repeat(TIME_WIDTH)
             };
@@ -738,7 +753,7 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
             }
             head.extend(pair("Why", failure_text(&unknown.reason)));
             head.extend(pair("Client-Request-Id", unknown.request_id.to_string()));
-            head.extend(pair("Sent at", utc(&unknown.sent_at)));
+            head.extend(pair("Sent at", dated_stamp(&unknown.sent_at, &app.zone)));
             if let Origin::Double { same, other } = &unknown.origin {
                 if same.len() > 1 {
                     head.extend(pair(
@@ -749,7 +764,7 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
                                 format!(
                                     "{} sent at {}",
                                     clean(&r.client_request_id),
-                                    utc(&r.first_sent_at)
+                                    dated_stamp(&r.first_sent_at, &app.zone)
                                 )
                             })
                             .collect::<Vec<_>>()
@@ -765,7 +780,7 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
                                 format!(
                                     "{}, sent at {}",
                                     purchase_text(&r.body),
-                                    utc(&r.first_sent_at)
+                                    dated_stamp(&r.first_sent_at, &app.zone)
                                 )
                             })
                             .collect::<Vec<_>>()
@@ -872,7 +887,7 @@ fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static
         {
             head.extend(pair(
                 "Pay before",
-                format!("{}, or it is cancelled", utc(end)),
+                format!("{}, or it is cancelled", dated_stamp(end, &app.zone)),
             ));
         }
     }
