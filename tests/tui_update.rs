@@ -2047,3 +2047,27 @@ fn rows_arriving_above_the_highlighted_one_do_not_move_the_highlight() {
     assert_eq!(app.orders.cursor, 2);
     assert_eq!(highlighted(&app).as_deref(), Some(OTHER_ID));
 }
+
+#[test]
+fn an_order_still_being_sent_keeps_the_status_pane_and_enter_says_why() {
+    let (mut app, _) = app_at_review();
+    submitted(&mut app);
+    assert_eq!(app.page, Page::Status);
+    let listed = vec![account_order(
+        "CS2601140800WXYZ",
+        status::PENDING_PAYMENT,
+        "2026-01-14T08:00:00Z",
+        7.5,
+    )];
+    open_orders(&mut app, Vec::new(), whole_page(listed));
+    assert!(enter(&mut app).is_empty(), "nothing is followed instead");
+    assert_eq!(app.page, Page::Orders);
+    assert!(matches!(app.submission, Submission::Submitting(_)));
+    assert!(
+        notices(&app).iter().any(|n| n.contains("still under way")),
+        "{:?}",
+        notices(&app)
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, Page::Status, "back to the order in the air");
+}

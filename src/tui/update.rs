@@ -593,7 +593,7 @@ fn leave_for_another(app: &mut App) -> Option<Vec<Effect>> {
         app.notice(
             Tone::Warning,
             "The order on the status pane is still under way, so it stays there; Esc goes \
-             back to it, and another can be opened once it is placed and waits for payment.",
+             back to it, and another can be opened once it waits for payment or is final.",
         );
         return None;
     }
