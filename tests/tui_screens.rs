@@ -1436,6 +1436,16 @@ fn orders_merged_with_the_account_in_local_time() {
             total: 23,
             orders: listed,
             left_out: 0,
+            // What the completed order from elsewhere bought, from its
+            // details.
+            line_items: vec![(
+                "CS2601140800WXYZ".to_string(),
+                vec![flexus::api::wire::OrderLineItem {
+                    product_spec_desc: Some("hf.small.1.30m.linux".to_string()),
+                    subscription_num: Some(2),
+                    ..Default::default()
+                }],
+            )],
         }),
     );
     snap!("orders_merged", &mut app);

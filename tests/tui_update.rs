@@ -1838,6 +1838,7 @@ fn page_down_asks_bss_for_the_next_offset_and_stale_pages_are_dropped() {
             total: 45,
             orders: first,
             left_out: 0,
+            line_items: Vec::new(),
         }),
     );
     let effects = press(&mut app, KeyCode::PageDown);
@@ -1875,6 +1876,7 @@ fn page_down_asks_bss_for_the_next_offset_and_stale_pages_are_dropped() {
                 total: 45,
                 orders: (limit..2 * limit).map(order).collect(),
                 left_out: 0,
+                line_items: Vec::new(),
             }),
         },
     );
@@ -2012,6 +2014,7 @@ fn rows_arriving_above_the_highlighted_one_do_not_move_the_highlight() {
                 1.0,
             )],
             left_out: 0,
+            line_items: Vec::new(),
         }),
     );
     down(&mut app, 1);
@@ -2040,6 +2043,7 @@ fn rows_arriving_above_the_highlighted_one_do_not_move_the_highlight() {
                     1.0,
                 )],
                 left_out: 0,
+                line_items: Vec::new(),
             }),
         },
     );

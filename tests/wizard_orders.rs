@@ -204,6 +204,8 @@ fn an_order_only_the_account_knows_is_followed_by_its_id_and_can_be_cancelled() 
             .lines()
             .any(|l| l.contains("pending payment") && l.contains("USD "))
     });
+    // What it buys comes from its details: the list does not say.
+    wizard.wait_for("Buys 1 x FlexusL hf.large.2.30m.linux");
     wizard.keys(ENTER);
     wizard.wait_for("opened from the account's order list");
     wizard.wait_for("c cancel");

@@ -7,6 +7,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use futures::StreamExt;
 use futures::future::BoxFuture;
 use tokio::sync::mpsc::Sender;
 
@@ -17,7 +18,7 @@ use crate::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use crate::api::journal::{Journal, PurchaseRecord};
 use crate::api::purchase::{self, ClientRequestId, OrderAction};
 use crate::api::tracking::{self, CheckNow, TrackOptions};
-use crate::api::wire::FLEXUSL_SERVICE_TYPE_CODE;
+use crate::api::wire::{FLEXUSL_SERVICE_TYPE_CODE, OrderLineItem};
 use crate::domain::catalog::Catalog;
 use crate::domain::order::RequestBody;
 use crate::domain::pricing::PriceTable;
@@ -196,6 +197,9 @@ async fn ready(client: &Client, body: &RequestBody) -> Result<(), SubmitOutcome>
         .map_err(SubmitOutcome::Rejected)
 }
 
+/// Order details asked for at once while listing orders.
+const DETAILS_AT_A_TIME: usize = 4;
+
 /// Orders through the purchase engine, recorded in the journal.
 pub struct LiveService {
     client: Client,
@@ -341,20 +345,38 @@ impl OrderService for LiveService {
                 ..OrderQuery::default()
             };
             let list = client.list_orders(&query).await?;
+            // The query filters already; a service that ignores the filter
+            // must not slip another service's order in.
+            let orders: Vec<_> = list
+                .order_infos
+                .into_iter()
+                .filter(|o| {
+                    o.service_type_code
+                        .as_deref()
+                        .is_none_or(|c| c == FLEXUSL_SERVICE_TYPE_CODE)
+                })
+                .collect();
+            // The list does not say what an order buys; its details do.
+            // A few at a time, so a page does not burst on BSS; without
+            // them a row still shows what the list said.
+            let ids: Vec<String> = orders.iter().map(|o| o.order_id.clone()).collect();
+            let read: Vec<Option<(String, Vec<OrderLineItem>)>> = futures::stream::iter(ids)
+                .map(|order_id| {
+                    let client = client.clone();
+                    async move {
+                        let details = client.order_details(&order_id).await.ok()?;
+                        Some((order_id, details.order_line_items))
+                    }
+                })
+                .buffer_unordered(DETAILS_AT_A_TIME)
+                .collect()
+                .await;
+            let line_items = read.into_iter().flatten().collect();
             Ok(OrdersPage {
                 total: usize::try_from(list.total_count).unwrap_or(0),
                 left_out: list.left_out,
-                // The query filters already; a service that ignores the
-                // filter must not slip another service's order in.
-                orders: list
-                    .order_infos
-                    .into_iter()
-                    .filter(|o| {
-                        o.service_type_code
-                            .as_deref()
-                            .is_none_or(|c| c == FLEXUSL_SERVICE_TYPE_CODE)
-                    })
-                    .collect(),
+                orders,
+                line_items,
             })
         })
     }

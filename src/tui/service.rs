@@ -13,7 +13,7 @@ use crate::api::journal::DamagedRecord;
 use crate::api::journal::PurchaseRecord;
 use crate::api::purchase::{ClientRequestId, FoundOrder, OrderAction};
 use crate::api::tracking::CheckNow;
-use crate::api::wire::OrderInfo;
+use crate::api::wire::{OrderInfo, OrderLineItem};
 use crate::domain::order::RequestBody;
 use crate::secret::Secret;
 
@@ -53,6 +53,9 @@ pub struct Earlier {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrdersPage {
     pub orders: Vec<OrderInfo>,
+    /// The line items of those orders whose details could be read (by
+    /// order ID): what an order from elsewhere buys. Best effort.
+    pub line_items: Vec<(String, Vec<OrderLineItem>)>,
     /// How many orders the account has in all, as BSS counts them.
     pub total: usize,
     /// Orders of the page left out because their ID is not of Huawei's

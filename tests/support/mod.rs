@@ -295,6 +295,7 @@ impl OrderService for FakeService {
                     .take(limit as usize)
                     .collect(),
                 left_out: 0,
+                line_items: Vec::new(),
             });
         Box::pin(async move { page })
     }
@@ -730,5 +731,6 @@ pub fn whole_page(orders: Vec<OrderInfo>) -> Result<OrdersPage, ApiFailure> {
         total: orders.len(),
         orders,
         left_out: 0,
+        line_items: Vec::new(),
     })
 }

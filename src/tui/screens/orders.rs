@@ -14,7 +14,7 @@ use super::keys::{Binding, DOWN, ENTER, ESC, Key, PAGE_DOWN, UP, is_up};
 use super::{Command, Reply, Screen, draw_intro, take_all_but};
 use crate::api::engine::ApiFailure;
 use crate::api::journal::{PurchaseRecord, parse_utc};
-use crate::api::wire::{OrderInfo, status};
+use crate::api::wire::{OrderInfo, OrderLineItem, status};
 use crate::domain::when::dated_stamp;
 use crate::tui::app::{App, Connection, Notice, Page};
 use crate::tui::msg::Effect;
@@ -35,6 +35,9 @@ pub struct State {
     pub journal: Journal,
     /// The account's orders listed so far, newest first.
     pub listed: Vec<OrderInfo>,
+    /// Line items of listed orders, by order ID, where their details were
+    /// read.
+    pub line_items: std::collections::HashMap<String, Vec<OrderLineItem>>,
     /// How many orders BSS says the account has, once it said.
     pub total: Option<usize>,
     /// Orders left out for an ID not of Huawei's shape.
@@ -81,6 +84,8 @@ impl State {
 pub struct Row<'a> {
     pub record: Option<&'a PurchaseRecord>,
     pub info: Option<&'a OrderInfo>,
+    /// The order's line items, where BSS gave them.
+    pub items: &'a [OrderLineItem],
 }
 
 impl Row<'_> {
@@ -124,12 +129,22 @@ impl Row<'_> {
             .unwrap_or_else(|| "-".to_string())
     }
 
-    /// "2 x hf.large.2.30m.linux": known from the journal's request body.
+    /// "2 x hf.large.2.30m.linux": from the journal's request body, else
+    /// from the order's first line item that names a package.
     pub fn spec_text(&self) -> String {
-        self.record.map_or_else(
-            || "-".to_string(),
-            |r| format!("{} x {}", r.body.purchase_quantity, r.body.plan_spec),
-        )
+        if let Some(r) = self.record {
+            return format!("{} x {}", r.body.purchase_quantity, r.body.plan_spec);
+        }
+        self.items
+            .iter()
+            .find_map(|item| {
+                let spec = item.product_spec_desc.as_deref()?;
+                Some(match item.subscription_num {
+                    Some(n) => format!("{n} x {spec}"),
+                    None => spec.to_string(),
+                })
+            })
+            .unwrap_or_else(|| "-".to_string())
     }
 
     /// What the row stays known by while rows arrive around it.
@@ -163,18 +178,27 @@ pub fn rows(state: &State) -> Vec<Row<'_>> {
             rows.push(Row {
                 record: Some(record),
                 info: None,
+                items: &[],
             });
         }
     }
     for info in &state.listed {
+        let items = state
+            .line_items
+            .get(&info.order_id)
+            .map_or(&[][..], Vec::as_slice);
         match rows
             .iter_mut()
             .find(|r| r.order_id() == Some(info.order_id.as_str()))
         {
-            Some(row) => row.info = Some(info),
+            Some(row) => {
+                row.info = Some(info);
+                row.items = items;
+            }
             None => rows.push(Row {
                 record: None,
                 info: Some(info),
+                items,
             }),
         }
     }
@@ -381,6 +405,7 @@ pub fn on_listed(
                     state.listed.push(info);
                 }
             }
+            state.line_items.extend(page.line_items);
             state.total = Some(page.total);
             state.left_out += page.left_out;
             state.bss = Bss::Idle;
@@ -478,11 +503,15 @@ fn detail_lines(app: &App, row: &Row<'_>, width: usize) -> Vec<Line<'static>> {
         ),
         (None, None) => "-".to_string(),
     })];
-    if let Some(record) = row.record {
-        lines.push(fit(format!("Buys {}", record.body.describe())));
-        if !record.instance_ids.is_empty() {
-            lines.push(fit(format!("Instances {}", record.instance_ids.join(", "))));
+    match row.record {
+        Some(record) => {
+            lines.push(fit(format!("Buys {}", record.body.describe())));
+            if !record.instance_ids.is_empty() {
+                lines.push(fit(format!("Instances {}", record.instance_ids.join(", "))));
+            }
         }
+        None if !row.items.is_empty() => lines.push(fit(format!("Buys {}", row.spec_text()))),
+        None => {}
     }
     lines
 }
