@@ -303,8 +303,26 @@ impl OrderService for LiveService {
     fn journal_purchases(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>> {
         let journal = self.journal.clone();
         // The journal's earlier sandbox purchases went to sandboxes that
-        // died with their wizards: only this one's are listed.
-        let since = self.sandbox.is_some().then_some(self.opened_at);
+        // died with their wizards: only this one's are listed. The journal's
+        // times have whole seconds, so a purchase that placed an order is
+        // told by the sandbox knowing it; one that placed none, by its time.
+        let this_session = self.sandbox.as_ref().map(|handle| {
+            let placed: std::collections::HashSet<String> = handle
+                .created_orders()
+                .into_iter()
+                .map(|o| o.client_request_id)
+                .collect();
+            let since = self
+                .opened_at
+                .replace_nanosecond(0)
+                .unwrap_or(self.opened_at);
+            move |r: &PurchaseRecord| {
+                placed.contains(&r.client_request_id)
+                    || (r.order_id.is_none()
+                        && crate::api::journal::parse_utc(&r.first_sent_at)
+                            .is_some_and(|at| at >= since))
+            }
+        });
         Box::pin(async move {
             let records = tokio::task::spawn_blocking(move || journal.purchases())
                 .await
@@ -317,15 +335,9 @@ impl OrderService for LiveService {
                         "`flexus orders` lists what it holds",
                     )
                 })?;
-            Ok(match since {
+            Ok(match this_session {
                 None => records,
-                Some(since) => records
-                    .into_iter()
-                    .filter(|r| {
-                        crate::api::journal::parse_utc(&r.first_sent_at)
-                            .is_some_and(|at| at >= since)
-                    })
-                    .collect(),
+                Some(mine) => records.into_iter().filter(|r| mine(r)).collect(),
             })
         })
     }
