@@ -14,7 +14,7 @@ use flexus::tui::app::{App, Overlay, Page, Step};
 use flexus::tui::msg::{Effect, Msg};
 use flexus::tui::screens::dialogs::Confirmed;
 use flexus::tui::screens::review;
-use flexus::tui::service::{Earlier, Lookup, Start};
+use flexus::tui::service::{AtStart, Earlier, Lookup, Start};
 use flexus::tui::submission::{Origin, Submission};
 use flexus::tui::update::update;
 use support::*;
@@ -413,7 +413,7 @@ fn nothing_unfinished_leaves_the_wizard_at_step_one() {
     let (app, effects) = starting_with(Vec::new());
     assert!(effects.is_empty());
     assert_eq!(app.page, Page::Step(Step::Region));
-    // Without reopening asked for (--sandbox, a plan), the journal is not read.
+    // Without reopening asked for (a plan), the journal is not read.
     let (mut app, _) = signed_in_app();
     assert!(!app.reattach);
     let effects = flexus::tui::update::start(&mut app, &Start::Connected(FakeService::new()));
@@ -426,7 +426,7 @@ fn a_new_order_begun_while_signing_in_is_not_taken_over() {
     app.reattach = true;
     let service = FakeService::new();
     let effects = flexus::tui::update::start(&mut app, &Start::Connected(service));
-    assert_eq!(effects, vec![Effect::LoadUnfinished]);
+    assert_eq!(effects, vec![Effect::ReadJournalAtStart]);
     // The user picks a region before the journal's answer arrives.
     press(&mut app, KeyCode::Enter);
     let page = app.page;
@@ -434,7 +434,10 @@ fn a_new_order_begun_while_signing_in_is_not_taken_over() {
     assert_ne!(page, Page::Step(Step::Region));
     let effects = update(
         &mut app,
-        Msg::Unfinished(Ok(vec![record(EARLIER_ID, a_body(), lost_answer())])),
+        Msg::AtStart(Ok(AtStart {
+            unfinished: vec![record(EARLIER_ID, a_body(), lost_answer())],
+            last_order: None,
+        })),
     );
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(app.page, page, "the wizard stays where the user is");
@@ -598,7 +601,7 @@ fn a_journal_that_cannot_be_read_is_said_and_the_wizard_goes_on() {
     flexus::tui::update::start(&mut app, &Start::Connected(FakeService::new()));
     update(
         &mut app,
-        Msg::Unfinished(Err(failure(
+        Msg::AtStart(Err(failure(
             None,
             None,
             "cannot read the order journal: permission denied",

@@ -161,6 +161,33 @@ fn image_lists() {
 }
 
 #[test]
+fn the_highlighted_application_image_says_what_it_is() {
+    let (mut app, _) = signed_in_app();
+    enter(&mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        text.contains("│BT: BT Panel, a web control panel for sites, databases and files"),
+        "{text}"
+    );
+    down(&mut app, 14);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        text.contains("│SRS: Simple Realtime Server: live streaming"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("BT Panel"),
+        "only the highlighted one:\n{text}"
+    );
+    type_text(&mut app, "ubuntu");
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        !text.contains("SRS:"),
+        "an OS image has no line of its own:\n{text}"
+    );
+}
+
+#[test]
 fn image_private() {
     let (mut app, _) = signed_in_app();
     enter(&mut app);
@@ -277,6 +304,81 @@ fn naming_with_errors_and_tags() {
     snap!("naming_tag_editor_duplicate", &mut app);
 }
 
+/// Text of exactly `chars` characters, words and spaces as people write.
+fn prose(chars: usize) -> String {
+    "Shop front end, staging copy; rebuilt nightly from the main branch. "
+        .chars()
+        .cycle()
+        .take(chars)
+        .collect()
+}
+
+/// The review with the longest description and tag value the document
+/// allows, each typed on the naming step with its counter in view.
+fn at_review_with_long_texts() -> App {
+    let (mut app, _) = app_at_review();
+    type_text(&mut app, "6");
+    press(&mut app, KeyCode::Tab);
+    let description = prose(1024);
+    type_text(&mut app, &description[..1000]);
+    snap!("naming_description_counter", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        line_with(&text, "Description").contains(" 1000/1024"),
+        "{text}"
+    );
+    let buf = buffer(&mut app, 80, 24);
+    assert_eq!(
+        style_of(&buf, "1000/1024").fg,
+        Some(Color::Yellow),
+        "near the limit the counter warns"
+    );
+    type_text(&mut app, &description[1000..]);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "notes");
+    press(&mut app, KeyCode::Tab);
+    let value = prose(2048);
+    type_text(&mut app, &value[..37]);
+    let text = frame(&mut app, 80, 24);
+    assert!(line_with(&text, "Value").contains(" 37/2048"), "{text}");
+    let buf = buffer(&mut app, 80, 24);
+    assert_ne!(style_of(&buf, "37/2048").fg, Some(Color::Yellow));
+    type_text(&mut app, &value[37..]);
+    snap!("naming_tag_value_counter", &mut app);
+    enter(&mut app);
+    enter(&mut app);
+    app
+}
+
+#[test]
+fn review_shortens_long_texts_to_keep_the_estimate_in_view() {
+    let mut app = at_review_with_long_texts();
+    snap!("review_long_texts", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        line_with(&text, "Description").contains("… (1024 characters)│"),
+        "{text}"
+    );
+    assert!(
+        line_with(&text, "Tags").contains("… (2048 characters)│"),
+        "{text}"
+    );
+    assert!(text.contains("Whole order    USD 19.00"), "{text}");
+    assert!(
+        text.contains("w show whole"),
+        "the footer names the key:\n{text}"
+    );
+
+    press(&mut app, KeyCode::Char('w'));
+    snap!("review_long_texts_whole", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(!text.contains("characters)"), "{text}");
+    assert!(text.contains("w shorten"), "{text}");
+    press(&mut app, KeyCode::Char('w'));
+    assert!(frame(&mut app, 80, 24).contains("(1024 characters)"));
+}
+
 #[test]
 fn an_empty_name_shows_its_whole_rule_at_80_columns() {
     let (mut app, _) = app_at_review();
@@ -302,6 +404,19 @@ fn review() {
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::PageDown);
     snap!("review_json", &mut app);
+}
+
+#[test]
+fn the_question_before_sending_calls_the_total_an_estimate() {
+    let (mut app, _) = app_at_review();
+    enter_and_check(&mut app, Default::default());
+    snap!("confirm_submit_priced", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(text.contains("│Estimated total: USD 19.00 "), "{text}");
+    assert!(
+        text.contains("An estimate from list prices; the placed order states what is charged."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -369,6 +484,49 @@ fn status_while_sending() {
     snap!("status_submitting", &mut app);
     ctrl(&mut app, 'c');
     snap!("confirm_quit", &mut app);
+}
+
+/// AP-Singapore and Ubuntu 22.04 chosen, then Ctrl-C: the question says
+/// what is kept.
+fn quitting_half_made() -> App {
+    let (mut app, _) = signed_in_app();
+    down(&mut app, 1);
+    enter(&mut app);
+    type_text(&mut app, "ubuntu");
+    enter(&mut app);
+    enter(&mut app);
+    ctrl(&mut app, 'c');
+    app
+}
+
+/// The next start after `quitting_half_made` said yes.
+fn offered_to_continue() -> App {
+    let mut app = quitting_half_made();
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let Some(Effect::KeepDraft { contents }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let kept = flexus::tui::kept::KeptDraft::from_json(contents).unwrap();
+    let mut options = flexus::tui::Options {
+        catalog: flexus::domain::catalog::Catalog::embedded(),
+        prices: flexus::domain::pricing::PriceTable::embedded(),
+        theme: Theme::new(true, true),
+        plan: None,
+        mouse: false,
+        first_frame_exit: false,
+        reattach: true,
+        kept_file: None,
+        kept_found: flexus::tui::kept::Found::Draft(kept),
+    };
+    let (app, _) =
+        flexus::tui::runtime::prepare(&mut options, &Start::Connected(FakeService::new()));
+    app
+}
+
+#[test]
+fn the_quit_question_keeping_choices_and_the_offer_to_continue() {
+    snap!("confirm_quit_keeping_choices", &mut quitting_half_made());
+    snap!("offer_to_continue", &mut offered_to_continue());
 }
 
 /// A reader eight hours east of UTC sees the deadline and the timeline in
@@ -473,6 +631,44 @@ fn status_of_a_tracked_order() {
     snap!("status_completed", &mut app);
     let buf = buffer(&mut app, 80, 24);
     assert_eq!(style_of(&buf, "Order completed").fg, Some(Color::Green));
+}
+
+#[test]
+fn status_says_when_the_order_states_another_amount_than_the_estimate() {
+    let (mut app, _) = app_at_review();
+    placed(&mut app);
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        !text.contains("Estimate "),
+        "an amount equal to the estimate needs no word:\n{text}"
+    );
+    let mut info = order_info(status::PENDING_PAYMENT);
+    info.amount_after_discount = Some(17.1);
+    tracked(
+        &mut app,
+        TrackEvent::Polled(Box::new(flexus::api::wire::OrderDetails {
+            total_count: 1,
+            order_info: info,
+            order_line_items: Vec::new(),
+        })),
+    );
+    snap!("status_amount_differs", &mut app);
+    let text = frame(&mut app, 80, 24);
+    assert!(
+        line_with(&text, "Estimate")
+            .contains("USD 19.00 at list prices; the order's USD 17.10 is charged"),
+        "{text}"
+    );
+    let below_id = text
+        .lines()
+        .skip_while(|line| !line.contains("│Client-Request-Id"))
+        .nth(1)
+        .unwrap();
+    assert!(
+        below_id.contains("names this purchase to Huawei Cloud; a resend reuses it"),
+        "what the ID is for is said under it:\n{text}"
+    );
 }
 
 #[test]
@@ -793,13 +989,13 @@ impl flexus::tui::service::OrderService for Named {
         self.inner.earlier(body)
     }
 
-    fn unfinished(
+    fn at_start(
         &self,
     ) -> futures::future::BoxFuture<
         'static,
-        Result<Vec<flexus::api::journal::PurchaseRecord>, flexus::api::engine::ApiFailure>,
+        Result<flexus::tui::service::AtStart, flexus::api::engine::ApiFailure>,
     > {
-        self.inner.unfinished()
+        self.inner.at_start()
     }
 
     fn journal_purchases(
@@ -1214,6 +1410,8 @@ fn every_state() -> Vec<State> {
             ctrl(&mut app, 'c');
             app
         }),
+        ("quit question keeping choices", quitting_half_made),
+        ("offer to continue", offered_to_continue),
         ("pending payment", pending_payment),
         ("pay question", || {
             let mut app = pending_payment();

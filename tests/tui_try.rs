@@ -48,6 +48,8 @@ fn try_the_wizard_by_hand() {
         mouse: true,
         first_frame_exit: false,
         reattach: false,
+        kept_file: None,
+        kept_found: flexus::tui::kept::Found::Nothing,
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let exit = runtime.block_on(run(options, start)).unwrap();

@@ -19,7 +19,7 @@ use flexus::domain::order::{Draft, ImageRef, PeriodType};
 use flexus::tui::app::{App, Connection, Overlay, Page, Step};
 use flexus::tui::msg::{Effect, Msg, SaveError};
 use flexus::tui::screens::dialogs::Confirmed;
-use flexus::tui::screens::{extras, image, naming, period, status as status_screen};
+use flexus::tui::screens::{extras, image, naming, period, spec, status as status_screen};
 use flexus::tui::service::{SignIn, Start};
 use flexus::tui::submission::{Payment, Submission};
 use flexus::tui::update::update;
@@ -2074,4 +2074,412 @@ fn an_order_still_being_sent_keeps_the_status_pane_and_enter_says_why() {
     );
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.page, Page::Status, "back to the order in the air");
+}
+
+// ---- quitting with a half-made order, and starting from earlier choices ----
+
+/// The words of the question asked, as one text.
+fn question_text(app: &App) -> String {
+    match &app.overlay {
+        Some(Overlay::Confirm(question)) => question
+            .lines
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => panic!("no question is asked"),
+    }
+}
+
+/// AP-Singapore and Ubuntu 22.04 chosen, at the spec step.
+fn half_made() -> App {
+    let (mut app, _) = signed_in_app();
+    down(&mut app, 1); // AP-Singapore
+    enter(&mut app);
+    choose_os(&mut app, "ubuntu", "22.04");
+    assert_eq!(app.page, page(Step::Spec));
+    app
+}
+
+/// The draft an effect keeps, read back as the next start reads it.
+fn kept_by(effects: &[Effect]) -> flexus::tui::kept::KeptDraft {
+    let contents = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::KeepDraft { contents } => Some(contents),
+            _ => None,
+        })
+        .expect("the draft is kept");
+    flexus::tui::kept::KeptDraft::from_json(contents).expect("a kept draft")
+}
+
+#[test]
+fn ctrl_c_with_a_half_made_order_says_what_is_kept_and_keeps_it_on_yes() {
+    let mut app = half_made();
+    assert!(ctrl(&mut app, 'c').is_empty());
+    assert_eq!(asked(&app), Some(&Confirmed::Quit));
+    assert_eq!(
+        question_text(&app),
+        "Your choices so far (AP-Singapore, Ubuntu 22.04) are kept; the next start offers to \
+         continue. Nothing was ordered.\n\nPress y to quit; any other key stays."
+    );
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(effects.last(), Some(&Effect::Quit));
+    let kept = kept_by(&effects);
+    assert_eq!(kept.step, Step::Spec);
+    assert_eq!(kept.draft, app.draft);
+    assert_eq!(app.stopped_by, Some("SIGINT"), "Ctrl-C exits 130");
+}
+
+#[test]
+fn any_other_key_stays_and_a_second_ctrl_c_quits_at_once_still_keeping_the_draft() {
+    let mut app = half_made();
+    ctrl(&mut app, 'c');
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(app.overlay.is_none() && !app.quit);
+    assert_eq!(app.page, page(Step::Spec));
+    ctrl(&mut app, 'c');
+    let effects = ctrl(&mut app, 'c');
+    assert!(app.quit);
+    assert_eq!(kept_by(&effects).draft.region, "ap-southeast-3");
+    assert_eq!(app.stopped_by, Some("SIGINT"));
+}
+
+#[test]
+fn without_a_choice_made_ctrl_c_quits_at_once_and_exits_130() {
+    let (mut app, _) = signed_in_app();
+    assert_eq!(ctrl(&mut app, 'c'), vec![Effect::Quit]);
+    assert_eq!(app.stopped_by, Some("SIGINT"));
+}
+
+#[test]
+fn q_after_an_order_quits_with_0_and_a_new_order_from_it_is_nothing_to_keep() {
+    let (mut app, _) = app_at_review();
+    let request_id = submitted(&mut app);
+    answer_placed(&mut app, request_id, vec!["i-1".into()]);
+    completed(&mut app);
+    assert_eq!(press(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+    assert_eq!(app.stopped_by, None, "q is not an interrupt");
+
+    let (mut app, _) = app_at_review();
+    let request_id = submitted(&mut app);
+    answer_placed(&mut app, request_id, vec!["i-1".into()]);
+    completed(&mut app);
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.page, page(Step::Region));
+    assert_eq!(ctrl(&mut app, 'c'), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_refused_order_is_kept_over_ctrl_c_at_the_review() {
+    let (mut app, _) = app_at_review();
+    let request_id = submitted(&mut app);
+    update(
+        &mut app,
+        Msg::Submitted {
+            request_id,
+            outcome: SubmitOutcome::Rejected(failure(Some(400), None, "no", "")),
+        },
+    );
+    ctrl(&mut app, 'c');
+    assert!(question_text(&app).starts_with(
+        "Your choices so far (AP-Singapore, Ubuntu 22.04, hf.large.2.30m.linux, 1 month x1, \
+         no add-ons, web-01) are kept"
+    ));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(kept_by(&effects).draft, app.draft);
+}
+
+#[test]
+fn the_quit_question_while_an_order_is_in_flight_keeps_no_draft() {
+    let (mut app, _) = app_at_review();
+    submitted(&mut app);
+    ctrl(&mut app, 'c');
+    assert_eq!(
+        question_text(&app),
+        "The order was sent and its answer has not come yet.\nIts ID is in the journal either \
+         way.\n\nPress y to quit; any other key stays."
+    );
+    assert_eq!(press(&mut app, KeyCode::Char('y')), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_second_ctrl_c_while_an_order_is_in_flight_keeps_the_question_open() {
+    let (mut app, _) = app_at_review();
+    submitted(&mut app);
+    ctrl(&mut app, 'c');
+    let asked = question_text(&app);
+    assert_eq!(ctrl(&mut app, 'c'), Vec::new());
+    assert!(!app.quit);
+    assert_eq!(question_text(&app), asked);
+}
+
+#[test]
+fn a_hangup_or_sigterm_keeps_a_half_made_order() {
+    for signal in ["SIGHUP", "SIGTERM"] {
+        let mut app = half_made();
+        let effects = update(&mut app, Msg::Signal(signal));
+        assert_eq!(kept_by(&effects).step, Step::Spec, "{signal}");
+        assert_eq!(effects.last(), Some(&Effect::Quit));
+        assert_eq!(app.stopped_by, Some(signal));
+    }
+}
+
+/// A wizard reading the journal at the start, whose newest purchase is
+/// `last` (and nothing unfinished).
+fn starting_after(last: flexus::domain::order::RequestBody) -> App {
+    let mut app = new_app();
+    app.reattach = true;
+    let effects = flexus::tui::update::start(&mut app, &Start::Connected(FakeService::new()));
+    assert_eq!(effects, vec![Effect::ReadJournalAtStart]);
+    let last = record(
+        EARLIER_ID,
+        last,
+        flexus::api::journal::PurchaseState::Placed,
+    );
+    let effects = update(
+        &mut app,
+        Msg::AtStart(Ok(flexus::tui::service::AtStart {
+            unfinished: Vec::new(),
+            last_order: Some(Box::new(last)),
+        })),
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    app
+}
+
+#[test]
+fn a_new_order_starts_with_every_cursor_on_the_last_orders_choices() {
+    let body = body_of(&app_at_review().0);
+    let mut app = starting_after(body.clone());
+    assert_eq!(app.page, page(Step::Region));
+    assert_eq!(
+        notices(&app),
+        vec![
+            "Starting from the choices of your last order, sent 2026-01-15 09:10 (UTC+00:00); \
+             Enter confirms each."
+        ]
+    );
+    assert!(app.accepted.iter().all(|a| !a), "the steps are walked");
+    assert_eq!(
+        app.catalog.regions[app.region.picker.cursor].code,
+        "ap-southeast-3"
+    );
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Image));
+    enter(&mut app); // Ubuntu -> its versions, on 22.04
+    assert_eq!(app.image.os, "Ubuntu");
+    assert_eq!(app.image.version_rows[app.image.versions.cursor].0, "22.04");
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Spec));
+    assert_eq!(
+        app.spec.rows[app.spec.picker.cursor].code,
+        "hf.large.2.30m.linux"
+    );
+    for _ in 0..4 {
+        enter(&mut app); // spec, period, extras, name
+    }
+    assert_eq!(app.page, page(Step::Review));
+    assert_eq!(body_of(&app), body);
+    // Walking the last order's choices unchanged is nothing to keep.
+    assert_eq!(ctrl(&mut app, 'c'), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_last_choice_no_longer_offered_is_dropped_with_a_notice() {
+    let mut body = body_of(&app_at_review().0);
+    body.image_ref.image_version = Some("9.9".to_string());
+    let app = starting_after(body.clone());
+    assert_eq!(app.draft.region, "ap-southeast-3");
+    assert_eq!(app.draft.image, ImageRef::Unset);
+    let shown = notices(&app).join("\n");
+    assert!(
+        shown.contains("The image choice of the last order was dropped (and its spec with it):"),
+        "{shown}"
+    );
+    assert!(shown.contains("Choose again."), "{shown}");
+    assert_eq!(app.image.pane, image::Pane::List);
+
+    body.region = "xx-nowhere-1".to_string();
+    let app = starting_after(body);
+    assert_eq!(app.draft.region, "");
+    assert_eq!(app.region.picker.cursor, 0, "the usual start");
+    assert_eq!(app.draft.instance_name, "web-01", "the rest is kept");
+    let shown = notices(&app).join("\n");
+    assert!(
+        shown.contains(
+            "The region choice of the last order was dropped (and its image and spec with it):"
+        ),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_plan_wins_over_the_last_choices() {
+    let (mut app, _) = signed_in_app();
+    assert!(
+        !app.reattach,
+        "with --plan the journal is not read at the start"
+    );
+    assert!(flexus::tui::update::start(&mut app, &Start::Connected(FakeService::new())).is_empty());
+}
+
+/// A wizard opened with a kept half-made order (AP-Singapore, Ubuntu 22.04,
+/// left at the spec step).
+fn opened_with_kept() -> App {
+    let kept = flexus::tui::kept::KeptDraft {
+        draft: half_made().draft,
+        step: Step::Spec,
+    };
+    let mut options = flexus::tui::Options {
+        catalog: flexus::domain::catalog::Catalog::embedded(),
+        prices: flexus::domain::pricing::PriceTable::embedded(),
+        theme: flexus::tui::theme::Theme::new(true, true),
+        plan: None,
+        mouse: false,
+        first_frame_exit: false,
+        reattach: true,
+        kept_file: None,
+        kept_found: flexus::tui::kept::Found::Draft(kept),
+    };
+    let (mut app, effects) =
+        flexus::tui::runtime::prepare(&mut options, &Start::Connected(FakeService::new()));
+    assert_eq!(effects, vec![Effect::ReadJournalAtStart]);
+    app.zone = jiff::tz::TimeZone::UTC;
+    app
+}
+
+#[test]
+fn a_kept_order_is_offered_and_enter_continues_at_the_step_it_was_left() {
+    let mut app = opened_with_kept();
+    assert_eq!(asked(&app), Some(&Confirmed::ContinueKept));
+    assert!(
+        question_text(&app).starts_with(
+            "Last time you quit at step 3 (Spec) with your choices kept (AP-Singapore, Ubuntu \
+             22.04)."
+        ),
+        "{}",
+        question_text(&app)
+    );
+    // A key that is neither yes nor no leaves the question open.
+    assert!(press(&mut app, KeyCode::Char('x')).is_empty());
+    assert_eq!(asked(&app), Some(&Confirmed::ContinueKept));
+    assert!(enter(&mut app).is_empty());
+    assert_eq!(app.page, page(Step::Spec));
+    assert_eq!(app.draft.region, "ap-southeast-3");
+    assert!(app.step_done(Step::Image));
+    // The journal's answer comes after: the choices stay the kept ones.
+    let other = body_of(&app_at_review().0);
+    update(
+        &mut app,
+        Msg::AtStart(Ok(flexus::tui::service::AtStart {
+            unfinished: Vec::new(),
+            last_order: Some(Box::new(record(
+                EARLIER_ID,
+                other,
+                flexus::api::journal::PurchaseState::Placed,
+            ))),
+        })),
+    );
+    assert_eq!(app.page, page(Step::Spec));
+    assert_eq!(app.draft.plan_spec, "");
+    // The order sent from it removes the kept file.
+    choose_spec(&mut app, "large.2.30m.linux");
+    enter(&mut app);
+    enter(&mut app);
+    type_text(&mut app, "web-01");
+    enter(&mut app);
+    let effects = confirm_and_submit(&mut app);
+    assert!(effects.contains(&Effect::ForgetDraft), "{effects:?}");
+    assert!(matches!(effects[0], Effect::Submit { .. }));
+}
+
+#[test]
+fn starting_afresh_forgets_the_kept_order_and_starts_from_the_last_one() {
+    let mut app = opened_with_kept();
+    let body = body_of(&app_at_review().0);
+    update(
+        &mut app,
+        Msg::AtStart(Ok(flexus::tui::service::AtStart {
+            unfinished: Vec::new(),
+            last_order: Some(Box::new(record(
+                EARLIER_ID,
+                body.clone(),
+                flexus::api::journal::PurchaseState::Placed,
+            ))),
+        })),
+    );
+    assert_eq!(app.draft, Draft::default(), "asked first");
+    assert_eq!(
+        press(&mut app, KeyCode::Char('n')),
+        vec![Effect::ForgetDraft]
+    );
+    assert!(app.overlay.is_none());
+    assert_eq!(app.page, page(Step::Region));
+    assert_eq!(app.draft, Draft::from_request_body(&body));
+    assert!(notices(&app)[0].starts_with("Starting from the choices of your last order"));
+}
+#[test]
+fn w_on_the_review_shows_long_texts_whole_and_shortens_them_again() {
+    let (mut app, _) = app_at_review();
+    app.size = (80, 24);
+    assert!(press(&mut app, KeyCode::Char('w')).is_empty());
+    assert!(
+        !app.review.show_whole,
+        "with nothing long to show, w does nothing"
+    );
+
+    app.draft.description = "a description longer than one row of the review ".repeat(20);
+    assert!(press(&mut app, KeyCode::Char('w')).is_empty());
+    assert!(app.review.show_whole);
+    assert_eq!(app.page, page(Step::Review), "the review stays open");
+    press(&mut app, KeyCode::Char('w'));
+    assert!(!app.review.show_whole);
+    press(&mut app, KeyCode::Char('v'));
+    assert!(
+        app.review.show_json && !app.review.show_whole,
+        "the JSON body keeps its own key"
+    );
+}
+
+/// The code of the package the spec step's cursor is on.
+fn spec_under_cursor(app: &App) -> &str {
+    &app.spec.rows[app.spec.picker.cursor].code
+}
+
+#[test]
+fn the_spec_cursor_starts_on_the_cheapest_priced_package_that_fits_unless_one_was_chosen() {
+    let (mut app, _) = signed_in_app();
+    choose_region(&mut app, "ap-southeast-3");
+    choose_os(&mut app, "Ubuntu", "22.04");
+    assert_eq!(app.page, page(Step::Spec));
+    assert_eq!(
+        spec_under_cursor(&app),
+        "hf.large.1.30m.linux",
+        "USD 9.00 a month: the 1 GiB package that fits Ubuntu has no list price"
+    );
+    assert_eq!(
+        spec::start_row(&app, Some("hf.xlarge.2.30m.linux"))
+            .map(|i| app.spec.rows[i].code.as_str()),
+        Some("hf.xlarge.2.30m.linux"),
+        "a remembered package wins"
+    );
+
+    choose_spec(&mut app, "hf.xlarge.2");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Spec));
+    assert_eq!(
+        spec_under_cursor(&app),
+        "hf.xlarge.2.30m.linux",
+        "the package chosen stays under the cursor"
+    );
+
+    let (mut app, _) = signed_in_app();
+    choose_region(&mut app, "ap-southeast-1");
+    choose_os(&mut app, "Ubuntu", "22.04");
+    assert_eq!(
+        spec_under_cursor(&app),
+        "hf.large.05.30m.linux",
+        "with no list prices in the region, the first package that fits"
+    );
 }

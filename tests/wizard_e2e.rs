@@ -310,7 +310,7 @@ fn keys_pressed_while_the_terminal_is_too_small_place_no_order() {
     assert!(sandbox.created_orders().is_empty(), "an order was placed");
 
     wizard.keys("\x03");
-    assert!(wizard.wait_exit().success());
+    assert_eq!(wizard.wait_exit().exit_code(), 130, "ended by Ctrl-C");
     runtime.block_on(sandbox.shutdown());
 }
 

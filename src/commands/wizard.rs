@@ -15,6 +15,7 @@ use crate::domain::catalog::Catalog;
 use crate::domain::order::{Draft, ProblemKind};
 use crate::domain::pricing::PriceTable;
 use crate::exit::{EXIT_FAILURE, EXIT_INVALID, Failure};
+use crate::tui::kept;
 use crate::tui::live::{self, LiveConnector};
 use crate::tui::theme::Theme;
 use crate::tui::{Connector, Options, PlanStart, SignIn, Start, run};
@@ -47,6 +48,13 @@ impl Execute for WizardArgs {
         let Data { catalog, prices } = data;
         let (endpoints, config, track) = connection_settings(&self.connect)?;
         let journal_dir = journal_dir()?;
+        // Kept beside the journal it belongs with: a sandbox order's choices
+        // never come back in a real one.
+        let kept_file = kept::file_in(&if self.sandbox {
+            journal_dir.join("sandbox")
+        } else {
+            journal_dir.clone()
+        });
         let found = if self.sandbox {
             None
         } else {
@@ -63,7 +71,15 @@ impl Execute for WizardArgs {
             catalog: catalog.clone(),
             prices: prices.clone(),
         });
-        launch(self, catalog, prices, connector, found, err)
+        launch(
+            self,
+            catalog,
+            prices,
+            connector,
+            found,
+            Some(kept_file),
+            err,
+        )
     }
 }
 
@@ -77,6 +93,7 @@ fn launch(
     prices: PriceTable,
     connector: Arc<dyn Connector>,
     found: Option<SignIn>,
+    kept_file: Option<PathBuf>,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     // Keys are read from the controlling terminal even when standard input
@@ -121,10 +138,15 @@ fn launch(
             "the wizard needs a terminal; in scripts use `flexus order --plan FILE`",
         ));
     }
-    // An in-process sandbox dies with the wizard that started it, so with
-    // `--sandbox` there is nothing to reopen; with a plan the user came to
-    // order that plan (the double check still guards it).
-    let reattach = !args.sandbox && plan.is_none();
+    // With a plan the user came to order that plan (the double check still
+    // guards it): nothing is reopened, no earlier choices are offered. An
+    // in-process sandbox has nothing to reopen (it died with the wizard that
+    // started it), but its last order's choices are a good start.
+    let reattach = plan.is_none();
+    let kept_found = match (&kept_file, &plan) {
+        (Some(path), None) => kept::read(path),
+        _ => kept::Found::Nothing,
+    };
     let start = match (args.sandbox, found) {
         (true, _) => Start::Connect {
             connector,
@@ -141,6 +163,8 @@ fn launch(
         mouse: args.mouse,
         first_frame_exit: args.first_frame_exit,
         reattach,
+        kept_file,
+        kept_found,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -155,7 +179,8 @@ fn launch(
     if let Some(message) = exit.message {
         let _ = writeln!(err, "{message}");
     }
-    // Ended by a signal: exit as a process killed by it would (128 + n).
+    // Ended by a signal, or by Ctrl-C (the terminal's interrupt, read as a
+    // key): exit as a process killed by it would (128 + n).
     match exit.signal {
         None => Ok(()),
         Some(name) => Err(Failure::new(

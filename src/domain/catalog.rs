@@ -73,6 +73,10 @@ pub struct ApplicationImage {
     pub name: String,
     pub version: String,
     pub specs: Vec<String>,
+    /// What the application is, in one plain line for someone choosing
+    /// an image; catalogs written before it existed still load.
+    #[serde(default)]
+    pub description: String,
 }
 
 /// An OS image family such as CentOS, with its versions and the document's
@@ -863,6 +867,24 @@ mod tests {
             err.problems
                 .contains(&"private_images.windows.specs: the list is empty".to_string())
         );
+    }
+
+    #[test]
+    fn every_application_image_is_described_and_older_catalogs_without_descriptions_load() {
+        let c = Catalog::embedded();
+        for image in &c.application_images {
+            assert!(
+                !image.description.trim().is_empty(),
+                "{} has no description",
+                image.name
+            );
+        }
+        let mut value: serde_json::Value = serde_json::from_str(EMBEDDED_CATALOG).unwrap();
+        for image in value["application_images"].as_array_mut().unwrap() {
+            image.as_object_mut().unwrap().remove("description");
+        }
+        let older = Catalog::from_json(&value.to_string(), "older.json").unwrap();
+        assert_eq!(older.application_images[0].description, "");
     }
 
     #[test]

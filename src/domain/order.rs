@@ -595,6 +595,60 @@ impl Draft {
         })
     }
 
+    /// The draft as a plan, as far as it is filled in: the request body's
+    /// fields, with those not chosen yet left out, so a half-made order is
+    /// kept in the same format as a saved plan and read back by the same
+    /// reader ([`Draft::from_plan_value`]).
+    pub fn to_plan_value(&self) -> Value {
+        let image_ref = match &self.image {
+            ImageRef::Public { name, version } => ImageRefBody {
+                image_name: Some(name.clone()),
+                image_version: Some(version.clone()),
+                image_id: None,
+            },
+            ImageRef::Private { image_id } => ImageRefBody {
+                image_name: None,
+                image_version: None,
+                image_id: Some(image_id.clone()),
+            },
+            ImageRef::Unset => ImageRefBody {
+                image_name: None,
+                image_version: None,
+                image_id: None,
+            },
+        };
+        let body = RequestBody {
+            instance_name: self.instance_name.clone(),
+            description: Some(self.description.clone()).filter(|d| !d.is_empty()),
+            plan_spec: self.plan_spec.clone(),
+            image_ref,
+            region: self.region.clone(),
+            charging_mode: CHARGING_MODE.to_string(),
+            period_type: self.period_type,
+            period_num: u32::try_from(self.period_num).unwrap_or(0),
+            purchase_quantity: u32::try_from(self.purchase_quantity).unwrap_or(0),
+            is_auto_renew: self.is_auto_renew,
+            is_auto_pay: self.is_auto_pay,
+            extra_resources: self.extra_resources.clone(),
+            tags: self.tags.clone(),
+        };
+        let mut value = serde_json::to_value(body).expect("a request body always serializes");
+        if let Some(plan) = value.as_object_mut() {
+            let unset = [
+                (Field::InstanceName, self.instance_name.is_empty()),
+                (Field::PlanSpec, self.plan_spec.is_empty()),
+                (Field::Region, self.region.is_empty()),
+                (Field::ImageRef(None), self.image == ImageRef::Unset),
+            ];
+            for (field, is_unset) in unset {
+                if is_unset {
+                    plan.remove(&field.to_string());
+                }
+            }
+        }
+        value
+    }
+
     /// Reads a plan: a JSON object with the request body's field names.
     /// Returns the draft as far as it could be read, and every problem found
     /// while reading (wrong types, unknown fields). Rules are checked
@@ -1163,5 +1217,33 @@ mod tests {
             .filter(|(_, field)| field.is_within(&Field::Tag(0, None)))
             .count();
         assert_eq!(tag_zero, 1, "{found:?}");
+    }
+
+    #[test]
+    fn a_half_made_draft_is_kept_as_a_plan_and_read_back_whole() {
+        let draft = Draft {
+            region: "ap-southeast-3".to_string(),
+            image: ImageRef::Public {
+                name: "Ubuntu".to_string(),
+                version: "22.04".to_string(),
+            },
+            period_num: 3,
+            ..Draft::default()
+        };
+        let plan = draft.to_plan_value();
+        let keys: Vec<&str> = plan
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert!(
+            !keys.contains(&"plan_spec") && !keys.contains(&"instance_name"),
+            "{keys:?}"
+        );
+        assert_eq!(plan["image_ref"]["image_name"], "Ubuntu");
+        let (read, problems) = Draft::from_plan_value(&plan);
+        assert_eq!(read, draft);
+        assert!(problems.is_empty(), "{problems:?}");
     }
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
+use super::kept::KeptDraft;
 use super::screens::dialogs::Confirmation;
 use super::screens::{
     self, extras, image, naming, orders, period, purchases, region, review, signin, spec, status,
@@ -18,6 +19,7 @@ use super::service::OrderService;
 use super::submission::{Submission, Timeline};
 use super::theme::Theme;
 use crate::api::engine::ApiFailure;
+use crate::api::journal::PurchaseRecord;
 use crate::domain::catalog::{Catalog, ImageSelection, Platform};
 use crate::domain::field::Field;
 use crate::domain::order::{Draft, ImageRef, Problem};
@@ -212,8 +214,23 @@ pub struct App {
     /// id of the latest).
     pub checks: u64,
     /// Once signed in, read the journal's unfinished purchases and reopen
-    /// them (a bare `flexus`; cleared once asked).
+    /// them, and start a new order from the last one's choices (a bare
+    /// `flexus`; cleared once asked).
     pub reattach: bool,
+    /// The draft as the wizard opened it (empty, a plan, the last order's
+    /// choices, a kept order): quitting keeps the draft only when the user
+    /// has changed it since.
+    pub opened_with: Draft,
+    /// A half-made order kept over the last quit, offered until answered.
+    pub kept: Option<KeptDraft>,
+    /// A kept order's file is on disk, to remove once an order is sent or
+    /// the user starts afresh.
+    pub kept_on_disk: bool,
+    /// The last order, read while the offer of a kept order is still open:
+    /// starting afresh starts from its choices.
+    pub last_order: Option<Box<PurchaseRecord>>,
+    /// Quitting was asked with Ctrl-C (not `q`): the exit says 130.
+    pub interrupted: bool,
     pub purchases: purchases::State,
     pub orders: orders::State,
 
@@ -230,7 +247,8 @@ pub struct App {
     pub submission: Submission,
     pub timeline: Timeline,
     pub quit: bool,
-    /// The signal that ended the wizard, if one did.
+    /// The signal that ended the wizard, if one did; SIGINT also for the
+    /// Ctrl-C key (the terminal's interrupt, which raw mode reads as a key).
     pub stopped_by: Option<&'static str>,
 }
 
@@ -264,6 +282,11 @@ impl App {
             connect_attempts: 0,
             checks: 0,
             reattach: false,
+            opened_with: Draft::default(),
+            kept: None,
+            kept_on_disk: false,
+            last_order: None,
+            interrupted: false,
             purchases: purchases::State::default(),
             orders: orders::State::default(),
             submission: Submission::Draft,
@@ -308,9 +331,9 @@ impl App {
         self.resume = self.page;
     }
 
-    /// Every step filled in from `draft` and accepted, as if chosen.
-    pub fn fill_draft(&mut self, draft: Draft) {
-        self.private_platform = match draft.image {
+    /// The OS of a draft's private image, as far as its package tells.
+    fn private_platform_of(&self, draft: &Draft) -> Option<Platform> {
+        match draft.image {
             ImageRef::Private { .. } => draft
                 .image_selection(&self.catalog)
                 .and_then(|s| match s {
@@ -319,11 +342,105 @@ impl App {
                 })
                 .or(Some(Platform::Linux)),
             _ => None,
-        };
+        }
+    }
+
+    /// Every step filled in from `draft` and accepted, as if chosen: a plan,
+    /// or a journaled purchase reopened, which is where this order starts
+    /// (nothing of it to keep over a quit).
+    pub fn fill_draft(&mut self, draft: Draft) {
+        self.private_platform = self.private_platform_of(&draft);
+        self.opened_with = draft.clone();
         self.draft = draft;
         self.accepted = [true; Step::COUNT];
         self.refresh_options();
         self.sync_all_screens();
+    }
+
+    /// Starts from earlier choices (`source`: "the last order", "the kept
+    /// order"), each step's cursor on them but none accepted: the user
+    /// walks the steps. A choice the catalog no longer offers is dropped,
+    /// and its step starts as usual. Returns the first step whose choice
+    /// was dropped, and a notice for each saying why.
+    pub fn take_up(&mut self, draft: Draft, source: &str) -> (Option<Step>, Vec<Notice>) {
+        let mut draft = draft;
+        let mut first_dropped = None;
+        let mut dropped = Vec::new();
+        for &step in Step::FORM {
+            if !chosen(&draft, step) {
+                continue;
+            }
+            let problems = draft.problems(&self.catalog);
+            let Some(problem) = problems.iter().find(|p| Step::of_field(&p.field) == step) else {
+                continue;
+            };
+            // The image and the package are chosen for a region, and the
+            // package for an image: they go with it.
+            let with_it: &[Step] = match step {
+                Step::Region => &[Step::Image, Step::Spec],
+                Step::Image => &[Step::Spec],
+                _ => &[],
+            };
+            let also: Vec<String> = with_it
+                .iter()
+                .filter(|&&s| chosen(&draft, s))
+                .map(|s| s.title().to_lowercase())
+                .collect();
+            drop_choice(&mut draft, step);
+            for &later in with_it {
+                drop_choice(&mut draft, later);
+            }
+            let also = if also.is_empty() {
+                String::new()
+            } else {
+                format!(" (and its {} with it)", also.join(" and "))
+            };
+            dropped.push(Notice {
+                tone: Tone::Warning,
+                text: format!(
+                    "The {} choice of {source} was dropped{also}: {problem}. Choose again.",
+                    step.title().to_lowercase()
+                ),
+            });
+            first_dropped.get_or_insert(step);
+        }
+        self.private_platform = self.private_platform_of(&draft);
+        self.draft = draft;
+        self.accepted = [false; Step::COUNT];
+        self.opened_with = self.draft.clone();
+        self.refresh_options();
+        self.sync_all_screens();
+        (first_dropped, dropped)
+    }
+
+    /// The user has chosen something since the wizard opened that no order
+    /// holds yet: quitting keeps it for the next start.
+    pub fn has_unsent_choices(&self) -> bool {
+        matches!(
+            self.submission,
+            Submission::Draft | Submission::Failed { .. }
+        ) && self.draft != self.opened_with
+    }
+
+    /// The draft and the step it is at, to keep over a quit.
+    pub fn to_keep(&self) -> KeptDraft {
+        let step = match self.page {
+            Page::Step(step) => step,
+            Page::SignIn => match self.resume {
+                Page::Step(step) => step,
+                _ => Step::Region,
+            },
+            Page::Status | Page::Purchases => Step::Review,
+            // The step `o` was pressed on, where Esc would have gone back.
+            Page::Orders => match self.orders.came_from.as_ref().map(|(page, _)| *page) {
+                Some(Page::Step(step)) => step,
+                _ => Step::Review,
+            },
+        };
+        KeptDraft {
+            draft: self.draft.clone(),
+            step,
+        }
     }
 
     pub fn notice(&mut self, tone: Tone, text: impl Into<String>) {
@@ -501,5 +618,42 @@ impl App {
     /// What to tell the user on the way out, after the terminal is restored.
     pub fn exit_report(&self) -> Option<String> {
         self.submission.exit_report(&self.zone)
+    }
+}
+
+/// Whether a draft holds a choice for `step` (the period always has one).
+fn chosen(draft: &Draft, step: Step) -> bool {
+    match step {
+        Step::Region => !draft.region.is_empty(),
+        Step::Image => draft.image != ImageRef::Unset,
+        Step::Spec => !draft.plan_spec.is_empty(),
+        Step::Period => true,
+        Step::Extras => !draft.extra_resources.is_empty(),
+        Step::Naming => !draft.instance_name.is_empty(),
+        Step::Review => false,
+    }
+}
+
+/// Clears a step's part of the draft, back to where a new order starts.
+fn drop_choice(draft: &mut Draft, step: Step) {
+    let fresh = Draft::default();
+    match step {
+        Step::Region => draft.region = fresh.region,
+        Step::Image => draft.image = fresh.image,
+        Step::Spec => draft.plan_spec = fresh.plan_spec,
+        Step::Period => {
+            draft.period_type = fresh.period_type;
+            draft.period_num = fresh.period_num;
+            draft.purchase_quantity = fresh.purchase_quantity;
+            draft.is_auto_renew = fresh.is_auto_renew;
+            draft.is_auto_pay = fresh.is_auto_pay;
+        }
+        Step::Extras => draft.extra_resources = fresh.extra_resources,
+        Step::Naming => {
+            draft.instance_name = fresh.instance_name;
+            draft.description = fresh.description;
+            draft.tags = fresh.tags;
+        }
+        Step::Review => {}
     }
 }

@@ -25,7 +25,7 @@ use crate::domain::pricing::PriceTable;
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 use crate::secret::Secret;
 
-use super::service::{Connector, Earlier, Lookup, OrderService, OrdersPage, SignIn};
+use super::service::{AtStart, Connector, Earlier, Lookup, OrderService, OrdersPage, SignIn};
 
 /// Everything needed to connect except the credentials.
 pub struct LiveConnector {
@@ -276,18 +276,32 @@ impl OrderService for LiveService {
         })
     }
 
-    fn unfinished(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>> {
+    fn at_start(&self) -> BoxFuture<'static, Result<AtStart, ApiFailure>> {
         let journal = self.journal.clone();
         // An in-process sandbox died with the wizard that started it: its
-        // orders cannot be followed, so there is nothing to reopen.
+        // orders cannot be followed, so there is nothing to reopen; the
+        // choices of its last order still make a good start.
         let in_process_sandbox = self.sandbox.is_some();
         Box::pin(async move {
-            if in_process_sandbox {
-                return Ok(Vec::new());
-            }
             // Off the UI's thread: the journal may be long.
-            tokio::task::spawn_blocking(move || journal.unfinished())
-                .await
+            let read = tokio::task::spawn_blocking(move || {
+                let unfinished = if in_process_sandbox {
+                    Vec::new()
+                } else {
+                    journal.unfinished()?
+                };
+                let last_order = journal
+                    .recent(Some(1))?
+                    .purchases
+                    .into_iter()
+                    .next()
+                    .map(Box::new);
+                Ok::<_, std::io::Error>(AtStart {
+                    unfinished,
+                    last_order,
+                })
+            });
+            read.await
                 .map_err(|e| {
                     ApiFailure::local(format!("reading the order journal failed: {e}"), "")
                 })?

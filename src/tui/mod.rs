@@ -4,6 +4,7 @@
 //! results back as messages.
 
 pub mod app;
+pub mod kept;
 pub mod live;
 pub mod msg;
 pub mod runtime;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use super::service::{Earlier, Lookup, OrderService, OrdersPage, SignIn};
+use super::service::{AtStart, Earlier, Lookup, OrderService, OrdersPage, SignIn};
 use crate::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use crate::api::journal::PurchaseRecord;
 use crate::api::purchase::{ClientRequestId, OrderAction};
@@ -55,8 +55,9 @@ pub enum Msg {
         check: u64,
         result: Result<Earlier, ApiFailure>,
     },
-    /// The journal's unfinished purchases, read once at the start.
-    Unfinished(Result<Vec<PurchaseRecord>, ApiFailure>),
+    /// The journal's unfinished purchases and last order, read once at the
+    /// start.
+    AtStart(Result<AtStart, ApiFailure>),
     LookedAgain {
         request_id: ClientRequestId,
         lookup: Lookup,
@@ -107,8 +108,9 @@ pub enum Effect {
         check: u64,
         body: RequestBody,
     },
-    /// Read the journal's unfinished purchases (once, at the start).
-    LoadUnfinished,
+    /// Read the journal's unfinished purchases and last order (once, at
+    /// the start).
+    ReadJournalAtStart,
     LookAgain {
         request_id: ClientRequestId,
         record: Box<PurchaseRecord>,
@@ -137,5 +139,12 @@ pub enum Effect {
         contents: String,
         overwrite: bool,
     },
+    /// Keep the half-made order for the next start (run before the wizard
+    /// exits, so it is written before the process ends).
+    KeepDraft {
+        contents: String,
+    },
+    /// The kept order was taken up and sent, or the user started afresh.
+    ForgetDraft,
     Quit,
 }

@@ -15,8 +15,10 @@ use futures::StreamExt;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
-use super::app::{App, Clock, Connection, Page, SPINNER_STEP};
+use super::app::{App, Clock, Connection, Overlay, Page, SPINNER_STEP, Tone};
+use super::kept;
 use super::msg::{Effect, Msg, SaveError};
+use super::screens::dialogs;
 use super::service::{Connector, Lookup, Start};
 use super::submission::Submission;
 use super::terminal::Screen;
@@ -46,17 +48,24 @@ pub struct Options {
     pub mouse: bool,
     /// Leave right after the first frame is drawn (to measure start-up).
     pub first_frame_exit: bool,
-    /// Once signed in, reopen the journal's unfinished purchases (a bare
-    /// `flexus`). The journal is read by a task after the first frame, so
-    /// a long journal never delays the start.
+    /// Once signed in, reopen the journal's unfinished purchases and start
+    /// a new order from the last one's choices (no `--plan`). The journal
+    /// is read by a task after the first frame, so a long journal never
+    /// delays the start.
     pub reattach: bool,
+    /// Where a half-made order is kept over a quit (`None`: not kept), and
+    /// what that file held at the start (read before the terminal is taken
+    /// over, like the plan).
+    pub kept_file: Option<PathBuf>,
+    pub kept_found: kept::Found,
 }
 
 /// How the wizard ended, for `main` to report once the terminal is back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exit {
     pub message: Option<String>,
-    /// The signal that ended the wizard (SIGTERM, SIGHUP, SIGINT).
+    /// The signal that ended the wizard (SIGTERM, SIGHUP, SIGINT; SIGINT
+    /// also for the Ctrl-C key).
     pub signal: Option<&'static str>,
 }
 
@@ -71,12 +80,34 @@ pub fn prepare(options: &mut Options, start: &Start) -> (App, Vec<Effect>) {
     if let Some(plan) = options.plan.take() {
         app.load_plan(plan.path, plan.draft, plan.problems);
     }
+    match std::mem::replace(&mut options.kept_found, kept::Found::Nothing) {
+        kept::Found::Nothing => {}
+        kept::Found::Draft(kept) => {
+            app.kept_on_disk = true;
+            app.overlay = Some(Overlay::Confirm(dialogs::continue_question(&app, &kept)));
+            app.kept = Some(kept);
+        }
+        kept::Found::Unreadable(why) => {
+            let place = options
+                .kept_file
+                .as_ref()
+                .map_or(String::new(), |p| format!(" in {}", p.display()));
+            app.notice(
+                Tone::Warning,
+                format!(
+                    "The order kept{place} could not be read ({why}); it is left there, and \
+                     this order starts afresh."
+                ),
+            );
+        }
+    }
     let effects = update::start(&mut app, start);
     (app, effects)
 }
 
 pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
     let (mut app, effects) = prepare(&mut options, &start);
+    let kept_file = options.kept_file.clone();
     let connector = match &start {
         Start::Connected(_) => None,
         Start::SignInFirst(connector) | Start::Connect { connector, .. } => Some(connector.clone()),
@@ -97,11 +128,13 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
         tx,
         connector,
         trackers: Default::default(),
+        kept_file,
     };
     for effect in effects {
         runner.run(effect, &app);
     }
     let mut events = EventStream::new();
+    let mut kept_report: Option<Option<String>> = None;
     let mut dirty = false;
     let mut undrawn = 0u32;
     while !app.quit {
@@ -140,16 +173,24 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
             undrawn += 1;
         }
         for effect in effects {
-            if effect == Effect::Quit {
-                app.quit = true;
-            } else {
-                runner.run(effect, &app);
+            match effect {
+                Effect::Quit => app.quit = true,
+                // Written before the loop ends: the process may be gone
+                // before a task would run.
+                Effect::KeepDraft { contents } => {
+                    kept_report = Some(keep_draft(options.kept_file.clone(), contents).await);
+                }
+                effect => runner.run(effect, &app),
             }
         }
     }
     drop(screen);
+    let message = [app.exit_report(), kept_report.flatten()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
     Ok(Exit {
-        message: app.exit_report(),
+        message: (!message.is_empty()).then(|| message.join("\n")),
         signal: app.stopped_by,
     })
 }
@@ -253,6 +294,7 @@ struct Runner {
     /// The tracking task of each order followed, so leaving an order
     /// (a new order while one waits for payment) stops its polling.
     trackers: std::collections::HashMap<String, Tracker>,
+    kept_file: Option<PathBuf>,
 }
 
 struct Tracker {
@@ -336,12 +378,21 @@ impl Runner {
                 };
                 Msg::EarlierChecked { check, result }
             }),
-            Effect::LoadUnfinished => self.spawn(async move {
-                Msg::Unfinished(match service {
-                    Some(service) => service.unfinished().await,
+            Effect::ReadJournalAtStart => self.spawn(async move {
+                Msg::AtStart(match service {
+                    Some(service) => service.at_start().await,
                     None => Err(not_signed_in()),
                 })
             }),
+            // Written by the loop itself, which must not end before it is.
+            Effect::KeepDraft { .. } => {}
+            Effect::ForgetDraft => {
+                if let Some(path) = self.kept_file.clone() {
+                    // Nobody waits for this: a file that stays is offered
+                    // again at the next start, which is no harm.
+                    tokio::task::spawn_blocking(move || kept::remove(&path));
+                }
+            }
             Effect::LookAgain { request_id, record } => self.spawn(async move {
                 let lookup = match service {
                     Some(service) => service.look_again(*record).await,
@@ -438,6 +489,24 @@ impl Runner {
             }),
         }
     }
+}
+
+/// Keeps the half-made order; what to tell the user once the terminal is
+/// back.
+async fn keep_draft(path: Option<PathBuf>, contents: String) -> Option<String> {
+    let path = path?;
+    let shown = path.display().to_string();
+    let written = tokio::task::spawn_blocking(move || kept::write(&path, &contents)).await;
+    Some(match written {
+        Ok(Ok(())) => format!(
+            "Your choices so far are kept in {shown}; the next start offers to continue them."
+        ),
+        Ok(Err(e)) => format!(
+            "Your choices could not be kept in {shown}: {e}. Check that the directory is \
+             writable (or set FLEXUS_STATE_DIR to one that is)."
+        ),
+        Err(e) => format!("Your choices could not be kept in {shown}: {e}."),
+    })
 }
 
 /// Writes a plan; without `overwrite`, an existing file is left alone and

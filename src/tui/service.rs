@@ -49,6 +49,17 @@ pub struct Earlier {
     pub damaged: Vec<DamagedRecord>,
 }
 
+/// The journal as the wizard finds it at the start.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AtStart {
+    /// Purchases the user still has to follow (placed and not final, or of
+    /// unknown outcome), newest first, for reopening. Empty where they
+    /// cannot be followed (an in-process sandbox is new each run).
+    pub unfinished: Vec<PurchaseRecord>,
+    /// The newest purchase: a new order starts from its choices.
+    pub last_order: Option<Box<PurchaseRecord>>,
+}
+
 /// One page of the account's FlexusL orders from BSS, newest first.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrdersPage {
@@ -93,10 +104,9 @@ pub trait OrderService: Send + Sync + 'static {
     /// one; the newest with the same body is looked up again.
     fn earlier(&self, body: RequestBody) -> BoxFuture<'static, Result<Earlier, ApiFailure>>;
 
-    /// Purchases the user still has to follow (placed and not final, or of
-    /// unknown outcome), newest first, for reopening at the start. Empty
-    /// where they cannot be followed (an in-process sandbox is new each run).
-    fn unfinished(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>>;
+    /// What the wizard reads from the journal once, at the start: the
+    /// purchases to reopen and the last order's choices.
+    fn at_start(&self) -> BoxFuture<'static, Result<AtStart, ApiFailure>>;
 
     /// Every purchase the journal holds, newest first, for the orders view;
     /// read off the async workers (the journal may be long).

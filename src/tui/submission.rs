@@ -83,6 +83,9 @@ pub struct Tracking {
     pub payment: Payment,
     /// A cancellation asked for and not answered yet, since when.
     pub cancelling: Option<Instant>,
+    /// What was sent, when this machine sent it: the estimate the order's
+    /// stated amount is compared with.
+    pub body: Option<RequestBody>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -242,6 +245,7 @@ impl Unknown {
                     .iter()
                     .find(|c| clean(c.order_id()).as_ref() == order_id)
                     .map(|c| c.info.clone());
+                tracking.body = Some(self.body.clone());
                 let effects = vec![Effect::Track {
                     order_id: order_id.to_string(),
                 }];
@@ -571,7 +575,7 @@ impl Submission {
                     Tone::Info,
                     format!("order {order_id} was placed; tracking it"),
                 );
-                *self = Submission::Placed(Box::new(Tracking::new(
+                let mut tracking = Tracking::new(
                     order_id.clone(),
                     record
                         .instance_ids
@@ -579,7 +583,9 @@ impl Submission {
                         .map(|id| clean(id).into_owned())
                         .collect(),
                     Some(request_id),
-                )));
+                );
+                tracking.body = Some(record.body.clone());
+                *self = Submission::Placed(Box::new(tracking));
                 vec![Effect::Track { order_id }]
             }
             _ if record.is_unresolved() => {
@@ -848,14 +854,16 @@ impl Submission {
                         ),
                     );
                 }
-                *self = Submission::Placed(Box::new(Tracking::new(
+                let mut tracking = Tracking::new(
                     order_id.clone(),
                     instance_ids
                         .iter()
                         .map(|id| clean(id).into_owned())
                         .collect(),
                     Some(request_id.clone()),
-                )));
+                );
+                tracking.body = Some(sending.body.clone());
+                *self = Submission::Placed(Box::new(tracking));
                 vec![Effect::Track { order_id }]
             }
             SubmitOutcome::Rejected(error) => {
@@ -1243,6 +1251,7 @@ impl Tracking {
             active: true,
             payment: Payment::NotAsked,
             cancelling: None,
+            body: None,
         }
     }
 

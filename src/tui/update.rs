@@ -7,15 +7,18 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
 use super::app::{App, Connection, Overlay, Page, Step, Tone};
+use super::kept::KeptDraft;
 use super::msg::{Effect, Msg, SaveError};
 use super::screens::dialogs::{self, Confirmed};
 use super::screens::{self, Command, Global, Reply, keys, orders, purchases, review, status};
-use super::service::{Earlier, SignIn, Start};
+use super::service::{AtStart, Earlier, SignIn, Start};
 use super::submission::{Origin, Submission, failure_text};
 use super::view;
 use crate::api::engine::{ApiFailure, SubmitOutcome};
 use crate::api::failure::needs_sign_in;
 use crate::api::journal::PurchaseRecord;
+use crate::domain::order::Draft;
+use crate::domain::when;
 
 /// The effects to run when the wizard opens.
 pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
@@ -81,8 +84,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Tick => Vec::new(),
         Msg::Signal(name) => {
             app.stopped_by = Some(name);
-            app.quit = true;
-            vec![Effect::Quit]
+            leave(app)
         }
         Msg::Connected { attempt, result } => {
             if attempt != app.connect_attempts {
@@ -186,7 +188,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::EarlierChecked { check, result } => on_earlier(app, check, result),
-        Msg::Unfinished(result) => on_unfinished(app, result),
+        Msg::AtStart(result) => on_at_start(app, result),
         Msg::LookedAgain { request_id, lookup } => {
             app.submission.on_looked_again(
                 &mut app.timeline,
@@ -247,7 +249,7 @@ fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     // other key pays for finding out.
     let typing = matches!(keys::typed_char(key), Some('?' | 'o')) && screens::captures_text(app);
     match keys::find(&screens::global_bindings(app, typing), key) {
-        Some(Global::Quit) => return ask_to_quit(app),
+        Some(Global::Quit) => return ask_to_quit(app, true),
         Some(Global::Orders) => {
             app.overlay = None;
             return orders::open(app);
@@ -280,7 +282,7 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
         Reply::Done => Vec::new(),
         Reply::Run(effects) => effects,
         Reply::Do(command) => match command {
-            Command::Quit => ask_to_quit(app),
+            Command::Quit => ask_to_quit(app, false),
             Command::PlaceOrder => ask_to_submit(app),
             Command::SignIn(choice) => start_connecting(app, choice),
             Command::Reopen(record) => reopen(app, *record),
@@ -300,28 +302,96 @@ pub fn on_confirmed(app: &mut App, confirmed: Confirmed) -> Vec<Effect> {
         Confirmed::SubmitSeparate => submit_separate(app),
         Confirmed::Resend => app.submission.resend(&mut app.timeline, &app.clock),
         Confirmed::Act(action) => app.submission.act(&mut app.timeline, &app.clock, action),
-        Confirmed::Quit => {
-            app.quit = true;
-            vec![Effect::Quit]
+        Confirmed::Quit => leave(app),
+        Confirmed::ContinueKept => match app.kept.take() {
+            Some(kept) => {
+                app.last_order = None;
+                continue_kept(app, kept);
+                Vec::new()
+            }
+            None => Vec::new(),
+        },
+        Confirmed::StartAfresh => {
+            app.kept = None;
+            app.kept_on_disk = false;
+            if let Some(last) = app.last_order.take() {
+                start_from_last(app, &last);
+            }
+            vec![Effect::ForgetDraft]
         }
         Confirmed::SavePlan(path) => save_plan(app, path, false),
         Confirmed::OverwritePlan(path) => save_plan(app, path, true),
     }
 }
 
-/// Ctrl-C: quits, or asks first while an order is in flight (asked
-/// already, the question stays as it is).
-fn ask_to_quit(app: &mut App) -> Vec<Effect> {
+/// Ctrl-C (`interrupted`) or `q`: quits, or asks first while an order is
+/// in flight or choices would be kept. Asked already, a second Ctrl-C
+/// quits at once when only choices are at stake (they are kept), as a
+/// terminal's user expects; while an order is in flight the question stays,
+/// since a reflex must not leave a purchase mid-air unwatched.
+fn ask_to_quit(app: &mut App, interrupted: bool) -> Vec<Effect> {
     if matches!(&app.overlay, Some(Overlay::Confirm(c)) if c.confirmed == Confirmed::Quit) {
-        return Vec::new();
+        if app.order_in_flight() {
+            return Vec::new();
+        }
+        app.interrupted = interrupted;
+        app.overlay = None;
+        return leave(app);
     }
-    if app.order_in_flight() {
+    app.interrupted = interrupted;
+    if app.order_in_flight() || app.has_unsent_choices() {
         app.overlay = Some(Overlay::Confirm(dialogs::quit_question(app)));
         Vec::new()
     } else {
-        app.quit = true;
-        vec![Effect::Quit]
+        leave(app)
     }
+}
+
+/// Out of the wizard, keeping the choices no order holds yet for the next
+/// start. Ended by Ctrl-C, the exit says so as SIGINT would (130).
+fn leave(app: &mut App) -> Vec<Effect> {
+    app.quit = true;
+    if app.interrupted {
+        app.stopped_by.get_or_insert("SIGINT");
+    }
+    let mut effects = Vec::new();
+    if app.has_unsent_choices() {
+        effects.push(Effect::KeepDraft {
+            contents: app.to_keep().to_json(),
+        });
+    }
+    effects.push(Effect::Quit);
+    effects
+}
+
+/// The kept order taken up: at the step it was left, or at the first whose
+/// choice the catalog no longer offers.
+fn continue_kept(app: &mut App, kept: KeptDraft) {
+    let (dropped_at, dropped) = app.take_up(kept.draft, "the kept order");
+    let step = dropped_at.map_or(kept.step, |at| at.min(kept.step));
+    for &before in Step::FORM.iter().filter(|&&s| s < step) {
+        app.accepted[before as usize] = true;
+    }
+    if app.page == Page::SignIn {
+        app.resume = Page::Step(step);
+    } else {
+        app.go_to(Page::Step(step));
+    }
+    app.notices.extend(dropped);
+}
+
+/// A new order starting from the last one's choices, said on the first
+/// step with the day it was sent.
+fn start_from_last(app: &mut App, last: &PurchaseRecord) {
+    let (_, dropped) = app.take_up(Draft::from_request_body(&last.body), "the last order");
+    app.notice(
+        Tone::Info,
+        format!(
+            "Starting from the choices of your last order, sent {}; Enter confirms each.",
+            when::dated_stamp(&last.last_sent_at, &app.zone)
+        ),
+    );
+    app.notices.extend(dropped);
 }
 
 fn start_connecting(app: &mut App, choice: SignIn) -> Vec<Effect> {
@@ -485,35 +555,57 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
 /// purchases, to reopen.
 fn on_ready(app: &mut App) -> Vec<Effect> {
     if std::mem::take(&mut app.reattach) {
-        vec![Effect::LoadUnfinished]
+        vec![Effect::ReadJournalAtStart]
     } else {
         Vec::new()
     }
 }
 
-fn on_unfinished(app: &mut App, result: Result<Vec<PurchaseRecord>, ApiFailure>) -> Vec<Effect> {
-    let records = match result {
-        Ok(records) => records,
+/// The journal at the start: an unfinished purchase is reopened; otherwise
+/// a new order starts from the last one's choices, unless the user has
+/// begun choosing meanwhile, or is asked whether to continue a kept order
+/// (starting afresh then starts from them).
+fn on_at_start(app: &mut App, result: Result<AtStart, ApiFailure>) -> Vec<Effect> {
+    let found = match result {
+        Ok(found) => found,
         Err(failure) => {
             app.notice(
                 Tone::Warning,
                 format!(
-                    "Could not read the order journal for unfinished purchases: {}",
+                    "Could not read the order journal for unfinished purchases and the last \
+                     order's choices: {}",
                     failure_text(&failure)
                 ),
             );
             return Vec::new();
         }
     };
+    // Something of this session's is already under way, or the user has
+    // begun a new order while signing in finished in the background: their
+    // choices are not thrown away.
+    let untouched = matches!(app.page, Page::SignIn | Page::Step(Step::Region))
+        && app.draft == Draft::default()
+        && !app.accepted.iter().any(|done| *done);
+    let effects = on_unfinished(app, found.unfinished, untouched);
+    if let Some(last) = found.last_order {
+        if app.kept.is_some() {
+            app.last_order = Some(last);
+        } else if untouched
+            && matches!(app.submission, Submission::Draft)
+            && matches!(app.page, Page::SignIn | Page::Step(Step::Region))
+        {
+            start_from_last(app, &last);
+        }
+    }
+    effects
+}
+
+fn on_unfinished(app: &mut App, records: Vec<PurchaseRecord>, untouched: bool) -> Vec<Effect> {
     if records.is_empty() {
         return Vec::new();
     }
-    // Something of this session's is already under way, or the user has
-    // begun a new order while signing in finished in the background: their
-    // choices are not thrown away; the purchases are named only.
-    let untouched = matches!(app.page, Page::SignIn | Page::Step(Step::Region))
-        && app.draft == crate::domain::order::Draft::default()
-        && !app.accepted.iter().any(|done| *done);
+    // The purchases are named only, when reopening one would throw away
+    // something on screen.
     if !matches!(app.submission, Submission::Draft) || app.overlay.is_some() || !untouched {
         app.notice(
             Tone::Warning,
@@ -547,7 +639,7 @@ fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
     };
     // Going on to a new order afterwards starts from the same choices, as
     // after an order placed here.
-    app.fill_draft(crate::domain::order::Draft::from_request_body(&record.body));
+    app.fill_draft(Draft::from_request_body(&record.body));
     status::show(app);
     effects.extend(
         app.submission
@@ -623,7 +715,7 @@ fn submit_new(app: &mut App, separate_from: Vec<String>) -> Vec<Effect> {
     let Connection::Ready { label, .. } = &app.connection else {
         return Vec::new();
     };
-    let effects = app.submission.send_new(
+    let mut effects = app.submission.send_new(
         &mut app.timeline,
         &app.clock,
         body,
@@ -631,6 +723,10 @@ fn submit_new(app: &mut App, separate_from: Vec<String>) -> Vec<Effect> {
         separate_from,
     );
     status::show(app);
+    // The kept order is in this one now (or was given up for it).
+    if std::mem::take(&mut app.kept_on_disk) {
+        effects.push(Effect::ForgetDraft);
+    }
     effects
 }
 

@@ -31,7 +31,9 @@ use flexus::secret::Secret;
 use flexus::tui::app::{App, Clock, Overlay};
 use flexus::tui::msg::{Effect, Msg};
 use flexus::tui::screens::dialogs::Confirmed;
-use flexus::tui::service::{Connector, Earlier, Lookup, OrderService, OrdersPage, SignIn, Start};
+use flexus::tui::service::{
+    AtStart, Connector, Earlier, Lookup, OrderService, OrdersPage, SignIn, Start,
+};
 use flexus::tui::theme::Theme;
 use flexus::tui::update::update;
 use flexus::tui::view;
@@ -85,6 +87,8 @@ pub struct FakeState {
     pub earlier: Mutex<Earlier>,
     /// The journal's unfinished purchases, for reopening at the start.
     pub unfinished: Mutex<Vec<PurchaseRecord>>,
+    /// The journal's newest purchase, whose choices a new order starts from.
+    pub last_order: Mutex<Option<Box<PurchaseRecord>>>,
     /// What looking again finds.
     pub lookup: Mutex<Lookup>,
     /// (Client-Request-Id, order ID) the user dismissed after a lost answer.
@@ -111,6 +115,7 @@ impl FakeService {
                 separate_from: Mutex::new(Vec::new()),
                 earlier: Mutex::new(Earlier::default()),
                 unfinished: Mutex::new(Vec::new()),
+                last_order: Mutex::new(None),
                 lookup: Mutex::new(Lookup::default()),
                 dismissals: Mutex::new(Vec::new()),
                 outcome: Mutex::new(None),
@@ -266,9 +271,12 @@ impl OrderService for FakeService {
         Box::pin(async move { Ok(earlier) })
     }
 
-    fn unfinished(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>> {
-        let records = self.state.unfinished.lock().unwrap().clone();
-        Box::pin(async move { Ok(records) })
+    fn at_start(&self) -> BoxFuture<'static, Result<AtStart, ApiFailure>> {
+        let found = AtStart {
+            unfinished: self.state.unfinished.lock().unwrap().clone(),
+            last_order: self.state.last_order.lock().unwrap().clone(),
+        };
+        Box::pin(async move { Ok(found) })
     }
 
     fn journal_purchases(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>> {
@@ -654,8 +662,14 @@ pub fn starting_with(records: Vec<PurchaseRecord>) -> (App, Vec<Effect>) {
     let service = FakeService::new();
     *service.state.unfinished.lock().unwrap() = records.clone();
     let effects = flexus::tui::update::start(&mut app, &Start::Connected(service));
-    assert_eq!(effects, vec![Effect::LoadUnfinished]);
-    let effects = update(&mut app, Msg::Unfinished(Ok(records)));
+    assert_eq!(effects, vec![Effect::ReadJournalAtStart]);
+    let effects = update(
+        &mut app,
+        Msg::AtStart(Ok(AtStart {
+            unfinished: records,
+            last_order: None,
+        })),
+    );
     (app, effects)
 }
 

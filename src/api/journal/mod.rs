@@ -1028,8 +1028,10 @@ pub fn orders_not_from(entries: &[Entry], client_request_id: &str) -> HashSet<St
     unrelated
 }
 
+/// Creates `dir` (and its parents) private to the user (0700), or makes it
+/// so: the state directory holds what the user buys.
 #[cfg(unix)]
-fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     if !dir.exists() {
         std::fs::DirBuilder::new()
@@ -1045,7 +1047,7 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
@@ -1077,7 +1079,7 @@ fn ends_without_newline(file: &mut File) -> io::Result<bool> {
     Ok(last[0] != b'\n')
 }
 
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     // Best effort: not every platform can open a directory for syncing.
     if let Ok(handle) = File::open(dir) {
         let _ = handle.sync_all();

@@ -2,7 +2,8 @@
 //! question carries its words, how yes is given and what is confirmed; the
 //! screen that asks writes the words, the dialog only returns what was
 //! confirmed, and `update::on_confirmed` acts on it. Every question
-//! defaults to no: only the named key or the typed word says yes.
+//! defaults to no: only the named key or the typed word says yes; the one
+//! exception, continuing a kept order, risks no money either way.
 
 use std::path::PathBuf;
 
@@ -15,9 +16,11 @@ use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::keys::{self, Binding, ENTER, ESC, Hint, Key};
 use crate::api::purchase::OrderAction;
-use crate::tui::app::{App, Overlay};
+use crate::tui::app::{App, Overlay, Step};
+use crate::tui::kept::KeptDraft;
 use crate::tui::submission::Submission;
 use crate::tui::theme::Theme;
+use crate::tui::view;
 use crate::tui::widgets::{self, FieldLook, TextField};
 
 /// What the user said yes to.
@@ -36,6 +39,10 @@ pub enum Confirmed {
     /// the question's words only.
     Act(OrderAction),
     Quit,
+    /// Take up the order kept over the last quit, at the step it was left.
+    ContinueKept,
+    /// Leave the kept order and start afresh (from the last order's choices).
+    StartAfresh,
     SavePlan(PathBuf),
     OverwritePlan(PathBuf),
 }
@@ -61,6 +68,12 @@ pub struct Confirmation {
     pub yes: &'static str,
     pub no: &'static str,
     pub confirmed: Confirmed,
+    /// What a no says, when it says something (starting afresh); closing
+    /// the question is all most noes do.
+    pub declined: Option<Box<Confirmed>>,
+    /// Enter says yes too, and only `n` or Esc say no: for a question whose
+    /// yes costs nothing.
+    pub yes_by_default: bool,
 }
 
 impl Confirmation {
@@ -73,7 +86,17 @@ impl Confirmation {
             yes: "yes",
             no: "no",
             confirmed,
+            declined: None,
+            yes_by_default: false,
         }
+    }
+
+    /// Yes is `y` or Enter, no is `n` or Esc (`declined` is then acted on);
+    /// other keys leave the question open.
+    pub fn yes_by_default(mut self, declined: Confirmed) -> Confirmation {
+        self.yes_by_default = true;
+        self.declined = Some(Box::new(declined));
+        self
     }
 
     /// Yes is `word`, typed and then Enter; Esc (or another word) is no.
@@ -120,6 +143,8 @@ enum Answering {
     Typed,
     Edit,
     Save,
+    /// No, which says something (see [`Confirmation::declined`]).
+    Decline,
 }
 
 fn bindings(overlay: &Overlay) -> Vec<Binding<Answering>> {
@@ -130,6 +155,20 @@ fn bindings(overlay: &Overlay) -> Vec<Binding<Answering>> {
             Answering::Close,
         )],
         Overlay::Confirm(question) => match &question.answer {
+            Answer::Key if question.yes_by_default => vec![
+                Binding::new(
+                    &[ENTER, Key::Char('y'), Key::Char('Y')],
+                    question.yes,
+                    Answering::Yes,
+                )
+                .shown_as("Enter/y"),
+                Binding::new(
+                    &[Key::Char('n'), Key::Char('N'), ESC],
+                    question.no,
+                    Answering::Decline,
+                )
+                .shown_as("n"),
+            ],
             Answer::Key => vec![
                 Binding::new(
                     &[Key::Char('y'), Key::Char('Y')],
@@ -185,6 +224,10 @@ pub fn handle_key(app: &mut App, key: &KeyEvent) -> Option<Confirmed> {
             field_mut(overlay)?.handle(key);
             None
         }
+        Answering::Decline => match app.overlay.take()? {
+            Overlay::Confirm(question) => question.declined.map(|d| *d),
+            _ => None,
+        },
         Answering::Close => {
             app.overlay = match app.overlay.take() {
                 Some(Overlay::Help(under)) => under.map(|o| *o),
@@ -215,8 +258,26 @@ pub fn paste(app: &mut App, text: &str) {
     }
 }
 
-/// Asked before quitting while an order is in flight.
+/// Asked before quitting while an order is in flight, or with choices no
+/// order holds yet (they are kept).
 pub fn quit_question(app: &App) -> Confirmation {
+    if !app.order_in_flight() {
+        let choices: Vec<String> = Step::FORM
+            .iter()
+            .filter_map(|&step| view::step_value(app, step))
+            .collect();
+        let so_far = if choices.is_empty() {
+            "Your choices so far are kept".to_string()
+        } else {
+            format!("Your choices so far ({}) are kept", choices.join(", "))
+        };
+        return Confirmation::new("Quit for now?", Confirmed::Quit)
+            .saying("quit", "stay")
+            .line(format!(
+                "{so_far}; the next start offers to continue. Nothing was ordered."
+            ))
+            .closing(&app.theme, " to quit; any other key stays.");
+    }
     let why = match &app.submission {
         Submission::Submitting(_) => "The order was sent and its answer has not come yet.",
         Submission::Unknown(_) => "The answer to the order was lost; an order may exist.",
@@ -402,4 +463,44 @@ fn help(
     block.render(outer, buf);
     Paragraph::new(lines).render(inner, buf);
     None
+}
+
+/// Asked at the start when the last quit kept a half-made order.
+pub fn continue_question(app: &App, kept: &KeptDraft) -> Confirmation {
+    // The words the progress line gives these choices, from a wizard that
+    // holds them: this one takes the kept draft up only on a yes.
+    let mut shown = App::new(
+        app.catalog.clone(),
+        app.prices.clone(),
+        app.theme,
+        app.clock,
+    );
+    shown.fill_draft(kept.draft.clone());
+    let choices: Vec<String> = Step::FORM
+        .iter()
+        .filter(|&&step| step < kept.step)
+        .filter_map(|&step| view::step_value(&shown, step))
+        .collect();
+    let so_far = if choices.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", choices.join(", "))
+    };
+    Confirmation::new("Continue the order you left?", Confirmed::ContinueKept)
+        .saying("continue", "start afresh")
+        .yes_by_default(Confirmed::StartAfresh)
+        .line(format!(
+            "Last time you quit at step {} ({}) with your choices kept{so_far}.",
+            kept.step.number(),
+            kept.step.title()
+        ))
+        .line("Starting afresh forgets them.")
+        .line(Line::default())
+        .line(vec![
+            Span::raw("Press "),
+            Span::styled("Enter", app.theme.key()),
+            Span::raw(" to continue, "),
+            Span::styled("n", app.theme.key()),
+            Span::raw(" to start afresh."),
+        ])
 }

@@ -514,8 +514,32 @@ fn draw_items(app: &App, area: Rect, buf: &mut Buffer) {
     let filter_line = state
         .picker
         .filter_line(theme, visible.len(), state.items.len());
-    let lines = error_line(app).into_iter().chain(filter_line).collect();
+    let lines = error_line(app)
+        .into_iter()
+        .chain(filter_line)
+        .chain(description_line(app, area.width))
+        .collect();
     widgets::draw_list_with_lines(&rows, lines, 0, theme, area, buf);
+}
+
+/// What the highlighted application image is, for someone who does not
+/// know the name: from the catalog, so a replaced catalog brings its own.
+fn description_line(app: &App, width: u16) -> Option<Line<'static>> {
+    let state = &app.image;
+    let Entry::Application { name, .. } = &state.items.get(state.picker.cursor)?.entry else {
+        return None;
+    };
+    let description = &app.catalog.application_image(name)?.description;
+    if description.trim().is_empty() {
+        return None;
+    }
+    // One style for the line: it is redrawn whenever the highlight moves,
+    // and each change of style costs bytes over SSH.
+    let text = format!("{name}: {description}");
+    Some(Line::from(Span::styled(
+        widgets::fit(&text, width as usize, &app.theme),
+        app.theme.muted(),
+    )))
 }
 
 fn draw_versions(app: &App, area: Rect, buf: &mut Buffer) {

@@ -177,7 +177,7 @@ pub fn global_bindings(app: &App, typing: bool) -> Vec<Binding<Global>> {
     let on_page = app.overlay.is_none();
     let showing_help = matches!(app.overlay, Some(Overlay::Help(_)));
     let quit = Binding::new(&[Key::Ctrl('c')], "quit", Global::Quit)
-        .detail("quit (asks first while an order is in flight)");
+        .detail("quit (asks first if an order or choices are at stake)");
     vec![
         // Over a question `?` is an answer (no, or a typed character).
         Binding::new(&[Key::Char('?')], "help", Global::Help)
@@ -199,8 +199,8 @@ pub fn global_bindings(app: &App, typing: bool) -> Vec<Binding<Global>> {
                 "not on this page, nor while typing",
             )
             .shown_in_footer_if(on_page),
-        // Asked already, a second Ctrl-C leaves the question as it is; the
-        // help names it among the keys that work everywhere.
+        // Asked already, a second Ctrl-C quits at once; the help names it
+        // among the keys that work everywhere.
         quit.shown_in_footer_if(!asking_to_quit && !showing_help),
     ]
 }

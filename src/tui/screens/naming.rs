@@ -340,12 +340,18 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     }
 
     let row = take_rows(&mut area, 1);
+    let describing = state.focus == Focus::Description && !editing;
+    let row = if describing {
+        draw_counter(&state.description, DESCRIPTION_MAX_CHARS, theme, row, buf)
+    } else {
+        row
+    };
     cursor = cursor.or(widgets::draw_field(
         &state.description,
         &FieldLook {
             label: "Description",
             label_width: 15,
-            focused: state.focus == Focus::Description && !editing,
+            focused: describing,
             masked: false,
             placeholder: "optional",
         },
@@ -456,6 +462,12 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             (&editor.value, "Value", editor.on_value),
         ] {
             let row = take_rows(&mut area, 1);
+            let row = Rect::new(row.x + 2, row.y, row.width.saturating_sub(2), 1);
+            let row = if on && label == "Value" {
+                draw_counter(field, TAG_VALUE_MAX_CHARS, theme, row, buf)
+            } else {
+                row
+            };
             cursor = cursor.or(widgets::draw_field(
                 field,
                 &FieldLook {
@@ -466,7 +478,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                     placeholder: "",
                 },
                 theme,
-                Rect::new(row.x + 2, row.y, row.width.saturating_sub(2), 1),
+                row,
                 buf,
             ));
         }
@@ -476,4 +488,32 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         }
     }
     cursor
+}
+
+/// A field's length against its limit ("37/1024") at the right of `row`,
+/// a warning near the limit and an error past it; the row left for the
+/// field itself.
+fn draw_counter(
+    field: &TextField,
+    limit: usize,
+    theme: &crate::tui::theme::Theme,
+    row: Rect,
+    buf: &mut Buffer,
+) -> Rect {
+    let count = field.value().chars().count();
+    let text = format!(" {count}/{limit}");
+    let style = if count > limit {
+        theme.error()
+    } else if count * 10 >= limit * 9 {
+        theme.warning()
+    } else {
+        theme.muted()
+    };
+    let width = (widgets::cells(&text) as u16).min(row.width);
+    let x = row.right() - width;
+    buf.set_string(x, row.y, &text, style);
+    Rect {
+        width: row.width - width,
+        ..row
+    }
 }

@@ -27,6 +27,9 @@ use crate::tui::widgets::{TextField, cells, labelled};
 pub struct State {
     pub scroll: u16,
     pub show_json: bool,
+    /// Long descriptions and tag values are shown whole rather than cut to
+    /// one line, which pushes the cost estimate off the first screen.
+    pub show_whole: bool,
     /// The plan file this order was loaded from or last saved to.
     pub plan_file: Option<PathBuf>,
     /// What that file holds, so the review can tell when the order has
@@ -88,6 +91,7 @@ pub enum Action {
     Order,
     Reopen,
     ToggleJson,
+    ToggleWhole,
     SavePlan,
     /// Scroll, no further than `max` (how far the review scrolls now).
     Scroll {
@@ -113,6 +117,17 @@ impl Screen for ReviewScreen {
                 .detail("reopen that step; the review comes back after it"),
             Binding::new(&[Key::Char('v')], "JSON", Action::ToggleJson)
                 .detail("show or hide the exact request body"),
+            Binding::new(
+                &[Key::Char('w')],
+                if app.review.show_whole {
+                    "shorten"
+                } else {
+                    "show whole"
+                },
+                Action::ToggleWhole,
+            )
+            .detail("show long descriptions and tag values whole, or cut to one line")
+            .when(has_long_text(app)),
             Binding::new(&[Key::Char('s')], "save plan", Action::SavePlan)
                 .detail("save the plan file for `flexus order --plan`"),
             Binding::new(&[UP, DOWN], "scroll", Action::Scroll { max }).when(scrolls),
@@ -146,6 +161,7 @@ impl Screen for ReviewScreen {
             Action::Order => return Reply::Do(Command::PlaceOrder),
             Action::Back => app.back(),
             Action::ToggleJson => app.review.show_json = !app.review.show_json,
+            Action::ToggleWhole => app.review.show_whole = !app.review.show_whole,
             Action::SavePlan => {
                 let path = default_plan_path(app);
                 app.overlay = Some(Overlay::SavePlan(TextField::new(
@@ -207,10 +223,26 @@ fn purchase_words(app: &App) -> String {
     )
 }
 
+/// What follows "Estimated total: ": "USD 19.00", or what the figure
+/// leaves out for want of a list price.
 fn estimated_total(app: &App) -> String {
-    let summary = Summary::new(&app.catalog, &app.prices, &app.draft);
-    clean(&summary.estimate.total_text()).into_owned()
+    let e = Summary::new(&app.catalog, &app.prices, &app.draft).estimate;
+    let unpriced = e.unpriced.join(", ");
+    let text = match e.total {
+        Some(total) if e.unpriced.is_empty() => format!("{} {total}", e.currency),
+        Some(total) => format!(
+            "{} {total}, not counting {unpriced} (no list price known)",
+            e.currency
+        ),
+        None => format!("not known; not counted: {unpriced}"),
+    };
+    clean(&text).into_owned()
 }
+
+/// Why the figure in a question about sending is not the price: every
+/// total before the order exists is worked out from list prices.
+const ESTIMATE_NOTE: &str =
+    "An estimate from list prices; the placed order states what is charged.";
 
 /// The order, what it costs (as what the user agrees to) and where it
 /// goes: the opening of every typed question about sending it.
@@ -218,9 +250,10 @@ fn agreeing_to(app: &App, question: Confirmation) -> Confirmation {
     question
         .line(purchase_words(app))
         .line(vec![
-            Span::raw("You are agreeing to: "),
+            Span::raw("Estimated total you agree to: "),
             Span::styled(estimated_total(app), app.theme.warning()),
         ])
+        .line(ESTIMATE_NOTE)
         .line(destination(app))
 }
 
@@ -229,7 +262,8 @@ pub fn order_question(app: &App) -> Confirmation {
     Confirmation::new("Place this order?", Confirmed::Submit { second: false })
         .saying("yes, place the order", "no")
         .line(purchase_words(app))
-        .line(format!("Estimated cost: {}", estimated_total(app)))
+        .line(format!("Estimated total: {}", estimated_total(app)))
+        .line(ESTIMATE_NOTE)
         .line(destination(app))
         .closing(
             &app.theme,
@@ -361,6 +395,15 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
                 width,
             ));
         }
+        lines.extend(labelled(
+            2,
+            "",
+            2,
+            Style::new(),
+            &format!("Client-Request-Id: {}", super::status::REQUEST_ID_MEANING),
+            theme.muted(),
+            width,
+        ));
         lines.push(Line::default());
     }
     for damaged in &app.review.damaged {
@@ -389,8 +432,11 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
         let step = Step::of_field(&field);
         let number = (last_step != Some(step)).then(|| step.number());
         last_step = Some(step);
-        let value = match (&summary.spec, field) {
+        let value = match (&summary.spec, &field) {
             (Some(spec), Field::PlanSpec) => format!("{value} ({})", spec.short_description()),
+            (_, Field::Description | Field::Tags) if !app.review.show_whole => {
+                shortened_value(app, &field, width).unwrap_or(value)
+            }
             _ => value,
         };
         lines.extend(row(number, label, &value, plain));
@@ -500,6 +546,72 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
 }
 
 const LABEL_WIDTH: usize = 15;
+
+/// Cells for a value beside its label, as `labelled` wraps it.
+fn value_room(width: u16) -> usize {
+    (width as usize).saturating_sub(3 + LABEL_WIDTH).max(10)
+}
+
+/// `text` on one line of `room` cells: whole when it fits, else cut with
+/// an ellipsis and how long it really is (`count` characters).
+fn one_line(text: &str, count: usize, room: usize, ellipsis: &str) -> String {
+    if crate::tui::text::width(text) <= room {
+        return text.to_string();
+    }
+    let length = format!(" ({count} characters)");
+    let cut = room.saturating_sub(crate::tui::text::width(&length));
+    format!(
+        "{}{length}",
+        crate::tui::text::truncate(text, cut, ellipsis)
+    )
+}
+
+/// The description, or the tags each on at most one line; None for other
+/// fields. Long texts would otherwise push the cost estimate off the
+/// first screen.
+fn shortened_value(app: &App, field: &Field, width: u16) -> Option<String> {
+    let room = value_room(width);
+    let ellipsis = app.theme.symbols.ellipsis;
+    let draft = &app.draft;
+    match field {
+        Field::Description => {
+            let text = clean(&draft.description);
+            Some(one_line(
+                &text,
+                draft.description.chars().count(),
+                room,
+                ellipsis,
+            ))
+        }
+        Field::Tags if !draft.tags.is_empty() => Some(
+            draft
+                .tags
+                .iter()
+                .map(|tag| {
+                    let text = clean(&format!("{}={}", tag.key, tag.value)).into_owned();
+                    one_line(&text, tag.value.chars().count(), room, ellipsis)
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether a description or tag is too long for one line of the review at
+/// the current terminal size: only then does the show-whole key work.
+fn has_long_text(app: &App) -> bool {
+    let (w, h) = app.size;
+    let width = crate::tui::view::areas(app, Rect::new(0, 0, w, h))
+        .body
+        .width;
+    let room = value_room(width);
+    let draft = &app.draft;
+    crate::tui::text::width(&clean(&draft.description)) > room
+        || draft.tags.iter().any(|tag| {
+            crate::tui::text::width(&clean(&format!("{}={}", tag.key, tag.value))) > room
+        })
+}
 
 /// Rows for the text when `total` lines go into `height` rows: all of
 /// them, or all but the last, which then says what is out of view.

@@ -75,6 +75,31 @@ pub fn refresh(app: &mut App) {
     }
 }
 
+/// The row the cursor starts on: `preferred` (the package chosen, or one
+/// remembered from an earlier order) when it is listed; else the cheapest
+/// package with a list price that fits the image; else the first that
+/// fits. A first-time buyer starts on the least they can spend.
+pub fn start_row(app: &App, preferred: Option<&str>) -> Option<usize> {
+    let rows = &app.spec.rows;
+    if let Some(i) = preferred.and_then(|code| rows.iter().position(|r| r.code == code)) {
+        return Some(i);
+    }
+    let fits = || {
+        rows.iter()
+            .enumerate()
+            .filter(|(_, r)| r.unavailable.is_none())
+    };
+    fits()
+        .filter_map(|(i, r)| {
+            app.prices
+                .monthly_price(&app.draft.region, &r.code)
+                .map(|price| (price, i))
+        })
+        .min()
+        .map(|(_, i)| i)
+        .or_else(|| fits().next().map(|(i, _)| i))
+}
+
 pub struct SpecScreen;
 
 impl Screen for SpecScreen {
@@ -112,18 +137,10 @@ impl Screen for SpecScreen {
     }
 
     fn sync(app: &mut App) {
-        let state = &mut app.spec;
-        state.error = None;
-        if let Some(i) = state
-            .rows
-            .iter()
-            .position(|r| r.code == app.draft.plan_spec)
-        {
-            state.picker.cursor = i;
-        } else if state.rows[state.picker.cursor].unavailable.is_some()
-            && let Some(i) = state.rows.iter().position(|r| r.unavailable.is_none())
-        {
-            state.picker.cursor = i;
+        app.spec.error = None;
+        let chosen = app.draft.plan_spec.clone();
+        if let Some(i) = start_row(app, Some(&chosen)) {
+            app.spec.picker.cursor = i;
         }
     }
 

@@ -349,6 +349,8 @@ fn new_order(app: &mut App) {
     app.status = State::default();
     app.from_review = false;
     app.go_to(Page::Step(Step::Region));
+    // The same choices are where this order starts, not choices to keep.
+    app.opened_with = app.draft.clone();
     app.notice(
         Tone::Info,
         "A new order, starting from the same choices: change anything, or Enter through.",
@@ -675,6 +677,19 @@ fn instance_id_rows(app: &App) -> Vec<Line<'static>> {
     }
 }
 
+/// What a Client-Request-Id is, wherever one is shown, for people meeting
+/// it for the first time. Not "a resend cannot buy twice": the purchase
+/// document says the ID locates a request and promises no de-duplication
+/// (companion-apis.md), which is why a resend asks first.
+pub const REQUEST_ID_MEANING: &str = "names this purchase to Huawei Cloud; a resend reuses it";
+
+/// The Client-Request-Id fact, with what it is for under it.
+fn request_id_facts(theme: &Theme, width: u16, id: &str) -> Vec<Line<'static>> {
+    let mut rows = fact(theme, width, "Client-Request-Id", id, Style::new());
+    rows.extend(fact(theme, width, "", REQUEST_ID_MEANING, theme.muted()));
+    rows
+}
+
 /// One fact: its label in the facts' column, the value wrapped under
 /// itself.
 fn fact(theme: &Theme, width: u16, label: &str, value: &str, style: Style) -> Vec<Line<'static>> {
@@ -701,7 +716,11 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
                     theme.title(),
                 ),
             ]));
-            head.extend(pair("Client-Request-Id", sending.request_id.to_string()));
+            head.extend(request_id_facts(
+                theme,
+                width,
+                &sending.request_id.to_string(),
+            ));
             if let Some(retry) = &sending.retry {
                 let left = retry.at.saturating_duration_since(app.clock.mono);
                 let when = if left.is_zero() {
@@ -722,7 +741,7 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
                 theme.error(),
             )));
             head.extend(pair("Why", failure_text(error)));
-            head.extend(pair("Client-Request-Id", request_id.to_string()));
+            head.extend(request_id_facts(theme, width, &request_id.to_string()));
             let next = if error.status == Some(401) {
                 "Esc goes back to the review with every choice kept; placing the order again \
                  asks to sign in first."
@@ -752,7 +771,11 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
                 head.extend(pair("What", purchase_text(&unknown.body)));
             }
             head.extend(pair("Why", failure_text(&unknown.reason)));
-            head.extend(pair("Client-Request-Id", unknown.request_id.to_string()));
+            head.extend(request_id_facts(
+                theme,
+                width,
+                &unknown.request_id.to_string(),
+            ));
             head.extend(pair("Sent at", dated_stamp(&unknown.sent_at, &app.zone)));
             if let Origin::Double { same, other } = &unknown.origin {
                 if same.len() > 1 {
@@ -876,11 +899,14 @@ fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static
         head.extend(pair(label, text));
     }
     if let Some(id) = &tracking.request_id {
-        head.extend(pair("Client-Request-Id", id.to_string()));
+        head.extend(request_id_facts(theme, width, &id.to_string()));
     }
     if let Some(info) = &tracking.latest {
         if let Some(amount) = amount_text(info) {
             head.extend(pair("Amount", format!("{amount} (stated by the order)")));
+        }
+        if let Some(differs) = estimate_differs(app, tracking, info) {
+            head.extend(pair("Estimate", differs));
         }
         if tracking.status() == Some(order_status::PENDING_PAYMENT)
             && let Some(end) = &info.pending_payment_end_time
@@ -942,6 +968,30 @@ fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static
         )));
     }
     (head, summarised)
+}
+
+/// When the order states another amount than the estimate made from list
+/// prices before it was sent: both, and which one is charged. Nothing when
+/// they agree, or when this machine did not send the order or could not
+/// price it.
+fn estimate_differs(
+    app: &App,
+    tracking: &Tracking,
+    info: &crate::api::wire::OrderInfo,
+) -> Option<String> {
+    let draft = crate::domain::order::Draft::from_request_body(tracking.body.as_ref()?);
+    let estimate = crate::domain::summary::Summary::new(&app.catalog, &app.prices, &draft).estimate;
+    let estimated = estimate.total?;
+    let stated = info.amount_after_discount.or(info.official_amount)?;
+    let currency = clean(info.currency.as_deref().unwrap_or_default()).into_owned();
+    let same = (stated * 100.0).round() as i64 == estimated.cents && currency == estimate.currency;
+    (!same).then(|| {
+        format!(
+            "{} {estimated} at list prices; the order's {} is charged",
+            estimate.currency,
+            format!("{currency} {stated:.2}").trim()
+        )
+    })
 }
 
 #[cfg(test)]
