@@ -22,6 +22,12 @@ pub const EXIT_UNRECORDED: i32 = 5;
 pub struct Failure {
     pub message: String,
     pub code: i32,
+    /// The service's error code (`HCSS.14000011`), when a service refused:
+    /// scripts reading `--json` match on it rather than on words.
+    pub service_code: Option<String>,
+    /// What to do next, when it is known apart from the message (the
+    /// message says it too, for people).
+    pub next_step: Option<String>,
 }
 
 impl Failure {
@@ -29,7 +35,16 @@ impl Failure {
         Failure {
             message: message.into(),
             code,
+            service_code: None,
+            next_step: None,
         }
+    }
+
+    /// Keeps the service's code and next step of the failure this one words.
+    pub fn answering(mut self, cause: &crate::api::engine::ApiFailure) -> Self {
+        self.service_code = cause.code.clone();
+        self.next_step = Some(cause.next_step.clone()).filter(|step| !step.is_empty());
+        self
     }
 }
 

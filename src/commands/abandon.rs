@@ -6,6 +6,7 @@ use std::io::Write;
 use clap::Args;
 
 use super::common::{api_failure, confirm, open_journal, reader_zone, unresolved_purchase};
+use super::json::{AbandonJson, reporting_failure, write_line};
 use super::{Data, Execute};
 use crate::api::purchase;
 use crate::exit::{Failure, output_failure};
@@ -28,6 +29,10 @@ pub struct AbandonArgs {
     /// Record it without asking (needed when standard input is not a terminal)
     #[arg(long)]
     pub yes: bool,
+
+    /// Print the result as one JSON object on standard output
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `flexus abandon CLIENT_REQUEST_ID [--yes]`: the user's word, after a
@@ -35,6 +40,13 @@ pub struct AbandonArgs {
 /// changes.
 impl Execute for AbandonArgs {
     fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let result = self.run(out, err);
+        reporting_failure(self.json, out, result)
+    }
+}
+
+impl AbandonArgs {
+    fn run(&self, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let journal = open_journal()?;
         let zone = reader_zone();
         let (id, record) = unresolved_purchase(&journal, &self.client_request_id)?;
@@ -56,6 +68,15 @@ impl Execute for AbandonArgs {
             err,
         )?;
         purchase::nothing_placed(&journal, &id).map_err(api_failure)?;
+        if self.json {
+            return write_line(
+                out,
+                &AbandonJson {
+                    client_request_id: id.as_str(),
+                    recorded: "nothing_placed",
+                },
+            );
+        }
         writeln!(
             out,
             "Recorded: purchase {id} placed no order; it will never be sent again."

@@ -5,9 +5,11 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{ConnectArgs, confirm, connect, order_id_argument};
+use super::common::{ConnectArgs, Session, confirm, connect, order_id_argument};
 use super::follow::{Wanted, follow_to, pending_payment};
+use super::json::{reporting_failure, telling_order};
 use super::{Data, Execute};
+use crate::api::ids::OrderId;
 use crate::api::purchase::{self, OrderAction};
 use crate::exit::{EXIT_FAILURE, Failure, output_failure};
 
@@ -27,6 +29,10 @@ pub struct CancelArgs {
     #[arg(long)]
     pub yes: bool,
 
+    /// Print the result as one JSON object on standard output; progress goes to standard error
+    #[arg(long)]
+    pub json: bool,
+
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -35,12 +41,51 @@ pub struct CancelArgs {
 /// says what the order is now.
 impl Execute for CancelArgs {
     fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let mut told = false;
+        let result = self.run(&mut told, out, err);
+        if told {
+            result
+        } else {
+            reporting_failure(self.json, out, result)
+        }
+    }
+}
+
+impl CancelArgs {
+    fn run(
+        &self,
+        told: &mut bool,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Failure> {
         let checked = order_id_argument(&self.order_id)?;
-        let order_id = checked.to_string();
         let session = connect(&self.connect)?;
+        if !self.json {
+            return self.cancel(&session, checked, out, err);
+        }
+        let order_id = checked.to_string();
+        telling_order(
+            &session,
+            None,
+            Some(&order_id),
+            told,
+            out,
+            err,
+            |out, err| self.cancel(&session, checked, out, err),
+        )
+    }
+
+    fn cancel(
+        &self,
+        session: &Session,
+        checked: OrderId,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Failure> {
+        let order_id = checked.to_string();
         let rt = &session.rt;
         let details = pending_payment(
-            &session,
+            session,
             &order_id,
             "only an order waiting for payment can be cancelled",
             err,
@@ -64,12 +109,13 @@ impl Execute for CancelArgs {
                     EXIT_FAILURE,
                     format!("order {order_id} was not cancelled: {f}"),
                 )
+                .answering(&f)
             })?;
         writeln!(out, "Order {order_id}: cancellation accepted").map_err(output_failure)?;
         // Followed to its end, so the journal and `flexus orders` see it
         // cancelled too.
         rt.block_on(follow_to(
-            &session,
+            session,
             &order_id,
             &[],
             false,

@@ -24,9 +24,10 @@ impl Execute for CatalogArgs {
     fn execute(self, data: Data, out: &mut dyn Write, _: &mut dyn Write) -> Result<(), Failure> {
         let catalog = &data.catalog;
         if let Some(region) = &self.region {
-            catalog
+            let checked = catalog
                 .check_region(region)
-                .map_err(|reason| Failure::new(EXIT_INVALID, format!("--region: {reason}")))?;
+                .map_err(|reason| Failure::new(EXIT_INVALID, format!("--region: {reason}")));
+            super::json::reporting_failure(self.json, out, checked)?;
         }
         let rows = catalog.matrix(self.region.as_deref());
         let written = if self.json {

@@ -6,6 +6,7 @@ use std::io::Write;
 use clap::Args;
 
 use super::common::{api_failure, open_journal, order_id_argument, unresolved_purchase};
+use super::json::{ClaimJson, reporting_failure, write_line};
 use super::{Data, Execute};
 use crate::api::purchase;
 use crate::exit::{Failure, output_failure};
@@ -26,17 +27,38 @@ pub struct ClaimArgs {
     /// The order that purchase placed (one of the orders the order list showed after the lost answer)
     #[arg(value_name = "ORDER_ID")]
     pub order_id: String,
+
+    /// Print the result as one JSON object on standard output
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `flexus claim CLIENT_REQUEST_ID ORDER_ID`: the user's word, after a lost
 /// answer, that this order is that purchase. Only the journal changes.
 impl Execute for ClaimArgs {
     fn execute(self, _: Data, out: &mut dyn Write, _: &mut dyn Write) -> Result<(), Failure> {
+        let result = self.run(out);
+        reporting_failure(self.json, out, result)
+    }
+}
+
+impl ClaimArgs {
+    fn run(&self, out: &mut dyn Write) -> Result<(), Failure> {
         let journal = open_journal()?;
         let (id, _) = unresolved_purchase(&journal, &self.client_request_id)?;
         let order_id = order_id_argument(&self.order_id)?;
         let order_id = order_id.as_str();
         purchase::claim(&journal, &id, order_id).map_err(api_failure)?;
+        if self.json {
+            return write_line(
+                out,
+                &ClaimJson {
+                    client_request_id: id.as_str(),
+                    order_id,
+                    recorded: "claimed",
+                },
+            );
+        }
         writeln!(
             out,
             "Recorded: purchase {id} is order {order_id}; it will never be sent again. \

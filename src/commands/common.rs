@@ -107,7 +107,7 @@ pub(super) fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
     let rt = runtime()?;
     // Wrong credentials show here, before any question or order.
     rt.block_on(client.check_sign_in())
-        .map_err(|f| Failure::new(EXIT_FAILURE, format!("signing in failed: {f}")))?;
+        .map_err(|f| Failure::new(EXIT_FAILURE, format!("signing in failed: {f}")).answering(&f))?;
     let journal = open_journal()?;
     track.journal = Some(journal.clone());
     Ok(Session {
@@ -158,7 +158,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 pub(super) fn api_failure(f: ApiFailure) -> Failure {
-    Failure::new(EXIT_FAILURE, f.to_string())
+    Failure::new(EXIT_FAILURE, f.to_string()).answering(&f)
 }
 
 /// A file the user named, read whole; `what` names it in the error.

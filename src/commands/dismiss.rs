@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::claim::AFTER_LOST_ANSWER_HELP;
 use super::common::{api_failure, open_journal, order_id_argument, unresolved_purchase};
+use super::json::{DismissJson, reporting_failure, write_line};
 use super::{Data, Execute};
 use crate::api::journal::PurchaseState;
 use crate::api::purchase;
@@ -22,12 +23,23 @@ pub struct DismissArgs {
     /// An order found after the lost answer that is NOT that purchase (one the order list showed)
     #[arg(value_name = "ORDER_ID")]
     pub order_id: String,
+
+    /// Print the result as one JSON object on standard output
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `flexus dismiss CLIENT_REQUEST_ID ORDER_ID`: the user's word, after a
 /// lost answer, that this found order is not that purchase.
 impl Execute for DismissArgs {
     fn execute(self, _: Data, out: &mut dyn Write, _: &mut dyn Write) -> Result<(), Failure> {
+        let result = self.run(out);
+        reporting_failure(self.json, out, result)
+    }
+}
+
+impl DismissArgs {
+    fn run(&self, out: &mut dyn Write) -> Result<(), Failure> {
         let journal = open_journal()?;
         let (id, record) = unresolved_purchase(&journal, &self.client_request_id)?;
         let order_id = order_id_argument(&self.order_id)?;
@@ -39,6 +51,17 @@ impl Execute for DismissArgs {
             }
             _ => 0,
         };
+        if self.json {
+            return write_line(
+                out,
+                &DismissJson {
+                    client_request_id: id.as_str(),
+                    order_id,
+                    recorded: "dismissed",
+                    candidates_left: left,
+                },
+            );
+        }
         writeln!(
             out,
             "Recorded: order {order_id} is not purchase {id}; lookups leave it out from now on.{}",

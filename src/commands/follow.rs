@@ -74,6 +74,32 @@ pub(super) async fn follow_to(
     wanted: Wanted,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    follow_telling(
+        session,
+        order_id,
+        instance_ids,
+        just_placed,
+        wanted,
+        out,
+        &mut |_| Ok(()),
+    )
+    .await
+}
+
+/// What is told of each change of an order's state besides its line on
+/// `out` (`status --watch --json`: one object per change).
+pub(super) type OnChange<'a> = dyn FnMut(&OrderDetails) -> Result<(), Failure> + 'a;
+
+/// [`follow_to`], handing each change of state to `on_change` as well.
+pub(super) async fn follow_telling(
+    session: &Session,
+    order_id: &str,
+    instance_ids: &[String],
+    just_placed: bool,
+    wanted: Wanted,
+    out: &mut dyn Write,
+    on_change: &mut OnChange<'_>,
+) -> Result<(), Failure> {
     let stop_on_pending = just_placed;
     let lost_sight = |why: String| {
         if just_placed {
@@ -114,6 +140,7 @@ pub(super) async fn follow_to(
                 let info = &details.order_info;
                 if shown != Some(info.status) {
                     writeln!(out, "{}", status_line(order_id, info, &session.zone)).map_err(io)?;
+                    on_change(&details)?;
                     shown = Some(info.status);
                     changed_at = tokio::time::Instant::now();
                     said_at = changed_at;

@@ -14,6 +14,7 @@ pub mod common;
 pub mod data;
 pub mod dismiss;
 mod follow;
+pub mod json;
 pub mod order;
 pub mod orders;
 pub mod pay;

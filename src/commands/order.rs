@@ -9,12 +9,14 @@ use clap::Args;
 use super::common::{
     ConnectArgs, Session, Unbreakable, api_failure, confirm, confirm_typed, connect, read_file,
 };
+use super::json::{self, DryRunJson, ProblemJson};
 use super::placing::{Start, place};
 use super::{Data, Execute};
+use crate::api::ids::ClientRequestId;
 use crate::api::journal::PurchaseRecord;
 use crate::api::purchase;
 use crate::domain::catalog::Catalog;
-use crate::domain::order::{Draft, RequestBody};
+use crate::domain::order::{Draft, Problem, RequestBody};
 use crate::domain::pricing::PriceTable;
 use crate::domain::summary::Summary;
 use crate::domain::when::dated_stamp;
@@ -69,16 +71,26 @@ pub struct OrderArgs {
     #[arg(long)]
     pub separate_purchase: bool,
 
+    /// Print the result as one JSON object on standard output (with --dry-run: the body or the plan's problems); progress goes to standard error
+    #[arg(long)]
+    pub json: bool,
+
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
 
 impl Execute for OrderArgs {
     fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        if self.dry_run {
-            dry_run(&data.catalog, &data.prices, &self, out, err)
+        let mut told = false;
+        let result = if self.dry_run {
+            dry_run(&data.catalog, &data.prices, &self, &mut told, out, err)
         } else {
-            order(&data.catalog, &data.prices, &self, out, err)
+            order(&data.catalog, &data.prices, &self, &mut told, out, err)
+        };
+        if told {
+            result
+        } else {
+            json::reporting_failure(self.json, out, result)
         }
     }
 }
@@ -93,35 +105,50 @@ struct Plan {
 /// Reads and checks a plan file: the plan, or every problem in it.
 fn read_plan(catalog: &Catalog, path: &Path) -> Result<Plan, Failure> {
     let text = read_file(path, "plan")?;
-    let (draft, problems) = Draft::from_plan_checked(&text, catalog);
+    checked_plan(catalog, &text).map_err(|problems| problems_failure(path, &problems))
+}
+
+/// A plan's text checked: the plan, or every problem in it.
+fn checked_plan(catalog: &Catalog, text: &str) -> Result<Plan, Vec<Problem>> {
+    let (draft, problems) = Draft::from_plan_checked(text, catalog);
     if problems.is_empty() {
         let body = draft
             .request_body(catalog)
             .expect("a draft without problems has a request body");
         Ok(Plan { draft, body })
     } else {
-        let count = problems.len();
-        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
-        Err(Failure::new(
-            EXIT_INVALID,
-            format!(
-                "the plan {} has {count} problem{}:\n{}\nFix {} and run the command again.",
-                path.display(),
-                if count == 1 { "" } else { "s" },
-                list.join("\n"),
-                if count == 1 { "it" } else { "them" }
-            ),
-        ))
+        Err(problems)
     }
+}
+
+/// The refusal of a plan with problems, listing every one.
+fn problems_failure(path: &Path, problems: &[Problem]) -> Failure {
+    let count = problems.len();
+    let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+    Failure::new(
+        EXIT_INVALID,
+        format!(
+            "the plan {} has {count} problem{}:\n{}\nFix {} and run the command again.",
+            path.display(),
+            if count == 1 { "" } else { "s" },
+            list.join("\n"),
+            if count == 1 { "it" } else { "them" }
+        ),
+    )
 }
 
 fn dry_run(
     catalog: &Catalog,
     prices: &PriceTable,
     args: &OrderArgs,
+    told: &mut bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
+    if args.json {
+        *told = true;
+        return dry_run_json(catalog, prices, args, out, err);
+    }
     let Plan { draft, body } = read_plan(catalog, &args.plan)?;
     let summary = Summary::new(catalog, prices, &draft);
     let io = output_failure;
@@ -135,12 +162,48 @@ fn dry_run(
     Ok(())
 }
 
+/// `--dry-run --json`: one object, whether the plan is good or not.
+fn dry_run_json(
+    catalog: &Catalog,
+    prices: &PriceTable,
+    args: &OrderArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    let text = json::reporting_failure(true, out, read_file(&args.plan, "plan"))?;
+    match checked_plan(catalog, &text) {
+        Ok(Plan { draft, body }) => {
+            let summary = Summary::new(catalog, prices, &draft);
+            write!(err, "{}", summary.to_text()).map_err(output_failure)?;
+            let checked = DryRunJson {
+                valid: true,
+                body: Some(&body),
+                problems: Vec::new(),
+                error: None,
+            };
+            json::write_line(out, &checked)
+        }
+        Err(problems) => {
+            let failure = problems_failure(&args.plan, &problems);
+            let refused = DryRunJson {
+                valid: false,
+                body: None,
+                problems: problems.iter().map(ProblemJson::from).collect(),
+                error: Some((&failure).into()),
+            };
+            json::write_line(out, &refused)?;
+            Err(failure)
+        }
+    }
+}
+
 /// `flexus order --plan FILE [--yes] [--separate-purchase]`: check,
 /// look for an unresolved double, confirm, submit, follow.
 fn order(
     catalog: &Catalog,
     prices: &PriceTable,
     args: &OrderArgs,
+    told: &mut bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
@@ -152,7 +215,7 @@ fn order(
     session
         .rt
         .block_on(session.client.ready_to_order(&body.region))
-        .map_err(|f| Failure::new(EXIT_FAILURE, format!("nothing was sent: {f}")))?;
+        .map_err(|f| Failure::new(EXIT_FAILURE, format!("nothing was sent: {f}")).answering(&f))?;
     // Once a purchase may be under way, its outcome decides the exit code,
     // not a reader that went away (`flexus order --yes | head -1`).
     let out = &mut Unbreakable(out);
@@ -244,10 +307,25 @@ fn order(
             err,
         )?;
     }
+    let id = ClientRequestId::new();
     let start = Start::New {
+        id: id.clone(),
         separate_from: earlier.separate_from(),
     };
-    rt.block_on(place(&session, &body, start, args.yes, out, err))
+    if !args.json {
+        return rt.block_on(place(&session, &body, start, args.yes, out, err));
+    }
+    // Everything `place` tells goes to standard error; standard output gets
+    // the one object of what became of the purchase.
+    json::telling_order(
+        &session,
+        Some(id.as_str()),
+        None,
+        told,
+        out,
+        err,
+        |out, err| rt.block_on(place(&session, &body, start, args.yes, out, err)),
+    )
 }
 
 /// An earlier purchase with the same body whose outcome is unknown: what

@@ -6,6 +6,7 @@ use std::io::Write;
 use clap::Args;
 
 use super::common::{open_journal, reader_zone};
+use super::json::{PurchaseJson, reporting_failure, write_line};
 use super::{Data, Execute};
 use crate::api::journal::DamagedRecord;
 use crate::domain::when::dated_stamp;
@@ -27,6 +28,13 @@ pub struct OrdersArgs {
 /// still be read of it. Reads only the local journal.
 impl Execute for OrdersArgs {
     fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let result = self.run(out, err);
+        reporting_failure(self.json, out, result)
+    }
+}
+
+impl OrdersArgs {
+    fn run(&self, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let io = output_failure;
         let journal = open_journal()?;
         let zone = reader_zone();
@@ -44,18 +52,7 @@ impl Execute for OrdersArgs {
         let records = &listing.purchases;
         if self.json {
             for record in records {
-                let line = serde_json::json!({
-                    "client_request_id": record.client_request_id,
-                    "sent_at": record.first_sent_at,
-                    "attempts": record.attempts,
-                    "endpoint": record.endpoint,
-                    "order_id": record.order_id,
-                    "instance_ids": record.instance_ids,
-                    "state": record.state_text(),
-                    "status": record.last_status.as_ref().map(|(s, _)| *s),
-                    "body": record.body,
-                });
-                writeln!(out, "{line}").map_err(io)?;
+                write_line(out, &PurchaseJson::from(record))?;
             }
         } else if records.is_empty() && listing.damaged.is_empty() {
             writeln!(

@@ -4,9 +4,11 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{ConnectArgs, confirm, connect, order_id_argument};
+use super::common::{ConnectArgs, Session, confirm, connect, order_id_argument};
 use super::follow::{follow, known_instances, pending_payment};
+use super::json::{reporting_failure, telling_order};
 use super::{Data, Execute};
+use crate::api::ids::OrderId;
 use crate::api::purchase::{self, OrderAction};
 use crate::exit::{EXIT_FAILURE, Failure, output_failure};
 
@@ -25,6 +27,10 @@ pub struct PayArgs {
     #[arg(long)]
     pub yes: bool,
 
+    /// Print the result as one JSON object on standard output; progress goes to standard error
+    #[arg(long)]
+    pub json: bool,
+
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -33,11 +39,50 @@ pub struct PayArgs {
 /// follows it to the end.
 impl Execute for PayArgs {
     fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let mut told = false;
+        let result = self.run(&mut told, out, err);
+        if told {
+            result
+        } else {
+            reporting_failure(self.json, out, result)
+        }
+    }
+}
+
+impl PayArgs {
+    fn run(
+        &self,
+        told: &mut bool,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Failure> {
         let checked = order_id_argument(&self.order_id)?;
-        let order_id = checked.to_string();
         let session = connect(&self.connect)?;
+        if !self.json {
+            return self.pay(&session, checked, out, err);
+        }
+        let order_id = checked.to_string();
+        telling_order(
+            &session,
+            None,
+            Some(&order_id),
+            told,
+            out,
+            err,
+            |out, err| self.pay(&session, checked, out, err),
+        )
+    }
+
+    fn pay(
+        &self,
+        session: &Session,
+        checked: OrderId,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Failure> {
+        let order_id = checked.to_string();
         let rt = &session.rt;
-        let details = pending_payment(&session, &order_id, "there is nothing to pay", err)?;
+        let details = pending_payment(session, &order_id, "there is nothing to pay", err)?;
         let info = &details.order_info;
         confirm(
             self.yes,
@@ -55,10 +100,11 @@ impl Execute for PayArgs {
             let paid = purchase::act(&session.client, &session.journal, &pay).await;
             paid.map_err(|f| {
                 Failure::new(EXIT_FAILURE, format!("order {order_id} was not paid: {f}"))
+                    .answering(&f)
             })?;
             writeln!(out, "Order {order_id}: payment sent").map_err(output_failure)?;
             let instances = known_instances(&session.journal, &order_id);
-            follow(&session, &order_id, &instances, false, out).await
+            follow(session, &order_id, &instances, false, out).await
         })
     }
 }

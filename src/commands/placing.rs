@@ -20,7 +20,10 @@ use crate::exit::{EXIT_FAILURE, EXIT_UNKNOWN_OUTCOME, EXIT_UNRECORDED, Failure, 
 
 /// How a purchase begins: a new one, or a resend of a journaled one.
 pub(super) enum Start {
-    New { separate_from: Vec<String> },
+    New {
+        id: ClientRequestId,
+        separate_from: Vec<String>,
+    },
     Resend(ClientRequestId),
 }
 
@@ -34,8 +37,7 @@ pub(super) async fn place(
 ) -> Result<(), Failure> {
     let io = output_failure;
     let (id, mut outcome) = match start {
-        Start::New { separate_from } => {
-            let id = ClientRequestId::new();
+        Start::New { id, separate_from } => {
             writeln!(out, "Submitting the order (Client-Request-Id {id})").map_err(io)?;
             let (this, separate_from) = (&id, &separate_from);
             let outcome = telling_waits(session, err, |client| async move {
@@ -97,7 +99,8 @@ pub(super) async fn place(
                 return Err(Failure::new(
                     EXIT_FAILURE,
                     format!("the order was not placed: {failure}"),
-                ));
+                )
+                .answering(&failure));
             }
             SubmitOutcome::Ambiguous {
                 client_request_id,

@@ -5,10 +5,12 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{ConnectArgs, Unbreakable, confirm, connect, unresolved_purchase};
+use super::common::{ConnectArgs, Session, Unbreakable, confirm, connect, unresolved_purchase};
+use super::json::{reporting_failure, telling_order};
 use super::placing::{Start, place};
 use super::{Data, Execute};
 use crate::api::ids::ClientRequestId;
+use crate::api::journal::PurchaseRecord;
 use crate::domain::summary::Summary;
 use crate::exit::{EXIT_INVALID, Failure, output_failure};
 
@@ -27,6 +29,10 @@ pub struct ResendArgs {
     #[arg(long)]
     pub yes: bool,
 
+    /// Print the result as one JSON object on standard output; progress goes to standard error
+    #[arg(long)]
+    pub json: bool,
+
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -36,7 +42,24 @@ pub struct ResendArgs {
 /// endpoint, after looking once more for an order it placed.
 impl Execute for ResendArgs {
     fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        let Data { catalog, prices } = &data;
+        let mut told = false;
+        let result = self.run(&data, &mut told, out, err);
+        if told {
+            result
+        } else {
+            reporting_failure(self.json, out, result)
+        }
+    }
+}
+
+impl ResendArgs {
+    fn run(
+        &self,
+        data: &Data,
+        told: &mut bool,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Failure> {
         ClientRequestId::parse(&self.client_request_id)
             .map_err(|why| Failure::new(EXIT_INVALID, why))?;
         let session = connect(&self.connect)?;
@@ -53,6 +76,26 @@ impl Execute for ResendArgs {
         };
         let out = &mut Unbreakable(out);
         let err = &mut Unbreakable(err);
+        if self.json {
+            let typed = id.to_string();
+            return telling_order(&session, Some(&typed), None, told, out, err, |out, err| {
+                self.resend(&session, data, record, id, out, err)
+            });
+        }
+        self.resend(&session, data, record, id, out, err)
+    }
+
+    /// Shows the purchase, asks, and sends it again.
+    fn resend(
+        &self,
+        session: &Session,
+        data: &Data,
+        record: PurchaseRecord,
+        id: ClientRequestId,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Failure> {
+        let Data { catalog, prices } = data;
         let io = output_failure;
         let draft = crate::domain::order::Draft::from_request_body(&record.body);
         write!(err, "{}", Summary::new(catalog, prices, &draft).to_text()).map_err(io)?;
@@ -74,7 +117,7 @@ impl Execute for ResendArgs {
             err,
         )?;
         session.rt.block_on(place(
-            &session,
+            session,
             &record.body,
             Start::Resend(id),
             self.yes,
