@@ -998,6 +998,26 @@ impl flexus::tui::service::OrderService for Named {
         self.inner.at_start()
     }
 
+    fn journal_purchases(
+        &self,
+    ) -> futures::future::BoxFuture<
+        'static,
+        Result<Vec<flexus::api::journal::PurchaseRecord>, flexus::api::engine::ApiFailure>,
+    > {
+        self.inner.journal_purchases()
+    }
+
+    fn list_orders(
+        &self,
+        offset: u32,
+        limit: u32,
+    ) -> futures::future::BoxFuture<
+        'static,
+        Result<flexus::tui::service::OrdersPage, flexus::api::engine::ApiFailure>,
+    > {
+        self.inner.list_orders(offset, limit)
+    }
+
     fn look_again(
         &self,
         record: flexus::api::journal::PurchaseRecord,
@@ -1555,4 +1575,117 @@ fn confirm_cancel() {
     tracked(&mut app, polled(status::PENDING_PAYMENT));
     press(&mut app, KeyCode::Char('c'));
     snap!("confirm_cancel", &mut app);
+}
+
+// ---- the orders view ----
+
+/// A journal with an order placed from here (pending payment) and a
+/// purchase whose answer never came.
+fn journal_purchases(app: &App) -> Vec<flexus::api::journal::PurchaseRecord> {
+    use flexus::api::journal::PurchaseState;
+    let body = app.draft.request_body(&app.catalog).unwrap();
+    let mut placed = record(EARLIER_ID, body.clone(), PurchaseState::Placed);
+    placed.last_status = Some((status::PENDING_PAYMENT, "2026-01-15T09:10:05Z".to_string()));
+    let mut bigger = body;
+    bigger.purchase_quantity = 3;
+    let mut unanswered = record(OTHER_ID, bigger, PurchaseState::Unanswered);
+    unanswered.first_sent_at = "2026-01-15T09:20:00Z".to_string();
+    vec![unanswered, placed]
+}
+
+#[test]
+fn orders_journal_only() {
+    let (mut app, _) = app_at_review();
+    let journal = journal_purchases(&app);
+    open_orders(&mut app, journal, whole_page(Vec::new()));
+    snap!("orders_journal_only", &mut app);
+}
+
+#[test]
+fn orders_merged_with_the_account_in_local_time() {
+    let (mut app, _) = app_at_review();
+    app.zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let journal = journal_purchases(&app);
+    let listed = vec![
+        // The journal's pending order, as BSS lists it, with its amount.
+        account_order(
+            ORDER_ID,
+            status::PENDING_PAYMENT,
+            "2026-01-15T09:10:01Z",
+            19.0,
+        ),
+        account_order(
+            "CS2601140800WXYZ",
+            status::COMPLETED,
+            "2026-01-14T08:00:00Z",
+            7.5,
+        ),
+        account_order(
+            "CS2601020700QRST",
+            status::CANCELLED,
+            "2026-01-02T07:00:00Z",
+            38.0,
+        ),
+    ];
+    open_orders(
+        &mut app,
+        journal,
+        Ok(flexus::tui::service::OrdersPage {
+            total: 23,
+            orders: listed,
+            left_out: 0,
+            // What the completed order from elsewhere bought, from its
+            // details.
+            line_items: vec![(
+                "CS2601140800WXYZ".to_string(),
+                vec![flexus::api::wire::OrderLineItem {
+                    product_spec_desc: Some("hf.small.1.30m.linux".to_string()),
+                    subscription_num: Some(2),
+                    ..Default::default()
+                }],
+            )],
+        }),
+    );
+    snap!("orders_merged", &mut app);
+    let screen = frame(&mut app, 80, 24);
+    let row = line_with(&screen, "17:10 (UTC+08:00)");
+    assert!(
+        row.contains("pending payment") && row.contains("USD 19.00"),
+        "one row for the journal's order, with BSS's amount: {row}"
+    );
+    line_with(&screen, "PgDn");
+}
+
+#[test]
+fn orders_when_bss_fails() {
+    let (mut app, _) = app_at_review();
+    let journal = journal_purchases(&app);
+    open_orders(
+        &mut app,
+        journal,
+        Err(failure(
+            Some(401),
+            Some("APIGW.0301"),
+            "the billing token was refused",
+            "sign in again with a token of the account's domain",
+        )),
+    );
+    snap!("orders_bss_failed", &mut app);
+}
+
+#[test]
+fn orders_empty() {
+    let (mut app, _) = signed_in_app();
+    open_orders(&mut app, Vec::new(), whole_page(Vec::new()));
+    snap!("orders_empty", &mut app);
+}
+
+#[test]
+fn orders_loading() {
+    let (mut app, _) = signed_in_app();
+    let effects = press(&mut app, KeyCode::Char('o'));
+    assert_eq!(effects.len(), 2, "{effects:?}");
+    let screen = frame(&mut app, 80, 24);
+    line_with(&screen, "Loading the account's orders");
+    line_with(&screen, "Reading this machine's order journal");
 }

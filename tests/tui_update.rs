@@ -11,6 +11,7 @@ use crossterm::event::KeyCode;
 
 use flexus::api::engine::{SubmitOutcome, TrackEvent};
 use flexus::api::ids::OrderId;
+use flexus::api::journal::PurchaseState;
 use flexus::api::purchase::{FoundOrder, OrderAction};
 use flexus::api::wire::status;
 use flexus::domain::catalog::Platform;
@@ -1669,6 +1670,410 @@ fn orders_found_from_before_the_send_are_not_counted_as_created_since() {
         "1 order created since 2026-01-15 09:30 (UTC+00:00) found, and 1 created shortly \
          before it (marked BEFORE)"
     );
+}
+
+// ---- the orders view ----
+
+fn orders_key_offered(app: &App) -> bool {
+    flexus::tui::screens::global_bindings(app, false)
+        .iter()
+        .any(|b| b.action == flexus::tui::screens::Global::Orders && b.in_footer())
+}
+
+fn orders_rows(app: &App) -> usize {
+    flexus::tui::screens::orders::rows(&app.orders).len()
+}
+
+#[test]
+fn o_opens_the_orders_view_from_any_step_and_esc_returns_with_the_draft_kept() {
+    let (mut app, _) = app_at_review();
+    let draft = app.draft.clone();
+    assert!(orders_key_offered(&app), "the footer names o");
+    open_orders(&mut app, Vec::new(), whole_page(Vec::new()));
+    assert_eq!(app.page, Page::Orders);
+    assert!(!orders_key_offered(&app), "o is not offered on itself");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Review));
+    assert_eq!(app.draft, draft, "every choice is kept");
+
+    // From an earlier step too, and back to it.
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.page, page(Step::Image));
+    open_orders(&mut app, Vec::new(), whole_page(Vec::new()));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Image));
+    assert!(app.from_review, "Enter still leads back to the review");
+    assert_eq!(app.draft, draft);
+}
+
+#[test]
+fn while_a_filter_or_a_field_is_typed_o_is_text() {
+    let (mut app, _) = signed_in_app();
+    down(&mut app, 1);
+    enter(&mut app);
+    assert_eq!(app.page, page(Step::Image));
+    type_text(&mut app, "go"); // a filter started by g: o is part of it
+    assert_eq!(app.page, page(Step::Image));
+    assert_eq!(app.image.picker.filter, "go");
+    // A name field takes o as a letter.
+    let (mut app, _) = app_at_review();
+    press(&mut app, KeyCode::Char('6'));
+    assert_eq!(app.page, page(Step::Naming));
+    type_text(&mut app, "o");
+    assert_eq!(app.page, page(Step::Naming));
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert_eq!(app.draft.instance_name, "web-01o");
+}
+
+#[test]
+fn enter_on_an_account_order_alone_follows_it_and_pay_and_cancel_are_offered() {
+    let (mut app, _) = signed_in_app();
+    let listed = vec![account_order(
+        ORDER_ID,
+        status::PENDING_PAYMENT,
+        "2026-01-15T09:00:00Z",
+        19.0,
+    )];
+    open_orders(&mut app, Vec::new(), whole_page(listed));
+    assert_eq!(orders_rows(&app), 1);
+    let effects = enter(&mut app);
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.to_string()
+        }]
+    );
+    assert_eq!(app.page, Page::Status);
+    assert!(matches!(&app.submission, Submission::Placed(t) if t.order_id == ORDER_ID));
+    tracked(&mut app, polled(status::PENDING_PAYMENT));
+    let keys = hint_keys(&app);
+    assert!(
+        keys.contains(&"p".to_string()) && keys.contains(&"c".to_string()),
+        "{keys:?}"
+    );
+    press(&mut app, KeyCode::Char('c'));
+    let order_id = OrderId::parse(ORDER_ID).unwrap();
+    assert_eq!(
+        asked(&app),
+        Some(&Confirmed::Act(OrderAction::Cancel {
+            order_id: order_id.clone()
+        }))
+    );
+    press(&mut app, KeyCode::Char('x')); // no
+    press(&mut app, KeyCode::Char('p'));
+    assert_eq!(
+        asked(&app),
+        Some(&Confirmed::Act(OrderAction::Pay { order_id }))
+    );
+    // The orders view is one key away from the order, and Esc comes back.
+    app.overlay = None;
+    open_orders(&mut app, Vec::new(), whole_page(Vec::new()));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, Page::Status);
+    assert!(matches!(&app.submission, Submission::Placed(t) if t.order_id == ORDER_ID));
+}
+
+#[test]
+fn a_journal_purchase_and_its_account_order_are_one_row_and_enter_reopens_the_purchase() {
+    let (mut app, _) = signed_in_app();
+    let body = body_of(&app_at_review().0);
+    let mine = record(EARLIER_ID, body.clone(), PurchaseState::Placed);
+    let unanswered = record(OTHER_ID, body, PurchaseState::Unanswered);
+    let listed = vec![
+        account_order(
+            ORDER_ID,
+            status::PENDING_PAYMENT,
+            "2026-01-15T09:10:01Z",
+            19.0,
+        ),
+        account_order(
+            "CS2601140800WXYZ",
+            status::COMPLETED,
+            "2026-01-14T08:00:00Z",
+            7.5,
+        ),
+    ];
+    open_orders(&mut app, vec![mine.clone(), unanswered], whole_page(listed));
+    assert_eq!(
+        orders_rows(&app),
+        3,
+        "one row per order, and the unanswered one"
+    );
+    let rows = flexus::tui::screens::orders::rows(&app.orders);
+    assert_eq!(rows[0].order_id(), Some(ORDER_ID), "newest first");
+    assert!(rows[0].record.is_some() && rows[0].info.is_some());
+    assert_eq!(rows[1].order_id(), None);
+    assert_eq!(rows[2].order_id(), Some("CS2601140800WXYZ"));
+    let effects = enter(&mut app);
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.to_string()
+        }]
+    );
+    assert_eq!(app.page, Page::Status);
+    assert!(
+        matches!(&app.submission, Submission::Placed(t) if t.request_id.as_ref().map(|r| r.to_string()) == Some(EARLIER_ID.to_string())),
+        "reopened as the journal's purchase"
+    );
+}
+
+#[test]
+fn page_down_asks_bss_for_the_next_offset_and_stale_pages_are_dropped() {
+    let (mut app, _) = signed_in_app();
+    let order = |i: u32| {
+        account_order(
+            &format!("CS26011{i:05}ABCD"),
+            status::COMPLETED,
+            &format!("2026-01-{:02}T08:00:00Z", 28 - i / 10),
+            1.0,
+        )
+    };
+    let limit = flexus::tui::screens::orders::PAGE_SIZE;
+    let first: Vec<_> = (0..limit).map(order).collect();
+    open_orders(
+        &mut app,
+        Vec::new(),
+        Ok(flexus::tui::service::OrdersPage {
+            total: 45,
+            orders: first,
+            left_out: 0,
+            line_items: Vec::new(),
+        }),
+    );
+    let effects = press(&mut app, KeyCode::PageDown);
+    let [
+        Effect::ListOrders {
+            generation,
+            offset,
+            limit: asked_limit,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("the next page is asked for: {effects:?}");
+    };
+    assert_eq!((*offset, *asked_limit), (limit, limit));
+    assert!(
+        press(&mut app, KeyCode::PageDown).is_empty(),
+        "once at a time"
+    );
+    // An answer for an earlier opening of the view is dropped.
+    update(
+        &mut app,
+        Msg::OrdersListed {
+            generation: generation - 1,
+            offset: limit,
+            result: whole_page(vec![order(99)]),
+        },
+    );
+    assert_eq!(orders_rows(&app), limit as usize);
+    update(
+        &mut app,
+        Msg::OrdersListed {
+            generation: *generation,
+            offset: limit,
+            result: Ok(flexus::tui::service::OrdersPage {
+                total: 45,
+                orders: (limit..2 * limit).map(order).collect(),
+                left_out: 0,
+                line_items: Vec::new(),
+            }),
+        },
+    );
+    assert_eq!(orders_rows(&app), 2 * limit as usize);
+    let effects = press(&mut app, KeyCode::PageDown);
+    assert!(
+        matches!(effects.as_slice(), [Effect::ListOrders { offset, .. }] if *offset == 2 * limit),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_bss_failure_keeps_the_journal_rows_and_says_what_to_do() {
+    let (mut app, _) = signed_in_app();
+    let body = body_of(&app_at_review().0);
+    let mine = record(EARLIER_ID, body, PurchaseState::Placed);
+    open_orders(
+        &mut app,
+        vec![mine],
+        Err(failure(
+            Some(403),
+            Some("CBC.0150"),
+            "the billing token may not list orders",
+            "sign in with a token of the account's domain",
+        )),
+    );
+    assert_eq!(orders_rows(&app), 1, "the journal's purchase stays");
+    let screen = frame(&mut app, 80, 24);
+    line_with(&screen, "Could not list the account's orders");
+    line_with(&screen, "CBC.0150");
+    line_with(&screen, "try again");
+    // r asks again.
+    let effects = press(&mut app, KeyCode::Char('r'));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::ReadJournal { .. },
+                Effect::ListOrders { offset: 0, .. }
+            ]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn after_reopening_an_unfinished_purchase_o_reaches_the_orders_view() {
+    let body = body_of(&app_at_review().0);
+    let (mut app, effects) = starting_with(vec![record(EARLIER_ID, body, PurchaseState::Placed)]);
+    assert_eq!(app.page, Page::Status, "a bare flexus opens on it");
+    assert_eq!(
+        effects,
+        vec![Effect::Track {
+            order_id: ORDER_ID.to_string()
+        }]
+    );
+    open_orders(&mut app, Vec::new(), whole_page(Vec::new()));
+    assert_eq!(app.page, Page::Orders);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, Page::Status);
+}
+
+#[test]
+fn o_while_signing_in_waits_and_asks_for_the_orders_once_signed_in() {
+    let mut app = new_app();
+    let service = FakeService::new();
+    let connector = std::sync::Arc::new(FakeConnector {
+        service: service.clone(),
+    });
+    let effects = flexus::tui::update::start(
+        &mut app,
+        &Start::Connect {
+            connector,
+            choice: SignIn::Sandbox,
+        },
+    );
+    let [Effect::Connect { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let attempt = *attempt;
+    assert!(
+        press(&mut app, KeyCode::Char('o')).is_empty(),
+        "nothing can be asked before signing in is done"
+    );
+    assert_eq!(app.page, Page::Orders);
+    let shown = frame(&mut app, 80, 24);
+    line_with(&shown, "Signing in with the sandbox");
+    let effects = update(
+        &mut app,
+        Msg::Connected {
+            attempt,
+            result: Ok(service),
+        },
+    );
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::ReadJournal { .. },
+                Effect::ListOrders { offset: 0, .. }
+            ]
+        ),
+        "{effects:?}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, page(Step::Region), "Esc still goes back");
+}
+
+#[test]
+fn o_when_not_signed_in_opens_the_sign_in_screen_first_with_the_orders_to_follow() {
+    let mut app = new_app();
+    assert!(press(&mut app, KeyCode::Char('o')).is_empty());
+    assert_eq!(app.page, Page::SignIn);
+    assert_eq!(app.resume, Page::Orders);
+    line_with(
+        &frame(&mut app, 80, 24),
+        "Sign in to see the account's orders",
+    );
+}
+
+#[test]
+fn rows_arriving_above_the_highlighted_one_do_not_move_the_highlight() {
+    let (mut app, _) = signed_in_app();
+    let body = body_of(&app_at_review().0);
+    let mine = record(OTHER_ID, body, PurchaseState::Unanswered); // sent 09:10
+    open_orders(
+        &mut app,
+        vec![mine],
+        Ok(flexus::tui::service::OrdersPage {
+            total: 2,
+            orders: vec![account_order(
+                "CS2601150920AAAA",
+                status::COMPLETED,
+                "2026-01-15T09:20:00Z",
+                1.0,
+            )],
+            left_out: 0,
+            line_items: Vec::new(),
+        }),
+    );
+    down(&mut app, 1);
+    let highlighted = |app: &App| {
+        let rows = flexus::tui::screens::orders::rows(&app.orders);
+        rows[app.orders.cursor]
+            .record
+            .map(|r| r.client_request_id.clone())
+    };
+    assert_eq!(highlighted(&app).as_deref(), Some(OTHER_ID));
+    let effects = press(&mut app, KeyCode::PageDown);
+    let [Effect::ListOrders { generation, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    update(
+        &mut app,
+        Msg::OrdersListed {
+            generation: *generation,
+            offset: 1,
+            result: Ok(flexus::tui::service::OrdersPage {
+                total: 2,
+                orders: vec![account_order(
+                    "CS2601150915BBBB",
+                    status::COMPLETED,
+                    "2026-01-15T09:15:00Z",
+                    1.0,
+                )],
+                left_out: 0,
+                line_items: Vec::new(),
+            }),
+        },
+    );
+    assert_eq!(orders_rows(&app), 3);
+    assert_eq!(app.orders.cursor, 2);
+    assert_eq!(highlighted(&app).as_deref(), Some(OTHER_ID));
+}
+
+#[test]
+fn an_order_still_being_sent_keeps_the_status_pane_and_enter_says_why() {
+    let (mut app, _) = app_at_review();
+    submitted(&mut app);
+    assert_eq!(app.page, Page::Status);
+    let listed = vec![account_order(
+        "CS2601140800WXYZ",
+        status::PENDING_PAYMENT,
+        "2026-01-14T08:00:00Z",
+        7.5,
+    )];
+    open_orders(&mut app, Vec::new(), whole_page(listed));
+    assert!(enter(&mut app).is_empty(), "nothing is followed instead");
+    assert_eq!(app.page, Page::Orders);
+    assert!(matches!(app.submission, Submission::Submitting(_)));
+    assert!(
+        notices(&app).iter().any(|n| n.contains("still under way")),
+        "{:?}",
+        notices(&app)
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.page, Page::Status, "back to the order in the air");
 }
 
 // ---- quitting with a half-made order, and starting from earlier choices ----

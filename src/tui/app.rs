@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use super::kept::KeptDraft;
 use super::screens::dialogs::Confirmation;
 use super::screens::{
-    self, extras, image, naming, period, purchases, region, review, signin, spec, status,
+    self, extras, image, naming, orders, period, purchases, region, review, signin, spec, status,
 };
 use super::service::OrderService;
 use super::submission::{Submission, Timeline};
@@ -101,6 +101,8 @@ pub enum Page {
     /// The journal's unfinished purchases, listed at the start when there
     /// are several.
     Purchases,
+    /// This machine's purchases and the account's orders, opened by `o`.
+    Orders,
 }
 
 /// The time of the message being handled, set by the runtime before each
@@ -230,6 +232,7 @@ pub struct App {
     /// Quitting was asked with Ctrl-C (not `q`): the exit says 130.
     pub interrupted: bool,
     pub purchases: purchases::State,
+    pub orders: orders::State,
 
     pub signin: signin::State,
     pub region: region::State,
@@ -285,6 +288,7 @@ impl App {
             last_order: None,
             interrupted: false,
             purchases: purchases::State::default(),
+            orders: orders::State::default(),
             submission: Submission::Draft,
             timeline: Timeline::default(),
             quit: false,
@@ -427,6 +431,11 @@ impl App {
                 _ => Step::Region,
             },
             Page::Status | Page::Purchases => Step::Review,
+            // The step `o` was pressed on, where Esc would have gone back.
+            Page::Orders => match self.orders.came_from.as_ref().map(|(page, _)| *page) {
+                Some(Page::Step(step)) => step,
+                _ => Step::Review,
+            },
         };
         KeptDraft {
             draft: self.draft.clone(),

@@ -7,23 +7,25 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use futures::StreamExt;
 use futures::future::BoxFuture;
 use tokio::sync::mpsc::Sender;
 
 use crate::api::auth::{self, Auth};
-use crate::api::client::{Client, ClientConfig, MfaCode, PasswordLogin};
+use crate::api::client::{Client, ClientConfig, MfaCode, OrderQuery, PasswordLogin};
 use crate::api::endpoints::Endpoints;
 use crate::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use crate::api::journal::{Journal, PurchaseRecord};
 use crate::api::purchase::{self, ClientRequestId, OrderAction};
 use crate::api::tracking::{self, CheckNow, TrackOptions};
+use crate::api::wire::{FLEXUSL_SERVICE_TYPE_CODE, OrderLineItem};
 use crate::domain::catalog::Catalog;
 use crate::domain::order::RequestBody;
 use crate::domain::pricing::PriceTable;
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 use crate::secret::Secret;
 
-use super::service::{AtStart, Connector, Earlier, Lookup, OrderService, SignIn};
+use super::service::{AtStart, Connector, Earlier, Lookup, OrderService, OrdersPage, SignIn};
 
 /// Everything needed to connect except the credentials.
 pub struct LiveConnector {
@@ -178,6 +180,7 @@ impl Connector for LiveConnector {
                 description,
                 brief,
                 sandbox: sandbox.map(Arc::new),
+                opened_at: time::OffsetDateTime::now_utc(),
             });
             Ok(service)
         })
@@ -194,6 +197,9 @@ async fn ready(client: &Client, body: &RequestBody) -> Result<(), SubmitOutcome>
         .map_err(SubmitOutcome::Rejected)
 }
 
+/// Order details asked for at once while listing orders.
+const DETAILS_AT_A_TIME: usize = 4;
+
 /// Orders through the purchase engine, recorded in the journal.
 pub struct LiveService {
     client: Client,
@@ -203,6 +209,9 @@ pub struct LiveService {
     brief: String,
     /// An in-process sandbox lives exactly as long as the service using it.
     sandbox: Option<Arc<SandboxHandle>>,
+    /// When signing in finished: an in-process sandbox knows only the
+    /// orders sent since.
+    opened_at: time::OffsetDateTime,
 }
 
 impl OrderService for LiveService {
@@ -302,6 +311,99 @@ impl OrderService for LiveService {
                         "`flexus orders` lists what it holds",
                     )
                 })
+        })
+    }
+
+    fn journal_purchases(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>> {
+        let journal = self.journal.clone();
+        // The journal's earlier sandbox purchases went to sandboxes that
+        // died with their wizards: only this one's are listed. The journal's
+        // times have whole seconds, so a purchase that placed an order is
+        // told by the sandbox knowing it; one that placed none, by its time.
+        let this_session = self.sandbox.as_ref().map(|handle| {
+            let placed: std::collections::HashSet<String> = handle
+                .created_orders()
+                .into_iter()
+                .map(|o| o.client_request_id)
+                .collect();
+            let since = self
+                .opened_at
+                .replace_nanosecond(0)
+                .unwrap_or(self.opened_at);
+            move |r: &PurchaseRecord| {
+                placed.contains(&r.client_request_id)
+                    || (r.order_id.is_none()
+                        && crate::api::journal::parse_utc(&r.first_sent_at)
+                            .is_some_and(|at| at >= since))
+            }
+        });
+        Box::pin(async move {
+            let records = tokio::task::spawn_blocking(move || journal.purchases())
+                .await
+                .map_err(|e| {
+                    ApiFailure::local(format!("reading the order journal failed: {e}"), "")
+                })?
+                .map_err(|e| {
+                    ApiFailure::local(
+                        format!("cannot read the order journal: {e}"),
+                        "`flexus orders` lists what it holds",
+                    )
+                })?;
+            Ok(match this_session {
+                None => records,
+                Some(mine) => records.into_iter().filter(|r| mine(r)).collect(),
+            })
+        })
+    }
+
+    fn list_orders(
+        &self,
+        offset: u32,
+        limit: u32,
+    ) -> BoxFuture<'static, Result<OrdersPage, ApiFailure>> {
+        let client = self.client.clone();
+        Box::pin(async move {
+            let query = OrderQuery {
+                service_type_code: Some(FLEXUSL_SERVICE_TYPE_CODE.to_string()),
+                order_by: Some("-createTime".to_string()),
+                limit: Some(limit),
+                offset: Some(offset),
+                ..OrderQuery::default()
+            };
+            let list = client.list_orders(&query).await?;
+            // The query filters already; a service that ignores the filter
+            // must not slip another service's order in.
+            let orders: Vec<_> = list
+                .order_infos
+                .into_iter()
+                .filter(|o| {
+                    o.service_type_code
+                        .as_deref()
+                        .is_none_or(|c| c == FLEXUSL_SERVICE_TYPE_CODE)
+                })
+                .collect();
+            // The list does not say what an order buys; its details do.
+            // A few at a time, so a page does not burst on BSS; without
+            // them a row still shows what the list said.
+            let ids: Vec<String> = orders.iter().map(|o| o.order_id.clone()).collect();
+            let read: Vec<Option<(String, Vec<OrderLineItem>)>> = futures::stream::iter(ids)
+                .map(|order_id| {
+                    let client = client.clone();
+                    async move {
+                        let details = client.order_details(&order_id).await.ok()?;
+                        Some((order_id, details.order_line_items))
+                    }
+                })
+                .buffer_unordered(DETAILS_AT_A_TIME)
+                .collect()
+                .await;
+            let line_items = read.into_iter().flatten().collect();
+            Ok(OrdersPage {
+                total: usize::try_from(list.total_count).unwrap_or(0),
+                left_out: list.left_out,
+                orders,
+                line_items,
+            })
         })
     }
 

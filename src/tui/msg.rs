@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use super::service::{AtStart, Earlier, Lookup, OrderService, SignIn};
+use super::service::{AtStart, Earlier, Lookup, OrderService, OrdersPage, SignIn};
 use crate::api::engine::{ApiFailure, RetryWait, SubmitOutcome, TrackEvent};
 use crate::api::journal::PurchaseRecord;
 use crate::api::purchase::{ClientRequestId, OrderAction};
@@ -62,6 +62,18 @@ pub enum Msg {
         request_id: ClientRequestId,
         lookup: Lookup,
     },
+    /// The journal's purchases, for the orders view opened as `generation`.
+    JournalRead {
+        generation: u64,
+        result: Result<Vec<PurchaseRecord>, ApiFailure>,
+    },
+    /// A page of the account's orders, for the orders view opened as
+    /// `generation`.
+    OrdersListed {
+        generation: u64,
+        offset: u32,
+        result: Result<OrdersPage, ApiFailure>,
+    },
     PlanSaved {
         path: PathBuf,
         result: Result<(), SaveError>,
@@ -102,6 +114,16 @@ pub enum Effect {
     LookAgain {
         request_id: ClientRequestId,
         record: Box<PurchaseRecord>,
+    },
+    /// Read the journal's purchases for the orders view.
+    ReadJournal {
+        generation: u64,
+    },
+    /// Ask BSS for a page of the account's FlexusL orders.
+    ListOrders {
+        generation: u64,
+        offset: u32,
+        limit: u32,
     },
     Track {
         order_id: String,

@@ -403,6 +403,28 @@ impl Runner {
                 };
                 Msg::LookedAgain { request_id, lookup }
             }),
+            Effect::ReadJournal { generation } => self.spawn(async move {
+                let result = match service {
+                    Some(service) => service.journal_purchases().await,
+                    None => Err(not_signed_in()),
+                };
+                Msg::JournalRead { generation, result }
+            }),
+            Effect::ListOrders {
+                generation,
+                offset,
+                limit,
+            } => self.spawn(async move {
+                let result = match service {
+                    Some(service) => service.list_orders(offset, limit).await,
+                    None => Err(not_signed_in()),
+                };
+                Msg::OrdersListed {
+                    generation,
+                    offset,
+                    result,
+                }
+            }),
             Effect::Track { order_id } => {
                 let Some(service) = service else {
                     self.spawn(async move { Msg::TrackingEnded { order_id } });

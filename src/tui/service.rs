@@ -13,6 +13,7 @@ use crate::api::journal::DamagedRecord;
 use crate::api::journal::PurchaseRecord;
 use crate::api::purchase::{ClientRequestId, FoundOrder, OrderAction};
 use crate::api::tracking::CheckNow;
+use crate::api::wire::{OrderInfo, OrderLineItem};
 use crate::domain::order::RequestBody;
 use crate::secret::Secret;
 
@@ -59,6 +60,20 @@ pub struct AtStart {
     pub last_order: Option<Box<PurchaseRecord>>,
 }
 
+/// One page of the account's FlexusL orders from BSS, newest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrdersPage {
+    pub orders: Vec<OrderInfo>,
+    /// The line items of those orders whose details could be read (by
+    /// order ID): what an order from elsewhere buys. Best effort.
+    pub line_items: Vec<(String, Vec<OrderLineItem>)>,
+    /// How many orders the account has in all, as BSS counts them.
+    pub total: usize,
+    /// Orders of the page left out because their ID is not of Huawei's
+    /// shape (never shown or followed).
+    pub left_out: usize,
+}
+
 /// Places, tracks and pays orders on behalf of a signed-in user.
 pub trait OrderService: Send + Sync + 'static {
     /// Place the order; the same client_request_id is reused for a resend
@@ -92,6 +107,18 @@ pub trait OrderService: Send + Sync + 'static {
     /// What the wizard reads from the journal once, at the start: the
     /// purchases to reopen and the last order's choices.
     fn at_start(&self) -> BoxFuture<'static, Result<AtStart, ApiFailure>>;
+
+    /// Every purchase the journal holds, newest first, for the orders view;
+    /// read off the async workers (the journal may be long).
+    fn journal_purchases(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>>;
+
+    /// The account's FlexusL orders, newest first: `limit` of them from
+    /// `offset` on.
+    fn list_orders(
+        &self,
+        offset: u32,
+        limit: u32,
+    ) -> BoxFuture<'static, Result<OrdersPage, ApiFailure>>;
 
     /// Looks in the order list again for what a purchase of unknown outcome
     /// may have placed.

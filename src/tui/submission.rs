@@ -624,6 +624,26 @@ impl Submission {
         stop.into_iter().collect()
     }
 
+    /// Follows an order known by its ID alone (listed by BSS, not sent
+    /// from this machine), as `flexus status` does: tracked, so a pending
+    /// one can be paid or cancelled.
+    pub fn follow(
+        &mut self,
+        timeline: &mut Timeline,
+        clock: &Clock,
+        order_id: String,
+    ) -> Vec<Effect> {
+        let order_id = clean(&order_id).into_owned();
+        *timeline = Timeline::default();
+        timeline.push(
+            clock,
+            Tone::Info,
+            format!("opened from the account's order list: order {order_id}; tracking it"),
+        );
+        *self = Submission::Placed(Box::new(Tracking::new(order_id.clone(), Vec::new(), None)));
+        vec![Effect::Track { order_id }]
+    }
+
     /// Follows a placed order again after its tracking stopped early.
     pub fn track_again(&mut self, timeline: &mut Timeline, clock: &Clock) -> Vec<Effect> {
         let Submission::Placed(tracking) = self else {

@@ -10,9 +10,9 @@ use super::app::{App, Connection, Overlay, Page, Step, Tone};
 use super::kept::KeptDraft;
 use super::msg::{Effect, Msg, SaveError};
 use super::screens::dialogs::{self, Confirmed};
-use super::screens::{self, Command, Global, Reply, keys, purchases, review, status};
+use super::screens::{self, Command, Global, Reply, keys, orders, purchases, review, status};
 use super::service::{AtStart, Earlier, SignIn, Start};
-use super::submission::{Submission, failure_text};
+use super::submission::{Origin, Submission, failure_text};
 use super::view;
 use crate::api::engine::{ApiFailure, SubmitOutcome};
 use crate::api::failure::needs_sign_in;
@@ -106,7 +106,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     if app.page == Page::SignIn {
                         app.go_to(app.resume);
                     }
-                    on_ready(app)
+                    let mut effects = on_ready(app);
+                    effects.extend(orders::on_signed_in(app));
+                    effects
                 }
                 Err(error) => {
                     app.connection = Connection::Failed { error, what };
@@ -197,6 +199,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             );
             Vec::new()
         }
+        Msg::JournalRead { generation, result } => {
+            orders::on_journal(app, generation, result);
+            Vec::new()
+        }
+        Msg::OrdersListed {
+            generation,
+            offset,
+            result,
+        } => {
+            orders::on_listed(app, generation, offset, result);
+            Vec::new()
+        }
         Msg::PlanSaved { path, result } => {
             let shown = path.display().to_string();
             match result {
@@ -231,11 +245,15 @@ fn on_key(app: &mut App, key: &KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
-    // Whether `?` is text matters to `?` alone; no other key pays for
-    // finding out.
-    let typing = keys::typed_char(key) == Some('?') && screens::captures_text(app);
+    // Whether printable keys are text matters to `?` and `o` alone; no
+    // other key pays for finding out.
+    let typing = matches!(keys::typed_char(key), Some('?' | 'o')) && screens::captures_text(app);
     match keys::find(&screens::global_bindings(app, typing), key) {
         Some(Global::Quit) => return ask_to_quit(app, true),
+        Some(Global::Orders) => {
+            app.overlay = None;
+            return orders::open(app);
+        }
         Some(Global::Help) => {
             app.overlay = match app.overlay.take() {
                 Some(Overlay::Help(under)) => under.map(|o| *o),
@@ -268,6 +286,7 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
             Command::PlaceOrder => ask_to_submit(app),
             Command::SignIn(choice) => start_connecting(app, choice),
             Command::Reopen(record) => reopen(app, *record),
+            Command::Follow(order_id) => follow(app, order_id),
         },
     }
 }
@@ -611,12 +630,66 @@ fn on_unfinished(app: &mut App, records: Vec<PurchaseRecord>, untouched: bool) -
 /// Opens a journaled purchase on the status pane and follows it: a placed
 /// order is tracked, one of unknown outcome is looked up again.
 fn reopen(app: &mut App, record: PurchaseRecord) -> Vec<Effect> {
+    if record.order_id.is_some() && showing_order(app, record.order_id.as_deref()) {
+        app.go_to(Page::Status);
+        return Vec::new();
+    }
+    let Some(mut effects) = leave_for_another(app) else {
+        return Vec::new();
+    };
     // Going on to a new order afterwards starts from the same choices, as
     // after an order placed here.
     app.fill_draft(Draft::from_request_body(&record.body));
     status::show(app);
-    app.submission
-        .reopen(&mut app.timeline, &app.clock, &app.zone, record)
+    effects.extend(
+        app.submission
+            .reopen(&mut app.timeline, &app.clock, &app.zone, record),
+    );
+    effects
+}
+
+/// Opens an order known by its ID alone (listed by BSS, sent from
+/// elsewhere) on the status pane and follows it, as `flexus status` does.
+fn follow(app: &mut App, order_id: String) -> Vec<Effect> {
+    if showing_order(app, Some(&order_id)) {
+        app.go_to(Page::Status);
+        return Vec::new();
+    }
+    let Some(mut effects) = leave_for_another(app) else {
+        return Vec::new();
+    };
+    status::show(app);
+    effects.extend(
+        app.submission
+            .follow(&mut app.timeline, &app.clock, order_id),
+    );
+    effects
+}
+
+/// Whether the status pane already follows this order.
+fn showing_order(app: &App, order_id: Option<&str>) -> bool {
+    matches!(&app.submission, Submission::Placed(t) if Some(t.order_id.as_str()) == order_id)
+}
+
+/// Before another order takes the status pane: the one there is left (the
+/// journal keeps it) where the status pane would let it go; otherwise it
+/// stays, and the user is told why (None).
+fn leave_for_another(app: &mut App) -> Option<Vec<Effect>> {
+    let may_leave = match &app.submission {
+        Submission::Draft | Submission::Failed { .. } => true,
+        Submission::Submitting(_) => false,
+        Submission::Unknown(unknown) => unknown.origin == Origin::Reopened,
+        Submission::Placed(tracking) => tracking.can_leave(),
+    };
+    if !may_leave {
+        app.notice(
+            Tone::Warning,
+            "The order on the status pane is still under way, so it stays there; Esc goes \
+             back to it, and another can be opened once it waits for payment or is final.",
+        );
+        return None;
+    }
+    Some(app.submission.leave(&mut app.timeline))
 }
 
 /// The user said yes: a fresh Client-Request-Id, and the order goes out.

@@ -261,6 +261,7 @@ fn progress_line(app: &App, area: Rect, buf: &mut Buffer) {
         Page::Step(step) => format!("Step {}/{} ", step.number(), Step::COUNT),
         Page::Status => "Status ".to_string(),
         Page::Purchases => "Unfinished ".to_string(),
+        Page::Orders => "Orders ".to_string(),
         Page::SignIn => "Sign in ".to_string(),
     };
     if app.page == Page::SignIn && Step::ALL.iter().all(|&s| step_value(app, s).is_none()) {

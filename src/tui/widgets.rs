@@ -119,7 +119,7 @@ impl Picker {
             .when(typing),
             Binding::new(
                 &[Key::Char('/')],
-                "start a filter, so that ? is typed too",
+                "start a filter, so that ? and o are typed too",
                 ListKey::StartFilter,
             )
             .help_only()

@@ -31,7 +31,9 @@ use flexus::secret::Secret;
 use flexus::tui::app::{App, Clock, Overlay};
 use flexus::tui::msg::{Effect, Msg};
 use flexus::tui::screens::dialogs::Confirmed;
-use flexus::tui::service::{AtStart, Connector, Earlier, Lookup, OrderService, SignIn, Start};
+use flexus::tui::service::{
+    AtStart, Connector, Earlier, Lookup, OrderService, OrdersPage, SignIn, Start,
+};
 use flexus::tui::theme::Theme;
 use flexus::tui::update::update;
 use flexus::tui::view;
@@ -95,6 +97,10 @@ pub struct FakeState {
     pub outcome: Mutex<Option<SubmitOutcome>>,
     /// (Client-Request-Id, order ID) the user claimed after a lost answer.
     pub claims: Mutex<Vec<(String, String)>>,
+    /// Every purchase the journal holds, for the orders view.
+    pub journal: Mutex<Vec<PurchaseRecord>>,
+    /// The account's orders BSS lists, newest first, or its refusal.
+    pub account_orders: Mutex<Result<Vec<OrderInfo>, ApiFailure>>,
     paid: AtomicBool,
     cancelled: AtomicBool,
     polls: AtomicU32,
@@ -114,6 +120,8 @@ impl FakeService {
                 dismissals: Mutex::new(Vec::new()),
                 outcome: Mutex::new(None),
                 claims: Mutex::new(Vec::new()),
+                journal: Mutex::new(Vec::new()),
+                account_orders: Mutex::new(Ok(Vec::new())),
                 paid: AtomicBool::new(false),
                 cancelled: AtomicBool::new(false),
                 polls: AtomicU32::new(0),
@@ -269,6 +277,35 @@ impl OrderService for FakeService {
             last_order: self.state.last_order.lock().unwrap().clone(),
         };
         Box::pin(async move { Ok(found) })
+    }
+
+    fn journal_purchases(&self) -> BoxFuture<'static, Result<Vec<PurchaseRecord>, ApiFailure>> {
+        let records = self.state.journal.lock().unwrap().clone();
+        Box::pin(async move { Ok(records) })
+    }
+
+    fn list_orders(
+        &self,
+        offset: u32,
+        limit: u32,
+    ) -> BoxFuture<'static, Result<OrdersPage, ApiFailure>> {
+        let page = self
+            .state
+            .account_orders
+            .lock()
+            .unwrap()
+            .clone()
+            .map(|orders| OrdersPage {
+                total: orders.len(),
+                orders: orders
+                    .into_iter()
+                    .skip(offset as usize)
+                    .take(limit as usize)
+                    .collect(),
+                left_out: 0,
+                line_items: Vec::new(),
+            });
+        Box::pin(async move { page })
     }
 
     fn look_again(&self, _record: PurchaseRecord) -> BoxFuture<'static, Lookup> {
@@ -643,4 +680,71 @@ pub fn hint_keys(app: &App) -> Vec<String> {
         .filter(|h| h.in_footer())
         .map(|h| h.label().into_owned())
         .collect()
+}
+
+// ---- the orders view ----
+
+/// An order BSS lists for the account: created at `created` (UTC), of
+/// USD `amount`.
+pub fn account_order(order_id: &str, status: i32, created: &str, amount: f64) -> OrderInfo {
+    OrderInfo {
+        order_id: order_id.to_string(),
+        service_type_code: Some(flexus::api::wire::FLEXUSL_SERVICE_TYPE_CODE.to_string()),
+        status,
+        amount_after_discount: Some(amount),
+        official_amount: Some(amount),
+        measure_id: Some(1),
+        currency: Some("USD".to_string()),
+        create_time: Some(created.to_string()),
+        ..OrderInfo::default()
+    }
+}
+
+/// `o` on the page shown: the view asks for the journal and the first page
+/// of the account's orders; this answers both.
+pub fn open_orders(
+    app: &mut App,
+    journal: Vec<PurchaseRecord>,
+    listed: Result<OrdersPage, ApiFailure>,
+) {
+    let effects = press(app, KeyCode::Char('o'));
+    let [
+        Effect::ReadJournal { generation },
+        Effect::ListOrders {
+            generation: same,
+            offset: 0,
+            limit,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("o reads the journal and the first page: {effects:?}");
+    };
+    assert_eq!(generation, same);
+    assert!(*limit >= 1 && *limit <= 100, "BSS takes 1..100: {limit}");
+    let generation = *generation;
+    update(
+        app,
+        Msg::JournalRead {
+            generation,
+            result: Ok(journal),
+        },
+    );
+    update(
+        app,
+        Msg::OrdersListed {
+            generation,
+            offset: 0,
+            result: listed,
+        },
+    );
+}
+
+/// A first page of `orders` that is all the account has.
+pub fn whole_page(orders: Vec<OrderInfo>) -> Result<OrdersPage, ApiFailure> {
+    Ok(OrdersPage {
+        total: orders.len(),
+        orders,
+        left_out: 0,
+        line_items: Vec::new(),
+    })
 }

@@ -443,7 +443,8 @@ fn help(
         .collect();
     let mut lines = vec![Line::from(Span::styled(heading, theme.accent()))];
     lines.extend(listed(hints_here));
-    lines.push(Line::default());
+    // No blank line before the second heading: at 80x24 the longest page's
+    // keys and every global key just fit.
     lines.push(Line::from(Span::styled("Everywhere", theme.accent())));
     lines.extend(listed(&global));
     lines.push(Line::from(vec![

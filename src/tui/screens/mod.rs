@@ -7,6 +7,7 @@ pub mod extras;
 pub mod image;
 pub mod keys;
 pub mod naming;
+pub mod orders;
 pub mod period;
 pub mod purchases;
 pub mod region;
@@ -65,6 +66,8 @@ pub enum Command {
     SignIn(SignIn),
     /// Open a journaled purchase on the status pane and follow it.
     Reopen(Box<PurchaseRecord>),
+    /// Open an order known by its ID alone on the status pane and follow it.
+    Follow(String),
 }
 
 /// A screen's functions, as plain function pointers, so that one table
@@ -107,6 +110,7 @@ pub fn of(page: Page) -> Table {
         Page::SignIn => const { table::<signin::SignInScreen>() },
         Page::Status => const { table::<status::StatusScreen>() },
         Page::Purchases => const { table::<purchases::PurchasesScreen>() },
+        Page::Orders => const { table::<orders::OrdersScreen>() },
         Page::Step(step) => match step {
             Step::Region => const { table::<region::RegionScreen>() },
             Step::Image => const { table::<image::ImageScreen>() },
@@ -158,11 +162,12 @@ pub fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Global {
     Help,
+    Orders,
     Quit,
 }
 
 /// `typing`: whether printable keys are text here ([`captures_text`]),
-/// which only `?` depends on; a caller that has the page's hints already
+/// which only `?` and `o` depend on; a caller that has the page's hints already
 /// passes what they say rather than building them again.
 pub fn global_bindings(app: &App, typing: bool) -> Vec<Binding<Global>> {
     let asking_to_quit = matches!(
@@ -183,6 +188,17 @@ pub fn global_bindings(app: &App, typing: bool) -> Vec<Binding<Global>> {
         Binding::new(&[F1], "help", Global::Help)
             .detail("this help, also while typing or asked a question")
             .shown_in_footer_if(!showing_help && (typing || !on_page)),
+        // Signing in comes first: the orders are the account's. Over the
+        // help, as `?`, it works as named there (and closes the help).
+        Binding::new(&[Key::Char('o')], "orders", Global::Orders)
+            .detail("orders: this machine's and the account's")
+            .when_else(
+                (on_page || showing_help)
+                    && !typing
+                    && !matches!(app.page, Page::Orders | Page::SignIn),
+                "not on this page, nor while typing",
+            )
+            .shown_in_footer_if(on_page),
         // Asked already, a second Ctrl-C quits at once; the help names it
         // among the keys that work everywhere.
         quit.shown_in_footer_if(!asking_to_quit && !showing_help),
