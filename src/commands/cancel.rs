@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::common::{ConnectArgs, Session, confirm, connect, order_id_argument};
 use super::follow::{Wanted, follow_to, pending_payment};
-use super::json::{reporting_failure, telling_order};
+use super::json::{telling_once, telling_order};
 use super::{Data, Execute};
 use crate::api::ids::OrderId;
 use crate::api::purchase::{self, OrderAction};
@@ -41,13 +41,9 @@ pub struct CancelArgs {
 /// says what the order is now.
 impl Execute for CancelArgs {
     fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        let mut told = false;
-        let result = self.run(data.no_input, &mut told, out, err);
-        if told {
-            result
-        } else {
-            reporting_failure(self.json, out, result)
-        }
+        telling_once(self.json, out, |told, out| {
+            self.run(data.no_input, told, out, err)
+        })
     }
 }
 

@@ -73,6 +73,23 @@ pub(super) fn reporting_failure<T>(
     result
 }
 
+/// Runs a command whose JSON result may carry its own failure (an order
+/// object with `error` inside, which `run` marks by setting `told`); any
+/// other failure is told as `{"error": …}` by [`reporting_failure`].
+pub(super) fn telling_once(
+    json: bool,
+    out: &mut dyn Write,
+    run: impl FnOnce(&mut bool, &mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let mut told = false;
+    let result = run(&mut told, out);
+    if told {
+        result
+    } else {
+        reporting_failure(json, out, result)
+    }
+}
+
 /// An order status code as one stable word: `pending_payment`,
 /// `completed`, … (`unknown` for a code the document does not list).
 pub fn state_name(code: i32) -> &'static str {

@@ -93,25 +93,13 @@ impl Execute for OrderArgs {
         let Some(plan) = self.plan.as_deref().filter(|_| !self.skeleton) else {
             return skeleton(&data.catalog, out);
         };
-        let mut told = false;
-        let result = if self.dry_run {
-            dry_run(
-                &data.catalog,
-                &data.prices,
-                plan,
-                &self,
-                &mut told,
-                out,
-                err,
-            )
-        } else {
-            order(&data, plan, &self, &mut told, out, err)
-        };
-        if told {
-            result
-        } else {
-            json::reporting_failure(self.json, out, result)
-        }
+        json::telling_once(self.json, out, |told, out| {
+            if self.dry_run {
+                dry_run(&data.catalog, &data.prices, plan, &self, told, out, err)
+            } else {
+                order(&data, plan, &self, told, out, err)
+            }
+        })
     }
 }
 

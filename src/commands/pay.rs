@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::common::{ConnectArgs, Session, confirm, connect, order_id_argument};
 use super::follow::{follow, known_instances, pending_payment};
-use super::json::{reporting_failure, telling_order};
+use super::json::{telling_once, telling_order};
 use super::{Data, Execute};
 use crate::api::ids::OrderId;
 use crate::api::purchase::{self, OrderAction};
@@ -39,13 +39,9 @@ pub struct PayArgs {
 /// follows it to the end.
 impl Execute for PayArgs {
     fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        let mut told = false;
-        let result = self.run(data.no_input, &mut told, out, err);
-        if told {
-            result
-        } else {
-            reporting_failure(self.json, out, result)
-        }
+        telling_once(self.json, out, |told, out| {
+            self.run(data.no_input, told, out, err)
+        })
     }
 }
 

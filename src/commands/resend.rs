@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::Args;
 
 use super::common::{ConnectArgs, Session, Unbreakable, confirm, connect, unresolved_purchase};
-use super::json::{reporting_failure, telling_order};
+use super::json::{telling_once, telling_order};
 use super::placing::{Start, place};
 use super::{Data, Execute};
 use crate::api::ids::ClientRequestId;
@@ -42,13 +42,7 @@ pub struct ResendArgs {
 /// endpoint, after looking once more for an order it placed.
 impl Execute for ResendArgs {
     fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        let mut told = false;
-        let result = self.run(&data, &mut told, out, err);
-        if told {
-            result
-        } else {
-            reporting_failure(self.json, out, result)
-        }
+        telling_once(self.json, out, |told, out| self.run(&data, told, out, err))
     }
 }
 
