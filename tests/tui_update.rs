@@ -2286,6 +2286,30 @@ fn a_new_order_starts_with_every_cursor_on_the_last_orders_choices() {
 }
 
 #[test]
+fn edits_on_the_current_step_not_yet_confirmed_are_kept_over_ctrl_c() {
+    let body = body_of(&app_at_review().0);
+    let mut app = starting_after(body.clone());
+    for _ in 0..4 {
+        enter(&mut app); // region, image, its version, spec: as last time
+    }
+    assert_eq!(app.page, page(Step::Period));
+    // The length, edited but not confirmed with Enter.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "3");
+    assert!(ctrl(&mut app, 'c').is_empty(), "asks first");
+    assert!(
+        question_text(&app).contains("with this step's edits are kept"),
+        "{}",
+        question_text(&app)
+    );
+    let kept = kept_by(&press(&mut app, KeyCode::Char('y')));
+    assert_eq!(kept.step, Step::Period);
+    assert_eq!(kept.draft.period_num, 3);
+    assert_eq!(kept.draft.region, body.region);
+}
+
+#[test]
 fn a_last_choice_no_longer_offered_is_dropped_with_a_notice() {
     let mut body = body_of(&app_at_review().0);
     body.image_ref.image_version = Some("9.9".to_string());

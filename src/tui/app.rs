@@ -419,12 +419,34 @@ impl App {
         matches!(
             self.submission,
             Submission::Draft | Submission::Failed { .. }
-        ) && self.draft != self.opened_with
+        ) && self.draft_with_edits() != self.opened_with
+    }
+
+    /// The draft with what the current form step's fields hold, when the
+    /// order can take it: a quit keeps edits not yet confirmed with Enter.
+    /// A list step's highlight is not a choice, so it is not kept.
+    pub fn draft_with_edits(&self) -> Draft {
+        let mut draft = self.draft.clone();
+        match self.step_left_at() {
+            Step::Period => self.period.write_into(&mut draft),
+            Step::Extras => self.extras.write_into(&mut draft),
+            Step::Naming => self.naming.write_into(&self.catalog, &mut draft),
+            _ => false,
+        };
+        draft
     }
 
     /// The draft and the step it is at, to keep over a quit.
     pub fn to_keep(&self) -> KeptDraft {
-        let step = match self.page {
+        KeptDraft {
+            draft: self.draft_with_edits(),
+            step: self.step_left_at(),
+        }
+    }
+
+    /// The step a quit leaves the order at.
+    fn step_left_at(&self) -> Step {
+        match self.page {
             Page::Step(step) => step,
             Page::SignIn => match self.resume {
                 Page::Step(step) => step,
@@ -436,10 +458,6 @@ impl App {
                 Some(Page::Step(step)) => step,
                 _ => Step::Review,
             },
-        };
-        KeptDraft {
-            draft: self.draft.clone(),
-            step,
         }
     }
 

@@ -266,10 +266,19 @@ pub fn quit_question(app: &App) -> Confirmation {
             .iter()
             .filter_map(|&step| view::step_value(app, step))
             .collect();
-        let so_far = if choices.is_empty() {
-            "Your choices so far are kept".to_string()
+        // Edits on this step not yet confirmed with Enter are kept too.
+        let edits = if app.draft_with_edits() != app.draft {
+            " with this step's edits"
         } else {
-            format!("Your choices so far ({}) are kept", choices.join(", "))
+            ""
+        };
+        let so_far = if choices.is_empty() {
+            format!("Your choices so far{edits} are kept")
+        } else {
+            format!(
+                "Your choices so far ({}){edits} are kept",
+                choices.join(", ")
+            )
         };
         return Confirmation::new("Quit for now?", Confirmed::Quit)
             .saying("quit", "stay")

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 
 use super::keys::{Binding, Key, SPACE, typed_char};
 use super::{Reply, Screen, back, cycle, draw_intro, form_bindings, take_rows};
-use crate::domain::order::{EXTRA_SIZE_GIB_RANGE, Extra, ExtraKind, check_extra_size};
+use crate::domain::order::{Draft, EXTRA_SIZE_GIB_RANGE, Extra, ExtraKind, check_extra_size};
 use crate::tui::app::{App, Step};
 use crate::tui::widgets::{self, FieldLook, TextField, field_note};
 
@@ -251,37 +251,56 @@ fn type_size(state: &mut State, key: &KeyEvent, digit: char) {
 fn submit(app: &mut App) {
     let state = &mut app.extras;
     state.tried = true;
-    if state.evs_error().is_some() {
-        state.focus = Field::EvsSize;
+    if let Some(field) = state.first_error() {
+        state.focus = field;
         return;
     }
-    if state.cbr_error().is_some() {
-        state.focus = Field::CbrSize;
-        return;
-    }
-    let size = |f: &TextField| f.value().trim().parse::<i64>().ok();
-    let mut extras = Vec::new();
-    if state.evs {
-        extras.push(Extra {
-            kind: ExtraKind::Evs,
-            size: size(&state.evs_size),
-        });
-    }
-    if state.cbr {
-        extras.push(Extra {
-            kind: ExtraKind::Cbr,
-            size: size(&state.cbr_size),
-        });
-    }
-    if state.hss {
-        extras.push(Extra {
-            kind: ExtraKind::Hss,
-            size: None,
-        });
-    }
+    state.write_into(&mut app.draft);
     state.tried = false;
-    app.draft.extra_resources = extras;
     app.accept(Step::Extras);
+}
+
+impl State {
+    fn first_error(&self) -> Option<Field> {
+        if self.evs_error().is_some() {
+            Some(Field::EvsSize)
+        } else if self.cbr_error().is_some() {
+            Some(Field::CbrSize)
+        } else {
+            None
+        }
+    }
+
+    /// Puts the chosen add-ons into `draft` when the order can take them
+    /// (Enter, or a quit keeping edits not yet confirmed).
+    pub fn write_into(&self, draft: &mut Draft) -> bool {
+        if self.first_error().is_some() {
+            return false;
+        }
+        let state = self;
+        let size = |f: &TextField| f.value().trim().parse::<i64>().ok();
+        let mut extras = Vec::new();
+        if state.evs {
+            extras.push(Extra {
+                kind: ExtraKind::Evs,
+                size: size(&state.evs_size),
+            });
+        }
+        if state.cbr {
+            extras.push(Extra {
+                kind: ExtraKind::Cbr,
+                size: size(&state.cbr_size),
+            });
+        }
+        if state.hss {
+            extras.push(Extra {
+                kind: ExtraKind::Hss,
+                size: None,
+            });
+        }
+        draft.extra_resources = extras;
+        true
+    }
 }
 
 fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {

@@ -294,11 +294,27 @@ fn submit(app: &mut App) {
         state.tag_cursor = *index;
         return;
     }
-    app.draft.instance_name = state.name.value().to_string();
-    app.draft.description = state.description.value().to_string();
-    app.draft.tags = state.tags.clone();
+    state.write_into(&app.catalog, &mut app.draft);
     state.tried = false;
     app.accept(Step::Naming);
+}
+
+impl State {
+    /// Puts the name, description and tags into `draft` when the order can
+    /// take them (Enter checks first, to say what is wrong; a quit keeps
+    /// edits not yet confirmed).
+    pub fn write_into(&self, catalog: &crate::domain::catalog::Catalog, draft: &mut Draft) -> bool {
+        if self.name_error().is_some()
+            || self.description_error().is_some()
+            || !tag_problems(catalog, &self.tags).is_empty()
+        {
+            return false;
+        }
+        draft.instance_name = self.name.value().to_string();
+        draft.description = self.description.value().to_string();
+        draft.tags = self.tags.clone();
+        true
+    }
 }
 
 fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {

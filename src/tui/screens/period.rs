@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::keys::{Binding, Key, LEFT, RIGHT, SPACE, typed_char};
 use super::{Reply, Screen, back, cycle, draw_intro, form_bindings, take_rows};
-use crate::domain::order::{PeriodType, QUANTITY_RANGE, check_period, check_quantity};
+use crate::domain::order::{Draft, PeriodType, QUANTITY_RANGE, check_period, check_quantity};
 use crate::tui::app::{App, Step};
 use crate::tui::widgets::{self, FieldLook, TextField, field_note};
 
@@ -244,22 +244,39 @@ fn nudge(field: &mut TextField, delta: i64) {
 fn submit(app: &mut App) {
     let state = &mut app.period;
     state.tried = true;
-    if state.length_error().is_some() {
-        state.focus = Field::Length;
+    if let Some(field) = state.first_error() {
+        state.focus = field;
         return;
     }
-    if state.quantity_error().is_some() {
-        state.focus = Field::Quantity;
-        return;
-    }
-    let d = &mut app.draft;
-    d.period_type = state.unit;
-    d.period_num = state.length.value().trim().parse().unwrap_or(1);
-    d.purchase_quantity = state.quantity.value().trim().parse().unwrap_or(1);
-    d.is_auto_renew = state.auto_renew;
-    d.is_auto_pay = state.auto_pay;
+    state.write_into(&mut app.draft);
     state.tried = false;
     app.accept(Step::Period);
+}
+
+impl State {
+    fn first_error(&self) -> Option<Field> {
+        if self.length_error().is_some() {
+            Some(Field::Length)
+        } else if self.quantity_error().is_some() {
+            Some(Field::Quantity)
+        } else {
+            None
+        }
+    }
+
+    /// Puts what the fields hold into `draft` when the order can take all
+    /// of it (Enter, or a quit keeping edits not yet confirmed).
+    pub fn write_into(&self, d: &mut Draft) -> bool {
+        if self.first_error().is_some() {
+            return false;
+        }
+        d.period_type = self.unit;
+        d.period_num = self.length.value().trim().parse().unwrap_or(1);
+        d.purchase_quantity = self.quantity.value().trim().parse().unwrap_or(1);
+        d.is_auto_renew = self.auto_renew;
+        d.is_auto_pay = self.auto_pay;
+        true
+    }
 }
 
 fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
