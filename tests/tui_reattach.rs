@@ -561,6 +561,39 @@ fn several_are_listed_first_and_enter_opens_one() {
 }
 
 #[test]
+fn a_new_order_from_the_unfinished_list_starts_from_the_last_orders_choices() {
+    let body = a_body();
+    let mut other = body.clone();
+    other.purchase_quantity = 2;
+    let records = vec![
+        record(EARLIER_ID, body.clone(), lost_answer()),
+        record(OTHER_ID, other.clone(), PurchaseState::Placed),
+    ];
+    let mut app = new_app();
+    app.reattach = true;
+    flexus::tui::update::start(&mut app, &Start::Connected(FakeService::new()));
+    update(
+        &mut app,
+        Msg::AtStart(Ok(AtStart {
+            unfinished: records.clone(),
+            last_order: Some(Box::new(records[1].clone())),
+        })),
+    );
+    assert_eq!(app.page, Page::Purchases);
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert_eq!(app.page, Page::Step(Step::Region));
+    assert_eq!(app.draft.region, other.region);
+    assert_eq!(app.draft.purchase_quantity, 2);
+    assert!(
+        app.notices.iter().any(|n| n
+            .text
+            .starts_with("Starting from the choices of your last order")),
+        "{:?}",
+        app.notices
+    );
+}
+
+#[test]
 fn a_reopened_purchase_leads_on_to_a_new_order_that_the_check_stops() {
     let body = a_body();
     let (mut app, _) = starting_with(vec![record(EARLIER_ID, body.clone(), lost_answer())]);

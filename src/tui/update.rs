@@ -287,6 +287,13 @@ fn on_reply(app: &mut App, reply: Reply) -> Vec<Effect> {
             Command::SignIn(choice) => start_connecting(app, choice),
             Command::Reopen(record) => reopen(app, *record),
             Command::Follow(order_id) => follow(app, order_id),
+            Command::NewOrder => {
+                app.go_to(Page::Step(Step::Region));
+                if let Some(last) = app.last_order.take() {
+                    start_from_last(app, &last);
+                }
+                Vec::new()
+            }
         },
     }
 }
@@ -588,7 +595,9 @@ fn on_at_start(app: &mut App, result: Result<AtStart, ApiFailure>) -> Vec<Effect
         && !app.accepted.iter().any(|done| *done);
     let effects = on_unfinished(app, found.unfinished, untouched);
     if let Some(last) = found.last_order {
-        if app.kept.is_some() {
+        // Offered a kept order or the unfinished purchases first: a new
+        // order chosen after them still starts from the last one's choices.
+        if app.kept.is_some() || app.page == Page::Purchases {
             app.last_order = Some(last);
         } else if untouched
             && matches!(app.submission, Submission::Draft)

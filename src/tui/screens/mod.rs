@@ -68,6 +68,9 @@ pub enum Command {
     Reopen(Box<PurchaseRecord>),
     /// Open an order known by its ID alone on the status pane and follow it.
     Follow(String),
+    /// A new order from the first step, from the last order's choices when
+    /// the journal named one.
+    NewOrder,
 }
 
 /// A screen's functions, as plain function pointers, so that one table

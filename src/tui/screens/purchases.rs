@@ -11,7 +11,7 @@ use super::keys::{Binding, DOWN, ENTER, ESC, Key, UP, is_up};
 use super::{Command, Reply, Screen, draw_intro};
 use crate::api::journal::PurchaseRecord;
 use crate::domain::when::dated_stamp;
-use crate::tui::app::{App, Page, Step};
+use crate::tui::app::App;
 use crate::tui::submission::purchase_text;
 use crate::tui::text::clean;
 use crate::tui::widgets::{self, ListRow};
@@ -58,7 +58,7 @@ impl Screen for PurchasesScreen {
                 let record = state.records[state.cursor.min(count - 1)].clone();
                 return Reply::Do(Command::Reopen(Box::new(record)));
             }
-            Action::NewOrder => app.go_to(Page::Step(Step::Region)),
+            Action::NewOrder => return Reply::Do(Command::NewOrder),
         }
         Reply::Done
     }
