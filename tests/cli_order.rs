@@ -776,6 +776,13 @@ async fn text_output_is_in_local_time_and_json_stays_utc() {
         "{orders}"
     );
     assert!(orders.starts_with("SENT "), "{orders}");
+    // The state's deadline is local too, and the state column holds it
+    // whole: the order's description starts after two spaces.
+    let state_at = row.find("pending payment until ").expect(&orders);
+    let deadline = &row[state_at + "pending payment until ".len()..];
+    assert_eq!(&deadline[16..28], " (UTC+08:00)", "{row}");
+    assert!(deadline[28..].starts_with("  "), "{row}");
+    assert!(!deadline.contains('Z'), "{row}");
 }
 
 /// Seconds since midnight of "HH:MM:SS".

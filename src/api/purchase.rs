@@ -451,7 +451,7 @@ fn lock_unresolved(
                 ),
                 None => format!(
                     "this purchase is {}; nothing was recorded",
-                    record.state_text()
+                    record.state_text(&jiff::tz::TimeZone::UTC)
                 ),
             },
             "`flexus orders` shows what the journal knows",
@@ -528,7 +528,7 @@ pub async fn resend(
             return SubmitOutcome::Rejected(ApiFailure::local(
                 format!(
                     "this purchase is {}, so there is nothing to resend; nothing was sent",
-                    record.state_text()
+                    record.state_text(&jiff::tz::TimeZone::UTC)
                 ),
                 "Submit it as a new purchase",
             ));

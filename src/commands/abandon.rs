@@ -55,7 +55,7 @@ impl AbandonArgs {
                 "{}, sent at {}, {}",
                 record.body.describe(),
                 crate::domain::when::dated_stamp(&record.first_sent_at, &zone),
-                record.state_text()
+                record.state_text(&zone)
             ),
             None => "its journal record is damaged, so what it ordered cannot be read".to_string(),
         };

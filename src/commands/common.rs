@@ -332,7 +332,7 @@ pub(super) fn unresolved_purchase(
             EXIT_INVALID,
             format!(
                 "purchase {id} is {}, so it placed no order; nothing was changed",
-                record.state_text()
+                record.state_text(&jiff::tz::TimeZone::UTC)
             ),
         )),
     }

@@ -356,7 +356,7 @@ impl<'a> From<&'a PurchaseRecord> for PurchaseJson<'a> {
             order_id: record.order_id.as_deref(),
             instance_ids: &record.instance_ids,
             state,
-            state_text: record.state_text(),
+            state_text: record.state_text(&jiff::tz::TimeZone::UTC),
             status,
             pay_before: match status {
                 Some(status::PENDING_PAYMENT) => utc_of(&record.pending_payment_end_time),

@@ -410,7 +410,7 @@ async fn report_double(
             "\nThis same order was placed at {} as order {order_id} (Client-Request-Id {id}), \
              which is {}.\nFollow it: flexus status {order_id} --watch\n{separate}",
             dated_stamp(&record.first_sent_at, &session.zone),
-            record.state_text()
+            record.state_text(&session.zone)
         )
         .map_err(io)?;
         return Ok(());

@@ -64,14 +64,23 @@ impl OrdersArgs {
             return Ok(());
         } else if !records.is_empty() {
             // "2026-01-22 16:46 (UTC+08:00)" and two spaces.
-            writeln!(out, "{:<30}{:<22}{:<34}ORDER", "SENT", "ORDER ID", "STATE").map_err(io)?;
-            for record in records {
+            // The state column is as wide as its longest entry (a deadline
+            // makes one long), so the order never runs into it.
+            let states: Vec<String> = records.iter().map(|r| r.state_text(&zone)).collect();
+            let state_width = states.iter().map(|s| s.chars().count()).max().unwrap_or(0) + 2;
+            writeln!(
+                out,
+                "{:<30}{:<22}{:<state_width$}ORDER",
+                "SENT", "ORDER ID", "STATE"
+            )
+            .map_err(io)?;
+            for (record, state) in records.iter().zip(&states) {
                 writeln!(
                     out,
-                    "{:<30}{:<22}{:<34}{}",
+                    "{:<30}{:<22}{:<state_width$}{}",
                     dated_stamp(&record.first_sent_at, &zone),
                     record.order_id.as_deref().unwrap_or("-"),
-                    record.state_text(),
+                    state,
                     record.body.describe()
                 )
                 .map_err(io)?;

@@ -293,12 +293,16 @@ impl PurchaseRecord {
 
     /// The state in a few words, for people: "pending payment until …",
     /// "refused (HCSS.14000011)", "unknown: answer lost".
-    pub fn state_text(&self) -> String {
+    /// Where the purchase stands, in words; a deadline is read in `zone`.
+    pub fn state_text(&self, zone: &jiff::tz::TimeZone) -> String {
         use crate::api::wire::status;
         match &self.state {
             PurchaseState::Placed => match &self.last_status {
                 Some((status::PENDING_PAYMENT, _)) => match &self.pending_payment_end_time {
-                    Some(deadline) => format!("pending payment until {deadline}"),
+                    Some(deadline) => format!(
+                        "pending payment until {}",
+                        crate::domain::when::dated_stamp(deadline, zone)
+                    ),
                     None => "pending payment".to_string(),
                 },
                 Some((code, _)) => status::describe(*code).to_string(),

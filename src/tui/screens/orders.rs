@@ -111,14 +111,14 @@ impl Row<'_> {
 
     /// BSS's status where it listed the order (it is the fresher), else the
     /// journal's.
-    pub fn state_text(&self) -> String {
+    pub fn state_text(&self, zone: &jiff::tz::TimeZone) -> String {
         let code = self.info.map(|i| i.status).or_else(|| {
             self.record
                 .and_then(|r| r.last_status.as_ref().map(|s| s.0))
         });
         match (code, self.record) {
             (Some(code), _) => status::describe(code).to_string(),
-            (None, Some(record)) => record.state_text(),
+            (None, Some(record)) => record.state_text(zone),
             (None, None) => "-".to_string(),
         }
     }
@@ -425,7 +425,7 @@ fn row_text(app: &App, row: &Row<'_>) -> String {
     format!(
         "  {}  {}  {}  {}",
         row.created_text(app),
-        column(row.state_text(), 16),
+        column(row.state_text(&app.zone), 16),
         column(row.amount_text(), 10),
         row.spec_text()
     )

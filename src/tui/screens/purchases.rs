@@ -73,7 +73,7 @@ fn row_text(record: &PurchaseRecord, zone: &jiff::tz::TimeZone) -> String {
     format!(
         "  sent {}  {}  {}",
         dated_stamp(&record.first_sent_at, zone),
-        record.state_text(),
+        record.state_text(zone),
         purchase_text(&record.body)
     )
 }
