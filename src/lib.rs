@@ -1,7 +1,7 @@
 //! flexus: buy Huawei Cloud FlexusL instances from the terminal.
 //!
 //! The layers, bottom to top; each uses only those below it (checked by
-//! `tests/layers.rs`): `secret` and `domain`, `api`, `sandbox` (the
+//! `tests/layers.rs`): `secret`, `io_text` and `domain`, `api`, `sandbox` (the
 //! server), `tui` (the wizard's state, screens and runtime), `exit` (how a
 //! command fails), `commands` (each command's arguments and run), `cli`
 //! (the command line that names them), and `main`.
@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod domain;
 pub mod exit;
+pub mod io_text;
 pub mod sandbox;
 pub mod secret;
 pub mod tui;

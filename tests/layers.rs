@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, u8)] = &[
     ("secret", 0),
     ("domain", 0),
+    ("io_text", 0),
     ("api", 1),
     ("sandbox", 2),
     ("tui", 3),

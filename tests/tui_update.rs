@@ -1071,6 +1071,41 @@ fn saving_the_plan_never_overwrites_without_a_yes() {
 }
 
 #[test]
+fn a_save_that_failed_offers_the_typed_path_again() {
+    let (mut app, _) = app_at_review();
+    let typed = std::path::PathBuf::from("/no/such/folder/web.json");
+    update(
+        &mut app,
+        Msg::PlanSaved {
+            path: typed.clone(),
+            result: Err(SaveError::Other("its folder does not exist".into())),
+        },
+    );
+    press(&mut app, KeyCode::Char('s'));
+    let Some(Overlay::SavePlan(field)) = &app.overlay else {
+        panic!("save prompt")
+    };
+    assert_eq!(field.value(), "/no/such/folder/web.json");
+}
+
+#[test]
+fn a_save_into_a_missing_folder_says_so_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let failed = runtime.block_on(flexus::tui::runtime::write_plan(
+        &dir.path().join("missing/plan.json"),
+        "{}",
+        false,
+    ));
+    assert_eq!(
+        failed,
+        Err(SaveError::Other("its folder does not exist".into()))
+    );
+}
+
+#[test]
 fn write_plan_refuses_to_replace_a_file_unless_told() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.json");

@@ -527,15 +527,24 @@ pub async fn write_plan(
         if e.kind() == io::ErrorKind::AlreadyExists {
             SaveError::Exists
         } else {
-            SaveError::Other(e.to_string())
+            SaveError::Other(save_words(&e))
         }
     })?;
     file.write_all(contents.as_bytes())
         .await
-        .map_err(|e| SaveError::Other(e.to_string()))?;
+        .map_err(|e| SaveError::Other(save_words(&e)))?;
     file.flush()
         .await
-        .map_err(|e| SaveError::Other(e.to_string()))
+        .map_err(|e| SaveError::Other(save_words(&e)))
+}
+
+/// Creating a file, "not found" means its folder is missing.
+fn save_words(e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::NotFound {
+        "its folder does not exist".to_string()
+    } else {
+        crate::io_text::io_words(e)
+    }
 }
 
 /// SIGTERM, SIGHUP (the SSH link dropped) and SIGINT end the wizard cleanly.

@@ -223,6 +223,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                             review::shell_word(&path)
                         ),
                     );
+                    app.review.failed_path = None;
                     app.review.plan_file = Some(path);
                     app.review.file_draft = app.review.saving.take();
                     app.review.saved_here = true;
@@ -230,11 +231,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Err(SaveError::Exists) => {
                     app.overlay = Some(Overlay::Confirm(review::overwrite_question(app, path)))
                 }
-                Err(SaveError::Other(why)) => review::tell(
-                    app,
-                    Tone::Error,
-                    format!("Could not save the plan to {shown}: {why}"),
-                ),
+                Err(SaveError::Other(why)) => {
+                    review::tell(
+                        app,
+                        Tone::Error,
+                        format!(
+                            "Could not save the plan to {shown}: {why}. Press s to correct \
+                             the path."
+                        ),
+                    );
+                    app.review.failed_path = Some(path);
+                }
             }
             Vec::new()
         }

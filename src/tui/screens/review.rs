@@ -39,6 +39,9 @@ pub struct State {
     pub saved_here: bool,
     /// The order being written, until the write answers.
     pub saving: Option<Draft>,
+    /// A path the last save could not write to: offered again, so what was
+    /// typed is not lost to a typo in a directory.
+    pub failed_path: Option<PathBuf>,
     /// The journal is being asked for earlier purchases of unknown outcome
     /// before this order is offered for sending.
     pub checking: Option<Checking>,
@@ -58,7 +61,12 @@ pub struct Checking {
 
 /// Where the plan is saved unless the user says otherwise.
 pub fn default_plan_path(app: &App) -> PathBuf {
-    if let Some(path) = &app.review.plan_file {
+    if let Some(path) = app
+        .review
+        .failed_path
+        .as_ref()
+        .or(app.review.plan_file.as_ref())
+    {
         return path.clone();
     }
     let name = &app.draft.instance_name;
