@@ -1876,6 +1876,11 @@ fn page_down_asks_bss_for_the_next_offset_and_stale_pages_are_dropped() {
             line_items: Vec::new(),
         }),
     );
+    // PageDown moves a page at a time; on the last row it asks for more.
+    assert!(press(&mut app, KeyCode::PageDown).is_empty());
+    assert_eq!(app.orders.cursor, 10);
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.orders.cursor, limit as usize - 1);
     let effects = press(&mut app, KeyCode::PageDown);
     let [
         Effect::ListOrders {
@@ -1916,6 +1921,7 @@ fn page_down_asks_bss_for_the_next_offset_and_stale_pages_are_dropped() {
         },
     );
     assert_eq!(orders_rows(&app), 2 * limit as usize);
+    press(&mut app, KeyCode::End);
     let effects = press(&mut app, KeyCode::PageDown);
     assert!(
         matches!(effects.as_slice(), [Effect::ListOrders { offset, .. }] if *offset == 2 * limit),

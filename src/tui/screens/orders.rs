@@ -10,7 +10,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use time::OffsetDateTime;
 
-use super::keys::{Binding, DOWN, ENTER, ESC, Key, PAGE_DOWN, UP, is_up};
+use super::keys::{Binding, DOWN, END, ENTER, ESC, HOME, Key, PAGE_DOWN, PAGE_UP, UP, is_up};
 use super::{Command, Reply, Screen, draw_intro, take_all_but};
 use crate::api::engine::ApiFailure;
 use crate::api::journal::{PurchaseRecord, parse_utc};
@@ -211,10 +211,16 @@ pub fn rows(state: &State) -> Vec<Row<'_>> {
 pub enum Action {
     Move,
     Open,
-    NextPage,
+    PageDown,
+    PageUp,
+    First,
+    Last,
     Reload,
     Back,
 }
+
+/// How far PageUp and PageDown move: a page of rows at 80x24.
+const ROWS_PER_KEY: usize = 10;
 
 pub struct OrdersScreen;
 
@@ -236,12 +242,20 @@ impl Screen for OrdersScreen {
                 ),
             Binding::new(&[UP, DOWN], "move", Action::Move),
             Binding::new(&[Key::Char('k'), Key::Char('j')], "move", Action::Move).help_only(),
-            Binding::new(&[PAGE_DOWN], "next page", Action::NextPage)
-                .detail("ask for the account's next page of orders")
+            Binding::new(&[PAGE_DOWN], "page down", Action::PageDown)
+                .detail(
+                    "move a page down; on the last row, ask the account for its next page of \
+                     orders",
+                )
                 .when_else(
-                    !loading && state.next_offset().is_some(),
-                    "only while the account has more orders to list",
+                    !rows.is_empty() || (!loading && state.next_offset().is_some()),
+                    "only when there are orders to move through",
                 ),
+            Binding::new(&[PAGE_UP], "page up", Action::PageUp).help_only(),
+            Binding::new(&[HOME], "first", Action::First).help_only(),
+            Binding::new(&[END], "last", Action::Last)
+                .detail("the oldest order listed so far")
+                .help_only(),
             Binding::new(&[Key::Char('r')], "reload", Action::Reload)
                 .detail("read the journal and ask for the account's orders again")
                 .when(!loading && !state.waiting_for_sign_in),
@@ -260,12 +274,20 @@ impl Screen for OrdersScreen {
             Action::Open => {}
             Action::Move if is_up(key) => state.cursor = state.cursor.saturating_sub(1),
             Action::Move => state.cursor = (state.cursor + 1).min(count.saturating_sub(1)),
-            Action::NextPage => {
-                if let Some(offset) = state.next_offset() {
+            Action::PageDown => {
+                let last = count.saturating_sub(1);
+                if state.cursor < last {
+                    state.cursor = (state.cursor + ROWS_PER_KEY).min(last);
+                } else if let Some(offset) = state.next_offset()
+                    && !matches!(state.bss, Bss::Loading { .. })
+                {
                     state.bss = Bss::Loading { offset };
                     return Reply::Run(vec![list_page(state.generation, offset)]);
                 }
             }
+            Action::PageUp => state.cursor = state.cursor.saturating_sub(ROWS_PER_KEY),
+            Action::First => state.cursor = 0,
+            Action::Last => state.cursor = count.saturating_sub(1),
             Action::Reload => {
                 let came_from = state.came_from.take();
                 return Reply::Run(load(app, came_from));
