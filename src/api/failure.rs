@@ -239,8 +239,10 @@ pub fn next_step(operation: Operation, status: Option<u16>, code: Option<&str>) 
         (Operation::ScopedToken | Operation::TokenCheck, Some(401 | 404)) => {
             SIGN_IN_AGAIN.to_string()
         }
-        (_, Some(401)) => "Check the credentials and sign in again: a token lasts 24 hours (get \
-                           a new one), or check the access key and secret key"
+        (_, Some(401)) => "Check the credentials and sign in again: with keys, the access key \
+                           and secret key (and this machine's clock, since a signature made \
+                           more than 15 minutes off is refused); with tokens, get new ones (a \
+                           token lasts 24 hours)"
             .to_string(),
         (Operation::ProjectLookup, Some(403)) => {
             "The keys may not list IAM projects: set HUAWEICLOUD_SDK_PROJECT_ID (or project_id \

@@ -8,7 +8,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
 use super::keys::{Binding, DOWN, ENTER, ESC, Key, UP, is_up};
-use super::{Command, Reply, Screen, draw_intro};
+use super::{Command, Reply, Screen, draw_intro, take_all_but, take_rows};
 use crate::api::journal::PurchaseRecord;
 use crate::domain::when::dated_stamp;
 use crate::tui::app::App;
@@ -106,6 +106,31 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             unavailable: false,
         })
         .collect();
-    widgets::draw_list(&rows, theme, area, buf);
+    let Some(record) = app
+        .purchases
+        .records
+        .get(app.purchases.cursor.min(count.saturating_sub(1)))
+    else {
+        widgets::draw_list(&rows, theme, area, buf);
+        return None;
+    };
+    // Rows that differ only past the edge are told apart here, in full.
+    let width = area.width as usize;
+    let fit = |text: String| Line::from(widgets::fit(&clean(&text), width, theme));
+    let details = vec![
+        fit(match &record.order_id {
+            Some(id) => format!("Order {id}"),
+            None => format!(
+                "No order ID yet; Client-Request-Id {}",
+                record.client_request_id
+            ),
+        }),
+        fit(format!("Buys {}", record.body.describe())),
+        fit(format!("State {}", record.state_text(&app.zone))),
+    ];
+    let list_area = take_all_but(&mut area, details.len() as u16 + 1);
+    widgets::draw_list(&rows, theme, list_area, buf);
+    take_rows(&mut area, 1);
+    widgets::draw_lines(details, area, buf);
     None
 }
