@@ -479,8 +479,13 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         ] {
             let row = take_rows(&mut area, 1);
             let row = Rect::new(row.x + 2, row.y, row.width.saturating_sub(2), 1);
-            let row = if on && label == "Value" {
-                draw_counter(field, TAG_VALUE_MAX_CHARS, theme, row, buf)
+            let limit = if label == "Value" {
+                TAG_VALUE_MAX_CHARS
+            } else {
+                TAG_KEY_MAX_CHARS
+            };
+            let row = if on {
+                draw_counter(field, limit, theme, row, buf)
             } else {
                 row
             };
