@@ -270,6 +270,8 @@ fn banner(handle: &SandboxHandle, faults: &[Fault], require_mfa: bool) -> String
          \x20 {ENV_TOKEN}={purchase} {ENV_BSS_TOKEN}={billing} flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url} --iam-endpoint {url}\n\
          Or with AK/SK (any region; the project and domain IDs are looked up):\n\
          \x20 {ENV_AK}={ak} {ENV_SK}={sk} flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url} --iam-endpoint {url}\n\
+         The wizard, against this sandbox (run it again the same way to come back to an unfinished order):\n\
+         \x20 {ENV_AK}={ak} {ENV_SK}={sk} flexus --hcss-endpoint {url} --bss-endpoint {url} --iam-endpoint {url}\n\
          \n\
          Faults: {faults}\n\
          Requests (Ctrl-C to stop):\n",
