@@ -2,13 +2,14 @@
 //!
 //! The layers, bottom to top; each uses only those below it (checked by
 //! `tests/layers.rs`): `secret`, `io_text` and `domain`, `api`, `sandbox` (the
-//! server), `tui` (the wizard's state, screens and runtime), `exit` (how a
+//! server) and `config` (the profiles of the config file), `tui` (the wizard's state, screens and runtime), `exit` (how a
 //! command fails), `commands` (each command's arguments and run), `cli`
 //! (the command line that names them), and `main`.
 
 pub mod api;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod domain;
 pub mod exit;
 pub mod io_text;

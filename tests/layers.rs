@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("io_text", 0),
     ("api", 1),
     ("sandbox", 2),
+    ("config", 2),
     ("tui", 3),
     ("exit", 4),
     ("commands", 5),

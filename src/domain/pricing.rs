@@ -250,6 +250,55 @@ impl Estimate {
     }
 }
 
+/// The most one order may cost by its estimate (`max_order_total`, in the
+/// price table's currency), and whether an order that cannot be fully
+/// priced may go ahead anyway. Without a maximum there is no limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SpendingLimit {
+    pub max_total: Option<Money>,
+    pub allow_unpriced: bool,
+}
+
+impl SpendingLimit {
+    /// Whether an order with this estimate may be sent; the refusal names
+    /// the limit and the estimate. An estimate with unpriced parts is not a
+    /// total, so it is refused unless `allow_unpriced` says otherwise.
+    pub fn check(&self, estimate: &Estimate) -> Result<(), String> {
+        let Some(limit) = self.max_total else {
+            return Ok(());
+        };
+        let currency = &estimate.currency;
+        if let Some(total) = estimate.total
+            && total > limit
+        {
+            return Err(format!(
+                "the estimated total {currency} {total} is over the spending limit of \
+                 {currency} {limit} (max_order_total)"
+            ));
+        }
+        if !estimate.unpriced.is_empty() && !self.allow_unpriced {
+            return Err(format!(
+                "the total cannot be estimated ({}), and the spending limit of {currency} {limit} \
+                 (max_order_total) refuses orders it cannot check unless allow_unpriced = true",
+                estimate.total_text()
+            ));
+        }
+        Ok(())
+    }
+
+    /// "USD 100.00", with what happens to unpriced orders; `None` without a
+    /// limit.
+    pub fn text(&self, currency: &str) -> Option<String> {
+        let limit = self.max_total?;
+        let unpriced = if self.allow_unpriced {
+            "unpriced parts allowed"
+        } else {
+            "unpriced orders refused"
+        };
+        Some(format!("{currency} {limit} per order ({unpriced})"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,6 +398,54 @@ mod tests {
                 "monthly[0].region: unknown region \"mars-1\"",
                 "monthly[1].price: \"nine\" is not an amount like \"9.00\""
             ]
+        );
+    }
+
+    fn estimate_of(total: Option<i64>, unpriced: &[&str]) -> Estimate {
+        Estimate {
+            currency: "USD".into(),
+            per_instance_month: total.map(|cents| Money { cents }),
+            months: 1,
+            quantity: 1,
+            total: total.map(|cents| Money { cents }),
+            unpriced: unpriced.iter().map(|s| s.to_string()).collect(),
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn the_limit_refuses_totals_over_it_and_unpriced_orders() {
+        let limit = SpendingLimit {
+            max_total: Some(Money { cents: 10_000 }),
+            allow_unpriced: false,
+        };
+        assert_eq!(limit.check(&estimate_of(Some(10_000), &[])), Ok(()));
+        let over = limit.check(&estimate_of(Some(10_001), &[])).unwrap_err();
+        assert!(
+            over.contains("USD 100.01") && over.contains("limit of USD 100.00"),
+            "{over}"
+        );
+        let unpriced = limit
+            .check(&estimate_of(None, &["the x package"]))
+            .unwrap_err();
+        assert!(unpriced.contains("allow_unpriced = true"), "{unpriced}");
+        let partial = limit
+            .check(&estimate_of(Some(500), &["HSS host security"]))
+            .unwrap_err();
+        assert!(partial.contains("HSS host security"), "{partial}");
+
+        let lenient = SpendingLimit {
+            allow_unpriced: true,
+            ..limit
+        };
+        assert_eq!(
+            lenient.check(&estimate_of(None, &["the x package"])),
+            Ok(())
+        );
+        assert!(lenient.check(&estimate_of(Some(20_000), &["HSS"])).is_err());
+        assert_eq!(
+            SpendingLimit::default().check(&estimate_of(None, &["x"])),
+            Ok(())
         );
     }
 }

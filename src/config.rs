@@ -1,0 +1,387 @@
+//! The config file (`config.toml`) and its named profiles: which endpoints,
+//! region, token files and spending limit a run uses unless a flag or the
+//! environment says otherwise. Parsing is pure: text in, profile or error
+//! out; the commands read the file and apply what it says.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::api::endpoints::{DEFAULT_AUTH_REGION, DEFAULT_BSS, DEFAULT_HCSS, default_iam};
+use crate::domain::pricing::{Money, SpendingLimit};
+
+/// Names another config file instead of the one in the user's config
+/// directory (tests, or a shared file).
+pub const ENV_CONFIG: &str = "FLEXUS_CONFIG";
+/// Selects a profile, as `--profile` does (the flag wins).
+pub const ENV_PROFILE: &str = "FLEXUS_PROFILE";
+/// The profile used when none is asked for, if the file has it.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// Where the config file is: `FLEXUS_CONFIG`, else
+/// `$XDG_CONFIG_HOME/flexus/config.toml` (the platform's config directory).
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(file) = std::env::var_os(ENV_CONFIG).filter(|f| !f.is_empty()) {
+        return Some(PathBuf::from(file));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "flexus")?;
+    Some(dirs.config_dir().join("config.toml"))
+}
+
+/// A Huawei Cloud site: one name for its three endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Site {
+    /// The international site (companion-apis.md section 1 and 2).
+    #[serde(rename = "intl")]
+    International,
+    /// The Chinese mainland site, whose gateway is in cn-north-4.
+    #[serde(rename = "cn")]
+    ChineseMainland,
+}
+
+impl Site {
+    fn hcss(self) -> String {
+        match self {
+            Site::International => DEFAULT_HCSS.to_string(),
+            Site::ChineseMainland => "https://hcss.cn-north-4.myhuaweicloud.com".to_string(),
+        }
+    }
+
+    fn bss(self) -> String {
+        match self {
+            Site::International => DEFAULT_BSS.to_string(),
+            Site::ChineseMainland => "https://bss.myhuaweicloud.com".to_string(),
+        }
+    }
+
+    fn iam(self) -> String {
+        match self {
+            Site::International => default_iam(DEFAULT_AUTH_REGION),
+            Site::ChineseMainland => default_iam("cn-north-4"),
+        }
+    }
+}
+
+/// One `[profiles.NAME]` table. Every key is optional; an unknown key is
+/// an error, so a misspelt one never goes silently unused.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub site: Option<Site>,
+    pub hcss_endpoint: Option<Spanned<String>>,
+    pub bss_endpoint: Option<Spanned<String>>,
+    pub iam_endpoint: Option<Spanned<String>>,
+    /// The region the wizard's list starts on and `catalog` shows.
+    pub region: Option<Spanned<String>>,
+    pub token_file: Option<PathBuf>,
+    pub bss_token_file: Option<PathBuf>,
+    pub max_order_total: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub allow_unpriced: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    profiles: BTreeMap<String, Profile>,
+}
+
+/// The three services a profile may point elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Hcss,
+    Bss,
+    Iam,
+}
+
+/// The profile a run uses, with where it came from for messages.
+#[derive(Debug, Clone)]
+pub struct ChosenProfile {
+    pub name: String,
+    pub file: PathBuf,
+    pub settings: Profile,
+    /// `max_order_total` checked, with `allow_unpriced`.
+    pub limit: SpendingLimit,
+    /// The file's text, to turn a key's byte span into a line.
+    text: String,
+}
+
+impl ChosenProfile {
+    /// The endpoint this profile names for a service: the explicit
+    /// `*_endpoint` key wins over the `site` shorthand.
+    pub fn endpoint(&self, service: Service) -> Option<String> {
+        let (explicit, from_site): (&Option<Spanned<String>>, fn(Site) -> String) = match service {
+            Service::Hcss => (&self.settings.hcss_endpoint, Site::hcss),
+            Service::Bss => (&self.settings.bss_endpoint, Site::bss),
+            Service::Iam => (&self.settings.iam_endpoint, Site::iam),
+        };
+        explicit
+            .as_ref()
+            .map(|e| e.get_ref().clone())
+            .or_else(|| self.settings.site.map(from_site))
+    }
+
+    /// "profile NAME in FILE", for messages that say how to change it.
+    pub fn described(&self) -> String {
+        format!("profile {} in {}", self.name, self.file.display())
+    }
+
+    /// "FILE:LINE" of a key's value, for errors about it.
+    pub fn place_of<T>(&self, value: &Spanned<T>) -> String {
+        format!(
+            "{}:{}",
+            self.file.display(),
+            line_of(&self.text, value.span().start)
+        )
+    }
+}
+
+/// Why the config could not be used, in words with the file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Which profile was asked for, and by what: the flag, the environment,
+/// or nobody (then `default`, if the file has one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    Flag(String),
+    Env(String),
+    Nobody,
+}
+
+/// Picks the profile from the config file's text (`None`: there is no
+/// file). Asking for a profile without a file, or for one the file does
+/// not have, is an error; asking for none finds `default` or nothing.
+pub fn choose(
+    asked: &Asked,
+    file: &Path,
+    text: Option<&str>,
+) -> Result<Option<ChosenProfile>, ConfigError> {
+    let (name, by) = match asked {
+        Asked::Flag(name) => (name.as_str(), "--profile"),
+        Asked::Env(name) => (name.as_str(), ENV_PROFILE),
+        Asked::Nobody => (DEFAULT_PROFILE, ""),
+    };
+    let Some(text) = text else {
+        return match asked {
+            Asked::Nobody => Ok(None),
+            _ => Err(ConfigError(format!(
+                "{by} asks for profile {name}, but there is no config file {}. Create it with a \
+                 [profiles.{name}] table (see the README's \"Profiles\"), or set {ENV_CONFIG} to \
+                 the file that has it",
+                file.display()
+            ))),
+        };
+    };
+    let parsed: ConfigFile = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        let place = match line {
+            Some(line) => format!("{}:{line}", file.display()),
+            None => file.display().to_string(),
+        };
+        ConfigError(format!(
+            "the config file {place} has a mistake: {}. Fix that line",
+            e.message().trim_end()
+        ))
+    })?;
+    let mut profiles = parsed.profiles;
+    let Some(settings) = profiles.remove(name) else {
+        if *asked == Asked::Nobody {
+            return Ok(None);
+        }
+        let mut known: Vec<&String> = profiles.keys().collect();
+        known.sort();
+        let known = if known.is_empty() {
+            "it has none".to_string()
+        } else {
+            format!(
+                "it has {}",
+                known
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        return Err(ConfigError(format!(
+            "{by} asks for profile {name}, which the config file {} does not have ({known}). \
+             Give one of those, or add [profiles.{name}]",
+            file.display()
+        )));
+    };
+    let mut chosen = ChosenProfile {
+        name: name.to_string(),
+        file: file.to_path_buf(),
+        settings,
+        limit: SpendingLimit::default(),
+        text: text.to_string(),
+    };
+    chosen.limit = SpendingLimit {
+        max_total: chosen
+            .settings
+            .max_order_total
+            .as_ref()
+            .map(|value| money_of(&chosen, value))
+            .transpose()?,
+        allow_unpriced: chosen.settings.allow_unpriced,
+    };
+    for (key, value) in [
+        ("hcss_endpoint", &chosen.settings.hcss_endpoint),
+        ("bss_endpoint", &chosen.settings.bss_endpoint),
+        ("iam_endpoint", &chosen.settings.iam_endpoint),
+    ] {
+        if let Some(value) = value {
+            crate::api::endpoints::parse_endpoint(key, value.get_ref()).map_err(|e| {
+                ConfigError(format!(
+                    "{}: {e}. Fix it in {}",
+                    chosen.place_of(value),
+                    chosen.described()
+                ))
+            })?;
+        }
+    }
+    Ok(Some(chosen))
+}
+
+/// `max_order_total` as money: a whole number or one with at most two
+/// decimals, never negative.
+fn money_of(chosen: &ChosenProfile, value: &Spanned<toml::Value>) -> Result<Money, ConfigError> {
+    let text = match value.get_ref() {
+        toml::Value::Integer(i) => Some(i.to_string()),
+        // Shortest form that reads back as the same float: "99.95" stays.
+        toml::Value::Float(f) => Some(f.to_string()),
+        _ => None,
+    };
+    text.as_deref().and_then(Money::parse).ok_or_else(|| {
+        ConfigError(format!(
+            "{}: max_order_total must be an amount such as 150 or 99.50 (the price table's \
+             currency): not negative, at most two decimals",
+            chosen.place_of(value)
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pick(asked: Asked, text: &str) -> Result<Option<ChosenProfile>, ConfigError> {
+        choose(&asked, Path::new("/c/config.toml"), Some(text))
+    }
+
+    #[test]
+    fn an_explicit_endpoint_wins_over_the_site() {
+        let chosen = pick(
+            Asked::Flag("cn".into()),
+            "[profiles.cn]\nsite = \"cn\"\nbss_endpoint = \"https://bss.example.com\"\n",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            chosen.endpoint(Service::Hcss).as_deref(),
+            Some("https://hcss.cn-north-4.myhuaweicloud.com")
+        );
+        assert_eq!(
+            chosen.endpoint(Service::Bss).as_deref(),
+            Some("https://bss.example.com")
+        );
+    }
+
+    #[test]
+    fn without_a_request_default_is_used_if_present() {
+        let text = "[profiles.default]\nregion = \"tr-west-1\"\n[profiles.other]\n";
+        let chosen = pick(Asked::Nobody, text).unwrap().unwrap();
+        assert_eq!(chosen.name, "default");
+        assert!(pick(Asked::Nobody, "[profiles.other]\n").unwrap().is_none());
+        assert!(
+            choose(&Asked::Nobody, Path::new("/none"), None)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn errors_name_the_file_and_line() {
+        let err = pick(
+            Asked::Flag("a".into()),
+            "[profiles.a]\nregion = \"x\"\nmax_order = 5\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.0.starts_with(
+                "the config file /c/config.toml:3 has a mistake: unknown field `max_order`"
+            ),
+            "{err}"
+        );
+
+        let err = pick(Asked::Flag("a".into()), "[profiles.a]\nregion = \n").unwrap_err();
+        assert!(err.0.contains("/c/config.toml:2"), "{err}");
+
+        let err = pick(Asked::Env("b".into()), "[profiles.a]\n[profiles.c]\n").unwrap_err();
+        assert!(
+            err.0.contains("FLEXUS_PROFILE asks for profile b") && err.0.contains("it has a, c"),
+            "{err}"
+        );
+
+        let err = choose(&Asked::Flag("a".into()), Path::new("/none.toml"), None).unwrap_err();
+        assert!(
+            err.0.contains("no config file /none.toml") && err.0.contains("--profile"),
+            "{err}"
+        );
+
+        let err = pick(
+            Asked::Flag("a".into()),
+            "[profiles.a]\n\nhcss_endpoint = \"http://example.com\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.0.starts_with("/c/config.toml:3: hcss_endpoint"),
+            "{err}"
+        );
+
+        let err = pick(
+            Asked::Flag("a".into()),
+            "[profiles.a]\nmax_order_total = -5\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.0.starts_with("/c/config.toml:2: max_order_total"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_limit_reads_whole_and_decimal_amounts() {
+        for (text, cents) in [("150", 15_000), ("99.95", 9_995), ("0.5", 50)] {
+            let chosen = pick(
+                Asked::Flag("a".into()),
+                &format!("[profiles.a]\nmax_order_total = {text}\nallow_unpriced = true\n"),
+            )
+            .unwrap()
+            .unwrap();
+            assert_eq!(chosen.limit.max_total, Some(Money { cents }));
+            assert!(chosen.limit.allow_unpriced);
+        }
+    }
+}
