@@ -114,15 +114,19 @@ impl ChosenProfile {
     /// The endpoint this profile names for a service: the explicit
     /// `*_endpoint` key wins over the `site` shorthand.
     pub fn endpoint(&self, service: Service) -> Option<String> {
-        let (explicit, from_site): (&Option<Spanned<String>>, fn(Site) -> String) = match service {
-            Service::Hcss => (&self.settings.hcss_endpoint, Site::hcss),
-            Service::Bss => (&self.settings.bss_endpoint, Site::bss),
-            Service::Iam => (&self.settings.iam_endpoint, Site::iam),
+        let settings = &self.settings;
+        let explicit = match service {
+            Service::Hcss => &settings.hcss_endpoint,
+            Service::Bss => &settings.bss_endpoint,
+            Service::Iam => &settings.iam_endpoint,
         };
-        explicit
-            .as_ref()
-            .map(|e| e.get_ref().clone())
-            .or_else(|| self.settings.site.map(from_site))
+        explicit.as_ref().map(|e| e.get_ref().clone()).or_else(|| {
+            settings.site.map(|site| match service {
+                Service::Hcss => site.hcss(),
+                Service::Bss => site.bss(),
+                Service::Iam => site.iam(),
+            })
+        })
     }
 
     /// "profile NAME in FILE", for messages that say how to change it.
