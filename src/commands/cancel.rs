@@ -41,24 +41,22 @@ pub struct CancelArgs {
 /// says what the order is now.
 impl Execute for CancelArgs {
     fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        telling_once(self.json, out, |told, out| {
-            self.run(data.no_input, told, out, err)
-        })
+        telling_once(self.json, out, |told, out| self.run(&data, told, out, err))
     }
 }
 
 impl CancelArgs {
     fn run(
         &self,
-        no_input: bool,
+        data: &Data,
         told: &mut bool,
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<(), Failure> {
         let checked = order_id_argument(&self.order_id)?;
-        let session = connect(&self.connect)?;
+        let session = connect(&self.connect, data.profile.as_ref())?;
         if !self.json {
-            return self.cancel(&session, checked, no_input, out, err);
+            return self.cancel(&session, checked, data.no_input, out, err);
         }
         let order_id = checked.to_string();
         telling_order(
@@ -68,7 +66,7 @@ impl CancelArgs {
             told,
             out,
             err,
-            |out, err| self.cancel(&session, checked, no_input, out, err),
+            |out, err| self.cancel(&session, checked, data.no_input, out, err),
         )
     }
 

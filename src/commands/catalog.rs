@@ -12,7 +12,7 @@ use crate::exit::{EXIT_INVALID, Failure, output_failure};
 
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
-    /// Only this region (e.g. ap-southeast-3)
+    /// Only this region (e.g. ap-southeast-3) [default: the profile's region, if it names one]
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
@@ -34,7 +34,17 @@ impl Execute for CatalogArgs {
                 .map_err(|reason| Failure::new(EXIT_INVALID, format!("--region: {reason}")));
             super::json::reporting_failure(self.json, out, checked)?;
         }
-        let rows = catalog.matrix(self.region.as_deref());
+        // The profile's region narrows the list as --region would (and was
+        // checked against the catalog when the profile was read).
+        let profile_region = data
+            .profile
+            .as_ref()
+            .and_then(|p| p.settings.region.as_ref());
+        let region = self
+            .region
+            .as_deref()
+            .or(profile_region.map(|r| r.get_ref().as_str()));
+        let rows = catalog.matrix(region);
         let written = if self.json {
             let array: Vec<_> = rows.iter().map(MatrixJson::from).collect();
             let text = serde_json::to_string_pretty(&array).expect("JSON values serialize");

@@ -9,12 +9,16 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::api::auth::{self, AuthSource};
+use crate::api::auth::{ENV_BSS_TOKEN, ENV_TOKEN};
 use crate::api::client::{Client, ClientConfig, LookupOptions};
-use crate::api::endpoints::{DEFAULT_AUTH_REGION, EndpointOverrides, Endpoints};
+use crate::api::endpoints::{
+    DEFAULT_AUTH_REGION, ENV_BSS, ENV_HCSS, ENV_SDK_IAM, EndpointOverrides, Endpoints,
+};
 use crate::api::engine::ApiFailure;
 use crate::api::ids::{ClientRequestId, OrderId};
 use crate::api::journal::{Journal, PurchaseRecord, PurchaseState};
 use crate::api::tracking::TrackOptions;
+use crate::config::{ChosenProfile, Service};
 use crate::exit::{EXIT_FAILURE, EXIT_INVALID, Failure, io_words, output_failure};
 
 /// Shortens every wait (polls, lookups, retries) to this many milliseconds,
@@ -67,16 +71,31 @@ pub(super) struct Session {
 
 /// How to reach the services, without credentials: endpoints, timeouts,
 /// and the polling schedule. Shared by the headless commands and the wizard.
+/// The flags win, then the environment, then the profile's endpoints.
 pub(super) fn connection_settings(
     args: &ConnectArgs,
+    profile: Option<&ChosenProfile>,
 ) -> Result<(Endpoints, ClientConfig, TrackOptions), Failure> {
     let env = |name: &str| std::env::var(name).ok();
+    // The profile answers as the last variable each endpoint is looked up
+    // under, so every variable still wins over it; its values were checked
+    // when the file was read, with the file and line.
+    let env_then_profile = |name: &str| {
+        let set = env(name).filter(|v| !v.trim().is_empty());
+        let service = match name {
+            ENV_HCSS => Service::Hcss,
+            ENV_BSS => Service::Bss,
+            ENV_SDK_IAM => Service::Iam,
+            _ => return set,
+        };
+        set.or_else(|| profile?.endpoint(service))
+    };
     let overrides = EndpointOverrides {
         hcss: args.hcss_endpoint.clone(),
         bss: args.bss_endpoint.clone(),
         iam: args.iam_endpoint.clone(),
     };
-    let endpoints = Endpoints::resolve(&overrides, &env, DEFAULT_AUTH_REGION)
+    let endpoints = Endpoints::resolve(&overrides, &env_then_profile, DEFAULT_AUTH_REGION)
         .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?;
     let mut config = ClientConfig {
         request_timeout: Duration::from_secs(args.timeout),
@@ -98,9 +117,12 @@ pub(super) fn connection_settings(
     Ok((endpoints, config, track))
 }
 
-pub(super) fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
-    let (endpoints, config, mut track) = connection_settings(args)?;
-    let resolved = auth::resolve_from_process(token_files(args))
+pub(super) fn connect(
+    args: &ConnectArgs,
+    profile: Option<&ChosenProfile>,
+) -> Result<Session, Failure> {
+    let (endpoints, config, mut track) = connection_settings(args, profile)?;
+    let resolved = auth::resolve_from_process(token_files(args, profile))
         .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?
         .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()))?;
     let client = Client::new(endpoints, resolved.auth, config).map_err(api_failure)?;
@@ -120,6 +142,29 @@ pub(super) fn connect(args: &ConnectArgs) -> Result<Session, Failure> {
     })
 }
 
+/// The profile's spending limit applied to an order, before anything is
+/// sent: the refusal says how to change the limit.
+pub(super) fn within_spending_limit(
+    data: &super::Data,
+    draft: &crate::domain::order::Draft,
+) -> Result<(), Failure> {
+    let Some(profile) = &data.profile else {
+        return Ok(());
+    };
+    let estimate =
+        crate::domain::summary::Summary::new(&data.catalog, &data.prices, draft).estimate;
+    profile.limit.check(&estimate).map_err(|why| {
+        Failure::new(
+            EXIT_INVALID,
+            format!(
+                "nothing was sent: {why}. To order it anyway, change max_order_total (or \
+                 allow_unpriced) in {}",
+                profile.described()
+            ),
+        )
+    })
+}
+
 /// The zone this process shows times in: the system's, where `TZ` wins
 /// (a zone name, or a POSIX rule such as `CST-8`). Looked up once at a
 /// command's start; JSON and the journal keep UTC.
@@ -127,11 +172,26 @@ pub(super) fn reader_zone() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::system()
 }
 
-/// The token files of the command line.
-pub(super) fn token_files(args: &ConnectArgs) -> auth::TokenFiles<'_> {
+/// The token files of the command line, else the profile's where the
+/// environment holds no token of that kind (the variable wins over it).
+pub(super) fn token_files<'a>(
+    args: &'a ConnectArgs,
+    profile: Option<&'a ChosenProfile>,
+) -> auth::TokenFiles<'a> {
+    let from_profile = |file: &'a Option<PathBuf>, var: &str| {
+        let env_has_it = std::env::var(var).is_ok_and(|v| !v.trim().is_empty());
+        file.as_deref().filter(|_| !env_has_it)
+    };
+    let settings = profile.map(|p| &p.settings);
     auth::TokenFiles {
-        purchase: args.token_file.as_deref(),
-        billing: args.bss_token_file.as_deref(),
+        purchase: args
+            .token_file
+            .as_deref()
+            .or_else(|| from_profile(&settings?.token_file, ENV_TOKEN)),
+        billing: args
+            .bss_token_file
+            .as_deref()
+            .or_else(|| from_profile(&settings?.bss_token_file, ENV_BSS_TOKEN)),
     }
 }
 

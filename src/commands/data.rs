@@ -6,12 +6,14 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::common::read_file;
+use crate::config::{self, Asked, ChosenProfile, ENV_PROFILE};
 use crate::domain::catalog::Catalog;
 use crate::domain::pricing::PriceTable;
-use crate::exit::{EXIT_FAILURE, Failure};
+use crate::exit::{EXIT_FAILURE, Failure, io_words};
 
 /// The global options every command is given: where the catalog and price
-/// table come from, and whether it may ask questions.
+/// table come from, whether it may ask questions, and which profile of the
+/// config file it runs with.
 #[derive(Debug, Args, Clone, Default)]
 pub struct DataArgs {
     /// Never ask a question: fail instead, naming the flag that answers it (--yes), even on a terminal
@@ -25,6 +27,10 @@ pub struct DataArgs {
     /// Use this price table instead of the built-in one (same format as assets/prices.json)
     #[arg(long, global = true, value_name = "FILE")]
     pub prices: Option<PathBuf>,
+
+    /// Use this profile of the config file ($XDG_CONFIG_HOME/flexus/config.toml, or FLEXUS_CONFIG) [env: FLEXUS_PROFILE] [default: the profile named default, if any]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 /// What can be bought and what it costs, as this run knows it, and
@@ -34,6 +40,9 @@ pub struct Data {
     pub prices: PriceTable,
     /// `--no-input`: a question that would be asked is a failure instead.
     pub no_input: bool,
+    /// The config file's profile this run uses, if any: flags and the
+    /// environment still win over it.
+    pub profile: Option<ChosenProfile>,
 }
 
 impl DataArgs {
@@ -73,10 +82,61 @@ impl DataArgs {
                 )?
             }
         };
+        let profile = self.profile()?;
+        if let Some(chosen) = &profile
+            && let Some(region) = &chosen.settings.region
+            && let Err(reason) = catalog.check_region(region.get_ref())
+        {
+            return Err(Failure::new(
+                EXIT_FAILURE,
+                format!(
+                    "{}: region: {reason}. Fix it in {}",
+                    chosen.place_of(region),
+                    chosen.described()
+                ),
+            ));
+        }
         Ok(Data {
             catalog,
             prices,
             no_input: self.no_input,
+            profile,
         })
+    }
+
+    /// The profile `--profile`, `FLEXUS_PROFILE` or the name `default`
+    /// selects from the config file, read here so the parsing stays pure.
+    fn profile(&self) -> Result<Option<ChosenProfile>, Failure> {
+        let asked = match (&self.profile, std::env::var(ENV_PROFILE)) {
+            (Some(name), _) => Asked::Flag(name.clone()),
+            (None, Ok(name)) if !name.trim().is_empty() => Asked::Env(name.trim().to_string()),
+            _ => Asked::Nobody,
+        };
+        let Some(file) = config::default_path() else {
+            return match asked {
+                Asked::Nobody => Ok(None),
+                _ => Err(Failure::new(
+                    EXIT_FAILURE,
+                    "cannot find the config directory for the profile; set FLEXUS_CONFIG to the \
+                     config file",
+                )),
+            };
+        };
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(Failure::new(
+                    EXIT_FAILURE,
+                    format!(
+                        "cannot read the config file {}: {}",
+                        file.display(),
+                        io_words(&e)
+                    ),
+                ));
+            }
+        };
+        config::choose(&asked, &file, text.as_deref())
+            .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
     }
 }

@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::common::{
     ConnectArgs, Session, Unbreakable, api_failure, confirm, confirm_typed, connect, read_file,
+    within_spending_limit,
 };
 use super::json::{self, DryRunJson, ProblemJson};
 use super::placing::{Start, place};
@@ -266,7 +267,8 @@ fn order(
 ) -> Result<(), Failure> {
     let (catalog, prices) = (&data.catalog, &data.prices);
     let Plan { draft, body } = read_plan(catalog, plan)?;
-    let session = connect(&args.connect)?;
+    within_spending_limit(data, &draft)?;
+    let session = connect(&args.connect, data.profile.as_ref())?;
     // What the order's region needs (its project, a token for it) is found
     // now: if the order could not be placed, or not followed, nothing is
     // asked and nothing is sent.

@@ -5,7 +5,9 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{ConnectArgs, Session, Unbreakable, confirm, connect, unresolved_purchase};
+use super::common::{
+    ConnectArgs, Session, Unbreakable, confirm, connect, unresolved_purchase, within_spending_limit,
+};
 use super::json::{telling_once, telling_order};
 use super::placing::{Start, place};
 use super::{Data, Execute};
@@ -56,7 +58,7 @@ impl ResendArgs {
     ) -> Result<(), Failure> {
         ClientRequestId::parse(&self.client_request_id)
             .map_err(|why| Failure::new(EXIT_INVALID, why))?;
-        let session = connect(&self.connect)?;
+        let session = connect(&self.connect, data.profile.as_ref())?;
         let (id, record) = unresolved_purchase(&session.journal, &self.client_request_id)?;
         let Some(record) = record else {
             return Err(Failure::new(
@@ -94,6 +96,7 @@ impl ResendArgs {
         } = data;
         let io = output_failure;
         let draft = crate::domain::order::Draft::from_request_body(&record.body);
+        within_spending_limit(data, &draft)?;
         write!(err, "{}", Summary::new(catalog, prices, &draft).to_text()).map_err(io)?;
         writeln!(
             err,

@@ -31,17 +31,17 @@ pub struct StatusArgs {
 
 /// `flexus status ORDER_ID [--watch]`.
 impl Execute for StatusArgs {
-    fn execute(self, _: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        let result = self.run(out, err);
+    fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        let result = self.run(&data, out, err);
         reporting_failure(self.json, out, result)
     }
 }
 
 impl StatusArgs {
-    fn run(&self, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+    fn run(&self, data: &Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let order_id = order_id_argument(&self.order_id)?;
         let order_id = order_id.as_str();
-        let session = connect(&self.connect)?;
+        let session = connect(&self.connect, data.profile.as_ref())?;
         session.rt.block_on(async {
             if self.watch {
                 let instances = known_instances(&session.journal, order_id);

@@ -46,9 +46,13 @@ pub struct WizardArgs {
 impl Execute for WizardArgs {
     fn execute(self, data: Data, _: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let Data {
-            catalog, prices, ..
+            catalog,
+            prices,
+            profile,
+            ..
         } = data;
-        let (endpoints, config, track) = connection_settings(&self.connect)?;
+        let (endpoints, config, track) = connection_settings(&self.connect, profile.as_ref())?;
+        let tokens = token_files(&self.connect, profile.as_ref());
         let journal_dir = journal_dir()?;
         // Kept beside the journal it belongs with: a sandbox order's choices
         // never come back in a real one.
@@ -60,7 +64,7 @@ impl Execute for WizardArgs {
         let found = if self.sandbox {
             None
         } else {
-            live::found_credentials(token_files(&self.connect))
+            live::found_credentials(tokens)
                 .map_err(|message| Failure::new(EXIT_INVALID, message))?
         };
         let connector = Arc::new(LiveConnector {
@@ -68,8 +72,8 @@ impl Execute for WizardArgs {
             config,
             track,
             journal_dir,
-            token_file: self.connect.token_file.clone(),
-            bss_token_file: self.connect.bss_token_file.clone(),
+            token_file: tokens.purchase.map(PathBuf::from),
+            bss_token_file: tokens.billing.map(PathBuf::from),
             catalog: catalog.clone(),
             prices: prices.clone(),
         });
