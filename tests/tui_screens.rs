@@ -517,6 +517,7 @@ fn offered_to_continue() -> App {
         reattach: true,
         kept_file: None,
         kept_found: flexus::tui::kept::Found::Draft(kept),
+        profile: None,
     };
     let (app, _) =
         flexus::tui::runtime::prepare(&mut options, &Start::Connected(FakeService::new()));
@@ -1688,4 +1689,88 @@ fn orders_loading() {
     let screen = frame(&mut app, 80, 24);
     line_with(&screen, "Loading the account's orders");
     line_with(&screen, "Reading this machine's order journal");
+}
+
+/// The review under a profile whose spending limit is `limit` cents.
+fn at_review_with_limit(cents: i64) -> App {
+    let (mut app, _) = app_at_review();
+    app.profile = Some(flexus::tui::app::ProfileInUse {
+        name: "work".to_string(),
+        described: "profile work in /home/me/.config/flexus/config.toml".to_string(),
+        region: None,
+        limit: flexus::domain::pricing::SpendingLimit {
+            max_total: Some(flexus::domain::pricing::Money { cents }),
+            allow_unpriced: false,
+        },
+    });
+    app
+}
+
+#[test]
+fn the_review_shows_the_profiles_limit_and_refuses_an_order_over_it() {
+    let mut app = at_review_with_limit(1_500);
+    snap!("review_over_the_limit", &mut app);
+    let text = frame(&mut app, 120, 40);
+    assert!(
+        text.contains(" flexus (work) "),
+        "the header names the profile:\n{text}"
+    );
+    assert!(
+        text.contains("Limit          USD 15.00 per order (unpriced refused): over it"),
+        "{text}"
+    );
+    // Enter asks nothing and sends nothing: the refusal says why and where
+    // the limit is set.
+    assert!(enter(&mut app).is_empty());
+    assert!(app.overlay.is_none());
+    let notice = &app.notices.last().expect("a notice").text;
+    assert!(
+        notice.contains("estimated total USD 19.00 is over the spending limit of USD 15.00")
+            && notice.contains("profile work in /home/me/.config/flexus/config.toml"),
+        "{notice}"
+    );
+
+    // Under the limit the order goes on to the usual check and question.
+    let mut app = at_review_with_limit(1_900);
+    let text = frame(&mut app, 120, 40);
+    assert!(
+        text.contains("USD 19.00 per order (unpriced refused)"),
+        "{text}"
+    );
+    assert!(!text.contains(": over it"), "{text}");
+    enter_and_check(&mut app, Default::default());
+    assert!(
+        app.overlay.is_some(),
+        "the question before sending is asked"
+    );
+}
+
+#[test]
+fn the_profiles_region_is_where_the_region_list_starts() {
+    let catalog = flexus::domain::catalog::Catalog::embedded();
+    let wanted = catalog.regions.len() - 1;
+    let mut options = flexus::tui::Options {
+        catalog: catalog.clone(),
+        prices: flexus::domain::pricing::PriceTable::embedded(),
+        theme: Theme::new(true, true),
+        plan: None,
+        mouse: false,
+        first_frame_exit: false,
+        reattach: false,
+        kept_file: None,
+        kept_found: flexus::tui::kept::Found::Nothing,
+        profile: Some(flexus::tui::app::ProfileInUse {
+            name: "far".to_string(),
+            described: "profile far in config.toml".to_string(),
+            region: Some(catalog.regions[wanted].code.clone()),
+            limit: Default::default(),
+        }),
+    };
+    let (app, _) =
+        flexus::tui::runtime::prepare(&mut options, &Start::Connected(FakeService::new()));
+    assert_eq!(app.region.picker.cursor, wanted);
+    assert!(
+        app.draft.region.is_empty(),
+        "the cursor moves; nothing is chosen"
+    );
 }

@@ -50,6 +50,7 @@ fn try_the_wizard_by_hand() {
         reattach: false,
         kept_file: None,
         kept_found: flexus::tui::kept::Found::Nothing,
+        profile: None,
     };
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let exit = runtime.block_on(run(options, start)).unwrap();

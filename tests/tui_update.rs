@@ -2406,6 +2406,7 @@ fn opened_with_kept() -> App {
         reattach: true,
         kept_file: None,
         kept_found: flexus::tui::kept::Found::Draft(kept),
+        profile: None,
     };
     let (mut app, effects) =
         flexus::tui::runtime::prepare(&mut options, &Start::Connected(FakeService::new()));

@@ -11,10 +11,9 @@ use clap::Args;
 
 use super::common::{ConnectArgs, connection_settings, journal_dir, token_files};
 use super::{Data, Execute};
-use crate::domain::catalog::Catalog;
 use crate::domain::order::{Draft, ProblemKind};
-use crate::domain::pricing::PriceTable;
 use crate::exit::{EXIT_FAILURE, EXIT_INVALID, Failure};
+use crate::tui::app::ProfileInUse;
 use crate::tui::kept;
 use crate::tui::live::{self, LiveConnector};
 use crate::tui::theme::Theme;
@@ -45,14 +44,9 @@ pub struct WizardArgs {
 
 impl Execute for WizardArgs {
     fn execute(self, data: Data, _: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        let Data {
-            catalog,
-            prices,
-            profile,
-            ..
-        } = data;
-        let (endpoints, config, track) = connection_settings(&self.connect, profile.as_ref())?;
-        let tokens = token_files(&self.connect, profile.as_ref());
+        let profile = data.profile.as_ref();
+        let (endpoints, config, track) = connection_settings(&self.connect, profile)?;
+        let tokens = token_files(&self.connect, profile);
         let journal_dir = journal_dir()?;
         // Kept beside the journal it belongs with: a sandbox order's choices
         // never come back in a real one.
@@ -74,18 +68,10 @@ impl Execute for WizardArgs {
             journal_dir,
             token_file: tokens.purchase.map(PathBuf::from),
             bss_token_file: tokens.billing.map(PathBuf::from),
-            catalog: catalog.clone(),
-            prices: prices.clone(),
+            catalog: data.catalog.clone(),
+            prices: data.prices.clone(),
         });
-        launch(
-            self,
-            catalog,
-            prices,
-            connector,
-            found,
-            Some(kept_file),
-            err,
-        )
+        launch(self, data, connector, found, Some(kept_file), err)
     }
 }
 
@@ -95,8 +81,7 @@ impl Execute for WizardArgs {
 /// screen comes first. `--sandbox` always signs in to the sandbox.
 fn launch(
     args: WizardArgs,
-    catalog: Catalog,
-    prices: PriceTable,
+    data: Data,
     connector: Arc<dyn Connector>,
     found: Option<SignIn>,
     kept_file: Option<PathBuf>,
@@ -161,9 +146,15 @@ fn launch(
         (false, Some(choice)) => Start::Connect { connector, choice },
         (false, None) => Start::SignInFirst(connector),
     };
+    let profile = data.profile.map(|chosen| ProfileInUse {
+        described: chosen.described(),
+        region: chosen.settings.region.map(|r| r.into_inner()),
+        limit: chosen.limit,
+        name: chosen.name,
+    });
     let options = Options {
-        catalog,
-        prices,
+        catalog: data.catalog,
+        prices: data.prices,
         theme: Theme::from_process_env(),
         plan,
         mouse: args.mouse,
@@ -171,6 +162,7 @@ fn launch(
         reattach,
         kept_file,
         kept_found,
+        profile,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

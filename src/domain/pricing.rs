@@ -291,9 +291,9 @@ impl SpendingLimit {
     pub fn text(&self, currency: &str) -> Option<String> {
         let limit = self.max_total?;
         let unpriced = if self.allow_unpriced {
-            "unpriced parts allowed"
+            "unpriced allowed"
         } else {
-            "unpriced orders refused"
+            "unpriced refused"
         };
         Some(format!("{currency} {limit} per order ({unpriced})"))
     }

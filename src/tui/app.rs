@@ -23,7 +23,7 @@ use crate::api::journal::PurchaseRecord;
 use crate::domain::catalog::{Catalog, ImageSelection, Platform};
 use crate::domain::field::Field;
 use crate::domain::order::{Draft, ImageRef, Problem};
-use crate::domain::pricing::PriceTable;
+use crate::domain::pricing::{PriceTable, SpendingLimit};
 
 /// The steps of the wizard, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -181,6 +181,17 @@ pub enum Connection {
     },
 }
 
+/// The config profile the wizard runs with: its name for the header, its
+/// spending limit for the review, and where to change it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileInUse {
+    pub name: String,
+    /// "profile NAME in FILE".
+    pub described: String,
+    pub region: Option<String>,
+    pub limit: SpendingLimit,
+}
+
 pub struct App {
     pub catalog: Arc<Catalog>,
     pub prices: Arc<PriceTable>,
@@ -250,6 +261,7 @@ pub struct App {
     /// The signal that ended the wizard, if one did; SIGINT also for the
     /// Ctrl-C key (the terminal's interrupt, which raw mode reads as a key).
     pub stopped_by: Option<&'static str>,
+    pub profile: Option<ProfileInUse>,
 }
 
 impl App {
@@ -293,6 +305,7 @@ impl App {
             timeline: Timeline::default(),
             quit: false,
             stopped_by: None,
+            profile: None,
         };
         app.refresh_options();
         app

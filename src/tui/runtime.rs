@@ -15,7 +15,7 @@ use futures::StreamExt;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
-use super::app::{App, Clock, Connection, Overlay, Page, SPINNER_STEP, Tone};
+use super::app::{App, Clock, Connection, Overlay, Page, ProfileInUse, SPINNER_STEP, Tone};
 use super::kept;
 use super::msg::{Effect, Msg, SaveError};
 use super::screens::dialogs;
@@ -58,6 +58,8 @@ pub struct Options {
     /// over, like the plan).
     pub kept_file: Option<PathBuf>,
     pub kept_found: kept::Found,
+    /// The config profile this run uses, if any.
+    pub profile: Option<ProfileInUse>,
 }
 
 /// How the wizard ended, for `main` to report once the terminal is back.
@@ -77,6 +79,17 @@ pub fn prepare(options: &mut Options, start: &Start) -> (App, Vec<Effect>) {
     let mut app = App::new(catalog, prices, options.theme, Clock::now());
     app.zone = jiff::tz::TimeZone::system();
     app.reattach = options.reattach;
+    // The profile's region is where the list starts; a plan's region,
+    // loaded next, still wins.
+    if let Some(i) = options
+        .profile
+        .as_ref()
+        .and_then(|p| p.region.as_ref())
+        .and_then(|code| app.catalog.regions.iter().position(|r| &r.code == code))
+    {
+        app.region.picker.cursor = i;
+    }
+    app.profile = options.profile.clone();
     if let Some(plan) = options.plan.take() {
         app.load_plan(plan.path, plan.draft, plan.problems);
     }

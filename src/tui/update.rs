@@ -441,6 +441,10 @@ fn ask_to_submit(app: &mut App) -> Vec<Effect> {
         review::tell(app, Tone::Error, "An order is already in flight.");
         return Vec::new();
     }
+    if let Some(refusal) = review::spending_refusal(app) {
+        review::tell(app, Tone::Error, refusal);
+        return Vec::new();
+    }
     match &app.connection {
         Connection::Ready { .. } => {
             if app.review.checking.is_some() {

@@ -172,7 +172,12 @@ fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
 /// the destination is cut.
 fn header(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let name = Span::styled(" flexus ", theme.title());
+    // The profile is part of the name: orders go where it says.
+    let name = match &app.profile {
+        Some(profile) => format!(" flexus ({}) ", profile.name),
+        None => " flexus ".to_string(),
+    };
+    let name = Span::styled(clean(&name).into_owned(), theme.title());
     let tagline = Span::styled("buy a FlexusL instance", theme.muted());
     let (full, brief, style) = match &app.connection {
         Connection::Ready { label, brief, .. } => (label.clone(), brief.clone(), theme.accent()),

@@ -247,6 +247,18 @@ fn estimated_total(app: &App) -> String {
     clean(&text).into_owned()
 }
 
+/// Why the profile's spending limit refuses this order, with where to
+/// change it; `None` when it may be sent.
+pub fn spending_refusal(app: &App) -> Option<String> {
+    let profile = app.profile.as_ref()?;
+    let estimate = Summary::new(&app.catalog, &app.prices, &app.draft).estimate;
+    let why = profile.limit.check(&estimate).err()?;
+    Some(format!(
+        "Nothing is sent: {why}. Change the order, or max_order_total (or allow_unpriced) in {}.",
+        profile.described
+    ))
+}
+
 /// Why the figure in a question about sending is not the price: every
 /// total before the order exists is worked out from list prices.
 const ESTIMATE_NOTE: &str =
@@ -468,6 +480,23 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
         None => format!("not known ({span})"),
     };
     lines.extend(row(None, "Whole order", &total, theme.title()));
+    if let Some(profile) = &app.profile
+        && let Some(limit) = profile.limit.text(&e.currency)
+    {
+        let (style, limit) = match spending_refusal(app) {
+            Some(_) => (theme.warning(), format!("{limit}: over it")),
+            None => (plain, limit),
+        };
+        lines.extend(labelled(
+            3,
+            "Limit",
+            LABEL_WIDTH,
+            style,
+            &limit,
+            plain,
+            width,
+        ));
+    }
     if !e.unpriced.is_empty() {
         lines.extend(labelled(
             3,
