@@ -388,4 +388,25 @@ mod tests {
             assert!(chosen.limit.allow_unpriced);
         }
     }
+
+    #[test]
+    fn the_readmes_example_reads_as_it_says() {
+        let readme = include_str!("../README.md");
+        let start = readme.find("```toml\n").expect("the README shows a config") + 8;
+        let text = &readme[start..start + readme[start..].find("```").unwrap()];
+        let default = pick(Asked::Nobody, text).unwrap().unwrap();
+        assert_eq!(default.endpoint(Service::Bss).as_deref(), Some(DEFAULT_BSS));
+        assert_eq!(default.limit.max_total, Some(Money { cents: 10_000 }));
+        let cn = pick(Asked::Flag("cn".into()), text).unwrap().unwrap();
+        assert_eq!(
+            cn.endpoint(Service::Iam).as_deref(),
+            Some("https://iam.cn-north-4.myhuaweicloud.com")
+        );
+        assert_eq!(
+            cn.endpoint(Service::Bss).as_deref(),
+            Some("https://bss.example.com")
+        );
+        assert_eq!(cn.limit.max_total, Some(Money { cents: 50_050 }));
+        assert!(cn.limit.allow_unpriced);
+    }
 }
