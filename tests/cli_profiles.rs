@@ -92,6 +92,42 @@ async fn an_unpriced_order_is_refused_unless_the_profile_allows_it() {
     assert_eq!(s.sandbox.created_orders().len(), 1);
 }
 
+/// Purchase requests the sandbox received, answered or not.
+fn creates(s: &Setup) -> usize {
+    s.sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/v1/light-instances")
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_over_the_limit_is_refused_before_it_is_sent_again() {
+    // The first send fails with a 500, so its outcome is unknown.
+    let s = Setup::new(&["500@create"]).await;
+    let plan = priced_plan(s.home.path());
+    let first = s
+        .run(&["order", "--plan", plan.to_str().unwrap(), "--yes"])
+        .await;
+    assert_eq!(first.code, 3, "{}", first.all());
+    let sent = creates(&s);
+    let journal = flexus::api::journal::Journal::open(&s.state_dir()).unwrap();
+    let id = journal.purchases().unwrap()[0].client_request_id.clone();
+
+    let config = config_file(&s, "[profiles.default]\nmax_order_total = 10\n");
+    let run = s
+        .run_with(with_config(&s, &config, &["resend", &id, "--yes"]))
+        .await;
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr
+            .contains("nothing was sent: the estimated total USD 18.00"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(creates(&s), sent, "nothing more reached the service");
+}
+
 /// Places an order without a profile and returns its ID.
 async fn placed_order(s: &Setup) -> String {
     let plan = priced_plan(s.home.path());
