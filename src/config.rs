@@ -1,7 +1,7 @@
 //! The config file (`config.toml`) and its named profiles: which endpoints,
 //! region, token files and spending limit a run uses unless a flag or the
-//! environment says otherwise. Parsing is pure: text in, profile or error
-//! out; the commands read the file and apply what it says.
+//! environment says otherwise. Everything here is pure: text in, profile or
+//! error out; the commands find and read the file and apply what it says.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -20,16 +20,6 @@ pub const ENV_CONFIG: &str = "FLEXUS_CONFIG";
 pub const ENV_PROFILE: &str = "FLEXUS_PROFILE";
 /// The profile used when none is asked for, if the file has it.
 pub const DEFAULT_PROFILE: &str = "default";
-
-/// Where the config file is: `FLEXUS_CONFIG`, else
-/// `$XDG_CONFIG_HOME/flexus/config.toml` (the platform's config directory).
-pub fn default_path() -> Option<PathBuf> {
-    if let Some(file) = std::env::var_os(ENV_CONFIG).filter(|f| !f.is_empty()) {
-        return Some(PathBuf::from(file));
-    }
-    let dirs = directories::ProjectDirs::from("", "", "flexus")?;
-    Some(dirs.config_dir().join("config.toml"))
-}
 
 /// A Huawei Cloud site: one name for its three endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

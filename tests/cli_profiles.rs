@@ -272,3 +272,25 @@ async fn config_mistakes_name_the_file_and_line() {
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["region"] == "tr-west-1"), "{rows:?}");
 }
+
+// Elsewhere the platform's own config directory is used.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_config_file_is_found_in_the_xdg_config_directory() {
+    let s = Setup::new(&[]).await;
+    let dir = s.home.path().join("xdg").join("flexus");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "[profiles.default]\nregion = \"tr-west-1\"\n",
+    )
+    .unwrap();
+    let mut cmd = s.command(&["catalog", "--json"]);
+    cmd.env("XDG_CONFIG_HOME", s.home.path().join("xdg"));
+    let run = s.run_with(cmd).await;
+    assert_eq!(run.code, 0, "{}", run.all());
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["region"] == "tr-west-1"), "{rows:?}");
+}

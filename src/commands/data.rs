@@ -112,7 +112,7 @@ impl DataArgs {
             (None, Ok(name)) if !name.trim().is_empty() => Asked::Env(name.trim().to_string()),
             _ => Asked::Nobody,
         };
-        let Some(file) = config::default_path() else {
+        let Some(file) = config_path() else {
             return match asked {
                 Asked::Nobody => Ok(None),
                 _ => Err(Failure::new(
@@ -139,4 +139,14 @@ impl DataArgs {
         config::choose(&asked, &file, text.as_deref())
             .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
     }
+}
+
+/// Where the config file is: `FLEXUS_CONFIG`, else
+/// `$XDG_CONFIG_HOME/flexus/config.toml` (the platform's config directory).
+fn config_path() -> Option<PathBuf> {
+    if let Some(file) = std::env::var_os(config::ENV_CONFIG).filter(|f| !f.is_empty()) {
+        return Some(PathBuf::from(file));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "flexus")?;
+    Some(dirs.config_dir().join("config.toml"))
 }
