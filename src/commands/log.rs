@@ -35,7 +35,7 @@ const LEVELS: [(&str, LevelFilter); 5] = [
 /// Whether this run keeps a debug log.
 #[derive(Debug, Args, Clone, Default)]
 pub struct LogArgs {
-    /// Log every HTTP exchange and journal write (no secrets) to a file in the state directory, whose path is printed [env: FLEXUS_LOG=error|warn|info|debug|trace picks the level]
+    /// Log every HTTP exchange and journal write, secrets left out, to a file in the state directory [env: FLEXUS_LOG=error|warn|info|debug|trace]
     #[arg(long, global = true)]
     pub debug: bool,
 }
