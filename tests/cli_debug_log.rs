@@ -77,7 +77,19 @@ async fn a_token_run_logs_each_exchange_and_journal_write_and_no_token() {
 
     let order_id = &s.sandbox.created_orders()[0].order_id;
     assert!(log.contains("method=POST"), "{log}");
-    assert!(log.contains("/v1/light-instances status=202"), "{log}");
+    let created = &s.sandbox.created_orders()[0];
+    let create = log
+        .lines()
+        .find(|line| line.contains("/v1/light-instances status=202"))
+        .unwrap_or_else(|| panic!("no purchase in the log:\n{log}"));
+    // The purchase's line and its journal entries can be matched up.
+    assert!(
+        create.contains(&format!(
+            "client_request_id=\"{}\"",
+            created.client_request_id
+        )),
+        "{create}"
+    );
     assert!(
         log.contains(&format!("/v2/orders/customer-orders/details/{order_id}")),
         "{log}"

@@ -1350,6 +1350,11 @@ impl Client {
             status,
             elapsed_ms = started.elapsed().as_millis() as u64,
             request_id = request_id.as_deref().unwrap_or("none"),
+            client_request_id = call
+                .headers
+                .iter()
+                .find(|(name, _)| name == headers::CLIENT_REQUEST_ID)
+                .map(|(_, id)| id.as_str()),
             signed_with = %signed_with,
             sent_bytes = call.body.len(),
             answer_bytes = body.len(),
