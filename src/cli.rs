@@ -12,6 +12,7 @@ use crate::commands::catalog::CatalogArgs;
 use crate::commands::claim::ClaimArgs;
 use crate::commands::completions::CompletionsArgs;
 use crate::commands::dismiss::DismissArgs;
+use crate::commands::log::LogArgs;
 use crate::commands::man::ManArgs;
 use crate::commands::order::OrderArgs;
 use crate::commands::orders::OrdersArgs;
@@ -39,6 +40,9 @@ use crate::exit::{
 pub struct Cli {
     #[command(flatten)]
     pub data: DataArgs,
+
+    #[command(flatten)]
+    pub log: LogArgs,
 
     #[command(flatten)]
     pub wizard: WizardArgs,

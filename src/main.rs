@@ -2,18 +2,46 @@ use std::process::ExitCode;
 
 use flexus::cli::{self, Cli};
 use flexus::commands::Execute;
+use flexus::commands::log::DebugLog;
 use flexus::exit::{EXIT_INVALID, Failure};
 
 fn main() -> ExitCode {
     let cli = cli::parse();
-    match run(cli) {
+    let log = match cli.log.start() {
+        Ok(log) => log,
+        Err(failure) => return report(failure, None),
+    };
+    let wizard = cli.command.is_none();
+    // The wizard owns the terminal while it runs: its log is named after.
+    if let Some(log) = &log
+        && !wizard
+    {
+        eprintln!("flexus: writing a debug log to {}", log.path.display());
+    }
+    let outcome = run(cli);
+    let failure_names_log = matches!(&outcome, Err(failure) if !failure.message.is_empty());
+    if let Some(log) = &log
+        && wizard
+        && !failure_names_log
+    {
+        eprintln!("flexus: the debug log is in {}", log.path.display());
+    }
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) if failure.message.is_empty() => ExitCode::from(failure.code as u8),
-        Err(failure) => {
-            eprintln!("flexus: {}", failure.message);
-            ExitCode::from(failure.code as u8)
+        Err(failure) => report(failure, log.as_ref()),
+    }
+}
+
+/// Prints a failure's words (and where the log has more) and gives its
+/// exit code.
+fn report(failure: Failure, log: Option<&DebugLog>) -> ExitCode {
+    if !failure.message.is_empty() {
+        eprintln!("flexus: {}", failure.message);
+        if let Some(log) = log {
+            eprintln!("flexus: details in {}", log.path.display());
         }
     }
+    ExitCode::from(failure.code as u8)
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {

@@ -4,7 +4,9 @@
 use std::fmt;
 
 /// A secret string (token, secret key, password). Its value is reachable only
-/// through [`Secret::expose`], which makes every use easy to audit.
+/// through [`Secret::expose`], which makes every use easy to audit. It has
+/// no `Display` on purpose: `{}`, and a `%secret` field in the debug log,
+/// do not compile, and `{:?}` or `?secret` show only `<redacted>`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 

@@ -1168,6 +1168,15 @@ impl Client {
             }
             attempt += 1;
             let waiting = policy.delay(attempt, retry_after);
+            tracing::info!(
+                operation = ?call.operation,
+                because = %retry_cause(&outcome),
+                waiting_ms = waiting.as_millis() as u64,
+                asked_s = retry_after.map(|asked| asked.as_secs()),
+                attempt,
+                attempts = policy.max_attempts,
+                "waiting, then sending again"
+            );
             if let Some(waits) = &self.waits {
                 let reason = match &outcome {
                     Ok(answer) => self.failure(call.operation, answer),
@@ -1195,6 +1204,17 @@ impl Client {
             url.set_query(Some(&signer::canonical_query_string(&call.query)));
         }
         let host_for_messages = host_port(&url);
+        let logged_url = loggable_url(&url);
+        // IAM's token check carries its token among the call's own headers.
+        let mut signed_with = if call
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case(headers::AUTH_TOKEN))
+        {
+            SignedWith::Token
+        } else {
+            SignedWith::Nothing
+        };
         let mut headers: Vec<(String, String)> = call.headers.clone();
         // Never shown by reqwest's Debug, whichever call carries them.
         let sensitive = [
@@ -1209,6 +1229,7 @@ impl Client {
             let credential = Box::pin(self.credential(&call.sign))
                 .await
                 .map_err(Transport::NotSent)?;
+            signed_with = SignedWith::of(&credential);
             match credential {
                 Credential::Token(token) => {
                     headers.push((headers::AUTH_TOKEN.to_string(), token.expose().to_string()));
@@ -1267,10 +1288,24 @@ impl Client {
             request = request.body(call.body.clone());
         }
 
-        let response = request
-            .send()
-            .await
-            .map_err(|e| classify(call.operation, &e, &host_for_messages))?;
+        let started = std::time::Instant::now();
+        let log_trouble = |trouble: &Transport, status: Option<u16>| {
+            tracing::warn!(
+                operation = ?call.operation,
+                method = %call.method,
+                url = %logged_url,
+                status,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                signed_with = %signed_with,
+                trouble = trouble.words(),
+                "HTTP exchange failed"
+            );
+        };
+        let response = request.send().await.map_err(|e| {
+            let trouble = classify(call.operation, &e, &host_for_messages);
+            log_trouble(&trouble, None);
+            trouble
+        })?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
@@ -1283,28 +1318,48 @@ impl Client {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let subject_token = header(headers::SUBJECT_TOKEN);
-        let body =
-            read_capped(response, MAX_ANSWER_BYTES)
-                .await
-                .map_err(|trouble| match trouble {
-                    BodyTrouble::TooLarge => Transport::TooLarge(failure::too_large(
+        let request_id = header(headers::REQUEST_ID).map(|id| failure::clean(&id));
+        let body = read_capped(response, MAX_ANSWER_BYTES)
+            .await
+            .map_err(|trouble| match trouble {
+                BodyTrouble::TooLarge => Transport::TooLarge(failure::too_large(
+                    call.operation,
+                    status,
+                    MAX_ANSWER_BYTES,
+                )),
+                BodyTrouble::Network(e) => {
+                    let trouble = if e.is_timeout() {
+                        NetworkTrouble::Timeout
+                    } else {
+                        NetworkTrouble::Lost
+                    };
+                    Transport::Lost(failure::network(
                         call.operation,
-                        status,
-                        MAX_ANSWER_BYTES,
-                    )),
-                    BodyTrouble::Network(e) => {
-                        let trouble = if e.is_timeout() {
-                            NetworkTrouble::Timeout
-                        } else {
-                            NetworkTrouble::Lost
-                        };
-                        Transport::Lost(failure::network(
-                            call.operation,
-                            trouble,
-                            &host_for_messages,
-                        ))
-                    }
-                })?;
+                        trouble,
+                        &host_for_messages,
+                    ))
+                }
+            })
+            .inspect_err(|trouble| log_trouble(trouble, Some(status)))?;
+        // Neither headers nor bodies are logged: they carry the tokens,
+        // the signature and, to and from IAM, passwords and MFA codes.
+        tracing::debug!(
+            operation = ?call.operation,
+            method = %call.method,
+            url = %logged_url,
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            request_id = request_id.as_deref().unwrap_or("none"),
+            client_request_id = call
+                .headers
+                .iter()
+                .find(|(name, _)| name == headers::CLIENT_REQUEST_ID)
+                .map(|(_, id)| id.as_str()),
+            signed_with = %signed_with,
+            sent_bytes = call.body.len(),
+            answer_bytes = body.len(),
+            "HTTP exchange"
+        );
         Ok(Answer {
             status,
             retry_after,
@@ -1314,7 +1369,65 @@ impl Client {
     }
 }
 
+/// How a request was signed, in the words the debug log uses: never the
+/// credential itself.
+enum SignedWith {
+    Nothing,
+    Token,
+    /// Enough of the access key to tell a user's keys apart.
+    AccessKey(String),
+}
+
+impl SignedWith {
+    fn of(credential: &Credential) -> SignedWith {
+        match credential {
+            Credential::Token(_) => SignedWith::Token,
+            Credential::Keys { keys, .. } => {
+                SignedWith::AccessKey(keys.key.access_key.chars().take(4).collect())
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for SignedWith {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignedWith::Nothing => f.write_str("nothing"),
+            SignedWith::Token => f.write_str("token"),
+            SignedWith::AccessKey(start) => write!(f, "access-key:{start}..."),
+        }
+    }
+}
+
+/// The URL as the debug log shows it. Queries carry only filters (a
+/// signature goes in a header), but a user name or password written into
+/// an endpoint would be a credential: it is dropped.
+fn loggable_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.to_string()
+}
+
+/// Why a call is sent again, for the debug log: the status or what went
+/// wrong below HTTP, never the answer's text (IAM's may echo what was sent).
+fn retry_cause(outcome: &Result<Answer, Transport>) -> String {
+    match outcome {
+        Ok(answer) => format!("status {}", answer.status),
+        Err(trouble) => trouble.words().to_string(),
+    }
+}
+
 impl Transport {
+    /// What happened, in a few words for the debug log.
+    fn words(&self) -> &'static str {
+        match self {
+            Transport::NotSent(_) => "not sent",
+            Transport::Lost(_) => "answer lost",
+            Transport::TooLarge(_) => "answer too large",
+        }
+    }
+
     fn into_failure(self) -> ApiFailure {
         match self {
             Transport::NotSent(f) | Transport::Lost(f) | Transport::TooLarge(f) => f,

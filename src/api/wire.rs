@@ -43,6 +43,8 @@ pub mod headers {
     pub const SECURITY_TOKEN: &str = "X-Security-Token";
     pub const SDK_DATE: &str = "X-Sdk-Date";
     pub const RETRY_AFTER: &str = "Retry-After";
+    /// The service's own ID of one exchange, which Huawei's support asks for.
+    pub const REQUEST_ID: &str = "X-Request-Id";
 }
 
 /// `service_type_code` of FlexusL orders in BSS: the order list is

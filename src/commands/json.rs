@@ -13,9 +13,11 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::common::Session;
+use super::common::{ConnectArgs, Session, connect, order_id_argument};
+use crate::api::ids::OrderId;
 use crate::api::journal::{PurchaseRecord, PurchaseState};
 use crate::api::wire::{OrderDetails, OrderInfo, OrderLineItem, status};
+use crate::config::ChosenProfile;
 use crate::domain::order::{Problem, RequestBody};
 use crate::exit::{Failure, output_failure};
 
@@ -285,6 +287,30 @@ pub(super) fn telling_order(
     let ended = OrderJson::looked_up(session, client_request_id, order_id).ending(&acted);
     write_line(out, &ended)?;
     acted
+}
+
+/// `pay` and `cancel`: `act` on one order named by its ID; with `--json`
+/// the order as it ends up is told once, its failure inside it.
+pub(super) fn acting_on_order(
+    json: bool,
+    connect_args: &ConnectArgs,
+    profile: Option<&ChosenProfile>,
+    order_id: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    act: impl Fn(&Session, OrderId, &mut dyn Write, &mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    telling_once(json, out, |told, out| {
+        let checked = order_id_argument(order_id)?;
+        let session = connect(connect_args, profile)?;
+        if !json {
+            return act(&session, checked, out, err);
+        }
+        let shown = checked.to_string();
+        telling_order(&session, None, Some(&shown), told, out, err, |out, err| {
+            act(&session, checked, out, err)
+        })
+    })
 }
 
 /// `flexus order --dry-run --json`: the body that would be sent, or every

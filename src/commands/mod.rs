@@ -16,6 +16,7 @@ pub mod data;
 pub mod dismiss;
 mod follow;
 pub mod json;
+pub mod log;
 pub mod man;
 pub mod order;
 pub mod orders;

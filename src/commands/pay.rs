@@ -4,9 +4,9 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{ConnectArgs, Session, confirm, connect, order_id_argument};
+use super::common::{ConnectArgs, Session, confirm};
 use super::follow::{follow, known_instances, pending_payment};
-use super::json::{telling_once, telling_order};
+use super::json::acting_on_order;
 use super::{Data, Execute};
 use crate::api::ids::OrderId;
 use crate::api::purchase::{self, OrderAction};
@@ -39,35 +39,19 @@ pub struct PayArgs {
 /// follows it to the end.
 impl Execute for PayArgs {
     fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        telling_once(self.json, out, |told, out| self.run(&data, told, out, err))
+        acting_on_order(
+            self.json,
+            &self.connect,
+            data.profile.as_ref(),
+            &self.order_id,
+            out,
+            err,
+            |session, checked, out, err| self.pay(session, checked, data.no_input, out, err),
+        )
     }
 }
 
 impl PayArgs {
-    fn run(
-        &self,
-        data: &Data,
-        told: &mut bool,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-    ) -> Result<(), Failure> {
-        let checked = order_id_argument(&self.order_id)?;
-        let session = connect(&self.connect, data.profile.as_ref())?;
-        if !self.json {
-            return self.pay(&session, checked, data.no_input, out, err);
-        }
-        let order_id = checked.to_string();
-        telling_order(
-            &session,
-            None,
-            Some(&order_id),
-            told,
-            out,
-            err,
-            |out, err| self.pay(&session, checked, data.no_input, out, err),
-        )
-    }
-
     fn pay(
         &self,
         session: &Session,

@@ -565,19 +565,7 @@ impl Draft {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let image_ref = match &self.image {
-            ImageRef::Public { name, version } => ImageRefBody {
-                image_name: Some(name.clone()),
-                image_version: Some(version.clone()),
-                image_id: None,
-            },
-            ImageRef::Private { image_id } => ImageRefBody {
-                image_name: None,
-                image_version: None,
-                image_id: Some(image_id.clone()),
-            },
-            ImageRef::Unset => unreachable!("an unset image is a problem above"),
-        };
+        let image_ref = self.image_ref_body();
         Ok(RequestBody {
             instance_name: self.instance_name.clone(),
             description: Some(self.description.clone()).filter(|d| !d.is_empty()),
@@ -595,28 +583,27 @@ impl Draft {
         })
     }
 
+    /// The image as the request body names it; an unset image names
+    /// nothing (a problem the rules report, or a half-made plan).
+    fn image_ref_body(&self) -> ImageRefBody {
+        let (image_name, image_version, image_id) = match &self.image {
+            ImageRef::Public { name, version } => (Some(name.clone()), Some(version.clone()), None),
+            ImageRef::Private { image_id } => (None, None, Some(image_id.clone())),
+            ImageRef::Unset => (None, None, None),
+        };
+        ImageRefBody {
+            image_name,
+            image_version,
+            image_id,
+        }
+    }
+
     /// The draft as a plan, as far as it is filled in: the request body's
     /// fields, with those not chosen yet left out, so a half-made order is
     /// kept in the same format as a saved plan and read back by the same
     /// reader ([`Draft::from_plan_value`]).
     pub fn to_plan_value(&self) -> Value {
-        let image_ref = match &self.image {
-            ImageRef::Public { name, version } => ImageRefBody {
-                image_name: Some(name.clone()),
-                image_version: Some(version.clone()),
-                image_id: None,
-            },
-            ImageRef::Private { image_id } => ImageRefBody {
-                image_name: None,
-                image_version: None,
-                image_id: Some(image_id.clone()),
-            },
-            ImageRef::Unset => ImageRefBody {
-                image_name: None,
-                image_version: None,
-                image_id: None,
-            },
-        };
+        let image_ref = self.image_ref_body();
         let body = RequestBody {
             instance_name: self.instance_name.clone(),
             description: Some(self.description.clone()).filter(|d| !d.is_empty()),

@@ -441,6 +441,28 @@ impl Journal {
     /// Appends one entry and waits until it is on disk (`fsync`). Costs the
     /// same however long the journal is.
     pub fn append(&self, entry: &Entry) -> io::Result<()> {
+        let written = self.append_unlogged(entry);
+        let client_request_id = entry.client_request_id().unwrap_or("none");
+        let orders = entry.mentioned_orders().join(",");
+        match &written {
+            Ok(()) => tracing::info!(
+                kind = entry.event_name(),
+                client_request_id,
+                orders,
+                "journal entry written"
+            ),
+            Err(e) => tracing::warn!(
+                kind = entry.event_name(),
+                client_request_id,
+                orders,
+                error = %e,
+                "journal entry not written"
+            ),
+        }
+        written
+    }
+
+    fn append_unlogged(&self, entry: &Entry) -> io::Result<()> {
         let mut line = record::encode(entry);
         line.push('\n');
         // The index lock is taken before the file's, always, so that two
