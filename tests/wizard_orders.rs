@@ -5,71 +5,20 @@
 
 mod support;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use flexus::sandbox::{self, SandboxConfig, SandboxHandle};
+use flexus::sandbox::SandboxConfig;
 use support::pty::Session;
+use support::world::World;
 
 const ENTER: &str = "\r";
 
-struct World {
-    _runtime: tokio::runtime::Runtime,
-    sandbox: SandboxHandle,
-    state: tempfile::TempDir,
-    token: String,
-    billing: String,
-}
-
 fn world() -> World {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime
-        .block_on(sandbox::start(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            SandboxConfig::default(),
-        ))
-        .unwrap();
-    let creds = sandbox.credentials();
-    let token = creds
-        .project_token("ap-southeast-3")
-        .unwrap()
-        .expose()
-        .to_string();
-    let billing = creds.domain_token.expose().to_string();
-    World {
-        _runtime: runtime,
-        sandbox,
-        state: tempfile::tempdir().unwrap(),
-        token,
-        billing,
-    }
+    World::start(SandboxConfig::default())
 }
 
 fn wizard(world: &World) -> Session {
-    let url = world.sandbox.url();
-    Session::start(
-        env!("CARGO_BIN_EXE_flexus"),
-        &[
-            "--hcss-endpoint",
-            &url,
-            "--bss-endpoint",
-            &url,
-            "--iam-endpoint",
-            &url,
-        ],
-        &[
-            ("FLEXUS_TOKEN", &world.token),
-            ("FLEXUS_BSS_TOKEN", &world.billing),
-            ("FLEXUS_STATE_DIR", world.state.path().to_str().unwrap()),
-            ("FLEXUS_POLL_INTERVAL_MS", "100"),
-            ("TZ", "UTC"),
-            ("TERM", "xterm-256color"),
-        ],
-    )
+    world.wizard(&[("TZ", "UTC")])
 }
 
 /// One Ubuntu instance in Singapore, not auto-paid: it waits for payment.

@@ -6,77 +6,25 @@
 
 mod support;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use flexus::sandbox::{self, Fault, SandboxConfig, SandboxHandle};
+use flexus::sandbox::{Fault, SandboxConfig};
 use support::pty::Session;
+use support::world::World;
 
 const ENTER: &str = "\r";
 const TAB: &str = "\t";
 
-struct World {
-    _runtime: tokio::runtime::Runtime,
-    sandbox: SandboxHandle,
-    state: tempfile::TempDir,
-    token: String,
-    billing: String,
-}
-
-/// A sandbox whose create answers four seconds late (the order is made at
-/// once), so the wizard can be killed while it waits.
 fn world() -> World {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime
-        .block_on(sandbox::start(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            SandboxConfig {
-                faults: vec!["slow=4000@create".parse::<Fault>().unwrap()],
-                complete_after: Duration::from_millis(300),
-                ..SandboxConfig::default()
-            },
-        ))
-        .unwrap();
-    let creds = sandbox.credentials();
-    let token = creds
-        .project_token("ap-southeast-3")
-        .unwrap()
-        .expose()
-        .to_string();
-    let billing = creds.domain_token.expose().to_string();
-    World {
-        _runtime: runtime,
-        sandbox,
-        state: tempfile::tempdir().unwrap(),
-        token,
-        billing,
-    }
+    World::start(SandboxConfig {
+        faults: vec!["slow=4000@create".parse::<Fault>().unwrap()],
+        complete_after: Duration::from_millis(300),
+        ..SandboxConfig::default()
+    })
 }
 
 fn wizard(world: &World) -> Session {
-    let url = world.sandbox.url();
-    Session::start(
-        env!("CARGO_BIN_EXE_flexus"),
-        &[
-            "--hcss-endpoint",
-            &url,
-            "--bss-endpoint",
-            &url,
-            "--iam-endpoint",
-            &url,
-        ],
-        &[
-            ("FLEXUS_TOKEN", &world.token),
-            ("FLEXUS_BSS_TOKEN", &world.billing),
-            ("FLEXUS_STATE_DIR", world.state.path().to_str().unwrap()),
-            ("FLEXUS_POLL_INTERVAL_MS", "100"),
-            ("TERM", "xterm-256color"),
-        ],
-    )
+    world.wizard(&[])
 }
 
 /// Through the steps to the review: one Ubuntu instance in Singapore,
