@@ -5,30 +5,23 @@
 
 mod support;
 
-use std::net::SocketAddr;
-
-use flexus::sandbox::{self, SANDBOX_MFA_PASSCODE, SandboxConfig};
+use flexus::sandbox::{SANDBOX_MFA_PASSCODE, SandboxConfig};
 use support::pty::Session;
+use support::world::{sandbox_runtime, signed_in_sandbox};
 
 const ENTER: &str = "\r";
 const TAB: &str = "\t";
 
 #[test]
 fn a_password_sign_in_is_logged_without_the_password_code_or_tokens() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime
-        .block_on(sandbox::start(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            SandboxConfig {
-                require_mfa: true,
-                ..SandboxConfig::default()
-            },
-        ))
-        .unwrap();
+    let runtime = sandbox_runtime();
+    let (sandbox, _, _, _) = signed_in_sandbox(
+        &runtime,
+        SandboxConfig {
+            require_mfa: true,
+            ..SandboxConfig::default()
+        },
+    );
     let url = sandbox.url();
     let creds = sandbox.credentials().clone();
     let home = tempfile::tempdir().unwrap();

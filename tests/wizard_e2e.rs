@@ -3,47 +3,16 @@
 
 mod support;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use flexus::sandbox::{self, SandboxConfig};
+use flexus::sandbox::SandboxConfig;
 use serde_json::json;
 use support::pty::Session;
+use support::world::{sandbox_runtime, signed_in_sandbox};
 
 const ENTER: &str = "\r";
 const TAB: &str = "\t";
 const BACKSPACE: &str = "\x7f";
-
-fn sandbox_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// A sandbox on loopback, its URL, and a token per scope (the orders'
-/// region is AP-Singapore; billing takes the domain token).
-fn signed_in_sandbox(
-    runtime: &tokio::runtime::Runtime,
-    config: SandboxConfig,
-) -> (sandbox::SandboxHandle, String, String, String) {
-    let sandbox = runtime
-        .block_on(sandbox::start(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            config,
-        ))
-        .unwrap();
-    let url = sandbox.url();
-    let creds = sandbox.credentials();
-    let token = creds
-        .project_token("ap-southeast-3")
-        .unwrap()
-        .expose()
-        .to_string();
-    let billing = creds.domain_token.expose().to_string();
-    (sandbox, url, token, billing)
-}
 
 #[test]
 fn a_whole_purchase_by_keyboard_reaches_completed() {

@@ -19,24 +19,8 @@ pub struct World {
 
 impl World {
     pub fn start(config: SandboxConfig) -> World {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sandbox = runtime
-            .block_on(sandbox::start(
-                SocketAddr::from(([127, 0, 0, 1], 0)),
-                config,
-            ))
-            .unwrap();
-        let creds = sandbox.credentials();
-        let token = creds
-            .project_token("ap-southeast-3")
-            .unwrap()
-            .expose()
-            .to_string();
-        let billing = creds.domain_token.expose().to_string();
+        let runtime = sandbox_runtime();
+        let (sandbox, _, token, billing) = signed_in_sandbox(&runtime, config);
         World {
             _runtime: runtime,
             sandbox,
@@ -71,4 +55,36 @@ impl World {
             &env,
         )
     }
+}
+
+/// The runtime a sandbox serves on while the test drives the binary.
+pub fn sandbox_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A sandbox on loopback, its URL, and a token per scope (the orders'
+/// region is AP-Singapore; billing takes the domain token).
+pub fn signed_in_sandbox(
+    runtime: &tokio::runtime::Runtime,
+    config: SandboxConfig,
+) -> (SandboxHandle, String, String, String) {
+    let sandbox = runtime
+        .block_on(sandbox::start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            config,
+        ))
+        .unwrap();
+    let url = sandbox.url();
+    let creds = sandbox.credentials();
+    let token = creds
+        .project_token("ap-southeast-3")
+        .unwrap()
+        .expose()
+        .to_string();
+    let billing = creds.domain_token.expose().to_string();
+    (sandbox, url, token, billing)
 }
