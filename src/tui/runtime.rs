@@ -120,7 +120,6 @@ pub fn prepare(options: &mut Options, start: &Start) -> (App, Vec<Effect>) {
 
 pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
     let (mut app, effects) = prepare(&mut options, &start);
-    let kept_file = options.kept_file.clone();
     let connector = match &start {
         Start::Connected(_) => None,
         Start::SignInFirst(connector) | Start::Connect { connector, .. } => Some(connector.clone()),
@@ -141,7 +140,6 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
         tx,
         connector,
         trackers: Default::default(),
-        kept_file,
     };
     for effect in effects {
         runner.run(effect, &app);
@@ -192,6 +190,14 @@ pub async fn run(mut options: Options, start: Start) -> io::Result<Exit> {
                 // before a task would run.
                 Effect::KeepDraft { contents } => {
                     kept_report = Some(keep_draft(options.kept_file.clone(), contents).await);
+                }
+                // Here too, so a removal never lands after a later write.
+                Effect::ForgetDraft => {
+                    if let Some(path) = options.kept_file.clone() {
+                        // A file that stays is offered again at the next
+                        // start, which is no harm.
+                        let _ = tokio::task::spawn_blocking(move || kept::remove(&path)).await;
+                    }
                 }
                 effect => runner.run(effect, &app),
             }
@@ -307,7 +313,6 @@ struct Runner {
     /// The tracking task of each order followed, so leaving an order
     /// (a new order while one waits for payment) stops its polling.
     trackers: std::collections::HashMap<String, Tracker>,
-    kept_file: Option<PathBuf>,
 }
 
 struct Tracker {
@@ -397,15 +402,9 @@ impl Runner {
                     None => Err(not_signed_in()),
                 })
             }),
-            // Written by the loop itself, which must not end before it is.
-            Effect::KeepDraft { .. } => {}
-            Effect::ForgetDraft => {
-                if let Some(path) = self.kept_file.clone() {
-                    // Nobody waits for this: a file that stays is offered
-                    // again at the next start, which is no harm.
-                    tokio::task::spawn_blocking(move || kept::remove(&path));
-                }
-            }
+            // Written and removed by the loop itself, in order, before it
+            // ends.
+            Effect::KeepDraft { .. } | Effect::ForgetDraft => {}
             Effect::LookAgain { request_id, record } => self.spawn(async move {
                 let lookup = match service {
                     Some(service) => service.look_again(*record).await,
