@@ -565,22 +565,7 @@ impl Draft {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let image_ref = self.image_ref_body();
-        Ok(RequestBody {
-            instance_name: self.instance_name.clone(),
-            description: Some(self.description.clone()).filter(|d| !d.is_empty()),
-            plan_spec: self.plan_spec.clone(),
-            image_ref,
-            region: self.region.clone(),
-            charging_mode: CHARGING_MODE.to_string(),
-            period_type: self.period_type,
-            period_num: self.period_num as u32,
-            purchase_quantity: self.purchase_quantity as u32,
-            is_auto_renew: self.is_auto_renew,
-            is_auto_pay: self.is_auto_pay,
-            extra_resources: self.extra_resources.clone(),
-            tags: self.tags.clone(),
-        })
+        Ok(self.body())
     }
 
     /// The image as the request body names it; an unset image names
@@ -598,17 +583,14 @@ impl Draft {
         }
     }
 
-    /// The draft as a plan, as far as it is filled in: the request body's
-    /// fields, with those not chosen yet left out, so a half-made order is
-    /// kept in the same format as a saved plan and read back by the same
-    /// reader ([`Draft::from_plan_value`]).
-    pub fn to_plan_value(&self) -> Value {
-        let image_ref = self.image_ref_body();
-        let body = RequestBody {
+    /// The body as the draft fills it in, checked or not: the one place a
+    /// draft's fields become the request's.
+    fn body(&self) -> RequestBody {
+        RequestBody {
+            image_ref: self.image_ref_body(),
             instance_name: self.instance_name.clone(),
             description: Some(self.description.clone()).filter(|d| !d.is_empty()),
             plan_spec: self.plan_spec.clone(),
-            image_ref,
             region: self.region.clone(),
             charging_mode: CHARGING_MODE.to_string(),
             period_type: self.period_type,
@@ -618,7 +600,15 @@ impl Draft {
             is_auto_pay: self.is_auto_pay,
             extra_resources: self.extra_resources.clone(),
             tags: self.tags.clone(),
-        };
+        }
+    }
+
+    /// The draft as a plan, as far as it is filled in: the request body's
+    /// fields, with those not chosen yet left out, so a half-made order is
+    /// kept in the same format as a saved plan and read back by the same
+    /// reader ([`Draft::from_plan_value`]).
+    pub fn to_plan_value(&self) -> Value {
+        let body = self.body();
         let mut value = serde_json::to_value(body).expect("a request body always serializes");
         if let Some(plan) = value.as_object_mut() {
             let unset = [
