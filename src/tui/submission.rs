@@ -365,8 +365,6 @@ impl Timeline {
     }
 }
 
-/// A failure as one line: the words, the code, the next step; all cleaned,
-/// since they come from the network.
 /// What a look in the order list found: the orders created since the
 /// purchase was sent, and apart from them those the search's margin for
 /// clocks caught from shortly before (listed as BEFORE).
@@ -386,6 +384,8 @@ fn found_text(found: &[FoundOrder], sent_at: &str, zone: &TimeZone) -> String {
     text
 }
 
+/// A failure as one line: the words, the code, the next step; all cleaned,
+/// since they come from the network.
 pub fn failure_text(failure: &ApiFailure) -> String {
     clean(&failure.to_string()).into_owned()
 }

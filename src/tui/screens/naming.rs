@@ -473,17 +473,12 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             title,
             buf,
         );
-        for (field, label, on) in [
-            (&editor.key, "Key", !editor.on_value),
-            (&editor.value, "Value", editor.on_value),
+        for (field, label, limit, on) in [
+            (&editor.key, "Key", TAG_KEY_MAX_CHARS, !editor.on_value),
+            (&editor.value, "Value", TAG_VALUE_MAX_CHARS, editor.on_value),
         ] {
             let row = take_rows(&mut area, 1);
             let row = Rect::new(row.x + 2, row.y, row.width.saturating_sub(2), 1);
-            let limit = if label == "Value" {
-                TAG_VALUE_MAX_CHARS
-            } else {
-                TAG_KEY_MAX_CHARS
-            };
             let row = if on {
                 draw_counter(field, limit, theme, row, buf)
             } else {
