@@ -338,17 +338,19 @@ impl OrderService for LiveService {
             }
         });
         Box::pin(async move {
-            let records = tokio::task::spawn_blocking(move || journal.purchases())
-                .await
-                .map_err(|e| {
-                    ApiFailure::local(format!("reading the order journal failed: {e}"), "")
-                })?
-                .map_err(|e| {
-                    ApiFailure::local(
-                        format!("cannot read the order journal: {e}"),
-                        "`flexus orders` lists what it holds",
-                    )
-                })?;
+            // The index answers without reading the whole file.
+            let records =
+                tokio::task::spawn_blocking(move || journal.recent(None).map(|l| l.purchases))
+                    .await
+                    .map_err(|e| {
+                        ApiFailure::local(format!("reading the order journal failed: {e}"), "")
+                    })?
+                    .map_err(|e| {
+                        ApiFailure::local(
+                            format!("cannot read the order journal: {e}"),
+                            "`flexus orders` lists what it holds",
+                        )
+                    })?;
             Ok(match this_session {
                 None => records,
                 Some(mine) => records.into_iter().filter(|r| mine(r)).collect(),
