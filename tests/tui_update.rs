@@ -2256,6 +2256,19 @@ fn a_second_ctrl_c_while_an_order_is_in_flight_keeps_the_question_open() {
 }
 
 #[test]
+fn a_quit_from_sign_in_reached_through_the_orders_view_keeps_the_step_o_was_pressed_on() {
+    let mut app = half_made();
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.page, Page::Orders);
+    // Signing in again (an expired sign-in) resumes at the orders view.
+    app.page = Page::SignIn;
+    app.resume = Page::Orders;
+    ctrl(&mut app, 'c');
+    let kept = kept_by(&press(&mut app, KeyCode::Char('y')));
+    assert_eq!(kept.step, Step::Spec);
+}
+
+#[test]
 fn a_hangup_or_sigterm_keeps_a_half_made_order() {
     for signal in ["SIGHUP", "SIGTERM"] {
         let mut app = half_made();

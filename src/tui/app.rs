@@ -459,19 +459,26 @@ impl App {
 
     /// The step a quit leaves the order at.
     fn step_left_at(&self) -> Step {
-        match self.page {
-            Page::Step(step) => step,
-            Page::SignIn => match self.resume {
-                Page::Step(step) => step,
-                _ => Step::Region,
-            },
-            Page::Status | Page::Purchases => Step::Review,
-            // The step `o` was pressed on, where Esc would have gone back.
-            Page::Orders => match self.orders.came_from.as_ref().map(|(page, _)| *page) {
-                Some(Page::Step(step)) => step,
-                _ => Step::Review,
-            },
+        self.step_of(self.page)
+    }
+
+    /// The step `page` stands for when the order is left there: the step
+    /// itself, or the page it leads back to (sign-in to where it resumes,
+    /// the orders view to where `o` was pressed), followed a few hops.
+    fn step_of(&self, page: Page) -> Step {
+        let mut page = page;
+        for _ in 0..3 {
+            page = match page {
+                Page::Step(step) => return step,
+                Page::Status | Page::Purchases => return Step::Review,
+                Page::SignIn => self.resume,
+                Page::Orders => match self.orders.came_from.as_ref() {
+                    Some((from, _)) => *from,
+                    None => return Step::Review,
+                },
+            };
         }
+        Step::Region
     }
 
     pub fn notice(&mut self, tone: Tone, text: impl Into<String>) {
