@@ -248,8 +248,12 @@ impl OrderJson {
                 .map(|s| s.0),
             ..OrderJson::default()
         };
+        // Best effort, one attempt: the object is told at once even when
+        // the network is what the action failed on (its fields are null).
         if let Some(order) = &order_id
-            && let Ok(details) = session.rt.block_on(session.client.order_details(order))
+            && let Ok((details, _)) = session
+                .rt
+                .block_on(session.client.order_details_once(order))
         {
             let info = &details.order_info;
             found.status = Some(info.status);
