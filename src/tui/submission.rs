@@ -239,13 +239,13 @@ impl Unknown {
                     order_id.to_string(),
                     Vec::new(),
                     Some(self.request_id.clone()),
+                    Some(self.body.clone()),
                 );
                 tracking.latest = self
                     .candidates
                     .iter()
                     .find(|c| clean(c.order_id()).as_ref() == order_id)
                     .map(|c| c.info.clone());
-                tracking.body = Some(self.body.clone());
                 let effects = vec![Effect::Track {
                     order_id: order_id.to_string(),
                 }];
@@ -575,7 +575,7 @@ impl Submission {
                     Tone::Info,
                     format!("order {order_id} was placed; tracking it"),
                 );
-                let mut tracking = Tracking::new(
+                let tracking = Tracking::new(
                     order_id.clone(),
                     record
                         .instance_ids
@@ -583,8 +583,8 @@ impl Submission {
                         .map(|id| clean(id).into_owned())
                         .collect(),
                     Some(request_id),
+                    Some(record.body.clone()),
                 );
-                tracking.body = Some(record.body.clone());
                 *self = Submission::Placed(Box::new(tracking));
                 vec![Effect::Track { order_id }]
             }
@@ -640,7 +640,12 @@ impl Submission {
             Tone::Info,
             format!("opened from the account's order list: order {order_id}; tracking it"),
         );
-        *self = Submission::Placed(Box::new(Tracking::new(order_id.clone(), Vec::new(), None)));
+        *self = Submission::Placed(Box::new(Tracking::new(
+            order_id.clone(),
+            Vec::new(),
+            None,
+            None,
+        )));
         vec![Effect::Track { order_id }]
     }
 
@@ -854,15 +859,15 @@ impl Submission {
                         ),
                     );
                 }
-                let mut tracking = Tracking::new(
+                let tracking = Tracking::new(
                     order_id.clone(),
                     instance_ids
                         .iter()
                         .map(|id| clean(id).into_owned())
                         .collect(),
                     Some(request_id.clone()),
+                    Some(sending.body.clone()),
                 );
-                tracking.body = Some(sending.body.clone());
                 *self = Submission::Placed(Box::new(tracking));
                 vec![Effect::Track { order_id }]
             }
@@ -1238,6 +1243,7 @@ impl Tracking {
         order_id: String,
         instance_ids: Vec<String>,
         request_id: Option<ClientRequestId>,
+        body: Option<RequestBody>,
     ) -> Tracking {
         Tracking {
             order_id,
@@ -1251,7 +1257,7 @@ impl Tracking {
             active: true,
             payment: Payment::NotAsked,
             cancelling: None,
-            body: None,
+            body,
         }
     }
 
