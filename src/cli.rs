@@ -125,8 +125,40 @@ pub fn command() -> clap::Command {
 /// Parses the process's arguments against [`command`]; a usage error or
 /// `--help` ends the process as clap does.
 pub fn parse() -> Cli {
-    let matches = command().get_matches();
+    let mut cli = command();
+    let matches = cli.get_matches_mut();
+    if let Some((name, _)) = matches.subcommand()
+        && let Some(misplaced) = wizard_option_before(&cli, &matches)
+    {
+        // Dropped silently, an endpoint given there would send the command
+        // to the real cloud's default endpoints.
+        let takes_it = cli.find_subcommand(name).is_some_and(|sub| {
+            sub.get_arguments()
+                .any(|arg| arg.get_long() == Some(misplaced.as_str()))
+        });
+        let next = if takes_it {
+            format!("put it after the command: `flexus {name} --{misplaced} ...`")
+        } else {
+            format!("`flexus {name} --help` lists what it takes")
+        };
+        cli.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!("--{misplaced} is the wizard's option, and `{name}` would not see it; {next}"),
+        )
+        .exit();
+    }
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// A wizard-only option (not a global one) typed before a subcommand.
+fn wizard_option_before(cli: &clap::Command, matches: &clap::ArgMatches) -> Option<String> {
+    cli.get_arguments()
+        .filter(|arg| !arg.is_global_set())
+        .find(|arg| {
+            matches.value_source(arg.get_id().as_str())
+                == Some(clap::parser::ValueSource::CommandLine)
+        })
+        .map(|arg| arg.get_long().unwrap_or(arg.get_id().as_str()).to_string())
 }
 
 /// Each command runs its own arguments; this only picks the one named.

@@ -456,3 +456,57 @@ fn a_reader_that_goes_away_is_not_an_error() {
     assert_exit(&out, EXIT_OK);
     assert!(out.stderr.is_empty(), "{}", stderr(&out));
 }
+
+/// The wizard's options before a subcommand would be dropped, and the
+/// command sent to the real cloud's default endpoints: they are refused
+/// before anything is read or sent, while the global ones still work there.
+#[test]
+fn a_wizard_option_before_a_subcommand_is_refused_not_dropped() {
+    let state = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .args([
+            "--hcss-endpoint",
+            "http://127.0.0.1:9",
+            "order",
+            "--plan",
+            "examples/plan.json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("FLEXUS_STATE_DIR", state.path())
+        // Were the option dropped after all, the command still stays on
+        // loopback: never the real cloud from a test.
+        .env("FLEXUS_HCSS_ENDPOINT", "http://127.0.0.1:9")
+        .env("FLEXUS_BSS_ENDPOINT", "http://127.0.0.1:9")
+        .env("FLEXUS_IAM_ENDPOINT", "http://127.0.0.1:9")
+        .env("HUAWEICLOUD_SDK_AK", "not-a-real-key")
+        .env("HUAWEICLOUD_SDK_SK", "not-a-real-secret")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--hcss-endpoint is the wizard's option, and `order` would not see it"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`flexus order --hcss-endpoint ...`"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("signing in"),
+        "nothing was tried: {stderr}"
+    );
+    assert!(
+        std::fs::read_dir(state.path()).unwrap().next().is_none(),
+        "no journal was even opened"
+    );
+
+    let global = flexus(&[
+        "--no-input",
+        "order",
+        "--plan",
+        "examples/plan.json",
+        "--dry-run",
+    ]);
+    assert!(global.status.success(), "{global:?}");
+}
