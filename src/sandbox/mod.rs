@@ -184,7 +184,10 @@ impl ReceivedRequest {
         let t = self.received_at;
         let outcome = match self.status {
             _ if self.dropped => "dropped (connection cut, no answer)".to_string(),
-            _ if self.abandoned => "abandoned (the client went away first)".to_string(),
+            _ if self.abandoned => {
+                "abandoned by the client before the answer; the work (e.g. an order) was done"
+                    .to_string()
+            }
             Some(status) => status.to_string(),
             None => "no answer yet".to_string(),
         };
