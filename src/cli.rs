@@ -26,6 +26,7 @@ use crate::exit::{
     EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure,
     exit_codes_help,
 };
+use crate::lang::Lang;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +44,10 @@ pub struct Cli {
 
     #[command(flatten)]
     pub log: LogArgs,
+
+    /// The language flexus speaks: en or zh [env: FLEXUS_LANG; else the locale, LC_ALL, LC_MESSAGES or LANG]
+    #[arg(long, global = true, value_name = "LANG", value_parser = language)]
+    pub lang: Option<Lang>,
 
     #[command(flatten)]
     pub wizard: WizardArgs,
@@ -148,6 +153,11 @@ pub fn parse() -> Cli {
         .exit();
     }
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// `--lang`'s value: what [`Lang::named`] accepts.
+fn language(text: &str) -> Result<Lang, String> {
+    Lang::named(text).ok_or_else(|| "flexus speaks en (English) and zh (中文)".to_string())
 }
 
 /// A wizard-only option (not a global one) typed before a subcommand.

@@ -4,9 +4,14 @@ use flexus::cli::{self, Cli};
 use flexus::commands::Execute;
 use flexus::commands::log::DebugLog;
 use flexus::exit::{EXIT_INVALID, Failure};
+use flexus::lang;
 
 fn main() -> ExitCode {
     let cli = cli::parse();
+    match lang::choose(cli.lang, |name| std::env::var(name).ok()) {
+        Ok(chosen) => lang::set(chosen),
+        Err(unknown) => return report(Failure::new(EXIT_INVALID, unknown.to_string()), None),
+    }
     let log = match cli.log.start() {
         Ok(log) => log,
         Err(failure) => return report(failure, None),

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 fn flexus(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()

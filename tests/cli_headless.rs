@@ -13,6 +13,7 @@ const EXIT_INVALID: i32 = 2;
 
 fn flexus(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -446,6 +447,7 @@ fn a_reader_that_goes_away_is_not_an_error() {
     // `flexus catalog --json | head -1`: the pipe closes before the output is
     // written; flexus stops quietly with success.
     let mut child = Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(["catalog", "--json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -464,6 +466,7 @@ fn a_reader_that_goes_away_is_not_an_error() {
 fn a_wizard_option_before_a_subcommand_is_refused_not_dropped() {
     let state = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args([
             "--hcss-endpoint",
             "http://127.0.0.1:9",

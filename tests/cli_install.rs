@@ -23,6 +23,7 @@ const COMMANDS: [&str; 13] = [
 
 fn flexus(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(args)
         .stdin(Stdio::null())
         .output()

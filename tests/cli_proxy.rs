@@ -45,6 +45,7 @@ impl Listener {
 fn status_through(endpoint: &str, proxy_env: &[(&str, String)]) {
     let home = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(["status", "CS24022811305H1EW", "--timeout", "2"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())

@@ -18,6 +18,7 @@ mod pty;
 /// flexus with `input` on standard input, outside any terminal.
 fn flexus_fed(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

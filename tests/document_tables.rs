@@ -193,6 +193,7 @@ fn all_expected_rows() -> BTreeMap<RowKey, Vec<String>> {
 
 fn flexus(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()

@@ -14,6 +14,7 @@ use fixture::*;
 
 fn orders(dir: &Path, args: &[&str]) -> (String, String, bool) {
     let out = Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .arg("orders")
         .args(args)
         .env("FLEXUS_STATE_DIR", dir)
@@ -197,6 +198,7 @@ fn appends_from_several_processes_at_once_lose_nothing() {
     let children: Vec<_> = (0..8)
         .map(|n| {
             Command::new(env!("CARGO_BIN_EXE_flexus"))
+                .env("FLEXUS_LANG", "en")
                 .args(["claim", &crid(n), &order_id(n)])
                 .env("FLEXUS_STATE_DIR", dir.path())
                 .env_remove("FLEXUS_JOURNAL_FAIL_AFTER")
@@ -283,6 +285,7 @@ fn a_full_disk_is_an_error_and_costs_no_earlier_record() {
         .unwrap();
     // The disk fills up while `flexus claim` writes its record.
     let out = Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(["claim", &crid(1), &order_id(1)])
         .env("FLEXUS_STATE_DIR", dir.path())
         .env("FLEXUS_JOURNAL_FAIL_AFTER", "0")

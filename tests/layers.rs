@@ -12,16 +12,17 @@ use std::path::{Path, PathBuf};
 
 /// Bottom to top. Layers of one rank are peers: neither may use the other.
 const LAYERS: &[(&str, u8)] = &[
-    ("secret", 0),
-    ("domain", 0),
-    ("io_text", 0),
-    ("api", 1),
-    ("sandbox", 2),
-    ("config", 2),
-    ("tui", 3),
-    ("exit", 4),
-    ("commands", 5),
-    ("cli", 6),
+    ("lang", 0),
+    ("secret", 1),
+    ("domain", 1),
+    ("io_text", 1),
+    ("api", 2),
+    ("sandbox", 3),
+    ("config", 3),
+    ("tui", 4),
+    ("exit", 5),
+    ("commands", 6),
+    ("cli", 7),
 ];
 
 fn rank(layer: &str) -> Option<u8> {

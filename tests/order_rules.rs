@@ -564,6 +564,7 @@ fn with_an_unknown_region_a_wrong_version_is_still_reported() {
 
 fn flexus(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()

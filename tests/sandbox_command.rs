@@ -7,7 +7,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 fn flexus() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_flexus"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flexus"));
+    command.env("FLEXUS_LANG", "en");
+    command
 }
 
 /// Standard error, line by line, read on a thread so the test can wait with

@@ -5,6 +5,7 @@ use std::process::Command;
 
 fn flexus(args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(args)
         .output()
         .expect("flexus runs");

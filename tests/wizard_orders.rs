@@ -115,6 +115,7 @@ fn order_from_elsewhere(world: &World) -> String {
     .unwrap();
     let url = world.sandbox.url();
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .env("FLEXUS_LANG", "en")
         .args(["order", "--plan", plan.to_str().unwrap(), "--yes"])
         .args(["--hcss-endpoint", &url, "--bss-endpoint", &url])
         .args(["--iam-endpoint", &url])

@@ -112,6 +112,7 @@ impl Setup {
     /// The command with a clean environment pointed at the sandbox.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_flexus"));
+        cmd.env("FLEXUS_LANG", "en");
         cmd.args(args)
             .env_clear()
             .envs(clean_env(&self.sandbox, self.home.path()))

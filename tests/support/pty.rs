@@ -34,6 +34,8 @@ impl Session {
         cmd.args(args);
         cmd.cwd(env!("CARGO_MANIFEST_DIR"));
         cmd.env("LANG", "C.UTF-8");
+        // English unless a test asks otherwise, whatever the machine's locale.
+        cmd.env("FLEXUS_LANG", "en");
         for (k, v) in envs {
             cmd.env(k, v);
         }
