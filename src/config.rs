@@ -121,7 +121,11 @@ impl ChosenProfile {
 
     /// "profile NAME in FILE", for messages that say how to change it.
     pub fn described(&self) -> String {
-        format!("profile {} in {}", self.name, self.file.display())
+        tr!(
+            "cmd.config.described",
+            name = &self.name,
+            file = self.file.display()
+        )
     }
 
     /// "FILE:LINE" of a key's value, for errors about it.
@@ -180,11 +184,12 @@ pub fn choose(
     let Some(text) = text else {
         return match asked {
             Asked::Nobody => Ok(None),
-            _ => Err(ConfigError(format!(
-                "{by} asks for profile {name}, but there is no config file {}. Create it with a \
-                 [profiles.{name}] table (see the README's \"Profiles\"), or set {ENV_CONFIG} to \
-                 the file that has it",
-                file.display()
+            _ => Err(ConfigError(tr!(
+                "cmd.config.no_file",
+                by = by,
+                name = name,
+                file = file.display(),
+                env = ENV_CONFIG
             ))),
         };
     };
@@ -194,9 +199,11 @@ pub fn choose(
             Some(line) => format!("{}:{line}", file.display()),
             None => file.display().to_string(),
         };
-        ConfigError(format!(
-            "the config file {place} has a mistake: {}. Fix that line",
-            e.message().trim_end()
+        // The parser's own words (`unknown field `max_order``) stay English.
+        ConfigError(tr!(
+            "cmd.config.mistake",
+            place = place,
+            why = e.message().trim_end()
         ))
     })?;
     let mut profiles = parsed.profiles;
@@ -206,22 +213,18 @@ pub fn choose(
         }
         let mut known: Vec<&String> = profiles.keys().collect();
         known.sort();
+        let known: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
         let known = if known.is_empty() {
-            "it has none".to_string()
+            tr!("cmd.config.has_none")
         } else {
-            format!(
-                "it has {}",
-                known
-                    .iter()
-                    .map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            tr!("cmd.config.has", names = known.join(", "))
         };
-        return Err(ConfigError(format!(
-            "{by} asks for profile {name}, which the config file {} does not have ({known}). \
-             Give one of those, or add [profiles.{name}]",
-            file.display()
+        return Err(ConfigError(tr!(
+            "cmd.config.unknown_profile",
+            by = by,
+            name = name,
+            file = file.display(),
+            known = known
         )));
     };
     let mut chosen = ChosenProfile {
@@ -247,10 +250,11 @@ pub fn choose(
     ] {
         if let Some(value) = value {
             crate::api::endpoints::parse_endpoint(key, value.get_ref()).map_err(|e| {
-                ConfigError(format!(
-                    "{}: {e}. Fix it in {}",
-                    chosen.place_of(value),
-                    chosen.described()
+                ConfigError(tr!(
+                    "cmd.config.bad_endpoint",
+                    place = chosen.place_of(value),
+                    why = e,
+                    profile = chosen.described()
                 ))
             })?;
         }
@@ -267,13 +271,9 @@ fn money_of(chosen: &ChosenProfile, value: &Spanned<toml::Value>) -> Result<Mone
         toml::Value::Float(f) => Some(f.to_string()),
         _ => None,
     };
-    text.as_deref().and_then(Money::parse).ok_or_else(|| {
-        ConfigError(format!(
-            "{}: max_order_total must be an amount such as 150 or 99.50 (the price table's \
-             currency): not negative, at most two decimals",
-            chosen.place_of(value)
-        ))
-    })
+    text.as_deref()
+        .and_then(Money::parse)
+        .ok_or_else(|| ConfigError(tr!("cmd.config.bad_limit", place = chosen.place_of(value))))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
+use unicode_width::UnicodeWidthStr;
 
 use crate::api::auth::{self, AuthSource};
 use crate::api::auth::{ENV_BSS_TOKEN, ENV_TOKEN};
@@ -128,8 +129,9 @@ pub(super) fn connect(
     let client = Client::new(endpoints, resolved.auth, config).map_err(api_failure)?;
     let rt = runtime()?;
     // Wrong credentials show here, before any question or order.
-    rt.block_on(client.check_sign_in())
-        .map_err(|f| Failure::new(EXIT_FAILURE, format!("signing in failed: {f}")).answering(&f))?;
+    rt.block_on(client.check_sign_in()).map_err(|f| {
+        Failure::new(EXIT_FAILURE, tr!("cmd.sign_in_failed", why = &f)).answering(&f)
+    })?;
     let journal = open_journal()?;
     track.journal = Some(journal.clone());
     Ok(Session {
@@ -156,11 +158,7 @@ pub(super) fn within_spending_limit(
     profile.limit.check(&estimate).map_err(|why| {
         Failure::new(
             EXIT_INVALID,
-            format!(
-                "nothing was sent: {why}. To order it anyway, change max_order_total (or \
-                 allow_unpriced) in {}",
-                profile.described()
-            ),
+            tr!("cmd.over_limit", why = why, profile = profile.described()),
         )
     })
 }
@@ -197,12 +195,7 @@ pub(super) fn token_files<'a>(
 
 /// Where the order journal lives: the user's state directory.
 pub(super) fn journal_dir() -> Result<PathBuf, Failure> {
-    Journal::default_dir().ok_or_else(|| {
-        Failure::new(
-            EXIT_FAILURE,
-            "cannot find a directory for the order journal; set FLEXUS_STATE_DIR to one",
-        )
-    })
+    Journal::default_dir().ok_or_else(|| Failure::new(EXIT_FAILURE, tr!("cmd.journal.no_dir")))
 }
 
 /// The order journal in the user's state directory.
@@ -214,24 +207,31 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start: {e}")))
+        .map_err(|e| Failure::new(EXIT_FAILURE, tr!("cmd.cannot_start", why = e)))
 }
 
 pub(super) fn api_failure(f: ApiFailure) -> Failure {
     Failure::new(EXIT_FAILURE, f.to_string()).answering(&f)
 }
 
-/// A file the user named, read whole; `what` names it in the error.
-pub(super) fn read_file(path: &Path, what: &str) -> Result<String, Failure> {
+/// The kinds of file a user names, for the words of an error about one.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum FileKind {
+    Plan,
+    Catalog,
+    PriceTable,
+}
+
+/// A file the user named, read whole; the error names its kind.
+pub(super) fn read_file(path: &Path, kind: FileKind) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| {
-        Failure::new(
-            EXIT_FAILURE,
-            format!(
-                "cannot read the {what} {}: {}",
-                path.display(),
-                io_words(&e)
-            ),
-        )
+        let (path, why) = (path.display(), io_words(&e));
+        let message = match kind {
+            FileKind::Plan => tr!("cmd.read.plan", path = path, why = why),
+            FileKind::Catalog => tr!("cmd.read.catalog", path = path, why = why),
+            FileKind::PriceTable => tr!("cmd.read.price_table", path = path, why = why),
+        };
+        Failure::new(EXIT_FAILURE, message)
     })
 }
 
@@ -242,7 +242,7 @@ pub(super) fn ask(question: &str, no_input: bool, err: &mut dyn Write) -> Result
     if !may_ask(no_input) {
         return Ok(false);
     }
-    let answer = answer_to(&format!("{question} [y/N] "), err)?;
+    let answer = answer_to(&tr!("cmd.ask.yes_no", question = question), err)?;
     Ok(matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
@@ -254,16 +254,38 @@ fn may_ask(no_input: bool) -> bool {
 
 /// The refusal when a confirmation cannot be asked for: why not, and the
 /// flag that gives it instead.
-fn cannot_ask(what: &str, no_input: bool) -> Failure {
+fn cannot_ask(what: Act, no_input: bool) -> Failure {
     let why = if no_input {
-        "--no-input forbids asking"
+        tr!("cmd.ask.no_input")
     } else {
-        "standard input is not a terminal, so flexus cannot ask"
+        tr!("cmd.ask.no_terminal")
     };
     Failure::new(
         EXIT_INVALID,
-        format!("not {what} without confirmation: {why}. Add --yes to confirm"),
+        tr!("cmd.ask.cannot", act = what.words(), why = why),
     )
+}
+
+/// What a confirmation is for, named in its refusals.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Act {
+    Ordering,
+    Paying,
+    Cancelling,
+    Resending,
+    RecordingNothingPlaced,
+}
+
+impl Act {
+    fn words(self) -> String {
+        match self {
+            Act::Ordering => tr!("cmd.act.ordering"),
+            Act::Paying => tr!("cmd.act.paying"),
+            Act::Cancelling => tr!("cmd.act.cancelling"),
+            Act::Resending => tr!("cmd.act.resending"),
+            Act::RecordingNothingPlaced => tr!("cmd.act.recording"),
+        }
+    }
 }
 
 /// Writes `prompt` and reads one line from the terminal, trimmed.
@@ -274,7 +296,7 @@ fn answer_to(prompt: &str, err: &mut dyn Write) -> Result<String, Failure> {
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the answer: {e}")))?;
+        .map_err(|e| Failure::new(EXIT_FAILURE, tr!("cmd.ask.cannot_read", why = e)))?;
     Ok(answer.trim().to_string())
 }
 
@@ -283,19 +305,19 @@ fn answer_to(prompt: &str, err: &mut dyn Write) -> Result<String, Failure> {
 /// first.
 pub(super) fn confirm_typed(
     question: &str,
-    what: &str,
+    what: Act,
     no_input: bool,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     if !may_ask(no_input) {
         return Err(cannot_ask(what, no_input));
     }
-    if answer_to(&format!("{question}: "), err)?.eq_ignore_ascii_case("yes") {
+    if answer_to(&tr!("cmd.ask.typed", question = question), err)?.eq_ignore_ascii_case("yes") {
         Ok(())
     } else {
         Err(Failure::new(
             EXIT_FAILURE,
-            format!("nothing was done: {what} was not confirmed (type yes to confirm)"),
+            tr!("cmd.ask.not_confirmed_typed", act = what.words()),
         ))
     }
 }
@@ -305,7 +327,7 @@ pub(super) fn confirm_typed(
 pub(super) fn confirm(
     yes: bool,
     question: &str,
-    what: &str,
+    what: Act,
     no_input: bool,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
@@ -320,9 +342,28 @@ pub(super) fn confirm(
     } else {
         Err(Failure::new(
             EXIT_FAILURE,
-            format!("nothing was done: {what} was not confirmed"),
+            tr!("cmd.ask.not_confirmed", act = what.words()),
         ))
     }
+}
+
+/// "Label           value": a label padded to 16 columns of the screen, as
+/// the order summary lays out its lines, whatever the label's language.
+pub(super) fn labelled(label: &str, value: &str) -> String {
+    let gap = 16usize.saturating_sub(label.width()).max(1);
+    format!("{label}{}{value}", " ".repeat(gap))
+}
+
+/// `text` and spaces up to `width` columns of the screen, as `{:<width$}`
+/// pads, but counting a Chinese character as the two columns it takes.
+pub(super) fn left(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+/// Spaces and `text`, right-aligned in `width` columns of the screen, as
+/// `{:>width$}` pads, by display width.
+pub(super) fn right(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(text.width())))
 }
 
 /// Passes writes on and ignores their failures: output is a report, and a
@@ -344,15 +385,8 @@ impl Write for Unbreakable<'_> {
 /// An ORDER_ID argument, checked before anything is sent, stored or
 /// printed; the error never repeats what was given.
 pub(super) fn order_id_argument(text: &str) -> Result<OrderId, Failure> {
-    OrderId::parse(text).map_err(|why| {
-        Failure::new(
-            EXIT_INVALID,
-            format!(
-                "the order ID {why}. Give it as `flexus orders` or the console shows it, e.g. \
-                 CS24022811305H1EW"
-            ),
-        )
-    })
+    OrderId::parse(text)
+        .map_err(|why| Failure::new(EXIT_INVALID, tr!("cmd.order_id.invalid", why = why)))
 }
 
 /// A purchase of the journal whose outcome is unknown, by its ID as the
@@ -363,9 +397,8 @@ pub(super) fn unresolved_purchase(
     typed: &str,
 ) -> Result<(ClientRequestId, Option<PurchaseRecord>), Failure> {
     let id = ClientRequestId::parse(typed).map_err(|why| Failure::new(EXIT_INVALID, why))?;
-    let unreadable = |e: std::io::Error| {
-        Failure::new(EXIT_FAILURE, format!("cannot read the order journal: {e}"))
-    };
+    let unreadable =
+        |e: std::io::Error| Failure::new(EXIT_FAILURE, tr!("cmd.journal.cannot_read", why = e));
     let Some(record) = journal.purchase(id.as_str()).map_err(unreadable)? else {
         let hidden = journal.hidden_unresolved().map_err(unreadable)?;
         if hidden
@@ -376,23 +409,25 @@ pub(super) fn unresolved_purchase(
         }
         return Err(Failure::new(
             EXIT_INVALID,
-            format!("the journal has no purchase {id}; `flexus orders` lists them"),
+            tr!("cmd.journal.no_purchase", id = &id),
         ));
     };
     match &record.state {
         PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => Ok((id, Some(record))),
         PurchaseState::Placed => Err(Failure::new(
             EXIT_INVALID,
-            format!(
-                "purchase {id} is already known as order {}; nothing was changed",
-                record.order_id.as_deref().unwrap_or("-")
+            tr!(
+                "cmd.journal.already_placed",
+                id = &id,
+                order = record.order_id.as_deref().unwrap_or("-")
             ),
         )),
         PurchaseState::Rejected(_) | PurchaseState::NothingPlaced => Err(Failure::new(
             EXIT_INVALID,
-            format!(
-                "purchase {id} is {}, so it placed no order; nothing was changed",
-                record.state_text(&jiff::tz::TimeZone::UTC)
+            tr!(
+                "cmd.journal.settled",
+                id = &id,
+                state = record.state_text(&jiff::tz::TimeZone::UTC)
             ),
         )),
     }

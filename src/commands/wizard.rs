@@ -92,12 +92,16 @@ fn launch(
     let plan = match &args.plan {
         None => None,
         Some(path) => {
-            let text = super::common::read_file(path, "plan")?;
+            let text = super::common::read_file(path, super::common::FileKind::Plan)?;
             let (draft, problems) = Draft::from_plan_json(&text);
             if let Some(unreadable) = problems.iter().find(|p| p.kind == ProblemKind::Unreadable) {
                 return Err(Failure::new(
                     EXIT_INVALID,
-                    format!("the plan {} {}", path.display(), unreadable.message),
+                    tr!(
+                        "cmd.plan.unreadable",
+                        plan = path.display(),
+                        why = &unreadable.message
+                    ),
                 ));
             }
             let twice: Vec<String> = problems
@@ -108,11 +112,10 @@ fn launch(
             if !twice.is_empty() {
                 return Err(Failure::new(
                     EXIT_INVALID,
-                    format!(
-                        "the plan {} names a field twice, so it is not read:\n{}\nGive each \
-                         field once and start again.",
-                        path.display(),
-                        twice.join("\n")
+                    tr!(
+                        "cmd.plan.field_twice",
+                        plan = path.display(),
+                        list = twice.join("\n")
                     ),
                 ));
             }
@@ -124,10 +127,7 @@ fn launch(
         }
     };
     if !std::io::stdout().is_terminal() {
-        return Err(Failure::new(
-            EXIT_INVALID,
-            "the wizard needs a terminal; in scripts use `flexus order --plan FILE`",
-        ));
+        return Err(Failure::new(EXIT_INVALID, tr!("cmd.wizard.needs_terminal")));
     }
     // With a plan the user came to order that plan (the double check still
     // guards it): nothing is reopened, no earlier choices are offered. An
@@ -167,10 +167,10 @@ fn launch(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start: {e}")))?;
+        .map_err(|e| Failure::new(EXIT_FAILURE, tr!("cmd.cannot_start", why = e)))?;
     let exit = runtime
         .block_on(run(options, start))
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("the terminal failed: {e}")))?;
+        .map_err(|e| Failure::new(EXIT_FAILURE, tr!("cmd.wizard.terminal_failed", why = e)))?;
     // Tasks still running (a tracker, a request) stop with the runtime;
     // what they were about is in the journal and in the message below.
     runtime.shutdown_background();
@@ -189,5 +189,12 @@ fn launch(
             },
             "",
         )),
+    }
+}
+
+impl WizardArgs {
+    /// The wizard under `--no-input`: it is nothing but questions.
+    pub fn refused_without_input() -> Failure {
+        Failure::new(EXIT_INVALID, tr!("cmd.no_input_wizard"))
     }
 }
