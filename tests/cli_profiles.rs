@@ -267,8 +267,8 @@ async fn config_mistakes_name_the_file_and_line() {
         ))
         .await;
     assert_eq!(run.code, 0, "{}", run.all());
-    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let rows = rows.as_array().unwrap();
+    let catalog: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = catalog["offerings"].as_array().unwrap();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["region"] == "tr-west-1"), "{rows:?}");
 }
@@ -289,8 +289,8 @@ async fn the_config_file_is_found_in_the_xdg_config_directory() {
     cmd.env("XDG_CONFIG_HOME", s.home.path().join("xdg"));
     let run = s.run_with(cmd).await;
     assert_eq!(run.code, 0, "{}", run.all());
-    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let rows = rows.as_array().unwrap();
+    let catalog: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = catalog["offerings"].as_array().unwrap();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["region"] == "tr-west-1"), "{rows:?}");
 }
