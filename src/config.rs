@@ -55,6 +55,26 @@ impl Site {
     }
 }
 
+/// Where a profile's credentials come from, when it pins one place: the
+/// others are then not looked at, so a stray variable in the shell cannot
+/// sign a profile's run in as someone else. Unset, the usual order holds
+/// (tokens, then the SDK's AK/SK variables, then its credentials file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum CredentialsSource {
+    /// Variables only: `FLEXUS_TOKEN`/`FLEXUS_BSS_TOKEN`, or the SDK's
+    /// `HUAWEICLOUD_SDK_AK`/`_SK` (with their project and domain IDs).
+    #[serde(rename = "env")]
+    Env,
+    /// The Huawei Cloud SDKs' credentials file only (`[basic]`, `[global]`):
+    /// `sdk_credentials_file`, else `HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else
+    /// `~/.huaweicloud/credentials`.
+    #[serde(rename = "sdk_file")]
+    SdkFile,
+    /// The profile's `token_file` and `bss_token_file` only.
+    #[serde(rename = "token_file")]
+    TokenFile,
+}
+
 /// One `[profiles.NAME]` table. Every key is optional; an unknown key is
 /// an error, so a misspelt one never goes silently unused.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -68,6 +88,11 @@ pub struct Profile {
     pub region: Option<Spanned<String>>,
     pub token_file: Option<PathBuf>,
     pub bss_token_file: Option<PathBuf>,
+    pub credentials: Option<Spanned<CredentialsSource>>,
+    pub sdk_credentials_file: Option<Spanned<PathBuf>>,
+    /// Refused with its reason: the SDKs' file has no named sections to
+    /// pick from (KooCLI's profiles live in its own file).
+    pub sdk_profile: Option<Spanned<toml::Value>>,
     pub max_order_total: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub allow_unpriced: bool,
@@ -243,6 +268,7 @@ pub fn choose(
             .transpose()?,
         allow_unpriced: chosen.settings.allow_unpriced,
     };
+    check_credentials(&chosen)?;
     for (key, value) in [
         ("hcss_endpoint", &chosen.settings.hcss_endpoint),
         ("bss_endpoint", &chosen.settings.bss_endpoint),
@@ -260,6 +286,44 @@ pub fn choose(
         }
     }
     Ok(Some(chosen))
+}
+
+/// The credentials keys fit together: a pinned token file is named, the
+/// SDK file's path goes with `credentials = "sdk_file"`, and `sdk_profile`
+/// (which the SDKs' file cannot honour) is refused rather than ignored.
+fn check_credentials(chosen: &ChosenProfile) -> Result<(), ConfigError> {
+    let settings = &chosen.settings;
+    let described = chosen.described();
+    if let Some(key) = &settings.sdk_profile {
+        return Err(ConfigError(tr!(
+            "cmd.config.sdk_profile",
+            place = chosen.place_of(key),
+            profile = described
+        )));
+    }
+    let source = settings.credentials.as_ref().map(|s| *s.get_ref());
+    if let (Some(file), false) = (
+        &settings.sdk_credentials_file,
+        source == Some(CredentialsSource::SdkFile),
+    ) {
+        return Err(ConfigError(tr!(
+            "cmd.config.sdk_file_unpinned",
+            place = chosen.place_of(file),
+            profile = described
+        )));
+    }
+    if let Some(pinned) = &settings.credentials
+        && *pinned.get_ref() == CredentialsSource::TokenFile
+        && settings.token_file.is_none()
+        && settings.bss_token_file.is_none()
+    {
+        return Err(ConfigError(tr!(
+            "cmd.config.token_file_missing",
+            place = chosen.place_of(pinned),
+            profile = described
+        )));
+    }
+    Ok(())
 }
 
 /// `max_order_total` as money: a whole number or one with at most two

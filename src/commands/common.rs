@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::Args;
 use unicode_width::UnicodeWidthStr;
 
+use crate::api::auth::ENV_CREDENTIALS_FILE;
 use crate::api::auth::{self, AuthSource};
 use crate::api::auth::{ENV_BSS_TOKEN, ENV_TOKEN};
 use crate::api::client::{Client, ClientConfig, LookupOptions};
@@ -19,7 +20,7 @@ use crate::api::engine::ApiFailure;
 use crate::api::ids::{ClientRequestId, OrderId};
 use crate::api::journal::{Journal, PurchaseRecord, PurchaseState};
 use crate::api::tracking::TrackOptions;
-use crate::config::{ChosenProfile, Service};
+use crate::config::{ChosenProfile, CredentialsSource, Service};
 use crate::exit::{EXIT_FAILURE, EXIT_INVALID, Failure, io_words, output_failure};
 
 /// Shortens every wait (polls, lookups, retries) to this many milliseconds,
@@ -123,9 +124,7 @@ pub(super) fn connect(
     profile: Option<&ChosenProfile>,
 ) -> Result<Session, Failure> {
     let (endpoints, config, mut track) = connection_settings(args, profile)?;
-    let resolved = auth::resolve_from_process(token_files(args, profile))
-        .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?
-        .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()))?;
+    let resolved = credentials(args, profile)?;
     let client = Client::new(endpoints, resolved.auth, config).map_err(api_failure)?;
     let rt = runtime()?;
     // Wrong credentials show here, before any question or order.
@@ -141,6 +140,64 @@ pub(super) fn connect(
         track,
         zone: reader_zone(),
         rt,
+    })
+}
+
+/// The credentials a command signs in with. A token file given on the
+/// command line wins; a profile that pins a source (`credentials = ...`)
+/// is looked up there alone; otherwise the usual order holds.
+pub(super) fn credentials(
+    args: &ConnectArgs,
+    profile: Option<&ChosenProfile>,
+) -> Result<auth::ResolvedAuth, Failure> {
+    let pinned = profile.and_then(|p| Some((p, *p.settings.credentials.as_ref()?.get_ref())));
+    let flags_name_a_token = args.token_file.is_some() || args.bss_token_file.is_some();
+    let invalid = |e: auth::AuthError| Failure::new(EXIT_INVALID, e.to_string());
+    let Some((profile, source)) = pinned.filter(|_| !flags_name_a_token) else {
+        return auth::resolve_from_process(token_files(args, profile))
+            .map_err(invalid)?
+            .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()));
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let resolved = match source {
+        // Variables only: the SDK file is neither named nor found at home.
+        CredentialsSource::Env => {
+            let variables = |name: &str| env(name).filter(|_| name != ENV_CREDENTIALS_FILE);
+            auth::resolve(auth::TokenFiles::default(), &variables, None)
+        }
+        CredentialsSource::SdkFile => {
+            let file = profile
+                .settings
+                .sdk_credentials_file
+                .as_ref()
+                .map(|f| f.get_ref().display().to_string());
+            let only_the_file = |name: &str| match name {
+                ENV_CREDENTIALS_FILE => file.clone().or_else(|| env(name)),
+                _ => None,
+            };
+            let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+            auth::resolve(auth::TokenFiles::default(), &only_the_file, home.as_deref())
+        }
+        CredentialsSource::TokenFile => {
+            let settings = &profile.settings;
+            let files = auth::TokenFiles {
+                purchase: settings.token_file.as_deref(),
+                billing: settings.bss_token_file.as_deref(),
+            };
+            auth::resolve(files, &|_| None, None)
+        }
+    };
+    resolved.map_err(invalid)?.ok_or_else(|| {
+        let profile = profile.described();
+        Failure::new(
+            EXIT_INVALID,
+            match source {
+                CredentialsSource::Env => tr!("cmd.credentials.env_none", profile = profile),
+                CredentialsSource::SdkFile => tr!("cmd.credentials.file_none", profile = profile),
+                // Checked when the profile was read: it names a token file.
+                CredentialsSource::TokenFile => auth::missing_credentials_help(),
+            },
+        )
     })
 }
 

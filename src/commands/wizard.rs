@@ -46,7 +46,7 @@ impl Execute for WizardArgs {
     fn execute(self, data: Data, _: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let profile = data.profile.as_ref();
         let (endpoints, config, track) = connection_settings(&self.connect, profile)?;
-        let tokens = token_files(&self.connect, profile);
+        let mut tokens = token_files(&self.connect, profile);
         let journal_dir = journal_dir()?;
         // Kept beside the journal it belongs with: a sandbox order's choices
         // never come back in a real one.
@@ -55,8 +55,17 @@ impl Execute for WizardArgs {
         } else {
             journal_dir.clone()
         });
+        let pinned = profile.is_some_and(|p| p.settings.credentials.is_some());
         let found = if self.sandbox {
             None
+        } else if pinned
+            && self.connect.token_file.is_none()
+            && self.connect.bss_token_file.is_none()
+        {
+            // Signed in with what the profile pins, found as the commands
+            // find it; the wizard must not then look elsewhere.
+            tokens = Default::default();
+            Some(pinned_sign_in(&self.connect, profile)?)
         } else {
             live::found_credentials(tokens)
                 .map_err(|message| Failure::new(EXIT_INVALID, message))?
@@ -196,5 +205,36 @@ impl WizardArgs {
     /// The wizard under `--no-input`: it is nothing but questions.
     pub fn refused_without_input() -> Failure {
         Failure::new(EXIT_INVALID, tr!("cmd.no_input_wizard"))
+    }
+}
+
+/// The wizard's sign-in with the credentials a profile pins. Tokens are
+/// handed over as they are; AK/SK the wizard finds again in the process
+/// when it signs in, so that must be the same place the profile names.
+fn pinned_sign_in(
+    args: &super::common::ConnectArgs,
+    profile: Option<&crate::config::ChosenProfile>,
+) -> Result<SignIn, Failure> {
+    use crate::api::auth::{self, Auth};
+    let pinned = super::common::credentials(args, profile)?;
+    match pinned.auth {
+        Auth::Tokens { purchase, billing } => Ok(SignIn::Tokens { purchase, billing }),
+        Auth::AkSk { .. } | Auth::SignedIn { .. } => {
+            let found = auth::resolve_from_process(auth::TokenFiles::default())
+                .ok()
+                .flatten()
+                .map(|r| r.source);
+            if found.as_ref() == Some(&pinned.source) {
+                return Ok(SignIn::AkSkFromEnvironment);
+            }
+            Err(Failure::new(
+                EXIT_INVALID,
+                tr!(
+                    "cmd.credentials.wizard_elsewhere",
+                    pinned = &pinned.source,
+                    found = found.map_or_else(|| "-".to_string(), |f| f.to_string())
+                ),
+            ))
+        }
     }
 }
