@@ -100,6 +100,15 @@ pub fn after(command: &str) -> Option<String> {
     })
 }
 
+/// The text `--help` (not `-h`) shows after a command's options, where
+/// the command has one of its own.
+pub fn after_long(command: &str) -> Option<String> {
+    Some(match command {
+        "sandbox" => tr!("cmd.help.sandbox.after_long"),
+        _ => return None,
+    })
+}
+
 /// The command line with every text from the table above, in the run's
 /// language; in English it is left as clap read it from the doc comments.
 pub fn localized(command: clap::Command) -> clap::Command {
@@ -120,6 +129,9 @@ fn words_of(name: &str, mut command: clap::Command) -> clap::Command {
     }
     if let Some(text) = after(name) {
         command = command.after_help(text);
+    }
+    if let Some(text) = after_long(name) {
+        command = command.after_long_help(text);
     }
     let ids: Vec<String> = command
         .get_arguments()
@@ -161,6 +173,11 @@ mod tests {
             if name != "flexus" && english != told {
                 faults.push(format!("{name}: after {english:?}, clap has {told:?}"));
             }
+            let english = lang::in_language(Lang::En, || after_long(&name));
+            let told = sub.get_after_long_help().map(ToString::to_string);
+            if english != told {
+                faults.push(format!("{name}: long after {english:?}, clap has {told:?}"));
+            }
             for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
                 let id = arg.get_id().as_str();
                 let english = lang::in_language(Lang::En, || argument(&name, id));
@@ -181,5 +198,28 @@ mod tests {
         assert!(help.contains("计划文件"), "{help}");
         assert!(help.contains("退出码"), "{help}");
         assert!(!help.contains("Print the result"), "{help}");
+    }
+
+    /// The sandbox's Chinese long help states the same figures as the
+    /// English one, which a test holds to the sandbox's own.
+    #[test]
+    fn the_chinese_sandbox_help_keeps_the_figures() {
+        let english = lang::in_language(Lang::En, || after_long("sandbox")).unwrap();
+        let chinese = lang::in_language(Lang::Zh, || after_long("sandbox")).unwrap();
+        let figures = |text: &str| -> Vec<String> {
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || "._-@=:*".contains(c)))
+                // A sentence's full stop is not part of its last figure.
+                .map(|word| word.trim_end_matches('.'))
+                .filter(|word| word.chars().any(|c| c.is_ascii_digit()))
+                .map(str::to_string)
+                .collect()
+        };
+        let mut english_figures = figures(&english);
+        let mut chinese_figures = figures(&chinese);
+        english_figures.sort();
+        chinese_figures.sort();
+        english_figures.dedup();
+        chinese_figures.dedup();
+        assert_eq!(english_figures, chinese_figures);
     }
 }
