@@ -1,9 +1,10 @@
 //! The help texts of the command line in the run's language. English is
 //! written once, as the doc comments clap reads; this table gives every
 //! command and argument its text from the message files, so keys stay
-//! literals that `tests/messages.rs` can find. A test walks every command
-//! and argument clap knows and checks each has an entry here whose English
-//! is the doc comment's, so the two cannot drift apart.
+//! literals that `tests/messages.rs` can find. A test in `cli` (which
+//! builds the whole command line) walks every command and argument clap
+//! knows and checks each has an entry here whose English is the doc
+//! comment's, so the two cannot drift apart.
 
 use crate::lang::{self, Lang};
 
@@ -143,83 +144,4 @@ fn words_of(name: &str, mut command: clap::Command) -> clap::Command {
         }
     }
     command
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every command and every shown argument clap knows has its text in
-    /// the table, and its English is what the doc comment (or the command's
-    /// own after-help) says.
-    #[test]
-    fn every_command_and_argument_has_its_words_in_both_languages() {
-        let command = <crate::cli::Cli as clap::CommandFactory>::command();
-        let mut commands = vec![("flexus".to_string(), &command)];
-        commands.extend(
-            command
-                .get_subcommands()
-                .map(|s| (s.get_name().to_string(), s)),
-        );
-        let mut faults = Vec::new();
-        for (name, sub) in commands {
-            let english = lang::in_language(Lang::En, || about(&name));
-            let told = sub.get_about().map(ToString::to_string);
-            if english != told {
-                faults.push(format!("{name}: about {english:?}, clap has {told:?}"));
-            }
-            let english = lang::in_language(Lang::En, || after(&name));
-            let told = sub.get_after_help().map(ToString::to_string);
-            if name != "flexus" && english != told {
-                faults.push(format!("{name}: after {english:?}, clap has {told:?}"));
-            }
-            let english = lang::in_language(Lang::En, || after_long(&name));
-            let told = sub.get_after_long_help().map(ToString::to_string);
-            if english != told {
-                faults.push(format!("{name}: long after {english:?}, clap has {told:?}"));
-            }
-            for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
-                let id = arg.get_id().as_str();
-                let english = lang::in_language(Lang::En, || argument(&name, id));
-                let told = arg.get_help().map(ToString::to_string);
-                if english != told {
-                    faults.push(format!("{name} {id}: {english:?}, clap has {told:?}"));
-                }
-            }
-        }
-        assert!(faults.is_empty(), "{}", faults.join("\n"));
-    }
-
-    #[test]
-    fn the_chinese_command_line_reads_chinese() {
-        let mut command = lang::in_language(Lang::Zh, crate::cli::command);
-        let order = command.find_subcommand_mut("order").unwrap();
-        let help = order.render_help().to_string();
-        assert!(help.contains("计划文件"), "{help}");
-        assert!(help.contains("退出码"), "{help}");
-        assert!(!help.contains("Print the result"), "{help}");
-    }
-
-    /// The sandbox's Chinese long help states the same figures as the
-    /// English one, which a test holds to the sandbox's own.
-    #[test]
-    fn the_chinese_sandbox_help_keeps_the_figures() {
-        let english = lang::in_language(Lang::En, || after_long("sandbox")).unwrap();
-        let chinese = lang::in_language(Lang::Zh, || after_long("sandbox")).unwrap();
-        let figures = |text: &str| -> Vec<String> {
-            text.split(|c: char| !(c.is_ascii_alphanumeric() || "._-@=:*".contains(c)))
-                // A sentence's full stop is not part of its last figure.
-                .map(|word| word.trim_end_matches('.'))
-                .filter(|word| word.chars().any(|c| c.is_ascii_digit()))
-                .map(str::to_string)
-                .collect()
-        };
-        let mut english_figures = figures(&english);
-        let mut chinese_figures = figures(&chinese);
-        english_figures.sort();
-        chinese_figures.sort();
-        english_figures.dedup();
-        chinese_figures.dedup();
-        assert_eq!(english_figures, chinese_figures);
-    }
 }
