@@ -19,7 +19,30 @@ pub const EMBEDDED_CATALOG: &str = include_str!("../../assets/catalog.json");
 #[serde(deny_unknown_fields)]
 pub struct Region {
     pub code: String,
+    /// The name Huawei's English console shows; also what the sandbox
+    /// answers with, since Huawei answers in English.
     pub name: String,
+    /// The name Huawei's Chinese console shows; catalogs written before it
+    /// existed still load.
+    #[serde(default)]
+    pub name_zh: Option<String>,
+}
+
+impl Region {
+    /// The region's name in the language a person reads, in English where
+    /// the catalog has none in that language.
+    pub fn shown_name(&self) -> &str {
+        in_current_language(&self.name, self.name_zh.as_deref())
+    }
+}
+
+/// The Chinese text when a person reads Chinese and the catalog has it,
+/// else the English one.
+fn in_current_language<'a>(english: &'a str, chinese: Option<&'a str>) -> &'a str {
+    match (crate::lang::current(), chinese) {
+        (crate::lang::Lang::Zh, Some(chinese)) if !chinese.trim().is_empty() => chinese,
+        _ => english,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -77,6 +100,16 @@ pub struct ApplicationImage {
     /// an image; catalogs written before it existed still load.
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
+    pub description_zh: Option<String>,
+}
+
+impl ApplicationImage {
+    /// The one-line description in the language a person reads, in English
+    /// where the catalog has none in that language.
+    pub fn shown_description(&self) -> &str {
+        in_current_language(&self.description, self.description_zh.as_deref())
+    }
 }
 
 /// An OS image family such as CentOS, with its versions and the document's
@@ -220,91 +253,103 @@ pub enum Reason {
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reason::UnknownRegion { code, known } => write!(
-                f,
-                "\"{code}\" is not a FlexusL region; choose one of {}",
-                known.join(", ")
-            ),
-            Reason::UnknownImage { name } => write!(
-                f,
-                "there is no application or OS image called \"{name}\"; `flexus catalog` lists them"
-            ),
+            Reason::UnknownRegion { code, known } => f.write_str(&tr!(
+                "core.reason.unknown_region",
+                code = code,
+                known = known.join(", ")
+            )),
+            Reason::UnknownImage { name } => {
+                f.write_str(&tr!("core.reason.unknown_image", name = name))
+            }
             Reason::UnknownVersion {
                 image,
                 version,
                 known,
-            } => {
-                if known.len() == 1 {
-                    write!(f, "{image} is sold only as version {}", known[0])
-                } else {
-                    write!(
-                        f,
-                        "{image} has no version \"{version}\"; choose one of {}",
-                        known.join(", ")
-                    )
-                }
+            } => f.write_str(&if known.len() == 1 {
+                tr!(
+                    "core.reason.only_version",
+                    image = image,
+                    version = known[0]
+                )
+            } else {
+                tr!(
+                    "core.reason.unknown_version",
+                    image = image,
+                    version = version,
+                    known = known.join(", ")
+                )
+            }),
+            Reason::UnknownSpec { code } => {
+                f.write_str(&tr!("core.reason.unknown_spec", code = code))
             }
-            Reason::UnknownSpec { code } => write!(
-                f,
-                "\"{code}\" is not a FlexusL specification code; `flexus catalog` lists them"
-            ),
             Reason::VersionNotInRegion {
                 image,
                 version,
                 region,
-            } => write!(f, "{image} {version} is not offered in {region}"),
-            Reason::NeedsMoreMemory { image, min_gib } => {
-                write!(f, "{image} needs at least {} GiB", format_gib(*min_gib))
-            }
+            } => f.write_str(&tr!(
+                "core.reason.version_not_in_region",
+                image = image,
+                version = version,
+                region = region
+            )),
+            Reason::NeedsMoreMemory { image, min_gib } => f.write_str(&tr!(
+                "core.reason.needs_memory",
+                image = image,
+                gib = format_gib(*min_gib)
+            )),
             Reason::SpecOnlyInRegions {
                 memory_gib,
                 regions,
-            } => write!(
-                f,
-                "{} GiB packages exist only in {}",
-                format_gib(*memory_gib),
-                join_and(regions)
-            ),
+            } => f.write_str(&tr!(
+                "core.reason.spec_only_in_regions",
+                gib = format_gib(*memory_gib),
+                regions = join_and(regions)
+            )),
             Reason::SpecOnlyForVersions {
                 memory_gib,
                 image,
                 versions,
-            } => write!(
-                f,
-                "the {} GiB package is offered for {image} only with version {}",
-                format_gib(*memory_gib),
-                join_or(versions)
-            ),
+            } => f.write_str(&tr!(
+                "core.reason.spec_only_for_versions",
+                gib = format_gib(*memory_gib),
+                image = image,
+                versions = join_or(versions)
+            )),
             Reason::WindowsSpecNeedsPrivateImage => {
-                f.write_str("Windows (.byol) packages are only for private Windows images")
+                f.write_str(&tr!("core.reason.windows_spec_needs_private"))
             }
-            Reason::PlatformMismatch { image_platform } => match image_platform {
-                Platform::Linux => f.write_str("a private Linux image needs a Linux package"),
-                Platform::Windows => {
-                    f.write_str("a private Windows image needs a Windows (.byol) package")
-                }
-            },
-            Reason::NotOfferedForImage { image, spec } => {
-                write!(f, "{spec} is not offered with {image}")
-            }
+            Reason::PlatformMismatch { image_platform } => f.write_str(&match image_platform {
+                Platform::Linux => tr!("core.reason.private_linux_needs_linux"),
+                Platform::Windows => tr!("core.reason.private_windows_needs_byol"),
+            }),
+            Reason::NotOfferedForImage { image, spec } => f.write_str(&tr!(
+                "core.reason.not_offered_with_image",
+                spec = spec,
+                image = image
+            )),
         }
     }
 }
 
-fn join_with(items: &[String], last: &str) -> String {
+/// "a, b and c" in the reader's language; `last` joins the rest to the tail.
+fn join_with(items: &[String], last: impl Fn(String, &str) -> String) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., tail] => format!("{} {last} {tail}", rest.join(", ")),
+        [rest @ .., tail] => last(rest.join(&tr!("core.list.separator")), tail),
     }
 }
 
 fn join_and(items: &[String]) -> String {
-    join_with(items, "and")
+    join_with(items, |rest, tail| {
+        tr!("core.list.and", rest = rest, last = tail)
+    })
 }
 
 fn join_or(items: &[String]) -> String {
-    join_with(items, "or")
+    join_with(items, |rest, tail| {
+        tr!("core.list.or", rest = rest, last = tail)
+    })
 }
 
 /// An option for a step, and why it cannot be taken when it cannot.
@@ -511,9 +556,10 @@ impl Catalog {
         self.regions.iter().find(|r| r.code == code)
     }
 
-    /// The display name of a region, or the code itself when unknown.
+    /// The name of a region in the language a person reads, or the code
+    /// itself when unknown.
     pub fn region_name<'a>(&'a self, code: &'a str) -> &'a str {
-        self.region(code).map_or(code, |r| r.name.as_str())
+        self.region(code).map_or(code, Region::shown_name)
     }
 
     pub fn spec(&self, code: &str) -> Option<&Spec> {
@@ -584,7 +630,7 @@ impl Catalog {
             return Err(Reason::VersionNotInRegion {
                 image: name.to_string(),
                 version: version.to_string(),
-                region: region.name.clone(),
+                region: region.shown_name().to_string(),
             });
         }
         Ok(())
@@ -631,7 +677,10 @@ impl Catalog {
                     })
                 } else {
                     Err(Reason::NotOfferedForImage {
-                        image: format!("a private {} image", platform.label()),
+                        image: match platform {
+                            Platform::Linux => tr!("core.reason.a_private_linux_image"),
+                            Platform::Windows => tr!("core.reason.a_private_windows_image"),
+                        },
                         spec: spec.code.clone(),
                     })
                 }
@@ -774,6 +823,72 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::{Lang, in_language};
+
+    #[test]
+    fn regions_and_application_images_read_in_chinese_and_english_is_unchanged() {
+        let catalog = Catalog::embedded();
+        let zh = |code| in_language(Lang::Zh, || catalog.region_name(code).to_string());
+        assert_eq!(zh("ap-southeast-1"), "中国-香港");
+        assert_eq!(zh("ap-southeast-3"), "亚太-新加坡");
+        assert_eq!(zh("sa-brazil-1"), "拉美-圣保罗一");
+        assert_eq!(catalog.region_name("ap-southeast-1"), "CN-Hong Kong");
+        for region in &catalog.regions {
+            let name = in_language(Lang::Zh, || region.shown_name().to_string());
+            assert_ne!(name, region.name, "{} has no Chinese name", region.code);
+        }
+        for image in &catalog.application_images {
+            let text = in_language(Lang::Zh, || image.shown_description().to_string());
+            assert!(
+                text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}: {text}",
+                image.name
+            );
+            assert_eq!(image.shown_description(), image.description);
+        }
+    }
+
+    #[test]
+    fn a_catalog_without_chinese_names_still_loads_and_reads_english() {
+        let mut old: serde_json::Value = serde_json::from_str(EMBEDDED_CATALOG).unwrap();
+        for (list, key) in [
+            ("regions", "name_zh"),
+            ("application_images", "description_zh"),
+        ] {
+            for entry in old[list].as_array_mut().unwrap() {
+                assert!(entry.as_object_mut().unwrap().remove(key).is_some());
+            }
+        }
+        let catalog = Catalog::from_json(&old.to_string(), "old catalog").unwrap();
+        let name = in_language(Lang::Zh, || {
+            catalog.region_name("ap-southeast-1").to_string()
+        });
+        assert_eq!(name, "CN-Hong Kong");
+    }
+
+    #[test]
+    fn reasons_read_in_chinese_with_regions_in_chinese() {
+        let reason = Reason::SpecOnlyInRegions {
+            memory_gib: 16.0,
+            regions: vec!["a".into(), "b".into(), "c".into()],
+        };
+        assert_eq!(
+            in_language(Lang::Zh, || reason.to_string()),
+            "16 GiB套餐只在a、b和c提供"
+        );
+        assert_eq!(
+            reason.to_string(),
+            "16 GiB packages exist only in a, b and c"
+        );
+        let catalog = Catalog::embedded();
+        let unknown = in_language(Lang::Zh, || {
+            catalog.check_region("mars-1").unwrap_err().to_string()
+        });
+        assert!(
+            unknown.starts_with("“mars-1”不是FlexusL的区域"),
+            "{unknown}"
+        );
+    }
 
     fn public(name: &str, version: &str) -> ImageSelection {
         ImageSelection::Public {
