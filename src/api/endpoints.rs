@@ -197,6 +197,17 @@ pub(crate) fn join(base: &Url, path: &str) -> Url {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_endpoint_refused_in_chinese_keeps_the_setting_and_the_url_form() {
+        let error = crate::lang::in_language(crate::lang::Lang::Zh, || {
+            parse_endpoint("--hcss-endpoint", "http://example.com").unwrap_err()
+        });
+        assert_eq!(
+            error.to_string(),
+            "--hcss-endpoint: http://只用于本机（127.0.0.1、::1、localhost）；请用https://example.com"
+        );
+    }
+
     fn no_env(_: &str) -> Option<String> {
         None
     }

@@ -290,6 +290,81 @@ pub(crate) fn too_large(operation: Operation, status: u16, limit: usize) -> ApiF
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::{Lang, in_language};
+
+    #[test]
+    fn failures_and_their_next_steps_read_in_chinese_with_codes_kept() {
+        let quota = in_language(Lang::Zh, || {
+            let failure = ApiFailure {
+                status: Some(400),
+                code: Some(codes::INSUFFICIENT_QUOTA.to_string()),
+                message: "Insufficient quota.".to_string(),
+                next_step: next_step(
+                    Operation::CreateOrder,
+                    Some(400),
+                    Some(codes::INSUFFICIENT_QUOTA),
+                ),
+            };
+            failure.to_string()
+        });
+        assert_eq!(
+            quota,
+            "Insufficient quota.（HTTP 400，HCSS.14000011）。未下任何订单：账号配额不足。\
+             请减少数量或申请提高配额（控制台：配额），然后重新提交"
+        );
+        let lost = in_language(Lang::Zh, || {
+            network(Operation::CreateOrder, NetworkTrouble::Lost, "127.0.0.1").to_string()
+        });
+        assert_eq!(
+            lost,
+            "与127.0.0.1上的HCSS的连接断开了。请检查网络连接和终端节点设置，然后重试"
+        );
+        let expired = in_language(Lang::Zh, || {
+            next_step(
+                Operation::PayOrder,
+                Some(401),
+                Some(bss_codes::TOKEN_EXPIRED),
+            )
+        });
+        assert!(
+            expired.starts_with("登录已过期（Token有效期为24小时）"),
+            "{expired}"
+        );
+    }
+
+    #[test]
+    fn english_failures_read_as_before() {
+        let failure = network(Operation::CreateOrder, NetworkTrouble::Lost, "127.0.0.1");
+        assert_eq!(
+            failure.to_string(),
+            "the connection to HCSS at 127.0.0.1 broke. Check the network connection and the \
+             endpoint settings, then try again"
+        );
+        let quota = ApiFailure {
+            status: Some(400),
+            code: Some(codes::INSUFFICIENT_QUOTA.to_string()),
+            message: "Insufficient quota.".to_string(),
+            next_step: String::new(),
+        };
+        assert_eq!(
+            quota.to_string(),
+            "Insufficient quota. (HTTP 400, HCSS.14000011)"
+        );
+    }
+
+    #[test]
+    fn order_states_for_people_read_in_chinese_while_the_sandbox_word_stays_english() {
+        use crate::api::wire::status;
+        assert_eq!(
+            in_language(Lang::Zh, || status::shown(status::PENDING_PAYMENT)),
+            "待支付"
+        );
+        assert_eq!(
+            in_language(Lang::Zh, || status::describe(status::PENDING_PAYMENT)),
+            "pending payment"
+        );
+        assert_eq!(status::shown(status::COMPLETED), "completed");
+    }
 
     fn keep(s: String) -> String {
         s
