@@ -398,12 +398,7 @@ impl Catalog {
     pub fn from_json(text: &str, origin: &str) -> Result<Catalog, CatalogError> {
         let catalog: Catalog = serde_json::from_str(text).map_err(|e| CatalogError {
             origin: origin.to_string(),
-            problems: vec![format!(
-                "line {}, column {}: {}",
-                e.line(),
-                e.column(),
-                super::json_error_words(&e)
-            )],
+            problems: vec![super::json_syntax_problem(&e)],
         })?;
         let problems = catalog.problems();
         if problems.is_empty() {
@@ -425,47 +420,49 @@ impl Catalog {
         let spec_codes: HashSet<&str> = self.specs.iter().map(|s| s.code.as_str()).collect();
 
         if self.regions.is_empty() {
-            problems.push("regions: the list is empty".to_string());
+            problems.push(format!("regions: {}", tr!("core.file.list_empty")));
         }
         let mut seen = HashSet::new();
         for (i, region) in self.regions.iter().enumerate() {
             if region.code.trim().is_empty() || region.name.trim().is_empty() {
-                problems.push(format!("regions[{i}]: code and name must not be empty"));
+                problems.push(format!(
+                    "regions[{i}]: {}",
+                    tr!("core.file.code_and_name_empty")
+                ));
             }
             if !seen.insert(region.code.as_str()) {
-                problems.push(format!(
-                    "regions[{i}]: duplicate region \"{}\"",
-                    region.code
-                ));
+                let problem = tr!("core.file.duplicate_region", code = region.code);
+                problems.push(format!("regions[{i}]: {problem}"));
             }
         }
         if self.specs.is_empty() {
-            problems.push("specs: the list is empty".to_string());
+            problems.push(format!("specs: {}", tr!("core.file.list_empty")));
         }
         let mut seen = HashSet::new();
         for (i, spec) in self.specs.iter().enumerate() {
             if !seen.insert(spec.code.as_str()) {
-                problems.push(format!("specs[{i}]: duplicate spec \"{}\"", spec.code));
+                let problem = tr!("core.file.duplicate_spec", code = spec.code);
+                problems.push(format!("specs[{i}]: {problem}"));
             }
             if spec.vcpus == 0 || spec.memory_gib <= 0.0 || spec.system_disk_gib == 0 {
-                problems.push(format!(
-                    "specs[{i}]: \"{}\" must have vCPUs, memory and system disk above zero",
-                    spec.code
-                ));
+                let problem = tr!("core.file.spec_zero", code = spec.code);
+                problems.push(format!("specs[{i}]: {problem}"));
             }
         }
 
         let check_specs = |place: &str, list: &[String], problems: &mut Vec<String>| {
             if list.is_empty() {
-                problems.push(format!("{place}.specs: the list is empty"));
+                problems.push(format!("{place}.specs: {}", tr!("core.file.list_empty")));
             }
             let mut seen = HashSet::new();
             for (j, code) in list.iter().enumerate() {
                 if !spec_codes.contains(code.as_str()) {
-                    problems.push(format!("{place}.specs[{j}]: unknown spec code \"{code}\""));
+                    let problem = tr!("core.file.unknown_spec", code = code);
+                    problems.push(format!("{place}.specs[{j}]: {problem}"));
                 }
                 if !seen.insert(code.as_str()) {
-                    problems.push(format!("{place}.specs[{j}]: \"{code}\" is listed twice"));
+                    let problem = tr!("core.file.listed_twice", code = code);
+                    problems.push(format!("{place}.specs[{j}]: {problem}"));
                 }
             }
         };
@@ -474,30 +471,34 @@ impl Catalog {
         for (i, image) in self.application_images.iter().enumerate() {
             let place = format!("application_images[{i}]");
             if image.name.trim().is_empty() || image.version.trim().is_empty() {
-                problems.push(format!("{place}: name and version must not be empty"));
+                problems.push(format!(
+                    "{place}: {}",
+                    tr!("core.file.name_and_version_empty")
+                ));
             }
             if !image_names.insert(image.name.as_str()) {
-                problems.push(format!("{place}: duplicate image \"{}\"", image.name));
+                let problem = tr!("core.file.duplicate_image", name = image.name);
+                problems.push(format!("{place}: {problem}"));
             }
             check_specs(&place, &image.specs, &mut problems);
         }
         for (i, image) in self.os_images.iter().enumerate() {
             let place = format!("os_images[{i}]");
             if image.name.trim().is_empty() {
-                problems.push(format!("{place}: name must not be empty"));
+                problems.push(format!("{place}: {}", tr!("core.file.name_empty")));
             }
             if !image_names.insert(image.name.as_str()) {
-                problems.push(format!("{place}: duplicate image \"{}\"", image.name));
+                let problem = tr!("core.file.duplicate_image", name = image.name);
+                problems.push(format!("{place}: {problem}"));
             }
             if image.versions.is_empty() {
-                problems.push(format!("{place}.versions: the list is empty"));
+                problems.push(format!("{place}.versions: {}", tr!("core.file.list_empty")));
             }
             let mut seen = HashSet::new();
             for (j, version) in image.versions.iter().enumerate() {
                 if !seen.insert(version.as_str()) {
-                    problems.push(format!(
-                        "{place}.versions[{j}]: version \"{version}\" is listed twice"
-                    ));
+                    let problem = tr!("core.file.version_twice", version = version);
+                    problems.push(format!("{place}.versions[{j}]: {problem}"));
                 }
             }
             check_specs(&place, &image.specs, &mut problems);
@@ -505,31 +506,33 @@ impl Catalog {
                 let at = format!("{place}.version_limits[{j}]");
                 for v in &limit.versions {
                     if !image.versions.contains(v) {
-                        problems.push(format!("{at}.versions: unknown version \"{v}\""));
+                        let problem = tr!("core.file.unknown_version", version = v);
+                        problems.push(format!("{at}.versions: {problem}"));
                     }
                 }
                 for r in &limit.not_in_regions {
                     if !region_codes.contains(r.as_str()) {
-                        problems.push(format!("{at}.not_in_regions: unknown region \"{r}\""));
+                        let problem = tr!("core.file.unknown_region", code = r);
+                        problems.push(format!("{at}.not_in_regions: {problem}"));
                     }
                 }
             }
             for (j, limit) in image.spec_limits.iter().enumerate() {
                 let at = format!("{place}.spec_limits[{j}]");
                 if !image.specs.contains(&limit.spec) {
-                    problems.push(format!(
-                        "{at}.spec: \"{}\" is not in this image's specs",
-                        limit.spec
-                    ));
+                    let problem = tr!("core.file.spec_not_of_image", code = limit.spec);
+                    problems.push(format!("{at}.spec: {problem}"));
                 }
                 for r in limit.only_regions.iter().flatten() {
                     if !region_codes.contains(r.as_str()) {
-                        problems.push(format!("{at}.only_regions: unknown region \"{r}\""));
+                        let problem = tr!("core.file.unknown_region", code = r);
+                        problems.push(format!("{at}.only_regions: {problem}"));
                     }
                 }
                 for v in limit.only_versions.iter().flatten() {
                     if !image.versions.contains(v) {
-                        problems.push(format!("{at}.only_versions: unknown version \"{v}\""));
+                        let problem = tr!("core.file.unknown_version", version = v);
+                        problems.push(format!("{at}.only_versions: {problem}"));
                     }
                 }
             }
@@ -542,10 +545,12 @@ impl Catalog {
                 if let Some(spec) = self.spec(code)
                     && spec.platform != platform
                 {
-                    problems.push(format!(
-                        "{place}.specs[{j}]: \"{code}\" is a {} package",
-                        spec.platform.label()
-                    ));
+                    let problem = tr!(
+                        "core.file.package_of_platform",
+                        code = code,
+                        platform = spec.platform.label()
+                    );
+                    problems.push(format!("{place}.specs[{j}]: {problem}"));
                 }
             }
         }

@@ -22,7 +22,7 @@ pub fn day(text: &str) -> Option<Date> {
 pub fn day_problem(field: &str, text: &str) -> Option<String> {
     day(text)
         .is_none()
-        .then(|| format!("{field}: \"{text}\" is not a day like \"2026-11-26\""))
+        .then(|| format!("{field}: {}", tr!("core.file.not_a_day", text = text)))
 }
 
 /// The warning for a price table recorded more than a year before

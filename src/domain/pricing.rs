@@ -108,14 +108,8 @@ impl PriceTable {
             origin: origin.to_string(),
             problems,
         };
-        let table: PriceTable = serde_json::from_str(text).map_err(|e| {
-            fail(vec![format!(
-                "line {}, column {}: {}",
-                e.line(),
-                e.column(),
-                super::json_error_words(&e)
-            )])
-        })?;
+        let table: PriceTable =
+            serde_json::from_str(text).map_err(|e| fail(vec![super::json_syntax_problem(&e)]))?;
         let mut problems = Vec::new();
         problems.extend(super::freshness::day_problem(
             "recorded_on",
@@ -125,33 +119,29 @@ impl PriceTable {
             problems.extend(super::freshness::day_problem("published_on", published_on));
         }
         if table.currency.trim().is_empty() {
-            problems.push("currency: must not be empty".to_string());
+            problems.push(format!("currency: {}", tr!("core.file.must_not_be_empty")));
         }
         let mut seen = HashSet::new();
         for (i, entry) in table.monthly.iter().enumerate() {
             if catalog.region(&entry.region).is_none() {
-                problems.push(format!(
-                    "monthly[{i}].region: unknown region \"{}\"",
-                    entry.region
-                ));
+                let problem = tr!("core.file.unknown_region", code = entry.region);
+                problems.push(format!("monthly[{i}].region: {problem}"));
             }
             if catalog.spec(&entry.spec).is_none() {
-                problems.push(format!(
-                    "monthly[{i}].spec: unknown spec code \"{}\"",
-                    entry.spec
-                ));
+                let problem = tr!("core.file.unknown_spec", code = entry.spec);
+                problems.push(format!("monthly[{i}].spec: {problem}"));
             }
             if Money::parse(&entry.price).is_none() {
-                problems.push(format!(
-                    "monthly[{i}].price: \"{}\" is not an amount like \"9.00\"",
-                    entry.price
-                ));
+                let problem = tr!("core.file.not_an_amount", price = entry.price);
+                problems.push(format!("monthly[{i}].price: {problem}"));
             }
             if !seen.insert((entry.region.as_str(), entry.spec.as_str())) {
-                problems.push(format!(
-                    "monthly[{i}]: {} in {} is priced twice",
-                    entry.spec, entry.region
-                ));
+                let problem = tr!(
+                    "core.file.priced_twice",
+                    spec = entry.spec,
+                    region = entry.region
+                );
+                problems.push(format!("monthly[{i}]: {problem}"));
             }
         }
         if problems.is_empty() {
