@@ -946,7 +946,8 @@ pub fn damaged_key(record: &DamagedRecord) -> String {
     record
         .client_request_id
         .clone()
-        .unwrap_or_else(|| tr!("core.journal.damaged_key", place = record.place))
+        // A key compared with itself, never a sentence: it stays English.
+        .unwrap_or_else(|| format!("damaged record at {}", record.place))
 }
 
 /// A damaged journal record that may hide a purchase, in words.

@@ -240,3 +240,55 @@ pub fn plural(n: i64, unit: &str) -> String {
         format!("{n} {unit}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::PeriodType;
+    use crate::lang::{Lang, in_language};
+
+    fn draft() -> Draft {
+        Draft {
+            instance_name: "web-1".into(),
+            plan_spec: "hf.large.1.30m.linux".into(),
+            image: ImageRef::Public {
+                name: "BT".into(),
+                version: "6.8.35".into(),
+            },
+            region: "ap-southeast-1".into(),
+            period_type: PeriodType::Month,
+            period_num: 3,
+            purchase_quantity: 2,
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn the_chinese_summary_names_the_region_in_chinese_and_keeps_its_values_in_one_column() {
+        let (catalog, prices) = (Catalog::embedded(), PriceTable::embedded());
+        let text = in_language(Lang::Zh, || {
+            Summary::new(&catalog, &prices, &draft()).to_text()
+        });
+        assert!(
+            text.contains("区域            中国-香港 (ap-southeast-1)\n"),
+            "{text}"
+        );
+        assert!(text.contains("购买时长        3个月\n"), "{text}");
+        assert!(text.contains("x 2个实例\n"), "{text}");
+        for line in text.lines().filter(|l| !l.starts_with(' ')) {
+            let label: String = line.chars().take_while(|c| *c != ' ').collect();
+            let rest = &line[label.len()..];
+            let padding = rest.len() - rest.trim_start().len();
+            assert_eq!(label.width() + padding, 16, "{line}");
+        }
+        let english = Summary::new(&catalog, &prices, &draft()).to_text();
+        assert!(
+            english.contains("Region          CN-Hong Kong (ap-southeast-1)\n"),
+            "{english}"
+        );
+        assert!(
+            english.contains("for 3 months x 2 instances\n"),
+            "{english}"
+        );
+    }
+}
