@@ -356,14 +356,21 @@ mod tests {
     fn order_states_for_people_read_in_chinese_while_the_sandbox_word_stays_english() {
         use crate::api::wire::status;
         assert_eq!(
-            in_language(Lang::Zh, || status::shown(status::PENDING_PAYMENT)),
+            in_language(Lang::Zh, || status::describe(status::PENDING_PAYMENT)),
             "待支付"
         );
+        assert_eq!(in_language(Lang::Zh, || status::describe(42)), "状态未知");
         assert_eq!(
-            in_language(Lang::Zh, || status::describe(status::PENDING_PAYMENT)),
+            in_language(Lang::Zh, || status::english(status::PENDING_PAYMENT)),
             "pending payment"
         );
-        assert_eq!(status::shown(status::COMPLETED), "completed");
+        assert_eq!(status::describe(status::COMPLETED), "completed");
+        assert_eq!(status::describe(42), "in an unknown state");
+        // The sandbox's English words are the people's English words.
+        for code in (0..=10).chain([42]) {
+            let english = in_language(Lang::En, || status::describe(code));
+            assert_eq!(status::english(code), english, "{code}");
+        }
     }
 
     fn keep(s: String) -> String {

@@ -79,7 +79,7 @@ impl FoundOrder {
                 None => spec.clone(),
             });
         }
-        parts.push(super::wire::status::shown(self.info.status));
+        parts.push(super::wire::status::describe(self.info.status).to_string());
         parts.join(&tr!("core.list.separator"))
     }
 }

@@ -667,7 +667,7 @@ fn refused(order_id: &str, refusal: Refusal, action: &str) -> Response {
                 code,
                 &format!(
                     "The order {order_id} is {} ({status}); only orders pending payment can be {action}.",
-                    wire::status::describe(status)
+                    wire::status::english(status)
                 ),
             )
         }

@@ -303,9 +303,9 @@ impl PurchaseRecord {
                         "core.purchase_state.pending_payment_until",
                         deadline = crate::domain::when::dated_stamp(deadline, zone)
                     ),
-                    None => status::shown(status::PENDING_PAYMENT),
+                    None => status::describe(status::PENDING_PAYMENT).to_string(),
                 },
-                Some((code, _)) => status::shown(*code),
+                Some((code, _)) => status::describe(*code).to_string(),
                 None => tr!("core.purchase_state.placed"),
             },
             PurchaseState::Rejected(error) => match &error.code {
