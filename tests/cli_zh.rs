@@ -99,7 +99,7 @@ async fn each_way_of_asking_gives_chinese_catalog_dry_run_refusal_order_and_orde
         assert_eq!(refused.code, 2, "{way:?}: {}", refused.all());
         assert!(
             refused.stderr.contains("未经确认，不会下单")
-                && refused.stderr.contains("加上 --yes 即可确认"),
+                && refused.stderr.contains("加上--yes即可确认"),
             "{way:?}: {}",
             refused.stderr
         );
@@ -111,7 +111,7 @@ async fn each_way_of_asking_gives_chinese_catalog_dry_run_refusal_order_and_orde
         assert!(
             placed
                 .stdout
-                .contains(&format!("订单 {order_id}：已完成，实例已创建")),
+                .contains(&format!("订单{order_id}：已完成，实例已创建")),
             "{way:?}: {}",
             placed.stdout
         );
@@ -183,13 +183,13 @@ async fn help_reads_chinese_down_to_each_argument_and_the_exit_codes() {
         "试运行：检查计划",
         "不询问直接下单",
         "购买服务（HCSS）的终端节点",
-        "退出码：0 已完成",
+        "退出码：0已完成",
     ] {
         assert!(help.stdout.contains(words), "{words}: {}", help.stdout);
     }
     // Every command's about line, in the overview.
     let overview = run(&s, Way::Locale, &["--help"]).await;
-    assert!(overview.stdout.contains("在终端中购买华为云 FlexusL 实例"));
+    assert!(overview.stdout.contains("在终端中购买华为云FlexusL实例"));
     assert!(
         overview.stdout.contains("列出本机发起的购买"),
         "{}",
