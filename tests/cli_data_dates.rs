@@ -69,6 +69,55 @@ fn prices_older_than_a_year_are_warned_about() {
     assert_eq!(catalog["prices_stale"], true, "{catalog}");
 }
 
+/// An estimate from old prices may be wrong: the dry run and the order
+/// warn as the catalog does, and the dry run names the tables' days.
+#[test]
+fn the_dry_run_names_the_days_and_warns_of_old_prices() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = prices_file(&dir, |p| p["recorded_on"] = "2020-01-15".into());
+    let plan = "examples/plan.json";
+    let out = flexus(&["--prices", &old, "order", "--plan", plan, "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("Warning: the price table was recorded on 2020-01-15"),
+        "{err}"
+    );
+    assert!(err.contains("Catalog  as of 2024-11-14"), "{err}");
+    assert!(err.contains("Prices   recorded 2020-01-15"), "{err}");
+
+    let out = flexus(&[
+        "--prices",
+        &old,
+        "order",
+        "--plan",
+        plan,
+        "--dry-run",
+        "--json",
+    ]);
+    let checked: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(checked["prices_recorded_on"], "2020-01-15", "{checked}");
+    assert_eq!(checked["catalog_updated_on"], "2024-11-14", "{checked}");
+    assert_eq!(checked["prices_stale"], true, "{checked}");
+    assert!(text(&out.stderr).contains("Warning:"));
+
+    // The order itself warns before anything else (here it then stops:
+    // nobody is there to confirm it).
+    let out = flexus(&["--prices", &old, "--no-input", "order", "--plan", plan]);
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("Warning: the price table was recorded on 2020-01-15"),
+        "{err}"
+    );
+
+    let fresh = flexus(&["order", "--plan", plan, "--dry-run"]);
+    assert!(
+        !text(&fresh.stderr).contains("Warning"),
+        "{}",
+        text(&fresh.stderr)
+    );
+}
+
 #[test]
 fn fresh_prices_bring_no_warning() {
     let out = flexus(&["catalog"]);

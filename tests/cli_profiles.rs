@@ -67,6 +67,63 @@ async fn an_order_over_the_limit_is_refused_before_anything_is_sent() {
     assert_eq!(s.sandbox.created_orders().len(), 1);
 }
 
+/// The dry run is the gate scripts put before the order: it refuses what
+/// the order would refuse, in the same words and with the same exit code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_over_the_limit_is_refused_as_the_order_would_be() {
+    let s = Setup::new(&[]).await;
+    let config = config_file(&s, "[profiles.careful]\nmax_order_total = 10\n");
+    let plan = priced_plan(s.home.path());
+    let plan = plan.to_str().unwrap();
+    let run_of = |extra: &[&str]| {
+        let mut args = vec!["--profile", "careful", "order", "--plan", plan];
+        args.extend_from_slice(extra);
+        with_config(&s, &config, &args)
+    };
+    let order = s.run_with(run_of(&["--yes"])).await;
+    let dry = s.run_with(run_of(&["--dry-run"])).await;
+    assert_eq!(dry.code, order.code, "{}", dry.all());
+    assert_eq!(dry.code, 2);
+    let refusal = |run: &cli_support::Run| {
+        run.stderr
+            .lines()
+            .find(|line| line.contains("spending limit of USD 10.00"))
+            .map(str::to_string)
+    };
+    assert!(refusal(&dry).is_some(), "{}", dry.stderr);
+    assert_eq!(refusal(&dry), refusal(&order));
+    assert!(dry.stdout.is_empty(), "no body to send: {}", dry.stdout);
+
+    let json = s.run_with(run_of(&["--dry-run", "--json"])).await;
+    assert_eq!(json.code, 2, "{}", json.all());
+    let checked: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(checked["valid"], false, "{checked}");
+    assert_eq!(checked["within_spending_limit"], false, "{checked}");
+    assert_eq!(checked["body"], serde_json::Value::Null, "{checked}");
+    assert_eq!(checked["error"]["exit"], 2, "{checked}");
+    let message = checked["error"]["message"].as_str().unwrap();
+    assert!(message.contains("max_order_total"), "{message}");
+    assert!(s.sandbox.created_orders().is_empty());
+
+    // Within the limit the dry run passes, and says so.
+    let config = config_file(&s, "[profiles.careful]\nmax_order_total = 18\n");
+    let args = [
+        "--profile",
+        "careful",
+        "order",
+        "--plan",
+        plan,
+        "--dry-run",
+        "--json",
+    ];
+    let json = s.run_with(with_config(&s, &config, &args)).await;
+    assert_eq!(json.code, 0, "{}", json.all());
+    let checked: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(checked["valid"], true, "{checked}");
+    assert_eq!(checked["within_spending_limit"], true, "{checked}");
+    assert!(checked["body"].is_object(), "{checked}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unpriced_order_is_refused_unless_the_profile_allows_it() {
     let s = Setup::new(&[]).await;

@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::Args;
 use serde::Serialize;
 
-use super::common::{left, right};
+use super::common::{data_dates, left, right, warn_if_prices_stale};
 use super::{Data, Execute};
 use crate::domain::catalog::{Catalog, MatrixRow};
 use crate::domain::freshness::stale_prices_warning;
@@ -26,10 +26,7 @@ impl Execute for CatalogArgs {
     fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let catalog = &data.catalog;
         let today = jiff::ZonedDateTime::now().date();
-        if let Some(warning) = stale_prices_warning(&data.prices, today) {
-            writeln!(err, "{}", tr!("cmd.catalog.warning", warning = warning))
-                .map_err(output_failure)?;
-        }
+        warn_if_prices_stale(&data, today, err)?;
         if let Some(region) = &self.region {
             let checked = catalog.check_region(region).map_err(|reason| {
                 Failure::new(EXIT_INVALID, tr!("cmd.catalog.region", why = reason))
@@ -170,29 +167,8 @@ fn write_catalog_table(
     Ok(())
 }
 
-/// Which day the catalog and the prices describe, so a reader can tell
-/// how old they are (`--catalog` and `--prices` bring newer ones).
+/// Which day the catalog and the prices describe, after a blank line.
 fn write_data_dates(data: &Data, out: &mut dyn Write) -> std::io::Result<()> {
-    let prices = &data.prices;
-    let (recorded, currency) = (&prices.recorded_on, &prices.currency);
     writeln!(out)?;
-    let catalog = match data.catalog.updated_on.as_deref() {
-        Some(day) => tr!("cmd.catalog.dated", day = day),
-        None => tr!("cmd.catalog.undated"),
-    };
-    writeln!(out, "{catalog}")?;
-    let prices = match prices.published_on.as_deref() {
-        Some(published) => tr!(
-            "cmd.catalog.prices_published",
-            recorded = recorded,
-            published = published,
-            currency = currency
-        ),
-        None => tr!(
-            "cmd.catalog.prices",
-            recorded = recorded,
-            currency = currency
-        ),
-    };
-    writeln!(out, "{prices}")
+    writeln!(out, "{}", data_dates(data))
 }

@@ -220,6 +220,47 @@ pub(super) fn within_spending_limit(
     })
 }
 
+/// Warns on standard error when the price table is more than a year old:
+/// every estimate made from it (the catalog's, a dry run's, an order's)
+/// may be wrong.
+pub(super) fn warn_if_prices_stale(
+    data: &super::Data,
+    today: jiff::civil::Date,
+    err: &mut dyn Write,
+) -> Result<(), Failure> {
+    match crate::domain::freshness::stale_prices_warning(&data.prices, today) {
+        Some(warning) => writeln!(err, "{}", tr!("cmd.catalog.warning", warning = warning))
+            .map_err(output_failure),
+        None => Ok(()),
+    }
+}
+
+/// Which day the catalog and the prices describe, one line each, so a
+/// reader can tell how old they are (`--catalog` and `--prices` bring
+/// newer ones).
+pub(super) fn data_dates(data: &super::Data) -> String {
+    let prices = &data.prices;
+    let (recorded, currency) = (&prices.recorded_on, &prices.currency);
+    let catalog = match data.catalog.updated_on.as_deref() {
+        Some(day) => tr!("cmd.catalog.dated", day = day),
+        None => tr!("cmd.catalog.undated"),
+    };
+    let prices = match prices.published_on.as_deref() {
+        Some(published) => tr!(
+            "cmd.catalog.prices_published",
+            recorded = recorded,
+            published = published,
+            currency = currency
+        ),
+        None => tr!(
+            "cmd.catalog.prices",
+            recorded = recorded,
+            currency = currency
+        ),
+    };
+    format!("{catalog}\n{prices}")
+}
+
 /// The zone this process shows times in: the system's, where `TZ` wins
 /// (a zone name, or a POSIX rule such as `CST-8`). Looked up once at a
 /// command's start; JSON and the journal keep UTC.

@@ -322,10 +322,38 @@ pub(super) fn acting_on_order(
 #[derive(Debug, Serialize)]
 pub struct DryRunJson<'a> {
     pub valid: bool,
+    /// The estimate is within the profile's `max_order_total` (true with
+    /// no limit); false for a plan with problems, which has no estimate.
+    pub within_spending_limit: bool,
     pub body: Option<&'a RequestBody>,
     pub problems: Vec<ProblemJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorJson>,
+    #[serde(flatten)]
+    pub dates: DataDatesJson<'a>,
+}
+
+/// Which days the catalog and the price table describe, and whether the
+/// prices are more than a year old (the warning on standard error says so
+/// in words).
+#[derive(Debug, Serialize)]
+pub struct DataDatesJson<'a> {
+    pub catalog_updated_on: Option<&'a str>,
+    pub prices_recorded_on: &'a str,
+    pub prices_published_on: Option<&'a str>,
+    pub prices_stale: bool,
+}
+
+impl<'a> DataDatesJson<'a> {
+    pub fn new(data: &'a super::Data, today: jiff::civil::Date) -> Self {
+        DataDatesJson {
+            catalog_updated_on: data.catalog.updated_on.as_deref(),
+            prices_recorded_on: &data.prices.recorded_on,
+            prices_published_on: data.prices.published_on.as_deref(),
+            prices_stale: crate::domain::freshness::stale_prices_warning(&data.prices, today)
+                .is_some(),
+        }
+    }
 }
 
 /// One problem of a plan: the field as the request body names it.

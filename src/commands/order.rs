@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::common::{
     Act, ConnectArgs, FileKind, Session, Unbreakable, api_failure, confirm, confirm_typed, connect,
-    read_file, within_spending_limit,
+    data_dates, read_file, warn_if_prices_stale, within_spending_limit,
 };
 use super::json::{self, DryRunJson, ProblemJson};
 use super::placing::{Start, place};
@@ -18,7 +18,6 @@ use crate::api::journal::PurchaseRecord;
 use crate::api::purchase;
 use crate::domain::catalog::Catalog;
 use crate::domain::order::{Draft, Problem, RequestBody};
-use crate::domain::pricing::PriceTable;
 use crate::domain::skeleton::skeleton_plan;
 use crate::domain::summary::Summary;
 use crate::domain::when::dated_stamp;
@@ -94,9 +93,11 @@ impl Execute for OrderArgs {
         let Some(plan) = self.plan.as_deref().filter(|_| !self.skeleton) else {
             return skeleton(&data.catalog, out);
         };
+        let today = jiff::ZonedDateTime::now().date();
+        warn_if_prices_stale(&data, today, err)?;
         json::telling_once(self.json, out, |told, out| {
             if self.dry_run {
-                dry_run(&data.catalog, &data.prices, plan, &self, told, out, err)
+                dry_run(&data, today, plan, &self, told, out, err)
             } else {
                 order(&data, plan, &self, told, out, err)
             }
@@ -192,9 +193,12 @@ fn problems_failure(path: &Path, problems: &[Problem]) -> Failure {
     Failure::new(EXIT_INVALID, message)
 }
 
+/// `--dry-run`: the plan checked as the order would check it, spending
+/// limit included, so a script may take a dry run that passes as the gate
+/// for the order.
 fn dry_run(
-    catalog: &Catalog,
-    prices: &PriceTable,
+    data: &Data,
+    today: jiff::civil::Date,
     plan: &Path,
     args: &OrderArgs,
     told: &mut bool,
@@ -203,45 +207,61 @@ fn dry_run(
 ) -> Result<(), Failure> {
     if args.json {
         *told = true;
-        return dry_run_json(catalog, prices, plan, out, err);
+        return dry_run_json(data, today, plan, out, err);
     }
-    let Plan { draft, body } = read_plan(catalog, plan)?;
-    let summary = Summary::new(catalog, prices, &draft);
+    let Plan { draft, body } = read_plan(&data.catalog, plan)?;
     let io = output_failure;
-    write!(err, "{}", summary.to_text()).map_err(io)?;
+    write_summary_and_dates(data, &draft, err)?;
+    within_spending_limit(data, &draft)?;
     writeln!(err, "{}", tr!("cmd.order.dry_run_done")).map_err(io)?;
     writeln!(out, "{}", body.to_pretty_json()).map_err(io)?;
     Ok(())
 }
 
+/// The summary of a plan, and the days of the tables its estimate comes
+/// from, on standard error.
+fn write_summary_and_dates(data: &Data, draft: &Draft, err: &mut dyn Write) -> Result<(), Failure> {
+    let summary = Summary::new(&data.catalog, &data.prices, draft);
+    write!(err, "{}", summary.to_text()).map_err(output_failure)?;
+    writeln!(err, "{}", data_dates(data)).map_err(output_failure)
+}
+
 /// `--dry-run --json`: one object, whether the plan is good or not.
 fn dry_run_json(
-    catalog: &Catalog,
-    prices: &PriceTable,
+    data: &Data,
+    today: jiff::civil::Date,
     plan: &Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let text = json::reporting_failure(true, out, read_plan_text(plan))?;
-    match checked_plan(catalog, &text) {
+    let dates = json::DataDatesJson::new(data, today);
+    match checked_plan(&data.catalog, &text) {
         Ok(Plan { draft, body }) => {
-            let summary = Summary::new(catalog, prices, &draft);
-            write!(err, "{}", summary.to_text()).map_err(output_failure)?;
+            write_summary_and_dates(data, &draft, err)?;
+            let refusal = within_spending_limit(data, &draft).err();
             let checked = DryRunJson {
-                valid: true,
-                body: Some(&body),
+                valid: refusal.is_none(),
+                within_spending_limit: refusal.is_none(),
+                body: refusal.is_none().then_some(&body),
                 problems: Vec::new(),
-                error: None,
+                error: refusal.as_ref().map(Into::into),
+                dates,
             };
-            json::write_line(out, &checked)
+            json::write_line(out, &checked)?;
+            refusal.map_or(Ok(()), Err)
         }
         Err(problems) => {
             let failure = problems_failure(plan, &problems);
             let refused = DryRunJson {
                 valid: false,
+                // Unknown until the plan is whole: a broken plan has no
+                // estimate to compare.
+                within_spending_limit: false,
                 body: None,
                 problems: problems.iter().map(ProblemJson::from).collect(),
                 error: Some((&failure).into()),
+                dates,
             };
             json::write_line(out, &refused)?;
             Err(failure)
