@@ -24,8 +24,7 @@ use crate::commands::status::StatusArgs;
 use crate::commands::wizard::WizardArgs;
 use crate::commands::{Data, DataArgs, Execute};
 use crate::exit::{
-    EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure,
-    exit_codes_help,
+    EXIT_FAILURE, EXIT_INVALID, EXIT_OK, Failure, exit_codes_help, watch_exit_codes_help,
 };
 use crate::lang::Lang;
 
@@ -99,18 +98,16 @@ pub fn command() -> clap::Command {
             exit_codes = exit_codes_help(&general)
         ))
         .mut_subcommands(move |sub| {
-            let codes: &[i32] = match sub.get_name() {
-                // --watch follows the order, as `flexus order` does.
-                "status" => &[
-                    EXIT_OK,
-                    EXIT_FAILURE,
-                    EXIT_INVALID,
-                    EXIT_UNKNOWN_OUTCOME,
-                    EXIT_PENDING_PAYMENT,
-                ],
-                _ => &general,
-            };
-            let codes = exit_codes_help(codes);
+            let mut codes = exit_codes_help(&general);
+            // --watch follows the order, as `flexus order` does, and ends
+            // as it ends.
+            if sub.get_name() == "status" {
+                codes = tr!(
+                    "cmd.exit.status_codes",
+                    codes = codes,
+                    watch = watch_exit_codes_help()
+                );
+            }
             // A command whose text words its own exit codes keeps them.
             let words_own = |text: &str| text.contains("Exit codes") || text.contains("退出码");
             let ended = |own: Option<&clap::builder::StyledStr>| match own.map(|t| t.to_string()) {

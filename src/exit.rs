@@ -78,6 +78,19 @@ fn exit_meaning(code: i32) -> Option<String> {
 /// "Exit codes: 0 done; 1 ...": the help text for a command that can end
 /// with `codes`.
 pub fn exit_codes_help(codes: &[i32]) -> String {
+    tr!("cmd.exit.codes", list = exit_code_entries(codes))
+}
+
+/// The exit codes `status` gives only while it follows an order: a look
+/// at an order reports its state, it is no outcome of the command.
+pub fn watch_exit_codes_help() -> String {
+    tr!(
+        "cmd.exit.watch_only",
+        list = exit_code_entries(&[EXIT_UNKNOWN_OUTCOME, EXIT_PENDING_PAYMENT])
+    )
+}
+
+fn exit_code_entries(codes: &[i32]) -> String {
     let listed: Vec<String> = codes
         .iter()
         .filter_map(|&code| {
@@ -88,8 +101,5 @@ pub fn exit_codes_help(codes: &[i32]) -> String {
             ))
         })
         .collect();
-    tr!(
-        "cmd.exit.codes",
-        list = listed.join(&tr!("cmd.exit.separator"))
-    )
+    listed.join(&tr!("cmd.exit.separator"))
 }

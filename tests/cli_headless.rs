@@ -159,11 +159,12 @@ fn a_field_that_cannot_be_read_is_reported_once() {
 }
 
 #[test]
-fn a_missing_plan_file_exits_1_naming_the_file() {
+/// A plan that cannot be read is a usage error, as `--help` says of 2.
+fn a_missing_plan_file_exits_2_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("no-such-plan.json");
     let out = dry_run(path.to_str().unwrap(), &[]);
-    assert_exit(&out, EXIT_FAILURE);
+    assert_exit(&out, EXIT_INVALID);
     assert!(out.stdout.is_empty());
     let err = stderr(&out);
     assert!(err.contains("cannot read the plan"), "{err}");
@@ -273,6 +274,24 @@ fn the_plan_shown_in_order_help_is_a_valid_plan() {
     let path = write(&dir, "from-help.json", &help[start..end]);
     let out = dry_run(&path, &[]);
     assert_exit(&out, EXIT_OK);
+}
+
+/// The help names each exit code as the command gives it: the spending
+/// limit under 2, and 3 and 4 of `status` as `--watch`'s only.
+#[test]
+fn exit_codes_in_help_are_the_ones_given() {
+    let order = stdout(&flexus(&["order", "--help"])).replace('\n', " ");
+    assert!(
+        order.contains("2 invalid plan, config file or usage, or over the profile's spending limit (max_order_total);"),
+        "{order}"
+    );
+    let status = stdout(&flexus(&["status", "--help"])).replace('\n', " ");
+    let watch_only = status.find("With --watch only: 3").expect(&status);
+    assert!(
+        status[watch_only..].contains("4 placed and waiting for payment"),
+        "{status}"
+    );
+    assert!(!status[..watch_only].contains("4 placed"), "{status}");
 }
 
 #[test]

@@ -254,6 +254,8 @@ async fn the_flag_beats_the_environment_which_beats_the_profile() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn config_mistakes_name_the_file_and_line() {
     let s = Setup::new(&[]).await;
+    // Every mistake of the config file is a usage error: exit 2, as the
+    // help says.
     // A misspelt key stops every run, whichever profile is asked for: the
     // file is one document.
     let config = config_file(
@@ -266,7 +268,7 @@ async fn config_mistakes_name_the_file_and_line() {
         &["catalog", "--profile", "a"],
     ] {
         let run = s.run_with(with_config(&s, &config, args)).await;
-        assert_eq!(run.code, 1, "{}", run.all());
+        assert_eq!(run.code, 2, "{}", run.all());
         let words = format!("{name}:4 has a mistake: unknown field `max_total`");
         assert!(run.stderr.contains(&words), "{words:?} in {}", run.stderr);
     }
@@ -276,7 +278,7 @@ async fn config_mistakes_name_the_file_and_line() {
     let run = s
         .run_with(with_config(&s, &config, &["--profile", "zz", "catalog"]))
         .await;
-    assert_eq!(run.code, 1, "{}", run.all());
+    assert_eq!(run.code, 2, "{}", run.all());
     assert!(
         run.stderr.contains("profile zz") && run.stderr.contains("(it has a, b)"),
         "{}",
@@ -288,14 +290,14 @@ async fn config_mistakes_name_the_file_and_line() {
     let run = s
         .run_with(with_config(&s, &config, &["--profile", "a", "catalog"]))
         .await;
-    assert_eq!(run.code, 1, "{}", run.all());
+    assert_eq!(run.code, 2, "{}", run.all());
     assert!(run.stderr.contains(&format!("{name}:2")), "{}", run.stderr);
 
     // No file at all, but a profile asked for.
     let mut cmd = s.command(&["--profile", "a", "catalog"]);
     cmd.env("FLEXUS_CONFIG", s.home.path().join("missing.toml"));
     let run = s.run_with(cmd).await;
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("there is no config file"),
         "{}",
@@ -307,7 +309,7 @@ async fn config_mistakes_name_the_file_and_line() {
     let run = s
         .run_with(with_config(&s, &config, &["--profile", "a", "catalog"]))
         .await;
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains(&format!("{name}:3: region")),
         "{}",
@@ -456,7 +458,7 @@ async fn credentials_keys_that_cannot_work_are_refused_with_their_line() {
         let run = s
             .run_with(with_config(&s, &config, &["--profile", "a", "orders"]))
             .await;
-        assert_eq!(run.code, 1, "{text}: {}", run.all());
+        assert_eq!(run.code, 2, "{text}: {}", run.all());
         let place = format!("{}:{line}", config.display());
         assert!(
             run.stderr.contains(&place) && run.stderr.contains(says),

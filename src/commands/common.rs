@@ -329,7 +329,13 @@ pub(super) fn read_file(path: &Path, kind: FileKind) -> Result<String, Failure> 
             FileKind::Catalog => tr!("cmd.read.catalog", path = path, why = why),
             FileKind::PriceTable => tr!("cmd.read.price_table", path = path, why = why),
         };
-        Failure::new(EXIT_FAILURE, message)
+        // A plan that cannot be read is a usage error, as a plan with
+        // problems is; the tables keep exit 1, as they always had.
+        let code = match kind {
+            FileKind::Plan => EXIT_INVALID,
+            FileKind::Catalog | FileKind::PriceTable => EXIT_FAILURE,
+        };
+        Failure::new(code, message)
     })
 }
 

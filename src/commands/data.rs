@@ -9,7 +9,7 @@ use super::common::{FileKind, read_file};
 use crate::config::{self, Asked, ChosenProfile, ENV_PROFILE};
 use crate::domain::catalog::Catalog;
 use crate::domain::pricing::PriceTable;
-use crate::exit::{EXIT_FAILURE, Failure, io_words};
+use crate::exit::{EXIT_FAILURE, EXIT_INVALID, Failure, io_words};
 
 /// The global options every command is given: where the catalog and price
 /// table come from, whether it may ask questions, and which profile of the
@@ -88,7 +88,7 @@ impl DataArgs {
             && let Err(reason) = catalog.check_region(region.get_ref())
         {
             return Err(Failure::new(
-                EXIT_FAILURE,
+                EXIT_INVALID,
                 tr!(
                     "cmd.data.profile_region",
                     place = chosen.place_of(region),
@@ -107,6 +107,8 @@ impl DataArgs {
 
     /// The profile `--profile`, `FLEXUS_PROFILE` or the name `default`
     /// selects from the config file, read here so the parsing stays pure.
+    /// Any mistake in the config file, or a profile it lacks, is a usage
+    /// error (exit 2): nothing was tried.
     fn profile(&self) -> Result<Option<ChosenProfile>, Failure> {
         let asked = match (&self.profile, std::env::var(ENV_PROFILE)) {
             (Some(name), _) => Asked::Flag(name.clone()),
@@ -116,7 +118,7 @@ impl DataArgs {
         let Some(file) = config_path() else {
             return match asked {
                 Asked::Nobody => Ok(None),
-                _ => Err(Failure::new(EXIT_FAILURE, tr!("cmd.data.no_config_dir"))),
+                _ => Err(Failure::new(EXIT_INVALID, tr!("cmd.data.no_config_dir"))),
             };
         };
         let text = match std::fs::read_to_string(&file) {
@@ -124,7 +126,7 @@ impl DataArgs {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
                 return Err(Failure::new(
-                    EXIT_FAILURE,
+                    EXIT_INVALID,
                     tr!(
                         "cmd.data.cannot_read_config",
                         path = file.display(),
@@ -134,7 +136,7 @@ impl DataArgs {
             }
         };
         config::choose(&asked, &file, text.as_deref())
-            .map_err(|e| Failure::new(EXIT_FAILURE, e.to_string()))
+            .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))
     }
 }
 

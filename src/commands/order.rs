@@ -50,8 +50,9 @@ sending). If there is one, nothing is sent: it shows that purchase and what
 the order list holds now, and the ways on: `flexus claim` an order it placed,
 `flexus resend` it with its own Client-Request-Id, or --separate-purchase.
 
-Exit codes: 0 completed; 1 refused, failed or cancelled; 2 invalid plan or
-usage; 3 outcome unknown (the answer was lost and the purchase was not sent
+Exit codes: 0 completed; 1 refused, failed or cancelled; 2 invalid plan,
+config file or usage, or over the profile's spending limit (max_order_total);
+3 outcome unknown (the answer was lost and the purchase was not sent
 again, the order was placed but could not be followed to its end, or an
 earlier purchase of the same order is unresolved: check `flexus orders` and
 `flexus status`); 4 placed and waiting for payment (`flexus pay`); 5 placed,
