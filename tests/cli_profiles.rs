@@ -124,6 +124,28 @@ async fn a_dry_run_over_the_limit_is_refused_as_the_order_would_be() {
     assert!(checked["body"].is_object(), "{checked}");
 }
 
+/// A profile's token file that is not there is the config file's mistake:
+/// the words name its key and the file, not a flag that was never given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_token_file_of_a_profile_names_the_key_and_the_file() {
+    let s = Setup::new(&[]).await;
+    let missing = s.home.path().join("no-token");
+    for pinned in ["", "credentials = \"token_file\"\n"] {
+        let text = format!(
+            "[profiles.a]\n{pinned}token_file = {:?}\n",
+            missing.display().to_string()
+        );
+        let config = config_file(&s, &text);
+        let mut cmd = with_config(&s, &config, &["--profile", "a", "status", "CS1"]);
+        cmd.env_remove("FLEXUS_TOKEN");
+        let run = s.run_with(cmd).await;
+        assert_eq!(run.code, 2, "{}", run.all());
+        let words = format!("Check token_file of profile a in {}", config.display());
+        assert!(run.stderr.contains(&words), "{words:?} in {}", run.stderr);
+        assert!(!run.stderr.contains("--token-file"), "{}", run.stderr);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unpriced_order_is_refused_unless_the_profile_allows_it() {
     let s = Setup::new(&[]).await;

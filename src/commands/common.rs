@@ -154,6 +154,16 @@ pub(super) fn credentials(
     let flags_name_a_token = args.token_file.is_some() || args.bss_token_file.is_some();
     let invalid = |e: auth::AuthError| Failure::new(EXIT_INVALID, e.to_string());
     let Some((profile, source)) = pinned.filter(|_| !flags_name_a_token) else {
+        if let Some(profile) = profile {
+            let files = token_files(args, Some(profile));
+            // Only the files the profile gave: a flag's own file is the
+            // flag's to name.
+            readable_profile_token_files(
+                profile,
+                files.purchase.filter(|_| args.token_file.is_none()),
+                files.billing.filter(|_| args.bss_token_file.is_none()),
+            )?;
+        }
         return auth::resolve_from_process(token_files(args, profile))
             .map_err(invalid)?
             .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()));
@@ -184,6 +194,7 @@ pub(super) fn credentials(
                 purchase: settings.token_file.as_deref(),
                 billing: settings.bss_token_file.as_deref(),
             };
+            readable_profile_token_files(profile, files.purchase, files.billing)?;
             auth::resolve(files, &|_| None, None)
         }
     };
@@ -199,6 +210,31 @@ pub(super) fn credentials(
             },
         )
     })
+}
+
+/// A token file a profile names that cannot be read is the config file's
+/// mistake: the words name the key and the file, not a flag never given.
+fn readable_profile_token_files(
+    profile: &ChosenProfile,
+    purchase: Option<&Path>,
+    billing: Option<&Path>,
+) -> Result<(), Failure> {
+    for (path, key) in [(purchase, "token_file"), (billing, "bss_token_file")] {
+        let Some(path) = path else { continue };
+        if let Err(e) = std::fs::File::open(path) {
+            return Err(Failure::new(
+                EXIT_INVALID,
+                tr!(
+                    "cmd.credentials.profile_token_file_unreadable",
+                    path = path.display(),
+                    why = io_words(&e),
+                    key = key,
+                    profile = profile.described()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The profile's spending limit applied to an order, before anything is
