@@ -142,7 +142,9 @@ pub fn parse() -> Cli {
         crate::lang::set(chosen);
     }
     let mut cli = command();
-    let matches = cli.get_matches_mut();
+    let matches = cli
+        .try_get_matches_from_mut(std::env::args_os())
+        .unwrap_or_else(|e| usage_error(e));
     if let Some((name, _)) = matches.subcommand()
         && let Some(misplaced) = wizard_option_before(&cli, &matches)
     {
@@ -165,10 +167,51 @@ pub fn parse() -> Cli {
                 command = name
             )
         };
-        cli.error(clap::error::ErrorKind::ArgumentConflict, message)
-            .exit();
+        usage_error(cli.error(clap::error::ErrorKind::ArgumentConflict, message));
     }
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_error(e))
+}
+
+/// Ends the process on a usage error as clap does (its words on standard
+/// error, exit 2); with `--json` on the command line, standard output gets
+/// the `{"error": …}` object every other failure gives, so a script reading
+/// it is never left with nothing. `--help` and `--version` pass untouched.
+fn usage_error(error: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    let answered = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if !answered && json_asked() {
+        let failure = usage_failure(&error.to_string());
+        crate::commands::json::write_failure(&mut std::io::stdout(), &failure);
+    }
+    error.exit()
+}
+
+/// `--json` among the process's arguments (before any `--`).
+fn json_asked() -> bool {
+    std::env::args()
+        .skip(1)
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json")
+}
+
+/// clap's words for a usage error as a failure: its first paragraph is
+/// the message, its closing "For more information" line the next step.
+fn usage_failure(text: &str) -> Failure {
+    let text = text.trim();
+    let first = text.split("\n\n").next().unwrap_or(text);
+    let message = first.strip_prefix("error: ").unwrap_or(first).trim();
+    let mut failure = Failure::new(EXIT_INVALID, message);
+    failure.next_step = text
+        .lines()
+        .last()
+        .filter(|line| line.starts_with("For more information"))
+        .map(str::to_string);
+    failure
 }
 
 /// The language `--lang` names on the command line, read before clap

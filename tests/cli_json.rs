@@ -423,3 +423,37 @@ async fn the_catalog_rows_match_their_schema() {
     let updated = catalog["catalog_updated_on"].as_str().unwrap();
     assert!(listed.contains(&format!("as of {updated}")), "{listed}");
 }
+
+/// A usage error with `--json` still gives a script its one object on
+/// standard output, as every other failure does; clap's words stay on
+/// standard error for people.
+#[test]
+fn a_usage_error_with_json_prints_the_failure_object() {
+    for args in [
+        &["status", "--json"][..],
+        &["orders", "--json", "--bogus"][..],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_flexus"))
+            .env("FLEXUS_LANG", "en")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let failure: Value = serde_json::from_str(&stdout).expect(&stdout);
+        assert_eq!(failure["error"]["exit"], 2, "{failure}");
+        let message = failure["error"]["message"].as_str().unwrap();
+        assert!(
+            !message.is_empty() && !message.starts_with("error:"),
+            "{message}"
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("Usage:"));
+    }
+    // Without --json, standard output stays empty.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_flexus"))
+        .args(["status"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}

@@ -63,8 +63,17 @@ pub(super) fn reporting_failure<T>(
 ) -> Result<T, Failure> {
     if let Err(failure) = &result
         && json
-        && !failure.message.is_empty()
     {
+        write_failure(out, failure);
+    }
+    result
+}
+
+/// Tells `failure` as `{"error": …}` on `out`, unless it has no words (a
+/// reader that went away). Writing it can fail only as the words on
+/// standard error would, which `main` still prints.
+pub fn write_failure(out: &mut dyn Write, failure: &Failure) {
+    if !failure.message.is_empty() {
         let _ = write_line(
             out,
             &FailureJson {
@@ -72,7 +81,6 @@ pub(super) fn reporting_failure<T>(
             },
         );
     }
-    result
 }
 
 /// Runs a command whose JSON result may carry its own failure (an order
