@@ -206,6 +206,9 @@ pub fn choose(
         Asked::Env(name) => (name.as_str(), ENV_PROFILE),
         Asked::Nobody => (DEFAULT_PROFILE, ""),
     };
+    if *asked != Asked::Nobody && name.trim().is_empty() {
+        return Err(ConfigError(tr!("cmd.config.empty_name", by = by)));
+    }
     let Some(text) = text else {
         return match asked {
             Asked::Nobody => Ok(None),
@@ -228,7 +231,7 @@ pub fn choose(
         ConfigError(tr!(
             "cmd.config.mistake",
             place = place,
-            why = e.message().trim_end()
+            why = without_refused_keys(e.message().trim_end())
         ))
     })?;
     let mut profiles = parsed.profiles;
@@ -286,6 +289,15 @@ pub fn choose(
         }
     }
     Ok(Some(chosen))
+}
+
+/// The parser's words for an unknown key list the keys a profile may
+/// have; `sdk_profile` is a field only so that it is refused with its
+/// reason, so it is not offered.
+fn without_refused_keys(message: &str) -> String {
+    message
+        .replace(", `sdk_profile`", "")
+        .replace("`sdk_profile`, ", "")
 }
 
 /// The credentials keys fit together: a pinned token file is named, the
@@ -401,6 +413,18 @@ mod tests {
             err.0.contains("FLEXUS_PROFILE asks for profile b") && err.0.contains("it has a, c"),
             "{err}"
         );
+
+        for asked in [Asked::Flag(String::new()), Asked::Flag(" ".into())] {
+            let err = pick(asked, "[profiles.a]\n").unwrap_err();
+            assert!(
+                err.0.contains("--profile names no profile") && !err.0.contains("[profiles.]"),
+                "{err}"
+            );
+        }
+
+        let err = pick(Asked::Nobody, "[profiles.default]\nmax_order = 1\n").unwrap_err();
+        assert!(err.0.contains("`max_order_total`"), "{err}");
+        assert!(!err.0.contains("sdk_profile"), "{err}");
 
         let err = choose(&Asked::Flag("a".into()), Path::new("/none.toml"), None).unwrap_err();
         assert!(
