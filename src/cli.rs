@@ -328,6 +328,9 @@ mod help_tests {
         assert!(help.contains("计划文件"), "{help}");
         assert!(help.contains("退出码"), "{help}");
         assert!(!help.contains("Print the result"), "{help}");
+        // A default is shown once, in the help's language.
+        assert!(help.contains("[默认：30]"), "{help}");
+        assert!(!help.contains("[default:"), "{help}");
     }
 
     /// The sandbox's Chinese long help states the same figures as the

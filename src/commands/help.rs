@@ -140,8 +140,24 @@ fn words_of(name: &str, mut command: clap::Command) -> clap::Command {
         .collect();
     for id in ids {
         if let Some(text) = argument(name, &id) {
-            command = command.mut_arg(id, |arg| arg.help(text));
+            command = command.mut_arg(id, |arg| with_default_in_words(arg.help(text)));
         }
     }
     command
+}
+
+/// clap writes a default as `[default: 30]` in English; where the help is
+/// in another language the default is written in it instead, once.
+fn with_default_in_words(arg: clap::Arg) -> clap::Arg {
+    let defaults: Vec<String> = arg
+        .get_default_values()
+        .iter()
+        .map(|value| value.to_string_lossy().into_owned())
+        .collect();
+    if defaults.is_empty() || arg.is_hide_default_value_set() {
+        return arg;
+    }
+    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    let shown = tr!("cmd.help.default", value = defaults.join(" "));
+    arg.hide_default_value(true).help(format!("{help}{shown}"))
 }
