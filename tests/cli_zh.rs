@@ -82,6 +82,11 @@ async fn each_way_of_asking_gives_chinese_catalog_dry_run_refusal_order_and_orde
             );
         }
         assert!(!catalog.stdout.contains("Specification codes"), "{way:?}");
+        // The kinds of image in the console's words; --json keeps codes.
+        for kind in ["应用镜像", "系统镜像"] {
+            assert!(catalog.stdout.contains(kind), "{way:?}: {}", catalog.stdout);
+        }
+        assert!(!catalog.stdout.contains("  application "), "{way:?}");
 
         let dry = run(&s, way, &["order", "--plan", EXAMPLE_PLAN, "--dry-run"]).await;
         assert_eq!(dry.code, 0, "{way:?}: {}", dry.all());
@@ -161,6 +166,10 @@ async fn json_keeps_its_keys_and_states_in_chinese_and_words_its_errors_in_chine
 
     let catalog = one_object(&run(&s, Way::Flag, &["catalog", "--json"]).await);
     assert!(catalog["prices_recorded_on"].is_string(), "{catalog}");
+    assert_eq!(
+        catalog["offerings"][0]["image_type"], "application",
+        "{catalog}"
+    );
     assert!(
         catalog["offerings"][0]["plan_specs"].is_array(),
         "{catalog}"

@@ -131,7 +131,7 @@ fn write_catalog_table(
         writeln!(
             out,
             "  {}{}{}{}",
-            left(row.image_type, 16),
+            left(&image_type_words(row.image_type), 16),
             left(name, 22),
             left(version, 9),
             row.plan_specs.join(" ")
@@ -165,6 +165,19 @@ fn write_catalog_table(
         )?;
     }
     Ok(())
+}
+
+/// The kind of image as the table shows it to people: the code in
+/// English (as `--json` and the plan files keep it), the console's words
+/// in Chinese.
+fn image_type_words(code: &str) -> String {
+    match code {
+        "application" => tr!("cmd.catalog.kind.application"),
+        "os" => tr!("cmd.catalog.kind.os"),
+        "private-linux" => tr!("cmd.catalog.kind.private_linux"),
+        "private-windows" => tr!("cmd.catalog.kind.private_windows"),
+        other => other.to_string(),
+    }
 }
 
 /// Which day the catalog and the prices describe, after a blank line.
