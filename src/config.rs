@@ -245,7 +245,10 @@ pub fn choose(
         let known = if known.is_empty() {
             tr!("cmd.config.has_none")
         } else {
-            tr!("cmd.config.has", names = known.join(", "))
+            tr!(
+                "cmd.config.has",
+                names = known.join(&tr!("cmd.list_separator"))
+            )
         };
         return Err(ConfigError(tr!(
             "cmd.config.unknown_profile",

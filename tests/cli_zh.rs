@@ -91,7 +91,7 @@ async fn each_way_of_asking_gives_chinese_catalog_dry_run_refusal_order_and_orde
         let dry = run(&s, way, &["order", "--plan", EXAMPLE_PLAN, "--dry-run"]).await;
         assert_eq!(dry.code, 0, "{way:?}: {}", dry.all());
         assert!(
-            dry.stderr.contains("试运行：未发送任何东西"),
+            dry.stderr.contains("试运行：未发送任何请求"),
             "{way:?}: {}",
             dry.stderr
         );
@@ -227,4 +227,23 @@ async fn a_language_flexus_does_not_speak_is_a_clear_error() {
     let flag = s.run(&["--lang", "fr", "orders"]).await;
     assert_eq!(flag.code, 2, "{}", flag.all());
     assert!(flag.stderr.contains("zh (中文)"), "{}", flag.stderr);
+}
+
+/// Chinese text as Chinese writes it: lists joined with 、, × between
+/// counts, Chinese quotes, and no English default beside the Chinese one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chinese_lists_signs_and_defaults_are_written_the_chinese_way() {
+    let s = Setup::new(&[]).await;
+    let config = s.home.path().join("config.toml");
+    std::fs::write(&config, "[profiles.a]\n[profiles.b]\n").unwrap();
+    let mut cmd = in_chinese(&s, Way::Flag, &["--profile", "zz", "catalog"]);
+    cmd.env("FLEXUS_CONFIG", &config);
+    let refused = s.run_with(cmd).await;
+    assert_eq!(refused.code, 2, "{}", refused.all());
+    assert!(refused.stderr.contains("a、b"), "{}", refused.stderr);
+
+    let help = run(&s, Way::Flag, &["sandbox", "--help"]).await.stdout;
+    assert!(help.contains("官网价格×月数×数量"), "{help}");
+    assert!(help.contains("order_id换成“..”"), "{help}");
+    assert!(!help.contains("[default:"), "{help}");
 }

@@ -213,7 +213,10 @@ pub(super) async fn follow_telling(
                     writeln!(
                         out,
                         "{}",
-                        tr!("cmd.follow.instances", ids = instance_ids.join(", "))
+                        tr!(
+                            "cmd.follow.instances",
+                            ids = instance_ids.join(&tr!("cmd.list_separator"))
+                        )
                     )
                     .map_err(io)?;
                 }
