@@ -16,6 +16,7 @@ pub mod data;
 pub mod dismiss;
 mod follow;
 pub mod json;
+mod line;
 pub mod log;
 pub mod man;
 pub mod order;

@@ -34,6 +34,10 @@ pub struct WizardArgs {
     #[arg(long)]
     pub mouse: bool,
 
+    /// Ask the wizard's questions as plain numbered lines, for screen readers and pipes [env: FLEXUS_ACCESSIBLE=1; also under TERM=dumb, unless FLEXUS_ACCESSIBLE=0]
+    #[arg(long)]
+    pub accessible: bool,
+
     /// Exit right after the first frame is drawn (start-up measurement)
     #[arg(long, hide = true)]
     pub first_frame_exit: bool,
@@ -43,7 +47,10 @@ pub struct WizardArgs {
 }
 
 impl Execute for WizardArgs {
-    fn execute(self, data: Data, _: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+    fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        if super::line::chosen(self.accessible, |name| std::env::var(name).ok()) {
+            return super::line::run(&self, data, out, err);
+        }
         let profile = data.profile.as_ref();
         let (endpoints, config, track) = connection_settings(&self.connect, profile)?;
         let tokens = token_files(&self.connect, profile);
