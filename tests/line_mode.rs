@@ -47,9 +47,13 @@ async fn answering(s: &Setup, args: &[&str], env: &[(&str, &str)], answers: &str
 /// a month of one instance, no auto-renew, `auto_pay`, an EVS disk of
 /// 20 GiB, the name web-01 and the tag env=prod.
 fn purchase(auto_pay: &str) -> String {
+    purchase_with(auto_pay, "20")
+}
+
+/// [`purchase`] with the EVS disk's answer (empty: none).
+fn purchase_with(auto_pay: &str, evs: &str) -> String {
     [
-        "2", "18", "", "3", "", "", "", "n", auto_pay, "20", "", "", "web-01", "", "env", "prod",
-        "",
+        "2", "18", "", "3", "", "", "", "n", auto_pay, evs, "", "", "web-01", "", "env", "prod", "",
     ]
     .iter()
     .map(|a| format!("{a}\n"))
@@ -244,4 +248,32 @@ async fn the_same_purchase_in_chinese_through_a_pipe() {
     }
     assert!(!out.contains("Which region?"), "{out}");
     assert_eq!(at(&s), 1);
+}
+
+#[tokio::test]
+async fn the_review_reads_out_the_profiles_spending_limit_and_refuses_yes_over_it() {
+    let s = Setup::new(&[]).await;
+    let config = s.home.path().join("config.toml");
+    std::fs::write(&config, "[profiles.default]\nmax_order_total = 5\n").unwrap();
+    let config = config.to_str().unwrap();
+    let answers = format!("{}yes\nq\n", purchase_with("y", ""));
+    let run = answering(
+        &s,
+        &["--accessible"],
+        &[("FLEXUS_CONFIG", config)],
+        &answers,
+    )
+    .await;
+    let out = &run.stdout;
+    for line in [
+        "Spending limit of profile default: USD 5.00 per order (unpriced refused).\n",
+        "Nothing can be sent: the estimated total USD 9.00 is over the spending limit of USD \
+         5.00 (max_order_total).",
+        "This order cannot be sent as it is: type a step number from 1 to 6",
+        "Not taken: this order cannot be sent as it is; change a step first.\n",
+    ] {
+        assert!(out.contains(line), "no {line:?} in:\n{out}");
+    }
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert_eq!(at(&s), 0);
 }
