@@ -277,3 +277,47 @@ async fn the_review_reads_out_the_profiles_spending_limit_and_refuses_yes_over_i
     assert_eq!(run.code, 1, "{}", run.all());
     assert_eq!(at(&s), 0);
 }
+
+#[tokio::test]
+async fn the_next_order_starts_from_the_last_ones_choices_and_enter_keeps_them() {
+    let s = Setup::new(&[]).await;
+    let first = answering(
+        &s,
+        &["--accessible"],
+        &[],
+        &format!("{}yes\n", purchase("y")),
+    )
+    .await;
+    assert_eq!(first.code, 0, "{}", first.all());
+    // Enter at each of the 16 questions (the tags kept), twice at the
+    // review, where Enter sends nothing, then quit.
+    let answers = format!("{}q\n", "\n".repeat(18));
+    let run = answering(&s, &["--accessible"], &[], &answers).await;
+    let out = &run.stdout;
+    assert!(
+        out.contains("Starting from the choices of your last order, sent "),
+        "{out}"
+    );
+    assert!(
+        out.contains("Type a number from 1 to 6, or press Enter for 2:\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Instance name (press Enter for web-01):\n"),
+        "{out}"
+    );
+    for review in [
+        "Region          AP-Singapore (ap-southeast-3)",
+        "Image           Ubuntu 22.04",
+        "Spec            hf.large.1.30m.linux",
+        "Extras          EVS data disk 20 GiB",
+        "Tags            env=prod",
+    ] {
+        assert!(out.contains(review), "no {review:?} in the review:\n{out}");
+    }
+    assert!(
+        out.ends_with("Quit at the review: nothing was sent.\n"),
+        "{out}"
+    );
+    assert_eq!(at(&s), 1);
+}

@@ -29,8 +29,9 @@ use crate::api::ids::ClientRequestId;
 use crate::api::purchase::{self, OrderAction};
 use crate::api::tracking::TrackOptions;
 use crate::config::ChosenProfile;
-use crate::domain::order::RequestBody;
+use crate::domain::order::{Draft, ImageRef, RequestBody};
 use crate::domain::summary::Summary;
+use crate::domain::when::dated_stamp;
 use crate::exit::{
     EXIT_FAILURE, EXIT_INVALID, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure, output_failure,
 };
@@ -101,17 +102,10 @@ fn run_with(
     };
     let mut ask = Asker::new(answers, out);
     let rt = runtime()?;
-    let asked = (|| {
-        ask.say(&tr!("line.intro"))?;
-        let signed = sign_in(&mut ask, &rt, &connector, found)?;
-        ask.say(&tr!("line.signed_in", place = signed.description))?;
-        let body = form(&mut ask, &data, profile, &signed.description)?;
-        Ok((signed, body))
-    })();
-    let (signed, body) = match asked {
-        Ok(done) => done,
-        Err(stop) => return Err(stopped(&mut ask, stop)),
-    };
+    ask.say(&tr!("line.intro"))
+        .map_err(|stop| stopped(&mut ask, stop))?;
+    let signed =
+        sign_in(&mut ask, &rt, &connector, found).map_err(|stop| stopped(&mut ask, stop))?;
     let SignedIn {
         client,
         journal_dir,
@@ -131,7 +125,40 @@ fn run_with(
         zone: reader_zone(),
         rt,
     };
+    let body = (|| {
+        ask.say(&tr!("line.signed_in", place = session.source))?;
+        let start = last_order(&mut ask, &session, &data)?;
+        form(&mut ask, &data, profile, &session.source, start)
+    })()
+    .map_err(|stop| stopped(&mut ask, stop))?;
     send(&mut ask, &session, &body, err)
+}
+
+/// The choices of the last order placed from this machine, as the wizard
+/// starts from them: each becomes its question's default, and one that no
+/// longer fits is named when its question comes.
+fn last_order(ask: &mut Asker, session: &Session, data: &Data) -> Asked<Order> {
+    let newest = session
+        .journal
+        .recent(Some(1))
+        .ok()
+        .and_then(|listing| listing.purchases.into_iter().next());
+    let Some(last) = newest else {
+        return Ok(Order::default());
+    };
+    ask.say(&tr!(
+        "line.from_last",
+        sent = dated_stamp(&last.last_sent_at, &session.zone)
+    ))?;
+    let draft = Draft::from_request_body(&last.body);
+    let private_platform = match draft.image {
+        ImageRef::Private { .. } => data.catalog.spec(&draft.plan_spec).map(|s| s.platform),
+        _ => None,
+    };
+    Ok(Order {
+        draft,
+        private_platform,
+    })
 }
 
 /// What ends the questions, told as the last line: nothing was sent.
@@ -259,6 +286,7 @@ fn form(
     data: &Data,
     profile: Option<&ChosenProfile>,
     destination: &str,
+    start: Order,
 ) -> Asked<RequestBody> {
     let offer = Offer {
         catalog: &data.catalog,
@@ -266,7 +294,7 @@ fn form(
         profile_region: profile
             .and_then(|p| p.settings.region.as_ref().map(|r| r.get_ref().as_str())),
     };
-    let mut order = Order::default();
+    let mut order = start;
     let mut from = 0;
     loop {
         for step in &Step::FORM[from..] {
