@@ -9,6 +9,10 @@ use std::io::{self, IsTerminal, Read, Write};
 
 use crate::exit::{Failure, output_failure};
 
+/// The exit code of a process ended by Ctrl-C (128 + SIGINT), as the
+/// wizard's.
+const EXIT_INTERRUPTED: i32 = 130;
+
 /// Where answers come from, a line each; `None` once input has ended.
 pub(super) trait Answers {
     fn line(&mut self) -> io::Result<Option<String>>;
@@ -184,7 +188,12 @@ impl<'a> Asker<'a> {
         match read {
             Ok(Some(line)) => Ok(line.trim().to_string()),
             Ok(None) => Err(Stop::Ended),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(Stop::Ended),
+            // Ctrl-C while a secret is typed (the terminal's raw mode reads
+            // it as a byte): ended as the signal would have ended it.
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+                let _ = self.say(&tr!("line.interrupted"));
+                Err(Stop::Failed(Failure::new(EXIT_INTERRUPTED, "")))
+            }
             Err(e) => Err(Stop::Failed(Failure::new(
                 crate::exit::EXIT_FAILURE,
                 tr!("line.cannot_read", why = crate::exit::io_words(&e)),
