@@ -321,3 +321,27 @@ async fn the_next_order_starts_from_the_last_ones_choices_and_enter_keeps_them()
     );
     assert_eq!(at(&s), 1);
 }
+
+#[tokio::test]
+async fn an_order_whose_answer_was_lost_is_never_sent_twice_from_the_line_mode() {
+    // The sandbox places the order but drops its answer.
+    let s = Setup::new(&["drop@create"]).await;
+    let answers = format!("{}yes\n", purchase("y"));
+    let lost = answering(&s, &["--accessible"], &[], &answers).await;
+    assert_eq!(lost.code, 3, "outcome unknown:\n{}", lost.all());
+    assert_eq!(at(&s), 1);
+    // The same order again (Enter keeps each of the last order's 16
+    // choices): the journal's unresolved purchase stops it before anything
+    // is sent.
+    let same = format!("{}yes\n", "\n".repeat(16));
+    let again = answering(&s, &["--accessible"], &[], &same).await;
+    assert_eq!(again.code, 3, "{}", again.all());
+    assert!(
+        again.stderr.contains(
+            "nothing was sent: this same order was sent before and its outcome is unknown"
+        ),
+        "{}",
+        again.all()
+    );
+    assert_eq!(at(&s), 1, "sent twice");
+}
