@@ -14,7 +14,7 @@ mod steps;
 use std::io::Write;
 use std::path::PathBuf;
 
-use ask::{Answers, Asked, Asker, Opt, Stop};
+use ask::{Asked, Asker, Opt, Stop};
 use steps::{Offer, Order, ask_step};
 
 use super::Data;
@@ -72,16 +72,6 @@ pub(super) fn run(
     if args.plan.is_some() {
         return Err(Failure::new(EXIT_INVALID, tr!("line.no_plan")));
     }
-    run_with(args, data, &mut ask::Stdin, out, err)
-}
-
-fn run_with(
-    args: &WizardArgs,
-    data: Data,
-    answers: &mut dyn Answers,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Failure> {
     let profile = data.profile.as_ref();
     let (endpoints, config, track) = connection_settings(&args.connect, profile)?;
     let tokens = token_files(&args.connect, profile);
@@ -100,7 +90,8 @@ fn run_with(
     } else {
         live::found_credentials(tokens).map_err(|message| Failure::new(EXIT_INVALID, message))?
     };
-    let mut ask = Asker::new(answers, out);
+    let mut stdin = ask::Stdin;
+    let mut ask = Asker::new(&mut stdin, out);
     let rt = runtime()?;
     ask.say(&tr!("line.intro"))
         .map_err(|stop| stopped(&mut ask, stop))?;
@@ -110,6 +101,8 @@ fn run_with(
         client,
         journal_dir,
         description,
+        // An in-process sandbox serves as long as its handle lives: until
+        // the order is followed to its end.
         sandbox: _serving,
         ..
     } = signed;
