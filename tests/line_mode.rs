@@ -345,3 +345,23 @@ async fn an_order_whose_answer_was_lost_is_never_sent_twice_from_the_line_mode()
     );
     assert_eq!(at(&s), 1, "sent twice");
 }
+
+#[tokio::test]
+async fn credentials_that_fail_are_told_and_another_way_to_sign_in_is_asked() {
+    let s = Setup::new(&[]).await;
+    let env = [
+        ("FLEXUS_TOKEN", "MIIrefused"),
+        ("FLEXUS_BSS_TOKEN", "MIIrefused"),
+    ];
+    // The sandbox, chosen from the list; then the input ends.
+    let run = answering(&s, &["--accessible"], &env, "4\n").await;
+    let out = &run.stdout;
+    let failed = out.find("Signing in failed: ").expect(out);
+    let asked = out.find("How do you sign in?\n").expect(out);
+    let sandbox = out
+        .find("Signed in. Orders go to the sandbox at ")
+        .expect(out);
+    assert!(failed < asked && asked < sandbox, "{out}");
+    assert!(!out.contains("MIIrefused"), "{out}");
+    assert_eq!(run.code, 2, "{}", run.all());
+}

@@ -165,8 +165,8 @@ fn stopped(ask: &mut Asker, stop: Stop) -> Failure {
     }
 }
 
-/// Signs in with what was found (or `--sandbox`); otherwise asks how, as
-/// the wizard's sign-in screen does, again after a failure.
+/// Signs in with what was found (or `--sandbox`); otherwise, or when
+/// that fails, asks how, as the wizard's sign-in screen does.
 fn sign_in(
     ask: &mut Asker,
     rt: &tokio::runtime::Runtime,
@@ -175,7 +175,6 @@ fn sign_in(
 ) -> Asked<SignedIn> {
     let mut found = found;
     loop {
-        let asked = found.is_none();
         let choice = match found.take() {
             Some(choice) => choice,
             None => ask_sign_in(ask)?,
@@ -183,13 +182,7 @@ fn sign_in(
         ask.say(&tr!("line.signing_in", how = choice.describe()))?;
         match rt.block_on(connector.sign_in(choice)) {
             Ok(signed) => return Ok(signed),
-            Err(failure) if asked => ask.say(&tr!("line.sign_in_failed", why = failure))?,
-            Err(failure) => {
-                return Err(Stop::Failed(
-                    Failure::new(EXIT_FAILURE, tr!("line.sign_in_failed", why = failure))
-                        .answering(&failure),
-                ));
-            }
+            Err(failure) => ask.say(&tr!("line.sign_in_failed", why = failure))?,
         }
     }
 }
