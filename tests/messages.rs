@@ -101,14 +101,14 @@ fn keys_in_sources() -> BTreeMap<String, String> {
         let shown = path.strip_prefix(root).unwrap().display().to_string();
         let mut rest = source.as_str();
         while let Some(at) = rest.find("tr!(") {
-            // `include_str!(` ends in the same letters and is no message.
-            let glued = rest[..at]
+            let after = rest[at + 4..].trim_start();
+            // `include_str!(` ends in `tr!(` too.
+            let inside_a_name = rest[..at]
                 .chars()
                 .next_back()
                 .is_some_and(|c| c.is_alphanumeric() || c == '_');
-            let after = rest[at + 4..].trim_start();
             rest = &rest[at + 4..];
-            if glued {
+            if inside_a_name {
                 continue;
             }
             // The macro's own definition and its doc examples.
