@@ -12,16 +12,12 @@ mod ask;
 mod steps;
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use ask::{Asked, Asker, Opt, Stop};
 use steps::{Offer, Order, ask_step};
 
 use super::Data;
-use super::common::{
-    Session, Unbreakable, api_failure, connection_settings, journal_dir, reader_zone, runtime,
-    token_files,
-};
+use super::common::{Session, Unbreakable, api_failure, reader_zone, runtime};
 use super::follow::{follow, known_instances};
 use super::placing::{self, place};
 use super::wizard::WizardArgs;
@@ -37,7 +33,7 @@ use crate::exit::{
 };
 use crate::secret::Secret;
 use crate::tui::app::Step;
-use crate::tui::live::{self, LiveConnector, SignedIn};
+use crate::tui::live::{LiveConnector, SignedIn};
 use crate::tui::service::SignIn;
 
 /// The variable that asks for the line mode (`1`) or refuses it (`0`),
@@ -73,23 +69,13 @@ pub(super) fn run(
         return Err(Failure::new(EXIT_INVALID, tr!("line.no_plan")));
     }
     let profile = data.profile.as_ref();
-    let (endpoints, config, track) = connection_settings(&args.connect, profile)?;
-    let tokens = token_files(&args.connect, profile);
-    let connector = LiveConnector {
-        endpoints,
-        config,
-        track: track.clone(),
-        journal_dir: journal_dir()?,
-        token_file: tokens.purchase.map(PathBuf::from),
-        bss_token_file: tokens.billing.map(PathBuf::from),
-        catalog: data.catalog.clone(),
-        prices: data.prices.clone(),
-    };
+    let (connector, found) = super::wizard::signing_in(args, &data)?;
     let found = if args.sandbox {
         Some(SignIn::Sandbox)
     } else {
-        live::found_credentials(tokens).map_err(|message| Failure::new(EXIT_INVALID, message))?
+        found
     };
+    let track = connector.track.clone();
     let mut stdin = ask::Stdin;
     let mut ask = Asker::new(&mut stdin, out);
     let rt = runtime()?;
