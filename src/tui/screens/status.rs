@@ -821,7 +821,11 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
             let headline = match &unknown.origin {
                 Origin::Lost => {
                     let mut headline = crate::api::failure::ambiguity(&unknown.reason, false);
-                    headline[..1].make_ascii_uppercase();
+                    // A sentence of its own here; Chinese has no capitals, and
+                    // its first character is more than one byte.
+                    if let Some(first) = headline.get_mut(..1) {
+                        first.make_ascii_uppercase();
+                    }
                     tr!("live.status.lost_headline", what = clean(&headline))
                 }
                 Origin::Reopened => tr!("live.status.reopened_headline"),
