@@ -28,7 +28,9 @@ impl State {
             search: catalog
                 .regions
                 .iter()
-                .map(|r| format!("{} {}", r.name, r.code).to_lowercase())
+                // The English name too: a Chinese reader may type "hong" sooner
+                // than switch input method.
+                .map(|r| format!("{} {} {}", r.shown_name(), r.name, r.code).to_lowercase())
                 .collect(),
             price_notes: catalog
                 .regions
@@ -118,7 +120,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             ListRow {
                 line: Line::from(vec![
                     Span::raw(format!("  {marker} ")),
-                    Span::styled(format!("{:<name_width$}", region.name), theme.title()),
+                    Span::styled(padded(region.shown_name(), name_width), theme.title()),
                     Span::raw(format!("{:<17}", region.code)),
                     Span::styled(state.price_notes[i].clone(), theme.muted()),
                 ]),
@@ -130,4 +132,11 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let lines = filter_line.into_iter().collect();
     widgets::draw_list_with_lines(&rows, lines, 1, theme, area, buf);
     None
+}
+
+/// `text` padded with spaces to `width` columns, counting a CJK character as
+/// the two it takes on screen.
+fn padded(text: &str, width: usize) -> String {
+    let room = width.saturating_sub(crate::tui::text::width(text));
+    format!("{text}{}", " ".repeat(room))
 }

@@ -462,7 +462,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
             }
             _ => value,
         };
-        lines.extend(row(number, label, &value, plain));
+        lines.extend(row(number, &label, &value, plain));
     }
     lines.push(Line::default());
 
@@ -558,7 +558,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
     if !summary.spec_sheet().is_empty() {
         lines.push(heading("Spec sheet"));
         for (label, value) in summary.spec_sheet() {
-            lines.extend(row(None, label, &value, plain));
+            lines.extend(row(None, &label, &value, plain));
         }
         lines.push(Line::default());
     }
