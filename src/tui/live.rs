@@ -84,8 +84,8 @@ impl LiveConnector {
                     .await
                     .map_err(|e| {
                         ApiFailure::local(
-                            format!("the sandbox could not start: {e}"),
-                            "Try again, or run `flexus sandbox` in another terminal",
+                            tr!("live.connect.sandbox_failed", why = e),
+                            tr!("live.connect.sandbox_failed_next"),
                         )
                     })?;
                     let endpoints = Endpoints::all_at(&handle.url())
@@ -100,9 +100,8 @@ impl LiveConnector {
                         },
                         config,
                     )?;
-                    let description =
-                        format!("the sandbox at {} (no account, no money)", handle.url());
-                    let brief = format!("sandbox {}", handle.addr());
+                    let description = tr!("live.connect.sandbox", url = handle.url());
+                    let brief = tr!("live.connect.sandbox_brief", addr = handle.addr());
                     (
                         client,
                         journal_dir.join("sandbox"),
@@ -112,14 +111,14 @@ impl LiveConnector {
                     )
                 }
                 SignIn::Tokens { purchase, billing } => {
-                    let description = format!("{} with IAM tokens", endpoints.hcss);
+                    let description = tr!("live.connect.tokens", endpoint = endpoints.hcss);
                     let client =
                         Client::new(endpoints, Auth::Tokens { purchase, billing }, config)?;
                     (
                         client,
                         journal_dir,
                         description,
-                        format!("{host}, token"),
+                        tr!("live.connect.token_brief", host = host),
                         None,
                     )
                 }
@@ -131,14 +130,16 @@ impl LiveConnector {
                     .map_err(|e| ApiFailure::local(e.to_string(), ""))?
                     .ok_or_else(|| {
                         ApiFailure::local(
-                            "no token or access key was found in the environment",
+                            tr!("live.connect.none_in_environment"),
                             auth::missing_credentials_help(),
                         )
                     })?;
                     let description = format!("{} ({})", endpoints.hcss, resolved.source);
                     let brief = match resolved.auth {
-                        Auth::Tokens { .. } | Auth::SignedIn { .. } => format!("{host}, token"),
-                        Auth::AkSk { .. } => format!("{host}, AK/SK"),
+                        Auth::Tokens { .. } | Auth::SignedIn { .. } => {
+                            tr!("live.connect.token_brief", host = host)
+                        }
+                        Auth::AkSk { .. } => tr!("live.connect.ak_sk_brief", host = host),
                     };
                     let client = Client::new(endpoints, resolved.auth, config)?;
                     (client, journal_dir, description, brief, None)
@@ -162,9 +163,11 @@ impl LiveConnector {
                     let anonymous = Client::unauthenticated(endpoints, config)?;
                     let domain_token = anonymous.login_with_password(&login).await?;
                     drop(login);
-                    let description = format!(
-                        "{} as IAM user {user} of {account}",
-                        anonymous.endpoints().hcss
+                    let description = tr!(
+                        "live.connect.iam_user",
+                        endpoint = anonymous.endpoints().hcss,
+                        user = user,
+                        account = account
                     );
                     (
                         anonymous.with_auth(Auth::SignedIn { domain_token }),
@@ -340,15 +343,8 @@ impl OrderService for LiveService {
                 })
             });
             read.await
-                .map_err(|e| {
-                    ApiFailure::local(format!("reading the order journal failed: {e}"), "")
-                })?
-                .map_err(|e| {
-                    ApiFailure::local(
-                        format!("cannot read the order journal: {e}"),
-                        "`flexus orders` lists what it holds",
-                    )
-                })
+                .map_err(journal_task_failed)?
+                .map_err(journal_unreadable)
         })
     }
 
@@ -380,15 +376,8 @@ impl OrderService for LiveService {
             let records =
                 tokio::task::spawn_blocking(move || journal.recent(None).map(|l| l.purchases))
                     .await
-                    .map_err(|e| {
-                        ApiFailure::local(format!("reading the order journal failed: {e}"), "")
-                    })?
-                    .map_err(|e| {
-                        ApiFailure::local(
-                            format!("cannot read the order journal: {e}"),
-                            "`flexus orders` lists what it holds",
-                        )
-                    })?;
+                    .map_err(journal_task_failed)?
+                    .map_err(journal_unreadable)?;
             Ok(match this_session {
                 None => records,
                 Some(mine) => records.into_iter().filter(|r| mine(r)).collect(),
@@ -508,4 +497,17 @@ pub fn found_credentials(files: auth::TokenFiles<'_>) -> Result<Option<SignIn>, 
         Auth::Tokens { purchase, billing } => SignIn::Tokens { purchase, billing },
         Auth::AkSk { .. } | Auth::SignedIn { .. } => SignIn::AkSkFromEnvironment,
     }))
+}
+
+/// The journal's reading task itself failed (it panicked or was dropped).
+fn journal_task_failed(e: tokio::task::JoinError) -> ApiFailure {
+    ApiFailure::local(tr!("live.journal.task_failed", why = e), "")
+}
+
+/// The journal could be reached but not read.
+fn journal_unreadable(e: std::io::Error) -> ApiFailure {
+    ApiFailure::local(
+        tr!("live.journal.unreadable", why = e),
+        tr!("live.journal.unreadable_next"),
+    )
 }

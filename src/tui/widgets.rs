@@ -598,9 +598,12 @@ pub fn labelled(
         .enumerate()
         .map(|(i, text)| {
             let label = if i == 0 { label } else { "" };
+            // Padded by display width: a Chinese label's characters take
+            // two columns each.
+            let pad = " ".repeat(label_width.saturating_sub(cells(label)));
             Line::from(vec![
                 Span::raw(" ".repeat(indent)),
-                Span::styled(format!("{label:<label_width$}"), label_style),
+                Span::styled(format!("{label}{pad}"), label_style),
                 Span::styled(text, value_style),
             ])
         })

@@ -3,6 +3,7 @@
 //! and draw frames on a `TestBackend`.
 #![allow(dead_code)]
 
+pub mod live;
 pub mod pty;
 pub mod world;
 

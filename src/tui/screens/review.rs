@@ -287,7 +287,7 @@ pub fn order_question(app: &App) -> Confirmation {
         .line(destination(app))
         .closing(
             &app.theme,
-            " to place it. Any other key: no, nothing is sent.",
+            "Press %{answer} to place it. Any other key: no, nothing is sent.",
         )
 }
 
@@ -301,7 +301,7 @@ pub fn order_again_question(app: &App) -> Confirmation {
     .saying("place the order", "no");
     agreeing_to(app, question).closing(
         &app.theme,
-        " and press Enter to place it; anything else is no.",
+        "Type %{answer} and press Enter to place it; anything else is no.",
     )
 }
 
@@ -323,7 +323,7 @@ pub fn separate_question(app: &App) -> Confirmation {
         })
         .closing(
             &app.theme,
-            " and press Enter to send it; anything else is no.",
+            "Type %{answer} and press Enter to send it; anything else is no.",
         )
 }
 
@@ -354,7 +354,10 @@ pub fn overwrite_question(app: &App, path: PathBuf) -> Confirmation {
     Confirmation::new("Replace the file?", Confirmed::OverwritePlan(path))
         .saying("replace the file", "no")
         .line(format!("{shown} exists already."))
-        .closing(&app.theme, " to replace it; any other key: no.")
+        .closing(
+            &app.theme,
+            "Press %{answer} to replace it; any other key: no.",
+        )
 }
 
 /// Everything the review shows, top to bottom, wrapped to `width`.
@@ -420,7 +423,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
             "",
             2,
             Style::new(),
-            &format!("Client-Request-Id: {}", super::status::REQUEST_ID_MEANING),
+            &format!("Client-Request-Id: {}", super::status::request_id_meaning()),
             theme.muted(),
             width,
         ));
