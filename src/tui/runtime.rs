@@ -345,12 +345,10 @@ impl Runner {
                 self.spawn(async move {
                     let result = match connecting {
                         Some(future) => future.await,
-                        None => Err(ApiFailure {
-                            status: None,
-                            code: None,
-                            message: "this session has no way to sign in again".to_string(),
-                            next_step: "restart flexus".to_string(),
-                        }),
+                        None => Err(ApiFailure::local(
+                            "this session has no way to sign in again",
+                            "restart flexus",
+                        )),
                     };
                     Msg::Connected { attempt, result }
                 });

@@ -275,12 +275,13 @@ impl Unknown {
         origin: Origin,
     ) -> Unknown {
         let reason = match &record.state {
-            PurchaseState::Ambiguous { error, .. } => ApiFailure {
-                status: error.status,
-                code: error.code.clone(),
-                message: format!("its answer was lost: {}", error.message),
-                next_step: String::new(),
-            },
+            PurchaseState::Ambiguous { error, .. } => {
+                let recorded = ApiFailure::from(error);
+                ApiFailure {
+                    message: format!("its answer was lost: {}", recorded.message),
+                    ..recorded
+                }
+            }
             _ => ApiFailure::local(
                 "no answer was recorded: flexus stopped (or is still waiting) after sending it",
                 "",
