@@ -180,7 +180,10 @@ where
     tokio::pin!(sending);
     let mut tell = |wait: crate::api::engine::RetryWait| {
         let mut line = wait.describe(&session.zone);
-        line[..1].make_ascii_uppercase();
+        // A Chinese sentence has no case, and its first character is more than a byte.
+        if let Some(first) = line.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
         writeln!(err, "{line}").map_err(output_failure)
     };
     loop {
@@ -206,7 +209,10 @@ fn report_ambiguous(
 ) -> Result<(), Failure> {
     let io = output_failure;
     let mut headline = crate::api::failure::ambiguity(reason, true);
-    headline[..1].make_ascii_uppercase();
+    // A Chinese sentence has no case, and its first character is more than a byte.
+    if let Some(first) = headline.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
     writeln!(out, "{headline}.").map_err(io)?;
     let sent = dated_stamp(sent_at, zone);
     match (candidates.is_empty(), lookup_failed) {

@@ -754,7 +754,10 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
             let headline = match &unknown.origin {
                 Origin::Lost => {
                     let mut headline = crate::api::failure::ambiguity(&unknown.reason, false);
-                    headline[..1].make_ascii_uppercase();
+                    // A Chinese sentence has no case, and its first character is more than a byte.
+                    if let Some(first) = headline.get_mut(..1) {
+                        first.make_ascii_uppercase();
+                    }
                     format!("{}.", clean(&headline))
                 }
                 Origin::Reopened => {
