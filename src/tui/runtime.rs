@@ -339,12 +339,10 @@ impl Runner {
                 self.spawn(async move {
                     let result = match connecting {
                         Some(future) => future.await,
-                        None => Err(ApiFailure {
-                            status: None,
-                            code: None,
-                            message: tr!("live.no_sign_in_again"),
-                            next_step: tr!("live.no_sign_in_again_next"),
-                        }),
+                        None => Err(ApiFailure::local(
+                            tr!("live.no_sign_in_again"),
+                            tr!("live.no_sign_in_again_next"),
+                        )),
                     };
                     Msg::Connected { attempt, result }
                 });

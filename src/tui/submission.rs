@@ -275,12 +275,13 @@ impl Unknown {
         origin: Origin,
     ) -> Unknown {
         let reason = match &record.state {
-            PurchaseState::Ambiguous { error, .. } => ApiFailure {
-                status: error.status,
-                code: error.code.clone(),
-                message: tr!("live.timeline.answer_lost", why = error.message),
-                next_step: String::new(),
-            },
+            PurchaseState::Ambiguous { error, .. } => {
+                let recorded = ApiFailure::from(error);
+                ApiFailure {
+                    message: tr!("live.timeline.answer_lost", why = recorded.message),
+                    ..recorded
+                }
+            }
             _ => ApiFailure::local(tr!("live.timeline.no_answer_recorded"), ""),
         };
         Unknown {

@@ -46,8 +46,7 @@ pub fn failure(status: Option<u16>, code: Option<&str>, message: &str, next: &st
     ApiFailure {
         status,
         code: code.map(str::to_string),
-        message: message.to_string(),
-        next_step: next.to_string(),
+        ..ApiFailure::local(message, next)
     }
 }
 
