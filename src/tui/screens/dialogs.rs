@@ -5,6 +5,7 @@
 //! defaults to no: only the named key or the typed word says yes; the one
 //! exception, continuing a kept order, risks no money either way.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use crossterm::event::KeyEvent;
@@ -61,12 +62,12 @@ pub enum Answer {
 
 #[derive(Clone)]
 pub struct Confirmation {
-    pub title: &'static str,
+    pub title: Cow<'static, str>,
     pub lines: Vec<Line<'static>>,
     pub answer: Answer,
     /// The footer's words for yes and for no.
-    pub yes: &'static str,
-    pub no: &'static str,
+    pub yes: Cow<'static, str>,
+    pub no: Cow<'static, str>,
     pub confirmed: Confirmed,
     /// What a no says, when it says something (starting afresh); closing
     /// the question is all most noes do.
@@ -78,13 +79,13 @@ pub struct Confirmation {
 
 impl Confirmation {
     /// A question that `y` answers; any other key is no.
-    pub fn new(title: &'static str, confirmed: Confirmed) -> Confirmation {
+    pub fn new(title: impl Into<Cow<'static, str>>, confirmed: Confirmed) -> Confirmation {
         Confirmation {
-            title,
+            title: title.into(),
             lines: Vec::new(),
             answer: Answer::Key,
-            yes: "yes",
-            no: "no",
+            yes: "yes".into(),
+            no: "no".into(),
             confirmed,
             declined: None,
             yes_by_default: false,
@@ -108,9 +109,13 @@ impl Confirmation {
         self
     }
 
-    pub fn saying(mut self, yes: &'static str, no: &'static str) -> Confirmation {
-        self.yes = yes;
-        self.no = no;
+    pub fn saying(
+        mut self,
+        yes: impl Into<Cow<'static, str>>,
+        no: impl Into<Cow<'static, str>>,
+    ) -> Confirmation {
+        self.yes = yes.into();
+        self.no = no.into();
         self
     }
 
@@ -121,7 +126,7 @@ impl Confirmation {
 
     /// The last words: the key or word that says yes, then `rest` (" to
     /// pay; any other key: no.").
-    pub fn closing(self, theme: &Theme, rest: &'static str) -> Confirmation {
+    pub fn closing(self, theme: &Theme, rest: impl Into<Cow<'static, str>>) -> Confirmation {
         let (verb, answer) = match &self.answer {
             Answer::Key => ("Press ", "y"),
             Answer::Word { word, .. } => ("Type ", *word),
@@ -129,7 +134,7 @@ impl Confirmation {
         self.line(Line::default()).line(vec![
             Span::raw(verb),
             Span::styled(answer, theme.key()),
-            Span::raw(rest),
+            Span::raw(rest.into()),
         ])
     }
 }
@@ -158,13 +163,13 @@ fn bindings(overlay: &Overlay) -> Vec<Binding<Answering>> {
             Answer::Key if question.yes_by_default => vec![
                 Binding::new(
                     &[ENTER, Key::Char('y'), Key::Char('Y')],
-                    question.yes,
+                    question.yes.clone(),
                     Answering::Yes,
                 )
                 .shown_as("Enter/y"),
                 Binding::new(
                     &[Key::Char('n'), Key::Char('N'), ESC],
-                    question.no,
+                    question.no.clone(),
                     Answering::Decline,
                 )
                 .shown_as("n"),
@@ -172,17 +177,18 @@ fn bindings(overlay: &Overlay) -> Vec<Binding<Answering>> {
             Answer::Key => vec![
                 Binding::new(
                     &[Key::Char('y'), Key::Char('Y')],
-                    question.yes,
+                    question.yes.clone(),
                     Answering::Yes,
                 )
                 .shown_as("y"),
-                Binding::new(&[Key::Any], question.no, Answering::Close).shown_as("any other key"),
+                Binding::new(&[Key::Any], question.no.clone(), Answering::Close)
+                    .shown_as("any other key"),
             ],
             Answer::Word { word, .. } => {
                 let mut list = vec![
-                    Binding::new(&[ENTER], question.yes, Answering::Typed)
+                    Binding::new(&[ENTER], question.yes.clone(), Answering::Typed)
                         .shown_as(format!("{word} Enter")),
-                    Binding::new(&[ESC], question.no, Answering::Close),
+                    Binding::new(&[ESC], question.no.clone(), Answering::Close),
                 ];
                 list.extend(TextField::bindings(Answering::Edit));
                 list
@@ -326,7 +332,7 @@ pub fn view(
             return help(app, "In this question", &hints(question), area, buf);
         }
         Overlay::Confirm(question) => (
-            question.title,
+            &question.title,
             question.lines.clone(),
             match &question.answer {
                 Answer::Key => None,
@@ -409,7 +415,7 @@ fn help_lines(theme: &Theme, hint: &Hint, width: u16) -> Vec<Line<'static>> {
         .clone()
         .unwrap_or_else(|| hint.words.clone())
         .into_owned();
-    let (key_style, words_style) = match hint.off_because {
+    let (key_style, words_style) = match &hint.off_because {
         Some(why) if !hint.enabled => {
             words.push_str(&format!(" (not now: {why})"));
             (theme.muted(), theme.muted())
