@@ -4,9 +4,9 @@
 /// An I/O error in words, without the OS's "(os error N)" suffix.
 pub fn io_words(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "there is no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".to_string(),
+        std::io::ErrorKind::NotFound => tr!("core.io.not_found"),
+        std::io::ErrorKind::PermissionDenied => tr!("core.io.permission_denied"),
+        std::io::ErrorKind::IsADirectory => tr!("core.io.is_a_folder"),
         _ => {
             let text = e.to_string();
             match text.find(" (os error") {

@@ -102,7 +102,15 @@ fn keys_in_sources() -> BTreeMap<String, String> {
         let mut rest = source.as_str();
         while let Some(at) = rest.find("tr!(") {
             let after = rest[at + 4..].trim_start();
+            // `include_str!(` ends in `tr!(` too.
+            let inside_a_name = rest[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
             rest = &rest[at + 4..];
+            if inside_a_name {
+                continue;
+            }
             // The macro's own definition and its doc examples.
             let Some(quoted) = after.strip_prefix('"') else {
                 continue;

@@ -221,7 +221,7 @@ fn evs_and_cbr_sizes_are_10_to_2048_gib() {
             );
             assert_says(
                 &message,
-                &[kind.label(), "10 to 2048 GiB", &format!("got {bad}")],
+                &[&kind.label(), "10 to 2048 GiB", &format!("got {bad}")],
             );
         }
     }
@@ -234,7 +234,7 @@ fn evs_and_cbr_need_a_size() {
             &with(|d| d.extra_resources = vec![extra(kind, None)]),
             "extra_resources[0].size",
         );
-        assert_says(&message, &["give", kind.label(), "10 to 2048 GiB"]);
+        assert_says(&message, &["give", &kind.label(), "10 to 2048 GiB"]);
     }
 }
 

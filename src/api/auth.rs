@@ -145,22 +145,24 @@ impl fmt::Display for AuthSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AuthSource::Tokens { purchase, billing } => {
-                let part = |what: &str, origin: &Option<TokenOrigin>| match origin {
-                    Some(origin) => format!("{what} token from {origin}"),
-                    None => format!("no {what} token"),
+                let purchase = match purchase {
+                    Some(origin) => tr!("core.auth.purchase_token_from", origin = origin),
+                    None => tr!("core.auth.no_purchase_token"),
                 };
-                write!(
-                    f,
-                    "{}, {}",
-                    part("purchase", purchase),
-                    part("billing", billing)
-                )
+                let billing = match billing {
+                    Some(origin) => tr!("core.auth.billing_token_from", origin = origin),
+                    None => tr!("core.auth.no_billing_token"),
+                };
+                write!(f, "{purchase}{}{billing}", tr!("core.list.separator"))
             }
-            AuthSource::SdkEnv => write!(f, "access key from {ENV_AK}/{ENV_SK}"),
+            AuthSource::SdkEnv => f.write_str(&tr!(
+                "core.auth.keys_from",
+                origin = format!("{ENV_AK}/{ENV_SK}")
+            )),
             AuthSource::CredentialsFile(path) => {
-                write!(f, "access key from {}", path.display())
+                f.write_str(&tr!("core.auth.keys_from", origin = path.display()))
             }
-            AuthSource::PasswordLogin => write!(f, "token from IAM password login"),
+            AuthSource::PasswordLogin => f.write_str(&tr!("core.auth.password_login")),
         }
     }
 }
@@ -195,17 +197,18 @@ pub struct TokenFiles<'a> {
 
 fn read_token_file(path: &Path, flag: &str) -> Result<Secret, AuthError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        AuthError(format!(
-            "cannot read the token file {}: {e}. Check the path given to {flag}",
-            path.display()
+        AuthError(tr!(
+            "core.auth.token_file_unreadable",
+            path = path.display(),
+            why = e,
+            flag = flag
         ))
     })?;
     let token = text.trim();
     if token.is_empty() {
-        return Err(AuthError(format!(
-            "the token file {} is empty. Put an IAM token (the X-Subject-Token of a token \
-             request) in it",
-            path.display()
+        return Err(AuthError(tr!(
+            "core.auth.token_file_empty",
+            path = path.display()
         )));
     }
     Ok(Secret::new(token))
@@ -266,8 +269,10 @@ pub fn resolve(
             }));
         }
         (Some(_), None) | (None, Some(_)) => {
-            return Err(AuthError(format!(
-                "only one of {ENV_AK} and {ENV_SK} is set; set both (or neither)"
+            return Err(AuthError(tr!(
+                "core.auth.half_keys",
+                ak = ENV_AK,
+                sk = ENV_SK
             )));
         }
         (None, None) => {}
@@ -284,9 +289,10 @@ pub fn resolve(
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => return Ok(None),
         Err(e) => {
-            return Err(AuthError(format!(
-                "cannot read the credentials file {}: {e}",
-                file.display()
+            return Err(AuthError(tr!(
+                "core.auth.credentials_unreadable",
+                path = file.display(),
+                why = e
             )));
         }
     };
@@ -321,9 +327,9 @@ pub fn resolve(
         (Some(b), None) => (b.clone(), b),
         (None, Some(g)) => (g.clone(), g),
         (None, None) => {
-            return Err(AuthError(format!(
-                "the credentials file {} has no [basic] or [global] section with both ak and sk",
-                file.display()
+            return Err(AuthError(tr!(
+                "core.auth.credentials_no_keys",
+                path = file.display()
             )));
         }
     };
@@ -346,11 +352,12 @@ pub fn resolve_from_process(files: TokenFiles<'_>) -> Result<Option<ResolvedAuth
 
 /// What to tell someone who has no credentials configured.
 pub fn missing_credentials_help() -> String {
-    format!(
-        "no credentials found. Set {ENV_AK} and {ENV_SK} (or put ak and sk under [basic] in \
-         ~/.huaweicloud/credentials), or set {ENV_TOKEN} to an IAM token scoped to the project \
-         of the order's region (or pass --token-file FILE) and {ENV_BSS_TOKEN} to one scoped to \
-         the account's domain (or pass --bss-token-file FILE)"
+    tr!(
+        "core.auth.no_credentials",
+        ak = ENV_AK,
+        sk = ENV_SK,
+        token = ENV_TOKEN,
+        bss_token = ENV_BSS_TOKEN
     )
 }
 

@@ -240,8 +240,8 @@ pub enum TokenScope {
 impl TokenScope {
     fn words(&self) -> String {
         match self {
-            TokenScope::Project { name, .. } => format!("the project of {name}"),
-            TokenScope::Domain { name, .. } => format!("the account's domain ({name})"),
+            TokenScope::Project { name, .. } => tr!("core.scope.project", name = name),
+            TokenScope::Domain { name, .. } => tr!("core.scope.domain", name = name),
         }
     }
 }
@@ -382,8 +382,8 @@ impl Client {
         let http = builder.build().map_err(|e| ApiFailure {
             status: None,
             code: None,
-            message: format!("the HTTP client could not start: {e}"),
-            next_step: "Check the system's TLS certificates".to_string(),
+            message: tr!("core.client.no_start", why = e),
+            next_step: tr!("core.client.no_start_next"),
         })?;
         Ok(Client {
             inner: Arc::new(Inner::new(http, endpoints, config, auth)),
@@ -470,7 +470,7 @@ impl Client {
                 Err(_) => Err(CreateFailure::Ambiguous(failure::unreadable(
                     op,
                     answer.status,
-                    "no order ID in it",
+                    &tr!("core.answer.no_order_id"),
                 ))),
             },
             500..=599 => Err(CreateFailure::Ambiguous(self.failure(op, &answer))),
@@ -521,7 +521,7 @@ impl Client {
         let op = Operation::OrderDetails;
         let order_id = OrderId::parse(order_id).map_err(|why| invalid_order_id(op, &why))?;
         let url = details_url(&self.inner.endpoints.bss, &order_id)
-            .ok_or_else(|| invalid_order_id(op, "does not stay one part of the address"))?;
+            .ok_or_else(|| invalid_order_id(op, &tr!("core.answer.id_leaves_address")))?;
         Ok(Call {
             operation: op,
             method: Method::GET,
@@ -541,13 +541,15 @@ impl Client {
         if !(200..=299).contains(&answer.status) {
             return Err(self.failure(op, answer));
         }
-        let mut details: OrderDetails = serde_json::from_slice(&answer.body)
-            .map_err(|_| failure::unreadable(op, answer.status, "not order details"))?;
+        let mut details: OrderDetails = serde_json::from_slice(&answer.body).map_err(|_| {
+            let what = tr!("core.answer.what.order_details");
+            failure::unreadable(op, answer.status, &tr!("core.answer.not_a", what = what))
+        })?;
         if let Err(why) = OrderId::parse(&details.order_info.order_id) {
             return Err(failure::unreadable(
                 op,
                 answer.status,
-                &format!("its order ID {why}"),
+                &tr!("core.answer.its_order_id", why = why),
             ));
         }
         clean_order_info(&mut details.order_info);
@@ -571,7 +573,7 @@ impl Client {
                 url,
                 query.pairs(),
                 Sign::Bss,
-                "an order list",
+                &tr!("core.answer.what.order_list"),
             )
             .await?;
         // An order whose ID is not of Huawei's shape is never shown raw,
@@ -633,9 +635,7 @@ impl Client {
             Ok(answer) => Err(self.failure(op, &answer)),
             Err(Transport::NotSent(f)) => Err(f),
             Err(Transport::Lost(mut f) | Transport::TooLarge(mut f)) => {
-                f.next_step = "It may have gone through: check with `flexus status ORDER_ID` \
-                               before trying again"
-                    .to_string();
+                f.next_step = tr!("core.next.may_have_gone_through");
                 Err(f)
             }
         }
@@ -774,8 +774,10 @@ impl Client {
                 &scrub,
             ));
         }
-        let info: TokenResponse = serde_json::from_slice(&answer.body)
-            .map_err(|_| failure::unreadable(op, answer.status, "not a token description"))?;
+        let info: TokenResponse = serde_json::from_slice(&answer.body).map_err(|_| {
+            let what = tr!("core.answer.what.token_description");
+            failure::unreadable(op, answer.status, &tr!("core.answer.not_a", what = what))
+        })?;
         let clean_name = |n: Option<String>| failure::clean(&n.unwrap_or_default());
         match (info.token.project, info.token.domain) {
             (Some(p), _) => Ok(TokenScope::Project {
@@ -789,7 +791,7 @@ impl Client {
             (None, None) => Err(failure::unreadable(
                 op,
                 answer.status,
-                "the token has no project or domain scope",
+                &tr!("core.answer.token_unscoped"),
             )),
         }
     }
@@ -800,15 +802,11 @@ impl Client {
     /// plainly what is missing.
     pub async fn ready_to_order(&self, region: &str) -> Result<(), ApiFailure> {
         if let Err(mut f) = self.credential(&Sign::Hcss(region.to_string())).await {
-            f.message = format!("the order cannot be placed: {}", f.message);
+            f.message = tr!("core.ready.cannot_place", why = f.message);
             return Err(f);
         }
         if let Err(mut f) = self.credential(&Sign::Bss).await {
-            f.message = format!(
-                "the order could be placed but not followed (status, payment and cancellation \
-                 go through billing): {}",
-                f.message
-            );
+            f.message = tr!("core.ready.cannot_follow", why = f.message);
             return Err(f);
         }
         Ok(())
@@ -822,7 +820,7 @@ impl Client {
         if let Some(Auth::Tokens { purchase, billing }) = &self.inner.auth {
             if purchase.is_none() && billing.is_none() {
                 return Err(ApiFailure::local(
-                    "no token was given",
+                    tr!("core.token.none_given"),
                     super::auth::missing_credentials_help(),
                 ));
             }
@@ -836,15 +834,11 @@ impl Client {
                 TokenScope::Domain { .. } => {}
                 other => {
                     return Err(ApiFailure::local(
-                        format!(
-                            "the billing token is scoped to {}, but billing is a global service \
-                             and takes a token scoped to the account's domain",
-                            other.words()
-                        ),
-                        format!(
-                            "Get a token with \"scope\": {{\"domain\": {{\"name\": ACCOUNT}}}} \
-                             for {ENV_BSS_TOKEN} (or --bss-token-file); a project-scoped token \
-                             serves the purchase, as {ENV_TOKEN}"
+                        tr!("core.token.billing_scope", scope = other.words()),
+                        tr!(
+                            "core.token.billing_scope_next",
+                            bss_env = ENV_BSS_TOKEN,
+                            env = ENV_TOKEN
                         ),
                     ));
                 }
@@ -866,7 +860,7 @@ impl Client {
             ..
         }) = &self.inner.auth
         else {
-            return Err(ApiFailure::local("there is no purchase token", ""));
+            return Err(ApiFailure::local(tr!("core.token.no_purchase"), ""));
         };
         let scope = self
             .inner
@@ -875,15 +869,11 @@ impl Client {
             .await?;
         if let TokenScope::Domain { .. } = scope {
             return Err(ApiFailure::local(
-                format!(
-                    "the purchase token is scoped to {}: billing takes such a token, the \
-                     purchase does not",
-                    scope.words()
-                ),
-                format!(
-                    "Give it as the billing token ({ENV_BSS_TOKEN} or --bss-token-file), and give \
-                     as the purchase token ({ENV_TOKEN} or --token-file) one scoped to the \
-                     project of the order's region"
+                tr!("core.token.purchase_is_domain", scope = scope.words()),
+                tr!(
+                    "core.token.purchase_is_domain_next",
+                    bss_env = ENV_BSS_TOKEN,
+                    env = ENV_TOKEN
                 ),
             ));
         }
@@ -894,19 +884,20 @@ impl Client {
     async fn credential(&self, sign: &Sign) -> Result<Credential, ApiFailure> {
         let Some(auth) = &self.inner.auth else {
             return Err(ApiFailure::local(
-                "not signed in",
+                tr!("core.token.not_signed_in"),
                 super::auth::missing_credentials_help(),
             ));
         };
         match (auth, sign) {
-            (_, Sign::None) => Err(ApiFailure::local("this call takes no credential", "")),
+            (_, Sign::None) => Err(ApiFailure::local(tr!("core.token.no_credential_taken"), "")),
             (Auth::Tokens { purchase, .. }, Sign::Hcss(region)) => {
                 let Some(token) = purchase else {
                     return Err(ApiFailure::local(
-                        "there is no purchase token",
-                        format!(
-                            "Set {ENV_TOKEN} (or --token-file, or the first token field when \
-                             signing in) to a token scoped to the project of {region}"
+                        tr!("core.token.no_purchase"),
+                        tr!(
+                            "core.token.no_purchase_next",
+                            env = ENV_TOKEN,
+                            region = region
                         ),
                     ));
                 };
@@ -915,30 +906,29 @@ impl Client {
                         Ok(Credential::Token(token.clone()))
                     }
                     other => Err(ApiFailure::local(
-                        format!(
-                            "the purchase token is scoped to {}, but the order is for {region}",
-                            other.words()
+                        tr!(
+                            "core.token.other_region",
+                            scope = other.words(),
+                            region = region
                         ),
-                        format!(
-                            "Get a token scoped to the project of {region} (\"scope\": \
-                             {{\"project\": {{\"name\": \"{region}\"}}}}) and give it as the \
-                             purchase token, or order in {}",
-                            match other {
-                                TokenScope::Project { name, .. } => name.as_str(),
-                                TokenScope::Domain { .. } => "its region",
+                        match other {
+                            TokenScope::Project { name, .. } => tr!(
+                                "core.token.other_region_next",
+                                region = region,
+                                other = name
+                            ),
+                            TokenScope::Domain { .. } => {
+                                tr!("core.token.other_region_next_domain", region = region)
                             }
-                        ),
+                        },
                     )),
                 }
             }
             (Auth::Tokens { billing, .. }, Sign::Bss) => {
                 billing.clone().map(Credential::Token).ok_or_else(|| {
                     ApiFailure::local(
-                        "there is no billing token",
-                        format!(
-                            "Set {ENV_BSS_TOKEN} (or --bss-token-file, or the second token field \
-                             when signing in) to a token scoped to the account's domain"
-                        ),
+                        tr!("core.token.no_billing"),
+                        tr!("core.token.no_billing_next", env = ENV_BSS_TOKEN),
                     )
                 })
             }
@@ -947,7 +937,7 @@ impl Client {
                 .or(purchase.as_ref())
                 .cloned()
                 .map(Credential::Token)
-                .ok_or_else(|| ApiFailure::local("there is no token", "")),
+                .ok_or_else(|| ApiFailure::local(tr!("core.token.none"), "")),
             (Auth::SignedIn { domain_token }, Sign::Hcss(region)) => self
                 .project_token(domain_token, region)
                 .await
@@ -989,7 +979,11 @@ impl Client {
         let token = Box::pin(self.exchange_token(domain_token, wire::Scope::project(region)))
             .await
             .map_err(|mut f| {
-                f.message = format!("no token for the project of {region}: {}", f.message);
+                f.message = tr!(
+                    "core.token.no_project_token",
+                    region = region,
+                    why = f.message
+                );
                 f
             })?;
         lock(&self.inner.project_tokens).insert(region.to_string(), token.clone());
@@ -1047,7 +1041,7 @@ impl Client {
                 url,
                 Vec::new(),
                 Sign::Iam,
-                "a domain list",
+                &tr!("core.answer.what.domain_list"),
             )
             .await?;
         list.domains
@@ -1058,11 +1052,8 @@ impl Client {
             .ok_or_else(|| ApiFailure {
                 status: Some(status),
                 code: None,
-                message: "IAM named no domain for these keys".to_string(),
-                next_step: format!(
-                    "Set {ENV_DOMAIN_ID} (or domain_id under [global] in the credentials file) \
-                     to the account ID (console: My Credentials)"
-                ),
+                message: tr!("core.iam.no_domain"),
+                next_step: tr!("core.iam.no_domain_next", env = ENV_DOMAIN_ID),
             })
     }
 
@@ -1075,7 +1066,7 @@ impl Client {
                 url,
                 query,
                 Sign::Iam,
-                "a project list",
+                &tr!("core.answer.what.project_list"),
             )
             .await?;
         let mut found = list.projects.into_iter().filter(|p| p.name == region);
@@ -1084,19 +1075,14 @@ impl Client {
             (Some(_), Some(_)) => Err(ApiFailure {
                 status: Some(status),
                 code: None,
-                message: format!("IAM lists more than one project named {region}"),
-                next_step: format!(
-                    "Set {ENV_PROJECT_ID} (or project_id in the credentials file) to the one \
-                     to order in"
-                ),
+                message: tr!("core.iam.projects_many", region = region),
+                next_step: tr!("core.iam.projects_many_next", env = ENV_PROJECT_ID),
             }),
             _ => Err(ApiFailure {
                 status: Some(status),
                 code: None,
-                message: format!("IAM knows no project named {region} for these keys"),
-                next_step: "Check that the account has the region enabled (console: My \
-                            Credentials, Projects)"
-                    .to_string(),
+                message: tr!("core.iam.no_project", region = region),
+                next_step: tr!("core.iam.no_project_next"),
             }),
         }
     }
@@ -1124,8 +1110,9 @@ impl Client {
         if !(200..=299).contains(&answer.status) {
             return Err(self.failure(op, &answer));
         }
-        let value = serde_json::from_slice(&answer.body)
-            .map_err(|_| failure::unreadable(op, answer.status, &format!("not {what}")))?;
+        let value = serde_json::from_slice(&answer.body).map_err(|_| {
+            failure::unreadable(op, answer.status, &tr!("core.answer.not_a", what = what))
+        })?;
         Ok((value, answer.status))
     }
 
@@ -1267,14 +1254,10 @@ impl Client {
         let mut request = self.inner.http.request(call.method.clone(), url);
         for (name, value) in &headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Transport::NotSent(bad_header(call.operation, "a header name is invalid"))
+                Transport::NotSent(bad_header(call.operation, &tr!("core.header.bad_name")))
             })?;
             let mut value = HeaderValue::from_str(value.trim()).map_err(|_| {
-                Transport::NotSent(bad_header(
-                    call.operation,
-                    "a header value has characters HTTP does not allow (check the credentials \
-                     for stray characters)",
-                ))
+                Transport::NotSent(bad_header(call.operation, &tr!("core.header.bad_value")))
             })?;
             if sensitive
                 .iter()
@@ -1471,16 +1454,16 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<
 /// why, for [`failure::unreadable`]).
 fn read_created(created: &CreatedOrder) -> Result<CreatedOrder, String> {
     if created.order_id.trim().is_empty() {
-        return Err("no order ID in it".to_string());
+        return Err(tr!("core.answer.no_order_id"));
     }
-    let order_id =
-        OrderId::parse(&created.order_id).map_err(|why| format!("the order ID in it {why}"))?;
+    let order_id = OrderId::parse(&created.order_id)
+        .map_err(|why| tr!("core.answer.the_order_id_in_it", why = why))?;
     let instance_ids = created
         .instance_ids
         .iter()
         .map(|i| InstanceId::parse(i).map(|i| i.to_string()))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|why| format!("an instance ID in it {why}"))?;
+        .map_err(|why| tr!("core.answer.an_instance_id_in_it", why = why))?;
     Ok(CreatedOrder {
         order_id: order_id.to_string(),
         instance_ids,
@@ -1518,7 +1501,7 @@ fn invalid_order_id(op: Operation, why: &str) -> ApiFailure {
     ApiFailure {
         status: None,
         code: None,
-        message: format!("the order ID {why}; nothing was sent"),
+        message: tr!("core.answer.bad_order_id", why = why),
         next_step: failure::next_step(op, Some(400), None),
     }
 }
@@ -1534,7 +1517,7 @@ fn classify(op: Operation, e: &reqwest::Error, host: &str) -> Transport {
         };
         let mut f = failure::network(op, trouble, host);
         if trouble == NetworkTrouble::Timeout {
-            f.message = format!("could not connect to {host} in time");
+            f.message = tr!("core.network.connect_timeout", host = host);
         }
         Transport::NotSent(f)
     } else if e.is_timeout() {

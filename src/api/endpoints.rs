@@ -137,41 +137,33 @@ pub fn parse_endpoint(setting: &str, text: &str) -> Result<Url, EndpointError> {
     };
     let text = text.trim();
     let url = Url::parse(text).map_err(|e| {
-        error(format!(
-            "\"{}\" is not a URL ({e}); write it like https://host",
-            clean_for_display(text)
+        error(tr!(
+            "core.endpoint.not_url",
+            text = clean_for_display(text),
+            why = e
         ))
     })?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(error(
-            "an endpoint must not carry a user name or password; use FLEXUS_TOKEN or \
-             AK/SK credentials instead"
-                .to_string(),
-        ));
+        return Err(error(tr!("core.endpoint.userinfo")));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(error(
-            "an endpoint is a base URL like https://host, without ? or #".to_string(),
-        ));
+        return Err(error(tr!("core.endpoint.query")));
     }
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
         "http" => {
-            return Err(error(format!(
-                "http:// is accepted only for this machine (127.0.0.1, ::1, localhost); \
-                 use https://{}",
-                url.host_str().unwrap_or("host")
+            return Err(error(tr!(
+                "core.endpoint.http",
+                host = url.host_str().unwrap_or("host")
             )));
         }
         other => {
-            return Err(error(format!(
-                "the scheme {other}:// is not supported; use https://"
-            )));
+            return Err(error(tr!("core.endpoint.scheme", scheme = other)));
         }
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(error("the URL has no host".to_string()));
+        return Err(error(tr!("core.endpoint.no_host")));
     }
     Ok(url)
 }
@@ -204,6 +196,17 @@ pub(crate) fn join(base: &Url, path: &str) -> Url {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_endpoint_refused_in_chinese_keeps_the_setting_and_the_url_form() {
+        let error = crate::lang::in_language(crate::lang::Lang::Zh, || {
+            parse_endpoint("--hcss-endpoint", "http://example.com").unwrap_err()
+        });
+        assert_eq!(
+            error.to_string(),
+            "--hcss-endpoint: http://只用于本机（127.0.0.1、::1、localhost）；请用https://example.com"
+        );
+    }
 
     fn no_env(_: &str) -> Option<String> {
         None

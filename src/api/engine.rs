@@ -47,9 +47,15 @@ impl ApiFailure {
             .as_ref()
             .filter(|code| self.status.is_none_or(|s| code.as_str() != s.to_string()));
         match (self.status, code) {
-            (Some(status), Some(code)) => format!(" (HTTP {status}, {code})"),
-            (Some(status), None) => format!(" (HTTP {status})"),
-            (None, Some(code)) => format!(" ({code})"),
+            (Some(status), Some(code)) => {
+                tr!(
+                    "core.failure.answer_status_code",
+                    status = status,
+                    code = code
+                )
+            }
+            (Some(status), None) => tr!("core.failure.answer_status", status = status),
+            (None, Some(code)) => tr!("core.failure.answer_code", code = code),
             (None, None) => String::new(),
         }
     }
@@ -57,12 +63,16 @@ impl ApiFailure {
 
 impl fmt::Display for ApiFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        f.write_str(&self.answer_text())?;
-        if !self.next_step.is_empty() {
-            write!(f, ". {}", self.next_step)?;
+        let said = format!("{}{}", self.message, self.answer_text());
+        if self.next_step.is_empty() {
+            f.write_str(&said)
+        } else {
+            f.write_str(&tr!(
+                "core.failure.with_next_step",
+                said = said,
+                next = self.next_step
+            ))
         }
-        Ok(())
     }
 }
 
@@ -126,29 +136,40 @@ impl RetryWait {
         let answer = self.reason.answer_text();
         match self.asked {
             Some(asked) if asked == self.waiting => {
-                format!("the service asked us to wait {waiting}{answer}")
+                tr!("core.retry.asked", waiting = waiting, answer = answer)
             }
-            Some(asked) => format!(
-                "the service asked us to wait {}{answer}; waiting {waiting}",
-                crate::domain::when::duration_text(asked)
+            Some(asked) => tr!(
+                "core.retry.asked_longer",
+                asked = crate::domain::when::duration_text(asked),
+                answer = answer,
+                waiting = waiting
             ),
-            None => format!("{}{answer}; waiting {waiting}", self.reason.message),
+            None => tr!(
+                "core.retry.after",
+                message = self.reason.message,
+                answer = answer,
+                waiting = waiting
+            ),
         }
     }
 
     /// "attempt 2 of 4".
     pub fn attempt_text(&self) -> String {
-        format!("attempt {} of {}", self.attempt, self.attempts)
+        tr!(
+            "core.retry.attempt",
+            attempt = self.attempt,
+            attempts = self.attempts
+        )
     }
 
     /// The whole line for a log: "the service asked us to wait 37 s (HTTP
     /// 429, APIGW.0308); retrying at 16:46:05 (UTC+08:00), attempt 2 of 4".
     pub fn describe(&self, zone: &TimeZone) -> String {
-        format!(
-            "{}; retrying at {}, {}",
-            self.why(),
-            crate::domain::when::clock_time(self.retry_at, zone),
-            self.attempt_text()
+        tr!(
+            "core.retry.line",
+            why = self.why(),
+            at = crate::domain::when::clock_time(self.retry_at, zone),
+            attempt = self.attempt_text()
         )
     }
 }

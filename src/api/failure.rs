@@ -104,30 +104,35 @@ pub fn from_response(
 fn default_message(operation: Operation, status: u16) -> String {
     let service = operation.service();
     match status {
-        400 => format!("{service} refused the request as invalid"),
-        401 => format!("{service} did not accept the credentials"),
-        403 => format!("{service} refused: the user may not do this"),
+        400 => tr!("core.status.400", service = service),
+        401 => tr!("core.status.401", service = service),
+        403 => tr!("core.status.403", service = service),
         404 => match operation {
             Operation::OrderDetails | Operation::PayOrder | Operation::CancelOrder => {
-                "no such order".to_string()
+                tr!("core.status.404_order")
             }
-            _ => format!("{service} does not know this address"),
+            _ => tr!("core.status.404", service = service),
         },
-        429 => format!("{service} is receiving too many requests"),
-        500..=599 => format!("{service} had an internal error"),
-        _ => format!("{service} answered with an unexpected status"),
+        429 => tr!("core.status.429", service = service),
+        500..=599 => tr!("core.status.5xx", service = service),
+        _ => tr!("core.status.other", service = service),
     }
 }
 
 /// The next step when the sign-in no longer holds (an expired token).
-const SIGN_IN_AGAIN: &str = "The sign-in has expired (a token lasts 24 hours): sign in again, \
-                             or get new tokens";
+fn sign_in_again() -> String {
+    tr!("core.next.sign_in_again")
+}
 
 /// The next step when billing refuses for lack of permission.
-const BILLING_PERMISSIONS: &str = "The user lacks permission for billing (BSS): ask an \
-                                   administrator for BSS permissions (for example BSS \
-                                   Administrator, or bss:order:view, bss:order:update and \
-                                   bss:order:pay)";
+fn billing_permissions() -> String {
+    tr!("core.next.billing_permissions")
+}
+
+/// The next step when the service failed and may work again later.
+fn retry_later() -> String {
+    tr!("core.next.retry_later")
+}
 
 /// Whether a failure means the credentials no longer hold (an expired or
 /// refused token, keys the gateway does not accept): the wizard then goes
@@ -143,87 +148,31 @@ pub fn needs_sign_in(f: &super::engine::ApiFailure) -> bool {
 /// The next step for a code from the purchase document's Table 8, or for a
 /// status when the code is unknown or absent.
 pub fn next_step(operation: Operation, status: Option<u16>, code: Option<&str>) -> String {
-    let retry_later = "Try again in a few minutes; if it keeps failing, open a ticket with \
-                       Huawei Cloud support and quote the error code";
+    let retry = retry_later;
     let by_code = match code {
-        Some(codes::INVALID_PARAMETER) => Some(
-            "Nothing was ordered. Check the plan against `flexus catalog` (the message names \
-             the field) and submit again"
-                .to_string(),
-        ),
-        Some(codes::CORS_EXCEPTION) => Some(format!(
-            "Nothing was ordered; an internal Huawei Cloud service (CORS) failed. {retry_later}"
-        )),
-        Some(codes::CBC_EXCEPTION) => Some(format!(
-            "Nothing was ordered; the billing service (CBC) failed. Check in the Billing Center \
-             that the account is in good standing (balance, payment method, real-name \
-             verification). {retry_later}"
-        )),
-        Some(codes::ECS_EXCEPTION) => Some(format!(
-            "Nothing was ordered; the compute service (ECS) failed. {retry_later}"
-        )),
-        Some(codes::EVS_EXCEPTION) => Some(format!(
-            "Nothing was ordered; the disk service (EVS) failed. Try another data disk size or \
-             none. {retry_later}"
-        )),
-        Some(codes::EIP_EXCEPTION) => Some(format!(
-            "Nothing was ordered; the public IP service (EIP) failed, often for lack of EIP \
-             quota in the region. Check the EIP quota or pick another region. {retry_later}"
-        )),
-        Some(codes::ELB_EXCEPTION) => Some(format!(
-            "Nothing was ordered; the load balancer service (ELB) failed. {retry_later}"
-        )),
-        Some(codes::IMS_EXCEPTION) => Some(
-            "Nothing was ordered; the image service (IMS) failed. For a private image, check \
-             that the image ID exists in the chosen region and is usable by this account; \
-             otherwise pick another image or try again later"
-                .to_string(),
-        ),
-        Some(codes::MARKETPLACE_EXCEPTION) => Some(
-            "Nothing was ordered; the Marketplace image could not be provided. Pick another \
-             application image or version (`flexus catalog`), or try again later"
-                .to_string(),
-        ),
-        Some(codes::INSUFFICIENT_SPECS) => Some(
-            "Nothing was ordered: that specification is sold out or not offered for this image \
-             in this region. Pick another specification or region (`flexus catalog`)"
-                .to_string(),
-        ),
-        Some(codes::INSUFFICIENT_QUOTA) => Some(
-            "Nothing was ordered: the account's quota is too small. Lower the quantity or ask \
-             for a quota increase (console: Quotas), then submit again"
-                .to_string(),
-        ),
-        Some(codes::TOO_MANY_REQUESTS) => {
-            Some("Too many requests: wait a minute and try again".to_string())
-        }
+        Some(codes::INVALID_PARAMETER) => Some(tr!("core.next.hcss.invalid_parameter")),
+        Some(codes::CORS_EXCEPTION) => Some(tr!("core.next.hcss.cors", retry = retry())),
+        Some(codes::CBC_EXCEPTION) => Some(tr!("core.next.hcss.cbc", retry = retry())),
+        Some(codes::ECS_EXCEPTION) => Some(tr!("core.next.hcss.ecs", retry = retry())),
+        Some(codes::EVS_EXCEPTION) => Some(tr!("core.next.hcss.evs", retry = retry())),
+        Some(codes::EIP_EXCEPTION) => Some(tr!("core.next.hcss.eip", retry = retry())),
+        Some(codes::ELB_EXCEPTION) => Some(tr!("core.next.hcss.elb", retry = retry())),
+        Some(codes::IMS_EXCEPTION) => Some(tr!("core.next.hcss.ims")),
+        Some(codes::MARKETPLACE_EXCEPTION) => Some(tr!("core.next.hcss.marketplace")),
+        Some(codes::INSUFFICIENT_SPECS) => Some(tr!("core.next.hcss.insufficient_specs")),
+        Some(codes::INSUFFICIENT_QUOTA) => Some(tr!("core.next.hcss.insufficient_quota")),
+        Some(codes::TOO_MANY_REQUESTS) => Some(tr!("core.next.too_many_requests")),
         Some(codes::SERVER_EXCEPTION) => Some(match operation {
-            Operation::CreateOrder => format!(
-                "An order may or may not exist: run `flexus orders` and check the console \
-                 before submitting again. {retry_later}"
-            ),
-            _ => retry_later.to_string(),
+            Operation::CreateOrder => tr!("core.next.hcss.server_order", retry = retry()),
+            _ => retry(),
         }),
-        Some(bss_codes::INVALID_ORDER) => Some(
-            "Check the order ID (`flexus orders` lists the ones placed from here); an order \
-             placed moments ago can take a little while to appear"
-                .to_string(),
-        ),
-        Some(bss_codes::STATUS_CHANGED) => Some(
-            "The order can no longer be paid (already paid, or cancelled): see `flexus status \
-             ORDER_ID`"
-                .to_string(),
-        ),
-        Some(bss_codes::CANCEL_NOT_ALLOWED) => Some(
-            "Only orders pending payment can be cancelled: see `flexus status ORDER_ID`"
-                .to_string(),
-        ),
-        Some(bss_codes::TOKEN_EXPIRED | gateway_codes::TOKEN_EXPIRED) => {
-            Some(SIGN_IN_AGAIN.to_string())
-        }
-        Some(bss_codes::ACCESS_DENIED) => Some(BILLING_PERMISSIONS.to_string()),
+        Some(bss_codes::INVALID_ORDER) => Some(tr!("core.next.bss.invalid_order")),
+        Some(bss_codes::STATUS_CHANGED) => Some(tr!("core.next.bss.status_changed")),
+        Some(bss_codes::CANCEL_NOT_ALLOWED) => Some(tr!("core.next.bss.cancel_not_allowed")),
+        Some(bss_codes::TOKEN_EXPIRED | gateway_codes::TOKEN_EXPIRED) => Some(sign_in_again()),
+        Some(bss_codes::ACCESS_DENIED) => Some(billing_permissions()),
         Some(bss_codes::TOO_FREQUENT | gateway_codes::THROTTLED) => {
-            Some("Too many requests: wait a minute and try again".to_string())
+            Some(tr!("core.next.too_many_requests"))
         }
         _ => None,
     };
@@ -231,60 +180,26 @@ pub fn next_step(operation: Operation, status: Option<u16>, code: Option<&str>) 
         return step;
     }
     match (operation, status) {
-        (Operation::Login, Some(400 | 401)) => {
-            "Check the user name, password and account name (and the MFA code if the account \
-             uses login protection), then sign in again"
-                .to_string()
-        }
-        (Operation::ScopedToken | Operation::TokenCheck, Some(401 | 404)) => {
-            SIGN_IN_AGAIN.to_string()
-        }
-        (_, Some(401)) => "Check the credentials and sign in again: with keys, the access key \
-                           and secret key (and this machine's clock, since a signature made \
-                           more than 15 minutes off is refused); with tokens, get new ones (a \
-                           token lasts 24 hours)"
-            .to_string(),
-        (Operation::ProjectLookup, Some(403)) => {
-            "The keys may not list IAM projects: set HUAWEICLOUD_SDK_PROJECT_ID (or project_id \
-             in the credentials file) to the project ID of the region"
-                .to_string()
-        }
-        (Operation::CreateOrder, Some(403)) => {
-            "Nothing was ordered: the user lacks permission to buy FlexusL instances. Ask an \
-             administrator for HCSS and BSS permissions (for example BSS Administrator and \
-             HCSS FullAccess)"
-                .to_string()
-        }
-        (Operation::DomainLookup, Some(403)) => {
-            "The keys may not read their domain: set HUAWEICLOUD_SDK_DOMAIN_ID (or domain_id \
-             under [global] in the credentials file) to the account ID (console: My Credentials)"
-                .to_string()
-        }
-        (_, Some(403)) => BILLING_PERMISSIONS.to_string(),
+        (Operation::Login, Some(400 | 401)) => tr!("core.next.login_refused"),
+        (Operation::ScopedToken | Operation::TokenCheck, Some(401 | 404)) => sign_in_again(),
+        (_, Some(401)) => tr!("core.next.credentials_refused"),
+        (Operation::ProjectLookup, Some(403)) => tr!("core.next.project_lookup_denied"),
+        (Operation::CreateOrder, Some(403)) => tr!("core.next.purchase_denied"),
+        (Operation::DomainLookup, Some(403)) => tr!("core.next.domain_lookup_denied"),
+        (_, Some(403)) => billing_permissions(),
         (Operation::OrderDetails | Operation::PayOrder | Operation::CancelOrder, Some(404)) => {
-            "Check the order ID (`flexus orders` lists the ones placed from here)".to_string()
+            tr!("core.next.check_order_id")
         }
-        (_, Some(404)) => {
-            "Check the endpoint settings (--hcss-endpoint, --bss-endpoint, --iam-endpoint)"
-                .to_string()
-        }
-        (Operation::CreateOrder, Some(400..=499)) => {
-            "Nothing was ordered. Fix what the message says and submit again".to_string()
-        }
+        (_, Some(404)) => tr!("core.next.check_endpoints"),
+        (Operation::CreateOrder, Some(400..=499)) => tr!("core.next.purchase_refused"),
         (Operation::OrderDetails | Operation::PayOrder | Operation::CancelOrder, Some(400)) => {
-            "Check the order ID (`flexus orders` lists the ones placed from here)".to_string()
+            tr!("core.next.check_order_id")
         }
-        (_, Some(429)) => "Wait a minute and try again".to_string(),
-        (Operation::CreateOrder, Some(500..=599)) => {
-            "An order may or may not exist: run `flexus orders` and check the console before \
-             submitting again"
-                .to_string()
-        }
-        (_, Some(500..=599)) => retry_later.to_string(),
-        (_, Some(_)) => retry_later.to_string(),
-        (_, None) => {
-            "Check the network connection and the endpoint settings, then try again".to_string()
-        }
+        (_, Some(429)) => tr!("core.next.wait_a_minute"),
+        (Operation::CreateOrder, Some(500..=599)) => tr!("core.next.order_may_exist"),
+        (_, Some(500..=599)) => retry_later(),
+        (_, Some(_)) => retry_later(),
+        (_, None) => tr!("core.next.check_network"),
     }
 }
 
@@ -302,9 +217,9 @@ pub(crate) enum NetworkTrouble {
 pub(crate) fn network(operation: Operation, trouble: NetworkTrouble, host: &str) -> ApiFailure {
     let service = operation.service();
     let message = match trouble {
-        NetworkTrouble::Connect => format!("could not connect to {service} at {host}"),
-        NetworkTrouble::Timeout => format!("no answer from {service} at {host} in time"),
-        NetworkTrouble::Lost => format!("the connection to {service} at {host} broke"),
+        NetworkTrouble::Connect => tr!("core.network.connect", service = service, host = host),
+        NetworkTrouble::Timeout => tr!("core.network.timeout", service = service, host = host),
+        NetworkTrouble::Lost => tr!("core.network.lost", service = service, host = host),
     };
     ApiFailure {
         status: None,
@@ -320,33 +235,23 @@ pub(crate) fn network(operation: Operation, trouble: NetworkTrouble, host: &str)
 /// and from an answer that came but could not be used. `detail` adds the
 /// failure's message where the 5xx wording does not already carry it.
 pub fn ambiguity(reason: &ApiFailure, detail: bool) -> String {
-    let message = if detail {
-        format!(" ({})", reason.message)
-    } else {
-        String::new()
-    };
     match reason.status {
         Some(status @ 500..=599) => {
             let said = match &reason.code {
                 Some(code) => format!("{code}, {}", reason.message),
                 None => reason.message.clone(),
             };
-            format!(
-                "the service answered HTTP {status} ({said}): the order may still have been placed"
-            )
+            tr!("core.ambiguity.server_error", status = status, said = said)
         }
         // The message already says which service answered, and how.
-        Some(status) if detail => format!(
-            "{} (HTTP {status}): an order may have been placed",
-            reason.message
+        Some(status) if detail => tr!(
+            "core.ambiguity.answer_said",
+            message = reason.message,
+            status = status
         ),
-        Some(status) => format!(
-            "the service answered HTTP {status}, but its answer could not be used: an order may \
-             have been placed"
-        ),
-        None => {
-            format!("the answer to the purchase was lost{message}: an order may have been placed")
-        }
+        Some(status) => tr!("core.ambiguity.answer_unusable", status = status),
+        None if detail => tr!("core.ambiguity.lost_because", message = reason.message),
+        None => tr!("core.ambiguity.lost"),
     }
 }
 
@@ -355,11 +260,12 @@ pub(crate) fn unreadable(operation: Operation, status: u16, what: &str) -> ApiFa
     ApiFailure {
         status: Some(status),
         code: None,
-        message: format!(
-            "{} answered, but its answer could not be read ({what})",
-            operation.service()
+        message: tr!(
+            "core.answer.unreadable",
+            service = operation.service(),
+            what = what
         ),
-        next_step: "Check the endpoint settings; if they are right, try again later".to_string(),
+        next_step: tr!("core.next.check_endpoints_then_later"),
     }
 }
 
@@ -369,19 +275,14 @@ pub(crate) fn too_large(operation: Operation, status: u16, limit: usize) -> ApiF
     ApiFailure {
         status: Some(status),
         code: None,
-        message: format!(
-            "{} answered with more than {} KiB, far more than any answer it gives; flexus \
-             stopped reading it",
-            operation.service(),
-            limit / 1024
+        message: tr!(
+            "core.answer.too_large",
+            service = operation.service(),
+            kib = limit / 1024
         ),
         next_step: match operation {
-            Operation::CreateOrder => "An order may have been placed: run `flexus orders` and \
-                                       check the console before submitting again"
-                .to_string(),
-            _ => "Check the endpoint settings (a proxy in between may be answering instead of \
-                  Huawei Cloud), then try again later"
-                .to_string(),
+            Operation::CreateOrder => tr!("core.next.order_may_have_been_placed"),
+            _ => tr!("core.next.check_endpoints_proxy"),
         },
     }
 }
@@ -389,6 +290,88 @@ pub(crate) fn too_large(operation: Operation, status: u16, limit: usize) -> ApiF
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::{Lang, in_language};
+
+    #[test]
+    fn failures_and_their_next_steps_read_in_chinese_with_codes_kept() {
+        let quota = in_language(Lang::Zh, || {
+            let failure = ApiFailure {
+                status: Some(400),
+                code: Some(codes::INSUFFICIENT_QUOTA.to_string()),
+                message: "Insufficient quota.".to_string(),
+                next_step: next_step(
+                    Operation::CreateOrder,
+                    Some(400),
+                    Some(codes::INSUFFICIENT_QUOTA),
+                ),
+            };
+            failure.to_string()
+        });
+        assert_eq!(
+            quota,
+            "Insufficient quota.（HTTP 400，HCSS.14000011）。未下任何订单：账号配额不足。\
+             请减少数量或申请提高配额（控制台：配额），然后重新提交"
+        );
+        let lost = in_language(Lang::Zh, || {
+            network(Operation::CreateOrder, NetworkTrouble::Lost, "127.0.0.1").to_string()
+        });
+        assert_eq!(
+            lost,
+            "与127.0.0.1上的HCSS的连接断开了。请检查网络连接和终端节点设置，然后重试"
+        );
+        let expired = in_language(Lang::Zh, || {
+            next_step(
+                Operation::PayOrder,
+                Some(401),
+                Some(bss_codes::TOKEN_EXPIRED),
+            )
+        });
+        assert!(
+            expired.starts_with("登录已过期（Token有效期为24小时）"),
+            "{expired}"
+        );
+    }
+
+    #[test]
+    fn english_failures_read_as_before() {
+        let failure = network(Operation::CreateOrder, NetworkTrouble::Lost, "127.0.0.1");
+        assert_eq!(
+            failure.to_string(),
+            "the connection to HCSS at 127.0.0.1 broke. Check the network connection and the \
+             endpoint settings, then try again"
+        );
+        let quota = ApiFailure {
+            status: Some(400),
+            code: Some(codes::INSUFFICIENT_QUOTA.to_string()),
+            message: "Insufficient quota.".to_string(),
+            next_step: String::new(),
+        };
+        assert_eq!(
+            quota.to_string(),
+            "Insufficient quota. (HTTP 400, HCSS.14000011)"
+        );
+    }
+
+    #[test]
+    fn order_states_for_people_read_in_chinese_while_the_sandbox_word_stays_english() {
+        use crate::api::wire::status;
+        assert_eq!(
+            in_language(Lang::Zh, || status::describe(status::PENDING_PAYMENT)),
+            "待支付"
+        );
+        assert_eq!(in_language(Lang::Zh, || status::describe(42)), "状态未知");
+        assert_eq!(
+            in_language(Lang::Zh, || status::english(status::PENDING_PAYMENT)),
+            "pending payment"
+        );
+        assert_eq!(status::describe(status::COMPLETED), "completed");
+        assert_eq!(status::describe(42), "in an unknown state");
+        // The sandbox's English words are the people's English words.
+        for code in (0..=10).chain([42]) {
+            let english = in_language(Lang::En, || status::describe(code));
+            assert_eq!(status::english(code), english, "{code}");
+        }
+    }
 
     fn keep(s: String) -> String {
         s

@@ -40,9 +40,9 @@ impl OrderId {
     pub fn parse(text: &str) -> Result<OrderId, String> {
         check(
             text.trim(),
-            "an order ID",
+            &tr!("core.id.order"),
             &['-', '_'],
-            "only letters, digits, - and _",
+            &tr!("core.id.order_allowed"),
         )
         .map(|id| OrderId(id.to_string()))
     }
@@ -57,9 +57,9 @@ impl InstanceId {
     pub fn parse(text: &str) -> Result<InstanceId, String> {
         check(
             text.trim(),
-            "an instance ID",
+            &tr!("core.id.instance"),
             &['-'],
-            "only letters, digits and hyphens",
+            &tr!("core.id.instance_allowed"),
         )
         .map(|id| InstanceId(id.to_string()))
     }
@@ -98,7 +98,7 @@ impl ClientRequestId {
         let text = text.trim();
         crate::domain::order::check_client_request_id(text)
             .map(|()| ClientRequestId(text.to_string()))
-            .map_err(|why| format!("the Client-Request-Id {why}"))
+            .map_err(|why| tr!("core.id.client_request_id", why = why))
     }
 
     /// The header value.
@@ -121,27 +121,30 @@ impl fmt::Display for ClientRequestId {
 
 fn check<'a>(text: &'a str, what: &str, also: &[char], allowed: &str) -> Result<&'a str, String> {
     if text.is_empty() {
-        return Err(format!(
-            "is empty; {what} has 1 to {MAX_ID_CHARS} characters"
-        ));
+        return Err(tr!("core.id.empty", what = what, max = MAX_ID_CHARS));
     }
     let len = text.chars().count();
     if len > MAX_ID_CHARS {
-        return Err(format!(
-            "is {len} characters long; {what} has at most {MAX_ID_CHARS}"
+        return Err(tr!(
+            "core.id.too_long",
+            len = len,
+            what = what,
+            max = MAX_ID_CHARS
         ));
     }
     if let Some(bad) = text
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || also.contains(c)))
     {
-        return Err(format!(
-            "contains {}; {what} has {allowed}",
-            crate::domain::order::describe_char(bad)
+        return Err(tr!(
+            "core.id.bad_char",
+            char = crate::domain::order::describe_char(bad),
+            what = what,
+            allowed = allowed
         ));
     }
     if !text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Err(format!("must start with a letter or digit, as {what} does"));
+        return Err(tr!("core.id.first_char", what = what));
     }
     Ok(text)
 }

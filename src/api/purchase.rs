@@ -62,9 +62,9 @@ impl FoundOrder {
         if let Some(created) = &self.info.create_time {
             let created = crate::domain::when::dated_stamp(created, zone);
             parts.push(if self.created_before(sent_at) {
-                format!("created {created}, BEFORE this purchase was sent")
+                tr!("core.found.created_before", created = created)
             } else {
-                format!("created {created}")
+                tr!("core.found.created", created = created)
             });
         }
         if let Some(amount) = self.info.amount_text() {
@@ -80,7 +80,7 @@ impl FoundOrder {
             });
         }
         parts.push(super::wire::status::describe(self.info.status).to_string());
-        parts.join(", ")
+        parts.join(&tr!("core.list.separator"))
     }
 }
 
@@ -207,8 +207,8 @@ pub async fn submit(
         }
         Ok(Err(failure)) => SubmitOutcome::Rejected(failure),
         Err(_) => SubmitOutcome::Rejected(ApiFailure::local(
-            "flexus stopped checking the order journal; nothing was sent",
-            "Try again",
+            tr!("core.journal.check_stopped"),
+            tr!("core.next.try_again"),
         )),
     }
 }
@@ -238,9 +238,8 @@ fn reserve_new(
         .is_some()
     {
         return Err(ApiFailure::local(
-            "this purchase was already sent once; nothing was sent again",
-            "Resend it only after checking `flexus orders` (the wizard and `flexus resend` \
-             offer that), or start a new purchase",
+            tr!("core.purchase.already_sent"),
+            tr!("core.purchase.already_sent_next"),
         ));
     }
     let earlier = earlier_unfinished(journal, body)?;
@@ -249,17 +248,19 @@ fn reserve_new(
         .iter()
         .find(|r| !separate_from.contains(&r.client_request_id))
     {
-        let what = match &double.order_id {
-            Some(order_id) => format!("was placed as order {order_id}, which is not finished"),
-            None => "has an unknown outcome, so it may have been placed".to_string(),
-        };
+        let at = crate::domain::when::dated_stamp(&double.last_sent_at, &ENGINE_ZONE);
+        let id = &double.client_request_id;
         return Err(ApiFailure::local(
-            format!(
-                "the same order sent at {} (Client-Request-Id {}) {what}; nothing was sent",
-                crate::domain::when::dated_stamp(&double.last_sent_at, &ENGINE_ZONE),
-                double.client_request_id
-            ),
-            "Check it first (`flexus orders`), or say this is a separate purchase",
+            match &double.order_id {
+                Some(order_id) => tr!(
+                    "core.purchase.double_placed",
+                    at = at,
+                    id = id,
+                    order_id = order_id
+                ),
+                None => tr!("core.purchase.double_unknown", at = at, id = id),
+            },
+            tr!("core.purchase.double_next"),
         ));
     }
     if let Some(hidden) = earlier
@@ -268,15 +269,13 @@ fn reserve_new(
         .find(|d| !separate_from.contains(&damaged_key(d)))
     {
         return Err(ApiFailure::local(
-            format!("{}; nothing was sent", damaged_words(hidden, &ENGINE_ZONE)),
-            &match &hidden.client_request_id {
-                Some(id) => format!(
-                    "Check the console's order list: if it placed nothing, `flexus abandon {id}`; \
-                     if it placed an order, `flexus claim {id} ORDER_ID`; or say this is a \
-                     separate purchase"
-                ),
-                None => "Check the console's order list, then say this is a separate purchase"
-                    .to_string(),
+            tr!(
+                "core.purchase.damaged_nothing_sent",
+                what = damaged_words(hidden, &ENGINE_ZONE)
+            ),
+            match &hidden.client_request_id {
+                Some(id) => tr!("core.purchase.damaged_next", id = id),
+                None => tr!("core.purchase.damaged_next_no_id"),
             },
         ));
     }
@@ -363,12 +362,12 @@ fn record_word(
         .filter(|owner| owner.client_request_id != client_request_id.as_str())
     {
         return Err(ApiFailure::local(
-            format!(
-                "order {order_id} belongs to another purchase (Client-Request-Id {}); nothing \
-                 was recorded",
-                owner.client_request_id
+            tr!(
+                "core.claim.other_purchase",
+                order_id = order_id,
+                id = owner.client_request_id
             ),
-            "Choose an order found for this purchase",
+            tr!("core.claim.other_purchase_next"),
         ));
     }
     // Only an order a lookup found for this purchase: any other (a typo, an
@@ -379,17 +378,16 @@ fn record_word(
         && !record.found.iter().any(|f| f == order_id.as_str())
     {
         return Err(ApiFailure::local(
-            format!(
-                "order {order_id} is not one the order list showed for this purchase ({}); \
-                 nothing was recorded",
-                if record.found.is_empty() {
-                    "none was found yet".to_string()
-                } else {
-                    format!("found: {}", record.found.join(", "))
-                }
-            ),
-            "Run the same `flexus order` again, or `flexus resend`, to look in the order list \
-             again; then choose one of the orders it shows",
+            if record.found.is_empty() {
+                tr!("core.claim.not_found_none", order_id = order_id)
+            } else {
+                tr!(
+                    "core.claim.not_found",
+                    order_id = order_id,
+                    found = record.found.join(", ")
+                )
+            },
+            tr!("core.claim.not_found_next"),
         ));
     }
     journal
@@ -439,22 +437,20 @@ fn lock_unresolved(
             return Ok(lock);
         }
         return Err(ApiFailure::local(
-            "the journal has no purchase with this Client-Request-Id; nothing was recorded",
-            "`flexus orders` lists the purchases",
+            tr!("core.claim.no_purchase"),
+            tr!("core.claim.no_purchase_next"),
         ));
     };
     if !record.is_unresolved() {
         return Err(ApiFailure::local(
             match &record.order_id {
-                Some(placed) => format!(
-                    "this purchase is already known as order {placed}; nothing was recorded"
-                ),
-                None => format!(
-                    "this purchase is {}; nothing was recorded",
-                    record.state_text(&jiff::tz::TimeZone::UTC)
+                Some(placed) => tr!("core.claim.already_known", order_id = placed),
+                None => tr!(
+                    "core.claim.settled",
+                    state = record.state_text(&jiff::tz::TimeZone::UTC)
                 ),
             },
-            "`flexus orders` shows what the journal knows",
+            tr!("core.claim.settled_next"),
         ));
     }
     Ok(lock)
@@ -463,8 +459,8 @@ fn lock_unresolved(
 fn checked_order_id(order_id: &str) -> Result<super::ids::OrderId, ApiFailure> {
     super::ids::OrderId::parse(order_id).map_err(|why| {
         ApiFailure::local(
-            format!("the order ID {why}; nothing was recorded"),
-            "Give the order ID as `flexus orders` or the console shows it",
+            tr!("core.claim.bad_order_id", why = why),
+            tr!("core.claim.bad_order_id_next"),
         )
     })
 }
@@ -481,10 +477,7 @@ fn lock_for_change(
 }
 
 fn busy_elsewhere() -> ApiFailure {
-    ApiFailure::local(
-        "another flexus is sending this purchase right now; nothing was done",
-        "Wait until it has finished, then check `flexus orders`",
-    )
+    ApiFailure::local(tr!("core.purchase.busy"), tr!("core.purchase.busy_next"))
 }
 
 /// Sends a purchase again after an ambiguous outcome, on the user's word:
@@ -508,8 +501,8 @@ pub async fn resend(
         Ok(Some(record)) => record,
         Ok(None) => {
             return SubmitOutcome::Rejected(ApiFailure::local(
-                "the journal has no purchase with this Client-Request-Id; nothing was sent",
-                "Submit it as a new purchase instead",
+                tr!("core.resend.no_purchase"),
+                tr!("core.resend.no_purchase_next"),
             ));
         }
         Err(e) => return SubmitOutcome::Rejected(journal_failure(journal, &e)),
@@ -517,20 +510,20 @@ pub async fn resend(
     match &record.state {
         PurchaseState::Placed => {
             return SubmitOutcome::Rejected(ApiFailure::local(
-                format!(
-                    "this purchase was already placed as order {}; nothing was sent",
-                    record.order_id.as_deref().unwrap_or("?")
+                tr!(
+                    "core.resend.already_placed",
+                    order_id = record.order_id.as_deref().unwrap_or("?")
                 ),
-                "Follow it with `flexus status ORDER_ID --watch`",
+                tr!("core.resend.already_placed_next"),
             ));
         }
         PurchaseState::Rejected(_) | PurchaseState::NothingPlaced => {
             return SubmitOutcome::Rejected(ApiFailure::local(
-                format!(
-                    "this purchase is {}, so there is nothing to resend; nothing was sent",
-                    record.state_text(&jiff::tz::TimeZone::UTC)
+                tr!(
+                    "core.resend.settled",
+                    state = record.state_text(&jiff::tz::TimeZone::UTC)
                 ),
-                "Submit it as a new purchase",
+                tr!("core.resend.settled_next"),
             ));
         }
         PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => {}
@@ -540,19 +533,18 @@ pub async fn resend(
         // Elsewhere it is another purchase: the lookups, and any
         // de-duplication by Client-Request-Id, would not see the first send.
         return SubmitOutcome::Rejected(ApiFailure::local(
-            format!(
-                "this purchase was first sent to {}, not {endpoint}; nothing was sent",
-                record.endpoint
+            tr!(
+                "core.resend.other_endpoint",
+                first = record.endpoint,
+                endpoint = endpoint
             ),
-            "Resend it with the endpoints it was first sent with, after checking there with \
-             `flexus orders` and `flexus status ORDER_ID`",
+            tr!("core.resend.other_endpoint_next"),
         ));
     }
     if &record.body != body {
         return SubmitOutcome::Rejected(ApiFailure::local(
-            "the order differs from the one first sent with this Client-Request-Id; nothing was \
-             sent",
-            "Submit the changed order as a new purchase",
+            tr!("core.resend.changed"),
+            tr!("core.resend.changed_next"),
         ));
     }
     // An earlier send may have placed the order: a lookup after this one
@@ -567,14 +559,13 @@ pub async fn resend(
     if !found.is_empty() || lookup_failed.is_some() {
         let reason = if found.is_empty() {
             ApiFailure::local(
-                "the order list could not be checked, so the purchase was not sent again",
-                "Try again later; an order the first send placed must be found before resending",
+                tr!("core.resend.list_unchecked"),
+                tr!("core.resend.list_unchecked_next"),
             )
         } else {
             ApiFailure::local(
-                "the order list shows orders that may be this purchase, so it was not sent again",
-                "If one is this purchase, follow it (claim it); if none is, dismiss them, then \
-                 resend",
+                tr!("core.resend.candidates"),
+                tr!("core.resend.candidates_next"),
             )
         };
         return SubmitOutcome::Ambiguous {
@@ -672,8 +663,8 @@ impl OrderAction {
 pub fn open_journal(dir: &std::path::Path) -> Result<Journal, ApiFailure> {
     Journal::open(dir).map_err(|e| {
         ApiFailure::local(
-            format!("cannot open the order journal in {}: {e}", dir.display()),
-            "Fix the directory's permissions or set FLEXUS_STATE_DIR to another directory",
+            tr!("core.journal.cannot_open", dir = dir.display(), why = e),
+            tr!("core.journal.cannot_open_next"),
         )
     })
 }
@@ -724,8 +715,8 @@ async fn in_journal(
 ) -> Result<(), ApiFailure> {
     off_workers(journal, work).await.unwrap_or_else(|| {
         Err(ApiFailure::local(
-            "flexus could not finish writing to the order journal",
-            "Look at the purchase again (`flexus orders`), then try again",
+            tr!("core.journal.write_unfinished"),
+            tr!("core.journal.write_unfinished_next"),
         ))
     })
 }
@@ -761,8 +752,8 @@ pub async fn look_again(
         return (
             Vec::new(),
             Some(ApiFailure::local(
-                "the journal's Client-Request-Id of this purchase is not valid",
-                "Check the order list in the console",
+                tr!("core.journal.bad_request_id"),
+                tr!("core.journal.bad_request_id_next"),
             )),
         );
     };
@@ -817,10 +808,7 @@ async fn send(
             // A resend follows a send whose answer was lost: that this one
             // was refused (or never left) says nothing about the earlier one.
             let mut reason = failure;
-            reason.next_step = "This send did not go through, but an earlier send of the same \
-                                purchase may have placed an order. Check `flexus orders` and \
-                                `flexus status ORDER_ID` before sending it again"
-                .to_string();
+            reason.next_step = tr!("core.resend.refused_next");
             investigate(client, journal, id, reason, lookup_since).await
         }
         Err(CreateFailure::Ambiguous(mut reason)) => {
@@ -829,10 +817,7 @@ async fn send(
                 client_request_id: id.to_string(),
                 error: RecordedFailure::from(&reason),
             });
-            reason.next_step = "An order may have been placed. Do not submit again before \
-                                checking: `flexus orders` and `flexus status ORDER_ID` show \
-                                what exists"
-                .to_string();
+            reason.next_step = tr!("core.purchase.ambiguous_next");
             investigate(client, journal, id, reason, lookup_since).await
         }
     }
@@ -950,12 +935,8 @@ pub async fn find_candidates(
 
 fn malformed_orders(count: usize) -> ApiFailure {
     ApiFailure::local(
-        format!(
-            "{count} order(s) created in that time have an ID not of Huawei's shape and are not \
-             shown"
-        ),
-        "Check the Billing Center (My Orders) in the console for an order of this purchase \
-         before sending it again",
+        tr!("core.lookup.malformed", count = count),
+        tr!("core.lookup.malformed_next"),
     )
 }
 
@@ -965,33 +946,36 @@ pub fn damaged_key(record: &DamagedRecord) -> String {
     record
         .client_request_id
         .clone()
+        // A key compared with itself, never a sentence: it stays English.
         .unwrap_or_else(|| format!("damaged record at {}", record.place))
 }
 
 /// A damaged journal record that may hide a purchase, in words.
 pub fn damaged_words(record: &DamagedRecord, zone: &jiff::tz::TimeZone) -> String {
-    let mut text = format!(
-        "a damaged record at {} of the journal may be a purchase whose outcome is unknown, and \
-         its order cannot be read",
-        record.place
-    );
-    if let Some(id) = &record.client_request_id {
-        text.push_str(&format!(" (Client-Request-Id {id})"));
+    let place = &record.place;
+    let at = record
+        .at
+        .as_ref()
+        .map(|at| crate::domain::when::dated_stamp(at, zone));
+    match (&record.client_request_id, at) {
+        (None, None) => tr!("core.journal.damaged", place = place),
+        (Some(id), None) => tr!("core.journal.damaged_id", place = place, id = id),
+        (None, Some(at)) => tr!("core.journal.damaged_at", place = place, at = at),
+        (Some(id), Some(at)) => tr!(
+            "core.journal.damaged_id_at",
+            place = place,
+            id = id,
+            at = at
+        ),
     }
-    if let Some(at) = &record.at {
-        text.push_str(&format!(
-            ", sent at {}",
-            crate::domain::when::dated_stamp(at, zone)
-        ));
-    }
-    text
 }
 
 /// A failure to record an outcome, in words, naming the journal.
 fn journal_error_words(journal: &Journal, e: &std::io::Error) -> String {
-    format!(
-        "the order journal {} could not record it: {e}",
-        journal.path().display()
+    tr!(
+        "core.journal.not_recorded",
+        path = journal.path().display(),
+        why = e
     )
 }
 
@@ -999,14 +983,14 @@ fn journal_failure(journal: &Journal, e: &std::io::Error) -> ApiFailure {
     ApiFailure {
         status: None,
         code: None,
-        message: format!(
-            "cannot write the order journal {}: {e}; nothing was sent",
-            journal.path().display()
+        message: tr!(
+            "core.journal.cannot_write",
+            path = journal.path().display(),
+            why = e
         ),
-        next_step: format!(
-            "Free some disk space or fix the directory's permissions, or set {} to another \
-             directory",
-            super::journal::ENV_STATE_DIR
+        next_step: tr!(
+            "core.journal.cannot_write_next",
+            env = super::journal::ENV_STATE_DIR
         ),
     }
 }

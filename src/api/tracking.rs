@@ -181,14 +181,11 @@ pub async fn track(
                 failures += 1;
                 if options.give_up_after.is_some_and(|limit| failures >= limit) {
                     let gave_up = ApiFailure {
-                        next_step: format!(
-                            "The order goes on without us: check it later with `flexus status \
-                             {order_id} --watch`"
-                        ),
-                        message: format!(
-                            "stopped following the order after {failures} failed checks in a \
-                             row: {}",
-                            failure.message
+                        next_step: tr!("core.tracking.gave_up_next", order_id = order_id),
+                        message: tr!(
+                            "core.tracking.gave_up",
+                            failures = failures,
+                            why = failure.message
                         ),
                         ..failure
                     };

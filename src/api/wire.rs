@@ -69,8 +69,50 @@ pub mod status {
     pub const PENDING_PAYMENT: i32 = 6;
     pub const TO_BE_CONFIRMED: i32 = 9;
 
-    /// Words for a status code, for people.
+    const KNOWN: [i32; 7] = [
+        PENDING_APPROVAL,
+        PENDING_REFUND,
+        PROCESSING,
+        CANCELLED,
+        COMPLETED,
+        PENDING_PAYMENT,
+        TO_BE_CONFIRMED,
+    ];
+
+    /// Words for a status code, for people, in the language they read.
+    /// Front ends keep them as `&'static str`, so each language's words are
+    /// formed once and kept for the run (eight short strings).
     pub fn describe(code: i32) -> &'static str {
+        static KEPT: [std::sync::OnceLock<[&'static str; KNOWN.len() + 1]>; 2] =
+            [const { std::sync::OnceLock::new() }; 2];
+        let kept = KEPT[crate::lang::current() as usize].get_or_init(|| {
+            std::array::from_fn(|i| {
+                let code = KNOWN.get(i).copied().unwrap_or(i32::MIN);
+                &*Box::leak(words(code).into_boxed_str())
+            })
+        });
+        kept[KNOWN
+            .iter()
+            .position(|&known| known == code)
+            .unwrap_or(KNOWN.len())]
+    }
+
+    fn words(code: i32) -> String {
+        match code {
+            PENDING_APPROVAL => tr!("core.order_status.pending_approval"),
+            PENDING_REFUND => tr!("core.order_status.pending_refund"),
+            PROCESSING => tr!("core.order_status.processing"),
+            CANCELLED => tr!("core.order_status.cancelled"),
+            COMPLETED => tr!("core.order_status.completed"),
+            PENDING_PAYMENT => tr!("core.order_status.pending_payment"),
+            TO_BE_CONFIRMED => tr!("core.order_status.to_be_confirmed"),
+            _ => tr!("core.order_status.unknown"),
+        }
+    }
+
+    /// The same words always in English: the sandbox answers as Huawei
+    /// does, in English, whatever the reader's language.
+    pub fn english(code: i32) -> &'static str {
         match code {
             PENDING_APPROVAL => "pending approval",
             PENDING_REFUND => "pending refund",
@@ -134,17 +176,22 @@ impl OrderInfo {
         let currency = self.currency.as_deref().unwrap_or_default();
         let unit = match self.measure_id {
             None | Some(1) => String::new(),
-            Some(other) => format!(" (measure unit {other})"),
+            Some(other) => tr!("core.amount.measure_unit", unit = other),
         };
         let amount = |v: f64| format!("{currency} {v:.2}").trim().to_string();
         match (self.amount_after_discount, self.official_amount) {
-            (Some(paid), Some(list)) if (paid - list).abs() >= 0.005 => Some(format!(
-                "{} (list price {}){unit}",
-                amount(paid),
-                amount(list)
+            (Some(paid), Some(list)) if (paid - list).abs() >= 0.005 => Some(tr!(
+                "core.amount.paid_and_list",
+                paid = amount(paid),
+                list = amount(list),
+                unit = unit
             )),
             (Some(paid), _) => Some(format!("{}{unit}", amount(paid))),
-            (None, Some(list)) => Some(format!("{} list price{unit}", amount(list))),
+            (None, Some(list)) => Some(tr!(
+                "core.amount.list_only",
+                list = amount(list),
+                unit = unit
+            )),
             (None, None) => None,
         }
     }

@@ -19,7 +19,30 @@ pub const EMBEDDED_CATALOG: &str = include_str!("../../assets/catalog.json");
 #[serde(deny_unknown_fields)]
 pub struct Region {
     pub code: String,
+    /// The name Huawei's English console shows; also what the sandbox
+    /// answers with, since Huawei answers in English.
     pub name: String,
+    /// The name Huawei's Chinese console shows; catalogs written before it
+    /// existed still load.
+    #[serde(default)]
+    pub name_zh: Option<String>,
+}
+
+impl Region {
+    /// The region's name in the language a person reads, in English where
+    /// the catalog has none in that language.
+    pub fn shown_name(&self) -> &str {
+        in_current_language(&self.name, self.name_zh.as_deref())
+    }
+}
+
+/// The Chinese text when a person reads Chinese and the catalog has it,
+/// else the English one.
+fn in_current_language<'a>(english: &'a str, chinese: Option<&'a str>) -> &'a str {
+    match (crate::lang::current(), chinese) {
+        (crate::lang::Lang::Zh, Some(chinese)) if !chinese.trim().is_empty() => chinese,
+        _ => english,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -77,6 +100,16 @@ pub struct ApplicationImage {
     /// an image; catalogs written before it existed still load.
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
+    pub description_zh: Option<String>,
+}
+
+impl ApplicationImage {
+    /// The one-line description in the language a person reads, in English
+    /// where the catalog has none in that language.
+    pub fn shown_description(&self) -> &str {
+        in_current_language(&self.description, self.description_zh.as_deref())
+    }
 }
 
 /// An OS image family such as CentOS, with its versions and the document's
@@ -220,91 +253,103 @@ pub enum Reason {
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reason::UnknownRegion { code, known } => write!(
-                f,
-                "\"{code}\" is not a FlexusL region; choose one of {}",
-                known.join(", ")
-            ),
-            Reason::UnknownImage { name } => write!(
-                f,
-                "there is no application or OS image called \"{name}\"; `flexus catalog` lists them"
-            ),
+            Reason::UnknownRegion { code, known } => f.write_str(&tr!(
+                "core.reason.unknown_region",
+                code = code,
+                known = known.join(", ")
+            )),
+            Reason::UnknownImage { name } => {
+                f.write_str(&tr!("core.reason.unknown_image", name = name))
+            }
             Reason::UnknownVersion {
                 image,
                 version,
                 known,
-            } => {
-                if known.len() == 1 {
-                    write!(f, "{image} is sold only as version {}", known[0])
-                } else {
-                    write!(
-                        f,
-                        "{image} has no version \"{version}\"; choose one of {}",
-                        known.join(", ")
-                    )
-                }
+            } => f.write_str(&if known.len() == 1 {
+                tr!(
+                    "core.reason.only_version",
+                    image = image,
+                    version = known[0]
+                )
+            } else {
+                tr!(
+                    "core.reason.unknown_version",
+                    image = image,
+                    version = version,
+                    known = known.join(", ")
+                )
+            }),
+            Reason::UnknownSpec { code } => {
+                f.write_str(&tr!("core.reason.unknown_spec", code = code))
             }
-            Reason::UnknownSpec { code } => write!(
-                f,
-                "\"{code}\" is not a FlexusL specification code; `flexus catalog` lists them"
-            ),
             Reason::VersionNotInRegion {
                 image,
                 version,
                 region,
-            } => write!(f, "{image} {version} is not offered in {region}"),
-            Reason::NeedsMoreMemory { image, min_gib } => {
-                write!(f, "{image} needs at least {} GiB", format_gib(*min_gib))
-            }
+            } => f.write_str(&tr!(
+                "core.reason.version_not_in_region",
+                image = image,
+                version = version,
+                region = region
+            )),
+            Reason::NeedsMoreMemory { image, min_gib } => f.write_str(&tr!(
+                "core.reason.needs_memory",
+                image = image,
+                gib = format_gib(*min_gib)
+            )),
             Reason::SpecOnlyInRegions {
                 memory_gib,
                 regions,
-            } => write!(
-                f,
-                "{} GiB packages exist only in {}",
-                format_gib(*memory_gib),
-                join_and(regions)
-            ),
+            } => f.write_str(&tr!(
+                "core.reason.spec_only_in_regions",
+                gib = format_gib(*memory_gib),
+                regions = join_and(regions)
+            )),
             Reason::SpecOnlyForVersions {
                 memory_gib,
                 image,
                 versions,
-            } => write!(
-                f,
-                "the {} GiB package is offered for {image} only with version {}",
-                format_gib(*memory_gib),
-                join_or(versions)
-            ),
+            } => f.write_str(&tr!(
+                "core.reason.spec_only_for_versions",
+                gib = format_gib(*memory_gib),
+                image = image,
+                versions = join_or(versions)
+            )),
             Reason::WindowsSpecNeedsPrivateImage => {
-                f.write_str("Windows (.byol) packages are only for private Windows images")
+                f.write_str(&tr!("core.reason.windows_spec_needs_private"))
             }
-            Reason::PlatformMismatch { image_platform } => match image_platform {
-                Platform::Linux => f.write_str("a private Linux image needs a Linux package"),
-                Platform::Windows => {
-                    f.write_str("a private Windows image needs a Windows (.byol) package")
-                }
-            },
-            Reason::NotOfferedForImage { image, spec } => {
-                write!(f, "{spec} is not offered with {image}")
-            }
+            Reason::PlatformMismatch { image_platform } => f.write_str(&match image_platform {
+                Platform::Linux => tr!("core.reason.private_linux_needs_linux"),
+                Platform::Windows => tr!("core.reason.private_windows_needs_byol"),
+            }),
+            Reason::NotOfferedForImage { image, spec } => f.write_str(&tr!(
+                "core.reason.not_offered_with_image",
+                spec = spec,
+                image = image
+            )),
         }
     }
 }
 
-fn join_with(items: &[String], last: &str) -> String {
+/// "a, b and c" in the reader's language; `last` joins the rest to the tail.
+fn join_with(items: &[String], last: impl Fn(String, &str) -> String) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., tail] => format!("{} {last} {tail}", rest.join(", ")),
+        [rest @ .., tail] => last(rest.join(&tr!("core.list.separator")), tail),
     }
 }
 
 fn join_and(items: &[String]) -> String {
-    join_with(items, "and")
+    join_with(items, |rest, tail| {
+        tr!("core.list.and", rest = rest, last = tail)
+    })
 }
 
 fn join_or(items: &[String]) -> String {
-    join_with(items, "or")
+    join_with(items, |rest, tail| {
+        tr!("core.list.or", rest = rest, last = tail)
+    })
 }
 
 /// An option for a step, and why it cannot be taken when it cannot.
@@ -353,12 +398,7 @@ impl Catalog {
     pub fn from_json(text: &str, origin: &str) -> Result<Catalog, CatalogError> {
         let catalog: Catalog = serde_json::from_str(text).map_err(|e| CatalogError {
             origin: origin.to_string(),
-            problems: vec![format!(
-                "line {}, column {}: {}",
-                e.line(),
-                e.column(),
-                super::json_error_words(&e)
-            )],
+            problems: vec![super::json_syntax_problem(&e)],
         })?;
         let problems = catalog.problems();
         if problems.is_empty() {
@@ -380,47 +420,49 @@ impl Catalog {
         let spec_codes: HashSet<&str> = self.specs.iter().map(|s| s.code.as_str()).collect();
 
         if self.regions.is_empty() {
-            problems.push("regions: the list is empty".to_string());
+            problems.push(format!("regions: {}", tr!("core.file.list_empty")));
         }
         let mut seen = HashSet::new();
         for (i, region) in self.regions.iter().enumerate() {
             if region.code.trim().is_empty() || region.name.trim().is_empty() {
-                problems.push(format!("regions[{i}]: code and name must not be empty"));
+                problems.push(format!(
+                    "regions[{i}]: {}",
+                    tr!("core.file.code_and_name_empty")
+                ));
             }
             if !seen.insert(region.code.as_str()) {
-                problems.push(format!(
-                    "regions[{i}]: duplicate region \"{}\"",
-                    region.code
-                ));
+                let problem = tr!("core.file.duplicate_region", code = region.code);
+                problems.push(format!("regions[{i}]: {problem}"));
             }
         }
         if self.specs.is_empty() {
-            problems.push("specs: the list is empty".to_string());
+            problems.push(format!("specs: {}", tr!("core.file.list_empty")));
         }
         let mut seen = HashSet::new();
         for (i, spec) in self.specs.iter().enumerate() {
             if !seen.insert(spec.code.as_str()) {
-                problems.push(format!("specs[{i}]: duplicate spec \"{}\"", spec.code));
+                let problem = tr!("core.file.duplicate_spec", code = spec.code);
+                problems.push(format!("specs[{i}]: {problem}"));
             }
             if spec.vcpus == 0 || spec.memory_gib <= 0.0 || spec.system_disk_gib == 0 {
-                problems.push(format!(
-                    "specs[{i}]: \"{}\" must have vCPUs, memory and system disk above zero",
-                    spec.code
-                ));
+                let problem = tr!("core.file.spec_zero", code = spec.code);
+                problems.push(format!("specs[{i}]: {problem}"));
             }
         }
 
         let check_specs = |place: &str, list: &[String], problems: &mut Vec<String>| {
             if list.is_empty() {
-                problems.push(format!("{place}.specs: the list is empty"));
+                problems.push(format!("{place}.specs: {}", tr!("core.file.list_empty")));
             }
             let mut seen = HashSet::new();
             for (j, code) in list.iter().enumerate() {
                 if !spec_codes.contains(code.as_str()) {
-                    problems.push(format!("{place}.specs[{j}]: unknown spec code \"{code}\""));
+                    let problem = tr!("core.file.unknown_spec", code = code);
+                    problems.push(format!("{place}.specs[{j}]: {problem}"));
                 }
                 if !seen.insert(code.as_str()) {
-                    problems.push(format!("{place}.specs[{j}]: \"{code}\" is listed twice"));
+                    let problem = tr!("core.file.listed_twice", code = code);
+                    problems.push(format!("{place}.specs[{j}]: {problem}"));
                 }
             }
         };
@@ -429,30 +471,34 @@ impl Catalog {
         for (i, image) in self.application_images.iter().enumerate() {
             let place = format!("application_images[{i}]");
             if image.name.trim().is_empty() || image.version.trim().is_empty() {
-                problems.push(format!("{place}: name and version must not be empty"));
+                problems.push(format!(
+                    "{place}: {}",
+                    tr!("core.file.name_and_version_empty")
+                ));
             }
             if !image_names.insert(image.name.as_str()) {
-                problems.push(format!("{place}: duplicate image \"{}\"", image.name));
+                let problem = tr!("core.file.duplicate_image", name = image.name);
+                problems.push(format!("{place}: {problem}"));
             }
             check_specs(&place, &image.specs, &mut problems);
         }
         for (i, image) in self.os_images.iter().enumerate() {
             let place = format!("os_images[{i}]");
             if image.name.trim().is_empty() {
-                problems.push(format!("{place}: name must not be empty"));
+                problems.push(format!("{place}: {}", tr!("core.file.name_empty")));
             }
             if !image_names.insert(image.name.as_str()) {
-                problems.push(format!("{place}: duplicate image \"{}\"", image.name));
+                let problem = tr!("core.file.duplicate_image", name = image.name);
+                problems.push(format!("{place}: {problem}"));
             }
             if image.versions.is_empty() {
-                problems.push(format!("{place}.versions: the list is empty"));
+                problems.push(format!("{place}.versions: {}", tr!("core.file.list_empty")));
             }
             let mut seen = HashSet::new();
             for (j, version) in image.versions.iter().enumerate() {
                 if !seen.insert(version.as_str()) {
-                    problems.push(format!(
-                        "{place}.versions[{j}]: version \"{version}\" is listed twice"
-                    ));
+                    let problem = tr!("core.file.version_twice", version = version);
+                    problems.push(format!("{place}.versions[{j}]: {problem}"));
                 }
             }
             check_specs(&place, &image.specs, &mut problems);
@@ -460,31 +506,33 @@ impl Catalog {
                 let at = format!("{place}.version_limits[{j}]");
                 for v in &limit.versions {
                     if !image.versions.contains(v) {
-                        problems.push(format!("{at}.versions: unknown version \"{v}\""));
+                        let problem = tr!("core.file.unknown_version", version = v);
+                        problems.push(format!("{at}.versions: {problem}"));
                     }
                 }
                 for r in &limit.not_in_regions {
                     if !region_codes.contains(r.as_str()) {
-                        problems.push(format!("{at}.not_in_regions: unknown region \"{r}\""));
+                        let problem = tr!("core.file.unknown_region", code = r);
+                        problems.push(format!("{at}.not_in_regions: {problem}"));
                     }
                 }
             }
             for (j, limit) in image.spec_limits.iter().enumerate() {
                 let at = format!("{place}.spec_limits[{j}]");
                 if !image.specs.contains(&limit.spec) {
-                    problems.push(format!(
-                        "{at}.spec: \"{}\" is not in this image's specs",
-                        limit.spec
-                    ));
+                    let problem = tr!("core.file.spec_not_of_image", code = limit.spec);
+                    problems.push(format!("{at}.spec: {problem}"));
                 }
                 for r in limit.only_regions.iter().flatten() {
                     if !region_codes.contains(r.as_str()) {
-                        problems.push(format!("{at}.only_regions: unknown region \"{r}\""));
+                        let problem = tr!("core.file.unknown_region", code = r);
+                        problems.push(format!("{at}.only_regions: {problem}"));
                     }
                 }
                 for v in limit.only_versions.iter().flatten() {
                     if !image.versions.contains(v) {
-                        problems.push(format!("{at}.only_versions: unknown version \"{v}\""));
+                        let problem = tr!("core.file.unknown_version", version = v);
+                        problems.push(format!("{at}.only_versions: {problem}"));
                     }
                 }
             }
@@ -497,10 +545,12 @@ impl Catalog {
                 if let Some(spec) = self.spec(code)
                     && spec.platform != platform
                 {
-                    problems.push(format!(
-                        "{place}.specs[{j}]: \"{code}\" is a {} package",
-                        spec.platform.label()
-                    ));
+                    let problem = tr!(
+                        "core.file.package_of_platform",
+                        code = code,
+                        platform = spec.platform.label()
+                    );
+                    problems.push(format!("{place}.specs[{j}]: {problem}"));
                 }
             }
         }
@@ -511,9 +561,10 @@ impl Catalog {
         self.regions.iter().find(|r| r.code == code)
     }
 
-    /// The display name of a region, or the code itself when unknown.
+    /// The name of a region in the language a person reads, or the code
+    /// itself when unknown.
     pub fn region_name<'a>(&'a self, code: &'a str) -> &'a str {
-        self.region(code).map_or(code, |r| r.name.as_str())
+        self.region(code).map_or(code, Region::shown_name)
     }
 
     pub fn spec(&self, code: &str) -> Option<&Spec> {
@@ -584,7 +635,7 @@ impl Catalog {
             return Err(Reason::VersionNotInRegion {
                 image: name.to_string(),
                 version: version.to_string(),
-                region: region.name.clone(),
+                region: region.shown_name().to_string(),
             });
         }
         Ok(())
@@ -631,7 +682,10 @@ impl Catalog {
                     })
                 } else {
                     Err(Reason::NotOfferedForImage {
-                        image: format!("a private {} image", platform.label()),
+                        image: match platform {
+                            Platform::Linux => tr!("core.reason.a_private_linux_image"),
+                            Platform::Windows => tr!("core.reason.a_private_windows_image"),
+                        },
                         spec: spec.code.clone(),
                     })
                 }
@@ -774,6 +828,72 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::{Lang, in_language};
+
+    #[test]
+    fn regions_and_application_images_read_in_chinese_and_english_is_unchanged() {
+        let catalog = Catalog::embedded();
+        let zh = |code| in_language(Lang::Zh, || catalog.region_name(code).to_string());
+        assert_eq!(zh("ap-southeast-1"), "中国-香港");
+        assert_eq!(zh("ap-southeast-3"), "亚太-新加坡");
+        assert_eq!(zh("sa-brazil-1"), "拉美-圣保罗一");
+        assert_eq!(catalog.region_name("ap-southeast-1"), "CN-Hong Kong");
+        for region in &catalog.regions {
+            let name = in_language(Lang::Zh, || region.shown_name().to_string());
+            assert_ne!(name, region.name, "{} has no Chinese name", region.code);
+        }
+        for image in &catalog.application_images {
+            let text = in_language(Lang::Zh, || image.shown_description().to_string());
+            assert!(
+                text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{}: {text}",
+                image.name
+            );
+            assert_eq!(image.shown_description(), image.description);
+        }
+    }
+
+    #[test]
+    fn a_catalog_without_chinese_names_still_loads_and_reads_english() {
+        let mut old: serde_json::Value = serde_json::from_str(EMBEDDED_CATALOG).unwrap();
+        for (list, key) in [
+            ("regions", "name_zh"),
+            ("application_images", "description_zh"),
+        ] {
+            for entry in old[list].as_array_mut().unwrap() {
+                assert!(entry.as_object_mut().unwrap().remove(key).is_some());
+            }
+        }
+        let catalog = Catalog::from_json(&old.to_string(), "old catalog").unwrap();
+        let name = in_language(Lang::Zh, || {
+            catalog.region_name("ap-southeast-1").to_string()
+        });
+        assert_eq!(name, "CN-Hong Kong");
+    }
+
+    #[test]
+    fn reasons_read_in_chinese_with_regions_in_chinese() {
+        let reason = Reason::SpecOnlyInRegions {
+            memory_gib: 16.0,
+            regions: vec!["a".into(), "b".into(), "c".into()],
+        };
+        assert_eq!(
+            in_language(Lang::Zh, || reason.to_string()),
+            "16 GiB套餐只在a、b和c提供"
+        );
+        assert_eq!(
+            reason.to_string(),
+            "16 GiB packages exist only in a, b and c"
+        );
+        let catalog = Catalog::embedded();
+        let unknown = in_language(Lang::Zh, || {
+            catalog.check_region("mars-1").unwrap_err().to_string()
+        });
+        assert!(
+            unknown.starts_with("“mars-1”不是FlexusL的区域"),
+            "{unknown}"
+        );
+    }
 
     fn public(name: &str, version: &str) -> ImageSelection {
         ImageSelection::Public {

@@ -22,7 +22,7 @@ pub fn day(text: &str) -> Option<Date> {
 pub fn day_problem(field: &str, text: &str) -> Option<String> {
     day(text)
         .is_none()
-        .then(|| format!("{field}: \"{text}\" is not a day like \"2026-11-26\""))
+        .then(|| format!("{field}: {}", tr!("core.file.not_a_day", text = text)))
 }
 
 /// The warning for a price table recorded more than a year before
@@ -30,13 +30,7 @@ pub fn day_problem(field: &str, text: &str) -> Option<String> {
 pub fn stale_prices_warning(prices: &PriceTable, today: Date) -> Option<String> {
     let recorded = day(&prices.recorded_on)?;
     let year_later = recorded.checked_add(1.year()).ok()?;
-    (today > year_later).then(|| {
-        format!(
-            "the price table was recorded on {recorded}, more than a year ago: list prices may \
-             have changed. Check Huawei Cloud's price page, and give a newer table with \
-             --prices FILE"
-        )
-    })
+    (today > year_later).then(|| tr!("core.prices.stale", recorded = recorded))
 }
 
 #[cfg(test)]

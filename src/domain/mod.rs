@@ -11,11 +11,22 @@ pub mod skeleton;
 pub mod summary;
 pub mod when;
 
+/// A catalog or price file that is not JSON, with where: "line 3, column
+/// 7: expected `,`".
+pub fn json_syntax_problem(e: &serde_json::Error) -> String {
+    tr!(
+        "core.file.syntax",
+        line = e.line(),
+        column = e.column(),
+        why = json_error_words(e)
+    )
+}
+
 /// A JSON syntax or shape error in words. serde_json ends its messages with
 /// " at line L column C"; callers state the place once, their own way.
 pub fn json_error_words(e: &serde_json::Error) -> String {
     if e.is_eof() {
-        return "it ends too early; a closing }, ] or \" is missing".to_string();
+        return tr!("core.file.ends_early");
     }
     let full = e.to_string();
     let place = format!(" at line {} column {}", e.line(), e.column());

@@ -58,11 +58,11 @@ impl PeriodType {
 
     /// "3 months", "1 year".
     pub fn describe(self, num: i64) -> String {
-        let unit = self.as_str();
-        if num == 1 {
-            format!("1 {unit}")
-        } else {
-            format!("{num} {unit}s")
+        match (self, num) {
+            (PeriodType::Month, 1) => tr!("core.period.month.one"),
+            (PeriodType::Month, _) => tr!("core.period.month.other", num = num),
+            (PeriodType::Year, 1) => tr!("core.period.year.one"),
+            (PeriodType::Year, _) => tr!("core.period.year.other", num = num),
         }
     }
 }
@@ -86,11 +86,11 @@ impl ExtraKind {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            ExtraKind::Evs => "EVS data disk",
-            ExtraKind::Cbr => "CBR cloud backup",
-            ExtraKind::Hss => "HSS host security",
+            ExtraKind::Evs => tr!("core.extra.evs"),
+            ExtraKind::Cbr => tr!("core.extra.cbr"),
+            ExtraKind::Hss => tr!("core.extra.hss"),
         }
     }
 
@@ -116,7 +116,7 @@ impl Extra {
     pub fn describe(&self) -> String {
         match self.size {
             Some(size) if self.kind.takes_size() => format!("{} {size} GiB", self.kind.label()),
-            _ => self.kind.label().to_string(),
+            _ => self.kind.label(),
         }
     }
 }
@@ -233,26 +233,23 @@ fn chars(text: &str) -> usize {
 pub fn check_instance_name(name: &str) -> Result<(), String> {
     let len = chars(name);
     if len == 0 {
-        return Err(format!(
-            "give the instances a name: 1 to {NAME_MAX_CHARS} letters, digits, _ or -, starting with a letter"
-        ));
+        return Err(tr!("core.order.name_missing", limit = NAME_MAX_CHARS));
     }
     if len > NAME_MAX_CHARS {
-        return Err(format!(
-            "is {len} characters long; the limit is {NAME_MAX_CHARS}"
+        return Err(tr!(
+            "core.order.too_long",
+            len = len,
+            limit = NAME_MAX_CHARS
         ));
     }
     if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
     {
-        return Err(format!(
-            "{} is not allowed; use only letters A-Z and a-z, digits, _ and -",
-            describe_char(bad)
-        ));
+        return Err(tr!("core.order.name_bad_char", char = describe_char(bad)));
     }
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err("must start with a letter".to_string());
+        return Err(tr!("core.order.name_first_char"));
     }
     Ok(())
 }
@@ -261,11 +258,13 @@ pub fn check_instance_name(name: &str) -> Result<(), String> {
 /// control, invisible and direction-changing characters by code point.
 pub fn describe_char(c: char) -> String {
     match c {
-        ' ' => "a space".to_string(),
-        c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        ' ' => tr!("core.char.space"),
+        c if c.is_control() => tr!("core.char.control", code = format!("U+{:04X}", c as u32)),
         // Invisible and direction-changing characters are named, never shown.
-        c if c.is_whitespace() || is_invisible(c) => format!("the character U+{:04X}", c as u32),
-        c => format!("\"{c}\""),
+        c if c.is_whitespace() || is_invisible(c) => {
+            tr!("core.char.invisible", code = format!("U+{:04X}", c as u32))
+        }
+        c => tr!("core.char.shown", char = c),
     }
 }
 
@@ -280,8 +279,10 @@ fn is_invisible(c: char) -> bool {
 pub fn check_description(description: &str) -> Result<(), String> {
     let len = chars(description);
     if len > DESCRIPTION_MAX_CHARS {
-        return Err(format!(
-            "is {len} characters long; the limit is {DESCRIPTION_MAX_CHARS}"
+        return Err(tr!(
+            "core.order.too_long",
+            len = len,
+            limit = DESCRIPTION_MAX_CHARS
         ));
     }
     Ok(())
@@ -291,10 +292,11 @@ pub fn check_quantity(quantity: i64) -> Result<(), String> {
     if QUANTITY_RANGE.contains(&quantity) {
         Ok(())
     } else {
-        Err(format!(
-            "buy from {} to {} instances in one order (got {quantity})",
-            QUANTITY_RANGE.start(),
-            QUANTITY_RANGE.end()
+        Err(tr!(
+            "core.order.quantity",
+            min = QUANTITY_RANGE.start(),
+            max = QUANTITY_RANGE.end(),
+            got = quantity
         ))
     }
 }
@@ -304,32 +306,31 @@ pub fn check_period(period_type: PeriodType, num: i64) -> Result<(), String> {
     if range.contains(&num) {
         Ok(())
     } else {
-        Err(format!(
-            "a {}ly period is {} to {} {}s (got {num})",
-            period_type.as_str(),
-            range.start(),
-            range.end(),
-            period_type.as_str()
-        ))
+        let (min, max) = (range.start(), range.end());
+        Err(match period_type {
+            PeriodType::Month => tr!("core.order.period.month", min = min, max = max, got = num),
+            PeriodType::Year => tr!("core.order.period.year", min = min, max = max, got = num),
+        })
     }
 }
 
 pub fn check_extra_size(kind: ExtraKind, size: Option<i64>) -> Result<(), String> {
     match (kind.takes_size(), size) {
         (false, None) => Ok(()),
-        (false, Some(_)) => Err(format!("{} has no size; leave the size out", kind.label())),
-        (true, None) => Err(format!(
-            "give the {} a size from {} to {} GiB",
-            kind.label(),
-            EXTRA_SIZE_GIB_RANGE.start(),
-            EXTRA_SIZE_GIB_RANGE.end()
+        (false, Some(_)) => Err(tr!("core.order.extra.no_size", extra = kind.label())),
+        (true, None) => Err(tr!(
+            "core.order.extra.size_missing",
+            extra = kind.label(),
+            min = EXTRA_SIZE_GIB_RANGE.start(),
+            max = EXTRA_SIZE_GIB_RANGE.end()
         )),
         (true, Some(size)) if EXTRA_SIZE_GIB_RANGE.contains(&size) => Ok(()),
-        (true, Some(size)) => Err(format!(
-            "the {} must be {} to {} GiB (got {size})",
-            kind.label(),
-            EXTRA_SIZE_GIB_RANGE.start(),
-            EXTRA_SIZE_GIB_RANGE.end()
+        (true, Some(size)) => Err(tr!(
+            "core.order.extra.size_range",
+            extra = kind.label(),
+            min = EXTRA_SIZE_GIB_RANGE.start(),
+            max = EXTRA_SIZE_GIB_RANGE.end(),
+            got = size
         )),
     }
 }
@@ -339,12 +340,12 @@ pub fn check_tag_key(key: &str) -> Result<(), String> {
     if (1..=TAG_KEY_MAX_CHARS).contains(&len) {
         Ok(())
     } else if len == 0 {
-        Err(format!(
-            "a tag needs a key of 1 to {TAG_KEY_MAX_CHARS} characters"
-        ))
+        Err(tr!("core.order.tag.key_missing", limit = TAG_KEY_MAX_CHARS))
     } else {
-        Err(format!(
-            "is {len} characters long; tag keys are 1 to {TAG_KEY_MAX_CHARS}"
+        Err(tr!(
+            "core.order.tag.key_too_long",
+            len = len,
+            limit = TAG_KEY_MAX_CHARS
         ))
     }
 }
@@ -354,8 +355,10 @@ pub fn check_tag_value(value: &str) -> Result<(), String> {
     if len <= TAG_VALUE_MAX_CHARS {
         Ok(())
     } else {
-        Err(format!(
-            "is {len} characters long; tag values are at most {TAG_VALUE_MAX_CHARS}"
+        Err(tr!(
+            "core.order.tag.value_too_long",
+            len = len,
+            limit = TAG_VALUE_MAX_CHARS
         ))
     }
 }
@@ -367,23 +370,24 @@ pub const CLIENT_REQUEST_ID_CHARS: std::ops::RangeInclusive<usize> = 36..=128;
 pub fn check_client_request_id(id: &str) -> Result<(), String> {
     let len = chars(id);
     if !CLIENT_REQUEST_ID_CHARS.contains(&len) {
-        return Err(format!(
-            "is {len} characters long; it must be {} to {} (a UUID is 36)",
-            CLIENT_REQUEST_ID_CHARS.start(),
-            CLIENT_REQUEST_ID_CHARS.end()
+        return Err(tr!(
+            "core.order.request_id.length",
+            len = len,
+            min = CLIENT_REQUEST_ID_CHARS.start(),
+            max = CLIENT_REQUEST_ID_CHARS.end()
         ));
     }
     if let Some(bad) = id
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
     {
-        return Err(format!(
-            "{} is not allowed; use only letters, digits and -",
-            describe_char(bad)
+        return Err(tr!(
+            "core.order.request_id.bad_char",
+            char = describe_char(bad)
         ));
     }
     if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Err("must start with a letter or digit".to_string());
+        return Err(tr!("core.order.request_id.first_char"));
     }
     Ok(())
 }
@@ -428,7 +432,7 @@ impl Draft {
         add(Field::Description, check_description(&self.description));
 
         let region_ok = if self.region.is_empty() {
-            add(Field::Region, Err("choose a region".to_string()));
+            add(Field::Region, Err(tr!("core.order.region_missing")));
             false
         } else {
             let result = catalog
@@ -442,23 +446,20 @@ impl Draft {
 
         let image_ok = match &self.image {
             ImageRef::Unset => {
-                add(
-                    Field::ImageRef(None),
-                    Err("choose an image: image_name and image_version, or the image_id of a private image".to_string()),
-                );
+                add(Field::ImageRef(None), Err(tr!("core.order.image_missing")));
                 false
             }
             ImageRef::Public { name, version } => {
                 if name.is_empty() {
                     add(
                         Field::ImageRef(Some(ImageField::ImageName)),
-                        Err("give the image name".into()),
+                        Err(tr!("core.order.image_name_missing")),
                     );
                     false
                 } else if version.is_empty() {
                     add(
                         Field::ImageRef(Some(ImageField::ImageVersion)),
-                        Err(format!("give the version of {name}")),
+                        Err(tr!("core.order.image_version_missing", image = name)),
                     );
                     false
                 } else {
@@ -482,7 +483,7 @@ impl Draft {
                 if image_id.trim().is_empty() {
                     add(
                         Field::ImageRef(Some(ImageField::ImageId)),
-                        Err("give the private image's ID".into()),
+                        Err(tr!("core.order.image_id_missing")),
                     );
                     false
                 } else {
@@ -492,7 +493,7 @@ impl Draft {
         };
 
         if self.plan_spec.is_empty() {
-            add(Field::PlanSpec, Err("choose a specification code".into()));
+            add(Field::PlanSpec, Err(tr!("core.order.spec_missing")));
         } else if let Some(selection) = self
             .image_selection(catalog)
             .filter(|_| region_ok && image_ok)
@@ -527,10 +528,7 @@ impl Draft {
             if !seen_kinds.insert(extra.kind) {
                 add(
                     Field::Extra(ExtrasName::Example, i, Some(ExtraField::Type)),
-                    Err(format!(
-                        "{} is already in the order; each add-on type can appear once",
-                        extra.kind.code()
-                    )),
+                    Err(tr!("core.order.extra.twice", code = extra.kind.code())),
                 );
             }
             add(
@@ -545,10 +543,7 @@ impl Draft {
             if !tag.key.is_empty() && !seen_keys.insert(tag.key.as_str()) {
                 add(
                     Field::Tag(i, Some(TagField::Key)),
-                    Err(format!(
-                        "\"{}\" is used by another tag; tag keys must be unique",
-                        tag.key
-                    )),
+                    Err(tr!("core.order.tag.key_twice", key = tag.key)),
                 );
             }
             add(
@@ -694,16 +689,14 @@ impl Draft {
 /// bought, so it must say it once).
 fn parse_plan(text: &str) -> Result<Value, Vec<Problem>> {
     if text.trim().is_empty() {
-        return Err(vec![Problem::unreadable(
-            "is empty; write a JSON object with the request body's fields, like examples/plan.json",
-        )]);
+        return Err(vec![Problem::unreadable(tr!("core.plan.empty"))]);
     }
     let value = serde_json::from_str::<Value>(text).map_err(|e| {
-        vec![Problem::unreadable(format!(
-            "is not valid JSON (line {}, column {}): {}",
-            e.line(),
-            e.column(),
-            super::json_error_words(&e)
+        vec![Problem::unreadable(tr!(
+            "core.plan.not_json",
+            line = e.line(),
+            column = e.column(),
+            why = super::json_error_words(&e)
         ))]
     })?;
     let duplicates = super::duplicate_keys::find(text);
@@ -713,9 +706,11 @@ fn parse_plan(text: &str) -> Result<Value, Vec<Problem>> {
             .map(|d| Problem {
                 field: d.field,
                 kind: ProblemKind::DuplicateKey,
-                message: format!(
-                    "duplicate key \"{}\" at line {} (also at line {}); give each field once",
-                    d.key, d.line, d.first_line
+                message: tr!(
+                    "core.plan.duplicate_key",
+                    key = d.key,
+                    line = d.line,
+                    first_line = d.first_line
                 ),
             })
             .collect());
@@ -752,11 +747,10 @@ impl RequestBody {
     pub fn describe(&self) -> String {
         let image = match (&self.image_ref.image_name, &self.image_ref.image_version) {
             (Some(name), Some(version)) => format!("{name} {version}"),
-            _ => self
-                .image_ref
-                .image_id
-                .as_deref()
-                .map_or_else(|| "a private image".to_string(), |id| format!("image {id}")),
+            _ => self.image_ref.image_id.as_deref().map_or_else(
+                || tr!("core.order.private_image"),
+                |id| tr!("core.order.image_with_id", id = id),
+            ),
         };
         format!(
             "{} x {}, {image}, {}",
@@ -827,9 +821,8 @@ impl PlanReader {
     fn read(&mut self, value: &Value) -> Draft {
         let mut draft = Draft::default();
         let Some(obj) = value.as_object() else {
-            self.problems.push(Problem::unreadable(
-                "must be a JSON object with the request body's fields",
-            ));
+            self.problems
+                .push(Problem::unreadable(tr!("core.plan.not_object")));
             return draft;
         };
         for key in obj.keys() {
@@ -838,10 +831,7 @@ impl PlanReader {
                 let fields: Vec<String> = Field::BODY.iter().map(ToString::to_string).collect();
                 self.problem(
                     field,
-                    format!(
-                        "is not a field of the request body; fields are {}",
-                        fields.join(", ")
-                    ),
+                    tr!("core.plan.unknown_field", fields = fields.join(", ")),
                 );
             }
         }
@@ -855,20 +845,24 @@ impl PlanReader {
         {
             self.problem(
                 Field::ChargingMode,
-                format!("only \"{CHARGING_MODE}\" (yearly/monthly) is offered, not \"{mode}\""),
+                tr!(
+                    "core.plan.charging_mode",
+                    offered = CHARGING_MODE,
+                    mode = mode
+                ),
             );
         }
         match self.string(obj, Field::PeriodType).as_deref() {
-            None => self.problem(Field::PeriodType, "choose \"month\" or \"year\""),
+            None => self.problem(Field::PeriodType, tr!("core.plan.period_type_missing")),
             Some("month") => draft.period_type = PeriodType::Month,
             Some("year") => draft.period_type = PeriodType::Year,
             Some(other) => self.problem(
                 Field::PeriodType,
-                format!("must be \"month\" or \"year\", not \"{other}\""),
+                tr!("core.plan.period_type_bad", other = other),
             ),
         }
         match value_of(obj, &Field::PeriodNum) {
-            None => self.problem(Field::PeriodNum, "give the number of months or years"),
+            None => self.problem(Field::PeriodNum, tr!("core.plan.period_num_missing")),
             Some(v) => {
                 // The table types it String, the example sends an integer:
                 // accept both, send an integer.
@@ -877,9 +871,7 @@ impl PlanReader {
                     .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
                 match parsed {
                     Some(n) => draft.period_num = n,
-                    None => {
-                        self.problem(Field::PeriodNum, format!("must be a whole number, not {v}"))
-                    }
+                    None => self.problem(Field::PeriodNum, tr!("core.plan.not_whole", value = v)),
                 }
             }
         }
@@ -888,7 +880,7 @@ impl PlanReader {
                 Some(n) => draft.purchase_quantity = n,
                 None => self.problem(
                     Field::PurchaseQuantity,
-                    format!("must be a whole number, not {v}"),
+                    tr!("core.plan.not_whole", value = v),
                 ),
             }
         }
@@ -904,8 +896,7 @@ impl PlanReader {
             Value::String(s) => Some(s.clone()),
             Value::Null => None,
             other => {
-                let message = format!("must be text, not {other}");
-                self.problem(field, message);
+                self.problem(field, tr!("core.plan.not_text", value = other));
                 None
             }
         }
@@ -916,7 +907,7 @@ impl PlanReader {
             None | Some(Value::Null) => false,
             Some(Value::Bool(b)) => *b,
             Some(other) => {
-                let message = format!("must be true or false, not {other}");
+                let message = tr!("core.plan.not_bool", value = other);
                 self.problem(field, message);
                 false
             }
@@ -928,19 +919,13 @@ impl PlanReader {
             return ImageRef::Unset;
         };
         let Some(image) = value.as_object() else {
-            self.problem(
-                Field::ImageRef(None),
-                "must be an object with image_name and image_version, or image_id",
-            );
+            self.problem(Field::ImageRef(None), tr!("core.plan.image_not_object"));
             return ImageRef::Unset;
         };
         for key in image.keys() {
             let field = Field::ImageRef(None).child(PathPart::Key(key.clone()));
             if matches!(field, Field::Beneath(..)) {
-                self.problem(
-                    field,
-                    "is not a field of image_ref; fields are image_name, image_version, image_id",
-                );
+                self.problem(field, tr!("core.plan.image_unknown_field"));
             }
         }
         let text = |this: &mut Self, part: ImageField| -> Option<String> {
@@ -950,7 +935,7 @@ impl PlanReader {
                 Some(other) => {
                     this.problem(
                         Field::ImageRef(Some(part)),
-                        format!("must be text, not {other}"),
+                        tr!("core.plan.not_text", value = other),
                     );
                     None
                 }
@@ -967,10 +952,7 @@ impl PlanReader {
                 version: version.unwrap_or_default(),
             },
             (_, _, Some(_)) => {
-                self.problem(
-                    Field::ImageRef(None),
-                    "give either image_name and image_version (a public image) or image_id (a private image), not both",
-                );
+                self.problem(Field::ImageRef(None), tr!("core.plan.image_both"));
                 ImageRef::Unset
             }
         }
@@ -981,7 +963,7 @@ impl PlanReader {
             None | Some(Value::Null) => &[],
             Some(Value::Array(items)) => items,
             Some(other) => {
-                let message = format!("must be a list, not {other}");
+                let message = tr!("core.plan.not_list", value = other);
                 self.problem(field, message);
                 &[]
             }
@@ -996,7 +978,7 @@ impl PlanReader {
             if given(ExtrasName::Table) {
                 self.problem(
                     Field::ExtraResources(ExtrasName::Table),
-                    "give the add-ons once, as extra_resources",
+                    tr!("core.plan.extras_twice"),
                 );
             }
             ExtrasName::Example
@@ -1009,17 +991,14 @@ impl PlanReader {
             let Some(entry) = item.as_object() else {
                 self.problem(
                     Field::Extra(name, i, None),
-                    "must be an object like {\"type\": \"evs\", \"size\": 20}",
+                    tr!("core.plan.extra_not_object"),
                 );
                 continue;
             };
             for key in entry.keys() {
                 let field = Field::Extra(name, i, None).child(PathPart::Key(key.clone()));
                 if matches!(field, Field::Beneath(..)) {
-                    self.problem(
-                        field,
-                        "is not a field of an add-on; fields are type and size",
-                    );
+                    self.problem(field, tr!("core.plan.extra_unknown_field"));
                 }
             }
             let kind = match entry.get(ExtraField::Type.name()) {
@@ -1028,17 +1007,20 @@ impl PlanReader {
                     None => {
                         self.problem(
                             at(ExtraField::Type),
-                            format!("\"{code}\" is not an add-on; use evs (data disk), cbr (backup) or hss (host security)"),
+                            tr!("core.plan.extra_unknown", code = code),
                         );
                         continue;
                     }
                 },
                 None => {
-                    self.problem(at(ExtraField::Type), "say which add-on: evs, cbr or hss");
+                    self.problem(at(ExtraField::Type), tr!("core.plan.extra_type_missing"));
                     continue;
                 }
                 Some(other) => {
-                    self.problem(at(ExtraField::Type), format!("must be text, not {other}"));
+                    self.problem(
+                        at(ExtraField::Type),
+                        tr!("core.plan.not_text", value = other),
+                    );
                     continue;
                 }
             };
@@ -1049,7 +1031,7 @@ impl PlanReader {
                     None => {
                         self.problem(
                             at(ExtraField::Size),
-                            format!("must be a whole number of GiB, not {v}"),
+                            tr!("core.plan.extra_size_not_whole", value = v),
                         );
                         continue;
                     }
@@ -1066,16 +1048,13 @@ impl PlanReader {
         let mut tags = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let Some(entry) = item.as_object() else {
-                self.problem(
-                    Field::Tag(i, None),
-                    "must be an object like {\"key\": \"env\", \"value\": \"prod\"}",
-                );
+                self.problem(Field::Tag(i, None), tr!("core.plan.tag_not_object"));
                 continue;
             };
             for key in entry.keys() {
                 let field = Field::Tag(i, None).child(PathPart::Key(key.clone()));
                 if matches!(field, Field::Beneath(..)) {
-                    self.problem(field, "is not a field of a tag; fields are key and value");
+                    self.problem(field, tr!("core.plan.tag_unknown_field"));
                 }
             }
             let mut text = |part: TagField| {
@@ -1083,11 +1062,11 @@ impl PlanReader {
                 match entry.get(part.name()) {
                     Some(Value::String(s)) => Some(s.clone()),
                     None => {
-                        self.problem(field, "is missing");
+                        self.problem(field, tr!("core.plan.missing"));
                         None
                     }
                     Some(other) => {
-                        self.problem(field, format!("must be text, not {other}"));
+                        self.problem(field, tr!("core.plan.not_text", value = other));
                         None
                     }
                 }
@@ -1106,6 +1085,60 @@ impl PlanReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::{Lang, in_language};
+
+    #[test]
+    fn the_rules_refuse_in_chinese_naming_the_limit_and_what_was_given() {
+        let long = "a".repeat(NAME_MAX_CHARS + 5);
+        let (english, chinese) = (
+            check_instance_name(&long).unwrap_err(),
+            in_language(Lang::Zh, || check_instance_name(&long).unwrap_err()),
+        );
+        let len = NAME_MAX_CHARS + 5;
+        assert_eq!(
+            english,
+            format!("is {len} characters long; the limit is {NAME_MAX_CHARS}")
+        );
+        assert_eq!(
+            chinese,
+            format!("长度为{len}个字符，上限为{NAME_MAX_CHARS}个")
+        );
+        let bad = in_language(Lang::Zh, || check_instance_name("web server").unwrap_err());
+        assert_eq!(bad, "不允许使用空格；只能使用字母A-Z和a-z、数字、_和-");
+        let quantity = in_language(Lang::Zh, || check_quantity(0).unwrap_err());
+        assert!(
+            quantity.contains("一个订单可购买1到") && quantity.contains("填写的是0"),
+            "{quantity}"
+        );
+        let period = in_language(Lang::Zh, || check_period(PeriodType::Year, 4).unwrap_err());
+        assert!(period.starts_with("按年购买时长为1到3年"), "{period}");
+        assert_eq!(
+            in_language(Lang::Zh, || PeriodType::Month.describe(3)),
+            "3个月"
+        );
+        assert_eq!(PeriodType::Month.describe(3), "3 months");
+        assert_eq!(PeriodType::Year.describe(1), "1 year");
+    }
+
+    #[test]
+    fn a_draft_lists_its_problems_in_chinese_with_the_field_names_kept() {
+        let draft = Draft {
+            instance_name: String::new(),
+            ..Draft::default()
+        };
+        let problems = in_language(Lang::Zh, || draft.problems(&Catalog::embedded()));
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            shown
+                .iter()
+                .any(|p| p.starts_with("instance_name: 请为实例取一个名称")),
+            "{shown:?}"
+        );
+        assert!(
+            shown.contains(&"region: 请选择区域".to_string()),
+            "{shown:?}"
+        );
+    }
 
     fn kinds(text: &str) -> Vec<(ProblemKind, Field)> {
         let (_, problems) = Draft::from_plan_checked(text, &Catalog::embedded());

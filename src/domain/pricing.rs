@@ -108,14 +108,8 @@ impl PriceTable {
             origin: origin.to_string(),
             problems,
         };
-        let table: PriceTable = serde_json::from_str(text).map_err(|e| {
-            fail(vec![format!(
-                "line {}, column {}: {}",
-                e.line(),
-                e.column(),
-                super::json_error_words(&e)
-            )])
-        })?;
+        let table: PriceTable =
+            serde_json::from_str(text).map_err(|e| fail(vec![super::json_syntax_problem(&e)]))?;
         let mut problems = Vec::new();
         problems.extend(super::freshness::day_problem(
             "recorded_on",
@@ -125,33 +119,29 @@ impl PriceTable {
             problems.extend(super::freshness::day_problem("published_on", published_on));
         }
         if table.currency.trim().is_empty() {
-            problems.push("currency: must not be empty".to_string());
+            problems.push(format!("currency: {}", tr!("core.file.must_not_be_empty")));
         }
         let mut seen = HashSet::new();
         for (i, entry) in table.monthly.iter().enumerate() {
             if catalog.region(&entry.region).is_none() {
-                problems.push(format!(
-                    "monthly[{i}].region: unknown region \"{}\"",
-                    entry.region
-                ));
+                let problem = tr!("core.file.unknown_region", code = entry.region);
+                problems.push(format!("monthly[{i}].region: {problem}"));
             }
             if catalog.spec(&entry.spec).is_none() {
-                problems.push(format!(
-                    "monthly[{i}].spec: unknown spec code \"{}\"",
-                    entry.spec
-                ));
+                let problem = tr!("core.file.unknown_spec", code = entry.spec);
+                problems.push(format!("monthly[{i}].spec: {problem}"));
             }
             if Money::parse(&entry.price).is_none() {
-                problems.push(format!(
-                    "monthly[{i}].price: \"{}\" is not an amount like \"9.00\"",
-                    entry.price
-                ));
+                let problem = tr!("core.file.not_an_amount", price = entry.price);
+                problems.push(format!("monthly[{i}].price: {problem}"));
             }
             if !seen.insert((entry.region.as_str(), entry.spec.as_str())) {
-                problems.push(format!(
-                    "monthly[{i}]: {} in {} is priced twice",
-                    entry.spec, entry.region
-                ));
+                let problem = tr!(
+                    "core.file.priced_twice",
+                    spec = entry.spec,
+                    region = entry.region
+                );
+                problems.push(format!("monthly[{i}]: {problem}"));
             }
         }
         if problems.is_empty() {
@@ -201,10 +191,10 @@ impl Estimate {
         let per_instance_month = prices.monthly_price(input.region, input.plan_spec);
         let mut unpriced = Vec::new();
         if per_instance_month.is_none() {
-            unpriced.push(format!(
-                "the {} package in {} (no list price known)",
-                input.plan_spec,
-                catalog.region_name(input.region)
+            unpriced.push(tr!(
+                "core.estimate.package_unpriced",
+                spec = input.plan_spec,
+                region = catalog.region_name(input.region)
             ));
         }
         for extra in input.extras {
@@ -212,11 +202,9 @@ impl Estimate {
         }
         let mut notes = Vec::new();
         if input.period_type == PeriodType::Year && per_instance_month.is_some() {
-            notes.push(
-                "yearly discounts are not known; the figure is 12 x the monthly price".to_string(),
-            );
+            notes.push(tr!("core.estimate.yearly_note"));
         }
-        notes.push("the order itself states the authoritative amount once placed".to_string());
+        notes.push(tr!("core.estimate.order_states_amount"));
         Estimate {
             currency: prices.currency.clone(),
             per_instance_month,
@@ -232,7 +220,7 @@ impl Estimate {
     pub fn per_month_text(&self) -> String {
         match self.per_instance_month {
             Some(m) => format!("{} {m}", self.currency),
-            None => "no list price".to_string(),
+            None => tr!("core.estimate.no_list_price"),
         }
     }
 
@@ -240,12 +228,15 @@ impl Estimate {
     pub fn total_text(&self) -> String {
         match self.total {
             Some(total) if self.unpriced.is_empty() => format!("{} {total}", self.currency),
-            Some(total) => format!(
-                "{} {total} plus unpriced: {}",
-                self.currency,
-                self.unpriced.join(", ")
+            Some(total) => tr!(
+                "core.estimate.total_plus_unpriced",
+                total = format!("{} {total}", self.currency),
+                unpriced = self.unpriced.join(&tr!("core.list.separator"))
             ),
-            None => format!("not known (unpriced: {})", self.unpriced.join(", ")),
+            None => tr!(
+                "core.estimate.total_not_known",
+                unpriced = self.unpriced.join(&tr!("core.list.separator"))
+            ),
         }
     }
 }
@@ -271,16 +262,17 @@ impl SpendingLimit {
         if let Some(total) = estimate.total
             && total > limit
         {
-            return Err(format!(
-                "the estimated total {currency} {total} is over the spending limit of \
-                 {currency} {limit} (max_order_total)"
+            return Err(tr!(
+                "core.limit.over",
+                total = format!("{currency} {total}"),
+                limit = format!("{currency} {limit}")
             ));
         }
         if !estimate.unpriced.is_empty() && !self.allow_unpriced {
-            return Err(format!(
-                "the total cannot be estimated ({}), and the spending limit of {currency} {limit} \
-                 (max_order_total) refuses orders it cannot check unless allow_unpriced = true",
-                estimate.total_text()
+            return Err(tr!(
+                "core.limit.unpriced",
+                total = estimate.total_text(),
+                limit = format!("{currency} {limit}")
             ));
         }
         Ok(())
@@ -290,12 +282,12 @@ impl SpendingLimit {
     /// limit.
     pub fn text(&self, currency: &str) -> Option<String> {
         let limit = self.max_total?;
-        let unpriced = if self.allow_unpriced {
-            "unpriced allowed"
+        let limit = format!("{currency} {limit}");
+        Some(if self.allow_unpriced {
+            tr!("core.limit.text_unpriced_allowed", limit = limit)
         } else {
-            "unpriced refused"
-        };
-        Some(format!("{currency} {limit} per order ({unpriced})"))
+            tr!("core.limit.text_unpriced_refused", limit = limit)
+        })
     }
 }
 
@@ -411,6 +403,21 @@ mod tests {
             unpriced: unpriced.iter().map(|s| s.to_string()).collect(),
             notes: vec![],
         }
+    }
+
+    #[test]
+    fn the_spending_limit_refuses_in_chinese_naming_both_amounts() {
+        let limit = SpendingLimit {
+            max_total: Some(Money { cents: 10_000 }),
+            allow_unpriced: false,
+        };
+        let over = crate::lang::in_language(crate::lang::Lang::Zh, || {
+            limit.check(&estimate_of(Some(10_001), &[])).unwrap_err()
+        });
+        assert_eq!(
+            over,
+            "预估总价USD 100.01超过了消费上限USD 100.00（max_order_total）"
+        );
     }
 
     #[test]

@@ -208,10 +208,7 @@ fn parse_scope(name: &str) -> Result<Scope, String> {
         .map(|(_, s)| *s)
         .ok_or_else(|| {
             let names: Vec<&str> = Scope::NAMES.iter().map(|(n, _)| *n).collect();
-            format!(
-                "\"{name}\" is not an endpoint; use one of {}",
-                names.join(", ")
-            )
+            tr!("core.fault.endpoint", name = name, names = names.join(", "))
         })
 }
 
@@ -221,26 +218,27 @@ fn parse_count(text: &str) -> Result<Count, String> {
     }
     match text.parse::<u32>() {
         Ok(n) if n > 0 => Ok(Count::Times(n)),
-        _ => Err(format!(
-            "\"{text}\" is not a count; after ':' give how many requests to hit (1 or more), or *"
-        )),
+        _ => Err(tr!("core.fault.count", text = text)),
     }
 }
 
 fn parse_kind(kind: &str, value: Option<&str>) -> Result<FaultKind, String> {
     let no_value = |example: &str| match value {
         None => Ok(()),
-        Some(v) => Err(format!(
-            "{kind} takes no value (got \"={v}\"); e.g. {example}"
+        Some(v) => Err(tr!(
+            "core.fault.no_value",
+            kind = kind,
+            value = v,
+            example = example
         )),
     };
     match kind {
         "429" => {
             let retry_after_secs = match value {
                 None => 1,
-                Some(v) => v.parse::<u64>().map_err(|_| {
-                    format!("\"{v}\" is not a number of seconds; e.g. 429=5:3@create")
-                })?,
+                Some(v) => v
+                    .parse::<u64>()
+                    .map_err(|_| tr!("core.fault.seconds", value = v))?,
             };
             Ok(FaultKind::TooManyRequests { retry_after_secs })
         }
@@ -248,36 +246,31 @@ fn parse_kind(kind: &str, value: Option<&str>) -> Result<FaultKind, String> {
         "drop" => no_value("drop@create").map(|()| FaultKind::Drop),
         "badid" => no_value("badid@create").map(|()| FaultKind::BadId),
         "huge" => match value {
-            None => Err("huge needs a size in MiB: huge=MB, e.g. huge=300@create".into()),
+            None => Err(tr!("core.fault.huge_missing")),
             Some(v) => match v.parse::<u32>() {
                 Ok(megabytes) if (1..=100_000).contains(&megabytes) => {
                     Ok(FaultKind::Huge { megabytes })
                 }
-                _ => Err(format!(
-                    "\"{v}\" is not a size in MiB (1 to 100000); e.g. huge=300@create"
-                )),
+                _ => Err(tr!("core.fault.huge_bad", value = v)),
             },
         },
         "slow" => match value {
-            None => {
-                Err("slow needs a delay in milliseconds: slow=MS, e.g. slow=4000@create".into())
-            }
+            None => Err(tr!("core.fault.slow_missing")),
             Some(v) => v
                 .parse::<u64>()
                 .map(|ms| FaultKind::Slow {
                     delay: Duration::from_millis(ms),
                 })
-                .map_err(|_| {
-                    format!("\"{v}\" is not a number of milliseconds; e.g. slow=4000@create")
-                }),
+                .map_err(|_| tr!("core.fault.slow_bad", value = v)),
         },
         "error" => match value {
-            None => Err("error needs a code: error=CODE, e.g. error=HCSS.14000011@create".into()),
+            None => Err(tr!("core.fault.error_missing")),
             Some(v) => match codes::describe(v) {
                 Some((code, _, _)) => Ok(FaultKind::Error { code }),
-                None => Err(format!(
-                    "\"{v}\" is not a code of Table 8; use one of {}",
-                    codes::TABLE_8
+                None => Err(tr!(
+                    "core.fault.error_bad",
+                    value = v,
+                    codes = codes::TABLE_8
                         .iter()
                         .map(|(c, _, _)| *c)
                         .collect::<Vec<_>>()
@@ -285,10 +278,8 @@ fn parse_kind(kind: &str, value: Option<&str>) -> Result<FaultKind, String> {
                 )),
             },
         },
-        "" => Err(format!("give a fault as {SYNTAX}, e.g. 429:3@create")),
-        other => Err(format!(
-            "\"{other}\" is not a kind of fault; use 429, 500, slow, drop, error, huge or badid (syntax {SYNTAX})"
-        )),
+        "" => Err(tr!("core.fault.empty", syntax = SYNTAX)),
+        other => Err(tr!("core.fault.kind", kind = other, syntax = SYNTAX)),
     }
 }
 

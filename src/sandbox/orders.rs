@@ -180,7 +180,10 @@ impl Order {
             service_type_code: Some(SERVICE_TYPE_CODE.to_string()),
             product_spec_desc: Some(format!(
                 "FlexusL {spec}, {}",
-                catalog.region_name(&self.request.region)
+                // Huawei answers in English, whatever the reader's language.
+                catalog
+                    .region(&self.request.region)
+                    .map_or(self.request.region.as_str(), |r| r.name.as_str())
             )),
             period_type: Some(match self.request.period_type {
                 PeriodType::Month => 2,

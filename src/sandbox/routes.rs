@@ -21,6 +21,14 @@ use crate::api::wire::{
     TokenResponse, TokenUser, bss_codes, codes, gateway_codes, iam_codes, paths,
 };
 use crate::domain::order::{Draft, check_client_request_id};
+use crate::lang::{Lang, in_language};
+
+/// The domain's rules word their refusals in the reader's language; the
+/// sandbox stands in for Huawei, which answers in English, even when it runs
+/// inside a wizard that speaks Chinese.
+fn in_english<T>(work: impl FnOnce() -> T) -> T {
+    in_language(Lang::En, work)
+}
 
 use super::auth::{self, Caller, Issued, Presented, TokenScope};
 use super::fault::{Endpoint, FaultKind, Service};
@@ -468,7 +476,7 @@ async fn create_order(State(shared): Sandbox, headers: HeaderMap, body: Bytes) -
         None => return invalid("Client-Request-Id: the header is required"),
         Some(value) => match value.to_str() {
             Err(_) => return invalid("Client-Request-Id: is not text"),
-            Ok(id) => match check_client_request_id(id) {
+            Ok(id) => match in_english(|| check_client_request_id(id)) {
                 Ok(()) => id.to_string(),
                 Err(message) => return invalid(&format!("Client-Request-Id: {message}")),
             },
@@ -478,13 +486,19 @@ async fn create_order(State(shared): Sandbox, headers: HeaderMap, body: Bytes) -
         Ok(value) => value,
         Err(e) => return invalid(&format!("body: is not valid JSON ({e})")),
     };
-    let (draft, problems) = Draft::from_plan_value_checked(&value, &shared.catalog);
-    let request = match draft.request_body(&shared.catalog) {
-        Ok(request) if problems.is_empty() => request,
-        Ok(_) | Err(_) => {
-            let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            return invalid(&text.join("; "));
+    let checked = in_english(|| {
+        let (draft, problems) = Draft::from_plan_value_checked(&value, &shared.catalog);
+        match draft.request_body(&shared.catalog) {
+            Ok(request) if problems.is_empty() => Ok(request),
+            Ok(_) | Err(_) => {
+                let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                Err(text.join("; "))
+            }
         }
+    });
+    let request = match checked {
+        Ok(request) => request,
+        Err(text) => return invalid(&text),
     };
     let created = {
         let mut book = shared.book();
@@ -653,7 +667,7 @@ fn refused(order_id: &str, refusal: Refusal, action: &str) -> Response {
                 code,
                 &format!(
                     "The order {order_id} is {} ({status}); only orders pending payment can be {action}.",
-                    wire::status::describe(status)
+                    wire::status::english(status)
                 ),
             )
         }

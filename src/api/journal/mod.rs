@@ -299,25 +299,25 @@ impl PurchaseRecord {
         match &self.state {
             PurchaseState::Placed => match &self.last_status {
                 Some((status::PENDING_PAYMENT, _)) => match &self.pending_payment_end_time {
-                    Some(deadline) => format!(
-                        "pending payment until {}",
-                        crate::domain::when::dated_stamp(deadline, zone)
+                    Some(deadline) => tr!(
+                        "core.purchase_state.pending_payment_until",
+                        deadline = crate::domain::when::dated_stamp(deadline, zone)
                     ),
-                    None => "pending payment".to_string(),
+                    None => status::describe(status::PENDING_PAYMENT).to_string(),
                 },
                 Some((code, _)) => status::describe(*code).to_string(),
-                None => "placed".to_string(),
+                None => tr!("core.purchase_state.placed"),
             },
             PurchaseState::Rejected(error) => match &error.code {
-                Some(code) => format!("refused ({code})"),
+                Some(code) => tr!("core.purchase_state.refused_code", code = code),
                 None => match error.status {
-                    Some(s) => format!("refused (HTTP {s})"),
-                    None => "not sent".to_string(),
+                    Some(s) => tr!("core.purchase_state.refused_status", status = s),
+                    None => tr!("core.purchase_state.not_sent"),
                 },
             },
-            PurchaseState::NothingPlaced => "settled: no order placed".to_string(),
-            PurchaseState::Ambiguous { .. } => "unknown: answer lost".to_string(),
-            PurchaseState::Unanswered => "unknown: no answer recorded".to_string(),
+            PurchaseState::NothingPlaced => tr!("core.purchase_state.nothing_placed"),
+            PurchaseState::Ambiguous { .. } => tr!("core.purchase_state.answer_lost"),
+            PurchaseState::Unanswered => tr!("core.purchase_state.unanswered"),
         }
     }
 

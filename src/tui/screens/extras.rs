@@ -367,7 +367,11 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                     theme.key(),
                 ),
                 Span::styled(
-                    format!("[{}] {}", if on { "x" } else { " " }, pad(kind.label(), 20)),
+                    format!(
+                        "[{}] {}",
+                        if on { "x" } else { " " },
+                        pad(&kind.label(), 20)
+                    ),
                     if focused { theme.key() } else { theme.title() },
                 ),
             ])],

@@ -535,7 +535,7 @@ fn description_line(app: &App, width: u16) -> Option<Line<'static>> {
     let Entry::Application { name, .. } = &state.items.get(state.picker.cursor)?.entry else {
         return None;
     };
-    let description = &app.catalog.application_image(name)?.description;
+    let description = app.catalog.application_image(name)?.shown_description();
     if description.trim().is_empty() {
         return None;
     }

@@ -29,7 +29,9 @@ impl State {
             search: catalog
                 .regions
                 .iter()
-                .map(|r| format!("{} {}", r.name, r.code).to_lowercase())
+                // The English name too: a Chinese reader may type "hong" sooner
+                // than switch input method.
+                .map(|r| format!("{} {} {}", r.shown_name(), r.name, r.code).to_lowercase())
                 .collect(),
             price_notes: catalog
                 .regions
@@ -119,7 +121,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             ListRow {
                 line: Line::from(vec![
                     Span::raw(format!("  {marker} ")),
-                    Span::styled(pad(&region.name, name_width), theme.title()),
+                    Span::styled(pad(region.shown_name(), name_width), theme.title()),
                     Span::raw(pad(&region.code, 17)),
                     Span::styled(state.price_notes[i].clone(), theme.muted()),
                 ]),

@@ -501,7 +501,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
             }
             _ => value,
         };
-        lines.extend(row(number, label, &value, plain));
+        lines.extend(row(number, &label, &value, plain));
     }
     lines.push(Line::default());
 
@@ -656,7 +656,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
             None => tr!("steps.review.spec_sheet"),
         }));
         for (label, value) in summary.spec_sheet() {
-            lines.extend(row(None, label, &value, plain));
+            lines.extend(row(None, &label, &value, plain));
         }
         lines.push(Line::default());
     }
