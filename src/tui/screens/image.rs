@@ -541,7 +541,11 @@ fn description_line(app: &App, width: u16) -> Option<Line<'static>> {
     }
     // One style for the line: it is redrawn whenever the highlight moves,
     // and each change of style costs bytes over SSH.
-    let text = format!("{name}: {description}");
+    let text = tr!(
+        "steps.image.description",
+        name = name,
+        description = description
+    );
     Some(Line::from(Span::styled(
         widgets::fit(&text, width as usize, &app.theme),
         app.theme.muted(),

@@ -495,7 +495,11 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
         let number = (last_step != Some(step)).then(|| step.number());
         last_step = Some(step);
         let value = match (&summary.spec, &field) {
-            (Some(spec), Field::PlanSpec) => format!("{value} ({})", spec.short_description()),
+            (Some(spec), Field::PlanSpec) => tr!(
+                "steps.review.spec_value",
+                code = value,
+                short = spec.short_description()
+            ),
             (_, Field::Description | Field::Tags) if !app.review.show_whole => {
                 shortened_value(app, &field, width).unwrap_or(value)
             }
