@@ -12,6 +12,7 @@ use crate::commands::catalog::CatalogArgs;
 use crate::commands::claim::ClaimArgs;
 use crate::commands::completions::CompletionsArgs;
 use crate::commands::dismiss::DismissArgs;
+use crate::commands::help;
 use crate::commands::log::LogArgs;
 use crate::commands::man::ManArgs;
 use crate::commands::order::OrderArgs;
@@ -92,11 +93,10 @@ pub enum Command {
 /// made from this too, so they say what `--help` says.
 pub fn command() -> clap::Command {
     let general = [EXIT_OK, EXIT_FAILURE, EXIT_INVALID];
-    Cli::command()
-        .after_help(format!(
-            "{} The wizard ended by Ctrl-C or a signal exits with 128 + the signal's number \
-             (130 for Ctrl-C).\n\nEach command's flags and exit codes: flexus COMMAND --help.",
-            exit_codes_help(&general)
+    help::localized(Cli::command())
+        .after_help(tr!(
+            "cmd.help.flexus.after",
+            exit_codes = exit_codes_help(&general)
         ))
         .mut_subcommands(move |sub| {
             let codes: &[i32] = match sub.get_name() {
@@ -111,8 +111,10 @@ pub fn command() -> clap::Command {
                 _ => &general,
             };
             let codes = exit_codes_help(codes);
+            // A command whose text words its own exit codes keeps them.
+            let words_own = |text: &str| text.contains("Exit codes") || text.contains("退出码");
             let ended = |own: Option<&clap::builder::StyledStr>| match own.map(|t| t.to_string()) {
-                Some(text) if text.contains("Exit codes") => text,
+                Some(text) if words_own(&text) => text,
                 Some(text) => format!("{text}\n\n{codes}"),
                 None => codes.clone(),
             };
@@ -127,9 +129,21 @@ pub fn command() -> clap::Command {
         })
 }
 
+/// The command line in English, whatever the run's language: the
+/// completions and the manual page are files people install once and
+/// share, so they do not follow the language of the run that made them.
+pub fn command_in_english() -> clap::Command {
+    crate::lang::in_language(Lang::En, command)
+}
+
 /// Parses the process's arguments against [`command`]; a usage error or
 /// `--help` ends the process as clap does.
 pub fn parse() -> Cli {
+    // `--help` is answered while parsing, so the language is chosen first
+    // (main chooses it again from the parsed flag, with the same result).
+    if let Ok(chosen) = crate::lang::choose(language_asked(), |name| std::env::var(name).ok()) {
+        crate::lang::set(chosen);
+    }
     let mut cli = command();
     let matches = cli.get_matches_mut();
     if let Some((name, _)) = matches.subcommand()
@@ -141,18 +155,44 @@ pub fn parse() -> Cli {
             sub.get_arguments()
                 .any(|arg| arg.get_long() == Some(misplaced.as_str()))
         });
-        let next = if takes_it {
-            format!("put it after the command: `flexus {name} --{misplaced} ...`")
+        let message = if takes_it {
+            tr!(
+                "cmd.cli.misplaced_taken",
+                option = misplaced,
+                command = name
+            )
         } else {
-            format!("`flexus {name} --help` lists what it takes")
+            tr!(
+                "cmd.cli.misplaced_not_taken",
+                option = misplaced,
+                command = name
+            )
         };
-        cli.error(
-            clap::error::ErrorKind::ArgumentConflict,
-            format!("--{misplaced} is the wizard's option, and `{name}` would not see it; {next}"),
-        )
-        .exit();
+        cli.error(clap::error::ErrorKind::ArgumentConflict, message)
+            .exit();
     }
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The language `--lang` names on the command line, read before clap
+/// parses it (`--lang zh`, `--lang=zh`); one it does not know is left for
+/// clap to refuse.
+fn language_asked() -> Option<Lang> {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--lang") {
+            Some("") => args.next(),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        if let Some(value) = value {
+            return Lang::named(&value);
+        }
+    }
+    None
 }
 
 /// `--lang`'s value: what [`Lang::named`] accepts.
@@ -186,8 +226,90 @@ impl Execute for Command {
             Command::Resend(args) => args.execute(data, out, err),
             Command::Abandon(args) => args.execute(data, out, err),
             Command::Sandbox(args) => args.execute(data, out, err),
-            Command::Completions(args) => args.write(&mut command(), out),
-            Command::Man(args) => args.write(command(), out),
+            Command::Completions(args) => args.write(&mut command_in_english(), out),
+            Command::Man(args) => args.write(command_in_english(), out),
         }
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    //! The help table of `commands::help` against the command line clap
+    //! builds here (commands cannot see `cli`).
+    use crate::commands::help::{about, after, after_long, argument};
+    use crate::lang::{self, Lang};
+
+    /// Every command and every shown argument clap knows has its text in
+    /// the table, and its English is what the doc comment (or the command's
+    /// own after-help) says.
+    #[test]
+    fn every_command_and_argument_has_its_words_in_both_languages() {
+        let command = <super::Cli as clap::CommandFactory>::command();
+        let mut commands = vec![("flexus".to_string(), &command)];
+        commands.extend(
+            command
+                .get_subcommands()
+                .map(|s| (s.get_name().to_string(), s)),
+        );
+        let mut faults = Vec::new();
+        for (name, sub) in commands {
+            let english = lang::in_language(Lang::En, || about(&name));
+            let told = sub.get_about().map(ToString::to_string);
+            if english != told {
+                faults.push(format!("{name}: about {english:?}, clap has {told:?}"));
+            }
+            let english = lang::in_language(Lang::En, || after(&name));
+            let told = sub.get_after_help().map(ToString::to_string);
+            if name != "flexus" && english != told {
+                faults.push(format!("{name}: after {english:?}, clap has {told:?}"));
+            }
+            let english = lang::in_language(Lang::En, || after_long(&name));
+            let told = sub.get_after_long_help().map(ToString::to_string);
+            if english != told {
+                faults.push(format!("{name}: long after {english:?}, clap has {told:?}"));
+            }
+            for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+                let id = arg.get_id().as_str();
+                let english = lang::in_language(Lang::En, || argument(&name, id));
+                let told = arg.get_help().map(ToString::to_string);
+                if english != told {
+                    faults.push(format!("{name} {id}: {english:?}, clap has {told:?}"));
+                }
+            }
+        }
+        assert!(faults.is_empty(), "{}", faults.join("\n"));
+    }
+
+    #[test]
+    fn the_chinese_command_line_reads_chinese() {
+        let mut command = lang::in_language(Lang::Zh, super::command);
+        let order = command.find_subcommand_mut("order").unwrap();
+        let help = order.render_help().to_string();
+        assert!(help.contains("计划文件"), "{help}");
+        assert!(help.contains("退出码"), "{help}");
+        assert!(!help.contains("Print the result"), "{help}");
+    }
+
+    /// The sandbox's Chinese long help states the same figures as the
+    /// English one, which a test holds to the sandbox's own.
+    #[test]
+    fn the_chinese_sandbox_help_keeps_the_figures() {
+        let english = lang::in_language(Lang::En, || after_long("sandbox")).unwrap();
+        let chinese = lang::in_language(Lang::Zh, || after_long("sandbox")).unwrap();
+        let figures = |text: &str| -> Vec<String> {
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || "._-@=:*".contains(c)))
+                // A sentence's full stop is not part of its last figure.
+                .map(|word| word.trim_end_matches('.'))
+                .filter(|word| word.chars().any(|c| c.is_ascii_digit()))
+                .map(str::to_string)
+                .collect()
+        };
+        let mut english_figures = figures(&english);
+        let mut chinese_figures = figures(&chinese);
+        english_figures.sort();
+        chinese_figures.sort();
+        english_figures.dedup();
+        chinese_figures.dedup();
+        assert_eq!(english_figures, chinese_figures);
     }
 }

@@ -55,6 +55,26 @@ impl Site {
     }
 }
 
+/// Where a profile's credentials come from, when it pins one place: the
+/// others are then not looked at, so a stray variable in the shell cannot
+/// sign a profile's run in as someone else. Unset, the usual order holds
+/// (tokens, then the SDK's AK/SK variables, then its credentials file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum CredentialsSource {
+    /// Variables only: `FLEXUS_TOKEN`/`FLEXUS_BSS_TOKEN`, or the SDK's
+    /// `HUAWEICLOUD_SDK_AK`/`_SK` (with their project and domain IDs).
+    #[serde(rename = "env")]
+    Env,
+    /// The Huawei Cloud SDKs' credentials file only (`[basic]`, `[global]`):
+    /// `sdk_credentials_file`, else `HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else
+    /// `~/.huaweicloud/credentials`.
+    #[serde(rename = "sdk_file")]
+    SdkFile,
+    /// The profile's `token_file` and `bss_token_file` only.
+    #[serde(rename = "token_file")]
+    TokenFile,
+}
+
 /// One `[profiles.NAME]` table. Every key is optional; an unknown key is
 /// an error, so a misspelt one never goes silently unused.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -68,6 +88,11 @@ pub struct Profile {
     pub region: Option<Spanned<String>>,
     pub token_file: Option<PathBuf>,
     pub bss_token_file: Option<PathBuf>,
+    pub credentials: Option<Spanned<CredentialsSource>>,
+    pub sdk_credentials_file: Option<Spanned<PathBuf>>,
+    /// Refused with its reason: the SDKs' file has no named sections to
+    /// pick from (KooCLI's profiles live in its own file).
+    pub sdk_profile: Option<Spanned<toml::Value>>,
     pub max_order_total: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub allow_unpriced: bool,
@@ -121,7 +146,11 @@ impl ChosenProfile {
 
     /// "profile NAME in FILE", for messages that say how to change it.
     pub fn described(&self) -> String {
-        format!("profile {} in {}", self.name, self.file.display())
+        tr!(
+            "cmd.config.described",
+            name = &self.name,
+            file = self.file.display()
+        )
     }
 
     /// "FILE:LINE" of a key's value, for errors about it.
@@ -180,11 +209,12 @@ pub fn choose(
     let Some(text) = text else {
         return match asked {
             Asked::Nobody => Ok(None),
-            _ => Err(ConfigError(format!(
-                "{by} asks for profile {name}, but there is no config file {}. Create it with a \
-                 [profiles.{name}] table (see the README's \"Profiles\"), or set {ENV_CONFIG} to \
-                 the file that has it",
-                file.display()
+            _ => Err(ConfigError(tr!(
+                "cmd.config.no_file",
+                by = by,
+                name = name,
+                file = file.display(),
+                env = ENV_CONFIG
             ))),
         };
     };
@@ -194,9 +224,11 @@ pub fn choose(
             Some(line) => format!("{}:{line}", file.display()),
             None => file.display().to_string(),
         };
-        ConfigError(format!(
-            "the config file {place} has a mistake: {}. Fix that line",
-            e.message().trim_end()
+        // The parser's own words (`unknown field `max_order``) stay English.
+        ConfigError(tr!(
+            "cmd.config.mistake",
+            place = place,
+            why = e.message().trim_end()
         ))
     })?;
     let mut profiles = parsed.profiles;
@@ -206,22 +238,18 @@ pub fn choose(
         }
         let mut known: Vec<&String> = profiles.keys().collect();
         known.sort();
+        let known: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
         let known = if known.is_empty() {
-            "it has none".to_string()
+            tr!("cmd.config.has_none")
         } else {
-            format!(
-                "it has {}",
-                known
-                    .iter()
-                    .map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            tr!("cmd.config.has", names = known.join(", "))
         };
-        return Err(ConfigError(format!(
-            "{by} asks for profile {name}, which the config file {} does not have ({known}). \
-             Give one of those, or add [profiles.{name}]",
-            file.display()
+        return Err(ConfigError(tr!(
+            "cmd.config.unknown_profile",
+            by = by,
+            name = name,
+            file = file.display(),
+            known = known
         )));
     };
     let mut chosen = ChosenProfile {
@@ -240,6 +268,7 @@ pub fn choose(
             .transpose()?,
         allow_unpriced: chosen.settings.allow_unpriced,
     };
+    check_credentials(&chosen)?;
     for (key, value) in [
         ("hcss_endpoint", &chosen.settings.hcss_endpoint),
         ("bss_endpoint", &chosen.settings.bss_endpoint),
@@ -247,15 +276,54 @@ pub fn choose(
     ] {
         if let Some(value) = value {
             crate::api::endpoints::parse_endpoint(key, value.get_ref()).map_err(|e| {
-                ConfigError(format!(
-                    "{}: {e}. Fix it in {}",
-                    chosen.place_of(value),
-                    chosen.described()
+                ConfigError(tr!(
+                    "cmd.config.bad_endpoint",
+                    place = chosen.place_of(value),
+                    why = e,
+                    profile = chosen.described()
                 ))
             })?;
         }
     }
     Ok(Some(chosen))
+}
+
+/// The credentials keys fit together: a pinned token file is named, the
+/// SDK file's path goes with `credentials = "sdk_file"`, and `sdk_profile`
+/// (which the SDKs' file cannot honour) is refused rather than ignored.
+fn check_credentials(chosen: &ChosenProfile) -> Result<(), ConfigError> {
+    let settings = &chosen.settings;
+    let described = chosen.described();
+    if let Some(key) = &settings.sdk_profile {
+        return Err(ConfigError(tr!(
+            "cmd.config.sdk_profile",
+            place = chosen.place_of(key),
+            profile = described
+        )));
+    }
+    let source = settings.credentials.as_ref().map(|s| *s.get_ref());
+    if let (Some(file), false) = (
+        &settings.sdk_credentials_file,
+        source == Some(CredentialsSource::SdkFile),
+    ) {
+        return Err(ConfigError(tr!(
+            "cmd.config.sdk_file_unpinned",
+            place = chosen.place_of(file),
+            profile = described
+        )));
+    }
+    if let Some(pinned) = &settings.credentials
+        && *pinned.get_ref() == CredentialsSource::TokenFile
+        && settings.token_file.is_none()
+        && settings.bss_token_file.is_none()
+    {
+        return Err(ConfigError(tr!(
+            "cmd.config.token_file_missing",
+            place = chosen.place_of(pinned),
+            profile = described
+        )));
+    }
+    Ok(())
 }
 
 /// `max_order_total` as money: a whole number or one with at most two
@@ -267,13 +335,9 @@ fn money_of(chosen: &ChosenProfile, value: &Spanned<toml::Value>) -> Result<Mone
         toml::Value::Float(f) => Some(f.to_string()),
         _ => None,
     };
-    text.as_deref().and_then(Money::parse).ok_or_else(|| {
-        ConfigError(format!(
-            "{}: max_order_total must be an amount such as 150 or 99.50 (the price table's \
-             currency): not negative, at most two decimals",
-            chosen.place_of(value)
-        ))
-    })
+    text.as_deref()
+        .and_then(Money::parse)
+        .ok_or_else(|| ConfigError(tr!("cmd.config.bad_limit", place = chosen.place_of(value))))
 }
 
 #[cfg(test)]

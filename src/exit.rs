@@ -56,45 +56,40 @@ pub fn output_failure(e: std::io::Error) -> Failure {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         Failure::new(EXIT_OK, "")
     } else {
-        Failure::new(EXIT_FAILURE, format!("cannot write the output: {e}"))
+        Failure::new(EXIT_FAILURE, tr!("cmd.output_failed", why = e))
     }
 }
 
 /// What each exit code means in general, for the help of the commands that
 /// give no more precise meanings of their own; the constants above are the
 /// only source of the numbers.
-const EXIT_MEANINGS: [(i32, &str); 6] = [
-    (EXIT_OK, "done"),
-    (
-        EXIT_FAILURE,
-        "failed or refused (the message says why and what to do)",
-    ),
-    (
-        EXIT_INVALID,
-        "invalid arguments, plan or usage, or a question that could not be asked",
-    ),
-    (
-        EXIT_UNKNOWN_OUTCOME,
-        "outcome unknown: an order may exist or was not followed to its end (check `flexus \
-         orders` and `flexus status`)",
-    ),
-    (
-        EXIT_PENDING_PAYMENT,
-        "placed and waiting for payment (`flexus pay`)",
-    ),
-    (
-        EXIT_UNRECORDED,
-        "placed, but the journal could not record it (the order ID is printed)",
-    ),
-];
+fn exit_meaning(code: i32) -> Option<String> {
+    Some(match code {
+        EXIT_OK => tr!("cmd.exit.ok"),
+        EXIT_FAILURE => tr!("cmd.exit.failure"),
+        EXIT_INVALID => tr!("cmd.exit.invalid"),
+        EXIT_UNKNOWN_OUTCOME => tr!("cmd.exit.unknown_outcome"),
+        EXIT_PENDING_PAYMENT => tr!("cmd.exit.pending_payment"),
+        EXIT_UNRECORDED => tr!("cmd.exit.unrecorded"),
+        _ => return None,
+    })
+}
 
 /// "Exit codes: 0 done; 1 ...": the help text for a command that can end
 /// with `codes`.
 pub fn exit_codes_help(codes: &[i32]) -> String {
-    let listed: Vec<String> = EXIT_MEANINGS
+    let listed: Vec<String> = codes
         .iter()
-        .filter(|(code, _)| codes.contains(code))
-        .map(|(code, meaning)| format!("{code} {meaning}"))
+        .filter_map(|&code| {
+            Some(tr!(
+                "cmd.exit.entry",
+                code = code,
+                meaning = exit_meaning(code)?
+            ))
+        })
         .collect();
-    format!("Exit codes: {}.", listed.join("; "))
+    tr!(
+        "cmd.exit.codes",
+        list = listed.join(&tr!("cmd.exit.separator"))
+    )
 }

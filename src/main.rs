@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use flexus::cli::{self, Cli};
 use flexus::commands::Execute;
 use flexus::commands::log::DebugLog;
+use flexus::commands::wizard::WizardArgs;
 use flexus::exit::{EXIT_INVALID, Failure};
 use flexus::lang;
 
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
     if let Some(log) = &log
         && !wizard
     {
-        eprintln!("flexus: writing a debug log to {}", log.path.display());
+        eprintln!("flexus: {}", log.writing_words());
     }
     let outcome = run(cli);
     let failure_names_log = matches!(&outcome, Err(failure) if !failure.message.is_empty());
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
         && wizard
         && !failure_names_log
     {
-        eprintln!("flexus: the debug log is in {}", log.path.display());
+        eprintln!("flexus: {}", log.is_in_words());
     }
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -43,7 +44,7 @@ fn report(failure: Failure, log: Option<&DebugLog>) -> ExitCode {
     if !failure.message.is_empty() {
         eprintln!("flexus: {}", failure.message);
         if let Some(log) = log {
-            eprintln!("flexus: details in {}", log.path.display());
+            eprintln!("flexus: {}", log.details_words());
         }
     }
     ExitCode::from(failure.code as u8)
@@ -56,11 +57,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     // give the terminal back.
     let Some(command) = cli.command else {
         if data.no_input {
-            return Err(Failure::new(
-                EXIT_INVALID,
-                "the wizard asks questions, and --no-input forbids them; in scripts use \
-                 `flexus order --plan FILE --yes` (`flexus order --skeleton` prints a plan to start from)",
-            ));
+            return Err(WizardArgs::refused_without_input());
         }
         return cli
             .wizard

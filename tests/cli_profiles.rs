@@ -267,8 +267,8 @@ async fn config_mistakes_name_the_file_and_line() {
         ))
         .await;
     assert_eq!(run.code, 0, "{}", run.all());
-    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let rows = rows.as_array().unwrap();
+    let catalog: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = catalog["offerings"].as_array().unwrap();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["region"] == "tr-west-1"), "{rows:?}");
 }
@@ -289,8 +289,122 @@ async fn the_config_file_is_found_in_the_xdg_config_directory() {
     cmd.env("XDG_CONFIG_HOME", s.home.path().join("xdg"));
     let run = s.run_with(cmd).await;
     assert_eq!(run.code, 0, "{}", run.all());
-    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let rows = rows.as_array().unwrap();
+    let catalog: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = catalog["offerings"].as_array().unwrap();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["region"] == "tr-west-1"), "{rows:?}");
+}
+
+/// The sandbox's access key as the SDKs' credentials file holds it.
+fn sdk_credentials(s: &Setup, path: &Path) {
+    let c = s.sandbox.credentials();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        path,
+        format!(
+            "[basic]\nak = {}\nsk = {}\n",
+            c.access_key,
+            c.secret_key.expose()
+        ),
+    )
+    .unwrap();
+}
+
+/// A profile that pins where its credentials come from looks nowhere else:
+/// the (here broken) tokens in the environment do not sign its runs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_pinning_its_credentials_is_not_signed_in_by_the_environment() {
+    let s = Setup::new(&[]).await;
+    let home = s.home.path();
+    let (purchase, billing) = (home.join("purchase.token"), home.join("billing.token"));
+    std::fs::write(&purchase, s.purchase_token()).unwrap();
+    std::fs::write(&billing, s.billing_token()).unwrap();
+    let sdk_file = home.join("keys").join("credentials");
+    sdk_credentials(&s, &sdk_file);
+    let config = config_file(
+        &s,
+        &format!(
+            "[profiles.tokens]\ncredentials = \"token_file\"\ntoken_file = {purchase:?}\n\
+             bss_token_file = {billing:?}\n\
+             [profiles.keys]\ncredentials = \"sdk_file\"\nsdk_credentials_file = {sdk_file:?}\n\
+             [profiles.env]\ncredentials = \"env\"\n"
+        ),
+    );
+    let order = [
+        "order",
+        "--plan",
+        EXAMPLE_PLAN,
+        "--yes",
+        "--separate-purchase",
+    ];
+    for (profile, says) in [
+        ("tokens", "purchase token from"),
+        ("keys", "access key from"),
+    ] {
+        let mut args = vec!["--profile", profile];
+        args.extend(order);
+        let mut cmd = with_config(&s, &config, &args);
+        cmd.env("FLEXUS_TOKEN", "not-a-token")
+            .env("FLEXUS_BSS_TOKEN", "not-a-token");
+        let run = s.run_with(cmd).await;
+        assert_eq!(run.code, 0, "{profile}: {}", run.all());
+        assert!(run.stderr.contains(says), "{profile}: {}", run.stderr);
+    }
+    assert_eq!(s.sandbox.created_orders().len(), 2);
+
+    // Variables only: the SDK file at home is not read, so nothing signs in.
+    sdk_credentials(&s, &home.join(".huaweicloud").join("credentials"));
+    let mut cmd = with_config(
+        &s,
+        &config,
+        &["--profile", "env", "status", "CS24022811305H1EW"],
+    );
+    cmd.env_remove("FLEXUS_TOKEN")
+        .env_remove("FLEXUS_BSS_TOKEN");
+    let run = s.run_with(cmd).await;
+    assert_eq!(run.code, 2, "{}", run.all());
+    assert!(
+        run.stderr.contains("credentials = \"env\"") && run.stderr.contains("HUAWEICLOUD_SDK_AK"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_keys_that_cannot_work_are_refused_with_their_line() {
+    let s = Setup::new(&[]).await;
+    for (text, line, says) in [
+        (
+            "[profiles.a]\nsdk_profile = \"work\"\n",
+            2,
+            "no named profiles, only its [basic] and [global]",
+        ),
+        (
+            "[profiles.a]\n\ncredentials = \"token_file\"\n",
+            3,
+            "needs token_file or bss_token_file",
+        ),
+        (
+            "[profiles.a]\nsdk_credentials_file = \"/k\"\n",
+            2,
+            "only with credentials = \"sdk_file\"",
+        ),
+        (
+            "[profiles.a]\ncredentials = \"koocli\"\n",
+            2,
+            "unknown variant",
+        ),
+    ] {
+        let config = config_file(&s, text);
+        let run = s
+            .run_with(with_config(&s, &config, &["--profile", "a", "orders"]))
+            .await;
+        assert_eq!(run.code, 1, "{text}: {}", run.all());
+        let place = format!("{}:{line}", config.display());
+        assert!(
+            run.stderr.contains(&place) && run.stderr.contains(says),
+            "{text}: {}",
+            run.stderr
+        );
+    }
 }

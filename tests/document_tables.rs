@@ -217,7 +217,9 @@ fn catalog_rows(extra: &[&str]) -> (Vec<RowKey>, BTreeMap<RowKey, Vec<String>>) 
         text(&out.stderr)
     );
     let value: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
-    let array = value.as_array().expect("a JSON array of rows");
+    let array = value["offerings"]
+        .as_array()
+        .expect("the rows, under offerings");
     let mut order = Vec::new();
     let mut rows = BTreeMap::new();
     for row in array {

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{api_failure, confirm, open_journal, reader_zone, unresolved_purchase};
+use super::common::{Act, api_failure, confirm, open_journal, reader_zone, unresolved_purchase};
 use super::json::{AbandonJson, reporting_failure, write_line};
 use super::{Data, Execute};
 use crate::api::purchase;
@@ -51,20 +51,20 @@ impl AbandonArgs {
         let zone = reader_zone();
         let (id, record) = unresolved_purchase(&journal, &self.client_request_id)?;
         let described = match &record {
-            Some(record) => format!(
-                "{}, sent at {}, {}",
-                record.body.describe(),
-                crate::domain::when::dated_stamp(&record.first_sent_at, &zone),
-                record.state_text(&zone)
+            Some(record) => tr!(
+                "cmd.abandon.purchase",
+                id = &id,
+                order = record.body.describe(),
+                sent = crate::domain::when::dated_stamp(&record.first_sent_at, &zone),
+                state = record.state_text(&zone)
             ),
-            None => "its journal record is damaged, so what it ordered cannot be read".to_string(),
+            None => tr!("cmd.abandon.purchase_damaged", id = &id),
         };
-        writeln!(err, "Purchase {id}: {described}.").map_err(output_failure)?;
+        writeln!(err, "{described}").map_err(output_failure)?;
         confirm(
             self.yes,
-            "Record that it placed no order? Check the console's order list first: if it did place \
-             one, it would no longer be followed.",
-            "recording it",
+            &tr!("cmd.abandon.ask"),
+            Act::RecordingNothingPlaced,
             no_input,
             err,
         )?;
@@ -78,11 +78,7 @@ impl AbandonArgs {
                 },
             );
         }
-        writeln!(
-            out,
-            "Recorded: purchase {id} placed no order; it will never be sent again."
-        )
-        .map_err(output_failure)?;
+        writeln!(out, "{}", tr!("cmd.abandon.recorded", id = &id)).map_err(output_failure)?;
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{ConnectArgs, Session, confirm};
+use super::common::{Act, ConnectArgs, Session, confirm};
 use super::follow::{Wanted, follow_to, pending_payment};
 use super::json::acting_on_order;
 use super::{Data, Execute};
@@ -64,22 +64,15 @@ impl CancelArgs {
     ) -> Result<(), Failure> {
         let order_id = checked.to_string();
         let rt = &session.rt;
-        let details = pending_payment(
-            session,
-            &order_id,
-            "only an order waiting for payment can be cancelled",
-            err,
-        )?;
+        let details = pending_payment(session, &order_id, &tr!("cmd.cancel.only_pending"), err)?;
         let info = &details.order_info;
         confirm(
             self.yes,
-            &format!(
-                "Cancel order {order_id}{}? Nothing is bought, and it cannot be paid after.",
-                info.amount_text()
-                    .map(|a| format!(" ({a})"))
-                    .unwrap_or_default()
-            ),
-            "cancelling",
+            &match info.amount_text() {
+                Some(amount) => tr!("cmd.cancel.ask_amount", order = &order_id, amount = amount),
+                None => tr!("cmd.cancel.ask", order = &order_id),
+            },
+            Act::Cancelling,
             no_input,
             err,
         )?;
@@ -88,11 +81,12 @@ impl CancelArgs {
             .map_err(|f| {
                 Failure::new(
                     EXIT_FAILURE,
-                    format!("order {order_id} was not cancelled: {f}"),
+                    tr!("cmd.cancel.not_cancelled", order = &order_id, why = &f),
                 )
                 .answering(&f)
             })?;
-        writeln!(out, "Order {order_id}: cancellation accepted").map_err(output_failure)?;
+        writeln!(out, "{}", tr!("cmd.cancel.accepted", order = &order_id))
+            .map_err(output_failure)?;
         // Followed to its end, so the journal and `flexus orders` see it
         // cancelled too.
         rt.block_on(follow_to(

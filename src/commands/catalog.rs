@@ -5,6 +5,7 @@ use std::io::Write;
 use clap::Args;
 use serde::Serialize;
 
+use super::common::{left, right};
 use super::{Data, Execute};
 use crate::domain::catalog::{Catalog, MatrixRow};
 use crate::domain::freshness::stale_prices_warning;
@@ -26,12 +27,13 @@ impl Execute for CatalogArgs {
         let catalog = &data.catalog;
         let today = jiff::ZonedDateTime::now().date();
         if let Some(warning) = stale_prices_warning(&data.prices, today) {
-            writeln!(err, "Warning: {warning}.").map_err(output_failure)?;
+            writeln!(err, "{}", tr!("cmd.catalog.warning", warning = warning))
+                .map_err(output_failure)?;
         }
         if let Some(region) = &self.region {
-            let checked = catalog
-                .check_region(region)
-                .map_err(|reason| Failure::new(EXIT_INVALID, format!("--region: {reason}")));
+            let checked = catalog.check_region(region).map_err(|reason| {
+                Failure::new(EXIT_INVALID, tr!("cmd.catalog.region", why = reason))
+            });
             super::json::reporting_failure(self.json, out, checked)?;
         }
         // The profile's region narrows the list as --region would (and was
@@ -45,14 +47,40 @@ impl Execute for CatalogArgs {
             .as_deref()
             .or(profile_region.map(|r| r.get_ref().as_str()));
         let rows = catalog.matrix(region);
-        let written = if self.json {
-            let array: Vec<_> = rows.iter().map(MatrixJson::from).collect();
-            let text = serde_json::to_string_pretty(&array).expect("JSON values serialize");
-            writeln!(out, "{text}")
-        } else {
-            write_catalog_table(catalog, &rows, out).and_then(|()| write_data_dates(&data, out))
-        };
-        written.map_err(output_failure)
+        if self.json {
+            let offerings = rows.iter().map(MatrixJson::from).collect();
+            return super::json::write_line(out, &CatalogJson::new(&data, today, offerings));
+        }
+        write_catalog_table(catalog, &rows, out)
+            .and_then(|()| write_data_dates(&data, out))
+            .map_err(output_failure)
+    }
+}
+
+/// `flexus catalog --json`: what can be bought, and which days the
+/// catalog and the prices describe, so a script can tell how old they are.
+#[derive(Serialize)]
+struct CatalogJson<'a> {
+    catalog_updated_on: Option<&'a str>,
+    prices_recorded_on: &'a str,
+    prices_published_on: Option<&'a str>,
+    currency: &'a str,
+    /// The price table is more than a year old (the warning on standard
+    /// error says so in words).
+    prices_stale: bool,
+    offerings: Vec<MatrixJson<'a>>,
+}
+
+impl<'a> CatalogJson<'a> {
+    fn new(data: &'a Data, today: jiff::civil::Date, offerings: Vec<MatrixJson<'a>>) -> Self {
+        CatalogJson {
+            catalog_updated_on: data.catalog.updated_on.as_deref(),
+            prices_recorded_on: &data.prices.recorded_on,
+            prices_published_on: data.prices.published_on.as_deref(),
+            currency: &data.prices.currency,
+            prices_stale: stale_prices_warning(&data.prices, today).is_some(),
+            offerings,
+        }
     }
 }
 
@@ -90,26 +118,39 @@ fn write_catalog_table(
                 writeln!(out)?;
             }
             writeln!(out, "{} ({})", catalog.region_name(&row.region), row.region)?;
-            writeln!(out, "  {:<16}{:<22}{:<9}SPECS", "TYPE", "IMAGE", "VERSION")?;
+            writeln!(
+                out,
+                "  {}{}{}{}",
+                left(&tr!("cmd.catalog.type"), 16),
+                left(&tr!("cmd.catalog.image"), 22),
+                left(&tr!("cmd.catalog.version"), 9),
+                tr!("cmd.catalog.specs")
+            )?;
             current_region = Some(&row.region);
         }
-        let name = row.image_name.as_deref().unwrap_or("(your image ID)");
+        let private = tr!("cmd.catalog.your_image_id");
+        let name = row.image_name.as_deref().unwrap_or(&private);
         let version = row.image_version.as_deref().unwrap_or("-");
         writeln!(
             out,
-            "  {:<16}{:<22}{:<9}{}",
-            row.image_type,
-            name,
-            version,
+            "  {}{}{}{}",
+            left(row.image_type, 16),
+            left(name, 22),
+            left(version, 9),
             row.plan_specs.join(" ")
         )?;
     }
     writeln!(out)?;
-    writeln!(out, "Specification codes")?;
+    writeln!(out, "{}", tr!("cmd.catalog.spec_codes"))?;
     writeln!(
         out,
-        "  {:<24}{:>6}{:>9}{:>13}{:>11}{:>15}",
-        "CODE", "vCPUs", "MEMORY", "SYSTEM DISK", "BANDWIDTH", "DATA PACKAGE"
+        "  {}{}{}{}{}{}",
+        left(&tr!("cmd.catalog.code"), 24),
+        right(&tr!("cmd.catalog.vcpus"), 6),
+        right(&tr!("cmd.catalog.memory"), 9),
+        right(&tr!("cmd.catalog.system_disk"), 13),
+        right(&tr!("cmd.catalog.bandwidth"), 11),
+        right(&tr!("cmd.catalog.data_package"), 15)
     )?;
     for spec in &catalog.specs {
         writeln!(
@@ -133,23 +174,25 @@ fn write_catalog_table(
 /// how old they are (`--catalog` and `--prices` bring newer ones).
 fn write_data_dates(data: &Data, out: &mut dyn Write) -> std::io::Result<()> {
     let prices = &data.prices;
-    let published = prices
-        .published_on
-        .as_deref()
-        .map(|day| format!(", published {day}"))
-        .unwrap_or_default();
+    let (recorded, currency) = (&prices.recorded_on, &prices.currency);
     writeln!(out)?;
-    writeln!(
-        out,
-        "Catalog  {}",
-        data.catalog
-            .updated_on
-            .as_deref()
-            .map_or("undated".to_string(), |day| format!("as of {day}"))
-    )?;
-    writeln!(
-        out,
-        "Prices   recorded {}{published} ({})",
-        prices.recorded_on, prices.currency
-    )
+    let catalog = match data.catalog.updated_on.as_deref() {
+        Some(day) => tr!("cmd.catalog.dated", day = day),
+        None => tr!("cmd.catalog.undated"),
+    };
+    writeln!(out, "{catalog}")?;
+    let prices = match prices.published_on.as_deref() {
+        Some(published) => tr!(
+            "cmd.catalog.prices_published",
+            recorded = recorded,
+            published = published,
+            currency = currency
+        ),
+        None => tr!(
+            "cmd.catalog.prices",
+            recorded = recorded,
+            currency = currency
+        ),
+    };
+    writeln!(out, "{prices}")
 }

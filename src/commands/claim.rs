@@ -61,8 +61,8 @@ impl ClaimArgs {
         }
         writeln!(
             out,
-            "Recorded: purchase {id} is order {order_id}; it will never be sent again. \
-             Follow it with `flexus status {order_id} --watch`."
+            "{}",
+            tr!("cmd.claim.recorded", id = &id, order = order_id)
         )
         .map_err(output_failure)?;
         Ok(())

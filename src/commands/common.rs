@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
+use unicode_width::UnicodeWidthStr;
 
+use crate::api::auth::ENV_CREDENTIALS_FILE;
 use crate::api::auth::{self, AuthSource};
 use crate::api::auth::{ENV_BSS_TOKEN, ENV_TOKEN};
 use crate::api::client::{Client, ClientConfig, LookupOptions};
@@ -18,7 +20,7 @@ use crate::api::engine::ApiFailure;
 use crate::api::ids::{ClientRequestId, OrderId};
 use crate::api::journal::{Journal, PurchaseRecord, PurchaseState};
 use crate::api::tracking::TrackOptions;
-use crate::config::{ChosenProfile, Service};
+use crate::config::{ChosenProfile, CredentialsSource, Service};
 use crate::exit::{EXIT_FAILURE, EXIT_INVALID, Failure, io_words, output_failure};
 
 /// Shortens every wait (polls, lookups, retries) to this many milliseconds,
@@ -122,14 +124,13 @@ pub(super) fn connect(
     profile: Option<&ChosenProfile>,
 ) -> Result<Session, Failure> {
     let (endpoints, config, mut track) = connection_settings(args, profile)?;
-    let resolved = auth::resolve_from_process(token_files(args, profile))
-        .map_err(|e| Failure::new(EXIT_INVALID, e.to_string()))?
-        .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()))?;
+    let resolved = credentials(args, profile)?;
     let client = Client::new(endpoints, resolved.auth, config).map_err(api_failure)?;
     let rt = runtime()?;
     // Wrong credentials show here, before any question or order.
-    rt.block_on(client.check_sign_in())
-        .map_err(|f| Failure::new(EXIT_FAILURE, format!("signing in failed: {f}")).answering(&f))?;
+    rt.block_on(client.check_sign_in()).map_err(|f| {
+        Failure::new(EXIT_FAILURE, tr!("cmd.sign_in_failed", why = &f)).answering(&f)
+    })?;
     let journal = open_journal()?;
     track.journal = Some(journal.clone());
     Ok(Session {
@@ -139,6 +140,64 @@ pub(super) fn connect(
         track,
         zone: reader_zone(),
         rt,
+    })
+}
+
+/// The credentials a command signs in with. A token file given on the
+/// command line wins; a profile that pins a source (`credentials = ...`)
+/// is looked up there alone; otherwise the usual order holds.
+pub(super) fn credentials(
+    args: &ConnectArgs,
+    profile: Option<&ChosenProfile>,
+) -> Result<auth::ResolvedAuth, Failure> {
+    let pinned = profile.and_then(|p| Some((p, *p.settings.credentials.as_ref()?.get_ref())));
+    let flags_name_a_token = args.token_file.is_some() || args.bss_token_file.is_some();
+    let invalid = |e: auth::AuthError| Failure::new(EXIT_INVALID, e.to_string());
+    let Some((profile, source)) = pinned.filter(|_| !flags_name_a_token) else {
+        return auth::resolve_from_process(token_files(args, profile))
+            .map_err(invalid)?
+            .ok_or_else(|| Failure::new(EXIT_INVALID, auth::missing_credentials_help()));
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let resolved = match source {
+        // Variables only: the SDK file is neither named nor found at home.
+        CredentialsSource::Env => {
+            let variables = |name: &str| env(name).filter(|_| name != ENV_CREDENTIALS_FILE);
+            auth::resolve(auth::TokenFiles::default(), &variables, None)
+        }
+        CredentialsSource::SdkFile => {
+            let file = profile
+                .settings
+                .sdk_credentials_file
+                .as_ref()
+                .map(|f| f.get_ref().display().to_string());
+            let only_the_file = |name: &str| match name {
+                ENV_CREDENTIALS_FILE => file.clone().or_else(|| env(name)),
+                _ => None,
+            };
+            let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
+            auth::resolve(auth::TokenFiles::default(), &only_the_file, home.as_deref())
+        }
+        CredentialsSource::TokenFile => {
+            let settings = &profile.settings;
+            let files = auth::TokenFiles {
+                purchase: settings.token_file.as_deref(),
+                billing: settings.bss_token_file.as_deref(),
+            };
+            auth::resolve(files, &|_| None, None)
+        }
+    };
+    resolved.map_err(invalid)?.ok_or_else(|| {
+        let profile = profile.described();
+        Failure::new(
+            EXIT_INVALID,
+            match source {
+                CredentialsSource::Env => tr!("cmd.credentials.env_none", profile = profile),
+                CredentialsSource::SdkFile => tr!("cmd.credentials.file_none", profile = profile),
+                // Checked when the profile was read: it names a token file.
+                CredentialsSource::TokenFile => auth::missing_credentials_help(),
+            },
+        )
     })
 }
 
@@ -156,11 +215,7 @@ pub(super) fn within_spending_limit(
     profile.limit.check(&estimate).map_err(|why| {
         Failure::new(
             EXIT_INVALID,
-            format!(
-                "nothing was sent: {why}. To order it anyway, change max_order_total (or \
-                 allow_unpriced) in {}",
-                profile.described()
-            ),
+            tr!("cmd.over_limit", why = why, profile = profile.described()),
         )
     })
 }
@@ -197,12 +252,7 @@ pub(super) fn token_files<'a>(
 
 /// Where the order journal lives: the user's state directory.
 pub(super) fn journal_dir() -> Result<PathBuf, Failure> {
-    Journal::default_dir().ok_or_else(|| {
-        Failure::new(
-            EXIT_FAILURE,
-            "cannot find a directory for the order journal; set FLEXUS_STATE_DIR to one",
-        )
-    })
+    Journal::default_dir().ok_or_else(|| Failure::new(EXIT_FAILURE, tr!("cmd.journal.no_dir")))
 }
 
 /// The order journal in the user's state directory.
@@ -214,24 +264,31 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start: {e}")))
+        .map_err(|e| Failure::new(EXIT_FAILURE, tr!("cmd.cannot_start", why = e)))
 }
 
 pub(super) fn api_failure(f: ApiFailure) -> Failure {
     Failure::new(EXIT_FAILURE, f.to_string()).answering(&f)
 }
 
-/// A file the user named, read whole; `what` names it in the error.
-pub(super) fn read_file(path: &Path, what: &str) -> Result<String, Failure> {
+/// The kinds of file a user names, for the words of an error about one.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum FileKind {
+    Plan,
+    Catalog,
+    PriceTable,
+}
+
+/// A file the user named, read whole; the error names its kind.
+pub(super) fn read_file(path: &Path, kind: FileKind) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| {
-        Failure::new(
-            EXIT_FAILURE,
-            format!(
-                "cannot read the {what} {}: {}",
-                path.display(),
-                io_words(&e)
-            ),
-        )
+        let (path, why) = (path.display(), io_words(&e));
+        let message = match kind {
+            FileKind::Plan => tr!("cmd.read.plan", path = path, why = why),
+            FileKind::Catalog => tr!("cmd.read.catalog", path = path, why = why),
+            FileKind::PriceTable => tr!("cmd.read.price_table", path = path, why = why),
+        };
+        Failure::new(EXIT_FAILURE, message)
     })
 }
 
@@ -242,7 +299,7 @@ pub(super) fn ask(question: &str, no_input: bool, err: &mut dyn Write) -> Result
     if !may_ask(no_input) {
         return Ok(false);
     }
-    let answer = answer_to(&format!("{question} [y/N] "), err)?;
+    let answer = answer_to(&tr!("cmd.ask.yes_no", question = question), err)?;
     Ok(matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
@@ -254,16 +311,38 @@ fn may_ask(no_input: bool) -> bool {
 
 /// The refusal when a confirmation cannot be asked for: why not, and the
 /// flag that gives it instead.
-fn cannot_ask(what: &str, no_input: bool) -> Failure {
+fn cannot_ask(what: Act, no_input: bool) -> Failure {
     let why = if no_input {
-        "--no-input forbids asking"
+        tr!("cmd.ask.no_input")
     } else {
-        "standard input is not a terminal, so flexus cannot ask"
+        tr!("cmd.ask.no_terminal")
     };
     Failure::new(
         EXIT_INVALID,
-        format!("not {what} without confirmation: {why}. Add --yes to confirm"),
+        tr!("cmd.ask.cannot", act = what.words(), why = why),
     )
+}
+
+/// What a confirmation is for, named in its refusals.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Act {
+    Ordering,
+    Paying,
+    Cancelling,
+    Resending,
+    RecordingNothingPlaced,
+}
+
+impl Act {
+    fn words(self) -> String {
+        match self {
+            Act::Ordering => tr!("cmd.act.ordering"),
+            Act::Paying => tr!("cmd.act.paying"),
+            Act::Cancelling => tr!("cmd.act.cancelling"),
+            Act::Resending => tr!("cmd.act.resending"),
+            Act::RecordingNothingPlaced => tr!("cmd.act.recording"),
+        }
+    }
 }
 
 /// Writes `prompt` and reads one line from the terminal, trimmed.
@@ -274,7 +353,7 @@ fn answer_to(prompt: &str, err: &mut dyn Write) -> Result<String, Failure> {
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot read the answer: {e}")))?;
+        .map_err(|e| Failure::new(EXIT_FAILURE, tr!("cmd.ask.cannot_read", why = e)))?;
     Ok(answer.trim().to_string())
 }
 
@@ -283,19 +362,19 @@ fn answer_to(prompt: &str, err: &mut dyn Write) -> Result<String, Failure> {
 /// first.
 pub(super) fn confirm_typed(
     question: &str,
-    what: &str,
+    what: Act,
     no_input: bool,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     if !may_ask(no_input) {
         return Err(cannot_ask(what, no_input));
     }
-    if answer_to(&format!("{question}: "), err)?.eq_ignore_ascii_case("yes") {
+    if answer_to(&tr!("cmd.ask.typed", question = question), err)?.eq_ignore_ascii_case("yes") {
         Ok(())
     } else {
         Err(Failure::new(
             EXIT_FAILURE,
-            format!("nothing was done: {what} was not confirmed (type yes to confirm)"),
+            tr!("cmd.ask.not_confirmed_typed", act = what.words()),
         ))
     }
 }
@@ -305,7 +384,7 @@ pub(super) fn confirm_typed(
 pub(super) fn confirm(
     yes: bool,
     question: &str,
-    what: &str,
+    what: Act,
     no_input: bool,
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
@@ -320,9 +399,28 @@ pub(super) fn confirm(
     } else {
         Err(Failure::new(
             EXIT_FAILURE,
-            format!("nothing was done: {what} was not confirmed"),
+            tr!("cmd.ask.not_confirmed", act = what.words()),
         ))
     }
+}
+
+/// "Label           value": a label padded to 16 columns of the screen, as
+/// the order summary lays out its lines, whatever the label's language.
+pub(super) fn labelled(label: &str, value: &str) -> String {
+    let gap = 16usize.saturating_sub(label.width()).max(1);
+    format!("{label}{}{value}", " ".repeat(gap))
+}
+
+/// `text` and spaces up to `width` columns of the screen, as `{:<width$}`
+/// pads, but counting a Chinese character as the two columns it takes.
+pub(super) fn left(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+/// Spaces and `text`, right-aligned in `width` columns of the screen, as
+/// `{:>width$}` pads, by display width.
+pub(super) fn right(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(text.width())))
 }
 
 /// Passes writes on and ignores their failures: output is a report, and a
@@ -344,15 +442,8 @@ impl Write for Unbreakable<'_> {
 /// An ORDER_ID argument, checked before anything is sent, stored or
 /// printed; the error never repeats what was given.
 pub(super) fn order_id_argument(text: &str) -> Result<OrderId, Failure> {
-    OrderId::parse(text).map_err(|why| {
-        Failure::new(
-            EXIT_INVALID,
-            format!(
-                "the order ID {why}. Give it as `flexus orders` or the console shows it, e.g. \
-                 CS24022811305H1EW"
-            ),
-        )
-    })
+    OrderId::parse(text)
+        .map_err(|why| Failure::new(EXIT_INVALID, tr!("cmd.order_id.invalid", why = why)))
 }
 
 /// A purchase of the journal whose outcome is unknown, by its ID as the
@@ -363,9 +454,8 @@ pub(super) fn unresolved_purchase(
     typed: &str,
 ) -> Result<(ClientRequestId, Option<PurchaseRecord>), Failure> {
     let id = ClientRequestId::parse(typed).map_err(|why| Failure::new(EXIT_INVALID, why))?;
-    let unreadable = |e: std::io::Error| {
-        Failure::new(EXIT_FAILURE, format!("cannot read the order journal: {e}"))
-    };
+    let unreadable =
+        |e: std::io::Error| Failure::new(EXIT_FAILURE, tr!("cmd.journal.cannot_read", why = e));
     let Some(record) = journal.purchase(id.as_str()).map_err(unreadable)? else {
         let hidden = journal.hidden_unresolved().map_err(unreadable)?;
         if hidden
@@ -376,23 +466,25 @@ pub(super) fn unresolved_purchase(
         }
         return Err(Failure::new(
             EXIT_INVALID,
-            format!("the journal has no purchase {id}; `flexus orders` lists them"),
+            tr!("cmd.journal.no_purchase", id = &id),
         ));
     };
     match &record.state {
         PurchaseState::Unanswered | PurchaseState::Ambiguous { .. } => Ok((id, Some(record))),
         PurchaseState::Placed => Err(Failure::new(
             EXIT_INVALID,
-            format!(
-                "purchase {id} is already known as order {}; nothing was changed",
-                record.order_id.as_deref().unwrap_or("-")
+            tr!(
+                "cmd.journal.already_placed",
+                id = &id,
+                order = record.order_id.as_deref().unwrap_or("-")
             ),
         )),
         PurchaseState::Rejected(_) | PurchaseState::NothingPlaced => Err(Failure::new(
             EXIT_INVALID,
-            format!(
-                "purchase {id} is {}, so it placed no order; nothing was changed",
-                record.state_text(&jiff::tz::TimeZone::UTC)
+            tr!(
+                "cmd.journal.settled",
+                id = &id,
+                state = record.state_text(&jiff::tz::TimeZone::UTC)
             ),
         )),
     }

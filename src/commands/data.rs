@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::read_file;
+use super::common::{FileKind, read_file};
 use crate::config::{self, Asked, ChosenProfile, ENV_PROFILE};
 use crate::domain::catalog::Catalog;
 use crate::domain::pricing::PriceTable;
@@ -51,14 +51,14 @@ impl DataArgs {
         let catalog = match &self.catalog {
             None => Catalog::embedded(),
             Some(path) => {
-                let text = read_file(path, "catalog")?;
+                let text = read_file(path, FileKind::Catalog)?;
                 Catalog::from_json(&text, &path.display().to_string()).map_err(|e| {
                     Failure::new(
                         EXIT_FAILURE,
-                        format!(
-                            "the catalog {} has mistakes:\n  {}",
-                            e.origin,
-                            e.problems.join("\n  ")
+                        tr!(
+                            "cmd.data.catalog_mistakes",
+                            origin = &e.origin,
+                            problems = e.problems.join("\n  ")
                         ),
                     )
                 })?
@@ -67,15 +67,15 @@ impl DataArgs {
         let prices = match &self.prices {
             None => PriceTable::embedded(),
             Some(path) => {
-                let text = read_file(path, "price table")?;
+                let text = read_file(path, FileKind::PriceTable)?;
                 PriceTable::from_json(&text, &path.display().to_string(), &catalog).map_err(
                     |e| {
                         Failure::new(
                             EXIT_FAILURE,
-                            format!(
-                                "the price table {} has mistakes:\n  {}",
-                                e.origin,
-                                e.problems.join("\n  ")
+                            tr!(
+                                "cmd.data.prices_mistakes",
+                                origin = &e.origin,
+                                problems = e.problems.join("\n  ")
                             ),
                         )
                     },
@@ -89,10 +89,11 @@ impl DataArgs {
         {
             return Err(Failure::new(
                 EXIT_FAILURE,
-                format!(
-                    "{}: region: {reason}. Fix it in {}",
-                    chosen.place_of(region),
-                    chosen.described()
+                tr!(
+                    "cmd.data.profile_region",
+                    place = chosen.place_of(region),
+                    why = reason,
+                    profile = chosen.described()
                 ),
             ));
         }
@@ -115,11 +116,7 @@ impl DataArgs {
         let Some(file) = config_path() else {
             return match asked {
                 Asked::Nobody => Ok(None),
-                _ => Err(Failure::new(
-                    EXIT_FAILURE,
-                    "cannot find the config directory for the profile; set FLEXUS_CONFIG to the \
-                     config file",
-                )),
+                _ => Err(Failure::new(EXIT_FAILURE, tr!("cmd.data.no_config_dir"))),
             };
         };
         let text = match std::fs::read_to_string(&file) {
@@ -128,10 +125,10 @@ impl DataArgs {
             Err(e) => {
                 return Err(Failure::new(
                     EXIT_FAILURE,
-                    format!(
-                        "cannot read the config file {}: {}",
-                        file.display(),
-                        io_words(&e)
+                    tr!(
+                        "cmd.data.cannot_read_config",
+                        path = file.display(),
+                        why = io_words(&e)
                     ),
                 ));
             }

@@ -62,18 +62,17 @@ impl DismissArgs {
                 },
             );
         }
-        writeln!(
-            out,
-            "Recorded: order {order_id} is not purchase {id}; lookups leave it out from now on.{}",
-            if left == 0 {
-                format!(" To send the purchase again: `flexus resend {id}`.")
-            } else {
-                format!(
-                    " {left} other found order(s) remain to claim or dismiss (`flexus orders`)."
-                )
-            }
-        )
-        .map_err(output_failure)?;
+        let recorded = if left == 0 {
+            tr!("cmd.dismiss.recorded_none_left", order = order_id, id = &id)
+        } else {
+            tr!(
+                "cmd.dismiss.recorded_some_left",
+                order = order_id,
+                id = &id,
+                left = left
+            )
+        };
+        writeln!(out, "{recorded}").map_err(output_failure)?;
         Ok(())
     }
 }

@@ -19,15 +19,20 @@ use jiff::tz::TimeZone;
 
 fn status_line(order_id: &str, info: &OrderInfo, zone: &TimeZone) -> String {
     match info.status {
-        status::COMPLETED => format!("Order {order_id}: completed, the instances are created"),
+        status::COMPLETED => tr!("cmd.follow.completed", order = order_id),
         status::PENDING_PAYMENT => match &info.pending_payment_end_time {
-            Some(deadline) => format!(
-                "Order {order_id}: pending payment, to be paid before {}",
-                dated_stamp(deadline, zone)
+            Some(deadline) => tr!(
+                "cmd.follow.pending_until",
+                order = order_id,
+                deadline = dated_stamp(deadline, zone)
             ),
-            None => format!("Order {order_id}: pending payment"),
+            None => tr!("cmd.follow.pending", order = order_id),
         },
-        other => format!("Order {order_id}: {}", status::describe(other)),
+        other => tr!(
+            "cmd.follow.state",
+            order = order_id,
+            state = status::describe(other)
+        ),
     }
 }
 
@@ -105,15 +110,12 @@ pub(super) async fn follow_telling(
         if just_placed {
             Failure::new(
                 EXIT_UNKNOWN_OUTCOME,
-                format!(
-                    "order {order_id} was placed, but flexus could not follow it to the end: \
-                     {why}. Do not order again: check it with `flexus status {order_id} --watch`"
-                ),
+                tr!("cmd.follow.lost_sight_placed", order = order_id, why = why),
             )
         } else {
             Failure::new(
                 EXIT_FAILURE,
-                format!("stopped following order {order_id}: {why}"),
+                tr!("cmd.follow.stopped", order = order_id, why = why),
             )
         }
     };
@@ -131,8 +133,9 @@ pub(super) async fn follow_telling(
     let mut said_at = changed_at;
     let result = loop {
         let Some(event) = rx.recv().await else {
-            break Err(lost_sight(format!(
-                "the tracking stopped; check it with `flexus status {order_id}`"
+            break Err(lost_sight(tr!(
+                "cmd.follow.tracking_stopped",
+                order = order_id
             )));
         };
         match event {
@@ -146,17 +149,15 @@ pub(super) async fn follow_telling(
                     said_at = changed_at;
                 }
                 if stop_on_pending && info.status == status::PENDING_PAYMENT {
-                    break Err(Failure::new(
-                        EXIT_PENDING_PAYMENT,
-                        format!(
-                            "order {order_id} waits for payment{}. Pay it with `flexus pay \
-                             {order_id}` (or in the console), which then follows it to the end",
-                            info.pending_payment_end_time
-                                .as_deref()
-                                .map(|t| format!(" until {}", dated_stamp(t, &session.zone)))
-                                .unwrap_or_default()
+                    let waits = match info.pending_payment_end_time.as_deref() {
+                        Some(t) => tr!(
+                            "cmd.follow.waits_until",
+                            order = order_id,
+                            deadline = dated_stamp(t, &session.zone)
                         ),
-                    ));
+                        None => tr!("cmd.follow.waits", order = order_id),
+                    };
+                    break Err(Failure::new(EXIT_PENDING_PAYMENT, waits));
                 }
             }
             TrackEvent::PollFailed {
@@ -164,10 +165,12 @@ pub(super) async fn follow_telling(
             } => {
                 writeln!(
                     out,
-                    "  could not check the order: {}{}; trying again in {}",
-                    failure.message,
-                    failure.answer_text(),
-                    duration_text(retry_in)
+                    "  {}",
+                    tr!(
+                        "cmd.follow.poll_failed",
+                        why = format!("{}{}", failure.message, failure.answer_text()),
+                        retry_in = duration_text(retry_in)
+                    )
                 )
                 .map_err(io)?;
                 said_at = tokio::time::Instant::now();
@@ -179,10 +182,14 @@ pub(super) async fn follow_telling(
                 {
                     writeln!(
                         out,
-                        "Order {order_id}: still {}, nothing changed for {} (next check in {})",
-                        status::describe(current),
-                        quiet_text(now - changed_at),
-                        duration_text(after)
+                        "{}",
+                        tr!(
+                            "cmd.follow.still",
+                            order = order_id,
+                            state = status::describe(current),
+                            quiet = quiet_text(now - changed_at),
+                            next = duration_text(after)
+                        )
                     )
                     .map_err(io)?;
                     said_at = now;
@@ -195,7 +202,7 @@ pub(super) async fn follow_telling(
                 // Paid (elsewhere) before the cancellation took: bought.
                 break Err(Failure::new(
                     EXIT_FAILURE,
-                    format!("order {order_id} completed; it was not cancelled and is bought"),
+                    tr!("cmd.follow.completed_not_cancelled", order = order_id),
                 ));
             }
             TrackEvent::Finished {
@@ -203,7 +210,12 @@ pub(super) async fn follow_telling(
                 ..
             } => {
                 if !instance_ids.is_empty() {
-                    writeln!(out, "Instances: {}", instance_ids.join(", ")).map_err(io)?;
+                    writeln!(
+                        out,
+                        "{}",
+                        tr!("cmd.follow.instances", ids = instance_ids.join(", "))
+                    )
+                    .map_err(io)?;
                 }
                 break Ok(());
             }
@@ -217,11 +229,11 @@ pub(super) async fn follow_telling(
             } => {
                 break Err(Failure::new(
                     EXIT_FAILURE,
-                    format!("order {order_id} was cancelled; nothing was bought"),
+                    tr!("cmd.follow.cancelled", order = order_id),
                 ));
             }
             TrackEvent::Finished { failure, .. } => {
-                let why = failure.map_or_else(|| "no reason given".to_string(), |f| f.to_string());
+                let why = failure.map_or_else(|| tr!("cmd.follow.no_reason"), |f| f.to_string());
                 break Err(lost_sight(why));
             }
         }
@@ -234,7 +246,7 @@ pub(super) async fn follow_telling(
 /// "3 min" once it is a minute or more; seconds below that.
 fn quiet_text(d: Duration) -> String {
     if d >= Duration::from_secs(60) {
-        format!("{} min", d.as_secs() / 60)
+        tr!("cmd.follow.minutes", count = d.as_secs() / 60)
     } else {
         duration_text(d)
     }
@@ -258,31 +270,35 @@ pub(super) fn write_details(
     let io = output_failure;
     let info = &details.order_info;
     writeln!(out, "{}", status_line(order_id, info, zone)).map_err(io)?;
-    let mut facts: Vec<(&str, String)> = Vec::new();
+    let mut facts: Vec<(String, String)> = Vec::new();
     if let Some(t) = &info.create_time {
-        facts.push(("Created", dated_stamp(t, zone)));
+        facts.push((tr!("cmd.details.created"), dated_stamp(t, zone)));
     }
     if let Some(t) = &info.payment_time {
-        facts.push(("Paid", dated_stamp(t, zone)));
+        facts.push((tr!("cmd.details.paid"), dated_stamp(t, zone)));
     }
     if let Some(amount) = info.amount_text() {
-        facts.push(("Amount", amount));
+        facts.push((tr!("cmd.details.amount"), amount));
     }
     for item in &details.order_line_items {
         let mut text = item
             .product_spec_desc
             .clone()
-            .unwrap_or_else(|| "item".to_string());
+            .unwrap_or_else(|| tr!("cmd.details.item_unnamed"));
         if let Some(n) = item.subscription_num {
             text.push_str(&format!(" x {n}"));
         }
         if let Some(expire) = &item.expire_time {
-            text.push_str(&format!(", until {}", dated_stamp(expire, zone)));
+            text = tr!(
+                "cmd.details.item_until",
+                item = text,
+                until = dated_stamp(expire, zone)
+            );
         }
-        facts.push(("Item", text));
+        facts.push((tr!("cmd.details.item"), text));
     }
     for (label, value) in facts {
-        writeln!(out, "  {label:<9}{value}").map_err(io)?;
+        writeln!(out, "  {}{value}", super::common::left(&label, 9)).map_err(io)?;
     }
     Ok(())
 }
@@ -304,9 +320,11 @@ pub(super) fn pending_payment(
     if info.status != status::PENDING_PAYMENT {
         return Err(Failure::new(
             EXIT_FAILURE,
-            format!(
-                "order {order_id} is {}, not pending payment; {why_not}",
-                status::describe(info.status)
+            tr!(
+                "cmd.follow.not_pending",
+                order = order_id,
+                state = status::describe(info.status),
+                why_not = why_not
             ),
         ));
     }

@@ -46,6 +46,23 @@ pub struct DebugLog {
     pub path: PathBuf,
 }
 
+impl DebugLog {
+    /// Told as a command starts: where its log goes.
+    pub fn writing_words(&self) -> String {
+        tr!("cmd.log.writing", path = self.path.display())
+    }
+
+    /// Told after the wizard, which owned the terminal while it ran.
+    pub fn is_in_words(&self) -> String {
+        tr!("cmd.log.is_in", path = self.path.display())
+    }
+
+    /// Told after a failure: the log has more than its words.
+    pub fn details_words(&self) -> String {
+        tr!("cmd.log.details_in", path = self.path.display())
+    }
+}
+
 impl LogArgs {
     /// Starts the log when `--debug` or `FLEXUS_LOG` asks for one; without
     /// either, no file is made.
@@ -61,11 +78,11 @@ impl LogArgs {
         let file = create_log(&dir, &path).map_err(|e| {
             Failure::new(
                 EXIT_FAILURE,
-                format!(
-                    "cannot write the debug log {}: {}; run without --debug and {ENV_LOG}, or \
-                     set FLEXUS_STATE_DIR to a writable directory",
-                    path.display(),
-                    io_words(&e)
+                tr!(
+                    "cmd.log.cannot_write",
+                    path = path.display(),
+                    why = io_words(&e),
+                    env = ENV_LOG
                 ),
             )
         })?;
@@ -80,9 +97,8 @@ impl LogArgs {
             .with_target("flexus::sandbox", LevelFilter::OFF);
         let subscriber = tracing_subscriber::registry()
             .with(tracing_subscriber::Layer::with_filter(layer, only_flexus));
-        tracing::subscriber::set_global_default(subscriber).map_err(|_| {
-            Failure::new(EXIT_FAILURE, "the debug log was started twice; run again")
-        })?;
+        tracing::subscriber::set_global_default(subscriber)
+            .map_err(|_| Failure::new(EXIT_FAILURE, tr!("cmd.log.started_twice")))?;
         tracing::info!(version = env!("CARGO_PKG_VERSION"), level = %level, "flexus started");
         Ok(Some(DebugLog { path }))
     }
@@ -99,9 +115,11 @@ fn level(debug: bool, asked: Option<&str>) -> Result<Option<LevelFilter>, String
             .map(|(_, level)| Some(*level))
             .ok_or_else(|| {
                 let words: Vec<&str> = LEVELS.iter().map(|(word, _)| *word).collect();
-                format!(
-                    "{ENV_LOG}={asked} is not a log level; use one of {}, or unset it",
-                    words.join(", ")
+                tr!(
+                    "cmd.log.unknown_level",
+                    env = ENV_LOG,
+                    asked = asked,
+                    levels = words.join(", ")
                 )
             }),
         None if debug => Ok(Some(LevelFilter::DEBUG)),

@@ -38,7 +38,7 @@ impl ManArgs {
                 .ok_or_else(|| {
                     Failure::new(
                         EXIT_INVALID,
-                        format!("flexus has no command {name:?}; `flexus --help` lists them"),
+                        tr!("cmd.man.no_command", name = format!("{name:?}")),
                     )
                 })?,
         };
@@ -46,7 +46,7 @@ impl ManArgs {
         clap_mangen::Man::new(page_of)
             .source(source)
             .render(&mut page)
-            .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot write the manual: {e}")))?;
+            .map_err(|e| Failure::new(EXIT_FAILURE, tr!("cmd.man.cannot_write", why = e)))?;
         out.write_all(&page).map_err(output_failure)
     }
 }

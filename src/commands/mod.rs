@@ -15,6 +15,7 @@ pub mod completions;
 pub mod data;
 pub mod dismiss;
 mod follow;
+pub mod help;
 pub mod json;
 pub mod log;
 pub mod man;

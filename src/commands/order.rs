@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::common::{
-    ConnectArgs, Session, Unbreakable, api_failure, confirm, confirm_typed, connect, read_file,
-    within_spending_limit,
+    Act, ConnectArgs, FileKind, Session, Unbreakable, api_failure, confirm, confirm_typed, connect,
+    read_file, within_spending_limit,
 };
 use super::json::{self, DryRunJson, ProblemJson};
 use super::placing::{Start, place};
@@ -112,11 +112,7 @@ fn skeleton(catalog: &Catalog, out: &mut dyn Write) -> Result<(), Failure> {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         Failure::new(
             EXIT_FAILURE,
-            format!(
-                "the example plan does not fit this catalog ({}); start from `flexus catalog` \
-                 and `flexus order --help` instead",
-                list.join("; ")
-            ),
+            tr!("cmd.order.skeleton_unfit", problems = list.join("; ")),
         )
     })?;
     writeln!(out, "{}", body.to_pretty_json()).map_err(output_failure)
@@ -137,7 +133,7 @@ fn is_stdin(path: &Path) -> bool {
 /// The plan as messages name it.
 fn plan_name(path: &Path) -> String {
     if is_stdin(path) {
-        "on standard input".to_string()
+        tr!("cmd.order.plan_on_stdin")
     } else {
         path.display().to_string()
     }
@@ -146,13 +142,13 @@ fn plan_name(path: &Path) -> String {
 /// A plan's text, from its file or (for `-`) standard input.
 fn read_plan_text(path: &Path) -> Result<String, Failure> {
     if !is_stdin(path) {
-        return read_file(path, "plan");
+        return read_file(path, FileKind::Plan);
     }
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text).map_err(|e| {
         Failure::new(
             EXIT_FAILURE,
-            format!("cannot read the plan from standard input: {}", io_words(&e)),
+            tr!("cmd.order.cannot_read_stdin", why = io_words(&e)),
         )
     })?;
     Ok(text)
@@ -182,16 +178,18 @@ fn checked_plan(catalog: &Catalog, text: &str) -> Result<Plan, Vec<Problem>> {
 fn problems_failure(path: &Path, problems: &[Problem]) -> Failure {
     let count = problems.len();
     let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
-    Failure::new(
-        EXIT_INVALID,
-        format!(
-            "the plan {} has {count} problem{}:\n{}\nFix {} and run the command again.",
-            plan_name(path),
-            if count == 1 { "" } else { "s" },
-            list.join("\n"),
-            if count == 1 { "it" } else { "them" }
-        ),
-    )
+    let (plan, list) = (plan_name(path), list.join("\n"));
+    let message = if count == 1 {
+        tr!("cmd.order.problems.one", plan = plan, list = list)
+    } else {
+        tr!(
+            "cmd.order.problems.other",
+            plan = plan,
+            count = count,
+            list = list
+        )
+    };
+    Failure::new(EXIT_INVALID, message)
 }
 
 fn dry_run(
@@ -211,11 +209,7 @@ fn dry_run(
     let summary = Summary::new(catalog, prices, &draft);
     let io = output_failure;
     write!(err, "{}", summary.to_text()).map_err(io)?;
-    writeln!(
-        err,
-        "Dry run: nothing was sent. The request body is on standard output."
-    )
-    .map_err(io)?;
+    writeln!(err, "{}", tr!("cmd.order.dry_run_done")).map_err(io)?;
     writeln!(out, "{}", body.to_pretty_json()).map_err(io)?;
     Ok(())
 }
@@ -275,19 +269,22 @@ fn order(
     session
         .rt
         .block_on(session.client.ready_to_order(&body.region))
-        .map_err(|f| Failure::new(EXIT_FAILURE, format!("nothing was sent: {f}")).answering(&f))?;
+        .map_err(|f| Failure::new(EXIT_FAILURE, tr!("cmd.nothing_sent", why = &f)).answering(&f))?;
     // Once a purchase may be under way, its outcome decides the exit code,
     // not a reader that went away (`flexus order --yes | head -1`).
     let out = &mut Unbreakable(out);
     let err = &mut Unbreakable(err);
     let io = output_failure;
     write!(err, "{}", Summary::new(catalog, prices, &draft).to_text()).map_err(io)?;
+    let signed_in = tr!(
+        "cmd.order.endpoint",
+        endpoint = &session.client.endpoints().hcss,
+        source = &session.source
+    );
     writeln!(
         err,
-        "{:<16}{} (signed in with the {})",
-        "Endpoint",
-        session.client.endpoints().hcss,
-        session.source
+        "{}",
+        super::common::labelled(&tr!("cmd.order.endpoint_label"), &signed_in)
     )
     .map_err(io)?;
     let rt = &session.rt;
@@ -301,11 +298,13 @@ fn order(
     for record in &earlier.other {
         writeln!(
             err,
-            "Note: the purchase of {} sent at {} (Client-Request-Id {}) has an unknown outcome; \
-             `flexus orders` shows it.",
-            record.body.describe(),
-            dated_stamp(&record.last_sent_at, &session.zone),
-            record.client_request_id
+            "{}",
+            tr!(
+                "cmd.order.note_other_unknown",
+                order = record.body.describe(),
+                sent = dated_stamp(&record.last_sent_at, &session.zone),
+                id = &record.client_request_id
+            )
         )
         .map_err(io)?;
     }
@@ -313,30 +312,21 @@ fn order(
         for record in &earlier.damaged {
             writeln!(
                 err,
-                "\nThis could be the same order: {}.",
-                purchase::damaged_words(record, &session.zone)
+                "\n{}",
+                tr!(
+                    "cmd.order.could_be_same",
+                    what = purchase::damaged_words(record, &session.zone)
+                )
             )
             .map_err(io)?;
             if let Some(id) = &record.client_request_id {
-                writeln!(
-                    err,
-                    "Check the console's order list. If it placed nothing: flexus abandon \
-                     {id}\nIf it placed an order:  flexus claim {id} ORDER_ID"
-                )
-                .map_err(io)?;
+                writeln!(err, "{}", tr!("cmd.order.damaged_ways", id = id)).map_err(io)?;
             }
         }
-        writeln!(
-            err,
-            "If this is a separate, additional purchase: flexus order --plan {} \
-             --separate-purchase",
-            plan.display()
-        )
-        .map_err(io)?;
+        writeln!(err, "{}", separate_way(plan)).map_err(io)?;
         return Err(Failure::new(
             EXIT_UNKNOWN_OUTCOME,
-            "nothing was sent: the journal has a damaged purchase record whose outcome is \
-             unknown, and it may be this same order. Choose one of the ways above",
+            tr!("cmd.order.damaged_double"),
         ));
     }
     if !earlier.same.is_empty() && !args.separate_purchase {
@@ -345,14 +335,13 @@ fn order(
         }
         return Err(Failure::new(
             EXIT_UNKNOWN_OUTCOME,
-            "nothing was sent: this same order was sent before and is not finished, so it may \
-             already be bought. Choose one of the ways above",
+            tr!("cmd.order.open_double"),
         ));
     }
     confirm(
         args.yes,
-        "Place this order? It is charged to the account.",
-        "ordering",
+        &tr!("cmd.order.ask"),
+        Act::Ordering,
         data.no_input,
         err,
     )?;
@@ -360,11 +349,8 @@ fn order(
         && crate::domain::order::asks_twice(i64::from(body.purchase_quantity), body.period_type)
     {
         confirm_typed(
-            &format!(
-                "Please confirm once more: {}. Type yes and press Enter",
-                body.describe()
-            ),
-            "ordering",
+            &tr!("cmd.order.ask_again", order = body.describe()),
+            Act::Ordering,
             data.no_input,
             err,
         )?;
@@ -402,69 +388,60 @@ async fn report_double(
 ) -> Result<(), Failure> {
     let io = output_failure;
     let id = &record.client_request_id;
-    let separate = format!(
-        "If this is a separate, additional purchase: flexus order --plan {} --separate-purchase",
-        plan.display()
-    );
+    let separate = separate_way(plan);
+    let sent = dated_stamp(&record.first_sent_at, &session.zone);
     if let Some(order_id) = &record.order_id {
         writeln!(
             err,
-            "\nThis same order was placed at {} as order {order_id} (Client-Request-Id {id}), \
-             which is {}.\nFollow it: flexus status {order_id} --watch\n{separate}",
-            dated_stamp(&record.first_sent_at, &session.zone),
-            record.state_text(&session.zone)
+            "\n{}\n{separate}",
+            tr!(
+                "cmd.order.double_placed",
+                sent = sent,
+                order = order_id,
+                id = id,
+                state = record.state_text(&session.zone)
+            )
         )
         .map_err(io)?;
         return Ok(());
     }
-    writeln!(
-        err,
-        "\nThis same order was sent at {} (Client-Request-Id {id}{}) and its outcome is unknown: \
-         it may have placed an order.",
-        dated_stamp(&record.first_sent_at, &session.zone),
-        if record.attempts > 1 {
-            format!(", {} sends", record.attempts)
-        } else {
-            String::new()
-        }
-    )
-    .map_err(io)?;
-    if purchase::in_flight_elsewhere(&session.journal, id) {
-        writeln!(
-            err,
-            "Another flexus is sending it right now; wait for it to finish, then run this again."
+    let unknown = if record.attempts > 1 {
+        tr!(
+            "cmd.order.double_unknown_times",
+            sent = sent,
+            id = id,
+            count = record.attempts
         )
-        .map_err(io)?;
+    } else {
+        tr!("cmd.order.double_unknown", sent = sent, id = id)
+    };
+    writeln!(err, "\n{unknown}").map_err(io)?;
+    if purchase::in_flight_elsewhere(&session.journal, id) {
+        writeln!(err, "{}", tr!("cmd.order.in_flight_elsewhere")).map_err(io)?;
         return Ok(());
     }
     let (found, failed) = purchase::look_again(&session.client, &session.journal, record).await;
     match (found.is_empty(), failed) {
         (false, _) => {
-            writeln!(err, "Orders created since then that may be it:").map_err(io)?;
+            writeln!(err, "{}", tr!("cmd.order.found_since")).map_err(io)?;
             for order in &found {
                 let described = order.describe(&record.first_sent_at, &session.zone);
                 writeln!(err, "  {}  {described}", order.order_id()).map_err(io)?;
             }
-            writeln!(
-                err,
-                "If one is that purchase:   flexus claim {id} ORDER_ID   (then flexus status \
-                 ORDER_ID --watch)\nIf one is not:             flexus dismiss {id} ORDER_ID"
-            )
-            .map_err(io)?;
+            writeln!(err, "{}", tr!("cmd.order.found_ways", id = id)).map_err(io)?;
         }
         (true, None) => {
-            writeln!(
-                err,
-                "No order created since then was found in the order list.\nTo send that \
-                 purchase again (same Client-Request-Id): flexus resend {id}\nIf the console \
-                 shows it placed none and you want none: flexus abandon {id}"
-            )
-            .map_err(io)?;
+            writeln!(err, "{}", tr!("cmd.order.none_found_ways", id = id)).map_err(io)?;
         }
         (true, Some(failure)) => {
-            writeln!(err, "The order list could not be checked: {failure}").map_err(io)?;
+            writeln!(err, "{}", tr!("cmd.order.list_unchecked", why = failure)).map_err(io)?;
         }
     }
     writeln!(err, "{separate}").map_err(io)?;
     Ok(())
+}
+
+/// The way on for a purchase that is meant as an additional one.
+fn separate_way(plan: &Path) -> String {
+    tr!("cmd.order.separate_way", plan = plan.display())
 }

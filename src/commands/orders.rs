@@ -4,8 +4,9 @@
 use std::io::Write;
 
 use clap::Args;
+use unicode_width::UnicodeWidthStr;
 
-use super::common::{open_journal, reader_zone};
+use super::common::{left, open_journal, reader_zone};
 use super::json::{PurchaseJson, reporting_failure, write_line};
 use super::{Data, Execute};
 use crate::api::journal::DamagedRecord;
@@ -43,9 +44,10 @@ impl OrdersArgs {
             .map_err(|e| {
                 Failure::new(
                     EXIT_FAILURE,
-                    format!(
-                        "cannot read the order journal {}: {e}",
-                        journal.path().display()
+                    tr!(
+                        "cmd.orders.cannot_read",
+                        path = journal.path().display(),
+                        why = e
                     ),
                 )
             })?;
@@ -57,8 +59,8 @@ impl OrdersArgs {
         } else if records.is_empty() && listing.damaged.is_empty() {
             writeln!(
                 out,
-                "No purchases recorded in {} yet.",
-                journal.path().display()
+                "{}",
+                tr!("cmd.orders.none", path = journal.path().display())
             )
             .map_err(io)?;
             return Ok(());
@@ -67,20 +69,23 @@ impl OrdersArgs {
             // The state column is as wide as its longest entry (a deadline
             // makes one long), so the order never runs into it.
             let states: Vec<String> = records.iter().map(|r| r.state_text(&zone)).collect();
-            let state_width = states.iter().map(|s| s.chars().count()).max().unwrap_or(0) + 2;
+            let state_width = states.iter().map(|s| s.width()).max().unwrap_or(0) + 2;
             writeln!(
                 out,
-                "{:<30}{:<22}{:<state_width$}ORDER",
-                "SENT", "ORDER ID", "STATE"
+                "{}{}{}{}",
+                left(&tr!("cmd.orders.sent"), 30),
+                left(&tr!("cmd.orders.order_id"), 22),
+                left(&tr!("cmd.orders.state"), state_width),
+                tr!("cmd.orders.order")
             )
             .map_err(io)?;
             for (record, state) in records.iter().zip(&states) {
                 writeln!(
                     out,
-                    "{:<30}{:<22}{:<state_width$}{}",
-                    dated_stamp(&record.first_sent_at, &zone),
-                    record.order_id.as_deref().unwrap_or("-"),
-                    state,
+                    "{}{}{}{}",
+                    left(&dated_stamp(&record.first_sent_at, &zone), 30),
+                    left(record.order_id.as_deref().unwrap_or("-"), 22),
+                    left(state, state_width),
                     record.body.describe()
                 )
                 .map_err(io)?;
@@ -89,13 +94,12 @@ impl OrdersArgs {
         // With --json, stdout stays one purchase per line; the rest is for people.
         let notes: &mut dyn Write = if self.json { &mut *err } else { &mut *out };
         if listing.more > 0 {
-            writeln!(
-                notes,
-                "{} older purchase{} not shown; `flexus orders --all` lists every one.",
-                listing.more,
-                if listing.more == 1 { "" } else { "s" }
-            )
-            .map_err(io)?;
+            let more = if listing.more == 1 {
+                tr!("cmd.orders.more.one")
+            } else {
+                tr!("cmd.orders.more.other", count = listing.more)
+            };
+            writeln!(notes, "{more}").map_err(io)?;
         }
         for damaged in &listing.damaged {
             writeln!(notes, "{}", damaged_text(damaged, journal.path(), &zone)).map_err(io)?;
@@ -105,27 +109,18 @@ impl OrdersArgs {
         }
         for record in records.iter().filter(|r| r.is_unresolved()) {
             let id = &record.client_request_id;
-            let ways = if record.found.is_empty() {
-                format!(
-                    "run the same `flexus order` again to look in the order list, `flexus resend \
-                     {id}` to send it again, or `flexus abandon {id}` if the console shows it placed \
-                     nothing"
-                )
+            let sent = dated_stamp(&record.last_sent_at, &zone);
+            let unknown = if record.found.is_empty() {
+                tr!("cmd.orders.unknown_none_found", sent = sent, id = id)
             } else {
-                format!(
-                    "orders found then: {}. If one is this purchase, record it with `flexus claim \
-                     {id} ORDER_ID`; if one is not, `flexus dismiss {id} ORDER_ID`",
-                    record.found.join(", ")
+                tr!(
+                    "cmd.orders.unknown_found",
+                    sent = sent,
+                    id = id,
+                    found = record.found.join(", ")
                 )
             };
-            writeln!(
-                out,
-                "Unknown outcome: the purchase sent at {} (Client-Request-Id {id}) may have placed an \
-                 order. Check with `flexus status ORDER_ID` or the console before ordering again; \
-                 {ways}.",
-                dated_stamp(&record.last_sent_at, &zone)
-            )
-            .map_err(io)?;
+            writeln!(out, "{unknown}").map_err(io)?;
         }
         Ok(())
     }
@@ -136,27 +131,37 @@ const ORDERS_SHOWN: usize = 20;
 
 /// A damaged record in plain words, with the way to find out what it was.
 fn damaged_text(d: &DamagedRecord, path: &std::path::Path, zone: &jiff::tz::TimeZone) -> String {
+    // The event is the journal's own word (`purchase_sent`), shown as
+    // the journal writes it apart from its underscores.
     let what = match (&d.event, &d.at) {
-        (Some(event), Some(at)) => format!(
-            " (a {} record of {})",
-            event.replace('_', " "),
-            dated_stamp(at, zone)
+        (Some(event), Some(at)) => tr!(
+            "cmd.orders.damaged.event_at",
+            event = event.replace('_', " "),
+            at = dated_stamp(at, zone)
         ),
-        (Some(event), None) => format!(" (a {} record)", event.replace('_', " ")),
+        (Some(event), None) => tr!("cmd.orders.damaged.event", event = event.replace('_', " ")),
         _ => String::new(),
     };
-    let id = d.client_request_id.as_deref().unwrap_or("unreadable");
-    let next = match &d.order_id {
-        Some(order) => {
-            format!("order {order}. Check it with `flexus status {order}` before ordering again.")
-        }
-        None => "no order ID readable. Check the orders in the console around that time \
-                 before ordering again."
-            .to_string(),
-    };
-    format!(
-        "Damaged record at {} of {}{what}: Client-Request-Id {id}, {next}",
-        d.place,
-        path.display()
-    )
+    let id = d
+        .client_request_id
+        .clone()
+        .unwrap_or_else(|| tr!("cmd.orders.damaged.unreadable"));
+    let (place, path) = (&d.place, path.display());
+    match &d.order_id {
+        Some(order) => tr!(
+            "cmd.orders.damaged.with_order",
+            place = place,
+            path = path,
+            what = what,
+            id = id,
+            order = order
+        ),
+        None => tr!(
+            "cmd.orders.damaged.without_order",
+            place = place,
+            path = path,
+            what = what,
+            id = id
+        ),
+    }
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::common::{ConnectArgs, Session, confirm};
+use super::common::{Act, ConnectArgs, Session, confirm};
 use super::follow::{follow, known_instances, pending_payment};
 use super::json::acting_on_order;
 use super::{Data, Execute};
@@ -62,17 +62,15 @@ impl PayArgs {
     ) -> Result<(), Failure> {
         let order_id = checked.to_string();
         let rt = &session.rt;
-        let details = pending_payment(session, &order_id, "there is nothing to pay", err)?;
+        let details = pending_payment(session, &order_id, &tr!("cmd.pay.nothing_to_pay"), err)?;
         let info = &details.order_info;
         confirm(
             self.yes,
-            &format!(
-                "Pay order {order_id}{} from the account balance?",
-                info.amount_text()
-                    .map(|a| format!(" ({a})"))
-                    .unwrap_or_default()
-            ),
-            "paying",
+            &match info.amount_text() {
+                Some(amount) => tr!("cmd.pay.ask_amount", order = &order_id, amount = amount),
+                None => tr!("cmd.pay.ask", order = &order_id),
+            },
+            Act::Paying,
             no_input,
             err,
         )?;
@@ -80,10 +78,13 @@ impl PayArgs {
             let pay = OrderAction::Pay { order_id: checked };
             let paid = purchase::act(&session.client, &session.journal, &pay).await;
             paid.map_err(|f| {
-                Failure::new(EXIT_FAILURE, format!("order {order_id} was not paid: {f}"))
-                    .answering(&f)
+                Failure::new(
+                    EXIT_FAILURE,
+                    tr!("cmd.pay.not_paid", order = &order_id, why = &f),
+                )
+                .answering(&f)
             })?;
-            writeln!(out, "Order {order_id}: payment sent").map_err(output_failure)?;
+            writeln!(out, "{}", tr!("cmd.pay.sent", order = &order_id)).map_err(output_failure)?;
             let instances = known_instances(&session.journal, &order_id);
             follow(session, &order_id, &instances, false, out).await
         })

@@ -39,7 +39,7 @@ pub(super) async fn place(
     let io = output_failure;
     let (id, mut outcome) = match start {
         Start::New { id, separate_from } => {
-            writeln!(out, "Submitting the order (Client-Request-Id {id})").map_err(io)?;
+            writeln!(out, "{}", tr!("cmd.place.submitting", id = &id)).map_err(io)?;
             let (this, separate_from) = (&id, &separate_from);
             let outcome = telling_waits(session, err, |client| async move {
                 purchase::submit(&client, &session.journal, body, this, separate_from).await
@@ -48,7 +48,7 @@ pub(super) async fn place(
             (id, outcome)
         }
         Start::Resend(id) => {
-            writeln!(out, "Sending the purchase again (Client-Request-Id {id})").map_err(io)?;
+            writeln!(out, "{}", tr!("cmd.place.resending", id = &id)).map_err(io)?;
             let this = &id;
             let outcome = telling_waits(session, err, |client| async move {
                 purchase::resend(&client, &session.journal, body, this).await
@@ -64,42 +64,48 @@ pub(super) async fn place(
                 instance_ids,
                 unrecorded,
             } => {
-                writeln!(
-                    out,
-                    "Order {order_id} placed (instances {})",
-                    if instance_ids.is_empty() {
-                        "to be announced".to_string()
-                    } else {
-                        instance_ids.join(", ")
-                    }
-                )
-                .map_err(io)?;
+                let placed = if instance_ids.is_empty() {
+                    tr!("cmd.place.placed_unannounced", order = &order_id)
+                } else {
+                    tr!(
+                        "cmd.place.placed",
+                        order = &order_id,
+                        ids = instance_ids.join(", ")
+                    )
+                };
+                writeln!(out, "{placed}").map_err(io)?;
                 let Some(why) = unrecorded else {
                     return follow(session, &order_id, &instance_ids, true, out).await;
                 };
                 writeln!(
                     err,
-                    "WARNING: order {order_id} was placed, but {why}. Keep this order ID: \
-                     `flexus orders` will not show it as placed."
+                    "{}",
+                    tr!(
+                        "cmd.place.unrecorded_warning",
+                        order = &order_id,
+                        why = &why
+                    )
                 )
                 .map_err(io)?;
                 let followed = follow(session, &order_id, &instance_ids, true, out).await;
                 let end = match &followed {
-                    Ok(()) => "it completed".to_string(),
+                    Ok(()) => tr!("cmd.place.it_completed"),
                     Err(f) => f.message.clone(),
                 };
                 return Err(Failure::new(
                     EXIT_UNRECORDED,
-                    format!(
-                        "order {order_id} was placed but the journal could not record it ({why}); \
-                         {end}"
+                    tr!(
+                        "cmd.place.unrecorded",
+                        order = &order_id,
+                        why = &why,
+                        end = end
                     ),
                 ));
             }
             SubmitOutcome::Rejected(failure) => {
                 return Err(Failure::new(
                     EXIT_FAILURE,
-                    format!("the order was not placed: {failure}"),
+                    tr!("cmd.place.not_placed", why = &failure),
                 )
                 .answering(&failure));
             }
@@ -118,41 +124,23 @@ pub(super) async fn place(
                     lookup_failed.as_ref(),
                     out,
                 )?;
-                let next = if candidates.is_empty() {
-                    format!(
-                        "Check with `flexus orders` and `flexus status ORDER_ID` (or the \
-                         console); to send it again with the same Client-Request-Id: `flexus \
-                         resend {client_request_id}`; if it placed none and you want none: \
-                         `flexus abandon {client_request_id}`"
-                    )
-                } else {
-                    format!(
-                        "Check the orders above with `flexus status ORDER_ID` (`flexus orders` \
-                         keeps this purchase); if one is this purchase: `flexus claim \
-                         {client_request_id} ORDER_ID`; if one is not: `flexus dismiss \
-                         {client_request_id} ORDER_ID`"
-                    )
-                };
                 let unknown = Failure::new(
                     EXIT_UNKNOWN_OUTCOME,
-                    format!(
-                        "the outcome of the purchase is unknown and it was not sent again. \
-                         {next}. Client-Request-Id {client_request_id}"
-                    ),
+                    if candidates.is_empty() {
+                        tr!("cmd.place.unknown_none_found", id = &client_request_id)
+                    } else {
+                        tr!("cmd.place.unknown_found", id = &client_request_id)
+                    },
                 );
                 // A found order may be this purchase: resending is not
                 // offered until the user has claimed or dismissed it.
                 if never_ask || !candidates.is_empty() || !std::io::stdin().is_terminal() {
                     return Err(unknown);
                 }
-                if !ask(
-                    "Send the same purchase again, with the same Client-Request-Id?",
-                    never_ask,
-                    err,
-                )? {
+                if !ask(&tr!("cmd.place.ask_resend"), never_ask, err)? {
                     return Err(unknown);
                 }
-                writeln!(out, "Sending the purchase again (Client-Request-Id {id})").map_err(io)?;
+                writeln!(out, "{}", tr!("cmd.place.resending", id = &id)).map_err(io)?;
                 let this = &id;
                 outcome = telling_waits(session, err, |client| async move {
                     purchase::resend(&client, &session.journal, body, this).await
@@ -179,8 +167,7 @@ where
     let sending = send(session.client.reporting_waits(waits_tx));
     tokio::pin!(sending);
     let mut tell = |wait: crate::api::engine::RetryWait| {
-        let mut line = wait.describe(&session.zone);
-        line[..1].make_ascii_uppercase();
+        let line = sentence(wait.describe(&session.zone));
         writeln!(err, "{line}").map_err(output_failure)
     };
     loop {
@@ -205,28 +192,37 @@ fn report_ambiguous(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let io = output_failure;
-    let mut headline = crate::api::failure::ambiguity(reason, true);
-    headline[..1].make_ascii_uppercase();
-    writeln!(out, "{headline}.").map_err(io)?;
+    let headline = sentence(crate::api::failure::ambiguity(reason, true));
+    writeln!(out, "{}", tr!("cmd.place.headline", text = headline)).map_err(io)?;
     let sent = dated_stamp(sent_at, zone);
     match (candidates.is_empty(), lookup_failed) {
         (false, _) => {
-            writeln!(out, "FlexusL orders created since {sent}:").map_err(io)?;
+            writeln!(out, "{}", tr!("cmd.place.created_since", sent = &sent)).map_err(io)?;
             for order in candidates {
                 let described = order.describe(sent_at, zone);
                 writeln!(out, "  {}  {described}", order.order_id()).map_err(io)?;
             }
         }
         (true, None) => {
-            writeln!(out, "No FlexusL order created since {sent} was found.").map_err(io)?;
+            writeln!(out, "{}", tr!("cmd.place.none_since", sent = &sent)).map_err(io)?;
         }
         (true, Some(failure)) => {
             writeln!(
                 out,
-                "Could not look for orders created since {sent}: {failure}"
+                "{}",
+                tr!("cmd.place.look_failed", sent = &sent, why = failure)
             )
             .map_err(io)?;
         }
     }
     Ok(())
+}
+
+/// A clause made a sentence's start: its first letter upper case where it
+/// has one (a Chinese sentence starts as it is).
+fn sentence(mut text: String) -> String {
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }

@@ -6,7 +6,8 @@ use std::io::Write;
 use clap::Args;
 
 use super::common::{
-    ConnectArgs, Session, Unbreakable, confirm, connect, unresolved_purchase, within_spending_limit,
+    Act, ConnectArgs, Session, Unbreakable, confirm, connect, unresolved_purchase,
+    within_spending_limit,
 };
 use super::json::{telling_once, telling_order};
 use super::placing::{Start, place};
@@ -63,11 +64,7 @@ impl ResendArgs {
         let Some(record) = record else {
             return Err(Failure::new(
                 EXIT_INVALID,
-                format!(
-                    "the journal record of purchase {id} is damaged, so what it ordered cannot be \
-                     read and it cannot be sent again; nothing was sent. Check the console's order \
-                     list, then `flexus abandon {id}` or `flexus claim {id} ORDER_ID`"
-                ),
+                tr!("cmd.resend.damaged", id = &id),
             ));
         };
         let out = &mut Unbreakable(out);
@@ -98,21 +95,30 @@ impl ResendArgs {
         let draft = crate::domain::order::Draft::from_request_body(&record.body);
         within_spending_limit(data, &draft)?;
         write!(err, "{}", Summary::new(catalog, prices, &draft).to_text()).map_err(io)?;
+        let (sent, endpoint) = (
+            crate::domain::when::dated_stamp(&record.first_sent_at, &session.zone),
+            &record.endpoint,
+        );
+        let sends = if record.attempts == 1 {
+            tr!("cmd.resend.sent_once", sent = sent, endpoint = endpoint)
+        } else {
+            tr!(
+                "cmd.resend.sent_times",
+                sent = sent,
+                endpoint = endpoint,
+                count = record.attempts
+            )
+        };
         writeln!(
             err,
-            "{:<16}first sent at {} to {}, {} send{} so far",
-            "Purchase",
-            crate::domain::when::dated_stamp(&record.first_sent_at, &session.zone),
-            record.endpoint,
-            record.attempts,
-            if record.attempts == 1 { "" } else { "s" }
+            "{}",
+            super::common::labelled(&tr!("cmd.resend.label"), &sends)
         )
         .map_err(io)?;
         confirm(
             self.yes,
-            "Send this purchase again? If its first send placed an order that is not yet listed, \
-             you would buy twice.",
-            "resending",
+            &tr!("cmd.resend.ask"),
+            Act::Resending,
             data.no_input,
             err,
         )?;

@@ -10,7 +10,6 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::{Data, Execute};
 use crate::api::auth::{ENV_AK, ENV_BSS_TOKEN, ENV_SK, ENV_TOKEN};
-use crate::domain::summary;
 use crate::exit::{EXIT_FAILURE, Failure};
 use crate::sandbox::{self, Fault, SandboxConfig, SandboxHandle};
 
@@ -53,7 +52,7 @@ impl Execute for SandboxArgs {
             .worker_threads(2)
             .enable_all()
             .build()
-            .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start the sandbox: {e}")))?;
+            .map_err(|e| Failure::new(EXIT_FAILURE, tr!("cmd.sandbox.cannot_start", why = e)))?;
         runtime.block_on(serve(self.listen, config, err))
     }
 }
@@ -115,17 +114,13 @@ fn parse_listen(text: &str) -> Result<SocketAddr, String> {
         Some(port) => port
             .parse::<u16>()
             .map(|port| SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port))
-            .map_err(|_| format!("\"{port}\" is not a port number (0 to 65535)"))?,
-        None => text.parse::<SocketAddr>().map_err(|_| {
-            format!("\"{text}\" is not an address like 127.0.0.1:8787 or [::1]:8787")
-        })?,
+            .map_err(|_| tr!("cmd.sandbox.bad_port", port = port))?,
+        None => text
+            .parse::<SocketAddr>()
+            .map_err(|_| tr!("cmd.sandbox.bad_address", text = text))?,
     };
     if !addr.ip().is_loopback() {
-        return Err(format!(
-            "{} is not a loopback address; the sandbox prints its credentials and must \
-             not be reachable from other machines: use 127.0.0.1:PORT or [::1]:PORT",
-            addr.ip()
-        ));
+        return Err(tr!("cmd.sandbox.not_loopback", ip = addr.ip()));
     }
     Ok(addr)
 }
@@ -136,7 +131,7 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .parse::<f64>()
         .ok()
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
-        .ok_or_else(|| format!("\"{text}\" is not a number of seconds (0 or more, e.g. 3 or 0.5)"))
+        .ok_or_else(|| tr!("cmd.sandbox.bad_seconds", text = text))
 }
 
 async fn serve(
@@ -147,16 +142,15 @@ async fn serve(
     let faults = config.faults.clone();
     let require_mfa = config.require_mfa;
     let handle = sandbox::start(listen, config).await.map_err(|e| {
-        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
-            " (something else listens there: pick another port with --listen 127.0.0.1:PORT, or port 0 for any free one)"
+        let message = if e.kind() == std::io::ErrorKind::AddrInUse {
+            tr!("cmd.sandbox.in_use", listen = listen, why = e)
         } else {
-            ""
+            tr!("cmd.sandbox.cannot_listen", listen = listen, why = e)
         };
-        Failure::new(EXIT_FAILURE, format!("cannot listen on {listen}: {e}{hint}"))
+        Failure::new(EXIT_FAILURE, message)
     })?;
-    let write_failed = |e: std::io::Error| {
-        Failure::new(EXIT_FAILURE, format!("cannot write to standard error: {e}"))
-    };
+    let write_failed =
+        |e: std::io::Error| Failure::new(EXIT_FAILURE, tr!("cmd.sandbox.cannot_write", why = e));
     err.write_all(banner(&handle, &faults, require_mfa).as_bytes())
         .map_err(write_failed)?;
     err.flush().map_err(write_failed)?;
@@ -169,7 +163,7 @@ async fn serve(
             received = log.recv() => {
                 let line = match received {
                     Ok(request) => request.log_line(),
-                    Err(RecvError::Lagged(missed)) => format!("({missed} requests not shown)"),
+                    Err(RecvError::Lagged(missed)) => tr!("cmd.sandbox.lagged", count = missed),
                     Err(RecvError::Closed) => break,
                 };
                 // A closed standard error must not stop the sandbox.
@@ -180,11 +174,20 @@ async fn serve(
     }
     let orders = handle.created_orders().len();
     let requests = handle.requests().len();
+    let requests = if requests == 1 {
+        tr!("cmd.sandbox.requests.one")
+    } else {
+        tr!("cmd.sandbox.requests.other", count = requests)
+    };
+    let orders = if orders == 1 {
+        tr!("cmd.sandbox.orders.one")
+    } else {
+        tr!("cmd.sandbox.orders.other", count = orders)
+    };
     let _ = writeln!(
         err,
-        "stopping: {} received, {} created (all gone now)",
-        summary::plural(requests as i64, "request"),
-        summary::plural(orders as i64, "order"),
+        "{}",
+        tr!("cmd.sandbox.stopping", requests = requests, orders = orders)
     );
     handle.shutdown().await;
     Ok(())
@@ -218,7 +221,7 @@ fn banner(handle: &SandboxHandle, faults: &[Fault], require_mfa: bool) -> String
     let url = handle.url();
     let c = handle.credentials();
     let faults = if faults.is_empty() {
-        "none".to_string()
+        tr!("cmd.sandbox.no_faults")
     } else {
         faults
             .iter()
@@ -227,13 +230,13 @@ fn banner(handle: &SandboxHandle, faults: &[Fault], require_mfa: bool) -> String
             .join(", ")
     };
     let mfa = if require_mfa {
-        format!(
-            "required: add the totp method with user id {} and code {}",
-            c.user_id,
-            sandbox::SANDBOX_MFA_PASSCODE
+        tr!(
+            "cmd.sandbox.mfa_required",
+            user_id = &c.user_id,
+            code = sandbox::SANDBOX_MFA_PASSCODE
         )
     } else {
-        "not required (--require-mfa turns it on)".to_string()
+        tr!("cmd.sandbox.mfa_not_required")
     };
     let projects = c
         .projects
@@ -247,42 +250,26 @@ fn banner(handle: &SandboxHandle, faults: &[Fault], require_mfa: bool) -> String
         .or_else(|| c.project_tokens.first().map(|(_, t)| t))
         .map(|t| t.expose().to_string())
         .unwrap_or_default();
-    format!(
-        "flexus sandbox listening on {url}  (HCSS, BSS and IAM on this one address)\n\
-         Nothing here is real: no account, no money; orders vanish when it stops.\n\
-         As on Huawei Cloud, the purchase takes the project of the order's region and\n\
-         billing takes the account's domain; IAM hands out tokens of either scope.\n\
-         \n\
-         SANDBOX-ONLY credentials (random, valid only until this sandbox stops):\n\
-         \x20 purchase token  {purchase}\n\
-         \x20                 (scoped to the project of {home}; other regions: ask IAM)\n\
-         \x20 billing token   {billing}\n\
-         \x20                 (scoped to the domain {account})\n\
-         \x20 access key  {ak}\n\
-         \x20 secret key  {sk}\n\
-         \x20 domain id   {domain}\n\
-         \x20 projects    {projects}\n\
-         \x20 user        {user}   password {password}   account {account}\n\
-         \x20 user id     {user_id}\n\
-         \x20 MFA         {mfa}\n\
-         \n\
-         Try it (tokens; the plan's region is {home}):\n\
-         \x20 {ENV_TOKEN}={purchase} {ENV_BSS_TOKEN}={billing} flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url} --iam-endpoint {url}\n\
-         Or with AK/SK (any region; the project and domain IDs are looked up):\n\
-         \x20 {ENV_AK}={ak} {ENV_SK}={sk} flexus order --plan examples/plan.json --yes --hcss-endpoint {url} --bss-endpoint {url} --iam-endpoint {url}\n\
-         The wizard, against this sandbox (run it again the same way to come back to an unfinished order):\n\
-         \x20 {ENV_AK}={ak} {ENV_SK}={sk} flexus --hcss-endpoint {url} --bss-endpoint {url} --iam-endpoint {url}\n\
-         \n\
-         Faults: {faults}\n\
-         Requests (Ctrl-C to stop):\n",
+    tr!(
+        "cmd.sandbox.banner",
+        url = url,
+        purchase = purchase,
+        home = home,
         billing = c.domain_token.expose(),
-        ak = c.access_key,
+        ak = &c.access_key,
         sk = c.secret_key.expose(),
-        domain = c.account_id,
-        user = c.user,
+        domain = &c.account_id,
+        projects = projects,
+        user = &c.user,
         password = c.password.expose(),
-        account = c.account,
-        user_id = c.user_id,
+        account = &c.account,
+        user_id = &c.user_id,
+        mfa = mfa,
+        token_env = ENV_TOKEN,
+        bss_token_env = ENV_BSS_TOKEN,
+        ak_env = ENV_AK,
+        sk_env = ENV_SK,
+        faults = faults
     )
 }
 

@@ -46,7 +46,7 @@ impl Execute for WizardArgs {
     fn execute(self, data: Data, _: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
         let profile = data.profile.as_ref();
         let (endpoints, config, track) = connection_settings(&self.connect, profile)?;
-        let tokens = token_files(&self.connect, profile);
+        let mut tokens = token_files(&self.connect, profile);
         let journal_dir = journal_dir()?;
         // Kept beside the journal it belongs with: a sandbox order's choices
         // never come back in a real one.
@@ -55,8 +55,17 @@ impl Execute for WizardArgs {
         } else {
             journal_dir.clone()
         });
+        let pinned = profile.is_some_and(|p| p.settings.credentials.is_some());
         let found = if self.sandbox {
             None
+        } else if pinned
+            && self.connect.token_file.is_none()
+            && self.connect.bss_token_file.is_none()
+        {
+            // Signed in with what the profile pins, found as the commands
+            // find it; the wizard must not then look elsewhere.
+            tokens = Default::default();
+            Some(pinned_sign_in(&self.connect, profile)?)
         } else {
             live::found_credentials(tokens)
                 .map_err(|message| Failure::new(EXIT_INVALID, message))?
@@ -92,12 +101,16 @@ fn launch(
     let plan = match &args.plan {
         None => None,
         Some(path) => {
-            let text = super::common::read_file(path, "plan")?;
+            let text = super::common::read_file(path, super::common::FileKind::Plan)?;
             let (draft, problems) = Draft::from_plan_json(&text);
             if let Some(unreadable) = problems.iter().find(|p| p.kind == ProblemKind::Unreadable) {
                 return Err(Failure::new(
                     EXIT_INVALID,
-                    format!("the plan {} {}", path.display(), unreadable.message),
+                    tr!(
+                        "cmd.plan.unreadable",
+                        plan = path.display(),
+                        why = &unreadable.message
+                    ),
                 ));
             }
             let twice: Vec<String> = problems
@@ -108,11 +121,10 @@ fn launch(
             if !twice.is_empty() {
                 return Err(Failure::new(
                     EXIT_INVALID,
-                    format!(
-                        "the plan {} names a field twice, so it is not read:\n{}\nGive each \
-                         field once and start again.",
-                        path.display(),
-                        twice.join("\n")
+                    tr!(
+                        "cmd.plan.field_twice",
+                        plan = path.display(),
+                        list = twice.join("\n")
                     ),
                 ));
             }
@@ -124,10 +136,7 @@ fn launch(
         }
     };
     if !std::io::stdout().is_terminal() {
-        return Err(Failure::new(
-            EXIT_INVALID,
-            "the wizard needs a terminal; in scripts use `flexus order --plan FILE`",
-        ));
+        return Err(Failure::new(EXIT_INVALID, tr!("cmd.wizard.needs_terminal")));
     }
     // With a plan the user came to order that plan (the double check still
     // guards it): nothing is reopened, no earlier choices are offered. An
@@ -167,10 +176,10 @@ fn launch(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("cannot start: {e}")))?;
+        .map_err(|e| Failure::new(EXIT_FAILURE, tr!("cmd.cannot_start", why = e)))?;
     let exit = runtime
         .block_on(run(options, start))
-        .map_err(|e| Failure::new(EXIT_FAILURE, format!("the terminal failed: {e}")))?;
+        .map_err(|e| Failure::new(EXIT_FAILURE, tr!("cmd.wizard.terminal_failed", why = e)))?;
     // Tasks still running (a tracker, a request) stop with the runtime;
     // what they were about is in the journal and in the message below.
     runtime.shutdown_background();
@@ -189,5 +198,43 @@ fn launch(
             },
             "",
         )),
+    }
+}
+
+impl WizardArgs {
+    /// The wizard under `--no-input`: it is nothing but questions.
+    pub fn refused_without_input() -> Failure {
+        Failure::new(EXIT_INVALID, tr!("cmd.no_input_wizard"))
+    }
+}
+
+/// The wizard's sign-in with the credentials a profile pins. Tokens are
+/// handed over as they are; AK/SK the wizard finds again in the process
+/// when it signs in, so that must be the same place the profile names.
+fn pinned_sign_in(
+    args: &super::common::ConnectArgs,
+    profile: Option<&crate::config::ChosenProfile>,
+) -> Result<SignIn, Failure> {
+    use crate::api::auth::{self, Auth};
+    let pinned = super::common::credentials(args, profile)?;
+    match pinned.auth {
+        Auth::Tokens { purchase, billing } => Ok(SignIn::Tokens { purchase, billing }),
+        Auth::AkSk { .. } | Auth::SignedIn { .. } => {
+            let found = auth::resolve_from_process(auth::TokenFiles::default())
+                .ok()
+                .flatten()
+                .map(|r| r.source);
+            if found.as_ref() == Some(&pinned.source) {
+                return Ok(SignIn::AkSkFromEnvironment);
+            }
+            Err(Failure::new(
+                EXIT_INVALID,
+                tr!(
+                    "cmd.credentials.wizard_elsewhere",
+                    pinned = &pinned.source,
+                    found = found.map_or_else(|| "-".to_string(), |f| f.to_string())
+                ),
+            ))
+        }
     }
 }
