@@ -44,14 +44,26 @@ pub struct LiveConnector {
     pub prices: PriceTable,
 }
 
-impl Connector for LiveConnector {
-    fn connect(
-        &self,
-        choice: SignIn,
-    ) -> BoxFuture<'static, Result<Arc<dyn OrderService>, ApiFailure>> {
+/// A client signed in as the user chose, checked with one call, and where
+/// its orders are journaled: what the wizard and the accessible line mode
+/// both start from, so the two sign in the same way.
+pub struct SignedIn {
+    pub client: Client,
+    pub journal_dir: PathBuf,
+    /// Where orders go, in full.
+    pub description: String,
+    /// The same in a few words.
+    pub brief: String,
+    /// An in-process sandbox; it serves as long as this is kept.
+    pub sandbox: Option<SandboxHandle>,
+}
+
+impl LiveConnector {
+    /// Signs in as `choice` says (starting an in-process sandbox for
+    /// [`SignIn::Sandbox`]), and checks the credentials with one call.
+    pub fn sign_in(&self, choice: SignIn) -> BoxFuture<'static, Result<SignedIn, ApiFailure>> {
         let endpoints = self.endpoints.clone();
         let config = self.config.clone();
-        let track = self.track.clone();
         let journal_dir = self.journal_dir.clone();
         let token_file = self.token_file.clone();
         let bss_token_file = self.bss_token_file.clone();
@@ -166,6 +178,32 @@ impl Connector for LiveConnector {
             // One cheap authenticated call: wrong credentials show on the
             // sign-in screen, not after the seventh step.
             client.check_sign_in().await?;
+            Ok(SignedIn {
+                client,
+                journal_dir,
+                description,
+                brief,
+                sandbox,
+            })
+        })
+    }
+}
+
+impl Connector for LiveConnector {
+    fn connect(
+        &self,
+        choice: SignIn,
+    ) -> BoxFuture<'static, Result<Arc<dyn OrderService>, ApiFailure>> {
+        let signing_in = self.sign_in(choice);
+        let track = self.track.clone();
+        Box::pin(async move {
+            let SignedIn {
+                client,
+                journal_dir,
+                description,
+                brief,
+                sandbox,
+            } = signing_in.await?;
             let journal = purchase::open_journal(&journal_dir)?;
             let service: Arc<dyn OrderService> = Arc::new(LiveService {
                 client,
