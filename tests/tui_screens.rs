@@ -46,15 +46,6 @@ fn style_of(buf: &Buffer, needle: &str) -> ratatui::style::Style {
     panic!("{needle:?} is not on screen");
 }
 
-fn sign_in_app() -> App {
-    let mut app = new_app();
-    let connector = std::sync::Arc::new(FakeConnector {
-        service: FakeService::new(),
-    });
-    flexus::tui::update::start(&mut app, &Start::SignInFirst(connector));
-    app
-}
-
 #[test]
 fn sign_in_choices() {
     snap!("signin_methods", &mut sign_in_app());
@@ -1553,21 +1544,6 @@ fn orders_loading() {
     let screen = frame(&mut app, 80, 24);
     line_with(&screen, "Loading the account's orders");
     line_with(&screen, "Reading this machine's order journal");
-}
-
-/// The review under a profile whose spending limit is `limit` cents.
-fn at_review_with_limit(cents: i64) -> App {
-    let (mut app, _) = app_at_review();
-    app.profile = Some(flexus::tui::app::ProfileInUse {
-        name: "work".to_string(),
-        described: "profile work in /home/me/.config/flexus/config.toml".to_string(),
-        region: None,
-        limit: flexus::domain::pricing::SpendingLimit {
-            max_total: Some(flexus::domain::pricing::Money { cents }),
-            allow_unpriced: false,
-        },
-    });
-    app
 }
 
 #[test]

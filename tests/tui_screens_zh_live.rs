@@ -189,7 +189,10 @@ fn status_of_a_tracked_order_pay_and_completion() {
     });
     snap_zh!("status_completed", &mut app);
     let text = zh(|| frame(&mut app, 80, 24));
-    assert!(line_with(&text, "订单").contains("实例已创建"), "{text}");
+    assert!(
+        line_with(&text, "订单已完成").contains("实例已创建"),
+        "{text}"
+    );
     line_with(&text, "支付已受理");
 }
 

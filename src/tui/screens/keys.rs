@@ -109,8 +109,8 @@ impl Key {
             Key::Char(c) => return Cow::Owned(c.to_string()),
             Key::Ctrl(c) => return Cow::Owned(format!("Ctrl-{}", c.to_ascii_uppercase())),
             Key::Range(first, last) => return Cow::Owned(format!("{first}-{last}")),
-            Key::Text | Key::TextButHelp => "type",
-            Key::Any => "any key",
+            Key::Text | Key::TextButHelp => return Cow::Owned(tr!("steps.key.type")),
+            Key::Any => return Cow::Owned(tr!("steps.key.any")),
         })
     }
 }
