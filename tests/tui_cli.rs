@@ -6,6 +6,8 @@ use std::process::Command;
 fn flexus(args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_flexus"))
         .env("FLEXUS_LANG", "en")
+        // The wizard, not the line mode a TERM=dumb shell would choose.
+        .env("FLEXUS_ACCESSIBLE", "0")
         .args(args)
         .output()
         .expect("flexus runs");

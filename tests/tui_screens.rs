@@ -21,6 +21,7 @@ use flexus::tui::theme::Theme;
 use flexus::tui::update::update;
 use flexus::tui::view;
 use jiff::tz::{Offset, TimeZone};
+use support::live::*;
 use support::*;
 
 fn buffer(app: &mut App, w: u16, h: u16) -> Buffer {
@@ -43,15 +44,6 @@ fn style_of(buf: &Buffer, needle: &str) -> ratatui::style::Style {
         }
     }
     panic!("{needle:?} is not on screen");
-}
-
-fn sign_in_app() -> App {
-    let mut app = new_app();
-    let connector = std::sync::Arc::new(FakeConnector {
-        service: FakeService::new(),
-    });
-    flexus::tui::update::start(&mut app, &Start::SignInFirst(connector));
-    app
 }
 
 #[test]
@@ -486,44 +478,6 @@ fn status_while_sending() {
     snap!("confirm_quit", &mut app);
 }
 
-/// AP-Singapore and Ubuntu 22.04 chosen, then Ctrl-C: the question says
-/// what is kept.
-fn quitting_half_made() -> App {
-    let (mut app, _) = signed_in_app();
-    down(&mut app, 1);
-    enter(&mut app);
-    type_text(&mut app, "ubuntu");
-    enter(&mut app);
-    enter(&mut app);
-    ctrl(&mut app, 'c');
-    app
-}
-
-/// The next start after `quitting_half_made` said yes.
-fn offered_to_continue() -> App {
-    let mut app = quitting_half_made();
-    let effects = press(&mut app, KeyCode::Char('y'));
-    let Some(Effect::KeepDraft { contents }) = effects.first() else {
-        panic!("{effects:?}")
-    };
-    let kept = flexus::tui::kept::KeptDraft::from_json(contents).unwrap();
-    let mut options = flexus::tui::Options {
-        catalog: flexus::domain::catalog::Catalog::embedded(),
-        prices: flexus::domain::pricing::PriceTable::embedded(),
-        theme: Theme::new(true, true),
-        plan: None,
-        mouse: false,
-        first_frame_exit: false,
-        reattach: true,
-        kept_file: None,
-        kept_found: flexus::tui::kept::Found::Draft(kept),
-        profile: None,
-    };
-    let (app, _) =
-        flexus::tui::runtime::prepare(&mut options, &Start::Connected(FakeService::new()));
-    app
-}
-
 #[test]
 fn the_quit_question_keeping_choices_and_the_offer_to_continue() {
     snap!("confirm_quit_keeping_choices", &mut quitting_half_made());
@@ -570,13 +524,6 @@ fn a_timeline_entry_after_a_change_of_offset_says_its_own() {
     );
     let placed_row = line_with(&text, "  11:30:01  ");
     assert!(placed_row.contains("(UTC+02:00) "), "{text}");
-}
-
-/// Sent, and placed a second later with one instance.
-fn placed(app: &mut App) {
-    let request_id = submitted(app);
-    advance(app, Duration::from_secs(1));
-    answer_placed(app, request_id, vec!["65dea8d23005da564c78d9d2".into()]);
 }
 
 #[test]
@@ -705,45 +652,6 @@ fn status_of_a_refused_order() {
     snap!("status_refused", &mut app);
     let buf = buffer(&mut app, 80, 24);
     assert_eq!(style_of(&buf, "The order was refused").fg, Some(Color::Red));
-}
-
-fn lost(app: &mut App, candidates: usize, lookup_failed: bool) {
-    let request_id = submitted(app);
-    let mut second = order_info(status::PROCESSING);
-    second.order_id = "CS26011509301WXYZ".into();
-    second.create_time = Some("2026-01-15T09:30:40Z".into());
-    update(
-        app,
-        Msg::Submitted {
-            request_id: request_id.clone(),
-            outcome: SubmitOutcome::Ambiguous {
-                client_request_id: request_id,
-                sent_at: "2026-01-15T09:30:00Z".into(),
-                reason: failure(
-                    None,
-                    None,
-                    "the connection was reset before the answer arrived",
-                    "",
-                ),
-                candidates: [order_info(status::PENDING_PAYMENT), second]
-                    .into_iter()
-                    .take(candidates)
-                    .map(|info| FoundOrder {
-                        info,
-                        line_items: Vec::new(),
-                    })
-                    .collect(),
-                lookup_failed: lookup_failed.then(|| {
-                    failure(
-                        Some(503),
-                        None,
-                        "the order list is unavailable",
-                        "try later",
-                    )
-                }),
-            },
-        },
-    );
 }
 
 #[test]
@@ -1580,20 +1488,6 @@ fn confirm_cancel() {
 
 // ---- the orders view ----
 
-/// A journal with an order placed from here (pending payment) and a
-/// purchase whose answer never came.
-fn journal_purchases(app: &App) -> Vec<flexus::api::journal::PurchaseRecord> {
-    use flexus::api::journal::PurchaseState;
-    let body = app.draft.request_body(&app.catalog).unwrap();
-    let mut placed = record(EARLIER_ID, body.clone(), PurchaseState::Placed);
-    placed.last_status = Some((status::PENDING_PAYMENT, "2026-01-15T09:10:05Z".to_string()));
-    let mut bigger = body;
-    bigger.purchase_quantity = 3;
-    let mut unanswered = record(OTHER_ID, bigger, PurchaseState::Unanswered);
-    unanswered.first_sent_at = "2026-01-15T09:20:00Z".to_string();
-    vec![unanswered, placed]
-}
-
 #[test]
 fn orders_journal_only() {
     let (mut app, _) = app_at_review();
@@ -1607,46 +1501,7 @@ fn orders_merged_with_the_account_in_local_time() {
     let (mut app, _) = app_at_review();
     app.zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
     let journal = journal_purchases(&app);
-    let listed = vec![
-        // The journal's pending order, as BSS lists it, with its amount.
-        account_order(
-            ORDER_ID,
-            status::PENDING_PAYMENT,
-            "2026-01-15T09:10:01Z",
-            19.0,
-        ),
-        account_order(
-            "CS2601140800WXYZ",
-            status::COMPLETED,
-            "2026-01-14T08:00:00Z",
-            7.5,
-        ),
-        account_order(
-            "CS2601020700QRST",
-            status::CANCELLED,
-            "2026-01-02T07:00:00Z",
-            38.0,
-        ),
-    ];
-    open_orders(
-        &mut app,
-        journal,
-        Ok(flexus::tui::service::OrdersPage {
-            total: 23,
-            orders: listed,
-            left_out: 0,
-            // What the completed order from elsewhere bought, from its
-            // details.
-            line_items: vec![(
-                "CS2601140800WXYZ".to_string(),
-                vec![flexus::api::wire::OrderLineItem {
-                    product_spec_desc: Some("hf.small.1.30m.linux".to_string()),
-                    subscription_num: Some(2),
-                    ..Default::default()
-                }],
-            )],
-        }),
-    );
+    open_orders(&mut app, journal, account_orders_page());
     snap!("orders_merged", &mut app);
     let screen = frame(&mut app, 80, 24);
     let row = line_with(&screen, "17:10 (UTC+08:00)");
@@ -1689,21 +1544,6 @@ fn orders_loading() {
     let screen = frame(&mut app, 80, 24);
     line_with(&screen, "Loading the account's orders");
     line_with(&screen, "Reading this machine's order journal");
-}
-
-/// The review under a profile whose spending limit is `limit` cents.
-fn at_review_with_limit(cents: i64) -> App {
-    let (mut app, _) = app_at_review();
-    app.profile = Some(flexus::tui::app::ProfileInUse {
-        name: "work".to_string(),
-        described: "profile work in /home/me/.config/flexus/config.toml".to_string(),
-        region: None,
-        limit: flexus::domain::pricing::SpendingLimit {
-            max_total: Some(flexus::domain::pricing::Money { cents }),
-            allow_unpriced: false,
-        },
-    });
-    app
 }
 
 #[test]

@@ -379,11 +379,11 @@ impl Client {
         {
             builder = builder.no_proxy();
         }
-        let http = builder.build().map_err(|e| ApiFailure {
-            status: None,
-            code: None,
-            message: tr!("core.client.no_start", why = e),
-            next_step: tr!("core.client.no_start_next"),
+        let http = builder.build().map_err(|e| {
+            ApiFailure::formed(
+                || tr!("core.client.no_start", why = e),
+                tr!("core.client.no_start_next"),
+            )
         })?;
         Ok(Client {
             inner: Arc::new(Inner::new(http, endpoints, config, auth)),
@@ -464,13 +464,15 @@ impl Client {
             // Accepted, but without IDs flexus can trust it cannot tell which
             // order: find it (never resend).
             200..=299 => match serde_json::from_slice::<CreatedOrder>(&answer.body) {
-                Ok(created) => read_created(&created).map_err(|why| {
-                    CreateFailure::Ambiguous(failure::unreadable(op, answer.status, &why))
+                Ok(created) => read_created(&created).map_err(|_| {
+                    CreateFailure::Ambiguous(failure::unreadable(op, answer.status, || {
+                        read_created(&created).err().unwrap_or_default()
+                    }))
                 }),
                 Err(_) => Err(CreateFailure::Ambiguous(failure::unreadable(
                     op,
                     answer.status,
-                    &tr!("core.answer.no_order_id"),
+                    || tr!("core.answer.no_order_id"),
                 ))),
             },
             500..=599 => Err(CreateFailure::Ambiguous(self.failure(op, &answer))),
@@ -519,9 +521,9 @@ impl Client {
     /// refused before a URL is built from it.
     fn details_call(&self, order_id: &str, repeat: Repeat) -> Result<Call, ApiFailure> {
         let op = Operation::OrderDetails;
-        let order_id = OrderId::parse(order_id).map_err(|why| invalid_order_id(op, &why))?;
+        let order_id = checked_order_id(op, order_id)?;
         let url = details_url(&self.inner.endpoints.bss, &order_id)
-            .ok_or_else(|| invalid_order_id(op, &tr!("core.answer.id_leaves_address")))?;
+            .ok_or_else(|| invalid_order_id(op, || tr!("core.answer.id_leaves_address")))?;
         Ok(Call {
             operation: op,
             method: Method::GET,
@@ -542,15 +544,16 @@ impl Client {
             return Err(self.failure(op, answer));
         }
         let mut details: OrderDetails = serde_json::from_slice(&answer.body).map_err(|_| {
-            let what = tr!("core.answer.what.order_details");
-            failure::unreadable(op, answer.status, &tr!("core.answer.not_a", what = what))
+            failure::unreadable(op, answer.status, || {
+                let what = tr!("core.answer.what.order_details");
+                tr!("core.answer.not_a", what = what)
+            })
         })?;
-        if let Err(why) = OrderId::parse(&details.order_info.order_id) {
-            return Err(failure::unreadable(
-                op,
-                answer.status,
-                &tr!("core.answer.its_order_id", why = why),
-            ));
+        if OrderId::parse(&details.order_info.order_id).is_err() {
+            return Err(failure::unreadable(op, answer.status, || {
+                let why = OrderId::parse(&details.order_info.order_id).err();
+                tr!("core.answer.its_order_id", why = why.unwrap_or_default())
+            }));
         }
         clean_order_info(&mut details.order_info);
         for item in &mut details.order_line_items {
@@ -568,13 +571,9 @@ impl Client {
     pub async fn list_orders(&self, query: &OrderQuery) -> Result<OrderList, ApiFailure> {
         let url = join(&self.inner.endpoints.bss, paths::LIST_ORDERS);
         let (mut list, _): (OrderList, _) = self
-            .get_json(
-                Operation::ListOrders,
-                url,
-                query.pairs(),
-                Sign::Bss,
-                &tr!("core.answer.what.order_list"),
-            )
+            .get_json(Operation::ListOrders, url, query.pairs(), Sign::Bss, || {
+                tr!("core.answer.what.order_list")
+            })
             .await?;
         // An order whose ID is not of Huawei's shape is never shown raw,
         // stored or followed: it is left out, and counted so callers can
@@ -589,8 +588,7 @@ impl Client {
 
     /// `POST {bss}/v3/orders/customer-orders/pay` for an order pending payment.
     pub async fn pay_order(&self, order_id: &str) -> Result<(), ApiFailure> {
-        let order_id =
-            OrderId::parse(order_id).map_err(|why| invalid_order_id(Operation::PayOrder, &why))?;
+        let order_id = checked_order_id(Operation::PayOrder, order_id)?;
         let body = serde_json::to_vec(&PayRequest::new(order_id.as_str())).expect("serializes");
         self.change(Operation::PayOrder, Method::POST, paths::PAY_ORDER, body)
             .await
@@ -598,8 +596,7 @@ impl Client {
 
     /// `PUT {bss}/v2/orders/customer-orders/cancel` for an order pending payment.
     pub async fn cancel_order(&self, order_id: &str) -> Result<(), ApiFailure> {
-        let order_id = OrderId::parse(order_id)
-            .map_err(|why| invalid_order_id(Operation::CancelOrder, &why))?;
+        let order_id = checked_order_id(Operation::CancelOrder, order_id)?;
         let body = serde_json::to_vec(&CancelRequest {
             order_id: order_id.to_string(),
         })
@@ -740,7 +737,9 @@ impl Client {
         }
         match answer.subject_token {
             Some(token) if !token.trim().is_empty() => Ok(Secret::new(token.trim())),
-            _ => Err(failure::unreadable(op, answer.status, "no X-Subject-Token")),
+            _ => Err(failure::unreadable(op, answer.status, || {
+                "no X-Subject-Token".to_string()
+            })),
         }
     }
 
@@ -775,8 +774,10 @@ impl Client {
             ));
         }
         let info: TokenResponse = serde_json::from_slice(&answer.body).map_err(|_| {
-            let what = tr!("core.answer.what.token_description");
-            failure::unreadable(op, answer.status, &tr!("core.answer.not_a", what = what))
+            failure::unreadable(op, answer.status, || {
+                let what = tr!("core.answer.what.token_description");
+                tr!("core.answer.not_a", what = what)
+            })
         })?;
         let clean_name = |n: Option<String>| failure::clean(&n.unwrap_or_default());
         match (info.token.project, info.token.domain) {
@@ -788,11 +789,9 @@ impl Client {
                 id: failure::clean(&d.id),
                 name: clean_name(d.name),
             }),
-            (None, None) => Err(failure::unreadable(
-                op,
-                answer.status,
-                &tr!("core.answer.token_unscoped"),
-            )),
+            (None, None) => Err(failure::unreadable(op, answer.status, || {
+                tr!("core.answer.token_unscoped")
+            })),
         }
     }
 
@@ -802,11 +801,11 @@ impl Client {
     /// plainly what is missing.
     pub async fn ready_to_order(&self, region: &str) -> Result<(), ApiFailure> {
         if let Err(mut f) = self.credential(&Sign::Hcss(region.to_string())).await {
-            f.message = tr!("core.ready.cannot_place", why = f.message);
+            f.reword(|why| tr!("core.ready.cannot_place", why = why));
             return Err(f);
         }
         if let Err(mut f) = self.credential(&Sign::Bss).await {
-            f.message = tr!("core.ready.cannot_follow", why = f.message);
+            f.reword(|why| tr!("core.ready.cannot_follow", why = why));
             return Err(f);
         }
         Ok(())
@@ -819,8 +818,8 @@ impl Client {
     pub async fn check_sign_in(&self) -> Result<(), ApiFailure> {
         if let Some(Auth::Tokens { purchase, billing }) = &self.inner.auth {
             if purchase.is_none() && billing.is_none() {
-                return Err(ApiFailure::local(
-                    tr!("core.token.none_given"),
+                return Err(ApiFailure::formed(
+                    || tr!("core.token.none_given"),
                     super::auth::missing_credentials_help(),
                 ));
             }
@@ -833,8 +832,8 @@ impl Client {
             match self.token_scope(billing).await? {
                 TokenScope::Domain { .. } => {}
                 other => {
-                    return Err(ApiFailure::local(
-                        tr!("core.token.billing_scope", scope = other.words()),
+                    return Err(ApiFailure::formed(
+                        || tr!("core.token.billing_scope", scope = other.words()),
                         tr!(
                             "core.token.billing_scope_next",
                             bss_env = ENV_BSS_TOKEN,
@@ -860,7 +859,7 @@ impl Client {
             ..
         }) = &self.inner.auth
         else {
-            return Err(ApiFailure::local(tr!("core.token.no_purchase"), ""));
+            return Err(ApiFailure::formed(|| tr!("core.token.no_purchase"), ""));
         };
         let scope = self
             .inner
@@ -868,8 +867,8 @@ impl Client {
             .get_or_try_init(|| self.token_scope(token))
             .await?;
         if let TokenScope::Domain { .. } = scope {
-            return Err(ApiFailure::local(
-                tr!("core.token.purchase_is_domain", scope = scope.words()),
+            return Err(ApiFailure::formed(
+                || tr!("core.token.purchase_is_domain", scope = scope.words()),
                 tr!(
                     "core.token.purchase_is_domain_next",
                     bss_env = ENV_BSS_TOKEN,
@@ -883,17 +882,20 @@ impl Client {
     /// The credential a call carries, resolved (looking up what is needed).
     async fn credential(&self, sign: &Sign) -> Result<Credential, ApiFailure> {
         let Some(auth) = &self.inner.auth else {
-            return Err(ApiFailure::local(
-                tr!("core.token.not_signed_in"),
+            return Err(ApiFailure::formed(
+                || tr!("core.token.not_signed_in"),
                 super::auth::missing_credentials_help(),
             ));
         };
         match (auth, sign) {
-            (_, Sign::None) => Err(ApiFailure::local(tr!("core.token.no_credential_taken"), "")),
+            (_, Sign::None) => Err(ApiFailure::formed(
+                || tr!("core.token.no_credential_taken"),
+                "",
+            )),
             (Auth::Tokens { purchase, .. }, Sign::Hcss(region)) => {
                 let Some(token) = purchase else {
-                    return Err(ApiFailure::local(
-                        tr!("core.token.no_purchase"),
+                    return Err(ApiFailure::formed(
+                        || tr!("core.token.no_purchase"),
                         tr!(
                             "core.token.no_purchase_next",
                             env = ENV_TOKEN,
@@ -905,12 +907,14 @@ impl Client {
                     TokenScope::Project { name, .. } if name == region => {
                         Ok(Credential::Token(token.clone()))
                     }
-                    other => Err(ApiFailure::local(
-                        tr!(
-                            "core.token.other_region",
-                            scope = other.words(),
-                            region = region
-                        ),
+                    other => Err(ApiFailure::formed(
+                        || {
+                            tr!(
+                                "core.token.other_region",
+                                scope = other.words(),
+                                region = region
+                            )
+                        },
                         match other {
                             TokenScope::Project { name, .. } => tr!(
                                 "core.token.other_region_next",
@@ -926,8 +930,8 @@ impl Client {
             }
             (Auth::Tokens { billing, .. }, Sign::Bss) => {
                 billing.clone().map(Credential::Token).ok_or_else(|| {
-                    ApiFailure::local(
-                        tr!("core.token.no_billing"),
+                    ApiFailure::formed(
+                        || tr!("core.token.no_billing"),
                         tr!("core.token.no_billing_next", env = ENV_BSS_TOKEN),
                     )
                 })
@@ -937,7 +941,7 @@ impl Client {
                 .or(purchase.as_ref())
                 .cloned()
                 .map(Credential::Token)
-                .ok_or_else(|| ApiFailure::local(tr!("core.token.none"), "")),
+                .ok_or_else(|| ApiFailure::formed(|| tr!("core.token.none"), "")),
             (Auth::SignedIn { domain_token }, Sign::Hcss(region)) => self
                 .project_token(domain_token, region)
                 .await
@@ -979,11 +983,7 @@ impl Client {
         let token = Box::pin(self.exchange_token(domain_token, wire::Scope::project(region)))
             .await
             .map_err(|mut f| {
-                f.message = tr!(
-                    "core.token.no_project_token",
-                    region = region,
-                    why = f.message
-                );
+                f.reword(|why| tr!("core.token.no_project_token", region = region, why = why));
                 f
             })?;
         lock(&self.inner.project_tokens).insert(region.to_string(), token.clone());
@@ -1036,13 +1036,9 @@ impl Client {
     async fn lookup_domain_id(&self) -> Result<String, ApiFailure> {
         let url = join(&self.inner.endpoints.iam, paths::IAM_DOMAINS);
         let (list, status): (DomainList, _) = self
-            .get_json(
-                Operation::DomainLookup,
-                url,
-                Vec::new(),
-                Sign::Iam,
-                &tr!("core.answer.what.domain_list"),
-            )
+            .get_json(Operation::DomainLookup, url, Vec::new(), Sign::Iam, || {
+                tr!("core.answer.what.domain_list")
+            })
             .await?;
         list.domains
             .into_iter()
@@ -1051,9 +1047,10 @@ impl Client {
             .filter(|id| !id.is_empty())
             .ok_or_else(|| ApiFailure {
                 status: Some(status),
-                code: None,
-                message: tr!("core.iam.no_domain"),
-                next_step: tr!("core.iam.no_domain_next", env = ENV_DOMAIN_ID),
+                ..ApiFailure::formed(
+                    || tr!("core.iam.no_domain"),
+                    tr!("core.iam.no_domain_next", env = ENV_DOMAIN_ID),
+                )
             })
     }
 
@@ -1061,28 +1058,26 @@ impl Client {
         let url = join(&self.inner.endpoints.iam, paths::IAM_PROJECTS);
         let query = vec![("name".to_string(), region.to_string())];
         let (list, status): (ProjectList, _) = self
-            .get_json(
-                Operation::ProjectLookup,
-                url,
-                query,
-                Sign::Iam,
-                &tr!("core.answer.what.project_list"),
-            )
+            .get_json(Operation::ProjectLookup, url, query, Sign::Iam, || {
+                tr!("core.answer.what.project_list")
+            })
             .await?;
         let mut found = list.projects.into_iter().filter(|p| p.name == region);
         match (found.next(), found.next()) {
             (Some(p), None) if !failure::clean(&p.id).is_empty() => Ok(failure::clean(&p.id)),
             (Some(_), Some(_)) => Err(ApiFailure {
                 status: Some(status),
-                code: None,
-                message: tr!("core.iam.projects_many", region = region),
-                next_step: tr!("core.iam.projects_many_next", env = ENV_PROJECT_ID),
+                ..ApiFailure::formed(
+                    || tr!("core.iam.projects_many", region = region),
+                    tr!("core.iam.projects_many_next", env = ENV_PROJECT_ID),
+                )
             }),
             _ => Err(ApiFailure {
                 status: Some(status),
-                code: None,
-                message: tr!("core.iam.no_project", region = region),
-                next_step: tr!("core.iam.no_project_next"),
+                ..ApiFailure::formed(
+                    || tr!("core.iam.no_project", region = region),
+                    tr!("core.iam.no_project_next"),
+                )
             }),
         }
     }
@@ -1094,7 +1089,7 @@ impl Client {
         url: Url,
         query: Vec<(String, String)>,
         sign: Sign,
-        what: &str,
+        what: fn() -> String,
     ) -> Result<(T, u16), ApiFailure> {
         let call = Call {
             operation: op,
@@ -1111,7 +1106,9 @@ impl Client {
             return Err(self.failure(op, &answer));
         }
         let value = serde_json::from_slice(&answer.body).map_err(|_| {
-            failure::unreadable(op, answer.status, &tr!("core.answer.not_a", what = what))
+            failure::unreadable(op, answer.status, || {
+                tr!("core.answer.not_a", what = what())
+            })
         })?;
         Ok((value, answer.status))
     }
@@ -1254,10 +1251,10 @@ impl Client {
         let mut request = self.inner.http.request(call.method.clone(), url);
         for (name, value) in &headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Transport::NotSent(bad_header(call.operation, &tr!("core.header.bad_name")))
+                Transport::NotSent(bad_header(call.operation, || tr!("core.header.bad_name")))
             })?;
             let mut value = HeaderValue::from_str(value.trim()).map_err(|_| {
-                Transport::NotSent(bad_header(call.operation, &tr!("core.header.bad_value")))
+                Transport::NotSent(bad_header(call.operation, || tr!("core.header.bad_value")))
             })?;
             if sensitive
                 .iter()
@@ -1495,15 +1492,20 @@ fn encode_segment(text: &str) -> String {
     out
 }
 
+/// The order ID a call is given, refused unless of Huawei's shape.
+fn checked_order_id(op: Operation, order_id: &str) -> Result<OrderId, ApiFailure> {
+    // Asked again for the words, in each language the failure is told in.
+    OrderId::parse(order_id)
+        .map_err(|_| invalid_order_id(op, || OrderId::parse(order_id).err().unwrap_or_default()))
+}
+
 /// An order ID given to a call that is not of Huawei's shape: nothing was
 /// sent. `why` never repeats the ID.
-fn invalid_order_id(op: Operation, why: &str) -> ApiFailure {
-    ApiFailure {
-        status: None,
-        code: None,
-        message: tr!("core.answer.bad_order_id", why = why),
-        next_step: failure::next_step(op, Some(400), None),
-    }
+fn invalid_order_id(op: Operation, why: impl Fn() -> String) -> ApiFailure {
+    ApiFailure::formed(
+        || tr!("core.answer.bad_order_id", why = why()),
+        failure::next_step(op, Some(400), None),
+    )
 }
 
 /// Sorts a reqwest error into "never sent" and "sent, fate unknown". Only a
@@ -1515,11 +1517,14 @@ fn classify(op: Operation, e: &reqwest::Error, host: &str) -> Transport {
         } else {
             NetworkTrouble::Connect
         };
-        let mut f = failure::network(op, trouble, host);
-        if trouble == NetworkTrouble::Timeout {
-            f.message = tr!("core.network.connect_timeout", host = host);
-        }
-        Transport::NotSent(f)
+        let f = failure::network(op, trouble, host);
+        Transport::NotSent(match trouble {
+            NetworkTrouble::Timeout => ApiFailure::formed(
+                || tr!("core.network.connect_timeout", host = host),
+                f.next_step,
+            ),
+            _ => f,
+        })
     } else if e.is_timeout() {
         Transport::Lost(failure::network(op, NetworkTrouble::Timeout, host))
     } else {
@@ -1527,13 +1532,8 @@ fn classify(op: Operation, e: &reqwest::Error, host: &str) -> Transport {
     }
 }
 
-fn bad_header(op: Operation, message: &str) -> ApiFailure {
-    ApiFailure {
-        status: None,
-        code: None,
-        message: message.to_string(),
-        next_step: failure::next_step(op, None, None),
-    }
+fn bad_header(op: Operation, message: impl Fn() -> String) -> ApiFailure {
+    ApiFailure::formed(message, failure::next_step(op, None, None))
 }
 
 /// `host[:port]` as in the URL: what the `Host` header carries.

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 use super::ids::ClientRequestId;
 use super::purchase::FoundOrder;
 use super::wire::OrderDetails;
+use crate::lang::{Lang, in_language};
 
 /// A failure from a service or the network, already in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,21 +22,49 @@ pub struct ApiFailure {
     /// The service's error code (e.g. `HCSS.14000011`), when it gave one.
     pub code: Option<String>,
     /// What went wrong, in words (the service's message, cleaned of control
-    /// characters, or a description of the network failure).
+    /// characters, or a description of the network failure), in the
+    /// reader's language.
     pub message: String,
+    /// The same words as an English run forms them: what the journal keeps,
+    /// so a record reads the same whichever language wrote it. The
+    /// service's own words are the same in both.
+    pub english_message: String,
     /// What the user can do next.
     pub next_step: String,
 }
 
 impl ApiFailure {
-    /// A failure found here, not answered by a service: no status, no code.
+    /// A failure found here, not answered by a service (no status, no
+    /// code), whose words read the same in every language: text from
+    /// elsewhere. Words flexus forms itself take [`ApiFailure::formed`].
     pub fn local(message: impl Into<String>, next_step: impl Into<String>) -> ApiFailure {
+        let message = message.into();
         ApiFailure {
             status: None,
             code: None,
-            message: message.into(),
+            english_message: message.clone(),
+            message,
             next_step: next_step.into(),
         }
+    }
+
+    /// A failure found here whose words flexus forms: `words` is formed
+    /// once in the reader's language and once in English, for the journal.
+    pub fn formed(words: impl Fn() -> String, next_step: impl Into<String>) -> ApiFailure {
+        ApiFailure {
+            status: None,
+            code: None,
+            message: words(),
+            english_message: in_language(Lang::En, words),
+            next_step: next_step.into(),
+        }
+    }
+
+    /// Puts the words in a longer sentence (`wrap` is given them in the
+    /// language it forms its sentence in), in both forms alike.
+    pub fn reword(&mut self, wrap: impl Fn(&str) -> String) {
+        self.english_message = in_language(Lang::En, || wrap(&self.english_message));
+        self.message = wrap(&self.message);
     }
 
     /// " (HTTP 429, APIGW.0308)", " (HTTP 500)", or nothing: what the
@@ -204,8 +233,7 @@ mod tests {
         ApiFailure {
             status,
             code: code.map(str::to_string),
-            message: "the password is wrong".to_string(),
-            next_step: "Check it and sign in again".to_string(),
+            ..ApiFailure::local("the password is wrong", "Check it and sign in again")
         }
     }
 
@@ -214,8 +242,10 @@ mod tests {
             reason: ApiFailure {
                 status: Some(429),
                 code: Some("APIGW.0308".to_string()),
-                message: "HCSS is receiving too many requests".to_string(),
-                next_step: "Wait a minute and try again".to_string(),
+                ..ApiFailure::local(
+                    "HCSS is receiving too many requests",
+                    "Wait a minute and try again",
+                )
             },
             waiting: Duration::from_secs(waiting),
             asked: asked.map(Duration::from_secs),

@@ -3,7 +3,9 @@
 //! step for every code the purchase document lists.
 
 use super::engine::ApiFailure;
+use super::journal::RecordedFailure;
 use super::wire::{ErrorBody, bss_codes, codes, gateway_codes};
+use crate::lang::{Lang, in_language};
 
 /// Longest service message shown; longer ones are cut (a misbehaving proxy can
 /// answer with a whole HTML page).
@@ -53,6 +55,19 @@ pub enum Operation {
 }
 
 impl Operation {
+    const ALL: [Operation; 10] = [
+        Operation::CreateOrder,
+        Operation::OrderDetails,
+        Operation::ListOrders,
+        Operation::PayOrder,
+        Operation::CancelOrder,
+        Operation::Login,
+        Operation::ProjectLookup,
+        Operation::DomainLookup,
+        Operation::ScopedToken,
+        Operation::TokenCheck,
+    ];
+
     fn service(self) -> &'static str {
         match self {
             Operation::CreateOrder => "HCSS",
@@ -85,19 +100,47 @@ pub fn from_response(
         .filter(|c| !c.is_empty());
     // The trailing full stop is dropped: the message is followed by the
     // status and code in parentheses, then the next step.
-    let message = message
+    let said = message
         .map(|m| {
             clean(&redact(m.to_string()))
                 .trim_end_matches('.')
                 .to_string()
         })
-        .filter(|m| !m.is_empty())
-        .unwrap_or_else(|| default_message(operation, status));
+        .filter(|m| !m.is_empty());
+    // The service's own words are kept as they came, in every language.
+    let words = || {
+        said.clone()
+            .unwrap_or_else(|| default_message(operation, status))
+    };
+    let next = next_step(operation, Some(status), code.as_deref());
     ApiFailure {
         status: Some(status),
-        next_step: next_step(operation, Some(status), code.as_deref()),
         code,
-        message,
+        ..ApiFailure::formed(words, next)
+    }
+}
+
+/// A failure the journal kept, as a person reads it. Flexus's own words for
+/// a status the service explained nothing about follow from the status, so
+/// they are formed again in the reader's language; anything else (the
+/// service's words above all) reads as recorded, in English.
+impl From<&RecordedFailure> for ApiFailure {
+    fn from(recorded: &RecordedFailure) -> ApiFailure {
+        let formed_again = recorded.status.and_then(|status| {
+            Operation::ALL
+                .into_iter()
+                .find(|op| {
+                    in_language(Lang::En, || default_message(*op, status)) == recorded.message
+                })
+                .map(|op| default_message(op, status))
+        });
+        ApiFailure {
+            status: recorded.status,
+            code: recorded.code.clone(),
+            message: formed_again.unwrap_or_else(|| recorded.message.clone()),
+            english_message: recorded.message.clone(),
+            next_step: String::new(),
+        }
     }
 }
 
@@ -216,17 +259,12 @@ pub(crate) enum NetworkTrouble {
 
 pub(crate) fn network(operation: Operation, trouble: NetworkTrouble, host: &str) -> ApiFailure {
     let service = operation.service();
-    let message = match trouble {
+    let words = || match trouble {
         NetworkTrouble::Connect => tr!("core.network.connect", service = service, host = host),
         NetworkTrouble::Timeout => tr!("core.network.timeout", service = service, host = host),
         NetworkTrouble::Lost => tr!("core.network.lost", service = service, host = host),
     };
-    ApiFailure {
-        status: None,
-        code: None,
-        message,
-        next_step: next_step(operation, None, None),
-    }
+    ApiFailure::formed(words, next_step(operation, None, None))
 }
 
 /// How a purchase of unknown outcome ended, in words starting lower-case:
@@ -256,16 +294,23 @@ pub fn ambiguity(reason: &ApiFailure, detail: bool) -> String {
 }
 
 /// A success status whose body could not be read as expected.
-pub(crate) fn unreadable(operation: Operation, status: u16, what: &str) -> ApiFailure {
+pub(crate) fn unreadable(
+    operation: Operation,
+    status: u16,
+    what: impl Fn() -> String,
+) -> ApiFailure {
     ApiFailure {
         status: Some(status),
-        code: None,
-        message: tr!(
-            "core.answer.unreadable",
-            service = operation.service(),
-            what = what
-        ),
-        next_step: tr!("core.next.check_endpoints_then_later"),
+        ..ApiFailure::formed(
+            || {
+                tr!(
+                    "core.answer.unreadable",
+                    service = operation.service(),
+                    what = what()
+                )
+            },
+            tr!("core.next.check_endpoints_then_later"),
+        )
     }
 }
 
@@ -274,23 +319,25 @@ pub(crate) fn unreadable(operation: Operation, status: u16, what: &str) -> ApiFa
 pub(crate) fn too_large(operation: Operation, status: u16, limit: usize) -> ApiFailure {
     ApiFailure {
         status: Some(status),
-        code: None,
-        message: tr!(
-            "core.answer.too_large",
-            service = operation.service(),
-            kib = limit / 1024
-        ),
-        next_step: match operation {
-            Operation::CreateOrder => tr!("core.next.order_may_have_been_placed"),
-            _ => tr!("core.next.check_endpoints_proxy"),
-        },
+        ..ApiFailure::formed(
+            || {
+                tr!(
+                    "core.answer.too_large",
+                    service = operation.service(),
+                    kib = limit / 1024
+                )
+            },
+            match operation {
+                Operation::CreateOrder => tr!("core.next.order_may_have_been_placed"),
+                _ => tr!("core.next.check_endpoints_proxy"),
+            },
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{Lang, in_language};
 
     #[test]
     fn failures_and_their_next_steps_read_in_chinese_with_codes_kept() {
@@ -298,12 +345,14 @@ mod tests {
             let failure = ApiFailure {
                 status: Some(400),
                 code: Some(codes::INSUFFICIENT_QUOTA.to_string()),
-                message: "Insufficient quota.".to_string(),
-                next_step: next_step(
-                    Operation::CreateOrder,
-                    Some(400),
-                    Some(codes::INSUFFICIENT_QUOTA),
-                ),
+                ..ApiFailure::local(
+                    "Insufficient quota.",
+                    next_step(
+                        Operation::CreateOrder,
+                        Some(400),
+                        Some(codes::INSUFFICIENT_QUOTA),
+                    ),
+                )
             };
             failure.to_string()
         });
@@ -343,8 +392,7 @@ mod tests {
         let quota = ApiFailure {
             status: Some(400),
             code: Some(codes::INSUFFICIENT_QUOTA.to_string()),
-            message: "Insufficient quota.".to_string(),
-            next_step: String::new(),
+            ..ApiFailure::local("Insufficient quota.", "")
         };
         assert_eq!(
             quota.to_string(),
@@ -375,6 +423,90 @@ mod tests {
 
     fn keep(s: String) -> String {
         s
+    }
+
+    #[test]
+    fn a_failure_formed_in_chinese_keeps_its_english_words_for_the_journal() {
+        let lost = in_language(Lang::Zh, || {
+            network(Operation::CreateOrder, NetworkTrouble::Lost, "h:1")
+        });
+        assert_eq!(lost.message, "与h:1上的HCSS的连接断开了");
+        assert_eq!(lost.english_message, "the connection to HCSS at h:1 broke");
+        assert_eq!(
+            RecordedFailure::from(&lost).message,
+            "the connection to HCSS at h:1 broke"
+        );
+
+        let mut unready = lost.clone();
+        in_language(Lang::Zh, || {
+            unready.reword(|why| tr!("core.ready.cannot_place", why = why));
+        });
+        let english = in_language(Lang::En, || {
+            let mut english = network(Operation::CreateOrder, NetworkTrouble::Lost, "h:1");
+            english.reword(|why| tr!("core.ready.cannot_place", why = why));
+            english.message
+        });
+        assert_eq!(unready.english_message, english);
+        assert!(
+            unready.message.contains("与h:1上的HCSS的连接断开了"),
+            "{unready}"
+        );
+        assert!(!unready.message.is_ascii(), "{unready}");
+
+        let quiet = in_language(Lang::Zh, || {
+            from_response(Operation::CreateOrder, 502, b"", &keep)
+        });
+        assert_eq!(quiet.message, "HCSS发生内部错误");
+        assert_eq!(quiet.english_message, "HCSS had an internal error");
+
+        // The service's own words are the same in both.
+        let body = br#"{"error_code":"HCSS.14000011","error_msg":"Insufficient quota."}"#;
+        let said = in_language(Lang::Zh, || {
+            from_response(Operation::CreateOrder, 400, body, &keep)
+        });
+        assert_eq!(said.message, "Insufficient quota");
+        assert_eq!(said.english_message, "Insufficient quota");
+        assert!(!said.next_step.is_ascii(), "{}", said.next_step);
+    }
+
+    #[test]
+    fn a_recorded_failure_reads_in_the_readers_language_where_flexus_forms_it_again() {
+        let quiet = RecordedFailure {
+            status: Some(502),
+            code: None,
+            message: "HCSS had an internal error".to_string(),
+        };
+        let shown = in_language(Lang::Zh, || ApiFailure::from(&quiet));
+        assert_eq!(shown.message, "HCSS发生内部错误");
+        assert_eq!(shown.english_message, quiet.message);
+        assert_eq!(shown.status, Some(502));
+        assert_eq!(ApiFailure::from(&quiet).message, quiet.message);
+
+        let no_order = RecordedFailure {
+            status: Some(404),
+            code: None,
+            message: "no such order".to_string(),
+        };
+        assert_eq!(
+            in_language(Lang::Zh, || ApiFailure::from(&no_order).message),
+            in_language(Lang::Zh, || default_message(Operation::PayOrder, 404))
+        );
+
+        // What flexus cannot form again reads as recorded: the service's
+        // words, and its own words whose details the journal lacks.
+        for (status, code, message) in [
+            (Some(400), Some("HCSS.14000011"), "Insufficient quota"),
+            (None, None, "the connection to HCSS at h:1 broke"),
+        ] {
+            let recorded = RecordedFailure {
+                status,
+                code: code.map(str::to_string),
+                message: message.to_string(),
+            };
+            let shown = in_language(Lang::Zh, || ApiFailure::from(&recorded));
+            assert_eq!(shown.message, message);
+            assert_eq!(shown.code.as_deref(), code);
+        }
     }
 
     #[test]

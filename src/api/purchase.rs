@@ -206,8 +206,8 @@ pub async fn submit(
             send(client, journal, body, client_request_id, 1, sent_at, lock).await
         }
         Ok(Err(failure)) => SubmitOutcome::Rejected(failure),
-        Err(_) => SubmitOutcome::Rejected(ApiFailure::local(
-            tr!("core.journal.check_stopped"),
+        Err(_) => SubmitOutcome::Rejected(ApiFailure::formed(
+            || tr!("core.journal.check_stopped"),
             tr!("core.next.try_again"),
         )),
     }
@@ -237,8 +237,8 @@ fn reserve_new(
         .map_err(|e| journal_failure(journal, &e))?
         .is_some()
     {
-        return Err(ApiFailure::local(
-            tr!("core.purchase.already_sent"),
+        return Err(ApiFailure::formed(
+            || tr!("core.purchase.already_sent"),
             tr!("core.purchase.already_sent_next"),
         ));
     }
@@ -250,8 +250,8 @@ fn reserve_new(
     {
         let at = crate::domain::when::dated_stamp(&double.last_sent_at, &ENGINE_ZONE);
         let id = &double.client_request_id;
-        return Err(ApiFailure::local(
-            match &double.order_id {
+        return Err(ApiFailure::formed(
+            || match &double.order_id {
                 Some(order_id) => tr!(
                     "core.purchase.double_placed",
                     at = at,
@@ -268,11 +268,13 @@ fn reserve_new(
         .iter()
         .find(|d| !separate_from.contains(&damaged_key(d)))
     {
-        return Err(ApiFailure::local(
-            tr!(
-                "core.purchase.damaged_nothing_sent",
-                what = damaged_words(hidden, &ENGINE_ZONE)
-            ),
+        return Err(ApiFailure::formed(
+            || {
+                tr!(
+                    "core.purchase.damaged_nothing_sent",
+                    what = damaged_words(hidden, &ENGINE_ZONE)
+                )
+            },
             match &hidden.client_request_id {
                 Some(id) => tr!("core.purchase.damaged_next", id = id),
                 None => tr!("core.purchase.damaged_next_no_id"),
@@ -361,12 +363,14 @@ fn record_word(
         .map_err(|e| journal_failure(journal, &e))?
         .filter(|owner| owner.client_request_id != client_request_id.as_str())
     {
-        return Err(ApiFailure::local(
-            tr!(
-                "core.claim.other_purchase",
-                order_id = order_id,
-                id = owner.client_request_id
-            ),
+        return Err(ApiFailure::formed(
+            || {
+                tr!(
+                    "core.claim.other_purchase",
+                    order_id = order_id,
+                    id = owner.client_request_id
+                )
+            },
             tr!("core.claim.other_purchase_next"),
         ));
     }
@@ -377,15 +381,17 @@ fn record_word(
         .map_err(|e| journal_failure(journal, &e))?
         && !record.found.iter().any(|f| f == order_id.as_str())
     {
-        return Err(ApiFailure::local(
-            if record.found.is_empty() {
-                tr!("core.claim.not_found_none", order_id = order_id)
-            } else {
-                tr!(
-                    "core.claim.not_found",
-                    order_id = order_id,
-                    found = record.found.join(", ")
-                )
+        return Err(ApiFailure::formed(
+            || {
+                if record.found.is_empty() {
+                    tr!("core.claim.not_found_none", order_id = order_id)
+                } else {
+                    tr!(
+                        "core.claim.not_found",
+                        order_id = order_id,
+                        found = record.found.join(", ")
+                    )
+                }
             },
             tr!("core.claim.not_found_next"),
         ));
@@ -436,14 +442,14 @@ fn lock_unresolved(
         {
             return Ok(lock);
         }
-        return Err(ApiFailure::local(
-            tr!("core.claim.no_purchase"),
+        return Err(ApiFailure::formed(
+            || tr!("core.claim.no_purchase"),
             tr!("core.claim.no_purchase_next"),
         ));
     };
     if !record.is_unresolved() {
-        return Err(ApiFailure::local(
-            match &record.order_id {
+        return Err(ApiFailure::formed(
+            || match &record.order_id {
                 Some(placed) => tr!("core.claim.already_known", order_id = placed),
                 None => tr!(
                     "core.claim.settled",
@@ -458,8 +464,8 @@ fn lock_unresolved(
 
 fn checked_order_id(order_id: &str) -> Result<super::ids::OrderId, ApiFailure> {
     super::ids::OrderId::parse(order_id).map_err(|why| {
-        ApiFailure::local(
-            tr!("core.claim.bad_order_id", why = why),
+        ApiFailure::formed(
+            || tr!("core.claim.bad_order_id", why = why),
             tr!("core.claim.bad_order_id_next"),
         )
     })
@@ -477,7 +483,7 @@ fn lock_for_change(
 }
 
 fn busy_elsewhere() -> ApiFailure {
-    ApiFailure::local(tr!("core.purchase.busy"), tr!("core.purchase.busy_next"))
+    ApiFailure::formed(|| tr!("core.purchase.busy"), tr!("core.purchase.busy_next"))
 }
 
 /// Sends a purchase again after an ambiguous outcome, on the user's word:
@@ -500,8 +506,8 @@ pub async fn resend(
     let record = match journal.purchase(client_request_id.as_str()) {
         Ok(Some(record)) => record,
         Ok(None) => {
-            return SubmitOutcome::Rejected(ApiFailure::local(
-                tr!("core.resend.no_purchase"),
+            return SubmitOutcome::Rejected(ApiFailure::formed(
+                || tr!("core.resend.no_purchase"),
                 tr!("core.resend.no_purchase_next"),
             ));
         }
@@ -509,20 +515,24 @@ pub async fn resend(
     };
     match &record.state {
         PurchaseState::Placed => {
-            return SubmitOutcome::Rejected(ApiFailure::local(
-                tr!(
-                    "core.resend.already_placed",
-                    order_id = record.order_id.as_deref().unwrap_or("?")
-                ),
+            return SubmitOutcome::Rejected(ApiFailure::formed(
+                || {
+                    tr!(
+                        "core.resend.already_placed",
+                        order_id = record.order_id.as_deref().unwrap_or("?")
+                    )
+                },
                 tr!("core.resend.already_placed_next"),
             ));
         }
         PurchaseState::Rejected(_) | PurchaseState::NothingPlaced => {
-            return SubmitOutcome::Rejected(ApiFailure::local(
-                tr!(
-                    "core.resend.settled",
-                    state = record.state_text(&jiff::tz::TimeZone::UTC)
-                ),
+            return SubmitOutcome::Rejected(ApiFailure::formed(
+                || {
+                    tr!(
+                        "core.resend.settled",
+                        state = record.state_text(&jiff::tz::TimeZone::UTC)
+                    )
+                },
                 tr!("core.resend.settled_next"),
             ));
         }
@@ -532,18 +542,20 @@ pub async fn resend(
     if record.endpoint != endpoint {
         // Elsewhere it is another purchase: the lookups, and any
         // de-duplication by Client-Request-Id, would not see the first send.
-        return SubmitOutcome::Rejected(ApiFailure::local(
-            tr!(
-                "core.resend.other_endpoint",
-                first = record.endpoint,
-                endpoint = endpoint
-            ),
+        return SubmitOutcome::Rejected(ApiFailure::formed(
+            || {
+                tr!(
+                    "core.resend.other_endpoint",
+                    first = record.endpoint,
+                    endpoint = endpoint
+                )
+            },
             tr!("core.resend.other_endpoint_next"),
         ));
     }
     if &record.body != body {
-        return SubmitOutcome::Rejected(ApiFailure::local(
-            tr!("core.resend.changed"),
+        return SubmitOutcome::Rejected(ApiFailure::formed(
+            || tr!("core.resend.changed"),
             tr!("core.resend.changed_next"),
         ));
     }
@@ -558,13 +570,13 @@ pub async fn resend(
     record_lookup(journal, client_request_id, &found, lookup_failed.as_ref()).await;
     if !found.is_empty() || lookup_failed.is_some() {
         let reason = if found.is_empty() {
-            ApiFailure::local(
-                tr!("core.resend.list_unchecked"),
+            ApiFailure::formed(
+                || tr!("core.resend.list_unchecked"),
                 tr!("core.resend.list_unchecked_next"),
             )
         } else {
-            ApiFailure::local(
-                tr!("core.resend.candidates"),
+            ApiFailure::formed(
+                || tr!("core.resend.candidates"),
                 tr!("core.resend.candidates_next"),
             )
         };
@@ -662,8 +674,8 @@ impl OrderAction {
 /// cannot be opened.
 pub fn open_journal(dir: &std::path::Path) -> Result<Journal, ApiFailure> {
     Journal::open(dir).map_err(|e| {
-        ApiFailure::local(
-            tr!("core.journal.cannot_open", dir = dir.display(), why = e),
+        ApiFailure::formed(
+            || tr!("core.journal.cannot_open", dir = dir.display(), why = e),
             tr!("core.journal.cannot_open_next"),
         )
     })
@@ -714,8 +726,8 @@ async fn in_journal(
     work: impl FnOnce(&Journal) -> Result<(), ApiFailure> + Send + 'static,
 ) -> Result<(), ApiFailure> {
     off_workers(journal, work).await.unwrap_or_else(|| {
-        Err(ApiFailure::local(
-            tr!("core.journal.write_unfinished"),
+        Err(ApiFailure::formed(
+            || tr!("core.journal.write_unfinished"),
             tr!("core.journal.write_unfinished_next"),
         ))
     })
@@ -751,8 +763,8 @@ pub async fn look_again(
     let Ok(id) = ClientRequestId::parse(&record.client_request_id) else {
         return (
             Vec::new(),
-            Some(ApiFailure::local(
-                tr!("core.journal.bad_request_id"),
+            Some(ApiFailure::formed(
+                || tr!("core.journal.bad_request_id"),
                 tr!("core.journal.bad_request_id_next"),
             )),
         );
@@ -934,8 +946,8 @@ pub async fn find_candidates(
 }
 
 fn malformed_orders(count: usize) -> ApiFailure {
-    ApiFailure::local(
-        tr!("core.lookup.malformed", count = count),
+    ApiFailure::formed(
+        || tr!("core.lookup.malformed", count = count),
         tr!("core.lookup.malformed_next"),
     )
 }
@@ -980,19 +992,19 @@ fn journal_error_words(journal: &Journal, e: &std::io::Error) -> String {
 }
 
 fn journal_failure(journal: &Journal, e: &std::io::Error) -> ApiFailure {
-    ApiFailure {
-        status: None,
-        code: None,
-        message: tr!(
-            "core.journal.cannot_write",
-            path = journal.path().display(),
-            why = e
-        ),
-        next_step: tr!(
+    ApiFailure::formed(
+        || {
+            tr!(
+                "core.journal.cannot_write",
+                path = journal.path().display(),
+                why = e
+            )
+        },
+        tr!(
             "core.journal.cannot_write_next",
             env = super::journal::ENV_STATE_DIR
         ),
-    }
+    )
 }
 
 #[cfg(test)]

@@ -180,15 +180,12 @@ pub async fn track(
                 }
                 failures += 1;
                 if options.give_up_after.is_some_and(|limit| failures >= limit) {
-                    let gave_up = ApiFailure {
+                    let mut gave_up = ApiFailure {
                         next_step: tr!("core.tracking.gave_up_next", order_id = order_id),
-                        message: tr!(
-                            "core.tracking.gave_up",
-                            failures = failures,
-                            why = failure.message
-                        ),
                         ..failure
                     };
+                    gave_up
+                        .reword(|why| tr!("core.tracking.gave_up", failures = failures, why = why));
                     let _ = tx
                         .send(TrackEvent::Finished {
                             status: last_status,

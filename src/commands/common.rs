@@ -9,8 +9,8 @@ use std::time::Duration;
 use clap::Args;
 use unicode_width::UnicodeWidthStr;
 
+use crate::api::auth;
 use crate::api::auth::ENV_CREDENTIALS_FILE;
-use crate::api::auth::{self, AuthSource};
 use crate::api::auth::{ENV_BSS_TOKEN, ENV_TOKEN};
 use crate::api::client::{Client, ClientConfig, LookupOptions};
 use crate::api::endpoints::{
@@ -61,7 +61,9 @@ pub struct ConnectArgs {
 pub(super) struct Session {
     pub(super) client: Client,
     pub(super) journal: Journal,
-    pub(super) source: AuthSource,
+    /// How it signed in, in words without the secrets ("access key from
+    /// HUAWEICLOUD_SDK_AK/SK"); the line mode's sign-ins say it their way.
+    pub(super) source: String,
     pub(super) track: TrackOptions,
     /// The zone times are told to people in (the system's; `TZ` wins),
     /// looked up once for the command.
@@ -136,7 +138,7 @@ pub(super) fn connect(
     Ok(Session {
         client,
         journal,
-        source: resolved.source,
+        source: resolved.source.to_string(),
         track,
         zone: reader_zone(),
         rt,
@@ -337,7 +339,7 @@ pub(super) fn open_journal() -> Result<Journal, Failure> {
     crate::api::purchase::open_journal(&journal_dir()?).map_err(api_failure)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

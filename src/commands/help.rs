@@ -44,6 +44,7 @@ pub fn argument(command: &str, arg: &str) -> Option<String> {
         ("flexus", "plan") => tr!("cmd.help.flexus.plan"),
         ("flexus", "sandbox") => tr!("cmd.help.flexus.sandbox"),
         ("flexus", "mouse") => tr!("cmd.help.flexus.mouse"),
+        ("flexus", "accessible") => tr!("line.help.accessible"),
         // How to reach the services, for every command that does.
         (_, "hcss_endpoint") => tr!("cmd.help.arg.hcss_endpoint"),
         (_, "bss_endpoint") => tr!("cmd.help.arg.bss_endpoint"),

@@ -17,6 +17,7 @@ pub mod dismiss;
 mod follow;
 pub mod help;
 pub mod json;
+mod line;
 pub mod log;
 pub mod man;
 pub mod order;

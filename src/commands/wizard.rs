@@ -34,6 +34,10 @@ pub struct WizardArgs {
     #[arg(long)]
     pub mouse: bool,
 
+    /// Ask the wizard's questions as plain numbered lines, for screen readers and pipes [env: FLEXUS_ACCESSIBLE=1; also under TERM=dumb, unless FLEXUS_ACCESSIBLE=0]
+    #[arg(long)]
+    pub accessible: bool,
+
     /// Exit right after the first frame is drawn (start-up measurement)
     #[arg(long, hide = true)]
     pub first_frame_exit: bool,
@@ -43,45 +47,55 @@ pub struct WizardArgs {
 }
 
 impl Execute for WizardArgs {
-    fn execute(self, data: Data, _: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
-        let profile = data.profile.as_ref();
-        let (endpoints, config, track) = connection_settings(&self.connect, profile)?;
-        let mut tokens = token_files(&self.connect, profile);
-        let journal_dir = journal_dir()?;
+    fn execute(self, data: Data, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure> {
+        if super::line::chosen(self.accessible, |name| std::env::var(name).ok()) {
+            return super::line::run(&self, data, out, err);
+        }
+        let (connector, found) = signing_in(&self, &data)?;
         // Kept beside the journal it belongs with: a sandbox order's choices
         // never come back in a real one.
         let kept_file = kept::file_in(&if self.sandbox {
-            journal_dir.join("sandbox")
+            connector.journal_dir.join("sandbox")
         } else {
-            journal_dir.clone()
+            connector.journal_dir.clone()
         });
-        let pinned = profile.is_some_and(|p| p.settings.credentials.is_some());
-        let found = if self.sandbox {
-            None
-        } else if pinned
-            && self.connect.token_file.is_none()
-            && self.connect.bss_token_file.is_none()
-        {
-            // Signed in with what the profile pins, found as the commands
-            // find it; the wizard must not then look elsewhere.
-            tokens = Default::default();
-            Some(pinned_sign_in(&self.connect, profile)?)
-        } else {
-            live::found_credentials(tokens)
-                .map_err(|message| Failure::new(EXIT_INVALID, message))?
-        };
-        let connector = Arc::new(LiveConnector {
-            endpoints,
-            config,
-            track,
-            journal_dir,
-            token_file: tokens.purchase.map(PathBuf::from),
-            bss_token_file: tokens.billing.map(PathBuf::from),
-            catalog: data.catalog.clone(),
-            prices: data.prices.clone(),
-        });
+        let connector = Arc::new(connector);
         launch(self, data, connector, found, Some(kept_file), err)
     }
+}
+
+/// How the wizard signs in, on its screens or in the line mode: the
+/// connector, and the way to sign in found without asking (what a profile
+/// pins, else the environment's); none for `--sandbox`, which needs none.
+pub(super) fn signing_in(
+    args: &WizardArgs,
+    data: &Data,
+) -> Result<(LiveConnector, Option<SignIn>), Failure> {
+    let profile = data.profile.as_ref();
+    let (endpoints, config, track) = connection_settings(&args.connect, profile)?;
+    let mut tokens = token_files(&args.connect, profile);
+    let pinned = profile.is_some_and(|p| p.settings.credentials.is_some());
+    let found = if args.sandbox {
+        None
+    } else if pinned && args.connect.token_file.is_none() && args.connect.bss_token_file.is_none() {
+        // Signed in with what the profile pins, found as the commands
+        // find it; the wizard must not then look elsewhere.
+        tokens = Default::default();
+        Some(pinned_sign_in(&args.connect, profile)?)
+    } else {
+        live::found_credentials(tokens).map_err(|message| Failure::new(EXIT_INVALID, message))?
+    };
+    let connector = LiveConnector {
+        endpoints,
+        config,
+        track,
+        journal_dir: journal_dir()?,
+        token_file: tokens.purchase.map(PathBuf::from),
+        bss_token_file: tokens.billing.map(PathBuf::from),
+        catalog: data.catalog.clone(),
+        prices: data.prices.clone(),
+    };
+    Ok((connector, found))
 }
 
 /// Runs the wizard. `connector` signs in; `found` is the way to sign in

@@ -131,6 +131,15 @@ impl Clock {
     }
 }
 
+/// Whose choices a new order starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChoicesFrom {
+    /// The order kept over the last quit.
+    Kept,
+    /// The last order sent.
+    Last,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
     Info,
@@ -327,14 +336,14 @@ impl App {
             None => self.go_to(Page::Step(Step::Review)),
             Some(step) => {
                 self.go_to(Page::Step(step));
+                let count = problems.len();
                 self.notice(
                     Tone::Warning,
-                    format!(
-                        "The plan has {} problem{}; fix {} and go on:",
-                        problems.len(),
-                        if problems.len() == 1 { "" } else { "s" },
-                        if problems.len() == 1 { "it" } else { "them" }
-                    ),
+                    if count == 1 {
+                        tr!("live.plan_problems.one")
+                    } else {
+                        tr!("live.plan_problems.other", count = count)
+                    },
                 );
                 for p in problems {
                     self.notice(Tone::Warning, p.to_string());
@@ -370,12 +379,12 @@ impl App {
         self.sync_all_screens();
     }
 
-    /// Starts from earlier choices (`source`: "the last order", "the kept
-    /// order"), each step's cursor on them but none accepted: the user
+    /// Starts from earlier choices (the last order's, or the kept order's),
+    /// each step's cursor on them but none accepted: the user
     /// walks the steps. A choice the catalog no longer offers is dropped,
     /// and its step starts as usual. Returns the first step whose choice
     /// was dropped, and a notice for each saying why.
-    pub fn take_up(&mut self, draft: Draft, source: &str) -> (Option<Step>, Vec<Notice>) {
+    pub fn take_up(&mut self, draft: Draft, source: ChoicesFrom) -> (Option<Step>, Vec<Notice>) {
         let mut draft = draft;
         let mut first_dropped = None;
         let mut dropped = Vec::new();
@@ -403,17 +412,31 @@ impl App {
             for &later in with_it {
                 drop_choice(&mut draft, later);
             }
-            let also = if also.is_empty() {
-                String::new()
-            } else {
-                format!(" (and its {} with it)", also.join(" and "))
+            let choice = step.title().to_lowercase();
+            let also = also.join(tr!("live.dropped.and").as_str());
+            let text = match (source, also.is_empty()) {
+                (ChoicesFrom::Kept, true) => {
+                    tr!("live.dropped.kept", choice = choice, problem = problem)
+                }
+                (ChoicesFrom::Kept, false) => tr!(
+                    "live.dropped.kept_with",
+                    choice = choice,
+                    also = also,
+                    problem = problem
+                ),
+                (ChoicesFrom::Last, true) => {
+                    tr!("live.dropped.last", choice = choice, problem = problem)
+                }
+                (ChoicesFrom::Last, false) => tr!(
+                    "live.dropped.last_with",
+                    choice = choice,
+                    also = also,
+                    problem = problem
+                ),
             };
             dropped.push(Notice {
                 tone: Tone::Warning,
-                text: format!(
-                    "The {} choice of {source} was dropped{also}: {problem}. Choose again.",
-                    step.title().to_lowercase()
-                ),
+                text,
             });
             first_dropped.get_or_insert(step);
         }
@@ -611,7 +634,12 @@ impl App {
         {
             cleared.push(Notice {
                 tone: Tone::Warning,
-                text: format!("Image {name} {version} was cleared: {reason}."),
+                text: tr!(
+                    "live.cleared.image",
+                    name = name,
+                    version = version,
+                    reason = reason
+                ),
             });
             self.draft.image = ImageRef::Unset;
         }
@@ -624,7 +652,11 @@ impl App {
         {
             cleared.push(Notice {
                 tone: Tone::Warning,
-                text: format!("Spec {} was cleared: {reason}.", self.draft.plan_spec),
+                text: tr!(
+                    "live.cleared.spec",
+                    spec = self.draft.plan_spec,
+                    reason = reason
+                ),
             });
             self.draft.plan_spec.clear();
         }

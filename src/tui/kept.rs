@@ -73,7 +73,7 @@ pub fn read(path: &Path) -> Found {
         Err(e) => Found::Unreadable(e.to_string()),
         Ok(text) => match KeptDraft::from_json(&text) {
             Some(kept) => Found::Draft(kept),
-            None => Found::Unreadable("it is not a kept order".to_string()),
+            None => Found::Unreadable(tr!("live.kept.not_a_kept_order")),
         },
     }
 }

@@ -44,14 +44,26 @@ pub struct LiveConnector {
     pub prices: PriceTable,
 }
 
-impl Connector for LiveConnector {
-    fn connect(
-        &self,
-        choice: SignIn,
-    ) -> BoxFuture<'static, Result<Arc<dyn OrderService>, ApiFailure>> {
+/// A client signed in as the user chose, checked with one call, and where
+/// its orders are journaled: what the wizard and the accessible line mode
+/// both start from, so the two sign in the same way.
+pub struct SignedIn {
+    pub client: Client,
+    pub journal_dir: PathBuf,
+    /// Where orders go, in full.
+    pub description: String,
+    /// The same in a few words.
+    pub brief: String,
+    /// An in-process sandbox; it serves as long as this is kept.
+    pub sandbox: Option<SandboxHandle>,
+}
+
+impl LiveConnector {
+    /// Signs in as `choice` says (starting an in-process sandbox for
+    /// [`SignIn::Sandbox`]), and checks the credentials with one call.
+    pub fn sign_in(&self, choice: SignIn) -> BoxFuture<'static, Result<SignedIn, ApiFailure>> {
         let endpoints = self.endpoints.clone();
         let config = self.config.clone();
-        let track = self.track.clone();
         let journal_dir = self.journal_dir.clone();
         let token_file = self.token_file.clone();
         let bss_token_file = self.bss_token_file.clone();
@@ -72,8 +84,8 @@ impl Connector for LiveConnector {
                     .await
                     .map_err(|e| {
                         ApiFailure::local(
-                            format!("the sandbox could not start: {e}"),
-                            "Try again, or run `flexus sandbox` in another terminal",
+                            tr!("live.connect.sandbox_failed", why = e),
+                            tr!("live.connect.sandbox_failed_next"),
                         )
                     })?;
                     let endpoints = Endpoints::all_at(&handle.url())
@@ -88,9 +100,8 @@ impl Connector for LiveConnector {
                         },
                         config,
                     )?;
-                    let description =
-                        format!("the sandbox at {} (no account, no money)", handle.url());
-                    let brief = format!("sandbox {}", handle.addr());
+                    let description = tr!("live.connect.sandbox", url = handle.url());
+                    let brief = tr!("live.connect.sandbox_brief", addr = handle.addr());
                     (
                         client,
                         journal_dir.join("sandbox"),
@@ -100,14 +111,14 @@ impl Connector for LiveConnector {
                     )
                 }
                 SignIn::Tokens { purchase, billing } => {
-                    let description = format!("{} with IAM tokens", endpoints.hcss);
+                    let description = tr!("live.connect.tokens", endpoint = endpoints.hcss);
                     let client =
                         Client::new(endpoints, Auth::Tokens { purchase, billing }, config)?;
                     (
                         client,
                         journal_dir,
                         description,
-                        format!("{host}, token"),
+                        tr!("live.connect.token_brief", host = host),
                         None,
                     )
                 }
@@ -119,14 +130,16 @@ impl Connector for LiveConnector {
                     .map_err(|e| ApiFailure::local(e.to_string(), ""))?
                     .ok_or_else(|| {
                         ApiFailure::local(
-                            "no token or access key was found in the environment",
+                            tr!("live.connect.none_in_environment"),
                             auth::missing_credentials_help(),
                         )
                     })?;
                     let description = format!("{} ({})", endpoints.hcss, resolved.source);
                     let brief = match resolved.auth {
-                        Auth::Tokens { .. } | Auth::SignedIn { .. } => format!("{host}, token"),
-                        Auth::AkSk { .. } => format!("{host}, AK/SK"),
+                        Auth::Tokens { .. } | Auth::SignedIn { .. } => {
+                            tr!("live.connect.token_brief", host = host)
+                        }
+                        Auth::AkSk { .. } => tr!("live.connect.ak_sk_brief", host = host),
                     };
                     let client = Client::new(endpoints, resolved.auth, config)?;
                     (client, journal_dir, description, brief, None)
@@ -150,9 +163,11 @@ impl Connector for LiveConnector {
                     let anonymous = Client::unauthenticated(endpoints, config)?;
                     let domain_token = anonymous.login_with_password(&login).await?;
                     drop(login);
-                    let description = format!(
-                        "{} as IAM user {user} of {account}",
-                        anonymous.endpoints().hcss
+                    let description = tr!(
+                        "live.connect.iam_user",
+                        endpoint = anonymous.endpoints().hcss,
+                        user = user,
+                        account = account
                     );
                     (
                         anonymous.with_auth(Auth::SignedIn { domain_token }),
@@ -166,6 +181,32 @@ impl Connector for LiveConnector {
             // One cheap authenticated call: wrong credentials show on the
             // sign-in screen, not after the seventh step.
             client.check_sign_in().await?;
+            Ok(SignedIn {
+                client,
+                journal_dir,
+                description,
+                brief,
+                sandbox,
+            })
+        })
+    }
+}
+
+impl Connector for LiveConnector {
+    fn connect(
+        &self,
+        choice: SignIn,
+    ) -> BoxFuture<'static, Result<Arc<dyn OrderService>, ApiFailure>> {
+        let signing_in = self.sign_in(choice);
+        let track = self.track.clone();
+        Box::pin(async move {
+            let SignedIn {
+                client,
+                journal_dir,
+                description,
+                brief,
+                sandbox,
+            } = signing_in.await?;
             let journal = purchase::open_journal(&journal_dir)?;
             let service: Arc<dyn OrderService> = Arc::new(LiveService {
                 client,
@@ -302,15 +343,8 @@ impl OrderService for LiveService {
                 })
             });
             read.await
-                .map_err(|e| {
-                    ApiFailure::local(format!("reading the order journal failed: {e}"), "")
-                })?
-                .map_err(|e| {
-                    ApiFailure::local(
-                        format!("cannot read the order journal: {e}"),
-                        "`flexus orders` lists what it holds",
-                    )
-                })
+                .map_err(journal_task_failed)?
+                .map_err(journal_unreadable)
         })
     }
 
@@ -342,15 +376,8 @@ impl OrderService for LiveService {
             let records =
                 tokio::task::spawn_blocking(move || journal.recent(None).map(|l| l.purchases))
                     .await
-                    .map_err(|e| {
-                        ApiFailure::local(format!("reading the order journal failed: {e}"), "")
-                    })?
-                    .map_err(|e| {
-                        ApiFailure::local(
-                            format!("cannot read the order journal: {e}"),
-                            "`flexus orders` lists what it holds",
-                        )
-                    })?;
+                    .map_err(journal_task_failed)?
+                    .map_err(journal_unreadable)?;
             Ok(match this_session {
                 None => records,
                 Some(mine) => records.into_iter().filter(|r| mine(r)).collect(),
@@ -470,4 +497,17 @@ pub fn found_credentials(files: auth::TokenFiles<'_>) -> Result<Option<SignIn>, 
         Auth::Tokens { purchase, billing } => SignIn::Tokens { purchase, billing },
         Auth::AkSk { .. } | Auth::SignedIn { .. } => SignIn::AkSkFromEnvironment,
     }))
+}
+
+/// The journal's reading task itself failed (it panicked or was dropped).
+fn journal_task_failed(e: tokio::task::JoinError) -> ApiFailure {
+    ApiFailure::local(tr!("live.journal.task_failed", why = e), "")
+}
+
+/// The journal could be reached but not read.
+fn journal_unreadable(e: std::io::Error) -> ApiFailure {
+    ApiFailure::local(
+        tr!("live.journal.unreadable", why = e),
+        tr!("live.journal.unreadable_next"),
+    )
 }

@@ -101,17 +101,11 @@ pub fn prepare(options: &mut Options, start: &Start) -> (App, Vec<Effect>) {
             app.kept = Some(kept);
         }
         kept::Found::Unreadable(why) => {
-            let place = options
-                .kept_file
-                .as_ref()
-                .map_or(String::new(), |p| format!(" in {}", p.display()));
-            app.notice(
-                Tone::Warning,
-                format!(
-                    "The order kept{place} could not be read ({why}); it is left there, and \
-                     this order starts afresh."
-                ),
-            );
+            let text = match &options.kept_file {
+                Some(path) => tr!("live.kept.unreadable_in", path = path.display(), why = why),
+                None => tr!("live.kept.unreadable", why = why),
+            };
+            app.notice(Tone::Warning, text);
         }
     }
     let effects = update::start(&mut app, start);
@@ -323,7 +317,7 @@ struct Tracker {
 }
 
 fn not_signed_in() -> ApiFailure {
-    ApiFailure::local("flexus is not signed in", "sign in first")
+    ApiFailure::local(tr!("live.not_signed_in"), tr!("live.not_signed_in_next"))
 }
 
 impl Runner {
@@ -345,12 +339,10 @@ impl Runner {
                 self.spawn(async move {
                     let result = match connecting {
                         Some(future) => future.await,
-                        None => Err(ApiFailure {
-                            status: None,
-                            code: None,
-                            message: "this session has no way to sign in again".to_string(),
-                            next_step: "restart flexus".to_string(),
-                        }),
+                        None => Err(ApiFailure::local(
+                            tr!("live.no_sign_in_again"),
+                            tr!("live.no_sign_in_again_next"),
+                        )),
                     };
                     Msg::Connected { attempt, result }
                 });
@@ -510,14 +502,9 @@ async fn keep_draft(path: Option<PathBuf>, contents: String) -> Option<String> {
     let shown = path.display().to_string();
     let written = tokio::task::spawn_blocking(move || kept::write(&path, &contents)).await;
     Some(match written {
-        Ok(Ok(())) => format!(
-            "Your choices so far are kept in {shown}; the next start offers to continue them."
-        ),
-        Ok(Err(e)) => format!(
-            "Your choices could not be kept in {shown}: {e}. Check that the directory is \
-             writable (or set FLEXUS_STATE_DIR to one that is)."
-        ),
-        Err(e) => format!("Your choices could not be kept in {shown}: {e}."),
+        Ok(Ok(())) => tr!("live.kept.written", path = shown),
+        Ok(Err(e)) => tr!("live.kept.write_failed", path = shown, why = e),
+        Err(e) => tr!("live.kept.write_task_failed", path = shown, why = e),
     })
 }
 
@@ -553,7 +540,7 @@ pub async fn write_plan(
 /// Creating a file, "not found" means its folder is missing.
 fn save_words(e: &io::Error) -> String {
     if e.kind() == io::ErrorKind::NotFound {
-        "its folder does not exist".to_string()
+        tr!("live.plan.no_folder")
     } else {
         crate::io_text::io_words(e)
     }

@@ -188,14 +188,14 @@ impl SignIn {
     pub fn describe(&self) -> String {
         match self {
             SignIn::Tokens { purchase, billing } => match (purchase, billing) {
-                (Some(_), Some(_)) => "IAM tokens".to_string(),
-                _ => "an IAM token".to_string(),
+                (Some(_), Some(_)) => tr!("live.sign_in.what.tokens"),
+                _ => tr!("live.sign_in.what.token"),
             },
             SignIn::Password { user, account, .. } => {
-                format!("IAM user {user} of account {account}")
+                tr!("live.sign_in.what.password", user = user, account = account)
             }
-            SignIn::AkSkFromEnvironment => "AK/SK from the environment".to_string(),
-            SignIn::Sandbox => "the sandbox".to_string(),
+            SignIn::AkSkFromEnvironment => tr!("live.sign_in.what.ak_sk"),
+            SignIn::Sandbox => tr!("live.sign_in.what.sandbox"),
         }
     }
 }

@@ -233,7 +233,7 @@ impl Unknown {
                 timeline.push(
                     clock,
                     Tone::Good,
-                    format!("recorded: order {order_id} is this purchase; tracking it"),
+                    tr!("live.timeline.claimed", order_id = order_id),
                 );
                 let mut tracking = Tracking::new(
                     order_id.to_string(),
@@ -275,16 +275,14 @@ impl Unknown {
         origin: Origin,
     ) -> Unknown {
         let reason = match &record.state {
-            PurchaseState::Ambiguous { error, .. } => ApiFailure {
-                status: error.status,
-                code: error.code.clone(),
-                message: format!("its answer was lost: {}", error.message),
-                next_step: String::new(),
-            },
-            _ => ApiFailure::local(
-                "no answer was recorded: flexus stopped (or is still waiting) after sending it",
-                "",
-            ),
+            PurchaseState::Ambiguous { error, .. } => {
+                let recorded = ApiFailure::from(error);
+                ApiFailure {
+                    message: tr!("live.timeline.answer_lost", why = recorded.message),
+                    ..recorded
+                }
+            }
+            _ => ApiFailure::local(tr!("live.timeline.no_answer_recorded"), ""),
         };
         Unknown {
             request_id,
@@ -315,16 +313,12 @@ impl Unknown {
         self.candidates = lookup.found;
         self.lookup_failed = lookup.failed;
         if self.busy_elsewhere {
-            timeline.push(
-                clock,
-                Tone::Warning,
-                "another flexus is sending this purchase right now",
-            );
+            timeline.push(clock, Tone::Warning, tr!("live.timeline.busy_elsewhere"));
         } else if let Some(failure) = &self.lookup_failed {
             timeline.push(
                 clock,
                 Tone::Error,
-                format!("could not look for the order: {}", failure_text(failure)),
+                tr!("live.timeline.lookup_failed", why = failure_text(failure)),
             );
         } else {
             timeline.push(
@@ -371,17 +365,18 @@ impl Timeline {
 fn found_text(found: &[FoundOrder], sent_at: &str, zone: &TimeZone) -> String {
     let before = found.iter().filter(|f| f.created_before(sent_at)).count();
     let since = found.len() - before;
-    let mut text = format!(
-        "{since} order{} created since {} found",
-        if since == 1 { "" } else { "s" },
-        clean(&dated_stamp(sent_at, zone))
-    );
-    if before > 0 {
-        text.push_str(&format!(
-            ", and {before} created shortly before it (marked BEFORE)"
-        ));
+    let at = clean(&dated_stamp(sent_at, zone)).into_owned();
+    match (since == 1, before) {
+        (true, 0) => tr!("live.timeline.found.one", at = at),
+        (false, 0) => tr!("live.timeline.found.other", count = since, at = at),
+        (true, _) => tr!("live.timeline.found_before.one", at = at, before = before),
+        (false, _) => tr!(
+            "live.timeline.found_before.other",
+            count = since,
+            at = at,
+            before = before
+        ),
     }
-    text
 }
 
 /// A failure as one line: the words, the code, the next step; all cleaned,
@@ -399,9 +394,13 @@ pub fn amount_text(info: &OrderInfo) -> Option<String> {
 pub fn seconds_text(d: Duration) -> String {
     let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
     if secs >= 60 {
-        format!("{}m {:02}s", secs / 60, secs % 60)
+        tr!(
+            "live.minutes_seconds",
+            minutes = secs / 60,
+            seconds = format!("{:02}", secs % 60)
+        )
     } else {
-        format!("{secs}s")
+        tr!("live.seconds", seconds = secs)
     }
 }
 
@@ -424,16 +423,12 @@ impl Submission {
         how: How<'_>,
     ) -> Vec<Effect> {
         let (text, resend, separate_from) = match how {
-            How::Resend => (
-                "sent again, with the same Client-Request-Id".to_string(),
-                true,
-                Vec::new(),
-            ),
+            How::Resend => (tr!("live.timeline.sent_again"), true, Vec::new()),
             How::New {
                 destination,
                 separate_from,
             } => (
-                format!("order sent to {}", clean(destination)),
+                tr!("live.timeline.sent_to", destination = clean(destination)),
                 false,
                 separate_from,
             ),
@@ -469,9 +464,9 @@ impl Submission {
             timeline.push(
                 clock,
                 Tone::Info,
-                format!(
-                    "you said this is a separate purchase from {}",
-                    separate_from.join(", ")
+                tr!(
+                    "live.timeline.separate_from",
+                    request_ids = separate_from.join(", ")
                 ),
             );
         }
@@ -547,10 +542,10 @@ impl Submission {
         timeline.push(
             clock,
             Tone::Info,
-            format!(
-                "reopened from the journal: {}, sent at {}",
-                purchase_text(&record.body),
-                clean(&dated_stamp(&record.first_sent_at, zone))
+            tr!(
+                "live.timeline.reopened",
+                what = purchase_text(&record.body),
+                at = clean(&dated_stamp(&record.first_sent_at, zone))
             ),
         );
         let request_id = match record.request_id() {
@@ -559,10 +554,7 @@ impl Submission {
                 timeline.push(
                     clock,
                     Tone::Error,
-                    format!(
-                        "the journal's record of it cannot be followed here: {why}; `flexus \
-                         orders` lists it"
-                    ),
+                    tr!("live.timeline.record_unfollowable", why = why),
                 );
                 return Vec::new();
             }
@@ -573,7 +565,7 @@ impl Submission {
                 timeline.push(
                     clock,
                     Tone::Info,
-                    format!("order {order_id} was placed; tracking it"),
+                    tr!("live.timeline.reopened_placed", order_id = order_id),
                 );
                 let tracking = Tracking::new(
                     order_id.clone(),
@@ -589,11 +581,7 @@ impl Submission {
                 vec![Effect::Track { order_id }]
             }
             _ if record.is_unresolved() => {
-                timeline.push(
-                    clock,
-                    Tone::Info,
-                    "its outcome is unknown; looking in the order list again",
-                );
+                timeline.push(clock, Tone::Info, tr!("live.timeline.reopened_unknown"));
                 let mut unknown =
                     Unknown::from_record(&record, request_id.clone(), Origin::Reopened);
                 unknown.looking = Some(clock.mono);
@@ -638,7 +626,7 @@ impl Submission {
         timeline.push(
             clock,
             Tone::Info,
-            format!("opened from the account's order list: order {order_id}; tracking it"),
+            tr!("live.timeline.followed", order_id = order_id),
         );
         *self = Submission::Placed(Box::new(Tracking::new(
             order_id.clone(),
@@ -658,7 +646,7 @@ impl Submission {
             return Vec::new();
         }
         tracking.active = true;
-        timeline.push(clock, Tone::Info, "tracking the order again");
+        timeline.push(clock, Tone::Info, tr!("live.timeline.tracking_again"));
         vec![Effect::Track {
             order_id: tracking.order_id.clone(),
         }]
@@ -673,7 +661,7 @@ impl Submission {
         if !unknown.can_look_again() {
             return Vec::new();
         }
-        timeline.push(clock, Tone::Info, "looking in the order list again");
+        timeline.push(clock, Tone::Info, tr!("live.timeline.looking_again"));
         unknown.looking = Some(clock.mono);
         vec![Effect::LookAgain {
             request_id: unknown.request_id.clone(),
@@ -723,7 +711,7 @@ impl Submission {
                 timeline.push(
                     clock,
                     Tone::Error,
-                    format!("order {shown} cannot be recorded: the order ID {why}"),
+                    tr!("live.timeline.unrecordable", order_id = shown, why = why),
                 );
                 return Vec::new();
             }
@@ -743,13 +731,13 @@ impl Submission {
     }
 
     /// An action on the placed order for the engine, built by `make` from
-    /// its ID; `what` it would be ("paid") names it when the ID is of no
-    /// shape Huawei uses, so that it cannot be sent, and the timeline says so.
+    /// its ID; when the ID is of no shape Huawei uses, so that it cannot be
+    /// sent, the timeline says so in the words `unsendable` forms from why.
     pub fn order_action(
         &self,
         timeline: &mut Timeline,
         clock: &Clock,
-        what: &str,
+        unsendable: impl FnOnce(String) -> String,
         make: impl FnOnce(OrderId) -> OrderAction,
     ) -> Option<OrderAction> {
         let Submission::Placed(tracking) = self else {
@@ -758,11 +746,7 @@ impl Submission {
         match OrderId::parse(&tracking.order_id) {
             Ok(order_id) => Some(make(order_id)),
             Err(why) => {
-                timeline.push(
-                    clock,
-                    Tone::Error,
-                    format!("this order cannot be {what} from here: the order ID {why}"),
-                );
+                timeline.push(clock, Tone::Error, unsendable(why.to_string()));
                 None
             }
         }
@@ -781,13 +765,13 @@ impl Submission {
                 if tracking.order_id == order_id.as_str() && tracking.can_pay() =>
             {
                 tracking.payment = Payment::Paying { since: clock.mono };
-                timeline.push(clock, Tone::Info, "paying from the account balance");
+                timeline.push(clock, Tone::Info, tr!("live.timeline.paying"));
             }
             (Submission::Placed(tracking), OrderAction::Cancel { order_id })
                 if tracking.order_id == order_id.as_str() && tracking.can_cancel() =>
             {
                 tracking.cancelling = Some(clock.mono);
-                timeline.push(clock, Tone::Info, "asking the service to cancel the order");
+                timeline.push(clock, Tone::Info, tr!("live.timeline.cancelling"));
             }
             (
                 Submission::Unknown(unknown),
@@ -800,7 +784,7 @@ impl Submission {
                 timeline.push(
                     clock,
                     Tone::Info,
-                    format!("you chose order {shown} as this purchase; recording it"),
+                    tr!("live.timeline.chose", order_id = shown),
                 );
                 unknown.claiming = Some(shown);
             }
@@ -814,9 +798,9 @@ impl Submission {
                 timeline.push(
                     clock,
                     Tone::Info,
-                    format!(
-                        "you said order {} is not this purchase; recording it",
-                        clean(order_id.as_str())
+                    tr!(
+                        "live.timeline.said_not_mine",
+                        order_id = clean(order_id.as_str())
                     ),
                 );
             }
@@ -848,14 +832,19 @@ impl Submission {
                 unrecorded,
             } => {
                 let order_id = clean(&order_id).into_owned();
-                timeline.push(clock, Tone::Good, format!("order placed: {order_id}"));
+                timeline.push(
+                    clock,
+                    Tone::Good,
+                    tr!("live.timeline.placed", order_id = order_id),
+                );
                 if let Some(why) = unrecorded {
                     timeline.push(
                         clock,
                         Tone::Error,
-                        format!(
-                            "keep this order ID ({order_id}): {}; `flexus orders` will not show it",
-                            clean(&why)
+                        tr!(
+                            "live.timeline.unrecorded",
+                            order_id = order_id,
+                            why = clean(&why)
                         ),
                     );
                 }
@@ -875,7 +864,7 @@ impl Submission {
                 timeline.push(
                     clock,
                     Tone::Error,
-                    format!("refused, no order was placed: {}", failure_text(&error)),
+                    tr!("live.timeline.refused", why = failure_text(&error)),
                 );
                 *self = Submission::Failed {
                     error,
@@ -899,7 +888,7 @@ impl Submission {
                     Some(failure) => timeline.push(
                         clock,
                         Tone::Error,
-                        format!("could not look for the order: {}", failure_text(failure)),
+                        tr!("live.timeline.lookup_failed", why = failure_text(failure)),
                     ),
                     None => {
                         timeline.push(clock, Tone::Info, found_text(&candidates, &sent_at, zone))
@@ -942,7 +931,12 @@ impl Submission {
         timeline.push(
             clock,
             Tone::Warning,
-            clean(&format!("{}; {} follows", wait.why(), wait.attempt_text())).into_owned(),
+            clean(&tr!(
+                "live.timeline.retry_follows",
+                why = wait.why(),
+                attempt = wait.attempt_text()
+            ))
+            .into_owned(),
         );
         sending.retry = Some(Retry {
             at: clock.mono + wait.waiting,
@@ -971,15 +965,16 @@ impl Submission {
                 let changed = tracking.latest.as_ref().map(|l| l.status) != Some(info.status);
                 tracking.failures_entry = None;
                 if tracking.trouble.take().is_some() {
-                    timeline.push(clock, Tone::Good, "reached the order service again");
+                    timeline.push(clock, Tone::Good, tr!("live.timeline.reached_again"));
                 }
                 if changed {
-                    let mut text = status::describe(info.status).to_string();
-                    if tracking.latest.is_none()
-                        && let Some(amount) = amount_text(&info)
-                    {
-                        text.push_str(&format!(", {amount}"));
-                    }
+                    let state = status::describe(info.status).to_string();
+                    let text = match amount_text(&info).filter(|_| tracking.latest.is_none()) {
+                        Some(amount) => {
+                            tr!("live.timeline.state_amount", state = state, amount = amount)
+                        }
+                        None => state,
+                    };
                     let tone = match info.status {
                         status::COMPLETED => Tone::Good,
                         status::CANCELLED => Tone::Error,
@@ -1008,17 +1003,25 @@ impl Submission {
                     // timeline's heading names.
                     Some(run) => {
                         let entry = &mut timeline.entries[run.index];
-                        entry.text = format!(
-                            "status checks {} to {attempt} failed (the last at {}): {text}; next try in {next}",
-                            run.first_attempt,
-                            clock_digits(clock.wall, zone),
+                        entry.text = tr!(
+                            "live.timeline.checks_failed",
+                            first = run.first_attempt,
+                            last = attempt,
+                            at = clock_digits(clock.wall, zone),
+                            why = text,
+                            next = next
                         );
                     }
                     None => {
                         timeline.push(
                             clock,
                             Tone::Warning,
-                            format!("status check {attempt} failed: {text}; next try in {next}"),
+                            tr!(
+                                "live.timeline.check_failed",
+                                attempt = attempt,
+                                why = text,
+                                next = next
+                            ),
                         );
                         tracking.failures_entry = Some(FailureRun {
                             index: timeline.entries.len() - 1,
@@ -1042,7 +1045,10 @@ impl Submission {
                     timeline.push(
                         clock,
                         Tone::Error,
-                        format!("tracking stopped: {}", failure_text(failure)),
+                        tr!(
+                            "live.timeline.tracking_stopped",
+                            why = failure_text(failure)
+                        ),
                     );
                 }
                 tracking.finished = Some(Finished {
@@ -1063,11 +1069,7 @@ impl Submission {
         tracking.active = false;
         tracking.next_poll_at = None;
         if tracking.finished.is_none() {
-            timeline.push(
-                clock,
-                Tone::Warning,
-                "tracking stopped before the order was final; press t to track it again",
-            );
+            timeline.push(clock, Tone::Warning, tr!("live.timeline.stopped_early"));
         }
     }
 
@@ -1091,15 +1093,13 @@ impl Submission {
                     && tracking.cancelling.take().is_some()
                 {
                     match result {
-                        Ok(()) => timeline.push(
-                            clock,
-                            Tone::Good,
-                            "cancellation accepted; the order's status follows",
-                        ),
+                        Ok(()) => {
+                            timeline.push(clock, Tone::Good, tr!("live.timeline.cancel_accepted"))
+                        }
                         Err(failure) => timeline.push(
                             clock,
                             Tone::Error,
-                            format!("the order was not cancelled: {}", failure_text(&failure)),
+                            tr!("live.timeline.cancel_failed", why = failure_text(&failure)),
                         ),
                     }
                 }
@@ -1153,23 +1153,19 @@ impl Submission {
                 timeline.push(
                     clock,
                     Tone::Good,
-                    format!("recorded: order {order_id} is not this purchase"),
+                    tr!("live.timeline.dismissed", order_id = order_id),
                 );
                 if unknown.candidates.is_empty() {
-                    timeline.push(
-                        clock,
-                        Tone::Info,
-                        "no found order is left; r sends the purchase again with its own \
-                     Client-Request-Id",
-                    );
+                    timeline.push(clock, Tone::Info, tr!("live.timeline.none_left"));
                 }
             }
             Err(failure) => timeline.push(
                 clock,
                 Tone::Error,
-                format!(
-                    "the journal could not record that order {order_id} is not this purchase: {}",
-                    failure_text(&failure)
+                tr!(
+                    "live.timeline.dismiss_failed",
+                    order_id = order_id,
+                    why = failure_text(&failure)
                 ),
             ),
         }
@@ -1190,14 +1186,14 @@ impl Submission {
         }
         match result {
             Ok(()) => {
-                timeline.push(clock, Tone::Good, "payment accepted");
+                timeline.push(clock, Tone::Good, tr!("live.timeline.paid"));
                 tracking.payment = Payment::Paid;
             }
             Err(failure) => {
                 timeline.push(
                     clock,
                     Tone::Error,
-                    format!("payment failed: {}", failure_text(&failure)),
+                    tr!("live.timeline.pay_failed", why = failure_text(&failure)),
                 );
                 tracking.payment = Payment::Failed(failure);
             }
@@ -1207,31 +1203,27 @@ impl Submission {
     pub fn exit_report(&self, zone: &TimeZone) -> Option<String> {
         match self {
             Submission::Draft | Submission::Failed { .. } => None,
-            Submission::Submitting(sending) => Some(format!(
-                "flexus stopped while an order was being sent (Client-Request-Id {}); its answer \
-                 was not seen. The journal holds the request: check `flexus orders` before ordering again.",
-                sending.request_id
-            )),
-            Submission::Unknown(unknown) => Some(format!(
-                "The answer to the order sent at {} (Client-Request-Id {}) was lost, so an order may \
-                 exist. The journal holds the request: check `flexus orders` before ordering again.",
-                clean(&dated_stamp(&unknown.sent_at, zone)),
-                unknown.request_id
+            Submission::Submitting(sending) => {
+                Some(tr!("live.exit.sending", request_id = sending.request_id))
+            }
+            Submission::Unknown(unknown) => Some(tr!(
+                "live.exit.unknown",
+                at = clean(&dated_stamp(&unknown.sent_at, zone)),
+                request_id = unknown.request_id
             )),
             Submission::Placed(t) => {
                 let state = t.status_words();
-                let ids = if t.instance_ids.is_empty() {
-                    String::new()
+                let order_id = &t.order_id;
+                let said = if t.is_final() {
+                    tr!("live.exit.final", order_id = order_id, state = state)
                 } else {
-                    format!(" Instances: {}.", t.instance_ids.join(", "))
+                    tr!("live.exit.not_final", order_id = order_id, state = state)
                 };
-                Some(if t.is_final() {
-                    format!("Order {} is {state}.{ids}", t.order_id)
+                Some(if t.instance_ids.is_empty() {
+                    said
                 } else {
-                    format!(
-                        "Order {} is {state}; flexus stopped tracking it. Follow it with `flexus status {} --watch`.{ids}",
-                        t.order_id, t.order_id
-                    )
+                    let ids = t.instance_ids.join(", ");
+                    tr!("live.exit.with_instances", said = said, ids = ids)
                 })
             }
         }
@@ -1272,10 +1264,10 @@ impl Tracking {
         self.finished.is_some() || self.status().is_some_and(status::is_final)
     }
 
-    pub fn status_words(&self) -> &'static str {
+    pub fn status_words(&self) -> String {
         match self.status() {
-            Some(code) => status::describe(code),
-            None => "placed",
+            Some(code) => status::describe(code).to_string(),
+            None => tr!("live.status.placed"),
         }
     }
 

@@ -161,9 +161,7 @@ fn install_panic_hook() {
             restore();
             previous(info);
             if was_active {
-                eprintln!(
-                    "flexus stopped because of a bug. Any order it sent is recorded in the journal."
-                );
+                eprintln!("{}", tr!("live.panicked"));
                 std::process::exit(101);
             }
         }));

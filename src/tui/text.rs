@@ -37,6 +37,13 @@ pub fn width(text: &str) -> usize {
     text.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
+/// `text` followed by spaces up to `cells` cells (display width, so a
+/// column of Chinese labels lines up); longer text is kept whole.
+pub fn pad(text: &str, cells: usize) -> String {
+    let room = cells.saturating_sub(width(text));
+    format!("{text}{}", " ".repeat(room))
+}
+
 /// `text` cut to at most `max` cells, ending in `ellipsis` when cut.
 pub fn truncate(text: &str, max: usize, ellipsis: &str) -> String {
     if width(text) <= max {
@@ -81,6 +88,14 @@ mod tests {
         assert_eq!(truncate("AP-Singapore", 8, "..."), "AP-Si...");
         assert_eq!(truncate("短い名前です", 7, "…"), "短い名…");
         assert_eq!(truncate("short", 8, "..."), "short");
+    }
+
+    #[test]
+    fn padding_counts_cells_so_chinese_columns_line_up() {
+        assert_eq!(pad("区域", 6), "区域  ");
+        assert_eq!(pad("Region", 8), "Region  ");
+        assert_eq!(pad("too long", 3), "too long");
+        assert_eq!(width(&pad("购买时长", 15)), 15);
     }
 }
 

@@ -23,6 +23,10 @@ pub struct Symbols {
     pub separator: &'static str,
     pub more_above: &'static str,
     pub more_below: &'static str,
+    /// The arrows alone, for "more" in the reader's language
+    /// ([`Theme::more_above`]).
+    pub up_mark: &'static str,
+    pub down_mark: &'static str,
     pub spinner: &'static [&'static str],
     pub mask: char,
     pub arrow: &'static str,
@@ -48,6 +52,8 @@ const UNICODE_SYMBOLS: Symbols = Symbols {
     ellipsis: "…",
     separator: " · ",
     more_above: "▲ more",
+    up_mark: "▲",
+    down_mark: "▼",
     more_below: "▼ more",
     spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
     mask: '•',
@@ -63,6 +69,8 @@ const ASCII_SYMBOLS: Symbols = Symbols {
     ellipsis: "...",
     separator: " | ",
     more_above: "^ more",
+    up_mark: "^",
+    down_mark: "v",
     more_below: "v more",
     spinner: &["|", "/", "-", "\\"],
     mask: '*',
@@ -76,6 +84,16 @@ impl Default for Theme {
 }
 
 impl Theme {
+    /// "▲ more": rows are cut off above, in the reader's language.
+    pub fn more_above(&self) -> String {
+        tr!("steps.list.more", mark = self.symbols.up_mark)
+    }
+
+    /// "▼ more": rows are cut off below.
+    pub fn more_below(&self) -> String {
+        tr!("steps.list.more", mark = self.symbols.down_mark)
+    }
+
     pub fn new(color: bool, unicode: bool) -> Theme {
         Theme {
             color,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 
-use super::app::{App, Connection, Overlay, Page, Step, Tone};
+use super::app::{App, ChoicesFrom, Connection, Overlay, Page, Step, Tone};
 use super::kept::KeptDraft;
 use super::msg::{Effect, Msg, SaveError};
 use super::screens::dialogs::{self, Confirmed};
@@ -33,10 +33,7 @@ pub fn start(app: &mut App, start: &Start) -> Vec<Effect> {
         }
         Start::SignInFirst(_) => {
             app.resume = app.page;
-            app.signin.reason = Some(
-                "No credentials were found in the environment or in the SDK credentials file."
-                    .to_string(),
-            );
+            app.signin.reason = Some(tr!("live.sign_in.no_credentials"));
             app.go_to(Page::SignIn);
             Vec::new()
         }
@@ -120,8 +117,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         && !app.submission.in_flight()
                     {
                         app.resume = app.page;
-                        app.signin.reason =
-                            Some("Sign in another way; the order is kept as it is.".to_string());
+                        app.signin.reason = Some(tr!("live.sign_in.another_way"));
                         app.go_to(Page::SignIn);
                     }
                     Vec::new()
@@ -154,9 +150,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if let Some(error) = sign_in_again {
                 app.connection = Connection::Failed {
                     error,
-                    what: "the credentials in use".to_string(),
+                    what: tr!("live.sign_in.credentials_in_use"),
                 };
-                app.signin.reason = Some("Sign in again; the order is kept as it was.".to_string());
+                app.signin.reason = Some(tr!("live.sign_in.again"));
                 app.resume = Page::Step(Step::Review);
                 app.go_to(Page::SignIn);
             }
@@ -218,9 +214,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     review::tell(
                         app,
                         Tone::Good,
-                        format!(
-                            "Plan saved to {shown}. `flexus order --plan {}` places it without the wizard.",
-                            review::shell_word(&path)
+                        tr!(
+                            "live.plan.saved",
+                            path = shown,
+                            word = review::shell_word(&path)
                         ),
                     );
                     app.review.failed_path = None;
@@ -235,10 +232,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     review::tell(
                         app,
                         Tone::Error,
-                        format!(
-                            "Could not save the plan to {shown}: {why}. Press s to correct \
-                             the path."
-                        ),
+                        tr!("live.plan.save_failed", path = shown, why = why),
                     );
                     app.review.failed_path = Some(path);
                 }
@@ -381,7 +375,7 @@ fn leave(app: &mut App) -> Vec<Effect> {
 /// The kept order taken up: at the step it was left, or at the first whose
 /// choice the catalog no longer offers.
 fn continue_kept(app: &mut App, kept: KeptDraft) {
-    let (dropped_at, dropped) = app.take_up(kept.draft, "the kept order");
+    let (dropped_at, dropped) = app.take_up(kept.draft, ChoicesFrom::Kept);
     let step = dropped_at.map_or(kept.step, |at| at.min(kept.step));
     for &before in Step::FORM.iter().filter(|&&s| s < step) {
         app.accepted[before as usize] = true;
@@ -397,12 +391,12 @@ fn continue_kept(app: &mut App, kept: KeptDraft) {
 /// A new order starting from the last one's choices, said on the first
 /// step with the day it was sent.
 fn start_from_last(app: &mut App, last: &PurchaseRecord) {
-    let (_, dropped) = app.take_up(Draft::from_request_body(&last.body), "the last order");
+    let (_, dropped) = app.take_up(Draft::from_request_body(&last.body), ChoicesFrom::Last);
     app.notice(
         Tone::Info,
-        format!(
-            "Starting from the choices of your last order, sent {}; Enter confirms each.",
-            when::dated_stamp(&last.last_sent_at, &app.zone)
+        tr!(
+            "live.start_from_last",
+            at = when::dated_stamp(&last.last_sent_at, &app.zone)
         ),
     );
     app.notices.extend(dropped);
@@ -425,20 +419,20 @@ fn start_connecting(app: &mut App, choice: SignIn) -> Vec<Effect> {
 fn ask_to_submit(app: &mut App) -> Vec<Effect> {
     if let Err(problems) = app.draft.request_body(&app.catalog) {
         let first = Step::of_field(&problems[0].field);
-        review::tell(
-            app,
-            Tone::Error,
-            format!(
-                "The order has {} problem{} (listed below); press {} to fix the first.",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" },
-                first.number()
-            ),
-        );
+        let text = if problems.len() == 1 {
+            tr!("live.order_problems.one", step = first.number())
+        } else {
+            tr!(
+                "live.order_problems.other",
+                count = problems.len(),
+                step = first.number()
+            )
+        };
+        review::tell(app, Tone::Error, text);
         return Vec::new();
     }
     if app.submission.in_flight() {
-        review::tell(app, Tone::Error, "An order is already in flight.");
+        review::tell(app, Tone::Error, tr!("live.already_in_flight"));
         return Vec::new();
     }
     if let Some(refusal) = review::spending_refusal(app) {
@@ -460,18 +454,14 @@ fn ask_to_submit(app: &mut App) -> Vec<Effect> {
                 check: app.checks,
                 body: body.clone(),
             });
-            review::tell(
-                app,
-                Tone::Info,
-                "Looking for earlier purchases whose outcome is unknown...",
-            );
+            review::tell(app, Tone::Info, tr!("live.looking_for_earlier"));
             return vec![Effect::CheckEarlier {
                 check: app.checks,
                 body,
             }];
         }
         Connection::SigningIn { what, .. } => {
-            let text = format!("Still signing in with {what}; press Enter again in a moment.");
+            let text = tr!("live.still_signing_in", what = what);
             review::tell(app, Tone::Warning, text);
         }
         Connection::Failed { .. } | Connection::NotSignedIn => {
@@ -512,19 +502,15 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
             review::tell(
                 app,
                 Tone::Error,
-                format!(
-                    "Could not check the journal for earlier purchases, so nothing was sent: {}",
-                    failure_text(&failure)
-                ),
+                tr!("live.earlier_check_failed", why = failure_text(&failure)),
             );
             return Vec::new();
         }
     };
     if let Some(failure) = &earlier.credentials {
-        app.signin.reason = Some(format!(
-            "Nothing was sent: {}. Sign in so that this order can be placed and followed; it is \
-             kept as it is.",
-            failure_text(failure)
+        app.signin.reason = Some(tr!(
+            "live.sign_in.nothing_sent",
+            why = failure_text(failure)
         ));
         app.resume = Page::Step(Step::Review);
         app.go_to(Page::SignIn);
@@ -547,14 +533,7 @@ fn on_earlier(app: &mut App, check: u64, result: Result<Earlier, ApiFailure>) ->
     let request_id = match earlier.same[0].request_id() {
         Ok(id) => id,
         Err(why) => {
-            app.notice(
-                Tone::Error,
-                format!(
-                    "Nothing was sent: the journal holds the same order, of unknown outcome, \
-                     but its record is unreadable ({why}). Check `flexus orders` and the \
-                     console's order list first."
-                ),
-            );
+            app.notice(Tone::Error, tr!("live.same_unreadable", why = why));
             return Vec::new();
         }
     };
@@ -589,11 +568,7 @@ fn on_at_start(app: &mut App, result: Result<AtStart, ApiFailure>) -> Vec<Effect
         Err(failure) => {
             app.notice(
                 Tone::Warning,
-                format!(
-                    "Could not read the order journal for unfinished purchases and the last \
-                     order's choices: {}",
-                    failure_text(&failure)
-                ),
+                tr!("live.at_start_failed", why = failure_text(&failure)),
             );
             return Vec::new();
         }
@@ -629,12 +604,11 @@ fn on_unfinished(app: &mut App, records: Vec<PurchaseRecord>, untouched: bool) -
     if !matches!(app.submission, Submission::Draft) || app.overlay.is_some() || !untouched {
         app.notice(
             Tone::Warning,
-            format!(
-                "The journal holds {} unfinished purchase{}: `flexus orders` lists {}.",
-                records.len(),
-                if records.len() == 1 { "" } else { "s" },
-                if records.len() == 1 { "it" } else { "them" }
-            ),
+            if records.len() == 1 {
+                tr!("live.unfinished.one")
+            } else {
+                tr!("live.unfinished.other", count = records.len())
+            },
         );
         return Vec::new();
     }
@@ -702,11 +676,7 @@ fn leave_for_another(app: &mut App) -> Option<Vec<Effect>> {
         Submission::Placed(tracking) => tracking.can_leave(),
     };
     if !may_leave {
-        app.notice(
-            Tone::Warning,
-            "The order on the status pane is still under way, so it stays there; Esc goes \
-             back to it, and another can be opened once it waits for payment or is final.",
-        );
+        app.notice(Tone::Warning, tr!("live.still_under_way"));
         return None;
     }
     Some(app.submission.leave(&mut app.timeline))
@@ -761,11 +731,7 @@ fn save_plan(app: &mut App, path: PathBuf, overwrite: bool) -> Vec<Effect> {
             }]
         }
         Err(_) => {
-            review::tell(
-                app,
-                Tone::Error,
-                "The plan has problems (listed below); fix them before saving.",
-            );
+            review::tell(app, Tone::Error, tr!("live.plan.has_problems"));
             Vec::new()
         }
     }

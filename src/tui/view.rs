@@ -108,9 +108,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         side_panel(app, side, buf);
     }
     let reopened = if app.from_review {
-        " (from the review)"
+        tr!("steps.frame.from_review")
     } else {
-        ""
+        String::new()
     };
     let block = widgets::block(
         Line::from(Span::styled(
@@ -145,18 +145,23 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
 fn too_small(app: &App, area: Rect, buf: &mut Buffer) {
     let lines = vec![
         Line::from(Span::styled(
-            format!("flexus needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT}."),
+            tr!(
+                "steps.too_small.needs",
+                width = MIN_WIDTH,
+                height = MIN_HEIGHT
+            ),
             app.theme.title(),
         )),
-        Line::from(format!(
-            "This one is {}x{}: make the window larger or the font smaller.",
-            area.width, area.height
+        Line::from(tr!(
+            "steps.too_small.this_one",
+            width = area.width,
+            height = area.height
         )),
-        Line::from("Everything is kept meanwhile; keys do nothing until it is larger."),
+        Line::from(tr!("steps.too_small.kept")),
         Line::from(if app.order_in_flight() {
-            "An order is in flight: Ctrl-C asks to confirm once the window is larger."
+            tr!("steps.too_small.in_flight")
         } else {
-            "Ctrl-C quits."
+            tr!("steps.too_small.quits")
         }),
     ];
     let height = (lines.len() as u16 + 2).min(area.height);
@@ -178,20 +183,24 @@ fn header(app: &App, area: Rect, buf: &mut Buffer) {
         None => " flexus ".to_string(),
     };
     let name = Span::styled(clean(&name).into_owned(), theme.title());
-    let tagline = Span::styled("buy a FlexusL instance", theme.muted());
+    let tagline = Span::styled(tr!("steps.frame.tagline"), theme.muted());
     let (full, brief, style) = match &app.connection {
         Connection::Ready { label, brief, .. } => (label.clone(), brief.clone(), theme.accent()),
         Connection::SigningIn { since, what, .. } => {
-            let text = format!("{} signing in with {what}", app.spinner(*since));
+            let text = tr!(
+                "steps.frame.signing_in",
+                spinner = app.spinner(*since),
+                what = what
+            );
             (text.clone(), text, theme.accent())
         }
         Connection::Failed { what, .. } => {
-            let text = format!("signing in with {what} failed");
+            let text = tr!("steps.frame.sign_in_failed", what = what);
             (text.clone(), text, theme.warning())
         }
         Connection::NotSignedIn => (
-            "not signed in".to_string(),
-            "not signed in".to_string(),
+            tr!("steps.frame.not_signed_in"),
+            tr!("steps.frame.not_signed_in"),
             theme.muted(),
         ),
     };
@@ -224,10 +233,10 @@ pub fn step_value(app: &App, step: Step) -> Option<String> {
         Step::Region => app.catalog.region_name(&d.region).to_string(),
         Step::Image => match &d.image {
             ImageRef::Public { name, version } => format!("{name} {version}"),
-            ImageRef::Private { image_id } => format!(
-                "private {} {}",
-                app.private_platform.map_or("", |p| p.label()),
-                image_id
+            ImageRef::Private { image_id } => tr!(
+                "steps.frame.private_image",
+                platform = app.private_platform.map_or("", |p| p.label()),
+                id = image_id
             ),
             ImageRef::Unset => return None,
         },
@@ -239,7 +248,7 @@ pub fn step_value(app: &App, step: Step) -> Option<String> {
         ),
         Step::Extras => {
             if d.extra_resources.is_empty() {
-                "no add-ons".to_string()
+                tr!("steps.frame.no_add_ons")
             } else {
                 d.extra_resources
                     .iter()
@@ -263,17 +272,21 @@ fn current_step(app: &App) -> Option<Step> {
 fn progress_line(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let position = match app.page {
-        Page::Step(step) => format!("Step {}/{} ", step.number(), Step::COUNT),
-        Page::Status => "Status ".to_string(),
-        Page::Purchases => "Unfinished ".to_string(),
-        Page::Orders => "Orders ".to_string(),
-        Page::SignIn => "Sign in ".to_string(),
+        Page::Step(step) => tr!(
+            "steps.progress.step",
+            number = step.number(),
+            count = Step::COUNT
+        ),
+        Page::Status => tr!("steps.progress.status"),
+        Page::Purchases => tr!("steps.progress.purchases"),
+        Page::Orders => tr!("steps.progress.orders"),
+        Page::SignIn => tr!("steps.progress.sign_in"),
     };
     if app.page == Page::SignIn && Step::ALL.iter().all(|&s| step_value(app, s).is_none()) {
         let line = Line::from(vec![
             Span::styled(format!(" {position}"), theme.key()),
             Span::styled(
-                format!("first, then the order in {} steps", Step::COUNT),
+                tr!("steps.progress.sign_in_first", count = Step::COUNT),
                 theme.muted(),
             ),
         ]);
@@ -286,11 +299,11 @@ fn progress_line(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|v| clean(&v).into_owned())
         .collect();
     let chosen = if values.is_empty() {
-        "nothing chosen yet".to_string()
+        tr!("steps.progress.nothing_chosen")
     } else {
         values.join(theme.symbols.separator)
     };
-    let room = (area.width as usize).saturating_sub(position.len() + 2);
+    let room = (area.width as usize).saturating_sub(widgets::cells(&position) + 2);
     let line = Line::from(vec![
         Span::styled(format!(" {position}"), theme.key()),
         Span::styled(widgets::fit(&chosen, room, theme), theme.muted()),
@@ -301,7 +314,7 @@ fn progress_line(app: &App, area: Rect, buf: &mut Buffer) {
 fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let block = widgets::block(
-        Line::from(Span::styled(" Your order ", theme.title())),
+        Line::from(Span::styled(tr!("steps.frame.your_order"), theme.title())),
         theme,
         false,
     );
@@ -326,7 +339,7 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
         lines.push(Line::from(vec![
             Span::styled(format!(" {marker} "), style),
             Span::styled(
-                format!("{} {}", step.number(), step.title()),
+                format!("{} {}", step.number(), screens::page_name(Page::Step(step))),
                 if current == Some(step) {
                     theme.key()
                 } else {
@@ -344,7 +357,10 @@ fn side_panel(app: &App, area: Rect, buf: &mut Buffer) {
     if app.page == Page::Status {
         lines.push(Line::from(vec![
             Span::styled(format!(" {} ", theme.symbols.current), theme.key()),
-            Span::styled(format!("{} Status", Step::COUNT + 1), theme.key()),
+            Span::styled(
+                tr!("steps.frame.status_step", number = Step::COUNT + 1),
+                theme.key(),
+            ),
         ]));
     }
     Paragraph::new(lines).render(inner, buf);
@@ -370,7 +386,7 @@ fn notice_lines(app: &App, width: u16) -> Vec<Line<'static>> {
         let hidden = lines.len() - (MAX_NOTICE_ROWS as usize - 1);
         lines.truncate(MAX_NOTICE_ROWS as usize - 1);
         lines.push(Line::from(Span::styled(
-            format!("  and {hidden} more lines (the review lists every problem)"),
+            tr!("steps.frame.more_notice_lines", hidden = hidden),
             theme.muted(),
         )));
     }

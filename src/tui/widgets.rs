@@ -15,9 +15,9 @@ use tui_input::{Input, InputRequest};
 
 use super::screens::keys::{
     BACKSPACE, Binding, DELETE, DOWN, END, ENTER, ESC, HOME, Key, LEFT, PAGE_DOWN, PAGE_UP, RIGHT,
-    UP, typed_char,
+    SPACE, UP, typed_char,
 };
-use super::text::{clean, truncate, width};
+use super::text::{clean, pad, truncate, width};
 use super::theme::Theme;
 
 /// What a list's keys do; the screen acts on `Choose` and `Back`, the
@@ -102,12 +102,12 @@ impl Picker {
         let typing = self.captures_text();
         let can_go_back = back.is_some();
         vec![
-            Binding::new(&[ENTER], "choose", ListKey::Choose)
+            Binding::new(&[ENTER], tr!("steps.list.choose"), ListKey::Choose)
                 .when(self.visible(search).contains(&self.cursor)),
-            Binding::new(&[UP, DOWN], "move", ListKey::Move),
-            Binding::new(&[PAGE_UP, PAGE_DOWN], "ten rows up or down", ListKey::Move).help_only(),
-            Binding::new(&[HOME, END], "to the first or last", ListKey::Move).help_only(),
-            Binding::new(&[ESC], "clear filter", ListKey::ClearFilter).when(typing),
+            Binding::new(&[UP, DOWN], tr!("steps.list.move"), ListKey::Move),
+            Binding::new(&[PAGE_UP, PAGE_DOWN], tr!("steps.list.page"), ListKey::Move).help_only(),
+            Binding::new(&[HOME, END], tr!("steps.list.ends"), ListKey::Move).help_only(),
+            Binding::new(&[ESC], tr!("steps.list.clear_filter"), ListKey::ClearFilter).when(typing),
             Binding::new(&[ESC], back.unwrap_or_default(), ListKey::Back)
                 .when(!typing && can_go_back),
             Binding::new(
@@ -119,16 +119,20 @@ impl Picker {
             .when(typing),
             Binding::new(
                 &[Key::Char('/')],
-                "start a filter, so that ? and o are typed too",
+                tr!("steps.list.start_filter"),
                 ListKey::StartFilter,
             )
             .help_only()
             .when(!typing),
-            Binding::new(&[Key::Text], "filter the list", ListKey::Type)
-                .help_only()
-                .when(typing),
-            Binding::new(&[Key::TextButHelp], "filter", ListKey::Type)
-                .detail("filter the list by what is typed")
+            Binding::new(
+                &[Key::Text],
+                tr!("steps.list.filter_the_list"),
+                ListKey::Type,
+            )
+            .help_only()
+            .when(typing),
+            Binding::new(&[Key::TextButHelp], tr!("steps.list.filter"), ListKey::Type)
+                .detail(tr!("steps.list.filter_detail"))
                 .when(!typing),
         ]
     }
@@ -177,21 +181,30 @@ impl Picker {
             return None;
         }
         let mut spans = vec![
-            Span::styled("Filter: ", theme.title()),
+            Span::styled(tr!("steps.list.filter_label"), theme.title()),
             Span::raw(clean(&self.filter).into_owned()),
             Span::styled("_", theme.accent()),
         ];
         let count = if shown == 0 {
-            Span::styled(
-                "  nothing matches; Backspace or Esc".to_string(),
-                theme.warning(),
-            )
+            Span::styled(tr!("steps.list.nothing_matches"), theme.warning())
         } else {
-            Span::styled(format!("  {shown} of {total}"), theme.muted())
+            Span::styled(
+                tr!("steps.list.shown_of", shown = shown, total = total),
+                theme.muted(),
+            )
         };
         spans.push(count);
         Some(Line::from(spans))
     }
+}
+
+/// The keys of an on/off switch: Space flips it, `y` and `n` set it.
+pub fn switch_bindings<A>(toggle: A, on: A, off: A) -> Vec<Binding<A>> {
+    vec![
+        Binding::new(&[SPACE], tr!("steps.switch.on_off"), toggle),
+        Binding::new(&[Key::Char('y')], tr!("steps.switch.on"), on).help_only(),
+        Binding::new(&[Key::Char('n')], tr!("steps.switch.off"), off).help_only(),
+    ]
 }
 
 /// A single-line text field.
@@ -228,13 +241,16 @@ impl TextField {
     /// The keys that edit a text field, as tui-input takes them; a screen
     /// lists them after its own, for whichever field has focus.
     pub fn bindings<A: Clone>(action: A) -> Vec<Binding<A>> {
-        let edit = |keys: &'static [Key], words: &'static str| {
+        let edit = |keys: &'static [Key], words: String| {
             Binding::new(keys, words, action.clone()).help_only()
         };
         vec![
-            edit(&[Key::Text], "write in the field"),
-            edit(&[BACKSPACE, DELETE, Key::Ctrl('h')], "delete a character")
-                .shown_as("Backspace Del"),
+            edit(&[Key::Text], tr!("steps.edit.write")),
+            edit(
+                &[BACKSPACE, DELETE, Key::Ctrl('h')],
+                tr!("steps.edit.delete_char"),
+            )
+            .shown_as("Backspace Del"),
             edit(
                 &[
                     LEFT,
@@ -246,14 +262,14 @@ impl TextField {
                     Key::Ctrl('b'),
                     Key::Ctrl('f'),
                 ],
-                "move in the text",
+                tr!("steps.edit.move"),
             )
             .shown_as("←→ Home End")
-            .detail("move in the text (with Ctrl, ←→ go by words)"),
-            edit(&[Key::Ctrl('w')], "delete the word before the cursor"),
-            edit(&[Key::Ctrl('u')], "clear the field"),
-            edit(&[Key::Ctrl('k')], "delete to the end"),
-            edit(&[Key::Ctrl('y')], "put back what was deleted last"),
+            .detail(tr!("steps.edit.move_detail")),
+            edit(&[Key::Ctrl('w')], tr!("steps.edit.delete_word")),
+            edit(&[Key::Ctrl('u')], tr!("steps.edit.clear")),
+            edit(&[Key::Ctrl('k')], tr!("steps.edit.delete_to_end")),
+            edit(&[Key::Ctrl('y')], tr!("steps.edit.yank")),
         ]
     }
 
@@ -474,7 +490,7 @@ pub fn draw_list(rows: &[ListRow<'_>], theme: &Theme, area: Rect, buf: &mut Buff
         buf.set_stringn(
             area.x,
             y,
-            theme.symbols.more_above,
+            theme.more_above(),
             area.width as usize,
             theme.muted(),
         );
@@ -506,7 +522,7 @@ pub fn draw_list(rows: &[ListRow<'_>], theme: &Theme, area: Rect, buf: &mut Buff
         buf.set_stringn(
             area.x,
             area.y + area.height - 1,
-            theme.symbols.more_below,
+            theme.more_below(),
             area.width as usize,
             theme.muted(),
         );
@@ -565,7 +581,7 @@ pub fn pairs<'a>(items: &[(&str, String)], label_width: usize, theme: &Theme) ->
         .iter()
         .map(|(label, value)| {
             Line::from(vec![
-                Span::styled(format!("{label:<label_width$}"), theme.title()),
+                Span::styled(pad(label, label_width), theme.title()),
                 Span::raw(clean(value).into_owned()),
             ])
         })
@@ -600,7 +616,7 @@ pub fn labelled(
             let label = if i == 0 { label } else { "" };
             Line::from(vec![
                 Span::raw(" ".repeat(indent)),
-                Span::styled(format!("{label:<label_width$}"), label_style),
+                Span::styled(pad(label, label_width), label_style),
                 Span::styled(text, value_style),
             ])
         })

@@ -3,6 +3,7 @@
 //! and draw frames on a `TestBackend`.
 #![allow(dead_code)]
 
+pub mod live;
 pub mod pty;
 pub mod world;
 
@@ -45,8 +46,7 @@ pub fn failure(status: Option<u16>, code: Option<&str>, message: &str, next: &st
     ApiFailure {
         status,
         code: code.map(str::to_string),
-        message: message.to_string(),
-        next_step: next.to_string(),
+        ..ApiFailure::local(message, next)
     }
 }
 
@@ -455,6 +455,32 @@ pub fn signed_in_app() -> (App, Arc<FakeService>) {
 
 /// Walks the wizard to the review: AP-Singapore, Ubuntu 22.04,
 /// hf.large.2.30m.linux, 1 month, no extras, name web-01.
+/// The wizard on its first page, the sign-in, as a run without credentials
+/// starts.
+pub fn sign_in_app() -> App {
+    let mut app = new_app();
+    let connector = Arc::new(FakeConnector {
+        service: FakeService::new(),
+    });
+    flexus::tui::update::start(&mut app, &Start::SignInFirst(connector));
+    app
+}
+
+/// The review under a profile whose spending limit is `limit` cents.
+pub fn at_review_with_limit(cents: i64) -> App {
+    let (mut app, _) = app_at_review();
+    app.profile = Some(flexus::tui::app::ProfileInUse {
+        name: "work".to_string(),
+        described: "profile work in /home/me/.config/flexus/config.toml".to_string(),
+        region: None,
+        limit: flexus::domain::pricing::SpendingLimit {
+            max_total: Some(flexus::domain::pricing::Money { cents }),
+            allow_unpriced: false,
+        },
+    });
+    app
+}
+
 pub fn app_at_review() -> (App, Arc<FakeService>) {
     let (mut app, service) = signed_in_app();
     down(&mut app, 1); // AP-Singapore

@@ -36,6 +36,9 @@ impl Session {
         cmd.env("LANG", "C.UTF-8");
         // English unless a test asks otherwise, whatever the machine's locale.
         cmd.env("FLEXUS_LANG", "en");
+        // The wizard's screens even when the tests run under TERM=dumb
+        // (which would choose the line mode), unless a test asks for it.
+        cmd.env("FLEXUS_ACCESSIBLE", "0");
         for (k, v) in envs {
             cmd.env(k, v);
         }

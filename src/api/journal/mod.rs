@@ -62,7 +62,7 @@ impl From<&ApiFailure> for RecordedFailure {
         RecordedFailure {
             status: f.status,
             code: f.code.clone(),
-            message: f.message.clone(),
+            message: f.english_message.clone(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! defaults to no: only the named key or the typed word says yes; the one
 //! exception, continuing a kept order, risks no money either way.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use crossterm::event::KeyEvent;
@@ -61,12 +62,12 @@ pub enum Answer {
 
 #[derive(Clone)]
 pub struct Confirmation {
-    pub title: &'static str,
+    pub title: Cow<'static, str>,
     pub lines: Vec<Line<'static>>,
     pub answer: Answer,
     /// The footer's words for yes and for no.
-    pub yes: &'static str,
-    pub no: &'static str,
+    pub yes: Cow<'static, str>,
+    pub no: Cow<'static, str>,
     pub confirmed: Confirmed,
     /// What a no says, when it says something (starting afresh); closing
     /// the question is all most noes do.
@@ -78,13 +79,13 @@ pub struct Confirmation {
 
 impl Confirmation {
     /// A question that `y` answers; any other key is no.
-    pub fn new(title: &'static str, confirmed: Confirmed) -> Confirmation {
+    pub fn new(title: impl Into<Cow<'static, str>>, confirmed: Confirmed) -> Confirmation {
         Confirmation {
-            title,
+            title: title.into(),
             lines: Vec::new(),
             answer: Answer::Key,
-            yes: "yes",
-            no: "no",
+            yes: tr!("live.dialog.yes").into(),
+            no: tr!("live.dialog.no").into(),
             confirmed,
             declined: None,
             yes_by_default: false,
@@ -108,9 +109,13 @@ impl Confirmation {
         self
     }
 
-    pub fn saying(mut self, yes: &'static str, no: &'static str) -> Confirmation {
-        self.yes = yes;
-        self.no = no;
+    pub fn saying(
+        mut self,
+        yes: impl Into<Cow<'static, str>>,
+        no: impl Into<Cow<'static, str>>,
+    ) -> Confirmation {
+        self.yes = yes.into();
+        self.no = no.into();
         self
     }
 
@@ -119,19 +124,44 @@ impl Confirmation {
         self
     }
 
-    /// The last words: the key or word that says yes, then `rest` (" to
-    /// pay; any other key: no.").
-    pub fn closing(self, theme: &Theme, rest: &'static str) -> Confirmation {
-        let (verb, answer) = match &self.answer {
-            Answer::Key => ("Press ", "y"),
-            Answer::Word { word, .. } => ("Type ", *word),
+    /// The last words, a whole sentence ("Press %{answer} to pay; any other
+    /// key: no.") whose [`ANSWER`] is where the key or word that says yes
+    /// goes, marked: word order differs between languages, so the sentence
+    /// is never glued from pieces.
+    pub fn closing(self, theme: &Theme, sentence: impl AsRef<str>) -> Confirmation {
+        let answer = match &self.answer {
+            Answer::Key => "y",
+            Answer::Word { word, .. } => *word,
         };
-        self.line(Line::default()).line(vec![
-            Span::raw(verb),
-            Span::styled(answer, theme.key()),
-            Span::raw(rest),
-        ])
+        let line = marked(sentence.as_ref(), &[(ANSWER, answer)], theme.key());
+        self.line(Line::default()).line(line)
     }
+}
+
+/// Where a closing sentence names the answer. The messages keep it as
+/// written: `tr!` fills in only the names it is given.
+pub const ANSWER: &str = "%{answer}";
+
+/// `sentence` with each of its marks replaced by the key it stands for,
+/// styled as a key: `marks` pairs a mark (`%{answer}`) with its key.
+fn marked(sentence: &str, marks: &[(&str, &str)], style: Style) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut rest = sentence;
+    while let Some((at, mark, key)) = marks
+        .iter()
+        .filter_map(|&(mark, key)| rest.find(mark).map(|at| (at, mark, key)))
+        .min_by_key(|&(at, ..)| at)
+    {
+        if at > 0 {
+            spans.push(Span::raw(rest[..at].to_string()));
+        }
+        spans.push(Span::styled(key.to_string(), style));
+        rest = &rest[at + mark.len()..];
+    }
+    if !rest.is_empty() {
+        spans.push(Span::raw(rest.to_string()));
+    }
+    Line::from(spans)
 }
 
 /// What a key does in a dialog.
@@ -151,20 +181,20 @@ fn bindings(overlay: &Overlay) -> Vec<Binding<Answering>> {
     match overlay {
         Overlay::Help(_) => vec![Binding::new(
             &[Key::Any],
-            "close the help",
+            tr!("live.dialog.close_help"),
             Answering::Close,
         )],
         Overlay::Confirm(question) => match &question.answer {
             Answer::Key if question.yes_by_default => vec![
                 Binding::new(
                     &[ENTER, Key::Char('y'), Key::Char('Y')],
-                    question.yes,
+                    question.yes.clone(),
                     Answering::Yes,
                 )
                 .shown_as("Enter/y"),
                 Binding::new(
                     &[Key::Char('n'), Key::Char('N'), ESC],
-                    question.no,
+                    question.no.clone(),
                     Answering::Decline,
                 )
                 .shown_as("n"),
@@ -172,17 +202,18 @@ fn bindings(overlay: &Overlay) -> Vec<Binding<Answering>> {
             Answer::Key => vec![
                 Binding::new(
                     &[Key::Char('y'), Key::Char('Y')],
-                    question.yes,
+                    question.yes.clone(),
                     Answering::Yes,
                 )
                 .shown_as("y"),
-                Binding::new(&[Key::Any], question.no, Answering::Close).shown_as("any other key"),
+                Binding::new(&[Key::Any], question.no.clone(), Answering::Close)
+                    .shown_as(tr!("live.dialog.any_other_key")),
             ],
             Answer::Word { word, .. } => {
                 let mut list = vec![
-                    Binding::new(&[ENTER], question.yes, Answering::Typed)
+                    Binding::new(&[ENTER], question.yes.clone(), Answering::Typed)
                         .shown_as(format!("{word} Enter")),
-                    Binding::new(&[ESC], question.no, Answering::Close),
+                    Binding::new(&[ESC], question.no.clone(), Answering::Close),
                 ];
                 list.extend(TextField::bindings(Answering::Edit));
                 list
@@ -190,9 +221,9 @@ fn bindings(overlay: &Overlay) -> Vec<Binding<Answering>> {
         },
         Overlay::SavePlan(path) => {
             let mut list = vec![
-                Binding::new(&[ENTER], "save", Answering::Save)
+                Binding::new(&[ENTER], tr!("live.dialog.save"), Answering::Save)
                     .when(!path.value().trim().is_empty()),
-                Binding::new(&[ESC], "cancel", Answering::Close),
+                Binding::new(&[ESC], tr!("live.dialog.cancel"), Answering::Close),
             ];
             list.extend(TextField::bindings(Answering::Edit));
             list
@@ -267,36 +298,29 @@ pub fn quit_question(app: &App) -> Confirmation {
             .filter_map(|&step| view::step_value(app, step))
             .collect();
         // Edits on this step not yet confirmed with Enter are kept too.
-        let edits = if app.draft_with_edits() != app.draft {
-            " with this step's edits"
-        } else {
-            ""
+        let with_edits = app.draft_with_edits() != app.draft;
+        let choices = choices.join(tr!("live.list_separator").as_str());
+        let kept = match (choices.is_empty(), with_edits) {
+            (true, false) => tr!("live.quit.kept"),
+            (true, true) => tr!("live.quit.kept_with_edits"),
+            (false, false) => tr!("live.quit.kept_choices", choices = choices),
+            (false, true) => tr!("live.quit.kept_choices_with_edits", choices = choices),
         };
-        let so_far = if choices.is_empty() {
-            format!("Your choices so far{edits} are kept")
-        } else {
-            format!(
-                "Your choices so far ({}){edits} are kept",
-                choices.join(", ")
-            )
-        };
-        return Confirmation::new("Quit for now?", Confirmed::Quit)
-            .saying("quit", "stay")
-            .line(format!(
-                "{so_far}; the next start offers to continue. Nothing was ordered."
-            ))
-            .closing(&app.theme, " to quit; any other key stays.");
+        return Confirmation::new(tr!("live.quit.title"), Confirmed::Quit)
+            .saying(tr!("live.quit.yes"), tr!("live.quit.no"))
+            .line(kept)
+            .closing(&app.theme, tr!("live.quit.closing"));
     }
     let why = match &app.submission {
-        Submission::Submitting(_) => "The order was sent and its answer has not come yet.",
-        Submission::Unknown(_) => "The answer to the order was lost; an order may exist.",
-        _ => "The order is not final yet; flexus stops tracking it.",
+        Submission::Submitting(_) => tr!("live.quit.in_flight.submitting"),
+        Submission::Unknown(_) => tr!("live.quit.in_flight.unknown"),
+        _ => tr!("live.quit.in_flight.not_final"),
     };
-    Confirmation::new("Quit while an order is in flight?", Confirmed::Quit)
-        .saying("quit", "stay")
+    Confirmation::new(tr!("live.quit.in_flight.title"), Confirmed::Quit)
+        .saying(tr!("live.quit.yes"), tr!("live.quit.no"))
         .line(why)
-        .line("Its ID is in the journal either way.")
-        .closing(&app.theme, " to quit; any other key stays.")
+        .line(tr!("live.quit.in_flight.journal"))
+        .closing(&app.theme, tr!("live.quit.closing"))
 }
 
 fn dialog_area(area: Rect, width: u16, height: u16) -> Rect {
@@ -319,27 +343,31 @@ pub fn view(
     buf: &mut Buffer,
 ) -> Option<Position> {
     let theme = &app.theme;
-    let (title, mut lines, field): (&str, Vec<Line>, Option<(&TextField, &str)>) = match overlay {
-        Overlay::Help(None) => return help(app, "On this page", page_hints, area, buf),
+    type Field<'a> = Option<(&'a TextField, String)>;
+    let (title, mut lines, field): (Cow<str>, Vec<Line>, Field) = match overlay {
+        Overlay::Help(None) => {
+            return help(app, &tr!("live.help.on_this_page"), page_hints, area, buf);
+        }
         Overlay::Help(Some(question)) => {
             view(app, question, page_hints, area, buf);
-            return help(app, "In this question", &hints(question), area, buf);
+            let heading = tr!("live.help.in_this_question");
+            return help(app, &heading, &hints(question), area, buf);
         }
         Overlay::Confirm(question) => (
-            question.title,
+            question.title.clone(),
             question.lines.clone(),
             match &question.answer {
                 Answer::Key => None,
-                Answer::Word { typed, .. } => Some((typed, "Answer")),
+                Answer::Word { typed, .. } => Some((typed, tr!("live.dialog.answer"))),
             },
         ),
         Overlay::SavePlan(path) => (
-            "Save the plan",
+            tr!("live.save_plan.title").into(),
             vec![
-                Line::from("The plan is the request body as JSON (no secrets in it)."),
-                Line::from("An existing file is never replaced without asking."),
+                Line::from(tr!("live.save_plan.what")),
+                Line::from(tr!("live.save_plan.never_replaced")),
             ],
-            Some((path, "File")),
+            Some((path, tr!("live.save_plan.file"))),
         ),
     };
     let width = (lines.iter().map(|l| l.width()).max().unwrap_or(20).max(40) as u16 + 2)
@@ -371,7 +399,7 @@ pub fn view(
         cursor = widgets::draw_field(
             field,
             &FieldLook {
-                label,
+                label: &label,
                 label_width: 9,
                 focused: true,
                 masked: false,
@@ -409,9 +437,9 @@ fn help_lines(theme: &Theme, hint: &Hint, width: u16) -> Vec<Line<'static>> {
         .clone()
         .unwrap_or_else(|| hint.words.clone())
         .into_owned();
-    let (key_style, words_style) = match hint.off_because {
+    let (key_style, words_style) = match &hint.off_because {
         Some(why) if !hint.enabled => {
-            words.push_str(&format!(" (not now: {why})"));
+            words.push_str(&tr!("live.help.not_now", why = why));
             (theme.muted(), theme.muted())
         }
         _ => (theme.key(), Style::new()),
@@ -432,7 +460,7 @@ fn help_lines(theme: &Theme, hint: &Hint, width: u16) -> Vec<Line<'static>> {
 /// everywhere; the same lists the footer and key handling read.
 fn help(
     app: &App,
-    heading: &'static str,
+    heading: &str,
     hints_here: &[Hint],
     area: Rect,
     buf: &mut Buffer,
@@ -450,21 +478,30 @@ fn help(
         .iter()
         .map(Binding::hint)
         .collect();
-    let mut lines = vec![Line::from(Span::styled(heading, theme.accent()))];
+    let mut lines = vec![Line::from(Span::styled(
+        heading.to_string(),
+        theme.accent(),
+    ))];
     lines.extend(listed(hints_here));
     // No blank line before the second heading: at 80x24 the longest page's
     // keys and every global key just fit.
-    lines.push(Line::from(Span::styled("Everywhere", theme.accent())));
+    lines.push(Line::from(Span::styled(
+        tr!("live.help.everywhere"),
+        theme.accent(),
+    )));
     lines.extend(listed(&global));
     lines.push(Line::from(vec![
         Span::styled(format!("  {:<16}", "--mouse"), theme.key()),
-        Span::raw("the wheel moves in lists (then Shift selects text)"),
+        Span::raw(tr!("live.help.mouse")),
     ]));
     let height = lines.len() as u16 + 2;
     let outer = dialog_area(area, HELP_WIDTH, height);
     clear_around(outer, area, buf);
     let block = widgets::block(
-        Line::from(Span::styled(" Keys ", theme.title())),
+        Line::from(Span::styled(
+            format!(" {} ", tr!("live.help.title")),
+            theme.title(),
+        )),
         theme,
         true,
     );
@@ -490,26 +527,28 @@ pub fn continue_question(app: &App, kept: &KeptDraft) -> Confirmation {
         .filter(|&&step| step < kept.step)
         .filter_map(|&step| view::step_value(&shown, step))
         .collect();
-    let so_far = if choices.is_empty() {
-        String::new()
+    let (number, step) = (kept.step.number(), kept.step.title());
+    let left_at = if choices.is_empty() {
+        tr!("live.kept.left_at", number = number, step = step)
     } else {
-        format!(" ({})", choices.join(", "))
+        let choices = choices.join(tr!("live.list_separator").as_str());
+        tr!(
+            "live.kept.left_at_with",
+            number = number,
+            step = step,
+            choices = choices
+        )
     };
-    Confirmation::new("Continue the order you left?", Confirmed::ContinueKept)
-        .saying("continue", "start afresh")
+    let press = marked(
+        &tr!("live.kept.press"),
+        &[("%{enter}", "Enter"), ("%{no}", "n")],
+        app.theme.key(),
+    );
+    Confirmation::new(tr!("live.kept.title"), Confirmed::ContinueKept)
+        .saying(tr!("live.kept.yes"), tr!("live.kept.no"))
         .yes_by_default(Confirmed::StartAfresh)
-        .line(format!(
-            "Last time you quit at step {} ({}) with your choices kept{so_far}.",
-            kept.step.number(),
-            kept.step.title()
-        ))
-        .line("Starting afresh forgets them.")
+        .line(left_at)
+        .line(tr!("live.kept.afresh_forgets"))
         .line(Line::default())
-        .line(vec![
-            Span::raw("Press "),
-            Span::styled("Enter", app.theme.key()),
-            Span::raw(" to continue, "),
-            Span::styled("n", app.theme.key()),
-            Span::raw(" to start afresh."),
-        ])
+        .line(press)
 }

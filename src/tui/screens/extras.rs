@@ -6,11 +6,12 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::keys::{Binding, Key, SPACE, typed_char};
+use super::keys::{Binding, Key, typed_char};
 use super::{Reply, Screen, back, cycle, draw_intro, form_bindings, take_rows};
 use crate::domain::order::{Draft, EXTRA_SIZE_GIB_RANGE, Extra, ExtraKind, check_extra_size};
 use crate::tui::app::{App, Step};
-use crate::tui::widgets::{self, FieldLook, TextField, field_note};
+use crate::tui::text::pad;
+use crate::tui::widgets::{self, FieldLook, TextField, field_note, switch_bindings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Field {
@@ -36,10 +37,10 @@ pub struct State {
 }
 
 fn size_rule() -> String {
-    format!(
-        "{} to {} GiB",
-        EXTRA_SIZE_GIB_RANGE.start(),
-        EXTRA_SIZE_GIB_RANGE.end()
+    tr!(
+        "steps.extras.size_rule",
+        from = EXTRA_SIZE_GIB_RANGE.start(),
+        to = EXTRA_SIZE_GIB_RANGE.end()
     )
 }
 
@@ -50,7 +51,11 @@ fn size_error(kind: ExtraKind, field: &TextField) -> Option<String> {
     }
     match text.parse::<i64>() {
         Ok(n) => check_extra_size(kind, Some(n)).err(),
-        Err(_) => Some(format!("\"{text}\" is not a whole number; {}", size_rule())),
+        Err(_) => Some(tr!(
+            "steps.form.not_a_whole_number",
+            text = text,
+            rule = size_rule()
+        )),
     }
 }
 
@@ -114,17 +119,38 @@ impl Screen for ExtrasScreen {
             list.extend(TextField::bindings(Action::Edit));
             return list;
         }
+        list.extend(switch_bindings(
+            Action::Toggle,
+            Action::Set(true),
+            Action::Set(false),
+        ));
         list.extend([
-            Binding::new(&[SPACE], "on/off", Action::Toggle),
-            Binding::new(&[Key::Char('y')], "on", Action::Set(true)).help_only(),
-            Binding::new(&[Key::Char('n')], "off", Action::Set(false)).help_only(),
-            Binding::new(&[Key::Char('j')], "next field", Action::Next).help_only(),
-            Binding::new(&[Key::Char('k')], "previous field", Action::Previous).help_only(),
-            Binding::new(&[Key::Range('0', '9')], "start the size", Action::Size)
-                .detail("start the size of a sized add-on that is on")
-                .help_only(),
+            Binding::new(
+                &[Key::Char('j')],
+                tr!("steps.form.next_field"),
+                Action::Next,
+            )
+            .help_only(),
+            Binding::new(
+                &[Key::Char('k')],
+                tr!("steps.form.previous_field"),
+                Action::Previous,
+            )
+            .help_only(),
+            Binding::new(
+                &[Key::Range('0', '9')],
+                tr!("steps.extras.start_size"),
+                Action::Size,
+            )
+            .detail(tr!("steps.extras.start_size_detail"))
+            .help_only(),
             back(app, Action::Back),
-            Binding::new(&[Key::TextButHelp], "say which keys work", Action::Other).unlisted(),
+            Binding::new(
+                &[Key::TextButHelp],
+                tr!("steps.extras.say_keys"),
+                Action::Other,
+            )
+            .unlisted(),
         ]);
         list
     }
@@ -153,7 +179,7 @@ impl Screen for ExtrasScreen {
                 }
             }
             Action::Size => type_size(state, key, typed_char(key).unwrap_or('0')),
-            Action::Other => state.note = Some(KEYS_HERE.to_string()),
+            Action::Other => state.note = Some(tr!("steps.extras.keys_here")),
             Action::Toggle | Action::Set(_) => {
                 let flag = match state.focus {
                     Field::Evs => &mut state.evs,
@@ -188,7 +214,10 @@ impl Screen for ExtrasScreen {
             Field::EvsSize => state.evs_size.paste(text.trim()),
             Field::CbrSize => state.cbr_size.paste(text.trim()),
             Field::Evs | Field::Cbr | Field::Hss => {
-                state.note = Some(format!("the pasted text did nothing here. {KEYS_HERE}"));
+                state.note = Some(tr!(
+                    "steps.extras.paste_did_nothing",
+                    keys = tr!("steps.extras.keys_here")
+                ));
             }
         }
     }
@@ -223,8 +252,6 @@ impl Screen for ExtrasScreen {
     }
 }
 
-const KEYS_HERE: &str = "Space turns the focused add-on on or off; Tab moves to the next.";
-
 /// A digit on a sized add-on's row is the start of its size: it goes to
 /// the size field when the add-on is on, and says what to do when it is not.
 fn type_size(state: &mut State, key: &KeyEvent, digit: char) {
@@ -232,8 +259,10 @@ fn type_size(state: &mut State, key: &KeyEvent, digit: char) {
         Field::Evs => (state.evs, Field::EvsSize, &mut state.evs_size, "EVS"),
         Field::Cbr => (state.cbr, Field::CbrSize, &mut state.cbr_size, "CBR"),
         _ => {
-            state.note = Some(format!(
-                "HSS has no size, so \"{digit}\" did nothing. {KEYS_HERE}"
+            state.note = Some(tr!(
+                "steps.extras.hss_has_no_size",
+                digit = digit,
+                keys = tr!("steps.extras.keys_here")
             ));
             return;
         }
@@ -242,9 +271,7 @@ fn type_size(state: &mut State, key: &KeyEvent, digit: char) {
         size.handle(key);
         state.focus = field;
     } else {
-        state.note = Some(format!(
-            "{name} is off, so \"{digit}\" did nothing: Space turns it on, then type its size."
-        ));
+        state.note = Some(tr!("steps.extras.is_off", name = name, digit = digit));
     }
 }
 
@@ -306,11 +333,7 @@ impl State {
 fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.extras;
-    draw_intro(
-        "Add-ons for each instance (all optional, billed with the period):",
-        &mut area,
-        buf,
-    );
+    draw_intro(tr!("steps.extras.intro"), &mut area, buf);
     let mut cursor = None;
     let placeholder = format!(
         "{}-{}",
@@ -344,7 +367,11 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                     theme.key(),
                 ),
                 Span::styled(
-                    format!("[{}] {:<20}", if on { "x" } else { " " }, kind.label()),
+                    format!(
+                        "[{}] {}",
+                        if on { "x" } else { " " },
+                        pad(&kind.label(), 20)
+                    ),
                     if focused { theme.key() } else { theme.title() },
                 ),
             ])],
@@ -356,7 +383,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             if let Some(p) = widgets::draw_field(
                 input,
                 &FieldLook {
-                    label: "size",
+                    label: &tr!("steps.extras.size"),
                     label_width: 7,
                     focused: state.focus == field,
                     masked: false,
@@ -373,7 +400,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             }
             let shown = error.filter(|_| state.tried || input.touched);
             let note = take_rows(&mut area, 1);
-            let rule = format!("    {}, one per instance", size_rule());
+            let rule = tr!("steps.extras.one_per_instance", rule = size_rule());
             widgets::draw_lines(vec![field_note(shown.as_deref(), &rule, theme)], note, buf);
         }
         take_rows(&mut area, 1);
@@ -391,14 +418,8 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     }
     widgets::draw_lines(
         vec![
-            Line::from(Span::styled(
-                "Add-on prices are not in the price list: the estimate names them as unpriced,",
-                theme.muted(),
-            )),
-            Line::from(Span::styled(
-                "and the order states what they cost once it is placed.",
-                theme.muted(),
-            )),
+            Line::from(Span::styled(tr!("steps.extras.unpriced_1"), theme.muted())),
+            Line::from(Span::styled(tr!("steps.extras.unpriced_2"), theme.muted())),
         ],
         area,
         buf,

@@ -12,6 +12,7 @@ use crate::domain::catalog::Platform;
 use crate::domain::field::{Field, ImageField};
 use crate::domain::order::{Draft, ImageRef};
 use crate::tui::app::{App, Step};
+use crate::tui::text::pad;
 use crate::tui::widgets::{self, FieldLook, ListKey, ListRow, Picker, TextField, field_note};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,11 +97,11 @@ pub fn refresh(app: &mut App) {
         let detail = if barred == 0 {
             os.versions.join(", ")
         } else {
-            format!(
-                "{} of {} versions sold in {}",
-                os.versions.len() - barred,
-                os.versions.len(),
-                catalog.region_name(region)
+            tr!(
+                "steps.image.versions_sold",
+                sold = os.versions.len() - barred,
+                all = os.versions.len(),
+                region = catalog.region_name(region)
             )
         };
         let unavailable = if barred == os.versions.len() {
@@ -119,8 +120,8 @@ pub fn refresh(app: &mut App) {
     }
     items.push(Item {
         entry: Entry::Private,
-        label: "Private image".to_string(),
-        detail: "your own image ID, Linux or Windows".to_string(),
+        label: tr!("steps.image.private"),
+        detail: tr!("steps.image.private_detail"),
         unavailable: None,
     });
     let state = &mut app.image;
@@ -188,17 +189,24 @@ impl Screen for ImageScreen {
                 .collect(),
             Pane::Versions => state
                 .versions
-                .bindings(&state.version_search, Some("back to images".into()))
+                .bindings(
+                    &state.version_search,
+                    Some(tr!("steps.image.back_to_images").into()),
+                )
                 .into_iter()
                 .map(|b| b.map(Action::Versions))
                 .collect(),
             Pane::Private => {
                 let on_platform = state.private_focus == PrivateFocus::Platform;
                 let mut list = vec![
-                    Binding::new(&[ENTER], "use it", Action::UsePrivate),
-                    Binding::new(&[TAB], "next field", Action::OtherField),
-                    Binding::new(&[BACK_TAB, UP, DOWN], "the other field", Action::OtherField)
-                        .help_only(),
+                    Binding::new(&[ENTER], tr!("steps.image.use_it"), Action::UsePrivate),
+                    Binding::new(&[TAB], tr!("steps.form.next_field"), Action::OtherField),
+                    Binding::new(
+                        &[BACK_TAB, UP, DOWN],
+                        tr!("steps.image.other_field"),
+                        Action::OtherField,
+                    )
+                    .help_only(),
                     Binding::new(
                         &[LEFT, RIGHT, SPACE],
                         "Linux/Windows",
@@ -226,7 +234,11 @@ impl Screen for ImageScreen {
                     )
                     .help_only()
                     .when(on_platform),
-                    Binding::new(&[ESC], "back to images", Action::BackToImages),
+                    Binding::new(
+                        &[ESC],
+                        tr!("steps.image.back_to_images"),
+                        Action::BackToImages,
+                    ),
                 ];
                 if !on_platform {
                     list.extend(TextField::bindings(Action::EditId));
@@ -423,11 +435,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let region = app.catalog.region_name(&app.draft.region);
     match state.pane {
         Pane::List => {
-            draw_intro(
-                format!("Which system should the instances start with? Listed for {region}."),
-                &mut area,
-                buf,
-            );
+            draw_intro(tr!("steps.image.intro", region = region), &mut area, buf);
             draw_items(app, area, buf);
             None
         }
@@ -435,9 +443,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             draw_intro(
                 vec![
                     Span::styled(state.os.clone(), theme.title()),
-                    Span::raw(format!(
-                        ": which version? Versions not sold in {region} are marked."
-                    )),
+                    Span::raw(tr!("steps.image.which_version", region = region)),
                 ],
                 &mut area,
                 buf,
@@ -467,16 +473,16 @@ fn draw_items(app: &App, area: Rect, buf: &mut Buffer) {
     let state = &app.image;
     let visible = state.picker.visible(&state.search);
     let mut rows: Vec<ListRow> = Vec::new();
-    let mut group = "";
+    let mut group = String::new();
     for &i in &visible {
         let item = &state.items[i];
         let heading = match item.entry {
-            Entry::Application { .. } => "Application images",
-            Entry::Os { .. } => "OS images",
-            Entry::Private => "Private image",
+            Entry::Application { .. } => tr!("steps.image.heading.application"),
+            Entry::Os { .. } => tr!("steps.image.heading.os"),
+            Entry::Private => tr!("steps.image.private"),
         };
         if heading != group {
-            group = heading;
+            group = heading.clone();
             rows.push(ListRow {
                 line: Line::from(Span::styled(heading, theme.accent())),
                 selected: false,
@@ -504,7 +510,7 @@ fn draw_items(app: &App, area: Rect, buf: &mut Buffer) {
         rows.push(ListRow {
             line: Line::from(vec![
                 Span::raw(format!("  {marker} ")),
-                Span::raw(format!("{:<22}", widgets::fit(&item.label, 21, theme))),
+                Span::raw(pad(&widgets::fit(&item.label, 21, theme), 22)),
                 Span::styled(widgets::fit(&detail, room, theme), theme.muted()),
             ]),
             selected: i == state.picker.cursor,
@@ -535,7 +541,11 @@ fn description_line(app: &App, width: u16) -> Option<Line<'static>> {
     }
     // One style for the line: it is redrawn whenever the highlight moves,
     // and each change of style costs bytes over SSH.
-    let text = format!("{name}: {description}");
+    let text = tr!(
+        "steps.image.description",
+        name = name,
+        description = description
+    );
     Some(Line::from(Span::styled(
         widgets::fit(&text, width as usize, &app.theme),
         app.theme.muted(),
@@ -561,9 +571,9 @@ fn draw_versions(app: &App, area: Rect, buf: &mut Buffer) {
             } else {
                 " "
             };
-            let mut spans = vec![Span::raw(format!("  {marker} {version:<10}"))];
+            let mut spans = vec![Span::raw(format!("  {marker} {}", pad(version, 10)))];
             if let Some(reason) = unavailable {
-                spans.push(Span::raw(format!("unavailable: {reason}")));
+                spans.push(Span::raw(tr!("steps.image.unavailable", reason = reason)));
             }
             ListRow {
                 line: Line::from(spans),
@@ -585,8 +595,8 @@ fn draw_private(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position>
     let intro = take_rows(&mut area, 3);
     widgets::draw_lines(
         vec![
-            Line::from("An image of your own, by its ID, and its operating system:"),
-            Line::from("the system decides which packages fit (Windows needs a .byol package)."),
+            Line::from(tr!("steps.image.private_intro_1")),
+            Line::from(tr!("steps.image.private_intro_2")),
         ],
         intro,
         buf,
@@ -595,11 +605,11 @@ fn draw_private(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position>
     let cursor = widgets::draw_field(
         &state.private_id,
         &FieldLook {
-            label: "Image ID",
+            label: &tr!("steps.image.image_id"),
             label_width: 14,
             focused: state.private_focus == PrivateFocus::Id,
             masked: false,
-            placeholder: "the ID of the image in the image service (IMS)",
+            placeholder: &tr!("steps.image.image_id_placeholder"),
         },
         theme,
         id_row,
@@ -609,7 +619,7 @@ fn draw_private(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position>
     widgets::draw_lines(
         vec![field_note(
             state.error.as_deref(),
-            "the ID is checked by Huawei Cloud when the order is placed",
+            &tr!("steps.image.image_id_rule"),
             theme,
         )],
         note,
@@ -626,7 +636,7 @@ fn draw_private(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position>
     widgets::draw_lines(
         vec![Line::from(vec![
             Span::styled(
-                format!("{marker} {:<12}", "System"),
+                format!("{marker} {}", pad(&tr!("steps.image.system"), 12)),
                 if focused { theme.key() } else { theme.title() },
             ),
             Span::raw(radio(Platform::Linux)),

@@ -109,8 +109,8 @@ impl Key {
             Key::Char(c) => return Cow::Owned(c.to_string()),
             Key::Ctrl(c) => return Cow::Owned(format!("Ctrl-{}", c.to_ascii_uppercase())),
             Key::Range(first, last) => return Cow::Owned(format!("{first}-{last}")),
-            Key::Text | Key::TextButHelp => "type",
-            Key::Any => "any key",
+            Key::Text | Key::TextButHelp => return Cow::Owned(tr!("steps.key.type")),
+            Key::Any => return Cow::Owned(tr!("steps.key.any")),
         })
     }
 }
@@ -139,7 +139,7 @@ pub struct Binding<A> {
     pub detail: Option<Cow<'static, str>>,
     pub enabled: bool,
     /// Why it does not work now, for the help (which then lists it, marked).
-    pub off_because: Option<&'static str>,
+    pub off_because: Option<Cow<'static, str>>,
     pub shown: Shown,
     pub action: A,
 }
@@ -188,9 +188,9 @@ impl<A> Binding<A> {
     }
 
     /// Works only while `enabled`; otherwise the help lists it with `why`.
-    pub fn when_else(mut self, enabled: bool, why: &'static str) -> Self {
+    pub fn when_else(mut self, enabled: bool, why: impl Into<Cow<'static, str>>) -> Self {
         self.enabled &= enabled;
-        self.off_because = Some(why);
+        self.off_because = Some(why.into());
         self
     }
 
@@ -219,7 +219,7 @@ impl<A> Binding<A> {
             words: self.words.clone(),
             detail: self.detail.clone(),
             enabled: self.enabled,
-            off_because: self.off_because,
+            off_because: self.off_because.clone(),
             shown: self.shown,
             action: (),
         }

@@ -147,12 +147,32 @@ pub fn captures_text(app: &App) -> bool {
     hints.iter().any(Binding::takes_text)
 }
 
+/// The page's name in the reader's language (each screen's `NAME` is its
+/// English one, which the table and the tests know it by).
+pub fn page_name(page: Page) -> String {
+    match page {
+        Page::SignIn => tr!("steps.page.sign_in"),
+        Page::Status => tr!("steps.page.status"),
+        Page::Purchases => tr!("steps.page.purchases"),
+        Page::Orders => tr!("steps.page.orders"),
+        Page::Step(step) => match step {
+            Step::Region => tr!("steps.page.region"),
+            Step::Image => tr!("steps.page.image"),
+            Step::Spec => tr!("steps.page.spec"),
+            Step::Period => tr!("steps.page.period"),
+            Step::Extras => tr!("steps.page.extras"),
+            Step::Naming => tr!("steps.page.naming"),
+            Step::Review => tr!("steps.page.review"),
+        },
+    }
+}
+
 /// The page's title, for the frame around it.
 pub fn title(app: &App) -> String {
-    let name = of(app.page).name;
+    let name = page_name(app.page);
     match app.page {
         Page::Step(step) => format!("{}. {name}", step.number()),
-        _ => name.to_string(),
+        _ => name,
     }
 }
 
@@ -179,29 +199,33 @@ pub fn global_bindings(app: &App, typing: bool) -> Vec<Binding<Global>> {
     );
     let on_page = app.overlay.is_none();
     let showing_help = matches!(app.overlay, Some(Overlay::Help(_)));
-    let quit = Binding::new(&[Key::Ctrl('c')], "quit", Global::Quit)
-        .detail("quit (asks first if an order or choices are at stake)");
+    let quit = Binding::new(&[Key::Ctrl('c')], tr!("steps.global.quit"), Global::Quit)
+        .detail(tr!("steps.global.quit_detail"));
     vec![
         // Over a question `?` is an answer (no, or a typed character).
-        Binding::new(&[Key::Char('?')], "help", Global::Help)
-            .detail("this help")
+        Binding::new(&[Key::Char('?')], tr!("steps.global.help"), Global::Help)
+            .detail(tr!("steps.global.help_detail"))
             .when((on_page || showing_help) && !typing)
             .shown_in_footer_if(on_page),
         // The footer names one help key: F1 where `?` is not the help.
-        Binding::new(&[F1], "help", Global::Help)
-            .detail("this help, also while typing or asked a question")
+        Binding::new(&[F1], tr!("steps.global.help"), Global::Help)
+            .detail(tr!("steps.global.help_f1_detail"))
             .shown_in_footer_if(!showing_help && (typing || !on_page)),
         // Signing in comes first: the orders are the account's. Over the
         // help, as `?`, it works as named there (and closes the help).
-        Binding::new(&[Key::Char('o')], "orders", Global::Orders)
-            .detail("orders: this machine's and the account's")
-            .when_else(
-                (on_page || showing_help)
-                    && !typing
-                    && !matches!(app.page, Page::Orders | Page::SignIn),
-                "not on this page, nor while typing",
-            )
-            .shown_in_footer_if(on_page),
+        Binding::new(
+            &[Key::Char('o')],
+            tr!("steps.global.orders"),
+            Global::Orders,
+        )
+        .detail(tr!("steps.global.orders_detail"))
+        .when_else(
+            (on_page || showing_help)
+                && !typing
+                && !matches!(app.page, Page::Orders | Page::SignIn),
+            tr!("steps.global.orders_off"),
+        )
+        .shown_in_footer_if(on_page),
         // Asked already, a second Ctrl-C quits at once; the help names it
         // among the keys that work everywhere.
         quit.shown_in_footer_if(!asking_to_quit && !showing_help),
@@ -240,10 +264,10 @@ pub fn cycle<T: Copy + PartialEq>(fields: &[T], current: T, delta: isize) -> T {
 /// What Esc says on a step: back one step, or back to the review it came
 /// from.
 pub fn back_words(app: &App) -> Cow<'static, str> {
-    Cow::Borrowed(if app.from_review {
-        "back to review"
+    Cow::Owned(if app.from_review {
+        tr!("steps.form.back_to_review")
     } else {
-        "back"
+        tr!("steps.form.back")
     })
 }
 
@@ -252,13 +276,18 @@ pub fn back_words(app: &App) -> Cow<'static, str> {
 /// fields. Esc comes from [`back`], after the step's own keys.
 pub fn form_bindings<A: Clone>(accept: A, next: A, previous: A, arrows: bool) -> Vec<Binding<A>> {
     vec![
-        Binding::new(&[ENTER], "accept", accept),
-        Binding::new(&[TAB], "next field", next.clone()),
-        Binding::new(&[DOWN], "next field", next)
+        Binding::new(&[ENTER], tr!("steps.form.accept"), accept),
+        Binding::new(&[TAB], tr!("steps.form.next_field"), next.clone()),
+        Binding::new(&[DOWN], tr!("steps.form.next_field"), next)
             .help_only()
             .when(arrows),
-        Binding::new(&[BACK_TAB], "previous field", previous.clone()).help_only(),
-        Binding::new(&[UP], "previous field", previous)
+        Binding::new(
+            &[BACK_TAB],
+            tr!("steps.form.previous_field"),
+            previous.clone(),
+        )
+        .help_only(),
+        Binding::new(&[UP], tr!("steps.form.previous_field"), previous)
             .help_only()
             .when(arrows),
     ]

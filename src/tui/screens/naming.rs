@@ -48,7 +48,7 @@ pub struct State {
 }
 
 pub fn name_rule() -> String {
-    format!("1 to {NAME_MAX_CHARS} letters, digits, _ or -, starting with a letter")
+    tr!("steps.naming.name_rule", max = NAME_MAX_CHARS)
 }
 
 /// The document's tag rules (lengths, unique keys) for a list of tags, as
@@ -115,10 +115,15 @@ impl Screen for NamingScreen {
         let state = &app.naming;
         if state.editor.is_some() {
             let mut list = vec![
-                Binding::new(&[ENTER], "save tag", Action::SaveTag),
-                Binding::new(&[TAB], "key/value", Action::KeyOrValue),
-                Binding::new(&[BACK_TAB, UP, DOWN], "key/value", Action::KeyOrValue).help_only(),
-                Binding::new(&[ESC], "cancel tag", Action::CancelTag),
+                Binding::new(&[ENTER], tr!("steps.naming.save_tag"), Action::SaveTag),
+                Binding::new(&[TAB], tr!("steps.naming.key_or_value"), Action::KeyOrValue),
+                Binding::new(
+                    &[BACK_TAB, UP, DOWN],
+                    tr!("steps.naming.key_or_value"),
+                    Action::KeyOrValue,
+                )
+                .help_only(),
+                Binding::new(&[ESC], tr!("steps.naming.cancel_tag"), Action::CancelTag),
             ];
             list.extend(TextField::bindings(Action::Edit));
             return list;
@@ -128,19 +133,36 @@ impl Screen for NamingScreen {
         let mut list = form_bindings(Action::Accept, Action::Next, Action::Previous, !on_tags);
         if on_tags {
             list.extend([
-                Binding::new(&[Key::Char('a'), Key::Char('+')], "add tag", Action::AddTag)
-                    .shown_as("a"),
-                Binding::new(&[Key::Char('e')], "edit", Action::EditTag)
-                    .detail("edit the highlighted tag")
+                Binding::new(
+                    &[Key::Char('a'), Key::Char('+')],
+                    tr!("steps.naming.add_tag"),
+                    Action::AddTag,
+                )
+                .shown_as("a"),
+                Binding::new(&[Key::Char('e')], tr!("steps.naming.edit"), Action::EditTag)
+                    .detail(tr!("steps.naming.edit_detail"))
                     .when(any),
-                Binding::new(&[Key::Char('d'), DELETE], "delete", Action::DeleteTag)
-                    .shown_as("d")
-                    .detail("delete the highlighted tag (Del too)")
-                    .when(any),
-                Binding::new(&[UP, Key::Char('k')], "previous tag", Action::TagUp)
-                    .detail("the tag above; from the first, the description")
-                    .help_only(),
-                Binding::new(&[DOWN, Key::Char('j')], "next tag", Action::TagDown).help_only(),
+                Binding::new(
+                    &[Key::Char('d'), DELETE],
+                    tr!("steps.naming.delete"),
+                    Action::DeleteTag,
+                )
+                .shown_as("d")
+                .detail(tr!("steps.naming.delete_detail"))
+                .when(any),
+                Binding::new(
+                    &[UP, Key::Char('k')],
+                    tr!("steps.naming.previous_tag"),
+                    Action::TagUp,
+                )
+                .detail(tr!("steps.naming.previous_tag_detail"))
+                .help_only(),
+                Binding::new(
+                    &[DOWN, Key::Char('j')],
+                    tr!("steps.naming.next_tag"),
+                    Action::TagDown,
+                )
+                .help_only(),
             ]);
         }
         list.push(back(app, Action::Back));
@@ -327,11 +349,11 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     cursor = cursor.or(widgets::draw_field(
         &state.name,
         &FieldLook {
-            label: "Name",
+            label: &tr!("steps.naming.name"),
             label_width: 15,
             focused: state.focus == Focus::Name && !editing,
             masked: false,
-            placeholder: "e.g. web-01",
+            placeholder: &tr!("steps.naming.name_placeholder"),
         },
         theme,
         row,
@@ -365,11 +387,11 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     cursor = cursor.or(widgets::draw_field(
         &state.description,
         &FieldLook {
-            label: "Description",
+            label: &tr!("steps.naming.description"),
             label_width: 15,
             focused: describing,
             masked: false,
-            placeholder: "optional",
+            placeholder: &tr!("steps.naming.optional"),
         },
         theme,
         row,
@@ -382,7 +404,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     widgets::draw_lines(
         vec![field_note(
             description_error.as_deref(),
-            &format!("optional, up to {DESCRIPTION_MAX_CHARS} characters"),
+            &tr!("steps.naming.description_rule", max = DESCRIPTION_MAX_CHARS),
             theme,
         )],
         note,
@@ -395,12 +417,13 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         vec![Line::from(vec![
             Span::styled(
                 format!(
-                    "{} Tags",
+                    "{} {}",
                     if tags_focused {
                         theme.symbols.pointer
                     } else {
                         " "
-                    }
+                    },
+                    tr!("steps.naming.tags")
                 ),
                 if tags_focused {
                     theme.key()
@@ -409,8 +432,10 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
                 },
             ),
             Span::styled(
-                format!(
-                    "  key 1-{TAG_KEY_MAX_CHARS} characters, value 0-{TAG_VALUE_MAX_CHARS}, keys unique"
+                tr!(
+                    "steps.naming.tags_rule",
+                    key_max = TAG_KEY_MAX_CHARS,
+                    value_max = TAG_VALUE_MAX_CHARS
                 ),
                 theme.muted(),
             ),
@@ -425,7 +450,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     if state.tags.is_empty() {
         widgets::draw_lines(
             vec![Line::from(Span::styled(
-                "    no tags; Tab here and press a to add one",
+                tr!("steps.naming.no_tags"),
                 theme.muted(),
             ))],
             list_area,
@@ -464,9 +489,9 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         widgets::draw_lines(
             vec![Line::from(Span::styled(
                 if editor.index.is_some() {
-                    "  Edit tag"
+                    tr!("steps.naming.edit_tag")
                 } else {
-                    "  New tag"
+                    tr!("steps.naming.new_tag")
                 },
                 theme.accent(),
             ))],
@@ -474,8 +499,18 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             buf,
         );
         for (field, label, limit, on) in [
-            (&editor.key, "Key", TAG_KEY_MAX_CHARS, !editor.on_value),
-            (&editor.value, "Value", TAG_VALUE_MAX_CHARS, editor.on_value),
+            (
+                &editor.key,
+                tr!("steps.naming.key"),
+                TAG_KEY_MAX_CHARS,
+                !editor.on_value,
+            ),
+            (
+                &editor.value,
+                tr!("steps.naming.value"),
+                TAG_VALUE_MAX_CHARS,
+                editor.on_value,
+            ),
         ] {
             let row = take_rows(&mut area, 1);
             let row = Rect::new(row.x + 2, row.y, row.width.saturating_sub(2), 1);
@@ -487,7 +522,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             cursor = cursor.or(widgets::draw_field(
                 field,
                 &FieldLook {
-                    label,
+                    label: &label,
                     label_width: 11,
                     focused: on,
                     masked: false,

@@ -234,33 +234,46 @@ impl Screen for OrdersScreen {
         let highlighted = rows.get(state.cursor.min(rows.len().saturating_sub(1)));
         let loading = matches!(state.bss, Bss::Loading { .. });
         vec![
-            Binding::new(&[ENTER], "open", Action::Open)
-                .detail("show the highlighted order on the status pane and follow it")
+            Binding::new(&[ENTER], tr!("live.orders.key.open"), Action::Open)
+                .detail(tr!("live.orders.key.open_detail"))
                 .when_else(
                     highlighted.is_some_and(Row::can_open),
-                    "only for an order, or a purchase of unknown outcome",
+                    tr!("live.orders.key.open_not_now"),
                 ),
-            Binding::new(&[UP, DOWN], "move", Action::Move),
-            Binding::new(&[Key::Char('k'), Key::Char('j')], "move", Action::Move).help_only(),
-            Binding::new(&[PAGE_DOWN], "page down", Action::PageDown)
-                .detail(
-                    "move a page down; on the last row, ask the account for its next page of \
+            Binding::new(&[UP, DOWN], tr!("live.orders.key.move"), Action::Move),
+            Binding::new(
+                &[Key::Char('k'), Key::Char('j')],
+                tr!("live.orders.key.move"),
+                Action::Move,
+            )
+            .help_only(),
+            Binding::new(
+                &[PAGE_DOWN],
+                tr!("live.orders.key.page_down"),
+                Action::PageDown,
+            )
+            .detail(
+                "move a page down; on the last row, ask the account for its next page of \
                      orders",
-                )
-                .when_else(
-                    !rows.is_empty() || (!loading && state.next_offset().is_some()),
-                    "only when there are orders to move through",
-                ),
-            Binding::new(&[PAGE_UP], "page up", Action::PageUp).help_only(),
-            Binding::new(&[HOME], "first", Action::First).help_only(),
-            Binding::new(&[END], "last", Action::Last)
-                .detail("the oldest order listed so far")
+            )
+            .when_else(
+                !rows.is_empty() || (!loading && state.next_offset().is_some()),
+                tr!("live.orders.key.move_not_now"),
+            ),
+            Binding::new(&[PAGE_UP], tr!("live.orders.key.page_up"), Action::PageUp).help_only(),
+            Binding::new(&[HOME], tr!("live.orders.key.first"), Action::First).help_only(),
+            Binding::new(&[END], tr!("live.orders.key.last"), Action::Last)
+                .detail(tr!("live.orders.key.last_detail"))
                 .help_only(),
-            Binding::new(&[Key::Char('r')], "reload", Action::Reload)
-                .detail("read the journal and ask for the account's orders again")
-                .when(!loading && !state.waiting_for_sign_in),
-            Binding::new(&[ESC], "back", Action::Back)
-                .detail("back to where o was pressed, everything kept"),
+            Binding::new(
+                &[Key::Char('r')],
+                tr!("live.orders.key.reload"),
+                Action::Reload,
+            )
+            .detail(tr!("live.orders.key.reload_detail"))
+            .when(!loading && !state.waiting_for_sign_in),
+            Binding::new(&[ESC], tr!("live.orders.key.back"), Action::Back)
+                .detail(tr!("live.orders.key.back_detail")),
         ]
     }
 
@@ -352,7 +365,7 @@ pub fn open(app: &mut App) -> Vec<Effect> {
     };
     if !matches!(app.connection, Connection::SigningIn { .. }) {
         app.resume = Page::Orders;
-        app.signin.reason = Some("Sign in to see the account's orders.".to_string());
+        app.signin.reason = Some(tr!("live.orders.sign_in_reason"));
         app.go_to(Page::SignIn);
     }
     Vec::new()
@@ -459,43 +472,45 @@ fn bss_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let state = &app.orders;
     let (style, text) = match &state.bss {
-        Bss::Loading { offset: 0 } => (
-            theme.muted(),
-            "Loading the account's orders from BSS...".to_string(),
-        ),
-        Bss::Loading { .. } => (
-            theme.muted(),
-            "Loading the next page of the account's orders...".to_string(),
-        ),
+        Bss::Loading { offset: 0 } => (theme.muted(), tr!("live.orders.loading")),
+        Bss::Loading { .. } => (theme.muted(), tr!("live.orders.loading_next")),
         Bss::Failed(failure) => (
             theme.warning(),
-            format!(
-                "Could not list the account's orders: {}. Press r to try again.",
-                failure_text(failure).trim_end_matches('.')
+            tr!(
+                "live.orders.list_failed",
+                why = failure_text(failure).trim_end_matches(['.', '。'])
             ),
         ),
         Bss::Idle => {
             let listed = state.listed.len();
             let total = state.total.unwrap_or(listed);
-            let more = if state.next_offset().is_some() {
-                "; PgDn lists more"
-            } else {
-                ""
-            };
-            let left_out = if state.left_out > 0 {
-                format!(
-                    "; {} left out (an order ID of an unknown shape)",
-                    state.left_out
-                )
-            } else {
-                String::new()
-            };
             let text = if total == 0 && state.left_out == 0 {
-                "The account has no FlexusL orders.".to_string()
+                tr!("live.orders.none_in_account")
             } else {
-                let orders = if total == 1 { "order" } else { "orders" };
-                format!(
-                    "The account has {total} FlexusL {orders}; {listed} listed{more}{left_out}."
+                let has = if total == 1 {
+                    tr!("live.orders.account_has.one", listed = listed)
+                } else {
+                    tr!(
+                        "live.orders.account_has.other",
+                        total = total,
+                        listed = listed
+                    )
+                };
+                let more = if state.next_offset().is_some() {
+                    tr!("live.orders.more")
+                } else {
+                    String::new()
+                };
+                let left_out = if state.left_out > 0 {
+                    tr!("live.orders.left_out", count = state.left_out)
+                } else {
+                    String::new()
+                };
+                tr!(
+                    "live.orders.account_summary",
+                    has = has,
+                    more = more,
+                    left_out = left_out
                 )
             };
             (theme.muted(), text)
@@ -518,21 +533,24 @@ fn detail_lines(app: &App, row: &Row<'_>, width: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let fit = |text: String| Line::from(widgets::fit(&text, width, theme));
     let mut lines = vec![fit(match (row.order_id(), row.record) {
-        (Some(id), _) => format!("Order {}", clean(id)),
-        (None, Some(record)) => format!(
-            "No order ID yet; Client-Request-Id {}",
-            clean(&record.client_request_id)
+        (Some(id), _) => tr!("live.orders.order", order_id = clean(id)),
+        (None, Some(record)) => tr!(
+            "live.orders.no_order_id",
+            request_id = clean(&record.client_request_id)
         ),
         (None, None) => "-".to_string(),
     })];
     match row.record {
         Some(record) => {
-            lines.push(fit(format!("Buys {}", record.body.describe())));
+            lines.push(fit(tr!("live.orders.buys", what = record.body.describe())));
             if !record.instance_ids.is_empty() {
-                lines.push(fit(format!("Instances {}", record.instance_ids.join(", "))));
+                let ids = record.instance_ids.join(", ");
+                lines.push(fit(tr!("live.orders.instances", ids = ids)));
             }
         }
-        None if !row.items.is_empty() => lines.push(fit(format!("Buys {}", row.spec_text()))),
+        None if !row.items.is_empty() => {
+            lines.push(fit(tr!("live.orders.buys", what = row.spec_text())))
+        }
         None => {}
     }
     lines
@@ -543,11 +561,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let state = &app.orders;
     draw_intro(
         Line::from(Span::styled(
-            widgets::fit(
-                "This machine's purchases and the account's FlexusL orders, newest first.",
-                area.width as usize,
-                theme,
-            ),
+            widgets::fit(&tr!("live.orders.intro"), area.width as usize, theme),
             theme.title(),
         )),
         &mut area,
@@ -556,15 +570,17 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let width = area.width as usize;
     if state.waiting_for_sign_in {
         let text = match &app.connection {
-            Connection::SigningIn { what, since, .. } => format!(
-                "{} Signing in with {what}; the orders are asked for as soon as that is done.",
-                app.spinner(*since)
+            Connection::SigningIn { what, since, .. } => tr!(
+                "live.orders.signing_in",
+                spinner = app.spinner(*since),
+                what = what
             ),
-            Connection::Failed { error, what } => format!(
-                "Could not sign in with {what} ({}), so no order can be listed. Esc goes back.",
-                failure_text(error)
+            Connection::Failed { error, what } => tr!(
+                "live.orders.sign_in_failed",
+                what = what,
+                why = failure_text(error)
             ),
-            _ => "Not signed in, so no order can be listed. Esc goes back.".to_string(),
+            _ => tr!("live.orders.not_signed_in"),
         };
         widgets::draw_lines(said(&text, theme.muted(), width), area, buf);
         return None;
@@ -572,15 +588,12 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let mut lines = bss_lines(app, width);
     match &state.journal {
         Journal::Reading => lines.extend(said(
-            "Reading this machine's order journal...",
+            &tr!("live.orders.reading_journal"),
             theme.muted(),
             width,
         )),
         Journal::Failed(failure) => lines.extend(said(
-            &format!(
-                "Could not read the order journal: {}",
-                failure_text(failure)
-            ),
+            &tr!("live.orders.journal_failed", why = failure_text(failure)),
             theme.warning(),
             width,
         )),
@@ -592,13 +605,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let rows = rows(state);
     if rows.is_empty() {
         if matches!(state.journal, Journal::Read(_)) && matches!(state.bss, Bss::Idle) {
-            widgets::draw_lines(
-                vec![Line::from(
-                    "No orders yet: the journal holds no purchase and the account no FlexusL order.",
-                )],
-                area,
-                buf,
-            );
+            widgets::draw_lines(vec![Line::from(tr!("live.orders.empty"))], area, buf);
         }
         return None;
     }

@@ -9,7 +9,8 @@ use super::keys::{Binding, Key, LEFT, RIGHT, SPACE, typed_char};
 use super::{Reply, Screen, back, cycle, draw_intro, form_bindings, take_rows};
 use crate::domain::order::{Draft, PeriodType, QUANTITY_RANGE, check_period, check_quantity};
 use crate::tui::app::{App, Step};
-use crate::tui::widgets::{self, FieldLook, TextField, field_note};
+use crate::tui::text::pad;
+use crate::tui::widgets::{self, FieldLook, TextField, field_note, switch_bindings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Field {
@@ -57,16 +58,28 @@ impl Default for State {
 
 fn rule(unit: PeriodType) -> String {
     let range = unit.range();
-    format!("{} to {} {}s", range.start(), range.end(), unit.as_str())
+    let (from, to) = (*range.start(), *range.end());
+    match unit {
+        PeriodType::Month => tr!("steps.period.rule.months", from = from, to = to),
+        PeriodType::Year => tr!("steps.period.rule.years", from = from, to = to),
+    }
+}
+
+fn quantity_rule() -> String {
+    tr!(
+        "steps.period.rule.instances",
+        from = QUANTITY_RANGE.start(),
+        to = QUANTITY_RANGE.end()
+    )
 }
 
 fn number(text: &str, rule: &str) -> Result<i64, String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(format!("type a number: {rule}"));
+        return Err(tr!("steps.form.type_a_number", rule = rule));
     }
     text.parse::<i64>()
-        .map_err(|_| format!("\"{text}\" is not a whole number; {rule}"))
+        .map_err(|_| tr!("steps.form.not_a_whole_number", text = text, rule = rule))
 }
 
 impl State {
@@ -77,12 +90,7 @@ impl State {
     }
 
     pub fn quantity_error(&self) -> Option<String> {
-        let rule = format!(
-            "{} to {} instances",
-            QUANTITY_RANGE.start(),
-            QUANTITY_RANGE.end()
-        );
-        number(self.quantity.value(), &rule)
+        number(self.quantity.value(), &quantity_rule())
             .and_then(|n| check_quantity(n).map(|()| n))
             .err()
     }
@@ -114,41 +122,59 @@ impl Screen for PeriodScreen {
         let mut list = form_bindings(Action::Accept, Action::Next, Action::Previous, true);
         match focus {
             Field::Unit => list.extend([
-                Binding::new(&[LEFT, RIGHT], "month/year", Action::ToggleUnit),
+                Binding::new(
+                    &[LEFT, RIGHT],
+                    tr!("steps.period.month_or_year"),
+                    Action::ToggleUnit,
+                ),
                 Binding::new(
                     &[SPACE, Key::Char('h'), Key::Char('l')],
-                    "month/year",
+                    tr!("steps.period.month_or_year"),
                     Action::ToggleUnit,
                 )
                 .help_only(),
                 Binding::new(
                     &[Key::Char('m')],
-                    "by the month",
+                    tr!("steps.period.by_the_month"),
                     Action::Unit(PeriodType::Month),
                 )
                 .help_only(),
                 Binding::new(
                     &[Key::Char('y')],
-                    "by the year",
+                    tr!("steps.period.by_the_year"),
                     Action::Unit(PeriodType::Year),
                 )
                 .help_only(),
             ]),
             Field::Length | Field::Quantity => list.push(
-                Binding::new(&[Key::Char('+'), Key::Char('-')], "up/down", Action::Nudge)
-                    .shown_as("+/-")
-                    .detail("one more or one less"),
+                Binding::new(
+                    &[Key::Char('+'), Key::Char('-')],
+                    tr!("steps.period.up_down"),
+                    Action::Nudge,
+                )
+                .shown_as("+/-")
+                .detail(tr!("steps.period.up_down_detail")),
             ),
-            Field::AutoRenew | Field::AutoPay => list.extend([
-                Binding::new(&[SPACE], "on/off", Action::ToggleFlag),
-                Binding::new(&[Key::Char('y')], "on", Action::Flag(true)).help_only(),
-                Binding::new(&[Key::Char('n')], "off", Action::Flag(false)).help_only(),
-            ]),
+            Field::AutoRenew | Field::AutoPay => list.extend(switch_bindings(
+                Action::ToggleFlag,
+                Action::Flag(true),
+                Action::Flag(false),
+            )),
         }
         if !matches!(focus, Field::Length | Field::Quantity) {
             list.extend([
-                Binding::new(&[Key::Char('j')], "next field", Action::Next).help_only(),
-                Binding::new(&[Key::Char('k')], "previous field", Action::Previous).help_only(),
+                Binding::new(
+                    &[Key::Char('j')],
+                    tr!("steps.form.next_field"),
+                    Action::Next,
+                )
+                .help_only(),
+                Binding::new(
+                    &[Key::Char('k')],
+                    tr!("steps.form.previous_field"),
+                    Action::Previous,
+                )
+                .help_only(),
             ]);
         }
         list.push(back(app, Action::Back));
@@ -282,17 +308,14 @@ impl State {
 fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.period;
-    draw_intro(
-        "How long, and how many? The whole period is paid up front.",
-        &mut area,
-        buf,
-    );
+    draw_intro(tr!("steps.period.intro"), &mut area, buf);
     let label = |field: Field, text: &str| {
         let focused = state.focus == field;
         Span::styled(
             format!(
-                "{} {text:<12}",
-                if focused { theme.symbols.pointer } else { " " }
+                "{} {}",
+                if focused { theme.symbols.pointer } else { " " },
+                pad(text, 12)
             ),
             if focused { theme.key() } else { theme.title() },
         )
@@ -310,9 +333,9 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let unit_row = take_rows(&mut area, 2);
     widgets::draw_lines(
         vec![Line::from(vec![
-            label(Field::Unit, "Billed by"),
-            choice(state.unit == PeriodType::Month, "month"),
-            choice(state.unit == PeriodType::Year, "year"),
+            label(Field::Unit, &tr!("steps.period.billed_by")),
+            choice(state.unit == PeriodType::Month, &tr!("steps.period.month")),
+            choice(state.unit == PeriodType::Year, &tr!("steps.period.year")),
         ])],
         unit_row,
         buf,
@@ -321,23 +344,22 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     for (field, text, input, error, unit_word, rule_text) in [
         (
             Field::Length,
-            "Length",
+            tr!("steps.period.length"),
             &state.length,
             state.length_error(),
-            format!("{}s", state.unit.as_str()),
+            match state.unit {
+                PeriodType::Month => tr!("steps.period.months"),
+                PeriodType::Year => tr!("steps.period.years"),
+            },
             rule(state.unit),
         ),
         (
             Field::Quantity,
-            "Instances",
+            tr!("steps.period.instances"),
             &state.quantity,
             state.quantity_error(),
-            "in this order".to_string(),
-            format!(
-                "{} to {} instances",
-                QUANTITY_RANGE.start(),
-                QUANTITY_RANGE.end()
-            ),
+            tr!("steps.period.in_this_order"),
+            quantity_rule(),
         ),
     ] {
         let row = take_rows(&mut area, 1);
@@ -345,7 +367,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         if let Some(p) = widgets::draw_field(
             input,
             &FieldLook {
-                label: text,
+                label: &text,
                 label_width: 14,
                 focused: state.focus == field,
                 masked: false,
@@ -377,21 +399,21 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     for (field, text, on, words) in [
         (
             Field::AutoRenew,
-            "Auto-renew",
+            tr!("steps.period.auto_renew"),
             state.auto_renew,
-            "renew for the same period when it ends",
+            tr!("steps.period.auto_renew_words"),
         ),
         (
             Field::AutoPay,
-            "Auto-pay",
+            tr!("steps.period.auto_pay"),
             state.auto_pay,
-            "pay from the account balance at once",
+            tr!("steps.period.auto_pay_words"),
         ),
     ] {
         let row = take_rows(&mut area, 1);
         widgets::draw_lines(
             vec![Line::from(vec![
-                label(field, text),
+                label(field, &text),
                 Span::raw(format!("[{}] {words}", if on { "x" } else { " " })),
             ])],
             row,
@@ -402,7 +424,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     if !state.auto_pay {
         widgets::draw_lines(
             vec![Line::from(Span::styled(
-                "Without auto-pay the order waits for payment: pay it from the status screen.",
+                tr!("steps.period.without_auto_pay"),
                 theme.muted(),
             ))],
             area,

@@ -38,13 +38,22 @@ impl Screen for PurchasesScreen {
 
     fn bindings(app: &App) -> Vec<Binding<Action>> {
         vec![
-            Binding::new(&[ENTER], "open", Action::Open)
-                .detail("show the highlighted purchase and follow it")
+            Binding::new(&[ENTER], tr!("steps.purchases.open"), Action::Open)
+                .detail(tr!("steps.purchases.open_detail"))
                 .when(!app.purchases.records.is_empty()),
-            Binding::new(&[UP, DOWN], "move", Action::Move),
-            Binding::new(&[Key::Char('k'), Key::Char('j')], "move", Action::Move).help_only(),
-            Binding::new(&[Key::Char('n'), ESC], "new order", Action::NewOrder)
-                .detail("leave these for later and order something new"),
+            Binding::new(&[UP, DOWN], tr!("steps.list.move"), Action::Move),
+            Binding::new(
+                &[Key::Char('k'), Key::Char('j')],
+                tr!("steps.list.move"),
+                Action::Move,
+            )
+            .help_only(),
+            Binding::new(
+                &[Key::Char('n'), ESC],
+                tr!("steps.purchases.new_order"),
+                Action::NewOrder,
+            )
+            .detail(tr!("steps.purchases.new_order_detail")),
         ]
     }
 
@@ -70,11 +79,11 @@ impl Screen for PurchasesScreen {
 
 /// One row: when it was sent, where it stands, what it buys (cut last).
 fn row_text(record: &PurchaseRecord, zone: &jiff::tz::TimeZone) -> String {
-    format!(
-        "  sent {}  {}  {}",
-        dated_stamp(&record.first_sent_at, zone),
-        record.state_text(zone),
-        purchase_text(&record.body)
+    tr!(
+        "steps.purchases.row",
+        sent = dated_stamp(&record.first_sent_at, zone),
+        state = record.state_text(zone),
+        buys = purchase_text(&record.body)
     )
 }
 
@@ -83,9 +92,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let count = app.purchases.records.len();
     draw_intro(
         Line::from(Span::styled(
-            format!(
-                "{count} purchases are not finished. Open one to follow it, or order something new."
-            ),
+            tr!("steps.purchases.intro", count = count),
             theme.title(),
         )),
         &mut area,
@@ -119,14 +126,14 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let fit = |text: String| Line::from(widgets::fit(&clean(&text), width, theme));
     let details = vec![
         fit(match &record.order_id {
-            Some(id) => format!("Order {id}"),
-            None => format!(
-                "No order ID yet; Client-Request-Id {}",
-                record.client_request_id
-            ),
+            Some(id) => tr!("steps.purchases.order", id = id),
+            None => tr!("steps.purchases.no_order_id", id = record.client_request_id),
         }),
-        fit(format!("Buys {}", record.body.describe())),
-        fit(format!("State {}", record.state_text(&app.zone))),
+        fit(tr!("steps.purchases.buys", what = record.body.describe())),
+        fit(tr!(
+            "steps.purchases.state",
+            state = record.state_text(&app.zone)
+        )),
     ];
     let list_area = take_all_but(&mut area, details.len() as u16 + 1);
     widgets::draw_list(&rows, theme, list_area, buf);

@@ -10,6 +10,7 @@ use super::{Reply, Screen, back_words, draw_intro};
 use crate::domain::catalog::Catalog;
 use crate::domain::pricing::{Money, PriceTable};
 use crate::tui::app::{App, Step};
+use crate::tui::text::pad;
 use crate::tui::widgets::{self, ListKey, ListRow, Picker};
 
 #[derive(Debug, Clone, Default)]
@@ -42,8 +43,12 @@ impl State {
                         .filter_map(|s| prices.monthly_price(&r.code, &s.code))
                         .min();
                     match cheapest {
-                        Some(m) => format!("from {} {m} a month", prices.currency),
-                        None => "no list prices known".to_string(),
+                        Some(m) => tr!(
+                            "steps.region.from_a_month",
+                            currency = prices.currency,
+                            amount = m
+                        ),
+                        None => tr!("steps.region.no_list_prices"),
                     }
                 })
                 .collect(),
@@ -100,11 +105,7 @@ impl Screen for RegionScreen {
 
 fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
-    draw_intro(
-        "Where should the instances run? List prices are known only where shown.",
-        &mut area,
-        buf,
-    );
+    draw_intro(tr!("steps.region.intro"), &mut area, buf);
     let state = &app.region;
     let visible = state.picker.visible(&state.search);
     let filter_line = state
@@ -120,8 +121,8 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             ListRow {
                 line: Line::from(vec![
                     Span::raw(format!("  {marker} ")),
-                    Span::styled(padded(region.shown_name(), name_width), theme.title()),
-                    Span::raw(format!("{:<17}", region.code)),
+                    Span::styled(pad(region.shown_name(), name_width), theme.title()),
+                    Span::raw(pad(&region.code, 17)),
                     Span::styled(state.price_notes[i].clone(), theme.muted()),
                 ]),
                 selected: i == state.picker.cursor,
@@ -132,11 +133,4 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let lines = filter_line.into_iter().collect();
     widgets::draw_list_with_lines(&rows, lines, 1, theme, area, buf);
     None
-}
-
-/// `text` padded with spaces to `width` columns, counting a CJK character as
-/// the two it takes on screen.
-fn padded(text: &str, width: usize) -> String {
-    let room = width.saturating_sub(crate::tui::text::width(text));
-    format!("{text}{}", " ".repeat(room))
 }

@@ -16,8 +16,9 @@ use super::keys::{Binding, DOWN, END, ENTER, ESC, HOME, Key, PAGE_DOWN, PAGE_UP,
 use super::{Command, Reply, Screen};
 use crate::api::journal::PurchaseRecord;
 use crate::domain::field::Field;
+use crate::domain::freshness::stale_prices_warning;
 use crate::domain::order::{Draft, RequestBody};
-use crate::domain::summary::{Choice, Summary, plural};
+use crate::domain::summary::{Choice, Summary};
 use crate::tui::app::{App, Connection, Overlay, Step, Tone};
 use crate::tui::submission::{Origin, Submission};
 use crate::tui::text::clean;
@@ -119,48 +120,62 @@ impl Screen for ReviewScreen {
         let scrolls = max > 0;
         let before = Step::Review.previous().map_or(0, Step::number);
         vec![
-            Binding::new(&[ENTER], "order", Action::Order)
-                .detail("place the order (asks first; nothing is sent before)"),
-            Binding::new(&[Key::Range('1', LAST_FORM_STEP)], "change", Action::Reopen)
-                .detail("reopen that step; the review comes back after it"),
+            Binding::new(&[ENTER], tr!("steps.review.key.order"), Action::Order)
+                .detail(tr!("steps.review.key.order_detail")),
+            Binding::new(
+                &[Key::Range('1', LAST_FORM_STEP)],
+                tr!("steps.review.key.change"),
+                Action::Reopen,
+            )
+            .detail(tr!("steps.review.key.change_detail")),
             Binding::new(&[Key::Char('v')], "JSON", Action::ToggleJson)
-                .detail("show or hide the exact request body"),
+                .detail(tr!("steps.review.key.json_detail")),
             Binding::new(
                 &[Key::Char('w')],
                 if app.review.show_whole {
-                    "shorten"
+                    tr!("steps.review.key.shorten")
                 } else {
-                    "show whole"
+                    tr!("steps.review.key.show_whole")
                 },
                 Action::ToggleWhole,
             )
-            .detail("show long descriptions and tag values whole, or cut to one line")
+            .detail(tr!("steps.review.key.whole_detail"))
             .when(has_long_text(app)),
-            Binding::new(&[Key::Char('s')], "save plan", Action::SavePlan)
-                .detail("save the plan file for `flexus order --plan`"),
-            Binding::new(&[UP, DOWN], "scroll", Action::Scroll { max }).when(scrolls),
+            Binding::new(
+                &[Key::Char('s')],
+                tr!("steps.review.key.save_plan"),
+                Action::SavePlan,
+            )
+            .detail(tr!("steps.review.key.save_plan_detail")),
+            Binding::new(
+                &[UP, DOWN],
+                tr!("steps.review.key.scroll"),
+                Action::Scroll { max },
+            )
+            .when(scrolls),
             Binding::new(
                 &[Key::Char('j'), Key::Char('k')],
-                "scroll by a line",
+                tr!("steps.review.key.scroll_line"),
                 Action::Scroll { max },
             )
             .help_only()
             .when(scrolls),
             Binding::new(
                 &[PAGE_UP, PAGE_DOWN],
-                "scroll by ten lines",
+                tr!("steps.review.key.scroll_ten"),
                 Action::Scroll { max },
             )
             .help_only()
             .when(scrolls),
             Binding::new(
                 &[HOME, END],
-                "to the top or the end",
+                tr!("steps.review.key.top_or_end"),
                 Action::Scroll { max },
             )
             .help_only()
             .when(scrolls),
-            Binding::new(&[ESC], "back", Action::Back).detail(format!("back to step {before}")),
+            Binding::new(&[ESC], tr!("steps.form.back"), Action::Back)
+                .detail(tr!("steps.review.key.back_detail", step = before)),
         ]
     }
 
@@ -214,21 +229,35 @@ pub fn needs_second_confirmation(app: &App) -> bool {
 fn destination(app: &App) -> Line<'static> {
     let brief = match &app.connection {
         Connection::Ready { brief, .. } => clean(brief).into_owned(),
-        _ => "nowhere: not signed in".to_string(),
+        _ => tr!("steps.review.nowhere_not_signed_in"),
     };
-    Line::from(format!("Sent to: {brief}"))
+    Line::from(tr!("steps.review.sent_to", destination = brief))
 }
 
 /// What the purchase commits to, in one line.
 fn purchase_words(app: &App) -> String {
     let d = &app.draft;
-    format!(
-        "{} of {} in {} for {}",
-        plural(d.purchase_quantity, "instance"),
-        d.plan_spec,
+    let (spec, region, period) = (
+        &d.plan_spec,
         app.catalog.region_name(&d.region),
-        d.period_type.describe(d.period_num)
-    )
+        d.period_type.describe(d.period_num),
+    );
+    if d.purchase_quantity == 1 {
+        tr!(
+            "steps.review.purchase.one",
+            spec = spec,
+            region = region,
+            period = period
+        )
+    } else {
+        tr!(
+            "steps.review.purchase.other",
+            count = d.purchase_quantity,
+            spec = spec,
+            region = region,
+            period = period
+        )
+    }
 }
 
 /// What follows "Estimated total: ": "USD 19.00", or what the figure
@@ -238,11 +267,13 @@ fn estimated_total(app: &App) -> String {
     let unpriced = e.unpriced.join(", ");
     let text = match e.total {
         Some(total) if e.unpriced.is_empty() => format!("{} {total}", e.currency),
-        Some(total) => format!(
-            "{} {total}, not counting {unpriced} (no list price known)",
-            e.currency
+        Some(total) => tr!(
+            "steps.review.total_not_counting",
+            currency = e.currency,
+            total = total,
+            unpriced = unpriced
         ),
-        None => format!("not known; not counted: {unpriced}"),
+        None => tr!("steps.review.total_not_known", unpriced = unpriced),
     };
     clean(&text).into_owned()
 }
@@ -253,16 +284,18 @@ pub fn spending_refusal(app: &App) -> Option<String> {
     let profile = app.profile.as_ref()?;
     let estimate = Summary::new(&app.catalog, &app.prices, &app.draft).estimate;
     let why = profile.limit.check(&estimate).err()?;
-    Some(format!(
-        "Nothing is sent: {why}. Change the order, or max_order_total (or allow_unpriced) in {}.",
-        profile.described
+    Some(tr!(
+        "steps.review.over_the_limit",
+        why = why,
+        profile = profile.described
     ))
 }
 
 /// Why the figure in a question about sending is not the price: every
 /// total before the order exists is worked out from list prices.
-const ESTIMATE_NOTE: &str =
-    "An estimate from list prices; the placed order states what is charged.";
+fn estimate_note() -> String {
+    tr!("steps.review.estimate_note")
+}
 
 /// The order, what it costs (as what the user agrees to) and where it
 /// goes: the opening of every typed question about sending it.
@@ -270,61 +303,64 @@ fn agreeing_to(app: &App, question: Confirmation) -> Confirmation {
     question
         .line(purchase_words(app))
         .line(vec![
-            Span::raw("Estimated total you agree to: "),
+            Span::raw(tr!("steps.review.agree_to_total")),
             Span::styled(estimated_total(app), app.theme.warning()),
         ])
-        .line(ESTIMATE_NOTE)
+        .line(estimate_note())
         .line(destination(app))
 }
 
 /// The first question before an order is sent: y places it.
 pub fn order_question(app: &App) -> Confirmation {
-    Confirmation::new("Place this order?", Confirmed::Submit { second: false })
-        .saying("yes, place the order", "no")
-        .line(purchase_words(app))
-        .line(format!("Estimated total: {}", estimated_total(app)))
-        .line(ESTIMATE_NOTE)
-        .line(destination(app))
-        .closing(
-            &app.theme,
-            " to place it. Any other key: no, nothing is sent.",
-        )
+    Confirmation::new(
+        tr!("steps.review.ask.place"),
+        Confirmed::Submit { second: false },
+    )
+    .saying(
+        tr!("steps.review.ask.place_yes"),
+        tr!("steps.review.ask.no"),
+    )
+    .line(purchase_words(app))
+    .line(tr!(
+        "steps.review.estimated_total",
+        total = estimated_total(app)
+    ))
+    .line(estimate_note())
+    .line(destination(app))
+    .closing(&app.theme, tr!("steps.review.ask.place_closing"))
 }
 
 /// The second question for a large order: the word "yes" must be typed.
 pub fn order_again_question(app: &App) -> Confirmation {
     let question = Confirmation::new(
-        "Please confirm once more",
+        tr!("steps.review.ask.again"),
         Confirmed::Submit { second: true },
     )
     .typed("yes")
-    .saying("place the order", "no");
-    agreeing_to(app, question).closing(
-        &app.theme,
-        " and press Enter to place it; anything else is no.",
-    )
+    .saying(
+        tr!("steps.review.ask.again_yes"),
+        tr!("steps.review.ask.no"),
+    );
+    agreeing_to(app, question).closing(&app.theme, tr!("steps.review.ask.again_closing"))
 }
 
 /// After a same-body purchase of unknown outcome (or a damaged record that
 /// may be one) stopped the order: "separate" must be typed to send it.
 pub fn separate_question(app: &App) -> Confirmation {
     let earlier = separate_from(app).len().max(1);
-    let question = Confirmation::new(
-        "A separate, additional purchase?",
-        Confirmed::SubmitSeparate,
-    )
-    .typed("separate")
-    .saying("send it as another purchase", "no");
+    let question = Confirmation::new(tr!("steps.review.ask.separate"), Confirmed::SubmitSeparate)
+        .typed("separate")
+        .saying(
+            tr!("steps.review.ask.separate_yes"),
+            tr!("steps.review.ask.no"),
+        );
     agreeing_to(app, question)
         .line(if earlier == 1 {
-            "If the earlier purchase placed an order, you will have both.".to_string()
+            tr!("steps.review.ask.separate_one")
         } else {
-            format!("If the {earlier} earlier purchases placed orders, you will have all.")
+            tr!("steps.review.ask.separate_other", count = earlier)
         })
-        .closing(
-            &app.theme,
-            " and press Enter to send it; anything else is no.",
-        )
+        .closing(&app.theme, tr!("steps.review.ask.separate_closing"))
 }
 
 /// What a "separate purchase" answer acknowledges now: the same-body
@@ -351,10 +387,16 @@ pub fn separate_from(app: &App) -> Vec<String> {
 /// The plan file exists: replace it only on a yes.
 pub fn overwrite_question(app: &App, path: PathBuf) -> Confirmation {
     let shown = clean(&path.display().to_string()).into_owned();
-    Confirmation::new("Replace the file?", Confirmed::OverwritePlan(path))
-        .saying("replace the file", "no")
-        .line(format!("{shown} exists already."))
-        .closing(&app.theme, " to replace it; any other key: no.")
+    Confirmation::new(
+        tr!("steps.review.ask.replace"),
+        Confirmed::OverwritePlan(path),
+    )
+    .saying(
+        tr!("steps.review.ask.replace_yes"),
+        tr!("steps.review.ask.no"),
+    )
+    .line(tr!("steps.review.ask.exists", path = shown))
+    .closing(&app.theme, tr!("steps.review.ask.replace_closing"))
 }
 
 /// Everything the review shows, top to bottom, wrapped to `width`.
@@ -377,7 +419,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
     let problems = app.draft.problems(&app.catalog);
     if !problems.is_empty() {
         lines.push(Line::from(Span::styled(
-            "This order cannot be placed yet:",
+            tr!("steps.review.cannot_be_placed"),
             theme.error(),
         )));
         for p in &problems {
@@ -396,7 +438,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
 
     if !app.review.unresolved.is_empty() {
         lines.push(Line::from(Span::styled(
-            "Other purchases whose outcome is unknown (`flexus orders` shows them):",
+            tr!("steps.review.other_unknown"),
             theme.warning(),
         )));
         for record in &app.review.unresolved {
@@ -405,11 +447,11 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
                 "!",
                 2,
                 theme.warning(),
-                &format!(
-                    "{}, sent at {} (Client-Request-Id {})",
-                    crate::tui::submission::purchase_text(&record.body),
-                    crate::domain::when::dated_stamp(&record.first_sent_at, &app.zone),
-                    clean(&record.client_request_id)
+                &tr!(
+                    "steps.review.unknown_purchase",
+                    purchase = crate::tui::submission::purchase_text(&record.body),
+                    sent = crate::domain::when::dated_stamp(&record.first_sent_at, &app.zone),
+                    id = clean(&record.client_request_id)
                 ),
                 Style::new(),
                 width,
@@ -420,7 +462,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
             "",
             2,
             Style::new(),
-            &format!("Client-Request-Id: {}", super::status::REQUEST_ID_MEANING),
+            &format!("Client-Request-Id: {}", super::status::request_id_meaning()),
             theme.muted(),
             width,
         ));
@@ -439,7 +481,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
         lines.push(Line::default());
     }
 
-    lines.push(heading("Your choices (press a step's number to change it)"));
+    lines.push(heading(&tr!("steps.review.your_choices")));
     let mut choices = summary.choices.clone();
     choices.sort_by_key(|choice| Step::of_field(&choice.field));
     let mut last_step = None;
@@ -453,7 +495,11 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
         let number = (last_step != Some(step)).then(|| step.number());
         last_step = Some(step);
         let value = match (&summary.spec, &field) {
-            (Some(spec), Field::PlanSpec) => format!("{value} ({})", spec.short_description()),
+            (Some(spec), Field::PlanSpec) => tr!(
+                "steps.review.spec_value",
+                code = value,
+                short = spec.short_description()
+            ),
             (_, Field::Description | Field::Tags) if !app.review.show_whole => {
                 shortened_value(app, &field, width).unwrap_or(value)
             }
@@ -464,32 +510,70 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
     lines.push(Line::default());
 
     let e = &summary.estimate;
-    lines.push(heading("Cost estimate"));
-    let per_instance = match e.per_instance_month {
-        Some(_) => format!("{} a month", e.per_month_text()),
-        None => "no list price known".to_string(),
+    lines.push(heading(&tr!("steps.review.cost_estimate")));
+    // The price's day sits beside it, so how old the figure is costs no
+    // row and the estimate stays on the first screen at 80x24; a table
+    // over a year old says so there, and its whole advice follows the notes.
+    let stale = stale_prices_warning(&app.prices, today(app));
+    let day = &app.prices.recorded_on;
+    let (per_instance, per_instance_style) = match (e.per_instance_month, &stale) {
+        (Some(_), None) => (
+            tr!(
+                "steps.review.price_of_day",
+                price = e.per_month_text(),
+                day = day
+            ),
+            plain,
+        ),
+        (Some(_), Some(_)) => (
+            tr!(
+                "steps.review.price_of_old_day",
+                price = e.per_month_text(),
+                day = day
+            ),
+            theme.warning(),
+        ),
+        (None, _) => (tr!("steps.spec.no_list_price_known"), plain),
     };
-    lines.extend(row(None, "Per instance", &per_instance, plain));
-    let span = format!(
-        "{} x {}",
-        plural(e.months, "month"),
-        plural(e.quantity, "instance")
+    lines.extend(row(
+        None,
+        &tr!("steps.review.per_instance"),
+        &per_instance,
+        per_instance_style,
+    ));
+    let span = tr!(
+        "steps.review.span",
+        months = months_words(e.months),
+        instances = instances_words(e.quantity)
     );
     let total = match e.total {
-        Some(total) => format!("{} {total} for {span}", e.currency),
-        None => format!("not known ({span})"),
+        Some(total) => tr!(
+            "steps.review.whole_order_total",
+            currency = e.currency,
+            total = total,
+            span = span
+        ),
+        None => tr!("steps.review.whole_order_not_known", span = span),
     };
-    lines.extend(row(None, "Whole order", &total, theme.title()));
+    lines.extend(row(
+        None,
+        &tr!("steps.review.whole_order"),
+        &total,
+        theme.title(),
+    ));
     if let Some(profile) = &app.profile
         && let Some(limit) = profile.limit.text(&e.currency)
     {
         let (style, limit) = match spending_refusal(app) {
-            Some(_) => (theme.warning(), format!("{limit}: over it")),
+            Some(_) => (
+                theme.warning(),
+                tr!("steps.review.limit_over_it", limit = limit),
+            ),
             None => (plain, limit),
         };
         lines.extend(labelled(
             3,
-            "Limit",
+            &tr!("steps.review.limit"),
             LABEL_WIDTH,
             style,
             &limit,
@@ -500,7 +584,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
     if !e.unpriced.is_empty() {
         lines.extend(labelled(
             3,
-            "Not priced",
+            &tr!("steps.review.not_priced"),
             LABEL_WIDTH,
             theme.warning(),
             &e.unpriced.join(", "),
@@ -519,41 +603,62 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
             width,
         ));
     }
+    if let Some(stale) = &stale {
+        lines.extend(labelled(
+            3,
+            "!",
+            LABEL_WIDTH,
+            theme.warning(),
+            stale,
+            theme.warning(),
+            width,
+        ));
+    }
     lines.push(Line::default());
 
     let (destination, style) = match &app.connection {
         Connection::Ready { label, .. } => (label.clone(), plain),
-        Connection::SigningIn { what, .. } => {
-            (format!("(still signing in with {what})"), theme.muted())
-        }
+        Connection::SigningIn { what, .. } => (
+            tr!("steps.review.still_signing_in", what = what),
+            theme.muted(),
+        ),
         Connection::Failed { what, .. } => (
-            format!("nowhere yet: signing in with {what} failed; Enter leads to sign-in"),
+            tr!("steps.review.sign_in_failed", what = what),
             theme.warning(),
         ),
-        Connection::NotSignedIn => ("nowhere yet: not signed in".to_string(), theme.warning()),
+        Connection::NotSignedIn => (tr!("steps.review.not_signed_in"), theme.warning()),
     };
-    lines.extend(row(None, "Sends to", &destination, style));
+    lines.extend(row(
+        None,
+        &tr!("steps.review.sends_to"),
+        &destination,
+        style,
+    ));
     let path = default_plan_path(app);
     let state = &app.review;
     let saved = match (
         &state.plan_file,
         state.file_draft.as_ref() == Some(&app.draft),
     ) {
-        (Some(_), true) if state.saved_here => "(saved)",
-        (Some(_), true) => "(opened from this file)",
-        (Some(_), false) => "(changed since; s saves it)",
-        (None, _) => "(s saves the plan there)",
+        (Some(_), true) if state.saved_here => tr!("steps.review.plan.saved"),
+        (Some(_), true) => tr!("steps.review.plan.opened"),
+        (Some(_), false) => tr!("steps.review.plan.changed"),
+        (None, _) => tr!("steps.review.plan.not_saved"),
     };
     lines.extend(row(
         None,
-        "Headless",
+        &tr!("steps.review.headless"),
         &format!("flexus order --plan {} {saved}", shell_word(&path)),
         plain,
     ));
     lines.push(Line::default());
 
     if !summary.spec_sheet().is_empty() {
-        lines.push(heading("Spec sheet"));
+        // The sheet is the catalog's: its day goes with it.
+        lines.push(heading(&match &app.catalog.updated_on {
+            Some(day) => tr!("steps.review.spec_sheet_of_day", day = day),
+            None => tr!("steps.review.spec_sheet"),
+        }));
         for (label, value) in summary.spec_sheet() {
             lines.extend(row(None, &label, &value, plain));
         }
@@ -561,7 +666,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
     }
 
     if app.review.show_json {
-        lines.push(heading("Request body, exactly as sent (v hides it)"));
+        lines.push(heading(&tr!("steps.review.request_body")));
         match app.draft.request_body(&app.catalog) {
             Ok(body) => {
                 for line in body.to_pretty_json().lines() {
@@ -569,13 +674,13 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
                 }
             }
             Err(_) => lines.push(Line::from(Span::styled(
-                "   (no body until the problems above are fixed)",
+                tr!("steps.review.no_body"),
                 theme.warning(),
             ))),
         }
     } else {
         lines.push(Line::from(Span::styled(
-            "   v shows the exact JSON request body",
+            tr!("steps.review.v_shows_json"),
             theme.muted(),
         )));
     }
@@ -583,6 +688,31 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
 }
 
 const LABEL_WIDTH: usize = 15;
+
+/// The day of the message being handled (UTC, as the price table's day is
+/// a plain day): from the clock `update` was given, never read here.
+fn today(app: &App) -> jiff::civil::Date {
+    let wall = app.clock.wall;
+    jiff::civil::date(wall.year() as i16, wall.month() as i8, wall.day() as i8)
+}
+
+/// "1 month", "3 months" (Chinese has no plural, English does).
+fn months_words(months: i64) -> String {
+    if months == 1 {
+        tr!("steps.review.months.one")
+    } else {
+        tr!("steps.review.months.other", count = months)
+    }
+}
+
+/// "1 instance", "3 instances".
+fn instances_words(count: i64) -> String {
+    if count == 1 {
+        tr!("steps.review.instances.one")
+    } else {
+        tr!("steps.review.instances.other", count = count)
+    }
+}
 
 /// Cells for a value beside its label, as `labelled` wraps it.
 fn value_room(width: u16) -> usize {
@@ -595,7 +725,7 @@ fn one_line(text: &str, count: usize, room: usize, ellipsis: &str) -> String {
     if crate::tui::text::width(text) <= room {
         return text.to_string();
     }
-    let length = format!(" ({count} characters)");
+    let length = tr!("steps.review.characters", count = count);
     let cut = room.saturating_sub(crate::tui::text::width(&length));
     format!(
         "{}{length}",
@@ -687,15 +817,17 @@ fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         let below = total - above - rows as usize;
         let mut parts = Vec::new();
         if above > 0 {
-            parts.push(format!(
-                "{} ({above} lines above)",
-                theme.symbols.more_above
+            parts.push(tr!(
+                "steps.review.lines_above",
+                more = theme.more_above(),
+                count = above
             ));
         }
         if below > 0 {
-            parts.push(format!(
-                "{} ({below} lines below)",
-                theme.symbols.more_below
+            parts.push(tr!(
+                "steps.review.lines_below",
+                more = theme.more_below(),
+                count = below
             ));
         }
         let text = parts.join("  ");

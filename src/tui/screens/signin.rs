@@ -15,6 +15,7 @@ use crate::secret::Secret;
 use crate::tui::app::{App, Connection};
 use crate::tui::service::SignIn;
 use crate::tui::submission::failure_text;
+use crate::tui::text::pad;
 use crate::tui::widgets::{self, FieldLook, ListRow, TextField};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,28 +26,34 @@ pub enum Method {
     Sandbox,
 }
 
-pub const METHODS: [(Method, &str, &str); 4] = [
-    (
-        Method::Token,
-        "IAM tokens",
-        "paste tokens you have: purchase and billing",
-    ),
-    (
-        Method::Password,
-        "IAM user password",
-        "user name, password, account name, MFA code if enabled",
-    ),
-    (
-        Method::AkSk,
-        "AK/SK",
-        "HUAWEICLOUD_SDK_AK/SK or ~/.huaweicloud/credentials",
-    ),
-    (
-        Method::Sandbox,
-        "Sandbox",
-        "try everything locally: no account, no money",
-    ),
+pub const METHODS: [Method; 4] = [
+    Method::Token,
+    Method::Password,
+    Method::AkSk,
+    Method::Sandbox,
 ];
+
+impl Method {
+    /// The way to sign in, as the list names it.
+    pub fn name(self) -> String {
+        match self {
+            Method::Token => tr!("steps.signin.method.token"),
+            Method::Password => tr!("steps.signin.method.password"),
+            Method::AkSk => tr!("steps.signin.method.aksk"),
+            Method::Sandbox => tr!("steps.signin.method.sandbox"),
+        }
+    }
+
+    /// What the way needs, beside its name.
+    fn detail(self) -> String {
+        match self {
+            Method::Token => tr!("steps.signin.method.token_detail"),
+            Method::Password => tr!("steps.signin.method.password_detail"),
+            Method::AkSk => tr!("steps.signin.method.aksk_detail"),
+            Method::Sandbox => tr!("steps.signin.method.sandbox_detail"),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Pane {
@@ -77,7 +84,7 @@ pub struct State {
 
 impl State {
     pub fn method(&self) -> Method {
-        METHODS[self.cursor].0
+        METHODS[self.cursor]
     }
 
     fn field_count(&self) -> usize {
@@ -139,23 +146,43 @@ impl Screen for SignInScreen {
 
     fn bindings(app: &App) -> Vec<Binding<Action>> {
         if signing_in(app) {
-            return vec![Binding::new(&[ESC], "stop waiting", Action::StopWaiting)];
+            return vec![Binding::new(
+                &[ESC],
+                tr!("steps.signin.stop_waiting"),
+                Action::StopWaiting,
+            )];
         }
         match app.signin.pane {
             Pane::Methods => vec![
-                Binding::new(&[ENTER], "choose", Action::Choose),
-                Binding::new(&[UP, DOWN], "move", Action::Move),
-                Binding::new(&[Key::Char('k'), Key::Char('j')], "move", Action::Move).help_only(),
-                Binding::new(&[Key::Range('1', LAST_METHOD)], "that way", Action::Pick).help_only(),
-                Binding::new(&[ESC], "sign in later", Action::Later)
-                    .detail("go on with the order; placing it asks again"),
+                Binding::new(&[ENTER], tr!("steps.list.choose"), Action::Choose),
+                Binding::new(&[UP, DOWN], tr!("steps.list.move"), Action::Move),
+                Binding::new(
+                    &[Key::Char('k'), Key::Char('j')],
+                    tr!("steps.list.move"),
+                    Action::Move,
+                )
+                .help_only(),
+                Binding::new(
+                    &[Key::Range('1', LAST_METHOD)],
+                    tr!("steps.signin.that_way"),
+                    Action::Pick,
+                )
+                .help_only(),
+                Binding::new(&[ESC], tr!("steps.signin.later"), Action::Later)
+                    .detail(tr!("steps.signin.later_detail")),
             ],
             Pane::Form => {
                 let mut list = vec![
-                    Binding::new(&[ENTER], "sign in", Action::SignIn),
-                    Binding::new(&[TAB, DOWN], "next field", Action::Next).shown_as("Tab"),
-                    Binding::new(&[BACK_TAB, UP], "previous field", Action::Previous).help_only(),
-                    Binding::new(&[ESC], "other ways", Action::OtherWays),
+                    Binding::new(&[ENTER], tr!("steps.signin.sign_in"), Action::SignIn),
+                    Binding::new(&[TAB, DOWN], tr!("steps.form.next_field"), Action::Next)
+                        .shown_as("Tab"),
+                    Binding::new(
+                        &[BACK_TAB, UP],
+                        tr!("steps.form.previous_field"),
+                        Action::Previous,
+                    )
+                    .help_only(),
+                    Binding::new(&[ESC], tr!("steps.signin.other_ways"), Action::OtherWays),
                 ];
                 list.extend(TextField::bindings(Action::Edit));
                 list
@@ -222,24 +249,22 @@ impl Screen for SignInScreen {
 
 /// The choice the form describes, or what is missing from it.
 fn choice(state: &State) -> Result<SignIn, (usize, String)> {
-    let required = |field: &TextField, index: usize, what: &str| {
+    // Each message is a whole sentence: "give the ..." reads otherwise in
+    // Chinese.
+    let required = |field: &TextField, index: usize, missing: String| {
         if field.value().trim().is_empty() {
-            Err((index, format!("give the {what}")))
+            Err((index, missing))
         } else {
             Ok(())
         }
     };
     match state.method() {
         Method::Token => {
-            required(
-                &state.token,
-                0,
-                "purchase token (scoped to the project of the order's region)",
-            )?;
+            required(&state.token, 0, tr!("steps.signin.missing.purchase_token"))?;
             required(
                 &state.bss_token,
                 1,
-                "billing token (scoped to the account's domain), to follow and pay the order",
+                tr!("steps.signin.missing.billing_token"),
             )?;
             Ok(SignIn::Tokens {
                 purchase: Some(Secret::new(state.token.value().trim())),
@@ -247,19 +272,15 @@ fn choice(state: &State) -> Result<SignIn, (usize, String)> {
             })
         }
         Method::Password => {
-            required(&state.user, 0, "IAM user name")?;
-            required(&state.password, 1, "password")?;
-            required(
-                &state.account,
-                2,
-                "account name (for the main account, usually the user name)",
-            )?;
+            required(&state.user, 0, tr!("steps.signin.missing.user"))?;
+            required(&state.password, 1, tr!("steps.signin.missing.password"))?;
+            required(&state.account, 2, tr!("steps.signin.missing.account"))?;
             let mfa = state.mfa.value().trim();
             if !mfa.is_empty() {
                 required(
                     &state.mfa_user_id,
                     4,
-                    "user ID beside the MFA code (console: My Credentials)",
+                    tr!("steps.signin.missing.mfa_user_id"),
                 )?;
             }
             let mfa_user_id = state.mfa_user_id.value().trim();
@@ -291,9 +312,7 @@ fn connect(app: &mut App) -> Reply {
 fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let theme = &app.theme;
     let state = &app.signin;
-    let mut intro = vec![Line::from(
-        "flexus signs in to Huawei Cloud to place orders. How should it sign in?",
-    )];
+    let mut intro = vec![Line::from(tr!("steps.signin.intro"))];
     if let Some(reason) = &state.reason {
         intro.push(Line::from(Span::styled(reason.clone(), theme.muted())));
     }
@@ -306,11 +325,11 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     let rows: Vec<ListRow> = METHODS
         .iter()
         .enumerate()
-        .map(|(i, (_, name, detail))| ListRow {
+        .map(|(i, method)| ListRow {
             line: Line::from(vec![
                 Span::raw(format!("  {} ", i + 1)),
-                Span::styled(format!("{name:<19}"), theme.title()),
-                Span::styled(detail.to_string(), theme.muted()),
+                Span::styled(pad(&method.name(), 19), theme.title()),
+                Span::styled(method.detail(), theme.muted()),
             ]),
             selected: i == state.cursor && state.pane == Pane::Methods,
             unavailable: false,
@@ -321,48 +340,61 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
 
     let mut cursor = None;
     if state.pane == Pane::Form {
-        let (name, _) = (METHODS[state.cursor].1, ());
+        let name = state.method().name();
         let title = take_rows(&mut area, 1);
         widgets::draw_lines(
-            vec![Line::from(Span::styled(format!("{name}:"), theme.accent()))],
+            vec![Line::from(Span::styled(
+                tr!("steps.signin.form_title", method = name),
+                theme.accent(),
+            ))],
             title,
             buf,
         );
-        let fields: Vec<(&TextField, &str, bool, &str)> = match state.method() {
+        let fields: Vec<(&TextField, String, bool, String)> = match state.method() {
             Method::Token => vec![
                 (
                     &state.token,
-                    "Purchase",
+                    tr!("steps.signin.field.purchase"),
                     true,
-                    "token of the region's project",
+                    tr!("steps.signin.field.purchase_hint"),
                 ),
                 (
                     &state.bss_token,
-                    "Billing",
+                    tr!("steps.signin.field.billing"),
                     true,
-                    "token of the account (domain)",
+                    tr!("steps.signin.field.billing_hint"),
                 ),
             ],
             _ => vec![
-                (&state.user, "User", false, ""),
-                (&state.password, "Password", true, ""),
+                (
+                    &state.user,
+                    tr!("steps.signin.field.user"),
+                    false,
+                    String::new(),
+                ),
+                (
+                    &state.password,
+                    tr!("steps.signin.field.password"),
+                    true,
+                    String::new(),
+                ),
                 (
                     &state.account,
-                    "Account",
+                    tr!("steps.signin.field.account"),
                     false,
-                    "the account (domain) name",
+                    tr!("steps.signin.field.account_hint"),
                 ),
                 (
                     &state.mfa,
-                    "MFA code",
+                    tr!("steps.signin.field.mfa"),
                     false,
-                    "only if login protection is on",
+                    tr!("steps.signin.field.mfa_hint"),
                 ),
                 (
                     &state.mfa_user_id,
-                    "User ID",
+                    tr!("steps.signin.field.user_id"),
                     false,
-                    "with an MFA code: see My Credentials",
+                    tr!("steps.signin.field.user_id_hint"),
                 ),
             ],
         };
@@ -371,11 +403,11 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             cursor = cursor.or(widgets::draw_field(
                 field,
                 &FieldLook {
-                    label,
+                    label: &label,
                     label_width: 13,
                     focused: state.focus == i,
                     masked,
-                    placeholder,
+                    placeholder: &placeholder,
                 },
                 theme,
                 row,
@@ -390,13 +422,17 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         Connection::SigningIn { since, what, .. } => {
             status.push(Line::from(vec![
                 Span::styled(format!("{} ", app.spinner(*since)), theme.accent()),
-                Span::raw(format!("Signing in with {what}...")),
+                Span::raw(tr!("steps.signin.signing_in", what = what)),
             ]));
             cursor = None;
         }
         Connection::Failed { error, what } => {
             status.push(Line::from(Span::styled(
-                format!("Signing in with {what} failed: {}", failure_text(error)),
+                tr!(
+                    "steps.signin.failed",
+                    what = what,
+                    error = failure_text(error)
+                ),
                 theme.error(),
             )));
         }
@@ -410,7 +446,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
     }
     if state.pane == Pane::Methods || status.is_empty() {
         status.push(Line::from(Span::styled(
-            "Nothing typed here is saved or shown; secrets are forgotten once signed in.",
+            tr!("steps.signin.nothing_saved"),
             theme.muted(),
         )));
     }

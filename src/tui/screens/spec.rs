@@ -10,6 +10,7 @@ use super::keys::Binding;
 use super::{Reply, Screen, back_words, draw_intro, take_rows};
 use crate::domain::catalog::format_gib;
 use crate::tui::app::{App, Step};
+use crate::tui::text::pad;
 use crate::tui::widgets::{self, ListKey, ListRow, Picker};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +21,10 @@ pub struct Row {
     pub disk: String,
     pub bandwidth: String,
     pub data: String,
+    /// "USD 19.00", or the words for no list price.
     pub price: String,
+    /// Whether the region has a list price for it.
+    pub priced: bool,
     pub unavailable: Option<String>,
 }
 
@@ -46,11 +50,12 @@ pub fn refresh(app: &mut App) {
                     .check_spec(region, selection, &spec.code)
                     .err()
                     .map(|r| r.to_string()),
-                None => Some("choose an image first".to_string()),
+                None => Some(tr!("steps.spec.choose_image_first")),
             };
-            let price = match app.prices.monthly_price(region, &spec.code) {
+            let monthly = app.prices.monthly_price(region, &spec.code);
+            let price = match monthly {
                 Some(m) => format!("{} {m}", app.prices.currency),
-                None => "no list price".to_string(),
+                None => tr!("steps.spec.no_list_price"),
             };
             Row {
                 code: spec.code.clone(),
@@ -60,6 +65,7 @@ pub fn refresh(app: &mut App) {
                 bandwidth: spec.peak_bandwidth_mbit.to_string(),
                 data: format!("{} GB", spec.data_package_gb),
                 price,
+                priced: monthly.is_some(),
                 unavailable,
             }
         })
@@ -118,7 +124,11 @@ impl Screen for SpecScreen {
                 let row = &app.spec.rows[app.spec.picker.cursor];
                 match &row.unavailable {
                     Some(reason) => {
-                        app.spec.error = Some(format!("{} cannot be chosen: {reason}", row.code))
+                        app.spec.error = Some(tr!(
+                            "steps.spec.cannot_be_chosen",
+                            code = row.code,
+                            reason = reason
+                        ))
                     }
                     None => {
                         app.draft.plan_spec = row.code.clone();
@@ -149,20 +159,25 @@ impl Screen for SpecScreen {
     }
 }
 
-const COLUMNS: [(&str, usize); 7] = [
-    ("Code", 23),
-    ("vCPUs", 6),
-    ("Memory", 8),
-    ("Disk", 8),
-    ("Mbit/s", 7),
-    ("Traffic", 9),
-    ("Per month", 13),
-];
+/// Each column's width in cells.
+const COLUMNS: [usize; 7] = [23, 6, 8, 8, 7, 9, 13];
+
+fn column_titles() -> [String; 7] {
+    [
+        tr!("steps.spec.column.code"),
+        tr!("steps.spec.column.vcpus"),
+        tr!("steps.spec.column.memory"),
+        tr!("steps.spec.column.disk"),
+        tr!("steps.spec.column.bandwidth"),
+        tr!("steps.spec.column.traffic"),
+        tr!("steps.spec.column.per_month"),
+    ]
+}
 
 fn cells(values: [&str; 7]) -> String {
     let mut out = String::new();
-    for ((_, w), v) in COLUMNS.iter().zip(values) {
-        out.push_str(&format!("{v:<w$}"));
+    for (w, v) in COLUMNS.iter().zip(values) {
+        out.push_str(&pad(v, *w));
     }
     out.trim_end().to_string()
 }
@@ -175,20 +190,22 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             format!("{name} {version}")
         }
         Some(crate::domain::catalog::ImageSelection::Private { platform }) => {
-            format!("a private {} image", platform.label())
+            tr!("steps.spec.private_image", platform = platform.label())
         }
-        None => "no image".to_string(),
+        None => tr!("steps.spec.no_image"),
     };
     draw_intro(
-        format!(
-            "Which package? For {image} in {}.",
-            app.catalog.region_name(&app.draft.region)
+        tr!(
+            "steps.spec.intro",
+            image = image,
+            region = app.catalog.region_name(&app.draft.region)
         ),
         &mut area,
         buf,
     );
     let header = take_rows(&mut area, 1);
-    let titles = COLUMNS.map(|(t, _)| t);
+    let titles = column_titles();
+    let titles = titles.each_ref().map(String::as_str);
     widgets::draw_lines(
         vec![Line::from(Span::styled(
             format!("    {}", cells(titles)),
@@ -256,24 +273,24 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
         lines.push(match &r.unavailable {
             Some(reason) => Line::from(vec![
                 Span::styled(
-                    format!("{} unavailable: ", theme.symbols.unavailable),
+                    tr!("steps.spec.unavailable", mark = theme.symbols.unavailable),
                     theme.warning(),
                 ),
                 Span::raw(reason.clone()),
             ]),
             None => Line::from(vec![
                 Span::styled(r.code.clone(), theme.title()),
-                Span::raw(format!(
-                    ": {} vCPUs, {} memory, {} system disk, {} Mbit/s, {} of traffic a month, {}",
-                    r.vcpus,
-                    r.memory,
-                    r.disk,
-                    r.bandwidth,
-                    r.data,
-                    if r.price == "no list price" {
-                        "no list price known".to_string()
+                Span::raw(tr!(
+                    "steps.spec.sheet",
+                    vcpus = r.vcpus,
+                    memory = r.memory,
+                    disk = r.disk,
+                    bandwidth = r.bandwidth,
+                    data = r.data,
+                    price = if r.priced {
+                        tr!("steps.spec.price_a_month", price = r.price)
                     } else {
-                        format!("{} a month", r.price)
+                        tr!("steps.spec.no_list_price_known")
                     }
                 )),
             ]),

@@ -91,108 +91,166 @@ impl Screen for StatusScreen {
             Submission::Failed { .. } => list.push(
                 Binding::new(
                     &[Key::Char('e'), ESC],
-                    "back to the review, everything kept",
+                    tr!("live.status.key.back_to_review"),
                     Action::BackToReview,
                 )
-                .detail("edit the order: back to the review, everything kept"),
+                .detail(tr!("live.status.key.edit_detail")),
             ),
             Submission::Unknown(unknown) => {
                 choosing = !unknown.candidates.is_empty();
                 let can_choose = unknown.can_choose();
                 let double = matches!(unknown.origin, Origin::Double { .. });
                 list.extend([
-                    Binding::new(&[UP, DOWN], "choose", Action::Choose)
-                        .detail("highlight another of the orders found")
+                    Binding::new(&[UP, DOWN], tr!("live.status.key.choose"), Action::Choose)
+                        .detail(tr!("live.status.key.choose_detail"))
                         .when(can_choose && unknown.candidates.len() > 1),
-                    Binding::new(&[Key::Char('k'), Key::Char('j')], "choose", Action::Choose)
-                        .help_only()
-                        .when(can_choose && unknown.candidates.len() > 1),
-                    Binding::new(&[Key::Char('t')], "mine: track it", Action::Claim)
-                        .detail("the highlighted order is this purchase: claim it and track it")
-                        .when(can_choose),
-                    Binding::new(&[Key::Char('d')], "not mine", Action::Dismiss)
-                        .detail("the highlighted order is not this purchase: leave it out")
-                        .when(can_choose),
-                    Binding::new(&[Key::Char('r')], "resend", Action::Resend)
-                        .detail("send it again with its own Client-Request-Id (asks first)")
-                        .when_else(
-                            unknown.can_resend(),
-                            "not while a found order may be it, or a look is under way",
-                        ),
-                    Binding::new(&[Key::Char('g')], "look again", Action::LookAgain)
-                        .detail("look in the order list again for an order this purchase placed")
-                        .when(unknown.can_look_again()),
-                    Binding::new(&[Key::Char('s')], "separate", Action::Separate)
-                        .detail("this is another, additional purchase (type `separate`)")
+                    Binding::new(
+                        &[Key::Char('k'), Key::Char('j')],
+                        tr!("live.status.key.choose"),
+                        Action::Choose,
+                    )
+                    .help_only()
+                    .when(can_choose && unknown.candidates.len() > 1),
+                    Binding::new(
+                        &[Key::Char('t')],
+                        tr!("live.status.key.claim"),
+                        Action::Claim,
+                    )
+                    .detail(tr!("live.status.key.claim_detail"))
+                    .when(can_choose),
+                    Binding::new(
+                        &[Key::Char('d')],
+                        tr!("live.status.key.dismiss"),
+                        Action::Dismiss,
+                    )
+                    .detail(tr!("live.status.key.dismiss_detail"))
+                    .when(can_choose),
+                    Binding::new(
+                        &[Key::Char('r')],
+                        tr!("live.status.key.resend"),
+                        Action::Resend,
+                    )
+                    .detail(tr!("live.status.key.resend_detail"))
+                    .when_else(unknown.can_resend(), tr!("live.status.key.resend_not_now")),
+                    Binding::new(
+                        &[Key::Char('g')],
+                        tr!("live.status.key.look_again"),
+                        Action::LookAgain,
+                    )
+                    .detail(tr!("live.status.key.look_again_detail"))
+                    .when(unknown.can_look_again()),
+                    Binding::new(
+                        &[Key::Char('s')],
+                        tr!("live.status.key.separate"),
+                        Action::Separate,
+                    )
+                    .detail(tr!("live.status.key.separate_detail"))
+                    .when(double),
+                    Binding::new(&[ESC], tr!("live.status.key.back"), Action::BackToReview)
+                        .detail(tr!("live.status.key.back_to_review"))
                         .when(double),
-                    Binding::new(&[ESC], "back", Action::BackToReview)
-                        .detail("back to the review, everything kept")
-                        .when(double),
-                    Binding::new(&[Key::Char('n')], "new order", Action::NewOrder)
-                        .detail("leave this one for later; order something new")
-                        .when(unknown.origin == Origin::Reopened),
-                    Binding::new(&[Key::Char('l')], "check later", Action::CheckLater)
-                        .detail("quit; the journal keeps the request"),
+                    Binding::new(
+                        &[Key::Char('n')],
+                        tr!("live.status.key.new_order"),
+                        Action::NewOrder,
+                    )
+                    .detail(tr!("live.status.key.new_order_later"))
+                    .when(unknown.origin == Origin::Reopened),
+                    Binding::new(
+                        &[Key::Char('l')],
+                        tr!("live.status.key.check_later"),
+                        Action::CheckLater,
+                    )
+                    .detail(tr!("live.status.key.check_later_detail")),
                 ]);
             }
             Submission::Placed(tracking) => {
                 let ids = tracking.instance_ids.len();
                 let ids_words = match app.status.section {
-                    Section::InstanceIds => {
-                        Binding::new(&[Key::Char('i')], "timeline", Action::ToggleIds)
-                            .detail("show the timeline again")
-                    }
-                    Section::Timeline if layout.ids_summarised => Binding::new(
+                    Section::InstanceIds => Binding::new(
                         &[Key::Char('i')],
-                        format!("all {ids} IDs"),
+                        tr!("live.status.key.timeline"),
                         Action::ToggleIds,
                     )
-                    .detail("list every instance ID, one per line"),
+                    .detail(tr!("live.status.key.timeline_detail")),
+                    Section::Timeline if layout.ids_summarised => Binding::new(
+                        &[Key::Char('i')],
+                        tr!("live.status.key.all_ids", count = ids),
+                        Action::ToggleIds,
+                    )
+                    .detail(tr!("live.status.key.all_ids_detail")),
                     Section::Timeline => Binding::new(
                         &[Key::Char('i')],
-                        "list every instance ID",
+                        tr!("live.status.key.list_ids"),
                         Action::ToggleIds,
                     )
                     .help_only(),
                 };
                 list.extend([
-                    Binding::new(&[Key::Char('p')], "pay now", Action::Pay)
-                        .detail("pay the order from the account balance (asks first)")
-                        .when_else(tracking.can_pay(), "only while the order waits for payment"),
-                    Binding::new(&[Key::Char('c')], "cancel", Action::Cancel)
-                        .detail("cancel the order; nothing is bought (asks first)")
-                        .when_else(
-                            tracking.can_cancel(),
-                            "only while the order waits for payment",
-                        ),
-                    Binding::new(&[Key::Char('t')], "track again", Action::TrackAgain)
-                        .when(!tracking.active && !tracking.is_final()),
-                    Binding::new(&[Key::Char('n')], "new order", Action::NewOrder)
-                        .detail("leave this order (the journal keeps it); order something new")
-                        .when(tracking.can_leave()),
+                    Binding::new(&[Key::Char('p')], tr!("live.status.key.pay"), Action::Pay)
+                        .detail(tr!("live.status.key.pay_detail"))
+                        .when_else(tracking.can_pay(), tr!("live.status.key.only_pending")),
+                    Binding::new(
+                        &[Key::Char('c')],
+                        tr!("live.status.key.cancel"),
+                        Action::Cancel,
+                    )
+                    .detail(tr!("live.status.key.cancel_detail"))
+                    .when_else(tracking.can_cancel(), tr!("live.status.key.only_pending")),
+                    Binding::new(
+                        &[Key::Char('t')],
+                        tr!("live.status.key.track_again"),
+                        Action::TrackAgain,
+                    )
+                    .when(!tracking.active && !tracking.is_final()),
+                    Binding::new(
+                        &[Key::Char('n')],
+                        tr!("live.status.key.new_order"),
+                        Action::NewOrder,
+                    )
+                    .detail(tr!("live.status.key.new_order_leave"))
+                    .when(tracking.can_leave()),
                     ids_words.when(ids > 0),
                 ]);
             }
         }
         list.push(if choosing {
-            Binding::new(&[PAGE_UP, PAGE_DOWN], "scroll", Action::Scroll).when(scrolls)
+            Binding::new(
+                &[PAGE_UP, PAGE_DOWN],
+                tr!("live.status.key.scroll"),
+                Action::Scroll,
+            )
+            .when(scrolls)
         } else {
-            Binding::new(&[UP, DOWN, PAGE_UP, PAGE_DOWN], "scroll", Action::Scroll).when(scrolls)
+            Binding::new(
+                &[UP, DOWN, PAGE_UP, PAGE_DOWN],
+                tr!("live.status.key.scroll"),
+                Action::Scroll,
+            )
+            .when(scrolls)
         });
         list.push(
-            Binding::new(&[HOME, END], "to the top or the newest", Action::Scroll)
+            Binding::new(&[HOME, END], tr!("live.status.key.ends"), Action::Scroll)
                 .help_only()
                 .when(scrolls),
         );
         if !choosing {
             list.push(
-                Binding::new(&[Key::Char('k'), Key::Char('j')], "scroll", Action::Scroll)
-                    .help_only()
-                    .when(scrolls),
+                Binding::new(
+                    &[Key::Char('k'), Key::Char('j')],
+                    tr!("live.status.key.scroll"),
+                    Action::Scroll,
+                )
+                .help_only()
+                .when(scrolls),
             );
         }
         if matches!(app.submission, Submission::Placed(_)) {
-            list.push(Binding::new(&[Key::Char('q')], "quit", Action::Quit));
+            list.push(Binding::new(
+                &[Key::Char('q')],
+                tr!("live.status.key.quit"),
+                Action::Quit,
+            ));
         }
         list
     }
@@ -232,22 +290,24 @@ fn apply(app: &mut App, action: Action, key: &KeyEvent) -> Reply {
         Action::Resend => ask(app, resend_question(app)),
         Action::Separate => ask(app, super::review::separate_question(app)),
         Action::Pay => {
-            let pay = app
-                .submission
-                .order_action(timeline, clock, "paid", |order_id| OrderAction::Pay {
-                    order_id,
-                });
+            let pay = app.submission.order_action(
+                timeline,
+                clock,
+                |why| tr!("live.timeline.cannot_pay", why = why),
+                |order_id| OrderAction::Pay { order_id },
+            );
             match pay {
                 Some(action) => ask(app, pay_question(app, action)),
                 None => Vec::new(),
             }
         }
         Action::Cancel => {
-            let cancel = app
-                .submission
-                .order_action(timeline, clock, "cancelled", |order_id| {
-                    OrderAction::Cancel { order_id }
-                });
+            let cancel = app.submission.order_action(
+                timeline,
+                clock,
+                |why| tr!("live.timeline.cannot_cancel", why = why),
+                |order_id| OrderAction::Cancel { order_id },
+            );
             match cancel {
                 Some(action) => ask(app, cancel_question(app, action)),
                 None => Vec::new(),
@@ -300,15 +360,15 @@ fn pay_question(app: &App, pay: OrderAction) -> Confirmation {
             .latest
             .as_ref()
             .and_then(amount_text)
-            .unwrap_or_else(|| "the order's amount".to_string()),
-        _ => "the order's amount".to_string(),
+            .unwrap_or_else(|| tr!("live.pay.the_amount")),
+        _ => tr!("live.pay.the_amount"),
     };
     let shown = clean(pay.order_id().as_str()).into_owned();
-    Confirmation::new("Pay this order now?", Confirmed::Act(pay))
-        .saying("pay now", "no")
-        .line(format!("Order {shown}"))
-        .line(format!("Pays {amount} from the account balance."))
-        .closing(&app.theme, " to pay; any other key: no.")
+    Confirmation::new(tr!("live.pay.title"), Confirmed::Act(pay))
+        .saying(tr!("live.pay.yes"), tr!("live.dialog.no"))
+        .line(tr!("live.pay.order", order_id = shown))
+        .line(tr!("live.pay.pays", amount = amount))
+        .closing(&app.theme, tr!("live.pay.closing"))
 }
 
 /// Asked before cancelling: which order, and for how much.
@@ -318,14 +378,19 @@ fn cancel_question(app: &App, cancel: OrderAction) -> Confirmation {
         _ => None,
     };
     let shown = clean(cancel.order_id().as_str()).into_owned();
-    Confirmation::new("Cancel this order?", Confirmed::Act(cancel))
-        .saying("cancel it", "no, keep it")
-        .line(format!(
-            "Cancels order {shown}{}.",
-            amount.map(|a| format!(" ({a})")).unwrap_or_default()
-        ))
-        .line("Nothing is bought, and the order cannot be paid after.")
-        .closing(&app.theme, " to cancel; any other key keeps the order.")
+    let cancels = match amount {
+        Some(amount) => tr!(
+            "live.cancel.cancels_amount",
+            order_id = shown,
+            amount = amount
+        ),
+        None => tr!("live.cancel.cancels", order_id = shown),
+    };
+    Confirmation::new(tr!("live.cancel.title"), Confirmed::Act(cancel))
+        .saying(tr!("live.cancel.yes"), tr!("live.cancel.no"))
+        .line(cancels)
+        .line(tr!("live.cancel.nothing_bought"))
+        .closing(&app.theme, tr!("live.cancel.closing"))
 }
 
 /// Asked before sending a purchase again whose answer was lost.
@@ -334,12 +399,12 @@ fn resend_question(app: &App) -> Confirmation {
         Submission::Unknown(u) => u.request_id.to_string(),
         _ => String::new(),
     };
-    Confirmation::new("Send the same order again?", Confirmed::Resend)
-        .saying("resend", "no")
-        .line("Only if you are sure no order was placed: if one was, you may")
-        .line("buy twice. The resend uses the same Client-Request-Id:")
+    Confirmation::new(tr!("live.resend.title"), Confirmed::Resend)
+        .saying(tr!("live.resend.yes"), tr!("live.dialog.no"))
+        .line(tr!("live.resend.only_if_sure"))
+        .line(tr!("live.resend.same_id"))
         .line(id)
-        .closing(&app.theme, " to resend; any other key: no.")
+        .closing(&app.theme, tr!("live.resend.closing"))
 }
 
 /// On to a new order from the same choices; this purchase stays in the
@@ -351,10 +416,7 @@ fn new_order(app: &mut App) {
     app.go_to(Page::Step(Step::Region));
     // The same choices are where this order starts, not choices to keep.
     app.opened_with = app.draft.clone();
-    app.notice(
-        Tone::Info,
-        "A new order, starting from the same choices: change anything, or Enter through.",
-    );
+    app.notice(Tone::Info, tr!("live.status.new_order_notice"));
 }
 
 /// Scrolls the section under the facts, by a line, a page, or to either
@@ -504,11 +566,14 @@ fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let shown = height - usize::from(cut_below);
 
     let title = match (app.status.section, &app.submission) {
-        (Section::InstanceIds, Submission::Placed(tracking)) => format!(
-            "All {} instance IDs (i goes back to the timeline)",
-            tracking.instance_ids.len()
+        (Section::InstanceIds, Submission::Placed(tracking)) => tr!(
+            "live.status.all_ids_title",
+            count = tracking.instance_ids.len()
         ),
-        _ => format!("Timeline ({})", offset_text(timeline_offset(app))),
+        _ => tr!(
+            "live.status.timeline_title",
+            offset = offset_text(timeline_offset(app))
+        ),
     };
     widgets::draw_lines(
         vec![Line::from(Span::styled(title, theme.accent()))],
@@ -516,14 +581,12 @@ fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         buf,
     );
     if offset > 0 {
-        let above = match app.status.section {
-            Section::Timeline => format!(
-                "{} ({offset} line{} above)",
-                theme.symbols.more_above,
-                if offset == 1 { "" } else { "s" }
-            ),
-            Section::InstanceIds => format!("{} ({offset} above)", theme.symbols.more_above),
+        let lines_above = match (app.status.section, offset) {
+            (Section::Timeline, 1) => tr!("live.status.lines_above.one"),
+            (Section::Timeline, _) => tr!("live.status.lines_above.other", count = offset),
+            (Section::InstanceIds, _) => tr!("live.status.ids_above", count = offset),
         };
+        let above = format!("{} {lines_above}", theme.symbols.more_above);
         let x = layout
             .title
             .right()
@@ -535,14 +598,12 @@ fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     }
     if cut_below {
         let below = section_rows.len() - offset - shown;
-        let text = match app.status.section {
-            Section::Timeline => format!(
-                "{} ({below} newer line{}; End shows the newest)",
-                theme.symbols.more_below,
-                if below == 1 { "" } else { "s" }
-            ),
-            Section::InstanceIds => format!("{} ({below} below)", theme.symbols.more_below),
+        let lines_below = match (app.status.section, below) {
+            (Section::Timeline, 1) => tr!("live.status.lines_below.one"),
+            (Section::Timeline, _) => tr!("live.status.lines_below.other", count = below),
+            (Section::InstanceIds, _) => tr!("live.status.ids_below", count = below),
         };
+        let text = format!("{} {lines_below}", theme.symbols.more_below);
         buf.set_stringn(
             section.x,
             section.bottom() - 1,
@@ -587,8 +648,9 @@ fn candidate_rows(app: &App, width: u16) -> Vec<CandidateRow> {
             } else {
                 String::new()
             };
+            let pad = " ".repeat(ID_WIDTH.saturating_sub(widgets::cells(&id)));
             rows.push(CandidateRow {
-                line: Line::from(format!("  {id:<ID_WIDTH$} {text}")),
+                line: Line::from(format!("  {id}{pad} {text}")),
                 selected,
                 first: n == 0,
             });
@@ -681,12 +743,14 @@ fn instance_id_rows(app: &App) -> Vec<Line<'static>> {
 /// it for the first time. Not "a resend cannot buy twice": the purchase
 /// document says the ID locates a request and promises no de-duplication
 /// (companion-apis.md), which is why a resend asks first.
-pub const REQUEST_ID_MEANING: &str = "names this purchase to Huawei Cloud; a resend reuses it";
+pub fn request_id_meaning() -> String {
+    tr!("live.status.request_id_meaning")
+}
 
 /// The Client-Request-Id fact, with what it is for under it.
 fn request_id_facts(theme: &Theme, width: u16, id: &str) -> Vec<Line<'static>> {
     let mut rows = fact(theme, width, "Client-Request-Id", id, Style::new());
-    rows.extend(fact(theme, width, "", REQUEST_ID_MEANING, theme.muted()));
+    rows.extend(fact(theme, width, "", &request_id_meaning(), theme.muted()));
     rows
 }
 
@@ -703,15 +767,15 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
     let mut head: Vec<Line<'static>> = Vec::new();
     let pair = |label: &str, value: String| fact(theme, width, label, &value, Style::new());
     match &app.submission {
-        Submission::Draft => head.push(Line::from("Nothing has been sent.")),
+        Submission::Draft => head.push(Line::from(tr!("live.status.nothing_sent"))),
         Submission::Submitting(sending) => {
             head.push(Line::from(vec![
                 Span::styled(format!("{} ", app.spinner(sending.since)), theme.accent()),
                 Span::styled(
                     if sending.resend {
-                        "Sending the order again, with the same Client-Request-Id..."
+                        tr!("live.status.sending_again")
                     } else {
-                        "Sending the order..."
+                        tr!("live.status.sending")
                     },
                     theme.title(),
                 ),
@@ -724,29 +788,32 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
             if let Some(retry) = &sending.retry {
                 let left = retry.at.saturating_duration_since(app.clock.mono);
                 let when = if left.is_zero() {
-                    "now".to_string()
+                    tr!("live.status.retrying_now", attempt = retry.attempt)
                 } else {
-                    format!("in {}", seconds_text(left))
+                    tr!(
+                        "live.status.retrying_in",
+                        attempt = retry.attempt,
+                        left = seconds_text(left)
+                    )
                 };
-                head.extend(pair("Retrying", format!("{} {when}", retry.attempt)));
+                head.extend(pair(&tr!("live.status.fact.retrying"), when));
             }
             head.push(Line::from(Span::styled(
-                "Waiting for Huawei Cloud to answer. If the answer is lost, flexus looks for the order before anything else.",
+                tr!("live.status.waiting"),
                 theme.muted(),
             )));
         }
         Submission::Failed { error, request_id } => {
             head.push(Line::from(Span::styled(
-                "The order was refused: nothing was bought.",
+                tr!("live.status.refused"),
                 theme.error(),
             )));
-            head.extend(pair("Why", failure_text(error)));
+            head.extend(pair(&tr!("live.status.fact.why"), failure_text(error)));
             head.extend(request_id_facts(theme, width, &request_id.to_string()));
             let next = if error.status == Some(401) {
-                "Esc goes back to the review with every choice kept; placing the order again \
-                 asks to sign in first."
+                tr!("live.status.refused_sign_in")
             } else {
-                "Esc goes back to the review with every choice kept, to change what was refused."
+                tr!("live.status.refused_change")
             };
             head.push(Line::from(Span::styled(next, theme.muted())));
         }
@@ -754,89 +821,93 @@ fn facts(app: &App, width: u16) -> (Vec<Line<'static>>, bool) {
             let headline = match &unknown.origin {
                 Origin::Lost => {
                     let mut headline = crate::api::failure::ambiguity(&unknown.reason, false);
-                    headline[..1].make_ascii_uppercase();
-                    format!("{}.", clean(&headline))
+                    // A sentence of its own here; Chinese has no capitals, and
+                    // its first character is more than one byte.
+                    if let Some(first) = headline.get_mut(..1) {
+                        first.make_ascii_uppercase();
+                    }
+                    tr!("live.status.lost_headline", what = clean(&headline))
                 }
-                Origin::Reopened => {
-                    "An earlier purchase's outcome is unknown: an order may have been placed."
-                        .to_string()
-                }
-                Origin::Double { .. } => {
-                    "Nothing was sent: this same order was sent before, and its outcome is unknown."
-                        .to_string()
-                }
+                Origin::Reopened => tr!("live.status.reopened_headline"),
+                Origin::Double { .. } => tr!("live.status.double_headline"),
             };
             head.push(Line::from(Span::styled(headline, theme.warning())));
             if !matches!(unknown.origin, Origin::Lost) {
-                head.extend(pair("What", purchase_text(&unknown.body)));
+                head.extend(pair(
+                    &tr!("live.status.fact.what"),
+                    purchase_text(&unknown.body),
+                ));
             }
-            head.extend(pair("Why", failure_text(&unknown.reason)));
+            head.extend(pair(
+                &tr!("live.status.fact.why"),
+                failure_text(&unknown.reason),
+            ));
             head.extend(request_id_facts(
                 theme,
                 width,
                 &unknown.request_id.to_string(),
             ));
-            head.extend(pair("Sent at", dated_stamp(&unknown.sent_at, &app.zone)));
+            head.extend(pair(
+                &tr!("live.status.fact.sent_at"),
+                dated_stamp(&unknown.sent_at, &app.zone),
+            ));
             if let Origin::Double { same, other } = &unknown.origin {
                 if same.len() > 1 {
                     head.extend(pair(
-                        "Also the same",
+                        &tr!("live.status.fact.also_same"),
                         same[1..]
                             .iter()
                             .map(|r| {
-                                format!(
-                                    "{} sent at {}",
-                                    clean(&r.client_request_id),
-                                    dated_stamp(&r.first_sent_at, &app.zone)
+                                tr!(
+                                    "live.status.same_sent_at",
+                                    request_id = clean(&r.client_request_id),
+                                    at = dated_stamp(&r.first_sent_at, &app.zone)
                                 )
                             })
                             .collect::<Vec<_>>()
-                            .join("; "),
+                            .join(&tr!("live.status.entries_separator")),
                     ));
                 }
                 if !other.is_empty() {
                     head.extend(pair(
-                        "Also unknown",
+                        &tr!("live.status.fact.also_unknown"),
                         other
                             .iter()
                             .map(|r| {
-                                format!(
-                                    "{}, sent at {}",
-                                    purchase_text(&r.body),
-                                    dated_stamp(&r.first_sent_at, &app.zone)
+                                tr!(
+                                    "live.status.other_sent_at",
+                                    what = purchase_text(&r.body),
+                                    at = dated_stamp(&r.first_sent_at, &app.zone)
                                 )
                             })
                             .collect::<Vec<_>>()
-                            .join("; "),
+                            .join(&tr!("live.status.entries_separator")),
                     ));
                 }
             }
             if let Some(since) = unknown.looking {
                 head.push(Line::from(vec![
                     Span::styled(format!("{} ", app.spinner(since)), theme.accent()),
-                    Span::raw("Looking in the order list for what it placed..."),
+                    Span::raw(tr!("live.status.looking")),
                 ]));
                 return (head, false);
             }
             if unknown.busy_elsewhere {
                 head.push(Line::from(Span::styled(
-                    "It is being sent by another flexus right now; wait for it, then look again \
-                     with `flexus orders`.",
+                    tr!("live.status.busy_elsewhere"),
                     theme.warning(),
                 )));
                 return (head, false);
             }
             match &unknown.lookup_failed {
                 Some(failure) => head.push(Line::from(Span::styled(
-                    format!("Looking for the order failed too: {}", failure_text(failure)),
+                    tr!("live.status.lookup_failed", why = failure_text(failure)),
                     theme.error(),
                 ))),
-                None if unknown.candidates.is_empty() => head.push(Line::from(
-                    "No order created since then was found. It may still appear; resend only if you are sure.",
-                )),
-                None => head.push(Line::from(
-                    "Orders created since then (is one of them this purchase? t yes, d no):",
-                )),
+                None if unknown.candidates.is_empty() => {
+                    head.push(Line::from(tr!("live.status.none_found")))
+                }
+                None => head.push(Line::from(tr!("live.status.candidates"))),
             }
         }
         Submission::Placed(tracking) => return placed_facts(app, tracking, width),
@@ -852,12 +923,12 @@ fn instance_ids_text(ids: &[String], room: usize) -> (String, bool) {
         return (all, false);
     }
     (
-        format!(
-            "{}, {} and {} more (i lists all {})",
-            ids[0],
-            ids[1],
-            ids.len() - 2,
-            ids.len()
+        tr!(
+            "live.status.ids_summary",
+            first = ids[0],
+            second = ids[1],
+            more = ids.len() - 2,
+            count = ids.len()
         ),
         true,
     )
@@ -871,99 +942,112 @@ fn placed_facts(app: &App, tracking: &Tracking, width: u16) -> (Vec<Line<'static
     let (style, headline) = match tracking.status() {
         Some(order_status::COMPLETED) => (
             theme.good(),
-            format!("Order {words}: the instances are created."),
+            tr!("live.status.order_completed", state = words),
         ),
-        Some(order_status::CANCELLED) => (theme.error(), format!("Order {words}.")),
+        Some(order_status::CANCELLED) => {
+            (theme.error(), tr!("live.status.order_is", state = words))
+        }
         Some(order_status::PENDING_PAYMENT) => (
             theme.warning(),
-            format!("Order {words}: nothing happens until it is paid."),
+            tr!("live.status.order_pending", state = words),
         ),
-        Some(_) => (theme.title(), format!("Order {words}.")),
-        None => (
-            theme.title(),
-            "Order placed; checking its status.".to_string(),
-        ),
+        Some(_) => (theme.title(), tr!("live.status.order_is", state = words)),
+        None => (theme.title(), tr!("live.status.order_placed")),
     };
     head.push(Line::from(Span::styled(headline, style)));
-    head.extend(pair("Order ID", tracking.order_id.clone()));
+    head.extend(pair(
+        &tr!("live.status.fact.order_id"),
+        tracking.order_id.clone(),
+    ));
     let mut summarised = false;
     if !tracking.instance_ids.is_empty() {
         let room = (width as usize).saturating_sub(LABEL_WIDTH).max(10);
         let (text, cut) = instance_ids_text(&tracking.instance_ids, room);
         summarised = cut;
         let label = if tracking.instance_ids.len() == 1 {
-            "Instance ID"
+            tr!("live.status.fact.instance_id.one")
         } else {
-            "Instance IDs"
+            tr!("live.status.fact.instance_id.other")
         };
-        head.extend(pair(label, text));
+        head.extend(pair(&label, text));
     }
     if let Some(id) = &tracking.request_id {
         head.extend(request_id_facts(theme, width, &id.to_string()));
     }
     if let Some(info) = &tracking.latest {
         if let Some(amount) = amount_text(info) {
-            head.extend(pair("Amount", format!("{amount} (stated by the order)")));
+            head.extend(pair(
+                &tr!("live.status.fact.amount"),
+                tr!("live.status.amount_stated", amount = amount),
+            ));
         }
         if let Some(differs) = estimate_differs(app, tracking, info) {
-            head.extend(pair("Estimate", differs));
+            head.extend(pair(&tr!("live.status.fact.estimate"), differs));
         }
         if tracking.status() == Some(order_status::PENDING_PAYMENT)
             && let Some(end) = &info.pending_payment_end_time
         {
             head.extend(pair(
-                "Pay before",
-                format!("{}, or it is cancelled", dated_stamp(end, &app.zone)),
+                &tr!("live.status.fact.pay_before"),
+                tr!("live.status.pay_before", at = dated_stamp(end, &app.zone)),
             ));
         }
     }
     match &tracking.payment {
         Payment::NotAsked => {}
         Payment::Paying { since } => head.extend(pair(
-            "Payment",
-            format!("{} paying...", app.spinner(*since)),
+            &tr!("live.status.fact.payment"),
+            tr!("live.status.paying", spinner = app.spinner(*since)),
         )),
-        Payment::Paid => head.extend(pair("Payment", "accepted".to_string())),
+        Payment::Paid => head.extend(pair(
+            &tr!("live.status.fact.payment"),
+            tr!("live.status.payment_accepted"),
+        )),
         Payment::Failed(failure) => head.extend(fact(
             theme,
             width,
-            "Payment",
-            &format!("failed: {}", failure_text(failure)),
+            &tr!("live.status.fact.payment"),
+            &tr!("live.status.payment_failed", why = failure_text(failure)),
             theme.error(),
         )),
     }
     if let Some(finished) = &tracking.finished {
         if let Some(failure) = &finished.failure {
             head.push(Line::from(Span::styled(
-                format!("Tracking stopped: {}", failure_text(failure)),
+                tr!("live.status.tracking_stopped", why = failure_text(failure)),
                 theme.error(),
             )));
         }
     } else if let Some(at) = tracking.next_poll_at {
         let left = at.saturating_duration_since(app.clock.mono);
         let text = if left.is_zero() {
-            "checking now".to_string()
+            tr!("live.status.checking_now")
         } else {
-            format!("in {}", seconds_text(left))
+            tr!("live.status.check_in", left = seconds_text(left))
         };
-        head.extend(pair("Next check", text));
+        head.extend(pair(&tr!("live.status.fact.next_check"), text));
         if let Some((attempt, failure)) = &tracking.trouble {
-            let in_a_row = if *attempt > 1 {
-                format!(" ({attempt} in a row)")
+            let why = failure_text(failure);
+            let failed = if *attempt > 1 {
+                tr!(
+                    "live.status.check_failed_in_a_row",
+                    count = attempt,
+                    why = why
+                )
             } else {
-                String::new()
+                tr!("live.status.check_failed", why = why)
             };
             head.extend(fact(
                 theme,
                 width,
-                "Last check",
-                &format!("failed{in_a_row}: {}", failure_text(failure)),
+                &tr!("live.status.fact.last_check"),
+                &failed,
                 theme.warning(),
             ));
         }
     } else if !tracking.active {
         head.push(Line::from(Span::styled(
-            "Not being tracked: press t to track it again.",
+            tr!("live.status.not_tracked"),
             theme.warning(),
         )));
     }
@@ -986,10 +1070,10 @@ fn estimate_differs(
     let currency = clean(info.currency.as_deref().unwrap_or_default()).into_owned();
     let same = (stated * 100.0).round() as i64 == estimated.cents && currency == estimate.currency;
     (!same).then(|| {
-        format!(
-            "{} {estimated} at list prices; the order's {} is charged",
-            estimate.currency,
-            format!("{currency} {stated:.2}").trim()
+        tr!(
+            "live.status.estimate_differs",
+            estimate = format!("{} {estimated}", estimate.currency),
+            stated = format!("{currency} {stated:.2}").trim()
         )
     })
 }

@@ -593,6 +593,110 @@ mod tests {
         }
     }
 
+    /// Every cell of `buf` as the terminal shows it: a wide character's
+    /// second column is its continuation there, never a cell of its own.
+    fn assert_shows(terminal: &vt100::Parser, buf: &Buffer, frame: usize) {
+        let screen = terminal.screen();
+        let mut x = 0;
+        for y in 0..SIZE.height {
+            x = 0;
+            while x < SIZE.width {
+                let cell = &buf[(x, y)];
+                let shown = screen.cell(y, x).expect("on screen");
+                let width = cell.symbol().width().max(1) as u16;
+                // A blank is written as a space or erased: both show nothing.
+                let blank_as_erased = |text: &str| if text == " " { "" } else { text }.to_string();
+                assert_eq!(
+                    blank_as_erased(shown.contents()),
+                    blank_as_erased(cell.symbol()),
+                    "frame {frame}, row {y}, column {x}"
+                );
+                assert_eq!(
+                    shown.is_wide(),
+                    width == 2,
+                    "frame {frame}, ({x}, {y}) wide"
+                );
+                assert_eq!(
+                    shown.inverse(),
+                    cell.modifier.contains(Modifier::REVERSED),
+                    "frame {frame}, ({x}, {y}) highlighted"
+                );
+                if width == 2 {
+                    let next = screen.cell(y, x + 1).expect("on screen");
+                    assert!(next.is_wide_continuation(), "frame {frame}, ({x}, {y})");
+                }
+                x += width;
+            }
+        }
+        assert_eq!(x, SIZE.width);
+    }
+
+    #[test]
+    fn chinese_rows_replayed_on_a_terminal_show_what_was_drawn() {
+        // Each frame moves wide characters by a column, puts narrow ones
+        // where wide ones were and the other way round, and blanks the
+        // second half of one: the cases a painter that took a wide
+        // character's second column for a space would get wrong.
+        let frames: [&[&str]; 7] = [
+            &[
+                "订单已下单",
+                "a中b文c",
+                "时间线（UTC+08:00）",
+                "x",
+                "",
+                "按q退出",
+            ],
+            &[
+                "a 已下单",
+                " 中b文c",
+                "时间线（UTC+08:00）",
+                "xy",
+                "",
+                "按q退出",
+            ],
+            &["ab", "中中中中", "时间线", "x中", "金额", " 按q退出"],
+            &["订单", " 中中中中", "时间线", "x 中", "金额 ", "按q退出"],
+            &["订单已支付", "中", "", "x", "实例ID：abc", "按q退出"],
+            &["", "", "", "", "", ""],
+            &[
+                "订单已完成",
+                "a中b文c",
+                "时间线（UTC+08:00）",
+                "x",
+                "",
+                "按q退出",
+            ],
+        ];
+        let mut painter = Painter::new(Vec::new(), SIZE);
+        let mut terminal = screen();
+        for (frame, rows) in frames.iter().enumerate() {
+            // A highlighted row moves down a row a frame, as a list's does.
+            let lines: Vec<Line> = rows
+                .iter()
+                .enumerate()
+                .map(|(y, &row)| match y == frame % rows.len() {
+                    true => Line::from(row.reversed()),
+                    false => Line::from(row),
+                })
+                .collect();
+            terminal.process(&draw(&mut painter, &lines, None));
+            let mut expected = Buffer::empty(Rect::new(0, 0, SIZE.width, SIZE.height));
+            for (y, line) in lines.iter().enumerate() {
+                line.clone()
+                    .render(Rect::new(0, y as u16, SIZE.width, 1), &mut expected);
+            }
+            assert_shows(&terminal, &expected, frame);
+        }
+    }
+
+    #[test]
+    fn a_highlighted_wide_character_replaced_has_its_second_column_painted_again() {
+        let mut painter = Painter::new(Vec::new(), SIZE);
+        draw(&mut painter, &[Line::from("中x".reversed())], None);
+        let bytes = draw(&mut painter, &[Line::from("a x")], None);
+        assert_eq!(String::from_utf8(bytes).expect("text"), "\x1b[Ha x");
+    }
+
     #[test]
     fn a_line_scrolled_is_a_terminal_scroll_and_one_new_row() {
         let mut painter = Painter::new(Vec::new(), SIZE);
