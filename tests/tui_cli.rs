@@ -32,7 +32,8 @@ fn a_plan_that_cannot_be_read_is_reported_before_anything_else() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.json");
     let (code, stderr) = flexus(&["--plan", missing.to_str().unwrap()]);
-    assert_eq!(code, 1);
+    // A plan that cannot be read is a usage error, as for `flexus order`.
+    assert_eq!(code, 2);
     assert!(
         stderr.starts_with("flexus: cannot read the plan "),
         "{stderr}"
