@@ -330,10 +330,10 @@ async fn an_order_whose_answer_was_lost_is_never_sent_twice_from_the_line_mode()
     let lost = answering(&s, &["--accessible"], &[], &answers).await;
     assert_eq!(lost.code, 3, "outcome unknown:\n{}", lost.all());
     assert_eq!(at(&s), 1);
-    // The same order again (Enter keeps each of the last order's 16
-    // choices): the journal's unresolved purchase stops it before anything
-    // is sent.
-    let same = format!("{}yes\n", "\n".repeat(16));
+    // Going on past the warning at start, the same order again (Enter
+    // keeps each of the last order's 16 choices): the journal's unresolved
+    // purchase stops it before anything is sent.
+    let same = format!("y\n{}yes\n", "\n".repeat(16));
     let again = answering(&s, &["--accessible"], &[], &same).await;
     assert_eq!(again.code, 3, "{}", again.all());
     assert!(
@@ -344,6 +344,43 @@ async fn an_order_whose_answer_was_lost_is_never_sent_twice_from_the_line_mode()
         again.all()
     );
     assert_eq!(at(&s), 1, "sent twice");
+}
+
+#[tokio::test]
+async fn a_start_after_a_lost_answer_names_the_order_found_and_places_nothing() {
+    let s = Setup::new(&["drop@create"]).await;
+    let answers = format!("{}yes\n", purchase("y"));
+    let lost = answering(&s, &["--accessible"], &[], &answers).await;
+    assert_eq!(lost.code, 3, "outcome unknown:\n{}", lost.all());
+    let created = s.sandbox.created_orders();
+    let (order, id) = (&created[0].order_id, &created[0].client_request_id);
+    // Enter alone at the warning: no new order.
+    let run = answering(&s, &["--accessible"], &[], "\n").await;
+    let out = &run.stdout;
+    let warned = out
+        .find("An earlier purchase from this machine has an unknown outcome: web-01 (hf.large.1.30m.linux, ap-southeast-3), sent ")
+        .expect(out);
+    assert!(
+        out[warned..].contains(&format!("Client-Request-Id {id}.")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "The account's order list holds orders that may be this purchase: {order}."
+        )),
+        "{out}"
+    );
+    for next in [
+        format!("flexus claim {id} ORDER_ID"),
+        format!("flexus dismiss {id} ORDER_ID"),
+        format!("flexus resend {id}"),
+    ] {
+        assert!(out.contains(&next), "no {next:?}:\n{out}");
+    }
+    assert!(out.contains("Go on to a new order anyway?"), "{out}");
+    assert!(!out.contains("Step 1 of 7"), "{out}");
+    assert_eq!(run.code, 3, "{}", run.all());
+    assert_eq!(at(&s), 1, "placed again");
 }
 
 #[tokio::test]

@@ -106,11 +106,93 @@ pub(super) fn run(
     };
     let body = (|| {
         ask.say(&tr!("line.signed_in", place = session.source))?;
+        earlier_purchases(&mut ask, &session)?;
         let start = last_order(&mut ask, &session, &data)?;
         form(&mut ask, &data, profile, &session.source, start)
     })()
     .map_err(|stop| stopped(&mut ask, stop))?;
     send(&mut ask, &session, &body, err)
+}
+
+/// Purchases from this machine the user still has to settle, told before
+/// any question as the wizard's purchases page opens on them: one whose
+/// outcome is unknown is looked up in the account's order list and the new
+/// order waits for a deliberate yes (a second purchase may double it); one
+/// waiting for payment names `flexus pay`.
+fn earlier_purchases(ask: &mut Asker, session: &Session) -> Asked<()> {
+    let unfinished = session.journal.unfinished().map_err(|why| {
+        Stop::Failed(Failure::new(
+            EXIT_FAILURE,
+            tr!("line.earlier.unreadable", why = why),
+        ))
+    })?;
+    let mut unknown = 0;
+    for record in &unfinished {
+        let sent = dated_stamp(&record.first_sent_at, &session.zone);
+        let bought = tr!(
+            "line.earlier.bought",
+            name = record.body.instance_name,
+            spec = record.body.plan_spec,
+            region = record.body.region
+        );
+        if record.is_unresolved() {
+            unknown += 1;
+            let id = &record.client_request_id;
+            ask.say("")?;
+            ask.say(&tr!(
+                "line.earlier.unknown",
+                bought = bought,
+                sent = sent,
+                id = id
+            ))?;
+            ask.say(&looked_up(session, record))?;
+            ask.say(&tr!("line.earlier.unknown_next", id = id))?;
+        } else if let Some(order) = &record.order_id
+            && record
+                .last_status
+                .as_ref()
+                .is_some_and(|(status, _)| *status == crate::api::wire::status::PENDING_PAYMENT)
+        {
+            ask.say("")?;
+            ask.say(&tr!(
+                "line.earlier.pending",
+                bought = bought,
+                sent = sent,
+                order = order
+            ))?;
+        }
+    }
+    if unknown == 0 {
+        return Ok(());
+    }
+    if ask.yes_no(&tr!("line.earlier.go_on"), false)? {
+        return Ok(());
+    }
+    ask.say(&tr!("line.earlier.stopped"))?;
+    Err(Stop::Failed(Failure::new(EXIT_UNKNOWN_OUTCOME, "")))
+}
+
+/// What the account's order list holds now for a purchase of unknown
+/// outcome, as one line.
+fn looked_up(session: &Session, record: &crate::api::journal::PurchaseRecord) -> String {
+    let Ok(id) = record.request_id() else {
+        return tr!("line.earlier.not_looked_up");
+    };
+    let since = crate::api::journal::parse_utc(&record.first_sent_at)
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    let (found, failed) = session.rt.block_on(purchase::find_candidates(
+        &session.client,
+        &session.journal,
+        &id,
+        since,
+        1,
+    ));
+    let orders: Vec<&str> = found.iter().map(|f| f.info.order_id.as_str()).collect();
+    match (orders.is_empty(), failed) {
+        (false, _) => tr!("line.earlier.found", orders = orders.join(", ")),
+        (true, Some(why)) => tr!("line.earlier.lookup_failed", why = why),
+        (true, None) => tr!("line.earlier.none_found"),
+    }
 }
 
 /// The choices of the last order placed from this machine, as the wizard
