@@ -234,14 +234,16 @@ async fn the_same_purchase_in_chinese_through_a_pipe() {
     assert_eq!(run.code, 0, "{}", run.all());
     let out = &run.stdout;
     for line in [
-        "第1步，共7步：",
+        "第1步，共7步：区域\n",
         "选择哪个区域？",
+        "  2. 亚太-新加坡 (ap-southeast-3)",
+        "BT 6.8.35（应用镜像）：宝塔面板，管理网站、数据库和文件的网页控制面板\n",
         "请输入1到6之间的编号，或按Enter选1：",
         "选择Ubuntu的哪个版本？",
         "  3. hf.large.1.30m.linux：",
         "购买几个月（1到9）？按Enter选1：",
         "标签env的值：",
-        "第7步，共7步：",
+        "第7步，共7步：确认订单\n",
         "输入yes并按Enter以提交此订单",
     ] {
         assert!(out.contains(line), "no {line:?} in:\n{out}");

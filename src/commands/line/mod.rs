@@ -379,7 +379,7 @@ fn review(
         "line.step",
         number = review.number(),
         count = Step::COUNT,
-        title = review.title()
+        title = crate::tui::screens::page_name(crate::tui::app::Page::Step(review))
     ))?;
     let summary = Summary::new(&data.catalog, &data.prices, &order.draft);
     for line in summary.to_text().lines() {

@@ -54,7 +54,7 @@ pub(super) fn ask_step(step: Step, ask: &mut Asker, offer: &Offer, order: &mut O
         "line.step",
         number = step.number(),
         count = Step::COUNT,
-        title = step.title()
+        title = crate::tui::screens::page_name(crate::tui::app::Page::Step(step))
     ))?;
     match step {
         Step::Region => region(ask, offer, order),
@@ -104,7 +104,7 @@ fn image(ask: &mut Asker, offer: &Offer, order: &mut Order) -> Asked<()> {
     let mut entries = Vec::new();
     let mut opts = Vec::new();
     for app in &catalog.application_images {
-        let label = if app.description.is_empty() {
+        let label = if app.shown_description().is_empty() {
             tr!(
                 "line.image.application",
                 name = app.name,
@@ -115,7 +115,7 @@ fn image(ask: &mut Asker, offer: &Offer, order: &mut Order) -> Asked<()> {
                 "line.image.application_described",
                 name = app.name,
                 version = app.version,
-                description = app.description
+                description = app.shown_description()
             )
         };
         opts.push(Opt::unless(label, why_not(&app.name, &app.version)));
