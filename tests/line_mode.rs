@@ -386,6 +386,27 @@ async fn a_start_after_a_lost_answer_names_the_order_found_and_places_nothing() 
 }
 
 #[tokio::test]
+async fn enter_alone_and_a_pasted_page_at_the_review_are_told_shortly_and_place_nothing() {
+    let s = Setup::new(&[]).await;
+    let long = "a".repeat(5000);
+    let answers = format!("{}\n{long}\nq\n", purchase("y"));
+    let run = answering(&s, &["--accessible"], &[], &answers).await;
+    let out = &run.stdout;
+    assert!(
+        out.contains("Enter alone does nothing here; type yes, a step number, or q"),
+        "{out}"
+    );
+    assert!(!out.contains("\"\" does not place"), "{out}");
+    let said = format!(
+        "\"{}… (5000 characters)\" does not place the order",
+        "a".repeat(40)
+    );
+    assert!(out.contains(&said), "{out}");
+    assert!(out.lines().all(|l| l.len() < 300), "a long line:\n{out}");
+    assert_eq!(at(&s), 0);
+}
+
+#[tokio::test]
 async fn credentials_that_fail_are_told_and_another_way_to_sign_in_is_asked() {
     let s = Setup::new(&[]).await;
     let env = [

@@ -13,6 +13,33 @@ use crate::exit::{Failure, output_failure};
 /// wizard's.
 const EXIT_INTERRUPTED: i32 = 130;
 
+/// How many columns of a wrong answer are read back: enough to recognise
+/// it, short enough that a pasted page does not flood the screen reader.
+const ECHO_COLUMNS: usize = 40;
+
+/// A typed answer as a refusal reads it back: whole when short, else its
+/// start and how long it was.
+pub(super) fn echo(typed: &str) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    let mut cut = typed.len();
+    for (at, c) in typed.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > ECHO_COLUMNS {
+            cut = at;
+            break;
+        }
+    }
+    if cut == typed.len() {
+        return typed.to_string();
+    }
+    tr!(
+        "line.echo_cut",
+        start = &typed[..cut],
+        count = typed.chars().count()
+    )
+}
+
 /// Where answers come from, a line each; `None` once input has ended.
 pub(super) trait Answers {
     fn line(&mut self) -> io::Result<Option<String>>;
@@ -230,7 +257,7 @@ impl<'a> Asker<'a> {
                 ("", None) => Err(tr!("line.choose_empty", last = last)),
                 (text, _) => match text.parse::<usize>() {
                     Ok(n) if (1..=last).contains(&n) => Ok(n - 1),
-                    _ => Err(tr!("line.not_a_choice", answer = text, last = last)),
+                    _ => Err(tr!("line.not_a_choice", answer = echo(text), last = last)),
                 },
             };
             match picked {
@@ -292,7 +319,7 @@ impl<'a> Asker<'a> {
             "" => Ok(default),
             "y" | "yes" | "是" => Ok(true),
             "n" | "no" | "否" => Ok(false),
-            other => Err(tr!("line.not_yes_no", answer = other)),
+            other => Err(tr!("line.not_yes_no", answer = echo(other))),
         })
     }
 }
@@ -369,6 +396,23 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "The earlier choice Banana cannot be kept: sold out.\n"
         );
+    }
+
+    #[test]
+    fn a_long_wrong_answer_is_read_back_cut_by_display_width() {
+        let long = "x".repeat(5000);
+        let (_, out) = asking(&format!("{long}\nn\n"), |a| a.yes_no("Renew?", true));
+        let said = format!(
+            "\"{}… (5000 characters)\" is neither y nor n",
+            "x".repeat(40)
+        );
+        assert!(out.contains(&said), "{out}");
+        assert!(out.lines().all(|l| l.len() < 200), "{out}");
+        // Forty columns are twenty double-width characters.
+        let wide = "区".repeat(30);
+        let cut = crate::lang::in_language(crate::lang::Lang::Zh, || echo(&wide));
+        assert_eq!(cut, format!("{}…（30个字符）", "区".repeat(20)));
+        assert_eq!(echo("maybe"), "maybe");
     }
 
     #[test]

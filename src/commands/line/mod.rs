@@ -430,7 +430,8 @@ fn review(
             ("q" | "quit", _) => Ok(Reviewed::Quit),
             ("yes", Some(body)) if !blocked => Ok(Reviewed::Send(Box::new(body.clone()))),
             ("yes", _) => Err(tr!("line.review.cannot_send")),
-            _ => Err(tr!("line.review.not_yes", answer = typed)),
+            ("", _) => Err(tr!("line.review.enter_alone")),
+            _ => Err(tr!("line.review.not_yes", answer = ask::echo(typed))),
         }
     })
 }

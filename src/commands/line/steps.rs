@@ -258,7 +258,7 @@ fn spec(ask: &mut Asker, offer: &Offer, order: &mut Order) -> Asked<()> {
 fn whole_number(typed: &str) -> Result<i64, String> {
     typed
         .parse::<i64>()
-        .map_err(|_| tr!("line.not_whole_number", answer = typed))
+        .map_err(|_| tr!("line.not_whole_number", answer = super::ask::echo(typed)))
 }
 
 fn period(ask: &mut Asker, order: &mut Order) -> Asked<()> {
