@@ -72,6 +72,7 @@ async fn a_whole_purchase_through_a_pipe_reads_the_questions_and_the_review_as_l
     assert_eq!(run.code, 0, "{}", run.all());
     let out = &run.stdout;
     for question in [
+        "To stop at any question, press Ctrl-D (or Ctrl-C): nothing is sent.",
         "Step 1 of 7: Region",
         "Which region?",
         "  2. AP-Singapore (ap-southeast-3)",
@@ -124,9 +125,11 @@ async fn a_whole_purchase_through_a_pipe_reads_the_questions_and_the_review_as_l
 #[tokio::test]
 async fn a_wrong_answer_is_explained_and_asked_again_keeping_the_earlier_ones() {
     let s = Setup::new(&[]).await;
-    // A number out of range, a closed spec, a name with a space, and `y`
-    // where only `yes` sends; then `q` at the review.
-    let answers = "9\n2\n18\n\n1\n3\n\n\n\nn\nn\n\n\n\nweb 01\nweb-01\n\n\ny\nq\n";
+    // A number out of range, a closed spec, a name too long, a name with
+    // a space, and `y` where only `yes` sends; then `q` at the review.
+    let long = "a".repeat(300);
+    let answers = format!("9\n2\n18\n\n1\n3\n\n\n\nn\nn\n\n\n\n{long}\nweb 01\nweb-01\n\n\ny\nq\n");
+    let answers = answers.as_str();
     let run = answering(&s, &["--accessible"], &[], answers).await;
     let out = &run.stdout;
     assert!(
@@ -143,7 +146,14 @@ async fn a_wrong_answer_is_explained_and_asked_again_keeping_the_earlier_ones() 
         out.contains("1 cannot be chosen: Ubuntu needs at least 1 GiB.\n"),
         "{out}"
     );
-    assert!(out.contains("Not taken: a space is not allowed"), "{out}");
+    assert!(
+        out.contains("Not taken: name: is 300 characters long; the limit is "),
+        "{out}"
+    );
+    assert!(
+        out.contains("Not taken: name: a space is not allowed"),
+        "{out}"
+    );
     assert!(
         out.contains("Not taken: \"y\" does not place the order; only the word yes does"),
         "{out}"

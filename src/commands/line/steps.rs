@@ -371,6 +371,12 @@ fn extras(ask: &mut Asker, order: &mut Order) -> Asked<()> {
     Ok(())
 }
 
+/// A field's refusal with the field it is about, as the wizard's form
+/// shows it under the field's label.
+fn of_field(field: String, why: String) -> String {
+    tr!("line.field.refused", field = field, why = why)
+}
+
 fn naming(ask: &mut Asker, order: &mut Order) -> Asked<()> {
     let draft = &mut order.draft;
     let current = draft.instance_name.clone();
@@ -385,7 +391,9 @@ fn naming(ask: &mut Asker, order: &mut Order) -> Asked<()> {
         } else {
             typed
         };
-        check_instance_name(name).map(|()| name.to_string())
+        check_instance_name(name)
+            .map(|()| name.to_string())
+            .map_err(|why| of_field(tr!("line.field.name"), why))
     })?;
     let current = draft.description.clone();
     let prompt = if current.is_empty() {
@@ -399,7 +407,9 @@ fn naming(ask: &mut Asker, order: &mut Order) -> Asked<()> {
             "-" => "",
             typed => typed,
         };
-        check_description(text).map(|()| text.to_string())
+        check_description(text)
+            .map(|()| text.to_string())
+            .map_err(|why| of_field(tr!("line.field.description"), why))
     })?;
     if !draft.tags.is_empty() {
         let listed: Vec<String> = draft
@@ -421,7 +431,7 @@ fn naming(ask: &mut Asker, order: &mut Order) -> Asked<()> {
             if typed.is_empty() {
                 return Ok(None);
             }
-            check_tag_key(typed)?;
+            check_tag_key(typed).map_err(|why| of_field(tr!("line.field.tag_key"), why))?;
             if tags.iter().any(|t| t.key == typed) {
                 return Err(tr!("line.naming.tag_key_taken", key = typed));
             }
@@ -429,7 +439,9 @@ fn naming(ask: &mut Asker, order: &mut Order) -> Asked<()> {
         })?;
         let Some(key) = key else { break };
         let value = ask.text(&tr!("line.naming.tag_value", key = key), |typed| {
-            check_tag_value(typed).map(|()| typed.to_string())
+            check_tag_value(typed)
+                .map(|()| typed.to_string())
+                .map_err(|why| of_field(tr!("line.field.tag_value", key = key), why))
         })?;
         draft.tags.push(Tag { key, value });
     }
