@@ -333,6 +333,20 @@ mod help_tests {
         assert!(!help.contains("[default:"), "{help}");
     }
 
+    #[test]
+    fn clap_s_own_help_subcommand_reads_in_the_run_s_language() {
+        let mut chinese = lang::in_language(Lang::Zh, super::command);
+        let help = chinese.render_help().to_string();
+        assert!(help.contains("显示此帮助，或给定子命令的帮助"), "{help}");
+        assert!(!help.contains("Print this message"), "{help}");
+        let mut english = lang::in_language(Lang::En, super::command);
+        let help = english.render_help().to_string();
+        assert!(
+            help.contains("Print this message or the help of the given subcommand(s)"),
+            "{help}"
+        );
+    }
+
     /// The sandbox's Chinese long help states the same figures as the
     /// English one, which a test holds to the sandbox's own.
     #[test]

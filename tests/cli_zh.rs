@@ -198,7 +198,7 @@ async fn help_reads_chinese_down_to_each_argument_and_the_exit_codes() {
     }
     // Every command's about line, in the overview.
     let overview = run(&s, Way::Locale, &["--help"]).await;
-    assert!(overview.stdout.contains("在终端中购买华为云FlexusL实例"));
+    assert!(overview.stdout.contains("在终端中购买华为云Flexus L实例"));
     assert!(
         overview.stdout.contains("列出本机发起的购买"),
         "{}",

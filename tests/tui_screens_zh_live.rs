@@ -318,7 +318,7 @@ fn orders_merged_empty_and_when_bss_fails() {
     let text = zh(|| frame(&mut app, 80, 24));
     line_with(
         &text,
-        "该账号有23个FlexusL订单，已列出3个；按PgDn列出更多。",
+        "该账号有23个Flexus L订单，已列出3个；按PgDn列出更多。",
     );
 
     let mut app = zh(|| {

@@ -107,16 +107,30 @@ pub fn from_response(
                 .to_string()
         })
         .filter(|m| !m.is_empty());
-    // The service's own words are kept as they came, in every language.
+    // The service's own words are kept as they came, in every language;
+    // a reader of another language gets what flexus knows the code means
+    // first, since the service answers in English.
     let words = || {
-        said.clone()
-            .unwrap_or_else(|| default_message(operation, status))
+        let words = said
+            .clone()
+            .unwrap_or_else(|| default_message(operation, status));
+        match code.as_deref().and_then(meaning_of) {
+            Some(meaning) if said.is_some() && crate::lang::current() != Lang::En => {
+                tr!(
+                    "core.failure.meaning_then_said",
+                    meaning = meaning,
+                    said = words
+                )
+            }
+            _ => words,
+        }
     };
     let next = next_step(operation, Some(status), code.as_deref());
+    let formed = ApiFailure::formed(words, next);
     ApiFailure {
         status: Some(status),
         code,
-        ..ApiFailure::formed(words, next)
+        ..formed
     }
 }
 
@@ -142,6 +156,19 @@ impl From<&RecordedFailure> for ApiFailure {
             next_step: String::new(),
         }
     }
+}
+
+/// What a billing code means, where the words of the service alone would
+/// leave a reader of another language guessing.
+fn meaning_of(code: &str) -> Option<String> {
+    Some(match code {
+        bss_codes::INVALID_ORDER => tr!("core.failure.meaning.invalid_order"),
+        bss_codes::STATUS_CHANGED => tr!("core.failure.meaning.status_changed"),
+        bss_codes::PAST_DEADLINE => tr!("core.failure.meaning.past_deadline"),
+        bss_codes::CANCEL_NOT_ALLOWED => tr!("core.failure.meaning.cancel_not_allowed"),
+        bss_codes::TOO_FREQUENT => tr!("core.failure.meaning.too_frequent"),
+        _ => return None,
+    })
 }
 
 fn default_message(operation: Operation, status: u16) -> String {
@@ -467,6 +494,24 @@ mod tests {
         assert_eq!(said.message, "Insufficient quota");
         assert_eq!(said.english_message, "Insufficient quota");
         assert!(!said.next_step.is_ascii(), "{}", said.next_step);
+    }
+
+    #[test]
+    fn a_known_billing_code_reads_in_chinese_before_the_services_words() {
+        let body = br#"{"error_code":"CBC.30000010","error_msg":"Invalid order CSBAD123 (the order may not exist)."}"#;
+        let said = in_language(Lang::Zh, || {
+            from_response(Operation::OrderDetails, 400, body, &keep)
+        });
+        assert_eq!(
+            said.message,
+            "没有这个订单：Invalid order CSBAD123 (the order may not exist)"
+        );
+        assert_eq!(
+            said.english_message,
+            "Invalid order CSBAD123 (the order may not exist)"
+        );
+        let english = from_response(Operation::OrderDetails, 400, body, &keep);
+        assert_eq!(english.message, english.english_message);
     }
 
     #[test]

@@ -117,12 +117,16 @@ pub fn localized(command: clap::Command) -> clap::Command {
     if lang::current() == Lang::En {
         return command;
     }
-    words_of("flexus", command)
+    let mut command = words_of("flexus", command)
         .long_about(tr!("cmd.help.flexus.long_about"))
         .mut_subcommands(|sub| {
             let name = sub.get_name().to_string();
             words_of(&name, sub)
-        })
+        });
+    // clap adds its own `help` subcommand, about line in English, only
+    // when it builds the command; built here, it gets the run's words.
+    command.build();
+    command.mut_subcommand("help", |help| help.about(tr!("cmd.help.help.about")))
 }
 
 fn words_of(name: &str, mut command: clap::Command) -> clap::Command {

@@ -75,9 +75,20 @@ pub struct Spec {
 }
 
 impl Spec {
-    /// "2 vCPUs, 4 GiB" - how people name a package.
+    /// "2 vCPUs, 4 GiB" - how people name a package, in English always:
+    /// the sandbox puts it in its answers, and Huawei answers in English.
     pub fn short_description(&self) -> String {
         format!("{} vCPUs, {} GiB", self.vcpus, format_gib(self.memory_gib))
+    }
+
+    /// The short description in the language a person reads; Chinese
+    /// names the memory ("2个vCPU，4 GiB内存") as the spec sheet line does.
+    pub fn shown_description(&self) -> String {
+        tr!(
+            "core.spec.short",
+            vcpus = self.vcpus,
+            memory = format_gib(self.memory_gib)
+        )
     }
 }
 
@@ -831,6 +842,26 @@ mod tests {
     use crate::lang::{Lang, in_language};
 
     #[test]
+    fn a_package_reads_as_its_size_in_chinese_and_stays_english_for_the_wire() {
+        let catalog = Catalog::embedded();
+        let spec = catalog.spec("hf.large.2.30m.linux").expect("embedded spec");
+        let zh = in_language(Lang::Zh, || spec.shown_description());
+        assert_eq!(
+            zh,
+            format!(
+                "{}个vCPU，{} GiB内存",
+                spec.vcpus,
+                format_gib(spec.memory_gib)
+            )
+        );
+        assert_eq!(
+            in_language(Lang::Zh, || spec.short_description()),
+            spec.short_description()
+        );
+        assert_eq!(spec.shown_description(), spec.short_description());
+    }
+
+    #[test]
     fn regions_and_application_images_read_in_chinese_and_english_is_unchanged() {
         let catalog = Catalog::embedded();
         let zh = |code| in_language(Lang::Zh, || catalog.region_name(code).to_string());
@@ -890,7 +921,7 @@ mod tests {
             catalog.check_region("mars-1").unwrap_err().to_string()
         });
         assert!(
-            unknown.starts_with("“mars-1”不是FlexusL的区域"),
+            unknown.starts_with("“mars-1”不是Flexus L的区域"),
             "{unknown}"
         );
     }

@@ -1107,7 +1107,7 @@ mod tests {
         assert_eq!(bad, "不允许使用空格；只能使用字母A-Z和a-z、数字、_和-");
         let quantity = in_language(Lang::Zh, || check_quantity(0).unwrap_err());
         assert!(
-            quantity.contains("一个订单可购买1到") && quantity.contains("填写的是0"),
+            quantity.contains("一个订单可购买1到") && quantity.contains("您填写了0"),
             "{quantity}"
         );
         let period = in_language(Lang::Zh, || check_period(PeriodType::Year, 4).unwrap_err());

@@ -274,7 +274,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("购买时长        3个月\n"), "{text}");
-        assert!(text.contains("x 2个实例\n"), "{text}");
+        assert!(text.contains("× 2个实例\n"), "{text}");
         for line in text.lines().filter(|l| !l.starts_with(' ')) {
             let label: String = line.chars().take_while(|c| *c != ' ').collect();
             let rest = &line[label.len()..];

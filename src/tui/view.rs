@@ -241,10 +241,10 @@ pub fn step_value(app: &App, step: Step) -> Option<String> {
             ImageRef::Unset => return None,
         },
         Step::Spec => d.plan_spec.clone(),
-        Step::Period => format!(
-            "{} x{}",
-            d.period_type.describe(d.period_num),
-            d.purchase_quantity
+        Step::Period => tr!(
+            "steps.frame.period_value",
+            period = d.period_type.describe(d.period_num),
+            count = d.purchase_quantity
         ),
         Step::Extras => {
             if d.extra_resources.is_empty() {

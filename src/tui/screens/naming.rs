@@ -413,12 +413,15 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
 
     let heading = take_rows(&mut area, 1);
     let tags_focused = state.focus == Focus::Tags && !editing;
+    // One pointer on the screen: the chosen tag's row carries it once
+    // there are tags, so the heading points only at an empty list.
+    let heading_points = tags_focused && state.tags.is_empty();
     widgets::draw_lines(
         vec![Line::from(vec![
             Span::styled(
                 format!(
                     "{} {}",
-                    if tags_focused {
+                    if heading_points {
                         theme.symbols.pointer
                     } else {
                         " "

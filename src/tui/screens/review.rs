@@ -498,7 +498,7 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
             (Some(spec), Field::PlanSpec) => tr!(
                 "steps.review.spec_value",
                 code = value,
-                short = spec.short_description()
+                short = spec.shown_description()
             ),
             (_, Field::Description | Field::Tags) if !app.review.show_whole => {
                 shortened_value(app, &field, width).unwrap_or(value)

@@ -21,10 +21,10 @@ pub struct Row {
     pub disk: String,
     pub bandwidth: String,
     pub data: String,
+    /// The whole spec sheet line after the code, sizes with their units.
+    pub sheet: String,
     /// "USD 19.00", or the words for no list price.
     pub price: String,
-    /// Whether the region has a list price for it.
-    pub priced: bool,
     pub unavailable: Option<String>,
 }
 
@@ -57,6 +57,18 @@ pub fn refresh(app: &mut App) {
                 Some(m) => format!("{} {m}", app.prices.currency),
                 None => tr!("steps.spec.no_list_price"),
             };
+            let sheet = tr!(
+                "steps.spec.sheet",
+                vcpus = spec.vcpus,
+                memory = format_gib(spec.memory_gib),
+                disk = spec.system_disk_gib,
+                bandwidth = spec.peak_bandwidth_mbit,
+                data = spec.data_package_gb,
+                price = match monthly {
+                    Some(_) => tr!("steps.spec.price_a_month", price = &price),
+                    None => tr!("steps.spec.no_list_price_known"),
+                }
+            );
             Row {
                 code: spec.code.clone(),
                 vcpus: spec.vcpus.to_string(),
@@ -64,8 +76,8 @@ pub fn refresh(app: &mut App) {
                 disk: format!("{} GiB", spec.system_disk_gib),
                 bandwidth: spec.peak_bandwidth_mbit.to_string(),
                 data: format!("{} GB", spec.data_package_gb),
+                sheet,
                 price,
-                priced: monthly.is_some(),
                 unavailable,
             }
         })
@@ -280,19 +292,7 @@ fn view(app: &App, mut area: Rect, buf: &mut Buffer) -> Option<Position> {
             ]),
             None => Line::from(vec![
                 Span::styled(r.code.clone(), theme.title()),
-                Span::raw(tr!(
-                    "steps.spec.sheet",
-                    vcpus = r.vcpus,
-                    memory = r.memory,
-                    disk = r.disk,
-                    bandwidth = r.bandwidth,
-                    data = r.data,
-                    price = if r.priced {
-                        tr!("steps.spec.price_a_month", price = r.price)
-                    } else {
-                        tr!("steps.spec.no_list_price_known")
-                    }
-                )),
+                Span::raw(r.sheet.clone()),
             ]),
         });
     }
