@@ -467,8 +467,8 @@ impl App {
             Step::Period => self.period.write_into(&mut draft),
             Step::Extras => self.extras.write_into(&mut draft),
             Step::Naming => self.naming.write_into(&self.catalog, &mut draft),
-            _ => false,
-        };
+            _ => {}
+        }
         draft
     }
 

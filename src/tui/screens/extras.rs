@@ -300,9 +300,9 @@ impl State {
 
     /// Puts the chosen add-ons into `draft` when the order can take them
     /// (Enter, or a quit keeping edits not yet confirmed).
-    pub fn write_into(&self, draft: &mut Draft) -> bool {
+    pub fn write_into(&self, draft: &mut Draft) {
         if self.first_error().is_some() {
-            return false;
+            return;
         }
         let state = self;
         let size = |f: &TextField| f.value().trim().parse::<i64>().ok();
@@ -326,7 +326,6 @@ impl State {
             });
         }
         draft.extra_resources = extras;
-        true
     }
 }
 

@@ -325,17 +325,16 @@ impl State {
     /// Puts the name, description and tags into `draft` when the order can
     /// take them (Enter checks first, to say what is wrong; a quit keeps
     /// edits not yet confirmed).
-    pub fn write_into(&self, catalog: &crate::domain::catalog::Catalog, draft: &mut Draft) -> bool {
+    pub fn write_into(&self, catalog: &crate::domain::catalog::Catalog, draft: &mut Draft) {
         if self.name_error().is_some()
             || self.description_error().is_some()
             || !tag_problems(catalog, &self.tags).is_empty()
         {
-            return false;
+            return;
         }
         draft.instance_name = self.name.value().to_string();
         draft.description = self.description.value().to_string();
         draft.tags = self.tags.clone();
-        true
     }
 }
 

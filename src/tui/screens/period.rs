@@ -292,16 +292,15 @@ impl State {
 
     /// Puts what the fields hold into `draft` when the order can take all
     /// of it (Enter, or a quit keeping edits not yet confirmed).
-    pub fn write_into(&self, d: &mut Draft) -> bool {
+    pub fn write_into(&self, d: &mut Draft) {
         if self.first_error().is_some() {
-            return false;
+            return;
         }
         d.period_type = self.unit;
         d.period_num = self.length.value().trim().parse().unwrap_or(1);
         d.purchase_quantity = self.quantity.value().trim().parse().unwrap_or(1);
         d.is_auto_renew = self.auto_renew;
         d.is_auto_pay = self.auto_pay;
-        true
     }
 }
 
