@@ -81,8 +81,8 @@ pub struct Tracking {
     /// The tracking task is running.
     pub active: bool,
     pub payment: Payment,
-    /// A cancellation asked for and not answered yet, since when.
-    pub cancelling: Option<Instant>,
+    /// A cancellation asked for and not answered yet.
+    pub cancelling: bool,
     /// What was sent, when this machine sent it: the estimate the order's
     /// stated amount is compared with.
     pub body: Option<RequestBody>,
@@ -770,7 +770,7 @@ impl Submission {
             (Submission::Placed(tracking), OrderAction::Cancel { order_id })
                 if tracking.order_id == order_id.as_str() && tracking.can_cancel() =>
             {
-                tracking.cancelling = Some(clock.mono);
+                tracking.cancelling = true;
                 timeline.push(clock, Tone::Info, tr!("live.timeline.cancelling"));
             }
             (
@@ -1090,7 +1090,7 @@ impl Submission {
             OrderAction::Cancel { order_id } => {
                 if let Submission::Placed(tracking) = self
                     && tracking.order_id == order_id.as_str()
-                    && tracking.cancelling.take().is_some()
+                    && std::mem::take(&mut tracking.cancelling)
                 {
                     match result {
                         Ok(()) => {
@@ -1248,7 +1248,7 @@ impl Tracking {
             finished: None,
             active: true,
             payment: Payment::NotAsked,
-            cancelling: None,
+            cancelling: false,
             body,
         }
     }
@@ -1284,7 +1284,7 @@ impl Tracking {
     pub fn can_pay(&self) -> bool {
         self.status() == Some(status::PENDING_PAYMENT)
             && !matches!(self.payment, Payment::Paying { .. } | Payment::Paid)
-            && self.cancelling.is_none()
+            && !self.cancelling
     }
 
     /// Only an order waiting for payment can be cancelled, and not while
