@@ -22,6 +22,7 @@ use super::follow::{follow, known_instances};
 use super::placing::{self, place};
 use super::wizard::WizardArgs;
 use crate::api::ids::ClientRequestId;
+use crate::api::journal::PurchaseRecord;
 use crate::api::purchase::{self, OrderAction};
 use crate::api::tracking::TrackOptions;
 use crate::config::ChosenProfile;
@@ -33,8 +34,8 @@ use crate::exit::{
 };
 use crate::secret::Secret;
 use crate::tui::app::Step;
-use crate::tui::live::{LiveConnector, SignedIn};
-use crate::tui::service::SignIn;
+use crate::tui::live::{LiveConnector, SignedIn, read_at_start};
+use crate::tui::service::{AtStart, SignIn};
 
 /// The variable that asks for the line mode (`1`) or refuses it (`0`),
 /// also under `TERM=dumb`.
@@ -89,10 +90,12 @@ pub(super) fn run(
         description,
         // An in-process sandbox serves as long as its handle lives: until
         // the order is followed to its end.
-        sandbox: _serving,
+        sandbox: serving,
         ..
     } = signed;
     let journal = purchase::open_journal(&journal_dir).map_err(api_failure)?;
+    let at_start = read_at_start(&journal, serving.is_some())
+        .map_err(|why| Failure::new(EXIT_FAILURE, tr!("line.earlier.unreadable", why = why)));
     let session = Session {
         client,
         journal: journal.clone(),
@@ -106,8 +109,12 @@ pub(super) fn run(
     };
     let body = (|| {
         ask.say(&tr!("line.signed_in", place = session.source))?;
-        earlier_purchases(&mut ask, &session)?;
-        let start = last_order(&mut ask, &session, &data)?;
+        let AtStart {
+            unfinished,
+            last_order,
+        } = at_start.map_err(Stop::Failed)?;
+        earlier_purchases(&mut ask, &session, &unfinished)?;
+        let start = starting_from(&mut ask, &session, &data, last_order.as_deref())?;
         form(&mut ask, &data, profile, &session.source, start)
     })()
     .map_err(|stop| stopped(&mut ask, stop))?;
@@ -119,15 +126,13 @@ pub(super) fn run(
 /// outcome is unknown is looked up in the account's order list and the new
 /// order waits for a deliberate yes (a second purchase may double it); one
 /// waiting for payment names `flexus pay`.
-fn earlier_purchases(ask: &mut Asker, session: &Session) -> Asked<()> {
-    let unfinished = session.journal.unfinished().map_err(|why| {
-        Stop::Failed(Failure::new(
-            EXIT_FAILURE,
-            tr!("line.earlier.unreadable", why = why),
-        ))
-    })?;
+fn earlier_purchases(
+    ask: &mut Asker,
+    session: &Session,
+    unfinished: &[PurchaseRecord],
+) -> Asked<()> {
     let mut unknown = 0;
-    for record in &unfinished {
+    for record in unfinished {
         let sent = dated_stamp(&record.first_sent_at, &session.zone);
         let bought = tr!(
             "line.earlier.bought",
@@ -174,7 +179,7 @@ fn earlier_purchases(ask: &mut Asker, session: &Session) -> Asked<()> {
 
 /// What the account's order list holds now for a purchase of unknown
 /// outcome, as one line.
-fn looked_up(session: &Session, record: &crate::api::journal::PurchaseRecord) -> String {
+fn looked_up(session: &Session, record: &PurchaseRecord) -> String {
     let Ok(id) = record.request_id() else {
         return tr!("line.earlier.not_looked_up");
     };
@@ -198,13 +203,13 @@ fn looked_up(session: &Session, record: &crate::api::journal::PurchaseRecord) ->
 /// The choices of the last order placed from this machine, as the wizard
 /// starts from them: each becomes its question's default, and one that no
 /// longer fits is named when its question comes.
-fn last_order(ask: &mut Asker, session: &Session, data: &Data) -> Asked<Order> {
-    let newest = session
-        .journal
-        .recent(Some(1))
-        .ok()
-        .and_then(|listing| listing.purchases.into_iter().next());
-    let Some(last) = newest else {
+fn starting_from(
+    ask: &mut Asker,
+    session: &Session,
+    data: &Data,
+    last_order: Option<&PurchaseRecord>,
+) -> Asked<Order> {
+    let Some(last) = last_order else {
         return Ok(Order::default());
     };
     ask.say(&tr!(
