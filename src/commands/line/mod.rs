@@ -178,19 +178,16 @@ fn earlier_purchases(
 }
 
 /// What the account's order list holds now for a purchase of unknown
-/// outcome, as one line.
+/// outcome, as one line. Looked up as the wizard's "look again" does, so
+/// the journal keeps what was found for `flexus orders` and `claim`.
 fn looked_up(session: &Session, record: &PurchaseRecord) -> String {
-    let Ok(id) = record.request_id() else {
+    if record.request_id().is_err() {
         return tr!("line.earlier.not_looked_up");
-    };
-    let since = crate::api::journal::parse_utc(&record.first_sent_at)
-        .unwrap_or_else(time::OffsetDateTime::now_utc);
-    let (found, failed) = session.rt.block_on(purchase::find_candidates(
+    }
+    let (found, failed) = session.rt.block_on(purchase::look_again(
         &session.client,
         &session.journal,
-        &id,
-        since,
-        1,
+        record,
     ));
     let orders: Vec<&str> = found.iter().map(|f| f.info.order_id.as_str()).collect();
     match (orders.is_empty(), failed) {
