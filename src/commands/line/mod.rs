@@ -18,19 +18,19 @@ use steps::{Offer, Order, ask_step};
 
 use super::Data;
 use super::common::{Session, Unbreakable, api_failure, reader_zone, runtime};
-use super::follow::{follow, known_instances};
+use super::pay::pay_and_follow;
 use super::placing::{self, place};
 use super::wizard::WizardArgs;
 use crate::api::ids::ClientRequestId;
 use crate::api::journal::PurchaseRecord;
-use crate::api::purchase::{self, OrderAction};
+use crate::api::purchase;
 use crate::api::tracking::TrackOptions;
 use crate::config::ChosenProfile;
 use crate::domain::order::{Draft, ImageRef, RequestBody};
 use crate::domain::summary::Summary;
 use crate::domain::when::dated_stamp;
 use crate::exit::{
-    EXIT_FAILURE, EXIT_INVALID, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure, output_failure,
+    EXIT_FAILURE, EXIT_INVALID, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure,
 };
 use crate::secret::Secret;
 use crate::tui::app::Step;
@@ -509,23 +509,8 @@ fn offer_payment(
     }
     let checked =
         crate::api::ids::OrderId::parse(order_id).map_err(|why| Failure::new(EXIT_FAILURE, why))?;
-    let rt = &session.rt;
-    rt.block_on(async {
-        let pay = OrderAction::Pay { order_id: checked };
-        purchase::act(&session.client, &session.journal, &pay)
-            .await
-            .map_err(|f| {
-                Failure::new(
-                    EXIT_FAILURE,
-                    tr!("line.pay.refused", order = order_id, why = f),
-                )
-                .answering(&f)
-            })?;
-        writeln!(ask.out, "{}", tr!("line.pay.sent", order = order_id)).map_err(output_failure)?;
-        let instances = known_instances(&session.journal, order_id);
-        let out = &mut Unbreakable(&mut *ask.out);
-        follow(session, order_id, &instances, false, out).await
-    })
+    let out = &mut Unbreakable(&mut *ask.out);
+    session.rt.block_on(pay_and_follow(session, checked, out))
 }
 
 #[cfg(test)]
