@@ -74,19 +74,28 @@ impl PayArgs {
             no_input,
             err,
         )?;
-        rt.block_on(async {
-            let pay = OrderAction::Pay { order_id: checked };
-            let paid = purchase::act(&session.client, &session.journal, &pay).await;
-            paid.map_err(|f| {
-                Failure::new(
-                    EXIT_FAILURE,
-                    tr!("cmd.pay.not_paid", order = &order_id, why = &f),
-                )
-                .answering(&f)
-            })?;
-            writeln!(out, "{}", tr!("cmd.pay.sent", order = &order_id)).map_err(output_failure)?;
-            let instances = known_instances(&session.journal, &order_id);
-            follow(session, &order_id, &instances, false, out).await
-        })
+        rt.block_on(pay_and_follow(session, checked, out))
     }
+}
+
+/// Pays an order waiting for payment and follows it to its end: for
+/// `flexus pay` and the line mode's offer to pay alike.
+pub(super) async fn pay_and_follow(
+    session: &Session,
+    checked: OrderId,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let order_id = checked.to_string();
+    let pay = OrderAction::Pay { order_id: checked };
+    let paid = purchase::act(&session.client, &session.journal, &pay).await;
+    paid.map_err(|f| {
+        Failure::new(
+            EXIT_FAILURE,
+            tr!("cmd.pay.not_paid", order = &order_id, why = &f),
+        )
+        .answering(&f)
+    })?;
+    writeln!(out, "{}", tr!("cmd.pay.sent", order = &order_id)).map_err(output_failure)?;
+    let instances = known_instances(&session.journal, &order_id);
+    follow(session, &order_id, &instances, false, out).await
 }

@@ -241,6 +241,29 @@ async fn ready(client: &Client, body: &RequestBody) -> Result<(), SubmitOutcome>
 /// Order details asked for at once while listing orders.
 const DETAILS_AT_A_TIME: usize = 4;
 
+/// What a new order starts from, read from the journal: for the wizard's
+/// purchases page and the line mode alike, so both reopen the same
+/// purchases. An in-process sandbox died with the run that started it: its
+/// orders cannot be followed, so none is reopened; the choices of its last
+/// order still make a good start.
+pub fn read_at_start(journal: &Journal, in_process_sandbox: bool) -> std::io::Result<AtStart> {
+    let unfinished = if in_process_sandbox {
+        Vec::new()
+    } else {
+        journal.unfinished()?
+    };
+    let last_order = journal
+        .recent(Some(1))?
+        .purchases
+        .into_iter()
+        .next()
+        .map(Box::new);
+    Ok(AtStart {
+        unfinished,
+        last_order,
+    })
+}
+
 /// Orders through the purchase engine, recorded in the journal.
 pub struct LiveService {
     client: Client,
@@ -319,29 +342,11 @@ impl OrderService for LiveService {
 
     fn at_start(&self) -> BoxFuture<'static, Result<AtStart, ApiFailure>> {
         let journal = self.journal.clone();
-        // An in-process sandbox died with the wizard that started it: its
-        // orders cannot be followed, so there is nothing to reopen; the
-        // choices of its last order still make a good start.
         let in_process_sandbox = self.sandbox.is_some();
         Box::pin(async move {
             // Off the UI's thread: the journal may be long.
-            let read = tokio::task::spawn_blocking(move || {
-                let unfinished = if in_process_sandbox {
-                    Vec::new()
-                } else {
-                    journal.unfinished()?
-                };
-                let last_order = journal
-                    .recent(Some(1))?
-                    .purchases
-                    .into_iter()
-                    .next()
-                    .map(Box::new);
-                Ok::<_, std::io::Error>(AtStart {
-                    unfinished,
-                    last_order,
-                })
-            });
+            let read =
+                tokio::task::spawn_blocking(move || read_at_start(&journal, in_process_sandbox));
             read.await
                 .map_err(journal_task_failed)?
                 .map_err(journal_unreadable)

@@ -18,23 +18,24 @@ use steps::{Offer, Order, ask_step};
 
 use super::Data;
 use super::common::{Session, Unbreakable, api_failure, reader_zone, runtime};
-use super::follow::{follow, known_instances};
+use super::pay::pay_and_follow;
 use super::placing::{self, place};
 use super::wizard::WizardArgs;
 use crate::api::ids::ClientRequestId;
-use crate::api::purchase::{self, OrderAction};
+use crate::api::journal::PurchaseRecord;
+use crate::api::purchase;
 use crate::api::tracking::TrackOptions;
 use crate::config::ChosenProfile;
 use crate::domain::order::{Draft, ImageRef, RequestBody};
 use crate::domain::summary::Summary;
 use crate::domain::when::dated_stamp;
 use crate::exit::{
-    EXIT_FAILURE, EXIT_INVALID, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure, output_failure,
+    EXIT_FAILURE, EXIT_INVALID, EXIT_PENDING_PAYMENT, EXIT_UNKNOWN_OUTCOME, Failure,
 };
 use crate::secret::Secret;
 use crate::tui::app::Step;
-use crate::tui::live::{LiveConnector, SignedIn};
-use crate::tui::service::SignIn;
+use crate::tui::live::{LiveConnector, SignedIn, read_at_start};
+use crate::tui::service::{AtStart, SignIn};
 
 /// The variable that asks for the line mode (`1`) or refuses it (`0`),
 /// also under `TERM=dumb`.
@@ -89,10 +90,12 @@ pub(super) fn run(
         description,
         // An in-process sandbox serves as long as its handle lives: until
         // the order is followed to its end.
-        sandbox: _serving,
+        sandbox: serving,
         ..
     } = signed;
     let journal = purchase::open_journal(&journal_dir).map_err(api_failure)?;
+    let at_start = read_at_start(&journal, serving.is_some())
+        .map_err(|why| Failure::new(EXIT_FAILURE, tr!("line.earlier.unreadable", why = why)));
     let session = Session {
         client,
         journal: journal.clone(),
@@ -106,8 +109,12 @@ pub(super) fn run(
     };
     let body = (|| {
         ask.say(&tr!("line.signed_in", place = session.source))?;
-        earlier_purchases(&mut ask, &session)?;
-        let start = last_order(&mut ask, &session, &data)?;
+        let AtStart {
+            unfinished,
+            last_order,
+        } = at_start.map_err(Stop::Failed)?;
+        earlier_purchases(&mut ask, &session, &unfinished)?;
+        let start = starting_from(&mut ask, &session, &data, last_order.as_deref())?;
         form(&mut ask, &data, profile, &session.source, start)
     })()
     .map_err(|stop| stopped(&mut ask, stop))?;
@@ -119,15 +126,13 @@ pub(super) fn run(
 /// outcome is unknown is looked up in the account's order list and the new
 /// order waits for a deliberate yes (a second purchase may double it); one
 /// waiting for payment names `flexus pay`.
-fn earlier_purchases(ask: &mut Asker, session: &Session) -> Asked<()> {
-    let unfinished = session.journal.unfinished().map_err(|why| {
-        Stop::Failed(Failure::new(
-            EXIT_FAILURE,
-            tr!("line.earlier.unreadable", why = why),
-        ))
-    })?;
+fn earlier_purchases(
+    ask: &mut Asker,
+    session: &Session,
+    unfinished: &[PurchaseRecord],
+) -> Asked<()> {
     let mut unknown = 0;
-    for record in &unfinished {
+    for record in unfinished {
         let sent = dated_stamp(&record.first_sent_at, &session.zone);
         let bought = tr!(
             "line.earlier.bought",
@@ -173,19 +178,16 @@ fn earlier_purchases(ask: &mut Asker, session: &Session) -> Asked<()> {
 }
 
 /// What the account's order list holds now for a purchase of unknown
-/// outcome, as one line.
-fn looked_up(session: &Session, record: &crate::api::journal::PurchaseRecord) -> String {
-    let Ok(id) = record.request_id() else {
+/// outcome, as one line. Looked up as the wizard's "look again" does, so
+/// the journal keeps what was found for `flexus orders` and `claim`.
+fn looked_up(session: &Session, record: &PurchaseRecord) -> String {
+    if record.request_id().is_err() {
         return tr!("line.earlier.not_looked_up");
-    };
-    let since = crate::api::journal::parse_utc(&record.first_sent_at)
-        .unwrap_or_else(time::OffsetDateTime::now_utc);
-    let (found, failed) = session.rt.block_on(purchase::find_candidates(
+    }
+    let (found, failed) = session.rt.block_on(purchase::look_again(
         &session.client,
         &session.journal,
-        &id,
-        since,
-        1,
+        record,
     ));
     let orders: Vec<&str> = found.iter().map(|f| f.info.order_id.as_str()).collect();
     match (orders.is_empty(), failed) {
@@ -198,13 +200,13 @@ fn looked_up(session: &Session, record: &crate::api::journal::PurchaseRecord) ->
 /// The choices of the last order placed from this machine, as the wizard
 /// starts from them: each becomes its question's default, and one that no
 /// longer fits is named when its question comes.
-fn last_order(ask: &mut Asker, session: &Session, data: &Data) -> Asked<Order> {
-    let newest = session
-        .journal
-        .recent(Some(1))
-        .ok()
-        .and_then(|listing| listing.purchases.into_iter().next());
-    let Some(last) = newest else {
+fn starting_from(
+    ask: &mut Asker,
+    session: &Session,
+    data: &Data,
+    last_order: Option<&PurchaseRecord>,
+) -> Asked<Order> {
+    let Some(last) = last_order else {
         return Ok(Order::default());
     };
     ask.say(&tr!(
@@ -507,23 +509,8 @@ fn offer_payment(
     }
     let checked =
         crate::api::ids::OrderId::parse(order_id).map_err(|why| Failure::new(EXIT_FAILURE, why))?;
-    let rt = &session.rt;
-    rt.block_on(async {
-        let pay = OrderAction::Pay { order_id: checked };
-        purchase::act(&session.client, &session.journal, &pay)
-            .await
-            .map_err(|f| {
-                Failure::new(
-                    EXIT_FAILURE,
-                    tr!("line.pay.refused", order = order_id, why = f),
-                )
-                .answering(&f)
-            })?;
-        writeln!(ask.out, "{}", tr!("line.pay.sent", order = order_id)).map_err(output_failure)?;
-        let instances = known_instances(&session.journal, order_id);
-        let out = &mut Unbreakable(&mut *ask.out);
-        follow(session, order_id, &instances, false, out).await
-    })
+    let out = &mut Unbreakable(&mut *ask.out);
+    session.rt.block_on(pay_and_follow(session, checked, out))
 }
 
 #[cfg(test)]
