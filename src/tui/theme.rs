@@ -21,10 +21,8 @@ pub struct Symbols {
     pub unavailable: &'static str,
     pub ellipsis: &'static str,
     pub separator: &'static str,
-    pub more_above: &'static str,
-    pub more_below: &'static str,
-    /// The arrows alone, for "more" in the reader's language
-    /// ([`Theme::more_above`]).
+    /// The arrows of "▲ more", which [`Theme::more_above`] words in the
+    /// reader's language.
     pub up_mark: &'static str,
     pub down_mark: &'static str,
     pub spinner: &'static [&'static str],
@@ -51,10 +49,8 @@ const UNICODE_SYMBOLS: Symbols = Symbols {
     unavailable: "✗",
     ellipsis: "…",
     separator: " · ",
-    more_above: "▲ more",
     up_mark: "▲",
     down_mark: "▼",
-    more_below: "▼ more",
     spinner: &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
     mask: '•',
     arrow: "→",
@@ -68,10 +64,8 @@ const ASCII_SYMBOLS: Symbols = Symbols {
     unavailable: "x",
     ellipsis: "...",
     separator: " | ",
-    more_above: "^ more",
     up_mark: "^",
     down_mark: "v",
-    more_below: "v more",
     spinner: &["|", "/", "-", "\\"],
     mask: '*',
     arrow: "->",

@@ -586,7 +586,7 @@ fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
             (Section::Timeline, _) => tr!("live.status.lines_above.other", count = offset),
             (Section::InstanceIds, _) => tr!("live.status.ids_above", count = offset),
         };
-        let above = format!("{} {lines_above}", theme.symbols.more_above);
+        let above = format!("{} {lines_above}", theme.more_above());
         let x = layout
             .title
             .right()
@@ -603,7 +603,7 @@ fn view(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
             (Section::Timeline, _) => tr!("live.status.lines_below.other", count = below),
             (Section::InstanceIds, _) => tr!("live.status.ids_below", count = below),
         };
-        let text = format!("{} {lines_below}", theme.symbols.more_below);
+        let text = format!("{} {lines_below}", theme.more_below());
         buf.set_stringn(
             section.x,
             section.bottom() - 1,
