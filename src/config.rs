@@ -247,7 +247,7 @@ pub fn choose(
         } else {
             tr!(
                 "cmd.config.has",
-                names = known.join(&tr!("cmd.list_separator"))
+                names = known.join(&tr!("core.list.separator"))
             )
         };
         return Err(ConfigError(tr!(

@@ -79,7 +79,7 @@ impl FoundOrder {
                 None => spec.clone(),
             });
         }
-        parts.push(super::wire::status::describe(self.info.status).to_string());
+        parts.push(super::wire::status::describe(self.info.status));
         parts.join(&tr!("core.list.separator"))
     }
 }

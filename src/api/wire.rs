@@ -69,35 +69,8 @@ pub mod status {
     pub const PENDING_PAYMENT: i32 = 6;
     pub const TO_BE_CONFIRMED: i32 = 9;
 
-    const KNOWN: [i32; 7] = [
-        PENDING_APPROVAL,
-        PENDING_REFUND,
-        PROCESSING,
-        CANCELLED,
-        COMPLETED,
-        PENDING_PAYMENT,
-        TO_BE_CONFIRMED,
-    ];
-
     /// Words for a status code, for people, in the language they read.
-    /// Front ends keep them as `&'static str`, so each language's words are
-    /// formed once and kept for the run (eight short strings).
-    pub fn describe(code: i32) -> &'static str {
-        static KEPT: [std::sync::OnceLock<[&'static str; KNOWN.len() + 1]>; 2] =
-            [const { std::sync::OnceLock::new() }; 2];
-        let kept = KEPT[crate::lang::current() as usize].get_or_init(|| {
-            std::array::from_fn(|i| {
-                let code = KNOWN.get(i).copied().unwrap_or(i32::MIN);
-                &*Box::leak(words(code).into_boxed_str())
-            })
-        });
-        kept[KNOWN
-            .iter()
-            .position(|&known| known == code)
-            .unwrap_or(KNOWN.len())]
-    }
-
-    fn words(code: i32) -> String {
+    pub fn describe(code: i32) -> String {
         match code {
             PENDING_APPROVAL => tr!("core.order_status.pending_approval"),
             PENDING_REFUND => tr!("core.order_status.pending_refund"),

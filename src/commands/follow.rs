@@ -215,7 +215,7 @@ pub(super) async fn follow_telling(
                         "{}",
                         tr!(
                             "cmd.follow.instances",
-                            ids = instance_ids.join(&tr!("cmd.list_separator"))
+                            ids = instance_ids.join(&tr!("core.list.separator"))
                         )
                     )
                     .map_err(io)?;

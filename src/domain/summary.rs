@@ -231,16 +231,6 @@ pub fn instances(n: i64) -> String {
     }
 }
 
-/// "1 month", "3 months": English only; [`months`] and [`instances`] speak
-/// the reader's language.
-pub fn plural(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -968,7 +968,7 @@ impl Submission {
                     timeline.push(clock, Tone::Good, tr!("live.timeline.reached_again"));
                 }
                 if changed {
-                    let state = status::describe(info.status).to_string();
+                    let state = status::describe(info.status);
                     let text = match amount_text(&info).filter(|_| tracking.latest.is_none()) {
                         Some(amount) => {
                             tr!("live.timeline.state_amount", state = state, amount = amount)
@@ -1266,7 +1266,7 @@ impl Tracking {
 
     pub fn status_words(&self) -> String {
         match self.status() {
-            Some(code) => status::describe(code).to_string(),
+            Some(code) => status::describe(code),
             None => tr!("live.status.placed"),
         }
     }

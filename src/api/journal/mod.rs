@@ -303,9 +303,9 @@ impl PurchaseRecord {
                         "core.purchase_state.pending_payment_until",
                         deadline = crate::domain::when::dated_stamp(deadline, zone)
                     ),
-                    None => status::describe(status::PENDING_PAYMENT).to_string(),
+                    None => status::describe(status::PENDING_PAYMENT),
                 },
-                Some((code, _)) => status::describe(*code).to_string(),
+                Some((code, _)) => status::describe(*code),
                 None => tr!("core.purchase_state.placed"),
             },
             PurchaseState::Rejected(error) => match &error.code {

@@ -117,7 +117,7 @@ impl Row<'_> {
                 .and_then(|r| r.last_status.as_ref().map(|s| s.0))
         });
         match (code, self.record) {
-            (Some(code), _) => status::describe(code).to_string(),
+            (Some(code), _) => status::describe(code),
             (None, Some(record)) => record.state_text(zone),
             (None, None) => "-".to_string(),
         }

@@ -18,7 +18,7 @@ use crate::api::journal::PurchaseRecord;
 use crate::domain::field::Field;
 use crate::domain::freshness::stale_prices_warning;
 use crate::domain::order::{Draft, RequestBody};
-use crate::domain::summary::{Choice, Summary};
+use crate::domain::summary::{self, Choice, Summary};
 use crate::tui::app::{App, Connection, Overlay, Step, Tone};
 use crate::tui::submission::{Origin, Submission};
 use crate::tui::text::clean;
@@ -543,8 +543,8 @@ pub fn content(app: &App, width: u16) -> Vec<Line<'static>> {
     ));
     let span = tr!(
         "steps.review.span",
-        months = months_words(e.months),
-        instances = instances_words(e.quantity)
+        months = summary::months(e.months),
+        instances = summary::instances(e.quantity)
     );
     let total = match e.total {
         Some(total) => tr!(
@@ -694,24 +694,6 @@ const LABEL_WIDTH: usize = 15;
 fn today(app: &App) -> jiff::civil::Date {
     let wall = app.clock.wall;
     jiff::civil::date(wall.year() as i16, wall.month() as i8, wall.day() as i8)
-}
-
-/// "1 month", "3 months" (Chinese has no plural, English does).
-fn months_words(months: i64) -> String {
-    if months == 1 {
-        tr!("steps.review.months.one")
-    } else {
-        tr!("steps.review.months.other", count = months)
-    }
-}
-
-/// "1 instance", "3 instances".
-fn instances_words(count: i64) -> String {
-    if count == 1 {
-        tr!("steps.review.instances.one")
-    } else {
-        tr!("steps.review.instances.other", count = count)
-    }
 }
 
 /// Cells for a value beside its label, as `labelled` wraps it.
